@@ -1,0 +1,25 @@
+import { defineConfig } from 'vitest/config';
+
+/** One vitest project per workspace, plus cross-package scenarios under test/. */
+export default defineConfig({
+  test: {
+    passWithNoTests: true,
+    projects: [
+      { test: { name: 'sync', root: 'packages/sync', include: ['src/**/*.test.ts'] } },
+      { test: { name: 'media', root: 'packages/media', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
+      { test: { name: 'ml', root: 'packages/ml', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
+      { test: { name: 'node-peer', root: 'apps/node-peer', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
+      { test: { name: 'pwa', root: 'apps/pwa', include: ['src/**/*.test.{ts,tsx}'] } },
+      {
+        test: {
+          name: 'integration',
+          root: 'test',
+          include: ['**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
