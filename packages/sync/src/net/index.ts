@@ -1,0 +1,1 @@
+export type { PeerAccess } from './peer-access.ts';

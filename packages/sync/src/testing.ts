@@ -1,0 +1,2 @@
+/** Contract suites and multi-peer helpers that other packages and the browser e2e reuse. */
+export {};
