@@ -1,1 +1,1 @@
-export {};
+export type { RootDoc } from './root-doc.ts';

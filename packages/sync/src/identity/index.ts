@@ -1,1 +1,1 @@
-export {};
+export type { DeviceCertificate, DeviceRevocation, DeviceRole } from './device-certificate.ts';
