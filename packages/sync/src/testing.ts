@@ -1,2 +1,4 @@
 /** Contract suites and multi-peer helpers that other packages and the browser e2e reuse. */
-export {};
+export * from './catalog/testing.ts';
+export * from './net/testing.ts';
+export * from './blobs/testing.ts';
