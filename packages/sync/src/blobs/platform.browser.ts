@@ -1,1 +1,3 @@
-export {};
+/** Browser blob backends. */
+export { wasmHashing as platformHashing } from './hashing.wasm.ts';
+export { createIdbBlobStore, type IdbBlobStoreOptions } from './blob-store.idb.ts';

@@ -1,1 +1,3 @@
-export {};
+/** Node blob backends. */
+export { nodeHashing, nodeHashing as platformHashing } from './hashing.node.ts';
+export { createFsBlobStore, type FsBlobStore, type FsBlobStoreOptions } from './blob-store.fs.ts';

@@ -1,1 +1,2 @@
-export {};
+/** Blob contract suites and test helpers. */
+export { runBlobStoreContract, type BlobStoreSetup } from './blob-store.contract.ts';

@@ -1,0 +1,160 @@
+/**
+ * The home node's BlobStore: one file per blob at `<root>/sha256/ab/cd/<hash>`.
+ * A put writes `<root>/tmp/<random>`, fsyncs, checks the hash, then renames into place
+ * (and fsyncs the directory), so a crash leaves either no blob or a whole verified one.
+ * `start()` removes temp leftovers of interrupted writes.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { BlobHash } from '../ids.ts';
+import { asBlobHash } from '../ids.ts';
+import type { BlobPutOptions, BlobPutResult, BlobRange, BlobRead, BlobStore, BlobStoreStats } from './blob-store.ts';
+import { asChunks, resolveRange } from './blob-store.ts';
+import { BlobHashMismatchError, BlobNotFoundError, BlobRangeError, BlobStoreFullError } from './errors.ts';
+import { toHex } from './hashing.ts';
+import { nodeHashing } from './hashing.node.ts';
+
+/** Options of the filesystem store. */
+export interface FsBlobStoreOptions {
+  /** The store's directory (created if missing). */
+  root: string;
+  /** Opens the temp file; a test seam (e.g. `/dev/full` to provoke a real ENOSPC). */
+  openTemp?: (path: string) => Promise<FileHandle>;
+}
+
+/** The filesystem store, plus where a blob lives (tests flip bits in it). */
+export interface FsBlobStore extends BlobStore {
+  pathOf(hash: BlobHash): string;
+  readonly root: string;
+}
+
+const READ_CHUNK = 1024 * 1024;
+
+export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
+  const { root } = options;
+  const blobsDir = join(root, 'sha256');
+  const tmpDir = join(root, 'tmp');
+  const quarantineDir = join(root, 'quarantine');
+  const openTemp = options.openTemp ?? ((p: string) => open(p, 'wx', 0o600));
+  const pathOf = (hash: BlobHash) => join(blobsDir, hash.slice(0, 2), hash.slice(2, 4), hash);
+
+  async function sizeOf(hash: BlobHash): Promise<number | undefined> {
+    try {
+      return (await stat(pathOf(hash))).size;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  async function fsyncDir(dir: string): Promise<void> {
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async function* walk(): AsyncIterable<BlobHash> {
+    const level = async (d: string) => readdir(d).catch(() => [] as string[]);
+    for (const a of (await level(blobsDir)).sort())
+      for (const b of (await level(join(blobsDir, a))).sort())
+        for (const f of (await level(join(blobsDir, a, b))).sort()) {
+          if (/^[0-9a-f]{64}$/.test(f) && f.startsWith(a + b)) yield f as BlobHash;
+        }
+  }
+
+  return {
+    root,
+    pathOf,
+    async start() {
+      await mkdir(blobsDir, { recursive: true });
+      await mkdir(quarantineDir, { recursive: true });
+      // Leftovers are interrupted writes: never visible as blobs, safe to drop.
+      await rm(tmpDir, { recursive: true, force: true });
+      await mkdir(tmpDir, { recursive: true });
+    },
+    stop: () => Promise.resolve(),
+    has: async (hash) => (await sizeOf(hash)) !== undefined,
+    size: sizeOf,
+    async open(hash: BlobHash, range?: BlobRange): Promise<BlobRead> {
+      const size = await sizeOf(asBlobHash(hash));
+      if (size === undefined) throw new BlobNotFoundError(hash);
+      const r = resolveRange(size, range);
+      if (!r) throw new BlobRangeError(hash, range?.start ?? 0, range?.end ?? size, size);
+      const body: AsyncIterable<Uint8Array> =
+        r.end === r.start
+          ? (async function* () {})()
+          : createReadStream(pathOf(hash), { start: r.start, end: r.end - 1, highWaterMark: READ_CHUNK });
+      return { size, start: r.start, end: r.end, body };
+    },
+    async put(input, opts: BlobPutOptions = {}): Promise<BlobPutResult> {
+      const tmp = join(tmpDir, randomUUID());
+      const h = await nodeHashing.sha256();
+      let size = 0;
+      let fh: FileHandle | undefined;
+      try {
+        fh = await openTemp(tmp);
+        for await (const c of asChunks(input)) {
+          opts.signal?.throwIfAborted();
+          h.update(c);
+          size += c.length;
+          let off = 0;
+          while (off < c.length) off += (await fh.write(c, off, c.length - off)).bytesWritten;
+        }
+        await fh.sync();
+        await fh.close();
+        fh = undefined;
+        const hash = toHex(h.digest()) as BlobHash;
+        if (opts.expected && opts.expected !== hash) throw new BlobHashMismatchError(opts.expected, hash, `blob store ${root}`);
+        const dest = pathOf(hash);
+        if ((await sizeOf(hash)) !== undefined) {
+          await unlink(tmp).catch(() => undefined);
+          return { hash, size, created: false };
+        }
+        await mkdir(join(blobsDir, hash.slice(0, 2), hash.slice(2, 4)), { recursive: true });
+        await rename(tmp, dest);
+        await fsyncDir(join(blobsDir, hash.slice(0, 2), hash.slice(2, 4)));
+        return { hash, size, created: true };
+      } catch (e) {
+        await fh?.close().catch(() => undefined);
+        await unlink(tmp).catch(() => undefined);
+        if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new BlobStoreFullError(root, { cause: e });
+        throw e;
+      }
+    },
+    async delete(hash) {
+      try {
+        await unlink(pathOf(asBlobHash(hash)));
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw e;
+      }
+    },
+    async quarantine(hash) {
+      try {
+        await rename(pathOf(asBlobHash(hash)), join(quarantineDir, `${hash}.${Date.now()}`));
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw e;
+      }
+    },
+    list: walk,
+    async stats(): Promise<BlobStoreStats> {
+      let count = 0;
+      let bytes = 0;
+      for await (const h of walk()) {
+        const s = await sizeOf(h);
+        if (s === undefined) continue;
+        count++;
+        bytes += s;
+      }
+      return { count, bytes };
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import { createSHA1, createSHA256, type IHasher } from 'hash-wasm';
+import type { Hashing, IncrementalHash } from './hashing.ts';
+
+function wrap(h: IHasher): IncrementalHash {
+  h.init();
+  return { update: (data) => void h.update(data), digest: () => h.digest('binary') };
+}
+
+/** Portable hashing (browsers, workers): hash-wasm, because WebCrypto cannot hash incrementally. */
+export const wasmHashing: Hashing = {
+  sha256: async () => wrap(await createSHA256()),
+  sha1: async () => wrap(await createSHA1()),
+};
