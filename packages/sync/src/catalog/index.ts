@@ -1,1 +1,12 @@
 export type { RootDoc } from './root-doc.ts';
+export type { Catalog, CatalogChange } from './catalog.ts';
+export { createCatalog, type CatalogOptions } from './create-catalog.ts';
+export type { Asset, AssetType, NewAsset, AssetIngestRecord, DerivedBlobRef } from './asset-record.ts';
+export { validateShardDoc, type AssetShardDoc } from './asset-shard-doc.ts';
+export { readAsset, readShard } from './asset-view.ts';
+export { readAlbum, type Album, type AlbumDoc, type AlbumRole } from './album-doc.ts';
+export { readPeople, emptyPeople, type PeopleDoc, type Person, type PersonRecord } from './people-doc.ts';
+export { readRootIndex, emptyCatalogRootFields, type RootIndex } from './root-doc-validation.ts';
+export { monthOf, parseShardKey, shardKey, SHARD_SPLIT_AT, type MonthKey, type ShardKey } from './shard-key.ts';
+export { shardUrl, shardDocumentId } from './shard-doc-id.ts';
+export * from './catalog-errors.ts';

@@ -1,1 +1,2 @@
-export {};
+/** Catalog test helpers and contract suites, for this package's tests and other packages' scenarios. */
+export * from './test-library.ts';

@@ -1,0 +1,58 @@
+import type { AlbumId, AssetId } from '../ids.ts';
+import type { Album } from './album-doc.ts';
+import type { Asset, NewAsset } from './asset-record.ts';
+import type { InvalidCatalogDataError } from './catalog-errors.ts';
+import type { MonthKey } from './shard-key.ts';
+
+/** What changed in the catalog (locally or from a peer). */
+export interface CatalogChange {
+  assets: AssetId[];
+  albums: AlbumId[];
+  /** months whose shards changed: the timeline index patches exactly these */
+  months: MonthKey[];
+}
+
+/**
+ * The typed operations the apps use on a library's catalog. Every write is one Automerge
+ * change on one small document (a shard or an album), so it syncs in milliseconds.
+ */
+export interface Catalog {
+  /** Opens the root, shard and album documents and starts emitting changes. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+
+  /** Adds assets; idempotent by content hash (the id). Returns which were new. */
+  addAssets(assets: readonly NewAsset[]): Promise<{ added: AssetId[]; existing: AssetId[] }>;
+  getAsset(id: AssetId): Asset | undefined;
+  /** Every valid asset of a month (all its splits), newest first. */
+  monthAssets(month: MonthKey): Asset[];
+  /** Months that have shards, newest first. */
+  months(): MonthKey[];
+  /** Automerge heads of a month's shards: a cheap version stamp for derived views. */
+  monthVersion(month: MonthKey): string;
+
+  setFavorite(id: AssetId, favorite: boolean): void;
+  setArchived(id: AssetId, archived: boolean): void;
+  setRating(id: AssetId, rating: number): void;
+  setDescription(id: AssetId, description: string): void;
+  setTags(id: AssetId, tags: readonly string[]): void;
+  trash(ids: readonly AssetId[]): void;
+  restore(ids: readonly AssetId[]): void;
+  /** Removes the records (and album entries); blobs are the blob layer's business. */
+  deletePermanently(ids: readonly AssetId[]): void;
+
+  createAlbum(title: string): Promise<AlbumId>;
+  renameAlbum(id: AlbumId, title: string): void;
+  describeAlbum(id: AlbumId, description: string): void;
+  addToAlbum(id: AlbumId, assets: readonly AssetId[]): void;
+  removeFromAlbum(id: AlbumId, assets: readonly AssetId[]): void;
+  reorderAlbum(id: AlbumId, asset: AssetId, toIndex: number): void;
+  setAlbumCover(id: AlbumId, asset: AssetId | undefined): void;
+  getAlbum(id: AlbumId): Album | undefined;
+  listAlbums(): Album[];
+
+  /** Subscribes to changes; returns the unsubscribe function. */
+  onChange(listener: (change: CatalogChange) => void): () => void;
+  /** Malformed documents/records that were skipped (from a peer or a file). */
+  onInvalid(listener: (error: InvalidCatalogDataError) => void): () => void;
+}

@@ -1,0 +1,330 @@
+import { ImmutableString } from '@automerge/automerge';
+import type { DocHandle, DocHandleChangePayload, Repo } from '@automerge/automerge-repo';
+import { asAlbumId, randomId, type AlbumId, type AssetId, type DeviceId } from '../ids.ts';
+import { readAlbum, type Album, type AlbumDoc } from './album-doc.ts';
+import * as albumEdits from './album-edits.ts';
+import * as assetEdits from './asset-edits.ts';
+import type { Asset, NewAsset } from './asset-record.ts';
+import { validateShardDoc, type AssetShardDoc } from './asset-shard-doc.ts';
+import { readAsset, readShard } from './asset-view.ts';
+import type { Catalog, CatalogChange } from './catalog.ts';
+import { AlbumNotFoundError, AssetNotFoundError, InvalidCatalogDataError, InvalidCatalogInputError } from './catalog-errors.ts';
+import { Listeners } from './listeners.ts';
+import type { RootDoc } from './root-doc.ts';
+import { readRootIndex } from './root-doc-validation.ts';
+import { shardDocumentId, shardGenesis, shardUrl } from './shard-doc-id.ts';
+import { monthOf, parseShardKey, shardKey, SHARD_SPLIT_AT, type MonthKey, type ShardKey } from './shard-key.ts';
+
+/** What a catalog needs: a repo, the library's root document, and who is writing. */
+export interface CatalogOptions {
+  repo: Repo;
+  root: DocHandle<RootDoc>;
+  deviceId: DeviceId;
+  /** clock for added-at/trashed-at times (tests pin it) */
+  now?: () => number;
+}
+
+interface OpenShard {
+  key: ShardKey;
+  month: MonthKey;
+  split: number;
+  handle: DocHandle<AssetShardDoc>;
+  count: number;
+  off: () => void;
+}
+
+/** Creates the catalog over a repo and a root document (see Catalog). */
+export function createCatalog(opts: CatalogOptions): Catalog {
+  const { repo, root, deviceId } = opts;
+  const now = opts.now ?? Date.now;
+  const shards = new Map<ShardKey, OpenShard>();
+  const location = new Map<string, ShardKey>();
+  const albums = new Map<AlbumId, { handle: DocHandle<AlbumDoc>; off: () => void }>();
+  const opening = new Map<string, Promise<void>>();
+  const changes = new Listeners<CatalogChange>();
+  const invalid = new Listeners<InvalidCatalogDataError>();
+  let started = false;
+
+  const report = (where: string, reason: string) => invalid.emit(new InvalidCatalogDataError(where, reason));
+
+  function locate(id: string, key: ShardKey): void {
+    const cur = location.get(id);
+    // A concurrent split can leave one asset in two splits of a month: the lowest split wins.
+    if (cur !== undefined && cur !== key && (parseShardKey(cur)?.split ?? 0) <= (parseShardKey(key)?.split ?? 0)) return;
+    if (cur !== undefined && cur !== key) shards.get(cur)!.count--;
+    if (cur !== key) shards.get(key)!.count++;
+    location.set(id, key);
+  }
+
+  function unlocate(id: string, key: ShardKey): void {
+    if (location.get(id) !== key) return;
+    location.delete(id);
+    shards.get(key)!.count--;
+  }
+
+  function registerShard(key: ShardKey, handle: DocHandle<AssetShardDoc>): void {
+    const parsed = parseShardKey(key)!;
+    const checked = validateShardDoc(handle.doc());
+    if (!checked.ok) return report(`shard ${key} (${handle.url})`, checked.reason);
+    const onChange = (p: DocHandleChangePayload<AssetShardDoc>) => shardChanged(key, p);
+    handle.on('change', onChange);
+    const s: OpenShard = { key, month: parsed.month, split: parsed.split, handle, count: 0, off: () => handle.off('change', onChange) };
+    shards.set(key, s);
+    for (const id of Object.keys(checked.value.assets)) locate(id, key);
+  }
+
+  function shardChanged(key: ShardKey, { doc, patches }: DocHandleChangePayload<AssetShardDoc>): void {
+    const checked = validateShardDoc(doc);
+    if (!checked.ok) return report(`shard ${key}`, checked.reason);
+    const ids = new Set<string>();
+    for (const p of patches) {
+      const sub = p.path[1];
+      if (typeof sub === 'string') ids.add(sub.split('/')[0]!);
+    }
+    for (const id of ids) {
+      if (doc.assets[id] !== undefined) locate(id, key);
+      else unlocate(id, key);
+    }
+    changes.emit({ assets: [...ids] as AssetId[], albums: [], months: [parseShardKey(key)!.month] });
+  }
+
+  async function openShard(key: ShardKey, url: string): Promise<void> {
+    try {
+      const handle = await repo.find<AssetShardDoc>(url as Parameters<Repo['find']>[0]);
+      if (!shards.has(key)) registerShard(key, handle);
+      const s = shards.get(key);
+      if (s) changes.emit({ assets: [], albums: [], months: [s.month] });
+    } catch (e) {
+      report(`shard ${key} (${url})`, `could not be opened: ${String(e)}`);
+    }
+  }
+
+  function registerAlbum(id: AlbumId, handle: DocHandle<AlbumDoc>): void {
+    const onChange = () => changes.emit({ assets: [], albums: [id], months: [] });
+    handle.on('change', onChange);
+    albums.set(id, { handle, off: () => handle.off('change', onChange) });
+  }
+
+  async function openAlbum(id: string, url: string): Promise<void> {
+    try {
+      const handle = await repo.find<AlbumDoc>(url as Parameters<Repo['find']>[0]);
+      const checked = readAlbum(handle.doc());
+      if (!checked.ok) return report(`album ${id} (${url})`, checked.reason);
+      if (checked.value.id !== id) return report(`album ${id} (${url})`, `document says it is album ${checked.value.id}`);
+      if (!albums.has(id as AlbumId)) registerAlbum(id as AlbumId, handle);
+      changes.emit({ assets: [], albums: [id as AlbumId], months: [] });
+    } catch (e) {
+      report(`album ${id} (${url})`, `could not be opened: ${String(e)}`);
+    }
+  }
+
+  /** Opens whatever the root lists that is not open yet. */
+  async function syncRoot(): Promise<void> {
+    const index = readRootIndex(root.doc());
+    if (!index.ok) return report(`root ${root.url}`, index.reason);
+    for (const reason of index.value.invalid) report(`root ${root.url}`, reason);
+    const work: Promise<void>[] = [];
+    const once = (k: string, open: () => Promise<void>) => {
+      let p = opening.get(k);
+      if (!p) opening.set(k, (p = open()));
+      work.push(p);
+    };
+    for (const [key, url] of index.value.shards) if (!shards.has(key)) once(`s:${key}`, () => openShard(key, url));
+    for (const [id, url] of index.value.albums) if (!albums.has(id as AlbumId)) once(`a:${id}`, () => openAlbum(id, url));
+    await Promise.all(work);
+  }
+  const onRootChange = () => void syncRoot();
+
+  async function createShard(key: ShardKey): Promise<OpenShard> {
+    const libraryId = String(root.doc().libraryId);
+    const docId = await shardDocumentId(libraryId, key);
+    const url = await shardUrl(libraryId, key);
+    const existing = shards.get(key);
+    if (existing) return existing;
+    const handle = repo.import<AssetShardDoc>(shardGenesis(key), { docId });
+    if (!handle.isReady()) handle.doneLoading();
+    registerShard(key, handle);
+    root.change((r) => {
+      if (r.shards[key] !== url) r.shards[key] = url;
+    });
+    return shards.get(key)!;
+  }
+
+  /** The shard a new asset of `month` goes to: the last split with room, or a new split. */
+  async function shardWithRoom(month: MonthKey): Promise<OpenShard> {
+    let last: OpenShard | undefined;
+    for (const s of shards.values()) if (s.month === month && (!last || s.split > last.split)) last = s;
+    if (last && last.count < SHARD_SPLIT_AT) return last;
+    return createShard(shardKey(month, last ? last.split + 1 : 0));
+  }
+
+  function shardOf(id: AssetId): OpenShard {
+    const key = location.get(id);
+    const s = key === undefined ? undefined : shards.get(key);
+    if (!s) throw new AssetNotFoundError(id);
+    return s;
+  }
+
+  const editAsset = (id: AssetId, fn: (d: AssetShardDoc) => void) => shardOf(id).handle.change(fn);
+
+  function album(id: AlbumId): DocHandle<AlbumDoc> {
+    const a = albums.get(id);
+    if (!a) throw new AlbumNotFoundError(id);
+    return a.handle;
+  }
+
+  function readAlbumOf(id: AlbumId, handle: DocHandle<AlbumDoc>): Album | undefined {
+    const r = readAlbum(handle.doc());
+    if (r.ok) return r.value;
+    report(`album ${id}`, r.reason);
+    return undefined;
+  }
+
+  function months(): MonthKey[] {
+    return [...new Set([...shards.values()].map((s) => s.month))].sort().reverse();
+  }
+
+  function shardsOfMonth(month: MonthKey): OpenShard[] {
+    return [...shards.values()].filter((s) => s.month === month).sort((a, b) => a.split - b.split);
+  }
+
+  return {
+    async start() {
+      if (started) return;
+      started = true;
+      root.on('change', onRootChange);
+      await syncRoot();
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      root.off('change', onRootChange);
+      await Promise.allSettled(opening.values());
+      for (const s of shards.values()) s.off();
+      for (const a of albums.values()) a.off();
+      changes.clear();
+      invalid.clear();
+    },
+
+    async addAssets(input) {
+      input.forEach(assetEdits.checkNewAsset);
+      const at = now();
+      const added: AssetId[] = [];
+      const existing: AssetId[] = [];
+      const byMonth = new Map<MonthKey, NewAsset[]>();
+      const seen = new Set<string>();
+      for (const a of input) {
+        if (seen.has(a.id)) continue;
+        seen.add(a.id);
+        const key = location.get(a.id);
+        if (key !== undefined) {
+          existing.push(a.id);
+          shards.get(key)!.handle.change((d) => assetEdits.addRecord(d, a, deviceId, at));
+          continue;
+        }
+        const month = monthOf(a.capturedAt, a.tzOffsetMin ?? 0);
+        byMonth.set(month, [...(byMonth.get(month) ?? []), a]);
+      }
+      for (const [month, list] of byMonth) {
+        let rest = list;
+        while (rest.length > 0) {
+          const s = await shardWithRoom(month);
+          const batch = rest.slice(0, Math.max(1, SHARD_SPLIT_AT - s.count));
+          rest = rest.slice(batch.length);
+          s.handle.change((d) => {
+            for (const a of batch) (assetEdits.addRecord(d, a, deviceId, at) ? added : existing).push(a.id);
+          });
+        }
+      }
+      return { added, existing };
+    },
+    getAsset(id) {
+      const key = location.get(id);
+      const s = key === undefined ? undefined : shards.get(key);
+      if (!s) return undefined;
+      const r = readAsset(s.handle.doc(), id);
+      if (r.ok) return r.value;
+      report(`shard ${s.key}`, r.reason);
+      return undefined;
+    },
+    monthAssets(month) {
+      const out = new Map<string, Asset>();
+      for (const s of shardsOfMonth(month)) {
+        const { assets, invalid: bad } = readShard(s.handle.doc());
+        for (const reason of bad) report(`shard ${s.key}`, reason);
+        for (const a of assets) if (!out.has(a.id)) out.set(a.id, a);
+      }
+      return [...out.values()].sort((a, b) => b.capturedAt - a.capturedAt || (a.id < b.id ? -1 : 1));
+    },
+    months,
+    monthVersion(month) {
+      return shardsOfMonth(month)
+        .map((s) => `${s.key}:${s.handle.heads().join(',')}`)
+        .join(';');
+    },
+
+    setFavorite: (id, v) => editAsset(id, (d) => void (d.favorite[id] = v)),
+    setArchived: (id, v) => editAsset(id, (d) => void (d.archived[id] = v)),
+    setRating(id, rating) {
+      if (!Number.isInteger(rating) || rating < 0 || rating > 5) throw new InvalidCatalogInputError(`rating must be an integer 0–5, got ${rating}`);
+      editAsset(id, (d) => void (d.rating[id] = rating));
+    },
+    setDescription: (id, text) => editAsset(id, (d) => void (d.description[id] = text)),
+    setTags: (id, tags) => editAsset(id, (d) => assetEdits.setTags(d, id, tags)),
+    trash(ids) {
+      const at = now();
+      for (const id of ids) editAsset(id, (d) => void (d.trashedAt[id] = at));
+    },
+    restore(ids) {
+      for (const id of ids) editAsset(id, (d) => void delete d.trashedAt[id]);
+    },
+    deletePermanently(ids) {
+      for (const id of ids) editAsset(id, (d) => assetEdits.deleteRecord(d, id));
+      for (const [albumId, a] of albums) {
+        const current = readAlbumOf(albumId, a.handle);
+        const hit = current ? ids.filter((id) => current.assets.includes(id)) : [];
+        if (hit.length > 0) a.handle.change((d) => albumEdits.removeFromAlbum(d, hit));
+      }
+    },
+
+    async createAlbum(title) {
+      const id = asAlbumId(randomId());
+      const handle = repo.create<AlbumDoc>(albumEdits.newAlbum(id, title, deviceId, now()));
+      registerAlbum(id, handle);
+      root.change((r) => void (r.albums[id] = handle.url));
+      return id;
+    },
+    renameAlbum(id, title) {
+      const t = albumEdits.checkTitle(title);
+      album(id).change((d) => void (d.title = t));
+    },
+    describeAlbum: (id, description) => album(id).change((d) => void (d.description = description)),
+    addToAlbum(id, ids) {
+      const at = now();
+      album(id).change((d) => void albumEdits.addToAlbum(d, ids, deviceId, at));
+    },
+    removeFromAlbum: (id, ids) => album(id).change((d) => albumEdits.removeFromAlbum(d, ids)),
+    reorderAlbum: (id, asset, toIndex) => album(id).change((d) => void albumEdits.moveInAlbum(d, asset, toIndex)),
+    setAlbumCover(id, asset) {
+      album(id).change((d) => {
+        if (asset === undefined) delete d.cover;
+        else d.cover = new ImmutableString(asset);
+      });
+    },
+    getAlbum(id) {
+      const a = albums.get(id);
+      return a ? readAlbumOf(id, a.handle) : undefined;
+    },
+    listAlbums() {
+      const out: Album[] = [];
+      for (const [id, a] of albums) {
+        const r = readAlbumOf(id, a.handle);
+        if (r) out.push(r);
+      }
+      return out.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    },
+
+    onChange: (l) => changes.add(l),
+    onInvalid: (l) => invalid.add(l),
+  };
+}
