@@ -72,8 +72,12 @@ export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void 
 
     it('rejects ranges outside the blob with BLOB_RANGE_INVALID', async () => {
       const { hash } = await store.put(pattern(10));
-      await expect(store.open(hash, { start: 5, end: 11 })).rejects.toMatchObject({ code: 'BLOB_RANGE_INVALID' });
-      await expect(store.open(hash, { start: 6, end: 5 })).rejects.toMatchObject({ code: 'BLOB_RANGE_INVALID' });
+      await expect(store.open(hash, { start: 5, end: 11 })).rejects.toMatchObject({
+        code: 'BLOB_RANGE_INVALID',
+      });
+      await expect(store.open(hash, { start: 6, end: 5 })).rejects.toMatchObject({
+        code: 'BLOB_RANGE_INVALID',
+      });
       await expect(store.open(hash, { start: -1 })).rejects.toMatchObject({ code: 'BLOB_RANGE_INVALID' });
     });
 
@@ -86,7 +90,9 @@ export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void 
     it('refuses bytes that do not match the expected hash and stores nothing', async () => {
       const data = pattern(5000);
       const wrong = (await sha256Hex(wasmHashing, pattern(5000, 2))) as BlobHash;
-      await expect(store.put(data, { expected: wrong })).rejects.toMatchObject({ code: 'BLOB_HASH_MISMATCH' });
+      await expect(store.put(data, { expected: wrong })).rejects.toMatchObject({
+        code: 'BLOB_HASH_MISMATCH',
+      });
       expect(await store.stats()).toEqual({ count: 0, bytes: 0 });
       expect(await store.has(wrong)).toBe(false);
     });
@@ -111,7 +117,9 @@ export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void 
     });
 
     it('deletes, lists, quarantines and counts', async () => {
-      const hashes = await Promise.all([1, 2, 3].map(async (s) => (await store.put(pattern(100 * s, s))).hash));
+      const hashes = await Promise.all(
+        [1, 2, 3].map(async (s) => (await store.put(pattern(100 * s, s))).hash),
+      );
       expect(new Set(await toArray(store.list()))).toEqual(new Set(hashes));
       expect(await store.stats()).toEqual({ count: 3, bytes: 600 });
       expect(await store.delete(hashes[0]!)).toBe(true);

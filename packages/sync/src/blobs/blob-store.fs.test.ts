@@ -38,15 +38,18 @@ describe('filesystem blob store', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it.skipIf(!existsSync('/dev/full'))('turns a real ENOSPC (/dev/full) into BlobStoreFullError and leaves no partial blob', async () => {
-    const root = await tempRoot();
-    const store = createFsBlobStore({ root, openTemp: () => open('/dev/full', 'w') });
-    await store.start();
-    const err = await store.put(new Uint8Array(1 << 20).fill(1)).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(BlobStoreFullError);
-    expect(err).toMatchObject({ code: 'BLOB_STORE_FULL' });
-    expect(await store.stats()).toEqual({ count: 0, bytes: 0 });
-    expect(await readdir(join(root, 'tmp'))).toEqual([]);
-    await rm(root, { recursive: true, force: true });
-  });
+  it.skipIf(!existsSync('/dev/full'))(
+    'turns a real ENOSPC (/dev/full) into BlobStoreFullError and leaves no partial blob',
+    async () => {
+      const root = await tempRoot();
+      const store = createFsBlobStore({ root, openTemp: () => open('/dev/full', 'w') });
+      await store.start();
+      const err = await store.put(new Uint8Array(1 << 20).fill(1)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BlobStoreFullError);
+      expect(err).toMatchObject({ code: 'BLOB_STORE_FULL' });
+      expect(await store.stats()).toEqual({ count: 0, bytes: 0 });
+      expect(await readdir(join(root, 'tmp'))).toEqual([]);
+      await rm(root, { recursive: true, force: true });
+    },
+  );
 });

@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { BlobHash } from '../ids.ts';
 import { asBlobHash } from '../ids.ts';
-import type { BlobPutOptions, BlobPutResult, BlobRange, BlobRead, BlobStore, BlobStoreStats } from './blob-store.ts';
+import type {
+  BlobPutOptions,
+  BlobPutResult,
+  BlobRange,
+  BlobRead,
+  BlobStore,
+  BlobStoreStats,
+} from './blob-store.ts';
 import { asChunks, resolveRange } from './blob-store.ts';
 import { BlobHashMismatchError, BlobNotFoundError, BlobRangeError, BlobStoreFullError } from './errors.ts';
 import { toHex } from './hashing.ts';
@@ -109,7 +116,8 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
         await fh.close();
         fh = undefined;
         const hash = toHex(h.digest()) as BlobHash;
-        if (opts.expected && opts.expected !== hash) throw new BlobHashMismatchError(opts.expected, hash, `blob store ${root}`);
+        if (opts.expected && opts.expected !== hash)
+          throw new BlobHashMismatchError(opts.expected, hash, `blob store ${root}`);
         const dest = pathOf(hash);
         if ((await sizeOf(hash)) !== undefined) {
           await unlink(tmp).catch(() => undefined);

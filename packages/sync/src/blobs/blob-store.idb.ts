@@ -7,7 +7,14 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { BlobHash } from '../ids.ts';
-import type { BlobPutOptions, BlobPutResult, BlobRange, BlobRead, BlobStore, BlobStoreStats } from './blob-store.ts';
+import type {
+  BlobPutOptions,
+  BlobPutResult,
+  BlobRange,
+  BlobRead,
+  BlobStore,
+  BlobStoreStats,
+} from './blob-store.ts';
 import { asChunks, resolveRange } from './blob-store.ts';
 import { BlobHashMismatchError, BlobNotFoundError, BlobRangeError, BlobStoreFullError } from './errors.ts';
 import type { Hashing } from './hashing.ts';
@@ -49,7 +56,11 @@ export function createIdbBlobStore(options: IdbBlobStoreOptions): BlobStore {
 
   async function dropWrite(writeId: string): Promise<void> {
     const tx = need().transaction(['chunks', 'writes'], 'readwrite');
-    await Promise.all([tx.objectStore('chunks').delete(chunkRange(writeId)), tx.objectStore('writes').delete(writeId), tx.done]);
+    await Promise.all([
+      tx.objectStore('chunks').delete(chunkRange(writeId)),
+      tx.objectStore('writes').delete(writeId),
+      tx.done,
+    ]);
   }
 
   return {
@@ -121,7 +132,8 @@ export function createIdbBlobStore(options: IdbBlobStoreOptions): BlobStore {
         }
         if (fill > 0) await flush();
         const hash = toHex(h.digest()) as BlobHash;
-        if (opts.expected && opts.expected !== hash) throw new BlobHashMismatchError(opts.expected, hash, `IndexedDB blob store ${options.name}`);
+        if (opts.expected && opts.expected !== hash)
+          throw new BlobHashMismatchError(opts.expected, hash, `IndexedDB blob store ${options.name}`);
         const tx = d.transaction(['blobs', 'writes', 'chunks'], 'readwrite');
         const exists = (await tx.objectStore('blobs').count(hash)) > 0;
         if (exists) await tx.objectStore('chunks').delete(chunkRange(writeId));

@@ -1,6 +1,13 @@
 /** An in-memory BlobStore for tests and short-lived tools. */
 import type { BlobHash } from '../ids.ts';
-import type { BlobPutOptions, BlobPutResult, BlobRange, BlobRead, BlobStore, BlobStoreStats } from './blob-store.ts';
+import type {
+  BlobPutOptions,
+  BlobPutResult,
+  BlobRange,
+  BlobRead,
+  BlobStore,
+  BlobStoreStats,
+} from './blob-store.ts';
 import { asChunks, resolveRange } from './blob-store.ts';
 import { BlobHashMismatchError, BlobNotFoundError, BlobRangeError } from './errors.ts';
 import type { Hashing } from './hashing.ts';
@@ -29,7 +36,10 @@ export function createMemoryBlobStore(options: { hashing?: Hashing } = {}): Memo
       const data = blobs.get(hash);
       if (!data) return Promise.reject(new BlobNotFoundError(hash));
       const r = resolveRange(data.length, range);
-      if (!r) return Promise.reject(new BlobRangeError(hash, range?.start ?? 0, range?.end ?? data.length, data.length));
+      if (!r)
+        return Promise.reject(
+          new BlobRangeError(hash, range?.start ?? 0, range?.end ?? data.length, data.length),
+        );
       async function* body() {
         for (let at = r!.start; at < r!.end; at += CHUNK) yield data!.slice(at, Math.min(r!.end, at + CHUNK));
       }
@@ -46,7 +56,8 @@ export function createMemoryBlobStore(options: { hashing?: Hashing } = {}): Memo
         size += c.length;
       }
       const hash = toHex(h.digest()) as BlobHash;
-      if (opts.expected && opts.expected !== hash) throw new BlobHashMismatchError(opts.expected, hash, 'memory blob store');
+      if (opts.expected && opts.expected !== hash)
+        throw new BlobHashMismatchError(opts.expected, hash, 'memory blob store');
       if (blobs.has(hash)) return { hash, size, created: false };
       const all = new Uint8Array(size);
       let at = 0;

@@ -77,7 +77,8 @@ export async function readAll(store: BlobStore, hash: BlobHash, range?: BlobRang
 export function resolveRange(size: number, range?: BlobRange): { start: number; end: number } | undefined {
   const start = range?.start ?? 0;
   const end = range?.end ?? size;
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end > size || start > end) return undefined;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end > size || start > end)
+    return undefined;
   return { start, end };
 }
 

@@ -14,7 +14,10 @@ export interface BlobDigests {
   size: number;
 }
 
-export async function computeDigests(hashing: Hashing, body: AsyncIterable<Uint8Array> | Uint8Array): Promise<BlobDigests> {
+export async function computeDigests(
+  hashing: Hashing,
+  body: AsyncIterable<Uint8Array> | Uint8Array,
+): Promise<BlobDigests> {
   const [a, b] = await Promise.all([hashing.sha256(), hashing.sha1()]);
   let size = 0;
   const feed = (c: Uint8Array) => {

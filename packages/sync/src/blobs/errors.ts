@@ -29,7 +29,11 @@ export class BlobHashMismatchError extends HearthError {
 /** The disk (or browser quota) is full; the partial write was removed. */
 export class BlobStoreFullError extends HearthError {
   constructor(where: string, options?: { cause?: unknown }) {
-    super('BLOB_STORE_FULL', `no space left writing a blob in ${where}; the partial file was removed, free space and retry`, options);
+    super(
+      'BLOB_STORE_FULL',
+      `no space left writing a blob in ${where}; the partial file was removed, free space and retry`,
+      options,
+    );
   }
 }
 

@@ -1,2 +1,3 @@
 /** Blob contract suites and test helpers. */
 export { runBlobStoreContract, type BlobStoreSetup } from './blob-store.contract.ts';
+export { createMemoryBlobStore, type MemoryBlobStore } from './blob-store.memory.ts';

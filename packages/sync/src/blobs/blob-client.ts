@@ -1,0 +1,291 @@
+/**
+ * Fetches blobs over `/hearth/blob/1` into the local store. It asks paired peers who has
+ * a blob (fastest answer first), takes the chunk manifest from one, then pipelines chunk
+ * requests (`window` in flight), checks every chunk's SHA-256 before handing it to
+ * `store.put` (which checks the whole blob before publishing it). When a peer dies or
+ * sends bytes that do not verify, it is dropped for that blob and the next peer carries
+ * on from the first chunk not yet verified: at most `window` chunks are fetched twice.
+ */
+import type { Libp2p, PeerId } from '@libp2p/interface';
+import type { BlobHash } from '../ids.ts';
+import type { PeerAccess } from '../net/peer-access.ts';
+import type { BlobStore, BlobPutResult } from './blob-store.ts';
+import { BLOB_PROTOCOL, MAX_HAS, type BlobResponse } from './blob-protocol.ts';
+import { createBlobSession, type BlobSession } from './blob-session.ts';
+import { chunkCount } from './blob-manifest.ts';
+import { BlobHashMismatchError, BlobTransferError } from './errors.ts';
+import { bytesEqual, type Hashing } from './hashing.ts';
+
+/** What the client needs from a libp2p node. */
+export type BlobClientNode = Pick<Libp2p, 'dialProtocol' | 'getConnections'>;
+
+/** Options of the blob client. */
+export interface BlobClientOptions {
+  node: BlobClientNode;
+  store: BlobStore;
+  access: PeerAccess;
+  hashing: Hashing;
+  /** Chunk requests in flight per blob (default 8). */
+  window?: number;
+  /** Streams opened per peer; blobs are spread over them (default 2). */
+  streamsPerPeer?: number;
+  /** A request not answered in this time counts as a broken connection (default 30 s). */
+  requestTimeoutMs?: number;
+}
+
+/** Progress of one fetch. */
+export interface FetchProgress {
+  hash: BlobHash;
+  bytes: number;
+  total: number;
+}
+
+/** Options of one fetch. */
+export interface FetchOptions {
+  /** Peers to try, in order; default: ask every connected paired peer who has it. */
+  peers?: PeerId[];
+  onProgress?: (p: FetchProgress) => void;
+}
+
+/** What a fetch did; `dropped` are peers that failed or sent bad bytes. */
+export interface FetchResult extends BlobPutResult {
+  from: string[];
+  dropped: string[];
+  /** Bytes received and then re-requested elsewhere (in-flight when a peer failed). */
+  resentBytes: number;
+  bytesReceived: number;
+}
+
+/** A peer that answered `has` with yes, and how fast. */
+export interface Holder {
+  peer: PeerId;
+  rttMs: number;
+}
+
+/** The blob client. */
+export interface BlobClient {
+  whoHas(hash: BlobHash, peers?: PeerId[]): Promise<Holder[]>;
+  fetch(hash: BlobHash, options?: FetchOptions): Promise<FetchResult>;
+  stop(): void;
+}
+
+const INLINE = 256 * 1024;
+
+export function createBlobClient(options: BlobClientOptions): BlobClient {
+  const { node, store, access, hashing } = options;
+  const window = options.window ?? 8;
+  const perPeer = options.streamsPerPeer ?? 2;
+  const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  const sessions = new Map<string, Promise<BlobSession>[]>();
+  const inflight = new Map<BlobHash, Promise<FetchResult>>();
+
+  async function session(peer: PeerId): Promise<BlobSession> {
+    const key = peer.toString();
+    let list = sessions.get(key) ?? [];
+    const live: Promise<BlobSession>[] = [];
+    for (const p of list) {
+      const s = await p.catch(() => undefined);
+      if (s && !s.closed) live.push(p);
+    }
+    list = live;
+    sessions.set(key, list);
+    if (list.length < perPeer) {
+      const p = node.dialProtocol(peer, BLOB_PROTOCOL).then((stream) => createBlobSession(key, stream));
+      list.push(p);
+      p.catch(() =>
+        sessions.set(
+          key,
+          (sessions.get(key) ?? []).filter((x) => x !== p),
+        ),
+      );
+      return p;
+    }
+    const resolved = await Promise.all(list);
+    return resolved.reduce((a, b) => (b.pending < a.pending ? b : a));
+  }
+
+  function timed<T>(p: Promise<T>, what: string): Promise<T> {
+    let t: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      t = setTimeout(
+        () => reject(new BlobTransferError('?', `${what} timed out after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    return Promise.race([p, timeout]).finally(() => clearTimeout(t));
+  }
+
+  function pairedPeers(): PeerId[] {
+    const seen = new Map<string, PeerId>();
+    for (const c of node.getConnections())
+      if (c.status === 'open' && access.isPaired(c.remotePeer.toString()))
+        seen.set(c.remotePeer.toString(), c.remotePeer);
+    return [...seen.values()];
+  }
+
+  async function whoHas(hash: BlobHash, peers = pairedPeers()): Promise<Holder[]> {
+    const answers = await Promise.all(
+      peers.map(async (peer) => {
+        const t0 = performance.now();
+        try {
+          const s = await session(peer);
+          const res = await timed(s.request({ t: 'has', h: [hash].slice(0, MAX_HAS) }), 'has');
+          return res.t === 'has' && res.have[0] === true
+            ? { peer, rttMs: performance.now() - t0 }
+            : undefined;
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    return answers.filter((a): a is Holder => a !== undefined).sort((a, b) => a.rttMs - b.rttMs);
+  }
+
+  async function verify(data: Uint8Array, expected: Uint8Array): Promise<boolean> {
+    const h = await hashing.sha256();
+    h.update(data);
+    return bytesEqual(h.digest(), expected);
+  }
+
+  async function fetchOnce(hash: BlobHash, opts: FetchOptions): Promise<FetchResult> {
+    const candidates = opts.peers ?? (await whoHas(hash)).map((h) => h.peer);
+    const dropped = new Set<string>();
+    const from = new Set<string>();
+    let resentBytes = 0;
+    let bytesReceived = 0;
+    const next = () => candidates.find((p) => !dropped.has(p.toString()));
+    const hashBytes = hexBytes(hash);
+
+    for (let peer = next(); peer; peer = next()) {
+      const key = peer.toString();
+      let meta: Extract<BlobResponse, { t: 'meta' }>;
+      try {
+        const res = await timed(
+          (await session(peer)).request({ t: 'meta', h: hash, inline: INLINE }),
+          'manifest',
+        );
+        if (res.t !== 'meta') throw new BlobTransferError(hash, `${key} answered ${res.t}`);
+        meta = res;
+      } catch {
+        dropped.add(key);
+        continue;
+      }
+      const n = chunkCount(meta.size, meta.cs);
+      if (meta.ch.length !== n * 32 || (n === 1 && !bytesEqual(meta.ch.subarray(0, 32), hashBytes))) {
+        dropped.add(key);
+        continue;
+      }
+      if (meta.data) {
+        bytesReceived += meta.data.length;
+        if (meta.data.length !== meta.size || !(await verify(meta.data, hashBytes))) {
+          dropped.add(key);
+          continue;
+        }
+        from.add(key);
+        const r = await store.put(meta.data, { expected: hash });
+        opts.onProgress?.({ hash, bytes: meta.size, total: meta.size });
+        return { ...r, from: [...from], dropped: [...dropped], resentBytes, bytesReceived };
+      }
+      const manifestPeer = key;
+      let current: PeerId | undefined = peer;
+      const chunks = async function* (): AsyncIterable<Uint8Array> {
+        let done = 0;
+        let bytes = 0;
+        while (done < n) {
+          if (!current)
+            throw new BlobTransferError(hash, `no peer left (tried ${[...dropped].join(', ') || 'none'})`);
+          const src: PeerId = current;
+          type Got = { ok: true; res: BlobResponse } | { ok: false; err: unknown };
+          const pipe: { i: number; p: Promise<Got> }[] = [];
+          let issued = done;
+          let s: BlobSession;
+          try {
+            s = await session(src);
+          } catch {
+            dropped.add(src.toString());
+            current = next();
+            continue;
+          }
+          let failed = false;
+          while (done < n && !failed) {
+            while (issued < n && pipe.length < window) {
+              const p = timed(s.request({ t: 'get', h: hash, i: issued }), 'chunk').then(
+                (res): Got => ({ ok: true, res }),
+                (err: unknown): Got => ({ ok: false, err }),
+              );
+              pipe.push({ i: issued++, p });
+            }
+            const head = pipe.shift()!;
+            const got = await head.p;
+            const want = Math.min(meta.cs, meta.size - head.i * meta.cs);
+            const good =
+              got.ok &&
+              got.res.t === 'data' &&
+              got.res.i === head.i &&
+              got.res.d.length === want &&
+              (await verify(got.res.d, meta.ch.subarray(32 * head.i, 32 * head.i + 32)));
+            if (!good) {
+              failed = true;
+              dropped.add(src.toString());
+              // The failed chunk and those still under way are asked again elsewhere.
+              for (const c of [head, ...pipe]) resentBytes += Math.min(meta.cs, meta.size - c.i * meta.cs);
+              break;
+            }
+            const d = (got.res as Extract<BlobResponse, { t: 'data' }>).d;
+            bytesReceived += d.length;
+            from.add(src.toString());
+            done++;
+            bytes += d.length;
+            opts.onProgress?.({ hash, bytes, total: meta.size });
+            yield d;
+          }
+          if (failed) current = next();
+        }
+      };
+      try {
+        const r = await store.put(chunks(), { expected: hash });
+        return { ...r, from: [...from], dropped: [...dropped], resentBytes, bytesReceived };
+      } catch (e) {
+        // Every chunk matched a manifest that did not add up: that manifest's peer lied.
+        if (e instanceof BlobHashMismatchError) {
+          dropped.add(manifestPeer);
+          continue;
+        }
+        throw e;
+      }
+    }
+    throw new BlobTransferError(
+      hash,
+      candidates.length
+        ? `every peer failed or sent bad bytes (${[...dropped].join(', ')})`
+        : 'no paired peer has it',
+    );
+  }
+
+  return {
+    whoHas,
+    fetch(hash, opts = {}) {
+      let p = inflight.get(hash);
+      if (!p) {
+        p = fetchOnce(hash, opts).finally(() => inflight.delete(hash));
+        inflight.set(hash, p);
+      }
+      return p;
+    },
+    stop() {
+      for (const list of sessions.values())
+        for (const p of list)
+          void p.then(
+            (s) => s.close(),
+            () => undefined,
+          );
+      sessions.clear();
+    },
+  };
+}
+
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

@@ -1,0 +1,104 @@
+/**
+ * `/hearth/blob/1` wire format: varint-length-prefixed CBOR frames. The client sends
+ * requests, each with an `id`; the server answers every request on a stream in order.
+ *
+ * - `has`  {h: hashes}          → `has`  {have: booleans}     ("who has it")
+ * - `meta` {h, inline}          → `meta` {size, cs, ch, data?} (chunk manifest; whole blob inline when small)
+ * - `get`  {h, i}               → `data` {i, d}                (chunk i: bytes [i·cs, min(size,(i+1)·cs)))
+ * - any                         → `err`  {code}                (NOT_FOUND, BAD_REQUEST)
+ *
+ * Every frame is size-limited on read; a peer that breaks the format is disconnected.
+ */
+import { decode, encode } from 'cborg';
+import { BlobProtocolError } from './errors.ts';
+
+export const BLOB_PROTOCOL = '/hearth/blob/1';
+/** Smallest and largest chunk a peer may announce (bounds memory per request). */
+export const MIN_CHUNK = 64 * 1024;
+export const MAX_CHUNK = 1024 * 1024;
+/** Frames carry at most a chunk (or a manifest, or an inline blob) plus a small header. */
+export const MAX_FRAME = MAX_CHUNK + 4096;
+/** A request is never larger than this. */
+export const MAX_REQUEST_FRAME = 64 * 1024;
+/** At most this many hashes per `has` query. */
+export const MAX_HAS = 512;
+
+export type BlobRequest =
+  | { t: 'has'; id: number; h: string[] }
+  | { t: 'meta'; id: number; h: string; inline: number }
+  | { t: 'get'; id: number; h: string; i: number };
+
+export type BlobResponse =
+  | { t: 'has'; id: number; have: boolean[] }
+  | { t: 'meta'; id: number; size: number; cs: number; ch: Uint8Array; data?: Uint8Array }
+  | { t: 'data'; id: number; i: number; d: Uint8Array }
+  | { t: 'err'; id: number; code: 'NOT_FOUND' | 'BAD_REQUEST' };
+
+export function encodeFrame(msg: BlobRequest | BlobResponse): Uint8Array {
+  return encode(msg);
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const isId = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+const isIndex = isId;
+
+function obj(bytes: Uint8Array): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = decode(bytes);
+  } catch (e) {
+    throw new BlobProtocolError(`undecodable frame (${(e as Error).message})`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new BlobProtocolError('frame is not a map');
+  return v as Record<string, unknown>;
+}
+
+export function decodeRequest(bytes: Uint8Array): BlobRequest {
+  const m = obj(bytes);
+  if (!isId(m.id)) throw new BlobProtocolError('request without id');
+  if (
+    m.t === 'has' &&
+    Array.isArray(m.h) &&
+    m.h.length <= MAX_HAS &&
+    m.h.every((x) => typeof x === 'string' && HEX64.test(x))
+  )
+    return { t: 'has', id: m.id, h: m.h as string[] };
+  if (m.t === 'meta' && typeof m.h === 'string' && HEX64.test(m.h) && isIndex(m.inline))
+    return { t: 'meta', id: m.id, h: m.h, inline: m.inline };
+  if (m.t === 'get' && typeof m.h === 'string' && HEX64.test(m.h) && isIndex(m.i))
+    return { t: 'get', id: m.id, h: m.h, i: m.i };
+  throw new BlobProtocolError(`malformed request ${JSON.stringify(m.t)}`);
+}
+
+export function decodeResponse(bytes: Uint8Array): BlobResponse {
+  const m = obj(bytes);
+  if (!isId(m.id)) throw new BlobProtocolError('response without id');
+  switch (m.t) {
+    case 'has':
+      if (Array.isArray(m.have) && m.have.every((x) => typeof x === 'boolean'))
+        return { t: 'has', id: m.id, have: m.have as boolean[] };
+      break;
+    case 'meta':
+      if (
+        isIndex(m.size) &&
+        isIndex(m.cs) &&
+        m.cs >= MIN_CHUNK &&
+        m.cs <= MAX_CHUNK &&
+        m.ch instanceof Uint8Array &&
+        m.ch.length % 32 === 0
+      ) {
+        const out: BlobResponse = { t: 'meta', id: m.id, size: m.size, cs: m.cs, ch: m.ch };
+        if (m.data instanceof Uint8Array) out.data = m.data;
+        return out;
+      }
+      break;
+    case 'data':
+      if (isIndex(m.i) && m.d instanceof Uint8Array) return { t: 'data', id: m.id, i: m.i, d: m.d };
+      break;
+    case 'err':
+      if (m.code === 'NOT_FOUND' || m.code === 'BAD_REQUEST') return { t: 'err', id: m.id, code: m.code };
+      break;
+  }
+  throw new BlobProtocolError(`malformed response ${JSON.stringify(m.t)}`);
+}

@@ -1,0 +1,143 @@
+/**
+ * Serves `/hearth/blob/1` from a BlobStore. The access check comes before anything is
+ * read: an unpaired peer's stream is reset at once, whatever it was going to ask, so it
+ * cannot tell a known hash from an unknown one. Requests on a stream are answered in
+ * order; the client bounds how many it has in flight, and writes wait for `drain`.
+ */
+import type { Connection, Libp2p, Stream } from '@libp2p/interface';
+import type { BlobHash } from '../ids.ts';
+import type { PeerAccess } from '../net/peer-access.ts';
+import type { BlobStore } from './blob-store.ts';
+import { readAll } from './blob-store.ts';
+import { createManifestCache } from './blob-manifest.ts';
+import {
+  BLOB_PROTOCOL,
+  MAX_CHUNK,
+  MAX_REQUEST_FRAME,
+  MIN_CHUNK,
+  decodeRequest,
+  encodeFrame,
+  type BlobRequest,
+  type BlobResponse,
+} from './blob-protocol.ts';
+import { BlobNotFoundError, BlobRangeError } from './errors.ts';
+import { readFrames, sendFrame } from './frame-stream.ts';
+import type { Hashing } from './hashing.ts';
+
+/** What the server needs from a libp2p node. */
+export type BlobServerNode = Pick<Libp2p, 'handle' | 'unhandle'>;
+
+/** Options of the blob server. */
+export interface BlobServerOptions {
+  node: BlobServerNode;
+  store: BlobStore;
+  access: PeerAccess;
+  hashing: Hashing;
+  /** Chunk size announced in manifests (default 1 MiB, see docs/benchmarks.md#blob-throughput). */
+  chunkSize?: number;
+  /** Blobs up to this size are sent whole in the `meta` answer (default 256 KiB). */
+  inlineLimit?: number;
+  /** Concurrent streams a peer may open. */
+  maxInboundStreams?: number;
+}
+
+/** A started protocol handler. */
+export interface BlobServer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_CHUNK = 1024 * 1024;
+
+export function createBlobServer(options: BlobServerOptions): BlobServer {
+  const { node, store, access } = options;
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+  if (chunkSize < MIN_CHUNK || chunkSize > MAX_CHUNK)
+    throw new RangeError(`chunkSize must be ${MIN_CHUNK}..${MAX_CHUNK}`);
+  const inlineLimit = Math.min(options.inlineLimit ?? 256 * 1024, MAX_CHUNK);
+  const manifests = createManifestCache(store, options.hashing, chunkSize);
+  const open = new Map<string, Set<Stream>>();
+  let unsubscribe: (() => void) | undefined;
+
+  async function answer(req: BlobRequest): Promise<BlobResponse> {
+    try {
+      switch (req.t) {
+        case 'has':
+          return {
+            t: 'has',
+            id: req.id,
+            have: await Promise.all(req.h.map((h) => store.has(h as BlobHash))),
+          };
+        case 'meta': {
+          const m = await manifests.get(req.h as BlobHash);
+          const res: BlobResponse = {
+            t: 'meta',
+            id: req.id,
+            size: m.size,
+            cs: m.chunkSize,
+            ch: m.chunkHashes,
+          };
+          if (m.size <= Math.min(req.inline, inlineLimit)) res.data = await readAll(store, req.h as BlobHash);
+          return res;
+        }
+        case 'get': {
+          const start = req.i * chunkSize;
+          const size = await store.size(req.h as BlobHash);
+          if (size === undefined) return { t: 'err', id: req.id, code: 'NOT_FOUND' };
+          if (start >= size && !(start === 0 && size === 0))
+            return { t: 'err', id: req.id, code: 'BAD_REQUEST' };
+          const d = await readAll(store, req.h as BlobHash, {
+            start,
+            end: Math.min(size, start + chunkSize),
+          });
+          return { t: 'data', id: req.id, i: req.i, d };
+        }
+      }
+    } catch (e) {
+      if (e instanceof BlobNotFoundError) {
+        manifests.forget(req.t === 'has' ? ('' as BlobHash) : (req.h as BlobHash));
+        return { t: 'err', id: req.id, code: 'NOT_FOUND' };
+      }
+      if (e instanceof BlobRangeError) return { t: 'err', id: req.id, code: 'BAD_REQUEST' };
+      throw e;
+    }
+  }
+
+  async function handle(stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer.toString();
+    if (!access.isPaired(peer)) {
+      stream.abort(new Error('not paired'));
+      return;
+    }
+    let streams = open.get(peer);
+    if (!streams) open.set(peer, (streams = new Set()));
+    streams.add(stream);
+    try {
+      for await (const frame of readFrames(stream, MAX_REQUEST_FRAME)) {
+        const res = await answer(decodeRequest(frame));
+        await sendFrame(stream, encodeFrame(res));
+      }
+      await stream.close();
+    } catch (e) {
+      stream.abort(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      streams.delete(stream);
+      if (streams.size === 0) open.delete(peer);
+    }
+  }
+
+  return {
+    async start() {
+      await node.handle(BLOB_PROTOCOL, handle, { maxInboundStreams: options.maxInboundStreams ?? 64 });
+      unsubscribe = access.onRevoked((peer) => {
+        for (const s of open.get(peer) ?? []) s.abort(new Error('device revoked'));
+      });
+    },
+    async stop() {
+      unsubscribe?.();
+      await node.unhandle(BLOB_PROTOCOL);
+      for (const set of open.values()) for (const s of set) s.abort(new Error('blob server stopped'));
+      open.clear();
+    },
+  };
+}

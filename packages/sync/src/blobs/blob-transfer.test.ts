@@ -1,0 +1,191 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Libp2p } from '@libp2p/interface';
+import type { BlobHash } from '../ids.ts';
+import { createMemoryBlobStore, type MemoryBlobStore } from './blob-store.memory.ts';
+import { readAll, type BlobStore } from './blob-store.ts';
+import { createBlobServer, type BlobServer } from './blob-server.ts';
+import { createBlobClient } from './blob-client.ts';
+import { nodeHashing } from './hashing.node.ts';
+import { sha256Hex } from './hashing.ts';
+import { createAllowListAccess, createTestNode, type AllowListAccess } from './test-peers.node.ts';
+import { BLOB_PROTOCOL } from './blob-protocol.ts';
+import { createBlobSession } from './blob-session.ts';
+
+const CHUNK = 64 * 1024;
+
+function pattern(n: number, seed: number): Uint8Array {
+  const b = new Uint8Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    b[i] = x >>> 24;
+  }
+  return b;
+}
+
+interface Peer {
+  node: Libp2p;
+  store: MemoryBlobStore;
+  access: AllowListAccess;
+  server: BlobServer;
+}
+
+const peers: Peer[] = [];
+afterEach(async () => {
+  for (const p of peers.splice(0)) {
+    await p.server.stop().catch(() => undefined);
+    await p.node.stop();
+  }
+});
+
+async function peer(
+  opts: { wrap?: (s: MemoryBlobStore) => BlobStore; transport?: 'tcp' | 'ws' } = {},
+): Promise<Peer> {
+  const node = await createTestNode(opts.transport);
+  const store = createMemoryBlobStore({ hashing: nodeHashing });
+  const access = createAllowListAccess();
+  const server = createBlobServer({
+    node,
+    store: opts.wrap ? opts.wrap(store) : store,
+    access,
+    hashing: nodeHashing,
+    chunkSize: CHUNK,
+  });
+  await server.start();
+  const p = { node, store, access, server };
+  peers.push(p);
+  return p;
+}
+
+/** Pairs `a` and `b` both ways and connects them. */
+async function connect(a: Peer, b: Peer) {
+  a.access.allow(b.node.peerId.toString());
+  b.access.allow(a.node.peerId.toString());
+  await a.node.dial(b.node.getMultiaddrs()[0]!);
+}
+
+function client(p: Peer, window = 4) {
+  return createBlobClient({ node: p.node, store: p.store, access: p.access, hashing: nodeHashing, window });
+}
+
+/** A store that flips one byte of chunk `index` in ranged reads (manifest reads stay honest). */
+function corruptChunk(index: number) {
+  return (s: MemoryBlobStore): BlobStore => ({
+    ...s,
+    async open(hash, range) {
+      const r = await s.open(hash, range);
+      if (range?.start !== index * CHUNK) return r;
+      const bytes = await readAll(s, hash, range);
+      bytes[100] = (bytes[100] ?? 0) ^ 0x01;
+      return {
+        ...r,
+        body: (async function* () {
+          yield bytes;
+        })(),
+      };
+    },
+  });
+}
+
+describe.each(['tcp', 'ws'] as const)('/hearth/blob/1 over %s', (transport) => {
+  it('fetches a small blob in one request and a large one chunk by chunk, verified', async () => {
+    const [a, b] = [await peer({ transport }), await peer({ transport })];
+    await connect(a, b);
+    const small = pattern(30_000, 1);
+    const large = pattern(20 * CHUNK + 123, 2);
+    const hs = (await b.store.put(small)).hash;
+    const hl = (await b.store.put(large)).hash;
+    const c = client(a);
+    expect((await c.whoHas(hs)).map((h) => h.peer.toString())).toEqual([b.node.peerId.toString()]);
+    const progress: number[] = [];
+    const [rs, rl] = await Promise.all([
+      c.fetch(hs),
+      c.fetch(hl, { onProgress: (p) => progress.push(p.bytes) }),
+    ]);
+    expect(rs).toMatchObject({ hash: hs, size: 30_000, created: true, dropped: [] });
+    expect(rl).toMatchObject({ hash: hl, size: large.length, created: true, resentBytes: 0 });
+    expect(await readAll(a.store, hl)).toEqual(large);
+    expect(progress.at(-1)).toBe(large.length);
+    expect(progress.length).toBe(21);
+    c.stop();
+  });
+});
+
+describe('/hearth/blob/1 failures', () => {
+  it('drops a peer that serves a corrupted chunk and completes from another, storing nothing corrupt', async () => {
+    const data = pattern(10 * CHUNK, 3);
+    const bad = await peer({ wrap: corruptChunk(4) });
+    const good = await peer();
+    const me = await peer();
+    await connect(me, bad);
+    await connect(me, good);
+    const { hash } = await bad.store.put(data);
+    await good.store.put(data);
+    const r = await client(me).fetch(hash, { peers: [bad.node.peerId, good.node.peerId] });
+    expect(r.dropped).toEqual([bad.node.peerId.toString()]);
+    expect(r.from).toEqual([bad.node.peerId.toString(), good.node.peerId.toString()]);
+    expect(await sha256Hex(nodeHashing, await readAll(me.store, hash))).toBe(hash);
+    expect(me.store.blobs.size).toBe(1);
+  });
+
+  it('resumes from another peer when the sender dies mid-transfer, re-fetching at most the window', async () => {
+    const data = pattern(40 * CHUNK, 4);
+    const [first, second, me] = [await peer(), await peer(), await peer()];
+    await connect(me, first);
+    await connect(me, second);
+    const { hash } = await first.store.put(data);
+    await second.store.put(data);
+    const window = 4;
+    let killed: Promise<void> | void | undefined;
+    const r = await client(me, window).fetch(hash, {
+      peers: [first.node.peerId, second.node.peerId],
+      onProgress: (p) => {
+        if (!killed && p.bytes >= data.length / 2) killed = first.node.stop();
+      },
+    });
+    await killed;
+    expect(r.hash).toBe(hash);
+    expect(r.dropped).toEqual([first.node.peerId.toString()]);
+    expect(r.resentBytes).toBeLessThanOrEqual(window * CHUNK);
+    expect(r.bytesReceived).toBe(data.length);
+    expect(await readAll(me.store, hash)).toEqual(data);
+  });
+
+  it('refuses an unpaired peer the same way for a known and an unknown hash', async () => {
+    const [holder, stranger] = [await peer(), await peer()];
+    await stranger.node.dial(holder.node.getMultiaddrs()[0]!);
+    stranger.access.allow(holder.node.peerId.toString());
+    const { hash } = await holder.store.put(pattern(1000, 5));
+    const unknown = (await sha256Hex(nodeHashing, pattern(1000, 6))) as BlobHash;
+    const ask = async (h: string) => {
+      const stream = await stranger.node.dialProtocol(holder.node.peerId, BLOB_PROTOCOL);
+      const s = createBlobSession('holder', stream);
+      return s.request({ t: 'meta', h, inline: 0 }).then(
+        (r) => ({ answered: r.t }),
+        (e: unknown) => ({ refused: (e as Error).name }),
+      );
+    };
+    const known = await ask(hash);
+    expect(known).toHaveProperty('refused');
+    expect(await ask(unknown)).toEqual(known);
+    const c = client(stranger);
+    expect(await c.whoHas(hash, [holder.node.peerId])).toEqual([]);
+    await expect(c.fetch(hash, { peers: [holder.node.peerId] })).rejects.toMatchObject({
+      code: 'BLOB_TRANSFER_FAILED',
+    });
+    expect(stranger.store.blobs.size).toBe(0);
+  });
+
+  it('says NOT_FOUND to a paired peer and cuts a revoked one off', async () => {
+    const [holder, me] = [await peer(), await peer()];
+    await connect(me, holder);
+    const c = client(me);
+    const unknown = (await sha256Hex(nodeHashing, pattern(10, 7))) as BlobHash;
+    expect(await c.whoHas(unknown)).toEqual([]);
+    const { hash } = await holder.store.put(pattern(10, 8));
+    holder.access.revoke(me.node.peerId.toString());
+    await expect(c.fetch(hash, { peers: [holder.node.peerId] })).rejects.toMatchObject({
+      code: 'BLOB_TRANSFER_FAILED',
+    });
+  });
+});

@@ -1,0 +1,17 @@
+/**
+ * Length-prefixed frames over a libp2p stream, with a read size limit and write
+ * backpressure (wait for `drain` when the stream's buffer is full).
+ */
+import type { Stream } from '@libp2p/interface';
+import * as lp from 'it-length-prefixed';
+
+/** Sends one frame, waiting for the stream to drain first when its buffer is full. */
+export async function sendFrame(stream: Stream, payload: Uint8Array): Promise<void> {
+  if (stream.writableNeedsDrain) await stream.onDrain();
+  stream.send(lp.encode.single(payload));
+}
+
+/** The frames arriving on a stream; throws (InvalidDataLengthError) on a frame above `maxFrame`. */
+export async function* readFrames(stream: Stream, maxFrame: number): AsyncIterable<Uint8Array> {
+  for await (const f of lp.decode(stream, { maxDataLength: maxFrame })) yield f.subarray();
+}
