@@ -9,7 +9,7 @@ export default defineConfig({
       { test: { name: 'media', root: 'packages/media', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
       { test: { name: 'ml', root: 'packages/ml', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
       { test: { name: 'node-peer', root: 'apps/node-peer', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
-      { test: { name: 'pwa', root: 'apps/pwa', include: ['src/**/*.test.{ts,tsx}'] } },
+      'apps/pwa/vitest.config.ts',
       {
         test: {
           name: 'integration',
