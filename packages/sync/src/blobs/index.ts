@@ -7,5 +7,22 @@ export { wasmHashing } from './hashing.wasm.ts';
 export { createMemoryBlobStore, type MemoryBlobStore } from './blob-store.memory.ts';
 export * from './blob-protocol.ts';
 export * from './blob-manifest.ts';
-export { createBlobServer, DEFAULT_CHUNK, type BlobServer, type BlobServerOptions, type BlobServerNode } from './blob-server.ts';
-export { createBlobClient, type BlobClient, type BlobClientOptions, type FetchOptions, type FetchProgress, type FetchResult, type Holder } from './blob-client.ts';
+export {
+  createBlobServer,
+  DEFAULT_CHUNK,
+  type BlobServer,
+  type BlobServerOptions,
+  type BlobServerNode,
+} from './blob-server.ts';
+export {
+  createBlobClient,
+  type BlobClient,
+  type BlobClientOptions,
+  type FetchOptions,
+  type FetchProgress,
+  type FetchResult,
+  type Holder,
+} from './blob-client.ts';
+export * from './blob-token.ts';
+export * from './blob-http-handler.ts';
+export { BLOB_TOKEN_PROTOCOL, serveBlobTokens, requestBlobToken } from './blob-token-protocol.ts';
