@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import Hypercore from 'hypercore';
+import type { AuditEntry, AuditLog, AuditVerifyResult } from './audit-log.ts';
+import { AuditLogError } from './errors.ts';
+import type { LibraryKey } from './library-key.ts';
+
+const GENESIS = '0'.repeat(64);
+
+function signedBytes(e: Omit<AuditEntry, 'sig'>): Buffer {
+  // A fixed array order makes the signed bytes canonical whatever the JSON key order.
+  return Buffer.from(JSON.stringify([e.seq, e.at, e.type, e.data, e.prev]));
+}
+
+function isLockError(err: unknown): boolean {
+  return /could not be locked|LOCK/i.test(String((err as Error)?.message));
+}
+
+/**
+ * The audit log as a hypercore in `dir`, whose signing key pair is the library key (so a
+ * replica on a second home node checks every block against the library's public key).
+ * RocksDB allows one process at a time, so each call opens the core, works and closes
+ * it, retrying briefly while another process (the daemon or a CLI command) holds it.
+ */
+export function createHypercoreAuditLog(dir: string, key: LibraryKey, opts: { lockWaitMs?: number } = {}): AuditLog {
+  const lockWaitMs = opts.lockWaitMs ?? 15_000;
+  let chain: Promise<unknown> = Promise.resolve();
+
+  async function withCore<T>(fn: (core: Hypercore) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + lockWaitMs;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 250)) {
+      const core = new Hypercore(dir, { keyPair: key.raw, valueEncoding: 'json' });
+      try {
+        await core.ready();
+      } catch (err) {
+        await core.close().catch(() => undefined);
+        if (!isLockError(err) || Date.now() > deadline) throw new AuditLogError(`cannot open the audit log in ${dir}: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, delay));
+        continue;
+      }
+      try {
+        return await fn(core);
+      } finally {
+        await core.close();
+      }
+    }
+  }
+
+  function serial<T>(fn: () => Promise<T>): Promise<T> {
+    const p = chain.then(fn);
+    chain = p.catch(() => undefined);
+    return p;
+  }
+
+  async function readAll(core: Hypercore): Promise<AuditEntry[]> {
+    const out: AuditEntry[] = [];
+    for (let i = 0; i < core.length; i++) out.push((await core.get(i, { wait: false })) as AuditEntry);
+    return out;
+  }
+
+  return {
+    append: (type, data) =>
+      serial(() =>
+        withCore(async (core) => {
+          let prev = GENESIS;
+          if (core.length > 0) {
+            const last = (await core.get(core.length - 1, { wait: false })) as AuditEntry;
+            prev = createHash('sha256').update(signedBytes(last)).digest('hex');
+          }
+          const body = { seq: core.length, at: Date.now(), type, data, prev };
+          const entry: AuditEntry = { ...body, sig: key.sign(signedBytes(body)) };
+          await core.append(entry);
+          return entry;
+        }),
+      ),
+    entries: () => serial(() => withCore(readAll)),
+    verify: () =>
+      serial(() =>
+        withCore(async (core): Promise<AuditVerifyResult> => {
+          const problems: string[] = [];
+          if (!core.keyPair || Buffer.compare(core.keyPair.publicKey, key.raw.publicKey) !== 0) {
+            problems.push('the hypercore is not signed by this library key');
+          }
+          let prev = GENESIS;
+          const entries = await readAll(core);
+          entries.forEach((e, i) => {
+            if (!e || typeof e !== 'object') return void problems.push(`entry ${i}: missing or unreadable`);
+            const { sig, ...body } = e;
+            if (e.seq !== i) problems.push(`entry ${i}: sequence number ${e.seq}`);
+            if (e.prev !== prev) problems.push(`entry ${i}: chain broken (previous entry altered or removed)`);
+            if (!key.verify(signedBytes(body), sig)) problems.push(`entry ${i}: bad signature`);
+            prev = createHash('sha256').update(signedBytes(body)).digest('hex');
+          });
+          return { ok: problems.length === 0, length: entries.length, problems };
+        }),
+      ),
+  };
+}

@@ -1,0 +1,26 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NodeConfig } from '../config.ts';
+import { readDaemonInfo, type DaemonInfo } from '../daemon-lock.ts';
+import { openLibrary, type Library } from '../library.ts';
+import { defaultPipeline } from '../pipeline.ts';
+import { createReconcileLoop, type ReconcileLoop } from '../reconcile-loop.ts';
+
+/**
+ * Open the library for a command that writes. When no daemon runs, the command cleans
+ * up interrupted writes itself and runs the reconcile loop in-process (so `hearth import`
+ * ends with every derivative made); when one runs, the daemon does both.
+ */
+export async function openForWork(cfg: NodeConfig, opts: { derive: boolean }): Promise<{ lib: Library; daemon?: DaemonInfo; loop?: ReconcileLoop }> {
+  const lib = await openLibrary(cfg.dataDir);
+  const daemon = await readDaemonInfo(lib.layout.daemonJson);
+  if (daemon) {
+    // The daemon owns clean-up of the store's temp dir; only make sure it exists.
+    await mkdir(join(lib.layout.blobs, 'tmp'), { recursive: true });
+    return { lib, daemon };
+  }
+  await lib.blobs.start();
+  if (!opts.derive) return { lib };
+  const loop = createReconcileLoop({ catalog: lib.catalog, blobs: lib.blobs, steps: await defaultPipeline(), concurrency: cfg.concurrency });
+  return { lib, loop };
+}

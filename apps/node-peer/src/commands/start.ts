@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { createDaemon } from '../daemon.ts';
+import { configOf } from './common.ts';
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('run the home node: serve the app, derive thumbnails and previews, sync with paired devices')
+    .option('--host <host>', 'HTTP listen address (env HEARTH_HOST, default 127.0.0.1)')
+    .option('--port <port>', 'HTTP port (env HEARTH_PORT, default 8420; 0 = any free port)')
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (env HEARTH_TLS_CERT)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert (env HEARTH_TLS_KEY)')
+    .option('--pwa-dir <dir>', 'built web app to serve (env HEARTH_PWA_DIR)')
+    .option('--concurrency <n>', 'derivation jobs at once per kind (env HEARTH_CONCURRENCY, default 2)')
+    .action(async (opts: { host?: string; port?: string; tlsCert?: string; tlsKey?: string; pwaDir?: string; concurrency?: string }, cmd: Command) => {
+      const cfg = configOf(cmd, opts);
+      const log = (line: string) => process.stdout.write(`${line}\n`);
+      const daemon = createDaemon(cfg, log);
+      let stopping: Promise<void> | undefined;
+      const shutdown = (signal: string) => {
+        if (stopping) {
+          log(`${signal} again: exiting now`);
+          process.exit(130);
+        }
+        log(`${signal}: shutting down`);
+        stopping = daemon.stop().then(() => {
+          log('stopped');
+          process.exit(0);
+        });
+      };
+      process.on('SIGINT', () => shutdown('SIGINT'));
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+      try {
+        await daemon.start();
+      } catch (err) {
+        await daemon.stop();
+        throw err;
+      }
+      log(`Hearth home node for library ${daemon.library.info.id} (data dir ${cfg.dataDir})`);
+      log(`Serving the app at ${daemon.url}`);
+      log('ready');
+    });
+}

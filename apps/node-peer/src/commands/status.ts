@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { readDaemonInfo } from '../daemon-lock.ts';
+import { openLibrary } from '../library.ts';
+import { libraryStatus } from '../library-status.ts';
+import { defaultPipeline } from '../pipeline.ts';
+import { configOf, formatBytes, printJson } from './common.ts';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('assets, bytes, the daemon, what the reconcile loop is doing, the audit log')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const cfg = configOf(cmd);
+      const lib = await openLibrary(cfg.dataDir);
+      try {
+        const st = await libraryStatus(lib);
+        const daemon = await readDaemonInfo(lib.layout.daemonJson);
+        let live: { reconcile?: unknown } | undefined;
+        if (daemon?.url) {
+          live = (await fetch(new URL('/api/status', daemon.url)).then((r) => r.json()).catch(() => undefined)) as typeof live;
+        }
+        // Without a daemon, derive what is missing from the catalog (the loop's own rule).
+        const derivatives: Record<string, { done: number; missing: number }> = {};
+        for (const step of await defaultPipeline()) {
+          const d = { done: 0, missing: 0 };
+          for (const a of lib.catalog.assets()) {
+            if (!step.appliesTo(a)) continue;
+            const rec = lib.catalog.derived(a.id).get(step.kind);
+            if (rec && rec.version >= step.version) d.done++;
+            else d.missing++;
+          }
+          derivatives[step.kind] = d;
+        }
+        const auditEntries = (await lib.audit.entries()).length;
+        const out = { ...st, daemon: daemon ?? null, derivatives, reconcile: live?.reconcile ?? null, auditEntries };
+        if (opts.json) return printJson(out);
+        const w = (s: string) => process.stdout.write(s + '\n');
+        w(`library ${st.name} (${st.libraryId}) in ${st.dataDir}`);
+        w(`assets: ${st.assets} (${st.photos} photos, ${st.videos} videos), originals ${formatBytes(st.originalBytes)}`);
+        w(daemon ? `daemon: running (pid ${daemon.pid}) at ${daemon.url}` : 'daemon: not running (start it with `hearth start`)');
+        for (const [k, d] of Object.entries(derivatives)) w(`${k}: ${d.done} done, ${d.missing} to do`);
+        w(`audit log: ${auditEntries} entries`);
+      } finally {
+        await lib.stop();
+      }
+    });
+}

@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigError } from './errors.ts';
+
+/** Settings of a home node. Every field can come from a flag, an env var or the config file. */
+export interface NodeConfig {
+  /** Where the library lives (default `~/.hearth`). */
+  dataDir: string;
+  /** HTTP listen address (default 127.0.0.1; use 0.0.0.0 to serve the LAN). */
+  host: string;
+  /** HTTP port (default 8420; 0 picks a free one). */
+  port: number;
+  /** PEM certificate and key: when both are set the node serves HTTPS. */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** The built PWA to serve (default `apps/pwa/dist` of this checkout). */
+  pwaDir: string;
+  /** Derivation jobs running at once per kind (default 2). */
+  concurrency: number;
+}
+
+/** One source of settings, as loose strings/numbers before validation. */
+export type ConfigLayer = Partial<Record<keyof NodeConfig, string | number | undefined>>;
+
+/** Env var for each setting. */
+export const ENV_NAMES: Record<keyof NodeConfig, string> = {
+  dataDir: 'HEARTH_DATA_DIR',
+  host: 'HEARTH_HOST',
+  port: 'HEARTH_PORT',
+  tlsCert: 'HEARTH_TLS_CERT',
+  tlsKey: 'HEARTH_TLS_KEY',
+  pwaDir: 'HEARTH_PWA_DIR',
+  concurrency: 'HEARTH_CONCURRENCY',
+};
+
+const DEFAULT_PWA_DIR = resolve(import.meta.dirname, '../../pwa/dist');
+
+/** The settings found in the environment. */
+export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
+  const layer: ConfigLayer = {};
+  for (const [key, name] of Object.entries(ENV_NAMES) as [keyof NodeConfig, string][]) {
+    const v = env[name];
+    if (v !== undefined && v !== '') layer[key] = v;
+  }
+  return layer;
+}
+
+/** The settings in a JSON config file; a missing file is an empty layer unless `required`. */
+export function fileLayer(path: string, required: boolean): ConfigLayer {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if (!required && (err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}; fix or remove it`, { cause: err });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object like {"port": 8420}`);
+  }
+  const layer: ConfigLayer = {};
+  for (const [k, v] of Object.entries(parsed)) {
+    if (!(k in ENV_NAMES)) throw new ConfigError(`config file ${path}: unknown setting "${k}" (known: ${Object.keys(ENV_NAMES).join(', ')})`);
+    if (typeof v !== 'string' && typeof v !== 'number') throw new ConfigError(`config file ${path}: "${k}" must be a string or number`);
+    layer[k as keyof NodeConfig] = v;
+  }
+  return layer;
+}
+
+function pick(layers: ConfigLayer[], key: keyof NodeConfig): string | number | undefined {
+  for (const l of layers) if (l[key] !== undefined) return l[key];
+  return undefined;
+}
+
+function toInt(key: string, v: string | number | undefined, dflt: number, min: number, max: number): number {
+  if (v === undefined) return dflt;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/**
+ * Resolve settings with the documented precedence: flags > env vars > config file > defaults.
+ * The config file is `--config`/`HEARTH_CONFIG`, else `<dataDir>/config.json` when present.
+ */
+export function resolveConfig(flags: ConfigLayer & { config?: string | undefined }, env: NodeJS.ProcessEnv = process.env): NodeConfig {
+  const envL = envLayer(env);
+  const explicitFile = flags.config ?? env['HEARTH_CONFIG'];
+  const early = explicitFile ? fileLayer(resolve(explicitFile), true) : {};
+  const dataDir = resolve(String(pick([flags, envL, early], 'dataDir') ?? join(homedir(), '.hearth')));
+  const file = explicitFile ? early : fileLayer(join(dataDir, 'config.json'), false);
+  const layers = [flags, envL, file];
+  const tlsCert = pick(layers, 'tlsCert');
+  const tlsKey = pick(layers, 'tlsKey');
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new ConfigError('HTTPS needs both tlsCert and tlsKey (--tls-cert and --tls-key)');
+  const cfg: NodeConfig = {
+    dataDir,
+    host: String(pick(layers, 'host') ?? '127.0.0.1'),
+    port: toInt('port', pick(layers, 'port'), 8420, 0, 65535),
+    pwaDir: resolve(String(pick(layers, 'pwaDir') ?? DEFAULT_PWA_DIR)),
+    concurrency: toInt('concurrency', pick(layers, 'concurrency'), 2, 1, 64),
+  };
+  if (tlsCert !== undefined && tlsKey !== undefined) {
+    cfg.tlsCert = resolve(String(tlsCert));
+    cfg.tlsKey = resolve(String(tlsKey));
+  }
+  return cfg;
+}

@@ -1,0 +1,100 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NodeConfig } from './config.ts';
+import { acquireDaemonLock, updateDaemonInfo } from './daemon-lock.ts';
+import { createNodeHttpServer, type NodeHttpServer } from './http-server.ts';
+import { initLibrary, openLibrary, type Library } from './library.ts';
+import { defaultPipeline } from './pipeline.ts';
+import { createReconcileLoop, type ReconcileLoop } from './reconcile-loop.ts';
+import { libraryStatus } from './library-status.ts';
+
+/** A part of the daemon with a lifecycle; parts stop in reverse start order. */
+interface Part {
+  name: string;
+  stop(): Promise<void>;
+}
+
+/** The running home node (`hearth start`). */
+export interface Daemon {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly url: string;
+  readonly library: Library;
+}
+
+/**
+ * Start order: library (key, catalog, blob store clean-up) → lock → reconcile loop → HTTP.
+ * Stop order is the reverse, so HTTP stops taking requests first, the loop then finishes
+ * or abandons its in-flight jobs, and the catalog is flushed last.
+ */
+export function createDaemon(config: NodeConfig, log: (line: string) => void): Daemon {
+  const parts: Part[] = [];
+  let lib: Library | undefined;
+  let http: NodeHttpServer | undefined;
+  let loop: ReconcileLoop | undefined;
+  let ready = false;
+
+  async function statusRoute(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    if (!lib || new URL(req.url ?? '/', 'http://x').pathname !== '/api/status') return false;
+    const body = { ...(await libraryStatus(lib)), reconcile: loop?.status(), ready };
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+    return true;
+  }
+
+  return {
+    get url() {
+      return http?.url ?? '';
+    },
+    get library() {
+      if (!lib) throw new Error('daemon not started');
+      return lib;
+    },
+    async start() {
+      const { created } = await initLibrary(config.dataDir);
+      if (created) log(`created a new library in ${config.dataDir}`);
+      const l = await openLibrary(config.dataDir);
+      lib = l;
+      parts.push({ name: 'catalog', stop: () => l.stop() });
+      const info = { pid: process.pid, url: '', startedAt: Date.now() };
+      const lock = await acquireDaemonLock(l.layout.daemonJson, info);
+      parts.push({ name: 'lock', stop: () => lock.release() });
+      await l.blobs.start();
+      parts.push({ name: 'blob store', stop: () => l.blobs.stop() });
+      const lp = createReconcileLoop({
+        catalog: l.catalog,
+        blobs: l.blobs,
+        steps: await defaultPipeline(),
+        concurrency: config.concurrency,
+        pollMs: 1000,
+        onError: (kind, asset, err) => log(`reconcile ${kind} ${asset}: ${(err as Error).message}`),
+      });
+      loop = lp;
+      await lp.start();
+      parts.push({ name: 'reconcile loop', stop: () => lp.stop() });
+      const h = createNodeHttpServer({
+        host: config.host,
+        port: config.port,
+        pwaDir: config.pwaDir,
+        ...(config.tlsCert && config.tlsKey ? { tls: { cert: config.tlsCert, key: config.tlsKey } } : {}),
+        isReady: () => ready,
+        routes: [statusRoute],
+      });
+      http = h;
+      await h.start();
+      parts.push({ name: 'http', stop: () => h.stop() });
+      await updateDaemonInfo(l.layout.daemonJson, { ...info, url: h.url });
+      ready = true;
+    },
+    async stop() {
+      ready = false;
+      for (const p of parts.reverse()) {
+        try {
+          await p.stop();
+          log(`stopped ${p.name}`);
+        } catch (err) {
+          log(`stopping ${p.name} failed: ${(err as Error).message}`);
+        }
+      }
+      parts.length = 0;
+    },
+  };
+}

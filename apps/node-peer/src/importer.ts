@@ -1,0 +1,125 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { fileTypeFromFile } from 'file-type';
+import { asAssetId, type BlobHash, type BlobStore } from '@hearth/sync';
+import type { AssetRecord } from './asset-record.ts';
+import { DiskFullError } from './errors.ts';
+import { hashFile } from './hash-file.ts';
+import { pairLivePhotos, walkImport, type Candidate, type Skipped } from './import-walker.ts';
+import { mediaKindOfMime } from './media-kind.ts';
+import type { NodeCatalog } from './node-catalog.ts';
+import { parseXmp, type SidecarData } from './xmp-sidecar.ts';
+
+/** What an import did, file by file. */
+export interface ImportReport {
+  imported: { path: string; id: string }[];
+  duplicates: { path: string; id: string }[];
+  skipped: Skipped[];
+  failed: { path: string; reason: string }[];
+  /** Set when the import stopped early (disk full); running it again resumes. */
+  stopped?: { code: string; message: string };
+}
+
+/** Capture time read from a file, when something better than the file's mtime is known. */
+export type ReadCaptureTime = (path: string) => Promise<{ takenAt: number; offset?: string } | undefined>;
+
+export interface ImportOptions {
+  blobs: BlobStore;
+  catalog: NodeCatalog;
+  /** Albums every imported asset joins (`--album`). */
+  albums?: string[];
+  readCaptureTime?: ReadCaptureTime;
+  onProgress?: (done: number, total: number, path: string) => void;
+  signal?: AbortSignal;
+}
+
+function parseXmpDate(s: string): { takenAt: number; offset?: string } | undefined {
+  const m = /^(\d{4})[-:](\d{2})[-:](\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?$/.exec(s.trim());
+  if (!m) return undefined;
+  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? 'Z'}`;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return undefined;
+  return m[7] && m[7] !== 'Z' ? { takenAt: t, offset: m[7] } : { takenAt: t };
+}
+
+/**
+ * Import files and folders: hash each file and skip it when the library has it (before
+ * copying anything), check the bytes really are a photo or video, copy the original
+ * byte for byte into the blob store, then add the record. The record is written last, so
+ * a crash at any point leaves either nothing or a blob that the next run adopts.
+ */
+export async function importPaths(paths: string[], opts: ImportOptions): Promise<ImportReport> {
+  const { blobs, catalog } = opts;
+  const walk = await walkImport(paths);
+  const report: ImportReport = { imported: [], duplicates: [], skipped: walk.skipped, failed: [] };
+  await catalog.refresh();
+  const live = pairLivePhotos(walk.candidates);
+  const liveVideoOf = new Map([...live].map(([s, v]) => [v, s]));
+  const hashes = new Map<string, BlobHash>();
+  const hashOf = async (p: string) => {
+    let h = hashes.get(p);
+    if (!h) hashes.set(p, (h = await hashFile(p)));
+    return h;
+  };
+  const seen = new Set<string>();
+  let done = 0;
+
+  async function one(c: Candidate): Promise<void> {
+    const hash = await hashOf(c.path);
+    const id = asAssetId(hash);
+    if (catalog.get(id) || seen.has(id)) return void report.duplicates.push({ path: c.path, id });
+    seen.add(id);
+    const sniffed = await fileTypeFromFile(c.path).catch(() => undefined);
+    const kind = sniffed ? mediaKindOfMime(sniffed.mime) : undefined;
+    if (!sniffed || !kind) {
+      report.failed.push({ path: c.path, reason: `not a readable photo or video (content is ${sniffed ? sniffed.mime : 'unrecognised'}); the file was left as it is` });
+      return;
+    }
+    let side: SidecarData = {};
+    if (c.sidecar) side = parseXmp(await readFile(c.sidecar, 'utf8'));
+    const when = (side.date ? parseXmpDate(side.date) : undefined) ?? (await opts.readCaptureTime?.(c.path));
+    // Bytes are hashed again while copied: a file changed since the first hash is refused.
+    if (!(await blobs.has(hash))) await blobs.put(createReadStream(c.path, { highWaterMark: 1 << 20 }), { expected: hash });
+    const rec: AssetRecord = {
+      id,
+      original: hash,
+      type: kind,
+      mime: sniffed.mime,
+      size: (await stat(c.path)).size,
+      fileName: basename(c.path),
+      importedAt: Date.now(),
+      takenAt: when?.takenAt ?? (await stat(c.path)).mtimeMs,
+    };
+    if (when?.offset) rec.takenOffset = when.offset;
+    if (side.rating !== undefined) rec.rating = side.rating;
+    if (side.description) rec.description = side.description;
+    if (side.tags) rec.tags = side.tags;
+    const albums = [...(side.albums ?? []), ...(opts.albums ?? [])];
+    if (albums.length) rec.albums = [...new Set(albums)];
+    const pairedVideo = live.get(c.path);
+    if (pairedVideo) rec.livePhotoVideo = asAssetId(await hashOf(pairedVideo));
+    const pairedStill = liveVideoOf.get(c.path);
+    if (pairedStill) rec.livePhotoOf = asAssetId(await hashOf(pairedStill));
+    // Another process may have added it meanwhile: then this is a duplicate, not a second asset.
+    if (await catalog.add(rec)) report.imported.push({ path: c.path, id });
+    else report.duplicates.push({ path: c.path, id });
+  }
+
+  for (const c of walk.candidates) {
+    if (opts.signal?.aborted) break;
+    try {
+      await one(c);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'BLOB_STORE_FULL' || err instanceof DiskFullError) {
+        const e = err as Error & { code: string };
+        report.failed.push({ path: c.path, reason: e.message });
+        report.stopped = { code: 'DISK_FULL', message: `${e.message}. The import stopped here; run it again once there is space and it resumes.` };
+        break;
+      }
+      report.failed.push({ path: c.path, reason: (err as Error).message });
+    }
+    opts.onProgress?.(++done, walk.candidates.length, c.path);
+  }
+  return report;
+}

@@ -1,0 +1,176 @@
+import type { AssetId } from '@hearth/sync';
+import type { FsBlobStore } from '@hearth/sync/platform';
+import type { AssetRecord } from './asset-record.ts';
+import type { NodeCatalog } from './node-catalog.ts';
+import type { PipelineStep } from './pipeline-step.ts';
+
+/** Progress of one kind of work. */
+export interface KindStatus {
+  done: number;
+  pending: number;
+  running: number;
+  failed: number;
+}
+
+/** What the loop is doing, for `hearth status` and the PWA. */
+export interface ReconcileStatus {
+  idle: boolean;
+  kinds: Record<string, KindStatus>;
+}
+
+/** Derives what should exist and does the difference; see the README's "reconcile loop". */
+export interface ReconcileLoop {
+  start(): Promise<void>;
+  /** Stop taking work, abort in-flight steps (their half-made output is never recorded) and wait for them. */
+  stop(): Promise<void>;
+  status(): ReconcileStatus;
+  /** Look for new assets now (the daemon also polls). */
+  poke(): void;
+  /** Resolves the next time nothing is queued or running. */
+  idle(): Promise<void>;
+}
+
+export interface ReconcileOptions {
+  catalog: NodeCatalog;
+  blobs: Pick<FsBlobStore, 'has' | 'put' | 'pathOf'>;
+  steps: PipelineStep[];
+  /** Jobs at once per kind. */
+  concurrency: number;
+  /** How often to look for assets added by other processes (ms; 0 = only on poke). */
+  pollMs?: number;
+  onError?: (kind: string, asset: AssetId, err: unknown) => void;
+}
+
+/**
+ * The loop keeps no state of its own: "done" means the catalog has a derived record at
+ * the step's version whose blob exists. The record is written only after its blob is
+ * stored, so killing the process at any moment loses nothing and repeats only the jobs
+ * that were in flight.
+ */
+export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
+  const { catalog, blobs, steps } = opts;
+  const queues = new Map(steps.map((s) => [s.kind, [] as AssetRecord[]]));
+  const queued = new Map(steps.map((s) => [s.kind, new Set<AssetId>()]));
+  const running = new Map(steps.map((s) => [s.kind, new Set<Promise<void>>()]));
+  const counts = new Map(steps.map((s) => [s.kind, { done: 0, failed: 0 }]));
+  const abort = new AbortController();
+  let stopping = false;
+  let scanning: Promise<void> | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let idleWaiters: (() => void)[] = [];
+
+  async function satisfied(step: PipelineStep, a: AssetRecord): Promise<boolean> {
+    const rec = catalog.derived(a.id).get(step.kind);
+    if (!rec || rec.version < step.version) return false;
+    return rec.failed !== undefined || (await blobs.has(rec.blob));
+  }
+
+  async function consider(assets: Iterable<AssetRecord>): Promise<void> {
+    for (const a of assets) {
+      if (stopping) return;
+      for (const step of steps) {
+        if (!step.appliesTo(a) || queued.get(step.kind)?.has(a.id)) continue;
+        const c = counts.get(step.kind);
+        if (await satisfied(step, a)) {
+          if (c && catalog.derived(a.id).get(step.kind)?.failed) c.failed++;
+          else if (c) c.done++;
+          continue;
+        }
+        queued.get(step.kind)?.add(a.id);
+        queues.get(step.kind)?.push(a);
+      }
+      pump();
+    }
+  }
+
+  async function job(step: PipelineStep, a: AssetRecord): Promise<void> {
+    const c = counts.get(step.kind);
+    try {
+      const bytes = await step.run(a, { originalPath: blobs.pathOf(a.original), signal: abort.signal });
+      if (abort.signal.aborted) return;
+      const { hash } = await blobs.put(bytes);
+      await catalog.addDerived({ asset: a.id, kind: step.kind, version: step.version, blob: hash });
+      if (c) c.done++;
+    } catch (err) {
+      if (abort.signal.aborted) return;
+      opts.onError?.(step.kind, a.id, err);
+      const code = (err as { code?: string }).code;
+      // Only a step's verdict on the input is final; disk full and the like are retried next start.
+      if (code === 'STEP_FAILED') {
+        await catalog.addDerived({ asset: a.id, kind: step.kind, version: step.version, blob: a.original, failed: (err as Error).message }).catch(() => undefined);
+        if (c) c.failed++;
+      }
+    } finally {
+      queued.get(step.kind)?.delete(a.id);
+    }
+  }
+
+  function pump(): void {
+    if (stopping) return;
+    for (const step of steps) {
+      const q = queues.get(step.kind) ?? [];
+      const r = running.get(step.kind) ?? new Set();
+      while (r.size < opts.concurrency && q.length) {
+        const a = q.shift() as AssetRecord;
+        const p: Promise<void> = job(step, a).finally(() => {
+          r.delete(p);
+          pump();
+        });
+        r.add(p);
+      }
+    }
+    if (isIdle()) {
+      const w = idleWaiters;
+      idleWaiters = [];
+      for (const f of w) f();
+    }
+  }
+
+  function isIdle(): boolean {
+    if (scanning) return false;
+    for (const s of steps) if ((queues.get(s.kind)?.length ?? 0) + (running.get(s.kind)?.size ?? 0) > 0) return false;
+    return true;
+  }
+
+  function scan(all: boolean): void {
+    if (stopping) return;
+    const prev = scanning ?? Promise.resolve();
+    const p: Promise<void> = prev
+      .then(async () => {
+        const fresh = await catalog.refresh();
+        await consider(all ? [...catalog.assets()] : fresh);
+      })
+      .catch((err: unknown) => opts.onError?.('scan', '' as AssetId, err))
+      .finally(() => {
+        if (scanning === p) scanning = undefined;
+        pump();
+      });
+    scanning = p;
+  }
+
+  return {
+    async start() {
+      scan(true);
+      if (opts.pollMs) timer = setInterval(() => scan(false), opts.pollMs);
+      timer?.unref();
+    },
+    async stop() {
+      stopping = true;
+      if (timer) clearInterval(timer);
+      abort.abort();
+      for (const q of queues.values()) q.length = 0;
+      await scanning;
+      await Promise.all([...running.values()].flatMap((s) => [...s]));
+    },
+    status() {
+      const kinds: Record<string, KindStatus> = {};
+      for (const s of steps) {
+        const c = counts.get(s.kind) ?? { done: 0, failed: 0 };
+        kinds[s.kind] = { done: c.done, failed: c.failed, pending: queues.get(s.kind)?.length ?? 0, running: running.get(s.kind)?.size ?? 0 };
+      }
+      return { idle: isIdle(), kinds };
+    },
+    poke: () => scan(false),
+    idle: () => (isIdle() ? Promise.resolve() : new Promise<void>((r) => idleWaiters.push(r))),
+  };
+}

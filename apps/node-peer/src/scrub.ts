@@ -1,0 +1,39 @@
+import type { FsBlobStore } from '@hearth/sync/platform';
+import { hashFile } from './hash-file.ts';
+import type { NodeCatalog } from './node-catalog.ts';
+
+/** What a scrub found. */
+export interface ScrubReport {
+  blobsChecked: number;
+  /** Blobs whose bytes no longer match their hash (moved to quarantine when `repair`). */
+  corrupt: string[];
+  /** Originals or derivatives the catalog references that are not in the store. */
+  missing: { asset: string; kind: string; blob: string }[];
+}
+
+/**
+ * Re-hash every blob and check every catalog reference. A damaged blob is quarantined
+ * when `repair` is set; a missing derivative is then remade by the reconcile loop.
+ */
+export async function scrub(catalog: NodeCatalog, blobs: FsBlobStore, opts: { repair?: boolean; onProgress?: (n: number) => void } = {}): Promise<ScrubReport> {
+  const r: ScrubReport = { blobsChecked: 0, corrupt: [], missing: [] };
+  const bad = new Set<string>();
+  for await (const h of blobs.list()) {
+    const ok = (await hashFile(blobs.pathOf(h)).catch(() => undefined)) === h;
+    r.blobsChecked++;
+    opts.onProgress?.(r.blobsChecked);
+    if (ok) continue;
+    r.corrupt.push(h);
+    bad.add(h);
+    if (opts.repair) await blobs.quarantine(h);
+  }
+  await catalog.refresh();
+  for (const a of catalog.assets()) {
+    if (bad.has(a.original) || !(await blobs.has(a.original))) r.missing.push({ asset: a.id, kind: 'original', blob: a.original });
+    for (const d of catalog.derived(a.id).values()) {
+      if (d.failed) continue;
+      if (bad.has(d.blob) || !(await blobs.has(d.blob))) r.missing.push({ asset: a.id, kind: d.kind, blob: d.blob });
+    }
+  }
+  return r;
+}
