@@ -1,1 +1,12 @@
-export {};
+export * from './errors.ts';
+export * from './inference-session.ts';
+export * from './rgb-image.ts';
+export * from './nms.ts';
+export * from './model-registry.ts';
+export * from './model-store.ts';
+export * from './model-loader.ts';
+export * from './face-detector.ts';
+export * from './face-align.ts';
+export * from './face-embedder.ts';
+export * from './face-pipeline.ts';
+export * from './face-clustering.ts';

@@ -1,0 +1,234 @@
+/**
+ * Incremental face clustering into people (DBSCAN-like, after Immich: a person needs at
+ * least `minFaces` mutually close faces). New faces join the nearest person centroid when
+ * close enough; otherwise they wait in a pool until enough close pool faces make a new
+ * person. A user's decisions (hand assignments, merges) always win: they override every
+ * machine assignment, and survive a full re-cluster with stable ids.
+ */
+import { asPersonId, randomId, type PersonId } from '@hearth/sync';
+import { InvalidInputError } from './errors.ts';
+
+/** A face to cluster: a stable key (`assetId/faceIndex`, as the people doc uses) and its unit embedding. */
+export interface FaceEmbedding {
+  readonly key: string;
+  readonly embedding: Float32Array;
+}
+
+/**
+ * What the user decided, shaped like the catalog's people document so it can be passed
+ * as is: `assignments` are hand assignments (face key → person id), `people[id].mergedInto`
+ * records merges.
+ */
+export interface UserFaceDecisions {
+  readonly people: Readonly<Record<string, { readonly mergedInto?: string }>>;
+  readonly assignments: Readonly<Record<string, string>>;
+}
+
+export interface FaceClusterOptions {
+  /** Cosine similarity to a person's centroid needed to join it. */
+  readonly joinSimilarity?: number;
+  /** Cosine similarity between two pool faces for them to count as neighbours. */
+  readonly neighbourSimilarity?: number;
+  /** Faces needed to found a new person (Immich: 3). */
+  readonly minFaces?: number;
+}
+
+/** Tuned for MobileFaceNet/faceplugin on ../shared/models/test-images/faces-faceapi (see face-clustering.test.ts). */
+export const DEFAULT_CLUSTER_OPTIONS: Required<FaceClusterOptions> = { joinSimilarity: 0.4, neighbourSimilarity: 0.35, minFaces: 3 };
+
+/** Incremental clusterer. Holds the machine's state; feed it new faces as they are embedded. */
+export interface FaceClusterer {
+  /** Cluster new faces (keys already known are ignored). */
+  add(faces: readonly FaceEmbedding[]): void;
+  /** Replace the user's decisions; they apply to every later read and add. */
+  setDecisions(decisions: UserFaceDecisions): void;
+  /** Face key → person, user decisions applied. Faces in no person are absent. */
+  assignments(): Map<string, PersonId>;
+  /** Faces waiting for enough neighbours. */
+  readonly unassignedCount: number;
+}
+
+const EMPTY: UserFaceDecisions = { people: {}, assignments: {} };
+
+function dot(a: Float32Array, b: Float32Array, bOff = 0): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[bOff + i] as number);
+  return s;
+}
+
+/** Follow merge chains (bounded, so a cycle written by two devices cannot loop). */
+function resolver(decisions: UserFaceDecisions): (id: string) => string {
+  return (id) => {
+    let cur = id;
+    for (let i = 0; i < 32; i++) {
+      const next = decisions.people[cur]?.mergedInto;
+      if (!next || next === cur) break;
+      cur = next;
+    }
+    return cur;
+  };
+}
+
+export function createFaceClusterer(options: FaceClusterOptions = {}, newId: () => PersonId = () => asPersonId(randomId())): FaceClusterer {
+  const o = { ...DEFAULT_CLUSTER_OPTIONS, ...options };
+  let decisions = EMPTY;
+  let resolve = resolver(decisions);
+  let dims = 0;
+  // Clusters as rows of a flat centroid matrix, so the nearest scan is one tight loop. A
+  // merged person keeps one row per original cluster (a person is often several modes:
+  // ages, glasses); reads resolve merges.
+  const personIds: string[] = [];
+  const personRow = new Map<string, number>();
+  let sums = new Float32Array(0);
+  let centroids = new Float32Array(0);
+  const machine = new Map<string, string>();
+  const known = new Set<string>();
+  let pool: FaceEmbedding[] = [];
+
+  function rowFor(id: string): number {
+    let r = personRow.get(id);
+    if (r === undefined) {
+      r = personIds.length;
+      personIds.push(id);
+      personRow.set(id, r);
+      if ((r + 1) * dims > sums.length) {
+        const grow = (a: Float32Array) => {
+          const b = new Float32Array(Math.max(dims * 64, a.length * 2));
+          b.set(a);
+          return b;
+        };
+        sums = grow(sums);
+        centroids = grow(centroids);
+      }
+    }
+    return r;
+  }
+  function addToPerson(id: string, e: Float32Array) {
+    const r = rowFor(id);
+    const off = r * dims;
+    let n = 0;
+    for (let i = 0; i < dims; i++) {
+      const v = (sums[off + i] as number) + (e[i] as number);
+      sums[off + i] = v;
+      n += v * v;
+    }
+    n = Math.sqrt(n) || 1;
+    for (let i = 0; i < dims; i++) centroids[off + i] = (sums[off + i] as number) / n;
+  }
+  function nearestPerson(e: Float32Array): { id: string; sim: number } | undefined {
+    let best = -2;
+    let bestRow = -1;
+    for (let r = 0; r < personIds.length; r++) {
+      const s = dot(e, centroids, r * dims);
+      if (s > best) {
+        best = s;
+        bestRow = r;
+      }
+    }
+    return bestRow < 0 ? undefined : { id: personIds[bestRow] as string, sim: best };
+  }
+  function place(f: FaceEmbedding): boolean {
+    const hand = decisions.assignments[f.key];
+    if (hand !== undefined) {
+      // The user's word settles this face only: it does not pull other faces along (as in
+      // Immich, moving one face leaves its old cluster's other faces where they were), so
+      // incremental runs and full re-clusters agree.
+      machine.set(f.key, hand);
+      return true;
+    }
+    const near = nearestPerson(f.embedding);
+    if (near && near.sim >= o.joinSimilarity) {
+      machine.set(f.key, near.id);
+      addToPerson(near.id, f.embedding);
+      return true;
+    }
+    return false;
+  }
+  function foundFromPool(f: FaceEmbedding): void {
+    const neighbours = pool.filter((p) => dot(f.embedding, p.embedding) >= o.neighbourSimilarity);
+    if (neighbours.length + 1 < o.minFaces) {
+      pool.push(f);
+      return;
+    }
+    const id = newId();
+    const taken = new Set(neighbours.map((n) => n.key));
+    for (const m of [f, ...neighbours]) {
+      machine.set(m.key, id);
+      addToPerson(id, m.embedding);
+    }
+    pool = pool.filter((p) => !taken.has(p.key));
+  }
+
+  return {
+    add(faces) {
+      for (const f of faces) {
+        if (known.has(f.key)) continue;
+        if (dims === 0) dims = f.embedding.length;
+        if (f.embedding.length !== dims) throw new InvalidInputError(`face ${f.key} has ${f.embedding.length} dims, the clusterer holds ${dims}-d embeddings; re-cluster after changing the face model`);
+        known.add(f.key);
+        if (!place(f)) foundFromPool(f);
+      }
+      // Deferred pass (as Immich does): centroids moved, so waiting faces may now join.
+      if (pool.length > 0 && faces.length > 0) pool = pool.filter((p) => !place(p));
+    },
+    setDecisions(d) {
+      decisions = d;
+      resolve = resolver(d);
+    },
+    assignments() {
+      const out = new Map<string, PersonId>();
+      for (const [k, id] of machine) out.set(k, resolve(id) as PersonId);
+      // Hand assignments win even for faces the clusterer has not seen yet.
+      for (const [k, id] of Object.entries(decisions.assignments)) out.set(k, resolve(id) as PersonId);
+      return out;
+    },
+    get unassignedCount() {
+      return pool.length;
+    },
+  };
+}
+
+/**
+ * Full re-cluster (e.g. after a model change or threshold retune) that keeps person ids
+ * stable: each new machine cluster takes the previous id it overlaps most, and every user
+ * decision is applied as in the incremental path.
+ */
+export function reclusterFaces(
+  faces: readonly FaceEmbedding[],
+  decisions: UserFaceDecisions,
+  previous: ReadonlyMap<string, string>,
+  options: FaceClusterOptions = {},
+): Map<string, PersonId> {
+  const fresh = new Map<string, PersonId>();
+  const c = createFaceClusterer(options, () => {
+    const id = `tmp-${fresh.size}` as PersonId;
+    fresh.set(id, id);
+    return id;
+  });
+  c.setDecisions(decisions);
+  c.add(faces);
+  const result = c.assignments();
+  // Each machine-made cluster takes the (merge-resolved) previous id most of its faces had;
+  // several clusters may take one id, which is what a user's merge asks for.
+  const resolve = resolver(decisions);
+  const overlap = new Map<string, Map<string, number>>();
+  for (const [k, id] of result) {
+    const prev = previous.get(k);
+    if (!fresh.has(id) || prev === undefined) continue;
+    const m = overlap.get(id) ?? new Map<string, number>();
+    const r = resolve(prev);
+    m.set(r, (m.get(r) ?? 0) + 1);
+    overlap.set(id, m);
+  }
+  const rename = new Map<string, PersonId>();
+  for (const [tmp, m] of overlap) {
+    const best = [...m].sort((x, y) => y[1] - x[1])[0];
+    if (best) rename.set(tmp, best[0] as PersonId);
+  }
+  for (const tmp of fresh.keys()) if (!rename.has(tmp)) rename.set(tmp, asPersonId(randomId()));
+  for (const [k, id] of result) {
+    const r = rename.get(id);
+    if (r) result.set(k, r);
+  }
+  return result;
+}
