@@ -1,0 +1,34 @@
+/**
+ * What the timeline grid needs per asset: the same columns as the sync package's timeline
+ * index (`TimelineMonth`), one object per row. Flag bits match its FLAG_* constants.
+ */
+export interface TimelineItem {
+  /** asset id: hex SHA-256 of the original */
+  id: string;
+  /** UTC ms */
+  capturedAt: number;
+  /** width / height */
+  ratio: number;
+  /** FLAG_* bits */
+  flags: number;
+  /** base64 thumbhash, when the asset has one */
+  thumbhash?: string;
+}
+
+/** One month of the timeline, as listed before its rows are read. */
+export interface MonthSummary {
+  /** `YYYY-MM` of capture time */
+  month: string;
+  count: number;
+}
+
+export const FLAG_FAVORITE = 1;
+export const FLAG_ARCHIVED = 2;
+export const FLAG_TRASHED = 4;
+export const FLAG_VIDEO = 8;
+
+/** The month key of a UTC timestamp, as the catalog shards it. */
+export function monthKeyOf(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
