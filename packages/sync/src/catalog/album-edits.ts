@@ -26,7 +26,8 @@ export function newAlbum(id: AlbumId, title: string, by: DeviceId, now: number):
 
 export function checkTitle(title: string): string {
   const t = title.trim();
-  if (t.length === 0 || t.length > 500) throw new InvalidCatalogInputError('album title must be 1–500 characters');
+  if (t.length === 0 || t.length > 500)
+    throw new InvalidCatalogInputError('album title must be 1–500 characters');
   return t;
 }
 

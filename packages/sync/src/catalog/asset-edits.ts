@@ -14,12 +14,21 @@ const im = (s: string) => new ImmutableString(s);
 /** Checks an importer's input before anything is written (bad input loses nothing). */
 export function checkNewAsset(a: NewAsset): void {
   const where = `asset ${a.fileName ?? a.id}`;
-  if (!/^[0-9a-f]{64}$/.test(a.id)) throw new InvalidCatalogInputError(`${where}: id must be the original's lowercase hex SHA-256`);
-  if (a.type !== 'image' && a.type !== 'video') throw new InvalidCatalogInputError(`${where}: type must be image or video`);
-  for (const [k, v] of [['size', a.size], ['capturedAt', a.capturedAt], ['width', a.width], ['height', a.height]] as const) {
-    if (!Number.isFinite(v) || v < 0) throw new InvalidCatalogInputError(`${where}: ${k} must be a non-negative number`);
+  if (!/^[0-9a-f]{64}$/.test(a.id))
+    throw new InvalidCatalogInputError(`${where}: id must be the original's lowercase hex SHA-256`);
+  if (a.type !== 'image' && a.type !== 'video')
+    throw new InvalidCatalogInputError(`${where}: type must be image or video`);
+  for (const [k, v] of [
+    ['size', a.size],
+    ['capturedAt', a.capturedAt],
+    ['width', a.width],
+    ['height', a.height],
+  ] as const) {
+    if (!Number.isFinite(v) || v < 0)
+      throw new InvalidCatalogInputError(`${where}: ${k} must be a non-negative number`);
   }
-  if (a.gps && (Math.abs(a.gps.lat) > 90 || Math.abs(a.gps.lon) > 180)) throw new InvalidCatalogInputError(`${where}: GPS out of range`);
+  if (a.gps && (Math.abs(a.gps.lat) > 90 || Math.abs(a.gps.lon) > 180))
+    throw new InvalidCatalogInputError(`${where}: GPS out of range`);
 }
 
 export function ingestRecord(a: NewAsset, by: DeviceId, now: number): AssetIngestRecord {
@@ -61,7 +70,9 @@ export function addRecord(d: AssetShardDoc, a: NewAsset, by: DeviceId, now: numb
 
 export function setTags(d: AssetShardDoc, id: string, tags: readonly string[]): void {
   const want = new Set(tags.map((t) => t.trim()).filter((t) => t.length > 0));
-  for (const t of want) if (t.includes('/') || t.length > 200) throw new InvalidCatalogInputError(`tag ${JSON.stringify(t)}: no "/" and at most 200 characters`);
+  for (const t of want)
+    if (t.includes('/') || t.length > 200)
+      throw new InvalidCatalogInputError(`tag ${JSON.stringify(t)}: no "/" and at most 200 characters`);
   const prefix = `${id}/`;
   for (const k of Object.keys(d.tags)) {
     if (k.startsWith(prefix) && !want.has(k.slice(prefix.length))) delete d.tags[k];

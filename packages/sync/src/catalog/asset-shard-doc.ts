@@ -60,7 +60,8 @@ export function emptyShard(shard: string): AssetShardDoc {
  */
 export function validateShardDoc(doc: unknown): Checked<AssetShardDoc> {
   if (!isObject(doc)) return bad('not an object');
-  if (doc['kind'] !== 'asset-shard') return bad(`kind is ${JSON.stringify(doc['kind'])}, expected "asset-shard"`);
+  if (doc['kind'] !== 'asset-shard')
+    return bad(`kind is ${JSON.stringify(doc['kind'])}, expected "asset-shard"`);
   if (doc['schema'] !== 1) return bad(`unsupported schema ${JSON.stringify(doc['schema'])}`);
   const key = text(doc['shard']);
   if (key === undefined || !parseShardKey(key)) return bad('shard key missing or malformed');

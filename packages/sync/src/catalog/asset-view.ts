@@ -14,7 +14,8 @@ export function readAsset(doc: AssetShardDoc, key: string, composite?: Composite
   const r: unknown = doc.assets[key];
   if (!isObject(r)) return bad(`asset ${key}: not an object`);
   const id = text(r['id']);
-  if (id === undefined || !HEX64.test(id) || id !== key) return bad(`asset ${key}: id missing or not its key`);
+  if (id === undefined || !HEX64.test(id) || id !== key)
+    return bad(`asset ${key}: id missing or not its key`);
   const type = text(r['type']);
   if (type !== 'image' && type !== 'video') return bad(`asset ${key}: type ${JSON.stringify(type)}`);
   const mime = text(r['mime']);
@@ -96,18 +97,24 @@ function clampRating(v: unknown): number {
 function subKeys(map: Record<string, unknown>, id: string): string[] {
   const prefix = `${id}/`;
   const out: string[] = [];
-  for (const k of Object.keys(map)) if (k.startsWith(prefix) && map[k] !== undefined) out.push(k.slice(prefix.length));
+  for (const k of Object.keys(map))
+    if (k.startsWith(prefix) && map[k] !== undefined) out.push(k.slice(prefix.length));
   return out.sort();
 }
 
-function derivedOf(doc: AssetShardDoc, id: string, kinds: string[]): Record<string, { hash: BlobHash; pipeline: number }> {
+function derivedOf(
+  doc: AssetShardDoc,
+  id: string,
+  kinds: string[],
+): Record<string, { hash: BlobHash; pipeline: number }> {
   const out: Record<string, { hash: BlobHash; pipeline: number }> = {};
   for (const kind of kinds) {
     const ref: unknown = doc.derived[`${id}/${kind}`];
     if (!isObject(ref)) continue;
     const hash = text(ref['hash']);
     const pipeline = finite(ref['pipeline']);
-    if (hash !== undefined && HEX64.test(hash) && pipeline !== undefined) out[kind] = { hash: hash as BlobHash, pipeline };
+    if (hash !== undefined && HEX64.test(hash) && pipeline !== undefined)
+      out[kind] = { hash: hash as BlobHash, pipeline };
   }
   return out;
 }

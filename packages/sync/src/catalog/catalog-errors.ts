@@ -12,7 +12,10 @@ export class InvalidCatalogDataError extends HearthError {
 /** An operation named an asset the catalog does not hold. */
 export class AssetNotFoundError extends HearthError {
   constructor(id: string) {
-    super('CATALOG_ASSET_NOT_FOUND', `asset ${id} is not in this catalog (import it first, or wait for sync)`);
+    super(
+      'CATALOG_ASSET_NOT_FOUND',
+      `asset ${id} is not in this catalog (import it first, or wait for sync)`,
+    );
   }
 }
 
@@ -40,6 +43,9 @@ export class CatalogNotStartedError extends HearthError {
 /** A timeline index file/record could not be decoded. */
 export class TimelineIndexCorruptError extends HearthError {
   constructor(where: string, reason: string) {
-    super('TIMELINE_INDEX_CORRUPT', `timeline index ${where} is unreadable (${reason}); it is rebuilt from the catalog`);
+    super(
+      'TIMELINE_INDEX_CORRUPT',
+      `timeline index ${where} is unreadable (${reason}); it is rebuilt from the catalog`,
+    );
   }
 }

@@ -6,7 +6,15 @@ import type { InvalidCatalogDataError } from './catalog-errors.ts';
 import type { RootDoc } from './root-doc.ts';
 import { createCatalog } from './create-catalog.ts';
 import { SHARD_SPLIT_AT } from './shard-key.ts';
-import { createTestRoot, fakeAssetId, fakeDeviceId, linkRepos, memoryRepo, sampleAsset, waitUntil } from './test-library.ts';
+import {
+  createTestRoot,
+  fakeAssetId,
+  fakeDeviceId,
+  linkRepos,
+  memoryRepo,
+  sampleAsset,
+  waitUntil,
+} from './test-library.ts';
 
 const repos: Repo[] = [];
 const catalogs: Catalog[] = [];
@@ -29,29 +37,45 @@ afterEach(async () => {
 describe('catalog operations', () => {
   it('adds assets idempotently by content hash and reads them back', async () => {
     const { catalog, root } = await newCatalog();
-    const first = await catalog.addAssets([sampleAsset(1), sampleAsset(2, { capturedAt: Date.UTC(2023, 0, 5) })]);
+    const first = await catalog.addAssets([
+      sampleAsset(1),
+      sampleAsset(2, { capturedAt: Date.UTC(2023, 0, 5) }),
+    ]);
     expect(first.added).toEqual([fakeAssetId(1), fakeAssetId(2)]);
     const again = await catalog.addAssets([sampleAsset(1)]);
     expect(again).toEqual({ added: [], existing: [fakeAssetId(1)] });
     expect(catalog.months()).toEqual(['2024-07', '2023-01']);
     expect(Object.keys(root.doc().shards).sort()).toEqual(['2023-01', '2024-07']);
     const a = catalog.getAsset(fakeAssetId(1));
-    expect(a).toMatchObject({ id: fakeAssetId(1), shard: '2024-07', type: 'image', width: 4032, favorite: false, holders: [fakeDeviceId(1)] });
+    expect(a).toMatchObject({
+      id: fakeAssetId(1),
+      shard: '2024-07',
+      type: 'image',
+      width: 4032,
+      favorite: false,
+      holders: [fakeDeviceId(1)],
+    });
     expect(a?.ratio).toBeCloseTo(4032 / 3024);
   });
 
   it('puts an asset in the month of its local capture time', async () => {
     const { catalog } = await newCatalog();
     // 23:30 UTC on 31 Dec 2023 is 08:30 on 1 Jan 2024 in Tokyo (+540 min).
-    await catalog.addAssets([sampleAsset(3, { capturedAt: Date.UTC(2023, 11, 31, 23, 30), tzOffsetMin: 540 })]);
+    await catalog.addAssets([
+      sampleAsset(3, { capturedAt: Date.UTC(2023, 11, 31, 23, 30), tzOffsetMin: 540 }),
+    ]);
     expect(catalog.months()).toEqual(['2024-01']);
   });
 
   it('rejects bad input before writing anything', async () => {
     const { catalog } = await newCatalog();
-    await expect(catalog.addAssets([sampleAsset(4), { ...sampleAsset(5), id: 'nope' as AssetId }])).rejects.toMatchObject({ code: 'CATALOG_INVALID_INPUT' });
+    await expect(
+      catalog.addAssets([sampleAsset(4), { ...sampleAsset(5), id: 'nope' as AssetId }]),
+    ).rejects.toMatchObject({ code: 'CATALOG_INVALID_INPUT' });
     expect(catalog.months()).toEqual([]);
-    expect(() => catalog.setFavorite(fakeAssetId(99), true)).toThrow(expect.objectContaining({ code: 'CATALOG_ASSET_NOT_FOUND' }));
+    expect(() => catalog.setFavorite(fakeAssetId(99), true)).toThrow(
+      expect.objectContaining({ code: 'CATALOG_ASSET_NOT_FOUND' }),
+    );
   });
 
   it('edits user fields, trash and restore, and permanent deletion', async () => {
@@ -64,8 +88,16 @@ describe('catalog operations', () => {
     catalog.setDescription(id, 'Beach');
     catalog.setTags(id, ['sea', 'summer']);
     catalog.setTags(id, ['sea', 'sun']);
-    expect(catalog.getAsset(id)).toMatchObject({ favorite: true, archived: true, rating: 4, description: 'Beach', tags: ['sea', 'sun'] });
-    expect(() => catalog.setRating(id, 9)).toThrow(expect.objectContaining({ code: 'CATALOG_INVALID_INPUT' }));
+    expect(catalog.getAsset(id)).toMatchObject({
+      favorite: true,
+      archived: true,
+      rating: 4,
+      description: 'Beach',
+      tags: ['sea', 'sun'],
+    });
+    expect(() => catalog.setRating(id, 9)).toThrow(
+      expect.objectContaining({ code: 'CATALOG_INVALID_INPUT' }),
+    );
     catalog.trash([id]);
     expect(catalog.getAsset(id)?.trashedAt).toBeTypeOf('number');
     catalog.restore([id]);
@@ -88,18 +120,27 @@ describe('catalog operations', () => {
     catalog.setAlbumCover(album, ids[1]!);
     catalog.renameAlbum(album, 'Trip 2024');
     catalog.describeAlbum(album, 'Alps');
-    expect(catalog.getAlbum(album)).toMatchObject({ title: 'Trip 2024', description: 'Alps', cover: ids[1], assets: [ids[2], ids[0], ids[1]] });
+    expect(catalog.getAlbum(album)).toMatchObject({
+      title: 'Trip 2024',
+      description: 'Alps',
+      cover: ids[1],
+      assets: [ids[2], ids[0], ids[1]],
+    });
     catalog.removeFromAlbum(album, [ids[1]!]);
     const after = catalog.getAlbum(album);
     expect(after?.assets).toEqual([ids[2], ids[0]]);
     expect(after?.cover).toBeUndefined();
     expect(catalog.listAlbums().map((a) => a.id)).toEqual([album]);
-    expect(() => catalog.renameAlbum(album, ' ')).toThrow(expect.objectContaining({ code: 'CATALOG_INVALID_INPUT' }));
+    expect(() => catalog.renameAlbum(album, ' ')).toThrow(
+      expect.objectContaining({ code: 'CATALOG_INVALID_INPUT' }),
+    );
   });
 
   it('splits a month above the shard size', async () => {
     const { catalog, root } = await newCatalog();
-    const many = Array.from({ length: SHARD_SPLIT_AT + 5 }, (_, i) => sampleAsset(i + 1, { capturedAt: Date.UTC(2024, 6, 1) + i * 1000 }));
+    const many = Array.from({ length: SHARD_SPLIT_AT + 5 }, (_, i) =>
+      sampleAsset(i + 1, { capturedAt: Date.UTC(2024, 6, 1) + i * 1000 }),
+    );
     const r = await catalog.addAssets(many);
     expect(r.added).toHaveLength(SHARD_SPLIT_AT + 5);
     expect(Object.keys(root.doc().shards).sort()).toEqual(['2024-07', '2024-07.1']);
@@ -144,14 +185,26 @@ describe('catalog convergence between devices', () => {
     const same = () => {
       const x = a.catalog.getAsset(photo.id);
       const y = b.getAsset(photo.id);
-      return !!x && !!y && x.holders.length === 2 && y.holders.length === 2 && x.archived && y.favorite && x.tags.length === 2 && y.tags.length === 2 && !!a.catalog.getAsset(fakeAssetId(43));
+      return (
+        !!x &&
+        !!y &&
+        x.holders.length === 2 &&
+        y.holders.length === 2 &&
+        x.archived &&
+        y.favorite &&
+        x.tags.length === 2 &&
+        y.tags.length === 2 &&
+        !!a.catalog.getAsset(fakeAssetId(43))
+      );
     };
     await waitUntil(same, [a.catalog.onChange, b.onChange], 20_000, 'both devices to converge');
     const x = a.catalog.getAsset(photo.id)!;
     expect(x).toMatchObject({ favorite: true, archived: true, tags: ['a-tag', 'b-tag'] });
     expect(x.holders.sort()).toEqual([fakeDeviceId(1), fakeDeviceId(2)].sort());
     expect(b.getAsset(photo.id)).toEqual(x);
-    expect(a.catalog.monthAssets('2024-07').map((r) => r.id)).toEqual(b.monthAssets('2024-07').map((r) => r.id));
+    expect(a.catalog.monthAssets('2024-07').map((r) => r.id)).toEqual(
+      b.monthAssets('2024-07').map((r) => r.id),
+    );
     expect(Object.keys(a.root.doc().shards)).toEqual(['2024-07']);
   });
 });
@@ -173,7 +226,12 @@ describe('catalog validation', () => {
       r.albums['bogus-album-1'] = garbage.url;
       r.shards['not-a-month'] = 'x';
     });
-    await waitUntil(() => reports.some((e) => e.message.includes('bogus-album-1')), [(w) => catalog.onInvalid(w)], 5000, 'album report');
+    await waitUntil(
+      () => reports.some((e) => e.message.includes('bogus-album-1')),
+      [(w) => catalog.onInvalid(w)],
+      5000,
+      'album report',
+    );
     expect(catalog.monthAssets('2024-07').map((a) => a.id)).toEqual([fakeAssetId(1)]);
     expect(catalog.getAsset(fakeAssetId(2))).toBeUndefined();
     expect(reports.every((e) => e.code === 'CATALOG_INVALID_DATA')).toBe(true);

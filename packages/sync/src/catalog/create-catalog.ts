@@ -8,12 +8,24 @@ import type { Asset, NewAsset } from './asset-record.ts';
 import { validateShardDoc, type AssetShardDoc } from './asset-shard-doc.ts';
 import { readAsset, readShard } from './asset-view.ts';
 import type { Catalog, CatalogChange } from './catalog.ts';
-import { AlbumNotFoundError, AssetNotFoundError, InvalidCatalogDataError, InvalidCatalogInputError } from './catalog-errors.ts';
+import {
+  AlbumNotFoundError,
+  AssetNotFoundError,
+  InvalidCatalogDataError,
+  InvalidCatalogInputError,
+} from './catalog-errors.ts';
 import { Listeners } from './listeners.ts';
 import type { RootDoc } from './root-doc.ts';
 import { readRootIndex } from './root-doc-validation.ts';
 import { shardDocumentId, shardGenesis, shardUrl } from './shard-doc-id.ts';
-import { monthOf, parseShardKey, shardKey, SHARD_SPLIT_AT, type MonthKey, type ShardKey } from './shard-key.ts';
+import {
+  monthOf,
+  parseShardKey,
+  shardKey,
+  SHARD_SPLIT_AT,
+  type MonthKey,
+  type ShardKey,
+} from './shard-key.ts';
 
 /** What a catalog needs: a repo, the library's root document, and who is writing. */
 export interface CatalogOptions {
@@ -50,7 +62,12 @@ export function createCatalog(opts: CatalogOptions): Catalog {
   function locate(id: string, key: ShardKey): void {
     const cur = location.get(id);
     // A concurrent split can leave one asset in two splits of a month: the lowest split wins.
-    if (cur !== undefined && cur !== key && (parseShardKey(cur)?.split ?? 0) <= (parseShardKey(key)?.split ?? 0)) return;
+    if (
+      cur !== undefined &&
+      cur !== key &&
+      (parseShardKey(cur)?.split ?? 0) <= (parseShardKey(key)?.split ?? 0)
+    )
+      return;
     if (cur !== undefined && cur !== key) shards.get(cur)!.count--;
     if (cur !== key) shards.get(key)!.count++;
     location.set(id, key);
@@ -68,7 +85,14 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     if (!checked.ok) return report(`shard ${key} (${handle.url})`, checked.reason);
     const onChange = (p: DocHandleChangePayload<AssetShardDoc>) => shardChanged(key, p);
     handle.on('change', onChange);
-    const s: OpenShard = { key, month: parsed.month, split: parsed.split, handle, count: 0, off: () => handle.off('change', onChange) };
+    const s: OpenShard = {
+      key,
+      month: parsed.month,
+      split: parsed.split,
+      handle,
+      count: 0,
+      off: () => handle.off('change', onChange),
+    };
     shards.set(key, s);
     for (const id of Object.keys(checked.value.assets)) locate(id, key);
   }
@@ -110,7 +134,8 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       const handle = await repo.find<AlbumDoc>(url as Parameters<Repo['find']>[0]);
       const checked = readAlbum(handle.doc());
       if (!checked.ok) return report(`album ${id} (${url})`, checked.reason);
-      if (checked.value.id !== id) return report(`album ${id} (${url})`, `document says it is album ${checked.value.id}`);
+      if (checked.value.id !== id)
+        return report(`album ${id} (${url})`, `document says it is album ${checked.value.id}`);
       if (!albums.has(id as AlbumId)) registerAlbum(id as AlbumId, handle);
       changes.emit({ assets: [], albums: [id as AlbumId], months: [] });
     } catch (e) {
@@ -129,8 +154,10 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       if (!p) opening.set(k, (p = open()));
       work.push(p);
     };
-    for (const [key, url] of index.value.shards) if (!shards.has(key)) once(`s:${key}`, () => openShard(key, url));
-    for (const [id, url] of index.value.albums) if (!albums.has(id as AlbumId)) once(`a:${id}`, () => openAlbum(id, url));
+    for (const [key, url] of index.value.shards)
+      if (!shards.has(key)) once(`s:${key}`, () => openShard(key, url));
+    for (const [id, url] of index.value.albums)
+      if (!albums.has(id as AlbumId)) once(`a:${id}`, () => openAlbum(id, url));
     await Promise.all(work);
   }
   const onRootChange = () => void syncRoot();
@@ -266,7 +293,8 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     setFavorite: (id, v) => editAsset(id, (d) => void (d.favorite[id] = v)),
     setArchived: (id, v) => editAsset(id, (d) => void (d.archived[id] = v)),
     setRating(id, rating) {
-      if (!Number.isInteger(rating) || rating < 0 || rating > 5) throw new InvalidCatalogInputError(`rating must be an integer 0–5, got ${rating}`);
+      if (!Number.isInteger(rating) || rating < 0 || rating > 5)
+        throw new InvalidCatalogInputError(`rating must be an integer 0–5, got ${rating}`);
       editAsset(id, (d) => void (d.rating[id] = rating));
     },
     setDescription: (id, text) => editAsset(id, (d) => void (d.description[id] = text)),
@@ -304,7 +332,8 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       album(id).change((d) => void albumEdits.addToAlbum(d, ids, deviceId, at));
     },
     removeFromAlbum: (id, ids) => album(id).change((d) => albumEdits.removeFromAlbum(d, ids)),
-    reorderAlbum: (id, asset, toIndex) => album(id).change((d) => void albumEdits.moveInAlbum(d, asset, toIndex)),
+    reorderAlbum: (id, asset, toIndex) =>
+      album(id).change((d) => void albumEdits.moveInAlbum(d, asset, toIndex)),
     setAlbumCover(id, asset) {
       album(id).change((d) => {
         if (asset === undefined) delete d.cover;

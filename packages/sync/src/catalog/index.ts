@@ -7,6 +7,28 @@ export { readAsset, readShard } from './asset-view.ts';
 export { readAlbum, type Album, type AlbumDoc, type AlbumRole } from './album-doc.ts';
 export { readPeople, emptyPeople, type PeopleDoc, type Person, type PersonRecord } from './people-doc.ts';
 export { readRootIndex, emptyCatalogRootFields, type RootIndex } from './root-doc-validation.ts';
-export { monthOf, parseShardKey, shardKey, SHARD_SPLIT_AT, type MonthKey, type ShardKey } from './shard-key.ts';
+export {
+  monthOf,
+  parseShardKey,
+  shardKey,
+  SHARD_SPLIT_AT,
+  type MonthKey,
+  type ShardKey,
+} from './shard-key.ts';
 export { shardUrl, shardDocumentId } from './shard-doc-id.ts';
 export * from './catalog-errors.ts';
+export type { TimelineIndexStore } from './timeline-index-store.ts';
+export { createMemoryTimelineIndexStore } from './timeline-index-store.memory.ts';
+export { createTimelineIndexer, type TimelineIndexer } from './timeline-indexer.ts';
+export { readTimelineMonth, readNewestTimelineMonth } from './timeline-reader.ts';
+export { encodeTimelineMonth, decodeTimelineMonth } from './timeline-codec.ts';
+export {
+  buildTimelineMonth,
+  timelineIdAt,
+  timelineThumbhashAt,
+  FLAG_ARCHIVED,
+  FLAG_FAVORITE,
+  FLAG_TRASHED,
+  FLAG_VIDEO,
+  type TimelineMonth,
+} from './timeline-month.ts';

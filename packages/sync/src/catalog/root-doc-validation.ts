@@ -18,13 +18,15 @@ export interface RootIndex {
  */
 export function readRootIndex(doc: unknown): Checked<RootIndex> {
   if (!isObject(doc)) return bad('root document is not an object');
-  if (doc['schema'] !== 1) return bad(`root document schema ${JSON.stringify(doc['schema'])} is not supported`);
+  if (doc['schema'] !== 1)
+    return bad(`root document schema ${JSON.stringify(doc['schema'])} is not supported`);
   const out: RootIndex = { shards: new Map(), albums: new Map(), invalid: [] };
   const shards = doc['shards'];
   if (isObject(shards)) {
     for (const [k, v] of Object.entries(shards)) {
       const url = text(v);
-      if (!parseShardKey(k) || !isValidAutomergeUrl(url)) out.invalid.push(`root shards[${JSON.stringify(k)}] malformed`);
+      if (!parseShardKey(k) || !isValidAutomergeUrl(url))
+        out.invalid.push(`root shards[${JSON.stringify(k)}] malformed`);
       else out.shards.set(k, url);
     }
   } else if (shards !== undefined) out.invalid.push('root shards is not a map');

@@ -30,7 +30,10 @@ export function flag(v: unknown): boolean {
 }
 
 /** Optional field: absent is fine, present must parse. */
-export function optional<T>(v: unknown, read: (v: unknown) => T | undefined): { value: T | undefined; valid: boolean } {
+export function optional<T>(
+  v: unknown,
+  read: (v: unknown) => T | undefined,
+): { value: T | undefined; valid: boolean } {
   if (v === undefined || v === null) return { value: undefined, valid: true };
   const value = read(v);
   return { value, valid: value !== undefined };

@@ -7,7 +7,13 @@
  * be orphaned.
  */
 import * as A from '@automerge/automerge';
-import { parseAutomergeUrl, stringifyAutomergeUrl, type AutomergeUrl, type BinaryDocumentId, type DocumentId } from '@automerge/automerge-repo';
+import {
+  parseAutomergeUrl,
+  stringifyAutomergeUrl,
+  type AutomergeUrl,
+  type BinaryDocumentId,
+  type DocumentId,
+} from '@automerge/automerge-repo';
 import { emptyShard, type AssetShardDoc } from './asset-shard-doc.ts';
 
 /** The actor of every shard's first change (never used for later changes). */

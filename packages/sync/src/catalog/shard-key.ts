@@ -15,7 +15,8 @@ const SHARD = /^(\d{4})-(0[1-9]|1[0-2])(?:\.([1-9]\d{0,3}))?$/;
  * photo taken at 23:30 on 31 December in Tokyo is in December, as the person remembers it.
  */
 export function monthOf(capturedAt: number, tzOffsetMin = 0): MonthKey {
-  if (!Number.isFinite(capturedAt)) throw new InvalidCatalogInputError(`capture time is not a number: ${capturedAt}`);
+  if (!Number.isFinite(capturedAt))
+    throw new InvalidCatalogInputError(`capture time is not a number: ${capturedAt}`);
   const d = new Date(capturedAt + tzOffsetMin * 60_000);
   const y = d.getUTCFullYear();
   if (y < 0 || y > 9999) throw new InvalidCatalogInputError(`capture time out of range: ${capturedAt}`);

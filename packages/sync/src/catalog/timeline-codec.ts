@@ -1,0 +1,86 @@
+/**
+ * The binary form of a TimelineMonth (one file / one IndexedDB value per month):
+ *   "HTL1" | u32 count | u32 len + month utf8 | u32 len + version utf8 | pad to 8 |
+ *   f64 capturedAt[count] | f32 ratio[count] | ids[32·count] | flags[count] |
+ *   u32 thumbOffsets[count+1] | thumbBytes
+ * Little-endian. Lengths are checked on decode so a torn or foreign file is reported, not read.
+ */
+import { TimelineIndexCorruptError } from './catalog-errors.ts';
+import type { TimelineMonth } from './timeline-month.ts';
+
+const MAGIC = 0x314c5448; // "HTL1" little-endian
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const pad8 = (n: number) => (n + 7) & ~7;
+
+export function encodeTimelineMonth(m: TimelineMonth): Uint8Array {
+  const month = enc.encode(m.month);
+  const version = enc.encode(m.version);
+  const n = m.count;
+  const head = pad8(12 + month.length + 4 + version.length);
+  const size = head + n * 8 + n * 4 + n * 32 + n + (n + 1) * 4 + m.thumbBytes.length;
+  const out = new Uint8Array(size);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, MAGIC, true);
+  v.setUint32(4, n, true);
+  v.setUint32(8, month.length, true);
+  out.set(month, 12);
+  v.setUint32(12 + month.length, version.length, true);
+  out.set(version, 16 + month.length);
+  let at = head;
+  for (let i = 0; i < n; i++, at += 8) v.setFloat64(at, m.capturedAt[i]!, true);
+  for (let i = 0; i < n; i++, at += 4) v.setFloat32(at, m.ratio[i]!, true);
+  out.set(m.ids, at);
+  at += n * 32;
+  out.set(m.flags, at);
+  at += n;
+  for (let i = 0; i <= n; i++, at += 4) v.setUint32(at, m.thumbOffsets[i]!, true);
+  out.set(m.thumbBytes, at);
+  return out;
+}
+
+function header(
+  bytes: Uint8Array,
+  where: string,
+): { n: number; month: string; version: string; head: number; v: DataView } {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 16 || v.getUint32(0, true) !== MAGIC)
+    throw new TimelineIndexCorruptError(where, 'not a timeline month');
+  const n = v.getUint32(4, true);
+  const ml = v.getUint32(8, true);
+  if (16 + ml > bytes.length) throw new TimelineIndexCorruptError(where, 'truncated header');
+  const vl = v.getUint32(12 + ml, true);
+  if (16 + ml + vl > bytes.length) throw new TimelineIndexCorruptError(where, 'truncated header');
+  const month = dec.decode(bytes.subarray(12, 12 + ml));
+  const version = dec.decode(bytes.subarray(16 + ml, 16 + ml + vl));
+  return { n, month, version, head: pad8(16 + ml + vl), v };
+}
+
+/** Only the version stamp, for deciding whether a month must be rebuilt. */
+export function peekTimelineVersion(bytes: Uint8Array, where: string): string {
+  return header(bytes, where).version;
+}
+
+export function decodeTimelineMonth(bytes: Uint8Array, where: string): TimelineMonth {
+  const { n, month, version, head, v } = header(bytes, where);
+  const fixed = head + n * 8 + n * 4 + n * 32 + n + (n + 1) * 4;
+  if (fixed > bytes.length) throw new TimelineIndexCorruptError(where, 'truncated columns');
+  const capturedAt = new Float64Array(n);
+  const ratio = new Float32Array(n);
+  let at = head;
+  for (let i = 0; i < n; i++, at += 8) capturedAt[i] = v.getFloat64(at, true);
+  for (let i = 0; i < n; i++, at += 4) ratio[i] = v.getFloat32(at, true);
+  const ids = bytes.slice(at, at + n * 32);
+  at += n * 32;
+  const flags = bytes.slice(at, at + n);
+  at += n;
+  const thumbOffsets = new Uint32Array(n + 1);
+  for (let i = 0; i <= n; i++, at += 4) thumbOffsets[i] = v.getUint32(at, true);
+  const thumbBytes = bytes.slice(at);
+  if (thumbOffsets[n] !== thumbBytes.length)
+    throw new TimelineIndexCorruptError(where, 'thumbhash column length mismatch');
+  for (let i = 0; i < n; i++)
+    if (thumbOffsets[i]! > thumbOffsets[i + 1]!)
+      throw new TimelineIndexCorruptError(where, 'thumbhash offsets out of order');
+  return { month, version, count: n, ids, capturedAt, ratio, flags, thumbOffsets, thumbBytes };
+}
