@@ -10,6 +10,7 @@ export default defineConfig({
       { test: { name: 'ml', root: 'packages/ml', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
       { test: { name: 'node-peer', root: 'apps/node-peer', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
       'apps/pwa/vitest.config.ts',
+      { test: { name: 'bench', root: 'bench', include: ['**/*.test.ts'] } },
       {
         test: {
           name: 'integration',
