@@ -1,15 +1,8 @@
-import { createHash } from 'node:crypto';
 import Hypercore from 'hypercore';
+import { makeEntry, verifyChain } from './audit-chain.ts';
 import type { AuditEntry, AuditLog, AuditVerifyResult } from './audit-log.ts';
 import { AuditLogError } from './errors.ts';
 import type { LibraryKey } from './library-key.ts';
-
-const GENESIS = '0'.repeat(64);
-
-function signedBytes(e: Omit<AuditEntry, 'sig'>): Buffer {
-  // A fixed array order makes the signed bytes canonical whatever the JSON key order.
-  return Buffer.from(JSON.stringify([e.seq, e.at, e.type, e.data, e.prev]));
-}
 
 function isLockError(err: unknown): boolean {
   return /could not be locked|LOCK/i.test(String((err as Error)?.message));
@@ -61,13 +54,8 @@ export function createHypercoreAuditLog(dir: string, key: LibraryKey, opts: { lo
     append: (type, data) =>
       serial(() =>
         withCore(async (core) => {
-          let prev = GENESIS;
-          if (core.length > 0) {
-            const last = (await core.get(core.length - 1, { wait: false })) as AuditEntry;
-            prev = createHash('sha256').update(signedBytes(last)).digest('hex');
-          }
-          const body = { seq: core.length, at: Date.now(), type, data, prev };
-          const entry: AuditEntry = { ...body, sig: key.sign(signedBytes(body)) };
+          const last = core.length > 0 ? ((await core.get(core.length - 1, { wait: false })) as AuditEntry) : undefined;
+          const entry = makeEntry(key, last, type, data);
           await core.append(entry);
           return entry;
         }),
@@ -80,16 +68,8 @@ export function createHypercoreAuditLog(dir: string, key: LibraryKey, opts: { lo
           if (!core.keyPair || Buffer.compare(core.keyPair.publicKey, key.raw.publicKey) !== 0) {
             problems.push('the hypercore is not signed by this library key');
           }
-          let prev = GENESIS;
           const entries = await readAll(core);
-          entries.forEach((e, i) => {
-            if (!e || typeof e !== 'object') return void problems.push(`entry ${i}: missing or unreadable`);
-            const { sig, ...body } = e;
-            if (e.seq !== i) problems.push(`entry ${i}: sequence number ${e.seq}`);
-            if (e.prev !== prev) problems.push(`entry ${i}: chain broken (previous entry altered or removed)`);
-            if (!key.verify(signedBytes(body), sig)) problems.push(`entry ${i}: bad signature`);
-            prev = createHash('sha256').update(signedBytes(body)).digest('hex');
-          });
+          problems.push(...verifyChain(entries, key));
           return { ok: problems.length === 0, length: entries.length, problems };
         }),
       ),

@@ -1,0 +1,54 @@
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { asAssetId, asBlobHash } from '@hearth/sync';
+import type { AssetRecord } from './asset-record.ts';
+import { createJsonlCatalog } from './node-catalog.jsonl.ts';
+
+const rec = (n: number): AssetRecord => {
+  const h = n.toString(16).padStart(64, '0');
+  return { id: asAssetId(h), original: asBlobHash(h), type: 'photo', mime: 'image/jpeg', size: n, fileName: `${n}.jpg`, importedAt: n };
+};
+
+describe('JSONL node catalog', () => {
+  it('keeps one asset when two processes add it, and sees the other side after refresh', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-cat-'));
+    const a = createJsonlCatalog(dir);
+    const b = createJsonlCatalog(dir);
+    await a.start();
+    await b.start();
+    expect(await a.add(rec(1))).toBe(true);
+    expect(await b.add(rec(1))).toBe(true); // b had not seen it yet
+    expect(await a.add(rec(1))).toBe(false);
+    await b.add(rec(2));
+    expect((await a.refresh()).map((r) => r.size)).toEqual([2]);
+    expect(a.size).toBe(2);
+    const c = createJsonlCatalog(dir);
+    await c.start();
+    expect([...c.assets()].map((r) => r.size).sort()).toEqual([1, 2]);
+    await Promise.all([a.stop(), b.stop(), c.stop()]);
+  });
+
+  it('skips a record torn by a crash and keeps the records after it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-cat-'));
+    const a = createJsonlCatalog(dir);
+    await a.start();
+    await a.add(rec(1));
+    await a.stop();
+    appendFileSync(join(dir, 'catalog.jsonl'), '\n{"op":"add","asset":{"id":"00'); // killed mid-write
+    const b = createJsonlCatalog(dir);
+    await b.start();
+    await b.add(rec(3));
+    await b.edit(rec(3).id, { rating: 5, tags: ['x'] });
+    await b.addDerived({ asset: rec(3).id, kind: 'thumbnail', version: 1, blob: rec(9).original });
+    await b.stop();
+    expect(readFileSync(join(dir, 'catalog.jsonl'), 'utf8')).toContain('"id":"00\n');
+    const c = createJsonlCatalog(dir);
+    await c.start();
+    expect(c.size).toBe(2);
+    expect(c.get(rec(3).id)).toMatchObject({ rating: 5, tags: ['x'] });
+    expect(c.derived(rec(3).id).get('thumbnail')?.version).toBe(1);
+    await c.stop();
+  });
+});

@@ -1,0 +1,102 @@
+import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { asAssetId } from '@hearth/sync';
+import { createFsBlobStore } from '@hearth/sync/platform';
+import type { AssetRecord } from './asset-record.ts';
+import { StepFailedError } from './errors.ts';
+import { createJsonlCatalog } from './node-catalog.jsonl.ts';
+import type { PipelineStep } from './pipeline-step.ts';
+import { createReconcileLoop } from './reconcile-loop.ts';
+
+/** A real step (it reads the original and writes a derived blob); `gate` lets the test hold jobs in flight. */
+function upperStep(calls: string[], gate?: Promise<void>): PipelineStep {
+  return {
+    kind: 'upper',
+    version: 1,
+    appliesTo: (a) => a.type === 'photo',
+    async run(a, { originalPath, signal }) {
+      calls.push(a.fileName);
+      await gate;
+      signal.throwIfAborted();
+      const text = await readFile(originalPath, 'utf8');
+      if (text.startsWith('bad')) throw new StepFailedError('upper', a.fileName, 'cannot read it');
+      return new TextEncoder().encode(text.toUpperCase());
+    },
+  };
+}
+
+async function library(n: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-rl-'));
+  const blobs = createFsBlobStore({ root: join(dir, 'blobs') });
+  await blobs.start();
+  const catalog = createJsonlCatalog(join(dir, 'catalog'));
+  await catalog.start();
+  for (let i = 0; i < n; i++) {
+    const { hash } = await blobs.put(new TextEncoder().encode(i === 0 ? 'bad' : `photo ${i}`));
+    const rec: AssetRecord = { id: asAssetId(hash), original: hash, type: 'photo', mime: 'image/jpeg', size: 7, fileName: `p${i}`, importedAt: 0 };
+    await catalog.add(rec);
+  }
+  return { dir, blobs, catalog };
+}
+
+describe('reconcile loop', () => {
+  it('makes every missing derivative once, records permanent failures, and after a restart repeats nothing finished', async () => {
+    const { dir, blobs, catalog } = await library(12);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const calls1: string[] = [];
+    const loop1 = createReconcileLoop({ catalog, blobs, steps: [upperStep(calls1, gate)], concurrency: 3 });
+    await loop1.start();
+    // Let a first batch finish, then stop while the next batch is in flight.
+    await expect.poll(() => calls1.length).toBe(3);
+    release();
+    await expect.poll(() => loop1.status().kinds['upper']?.done ?? 0).toBeGreaterThanOrEqual(3);
+    await loop1.stop();
+    const finished = new Set([...catalog.assets()].filter((a) => catalog.derived(a.id).get('upper')).map((a) => a.fileName));
+    expect(finished.size).toBeGreaterThanOrEqual(2);
+
+    const catalog2 = createJsonlCatalog(join(dir, 'catalog'));
+    await catalog2.start();
+    const calls2: string[] = [];
+    const loop2 = createReconcileLoop({ catalog: catalog2, blobs, steps: [upperStep(calls2)], concurrency: 3 });
+    await loop2.start();
+    await loop2.idle();
+    await loop2.stop();
+    for (const f of calls2) expect(finished.has(f)).toBe(false);
+    expect(loop2.status().kinds['upper']).toMatchObject({ pending: 0, running: 0, failed: 1, done: 11 });
+    for (const a of catalog2.assets()) {
+      const d = catalog2.derived(a.id).get('upper');
+      expect(d).toBeDefined();
+      if (a.fileName === 'p0') expect(d?.failed).toMatch(/cannot read it/);
+      else expect(await blobs.has(d!.blob)).toBe(true);
+    }
+    await Promise.all([catalog.stop(), catalog2.stop()]);
+  });
+
+  it('remakes a derivative whose blob went missing or whose step version rose', async () => {
+    const { blobs, catalog } = await library(3);
+    const calls: string[] = [];
+    const l1 = createReconcileLoop({ catalog, blobs, steps: [upperStep(calls)], concurrency: 2 });
+    await l1.start();
+    await l1.idle();
+    await l1.stop();
+    const victim = [...catalog.assets()].find((a) => a.fileName === 'p1')!;
+    await blobs.delete(catalog.derived(victim.id).get('upper')!.blob);
+    calls.length = 0;
+    const l2 = createReconcileLoop({ catalog, blobs, steps: [upperStep(calls)], concurrency: 2 });
+    await l2.start();
+    await l2.idle();
+    await l2.stop();
+    expect(calls).toEqual(['p1']);
+    calls.length = 0;
+    const l3 = createReconcileLoop({ catalog, blobs, steps: [{ ...upperStep(calls), version: 2 }], concurrency: 2 });
+    await l3.start();
+    await l3.idle();
+    await l3.stop();
+    expect(calls.sort()).toEqual(['p0', 'p1', 'p2']);
+    await catalog.stop();
+  });
+});
