@@ -10,3 +10,5 @@ export * from './face-align.ts';
 export * from './face-embedder.ts';
 export * from './face-pipeline.ts';
 export * from './face-clustering.ts';
+export * from './clip-tokenizer.ts';
+export * from './clip-encoder.ts';

@@ -23,6 +23,8 @@ export interface ModelSpec {
   /** Output dimensions for embedding models. */
   readonly dims?: number;
   readonly normalization?: Normalization;
+  /** Element type of a text tower's token input (OpenAI exports take int64, Immich's int32). */
+  readonly tokenType?: 'int32' | 'int64';
   /** True when the licence does not allow shipping it to users as a default. */
   readonly devOnly?: boolean;
 }
@@ -44,7 +46,7 @@ export const MODELS: readonly ModelSpec[] = [
   { id: 'clip-bpe', task: 'clip-vocab', version: '16e6', file: 'clip/bpe_simple_vocab_16e6.txt', sha256: '7e0847f6fced8bd28a736dcaeab20e64ac19010771700197ba479a0a8e517d4f', bytes: 3194958, license: 'MIT', url: 'clip/bpe_simple_vocab_16e6.txt' },
   // CLIP weights cannot be had here: users drop a ViT-B/32 export into the models dir.
   { id: 'clip-vit-b32-visual', task: 'clip-image', version: 'openai', file: 'clip/visual.onnx', license: 'MIT', dims: 512, normalization: { order: 'rgb', scale: 1 / 255, mean: [0.48145466, 0.4578275, 0.40821073], std: [0.26862954, 0.26130258, 0.27577711] } },
-  { id: 'clip-vit-b32-textual', task: 'clip-text', version: 'openai', file: 'clip/textual.onnx', license: 'MIT', dims: 512 },
+  { id: 'clip-vit-b32-textual', task: 'clip-text', version: 'openai', file: 'clip/textual.onnx', license: 'MIT', dims: 512, tokenType: 'int32' },
 ];
 
 /** Which model serves each task by default; `devOnly` models are chosen only when asked. */

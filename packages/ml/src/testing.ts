@@ -11,3 +11,4 @@ export const EXPECTED_FACE_COUNTS: Readonly<Record<string, number>> = {
   'ultraface-13.jpg': 2,
   'dog-bicycle-car.jpg': 0,
 };
+export { tinyClipImageModel, tinyClipTextModel, COLOUR_TOKENS } from './tiny-clip-model.ts';
