@@ -26,3 +26,9 @@ export {
 export * from './blob-token.ts';
 export * from './blob-http-handler.ts';
 export { BLOB_TOKEN_PROTOCOL, serveBlobTokens, requestBlobToken } from './blob-token-protocol.ts';
+export * from './scrub.ts';
+export * from './pin-policy.ts';
+export * from './replicator.ts';
+export * from './free-up-space.ts';
+export * from './open-blob.ts';
+export * from './backup-view.ts';

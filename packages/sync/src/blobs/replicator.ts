@@ -1,0 +1,177 @@
+/**
+ * The replicator fetches what a device pins and does not hold (pinned − held), with
+ * bounded concurrency, and reports progress for the apps (bytes and files done/left, rate,
+ * ETA). Its state is derived from the pins and the store, so a restart repeats nothing that
+ * finished. A pass runs on start, on `poke()` (catalog changed, peer connected) and after
+ * `retryAfterMs` when something failed.
+ */
+import type { BlobHash } from '../ids.ts';
+import type { BlobStore } from './blob-store.ts';
+import type { Pin } from './pin-policy.ts';
+
+/** What should be held (e.g. `pinsOf(policy, catalogAssets())`). */
+export interface PinSource {
+  pins(): AsyncIterable<Pin> | Iterable<Pin>;
+}
+
+/** Fetches one blob into the local store (BlobClient fits). */
+export interface BlobFetcher {
+  fetch(hash: BlobHash, options?: { onProgress?: (p: { bytes: number }) => void }): Promise<unknown>;
+}
+
+/** A progress snapshot. */
+export interface ReplicationProgress {
+  filesDone: number;
+  filesLeft: number;
+  bytesDone: number;
+  bytesLeft: number;
+  failed: number;
+  /** Bytes per second over the current pass. */
+  rate: number;
+  /** Seconds left at the current rate; undefined before anything moved. */
+  eta: number | undefined;
+  running: boolean;
+}
+
+/** Options of the replicator. */
+export interface ReplicatorOptions {
+  store: BlobStore;
+  source: PinSource;
+  fetcher: BlobFetcher;
+  /** Fetches in flight (default 4). */
+  concurrency?: number;
+  /** Next pass after a failure (default 30 s). */
+  retryAfterMs?: number;
+}
+
+/** The replicator; listen to `progress` (CustomEvent<ReplicationProgress>) and `idle` events. */
+export interface Replicator extends EventTarget {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  poke(): void;
+  /** One pass now; resolves with its final progress. */
+  runOnce(): Promise<ReplicationProgress>;
+  progress(): ReplicationProgress;
+}
+
+export function createReplicator(options: ReplicatorOptions): Replicator {
+  const concurrency = options.concurrency ?? 4;
+  const retryAfterMs = options.retryAfterMs ?? 30_000;
+  const events = new EventTarget();
+  let state: ReplicationProgress = {
+    filesDone: 0,
+    filesLeft: 0,
+    bytesDone: 0,
+    bytesLeft: 0,
+    failed: 0,
+    rate: 0,
+    eta: undefined,
+    running: false,
+  };
+  let running = false;
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  let poked = false;
+  let loop: Promise<void> | undefined;
+  let current: Promise<ReplicationProgress> | undefined;
+
+  const emit = (started: number) => {
+    const secs = (performance.now() - started) / 1000;
+    state.rate = secs > 0 ? state.bytesDone / secs : 0;
+    state.eta = state.rate > 0 ? state.bytesLeft / state.rate : undefined;
+    events.dispatchEvent(new CustomEvent('progress', { detail: { ...state } }));
+  };
+
+  async function pass(): Promise<ReplicationProgress> {
+    const want = new Map<BlobHash, Pin>();
+    for await (const p of options.source.pins())
+      if (!want.has(p.hash) && !(await options.store.has(p.hash))) want.set(p.hash, p);
+    const queue = [...want.values()];
+    state = {
+      filesDone: 0,
+      filesLeft: queue.length,
+      bytesDone: 0,
+      bytesLeft: queue.reduce((s, p) => s + p.size, 0),
+      failed: 0,
+      rate: 0,
+      eta: undefined,
+      running: true,
+    };
+    const started = performance.now();
+    emit(started);
+    const worker = async () => {
+      for (let p = queue.shift(); p && !stopping; p = queue.shift()) {
+        let partial = 0;
+        const pinned = p;
+        try {
+          await options.fetcher.fetch(pinned.hash, {
+            onProgress: ({ bytes }) => {
+              const d = Math.min(bytes, pinned.size) - partial;
+              partial += d;
+              state.bytesDone += d;
+              state.bytesLeft -= d;
+              emit(started);
+            },
+          });
+          state.bytesDone += pinned.size - partial;
+          state.bytesLeft -= pinned.size - partial;
+          state.filesDone++;
+        } catch {
+          state.bytesDone -= partial;
+          state.bytesLeft += partial - pinned.size;
+          state.failed++;
+        }
+        state.filesLeft--;
+        emit(started);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+    state.running = false;
+    emit(started);
+    events.dispatchEvent(new CustomEvent('idle', { detail: { ...state } }));
+    return { ...state };
+  }
+
+  function runOnce(): Promise<ReplicationProgress> {
+    current ??= pass().finally(() => (current = undefined));
+    return current;
+  }
+
+  return Object.assign(events, {
+    start() {
+      if (running) return Promise.resolve();
+      running = true;
+      stopping = false;
+      loop = (async () => {
+        while (running) {
+          poked = false;
+          const r = await runOnce().catch(() => undefined);
+          if (!running) break;
+          if (poked) continue;
+          await new Promise<void>((resolve) => {
+            const t = r && r.failed > 0 ? setTimeout(resolve, retryAfterMs) : undefined;
+            wake = () => {
+              clearTimeout(t);
+              resolve();
+            };
+          });
+          wake = undefined;
+        }
+      })();
+      return Promise.resolve();
+    },
+    async stop() {
+      running = false;
+      stopping = true;
+      wake?.();
+      await loop;
+      await current;
+    },
+    poke() {
+      poked = true;
+      wake?.();
+    },
+    runOnce,
+    progress: () => ({ ...state }),
+  });
+}
