@@ -1,0 +1,109 @@
+/**
+ * The one door between the UI and the library. The UI renders whatever a LibraryClient
+ * gives it; today that is the in-browser replica (local-library.idb.ts), later the synced
+ * Automerge catalog from @hearth/sync running in a worker. Method names follow the sync
+ * package's `Catalog` so that adapter stays thin.
+ */
+import type { MonthSummary, TimelineItem } from './timeline-item.ts';
+
+export type AssetType = 'image' | 'video';
+
+/** An asset as the viewer and info panel read it. */
+export interface AssetDetails {
+  id: string;
+  type: AssetType;
+  mime: string;
+  size: number;
+  /** UTC ms */
+  capturedAt: number;
+  width: number;
+  height: number;
+  ratio: number;
+  durationMs?: number;
+  thumbhash?: string;
+  fileName?: string;
+  camera?: { make?: string; model?: string };
+  place?: string;
+  favorite: boolean;
+  archived: boolean;
+  trashedAt?: number;
+  rating: number;
+  description: string;
+  tags: string[];
+  /** true once a home node confirmed it holds the original */
+  backedUp: boolean;
+}
+
+/** What an import supplies: ingest fields and the bytes this device has. */
+export interface NewLocalAsset {
+  id: string;
+  type: AssetType;
+  mime: string;
+  size: number;
+  capturedAt: number;
+  width: number;
+  height: number;
+  durationMs?: number;
+  thumbhash?: string;
+  fileName?: string;
+  camera?: { make?: string; model?: string };
+  original?: Blob;
+  thumbnail?: Blob;
+}
+
+/** An album as the UI reads it. */
+export interface AlbumView {
+  id: string;
+  title: string;
+  description: string;
+  cover?: string;
+  /** in album order, no duplicates */
+  assets: string[];
+  createdAt: number;
+}
+
+/** What changed, so views refresh only what they show. */
+export interface LibraryChange {
+  assets: string[];
+  albums: string[];
+  months: string[];
+}
+
+export type MediaKind = 'thumbnail' | 'preview' | 'original';
+
+/** See the file comment. Long-lived: `start()` before use, `stop()` when done. */
+export interface LibraryClient {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+
+  /** Months that have assets, newest first, with counts: enough to size the whole timeline. */
+  months(): Promise<MonthSummary[]>;
+  /** The timeline rows of one month, newest first. */
+  monthItems(month: string): Promise<TimelineItem[]>;
+  getAsset(id: string): Promise<AssetDetails | undefined>;
+  /** Adds assets; idempotent by id (content hash). */
+  addAssets(assets: readonly NewLocalAsset[]): Promise<{ added: string[]; existing: string[] }>;
+
+  setFavorite(ids: readonly string[], favorite: boolean): Promise<void>;
+  setArchived(ids: readonly string[], archived: boolean): Promise<void>;
+  trash(ids: readonly string[]): Promise<void>;
+  restore(ids: readonly string[]): Promise<void>;
+  setDescription(id: string, description: string): Promise<void>;
+  setRating(id: string, rating: number): Promise<void>;
+
+  listAlbums(): Promise<AlbumView[]>;
+  getAlbum(id: string): Promise<AlbumView | undefined>;
+  createAlbum(title: string): Promise<string>;
+  renameAlbum(id: string, title: string): Promise<void>;
+  describeAlbum(id: string, description: string): Promise<void>;
+  addToAlbum(id: string, assets: readonly string[]): Promise<void>;
+  removeFromAlbum(id: string, assets: readonly string[]): Promise<void>;
+  reorderAlbum(id: string, asset: string, toIndex: number): Promise<void>;
+  setAlbumCover(id: string, asset: string | undefined): Promise<void>;
+
+  /** A URL the page can put in `src` (object URL or a tokened HTTP URL); undefined when not here yet. */
+  mediaUrl(id: string, kind: MediaKind): Promise<string | undefined>;
+
+  /** Subscribes to changes (this tab's and other tabs'); returns the unsubscribe function. */
+  onChange(listener: (change: LibraryChange) => void): () => void;
+}

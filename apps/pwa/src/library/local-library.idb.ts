@@ -1,0 +1,269 @@
+/**
+ * The in-browser library replica on IndexedDB (idb). Stores: `summaries` (month → count, the
+ * only thing read to size the timeline), `months` (month → timeline rows, the index the grid
+ * paints from), `assets`, `albums`, `blobs` (`<id>:<kind>` → Blob). Every edit updates the
+ * asset and its timeline row in one transaction, so the index never disagrees with the
+ * records. Other tabs hear about changes over a BroadcastChannel.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { randomId } from '@hearth/sync';
+import type { AlbumView, AssetDetails, LibraryChange, LibraryClient, MediaKind } from './library-client.ts';
+import { AlbumNotFoundError, LibraryStorageError } from './library-errors.ts';
+import {
+  FLAG_ARCHIVED,
+  FLAG_FAVORITE,
+  FLAG_TRASHED,
+  FLAG_VIDEO,
+  monthKeyOf,
+  type MonthSummary,
+  type TimelineItem,
+} from './timeline-item.ts';
+
+interface LibrarySchema extends DBSchema {
+  summaries: { key: string; value: MonthSummary };
+  months: { key: string; value: { month: string; items: TimelineItem[] } };
+  assets: { key: string; value: AssetDetails };
+  albums: { key: string; value: AlbumView };
+  blobs: { key: string; value: Blob };
+}
+
+/** Options of the local library. */
+export interface LocalLibraryOptions {
+  /** IndexedDB database name (one per library) */
+  dbName: string;
+}
+
+function flagsOf(a: AssetDetails): number {
+  return (
+    (a.favorite ? FLAG_FAVORITE : 0) |
+    (a.archived ? FLAG_ARCHIVED : 0) |
+    (a.trashedAt !== undefined ? FLAG_TRASHED : 0) |
+    (a.type === 'video' ? FLAG_VIDEO : 0)
+  );
+}
+
+function rowOf(a: AssetDetails): TimelineItem {
+  const row: TimelineItem = { id: a.id, capturedAt: a.capturedAt, ratio: a.ratio, flags: flagsOf(a) };
+  if (a.thumbhash !== undefined) row.thumbhash = a.thumbhash;
+  return row;
+}
+
+const newestFirst = (a: TimelineItem, b: TimelineItem) => b.capturedAt - a.capturedAt || (a.id < b.id ? -1 : 1);
+
+export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
+  let db: IDBPDatabase<LibrarySchema> | undefined;
+  const listeners = new Set<(c: LibraryChange) => void>();
+  const urls = new Map<string, string>();
+  let channel: BroadcastChannel | undefined;
+
+  function open(): IDBPDatabase<LibrarySchema> {
+    if (!db) throw new LibraryStorageError('use the library before start()', undefined);
+    return db;
+  }
+
+  function emit(change: LibraryChange, fromOtherTab = false): void {
+    for (const l of listeners) l(change);
+    if (!fromOtherTab) channel?.postMessage(change);
+  }
+
+  async function editAssets(ids: readonly string[], edit: (a: AssetDetails) => void): Promise<void> {
+    const tx = open().transaction(['assets', 'months'], 'readwrite');
+    const months = new Map<string, AssetDetails[]>();
+    for (const id of ids) {
+      const a = await tx.objectStore('assets').get(id);
+      if (!a) continue;
+      edit(a);
+      await tx.objectStore('assets').put(a);
+      const m = monthKeyOf(a.capturedAt);
+      months.set(m, [...(months.get(m) ?? []), a]);
+    }
+    for (const [month, changed] of months) {
+      const rec = await tx.objectStore('months').get(month);
+      if (!rec) continue;
+      const byId = new Map(changed.map((a) => [a.id, a]));
+      rec.items = rec.items.map((r) => {
+        const a = byId.get(r.id);
+        return a ? rowOf(a) : r;
+      });
+      await tx.objectStore('months').put(rec);
+    }
+    await tx.done;
+    emit({ assets: [...ids], albums: [], months: [...months.keys()] });
+  }
+
+  async function editAlbum(id: string, edit: (a: AlbumView) => void): Promise<void> {
+    const tx = open().transaction('albums', 'readwrite');
+    const album = await tx.store.get(id);
+    if (!album) throw new AlbumNotFoundError(id);
+    edit(album);
+    await tx.store.put(album);
+    await tx.done;
+    emit({ assets: [], albums: [id], months: [] });
+  }
+
+  return {
+    async start() {
+      try {
+        db = await openDB<LibrarySchema>(opts.dbName, 1, {
+          upgrade(d) {
+            d.createObjectStore('summaries', { keyPath: 'month' });
+            d.createObjectStore('months', { keyPath: 'month' });
+            d.createObjectStore('assets', { keyPath: 'id' });
+            d.createObjectStore('albums', { keyPath: 'id' });
+            d.createObjectStore('blobs');
+          },
+        });
+      } catch (e) {
+        throw new LibraryStorageError(`open the library database ${opts.dbName}`, e);
+      }
+      if (typeof BroadcastChannel === 'function') {
+        channel = new BroadcastChannel(`hearth-library:${opts.dbName}`);
+        channel.onmessage = (ev: MessageEvent<LibraryChange>) => emit(ev.data, true);
+      }
+    },
+
+    async stop() {
+      channel?.close();
+      channel = undefined;
+      for (const u of urls.values()) URL.revokeObjectURL(u);
+      urls.clear();
+      db?.close();
+      db = undefined;
+    },
+
+    async months() {
+      const all = await open().getAll('summaries');
+      return all.filter((m) => m.count > 0).sort((a, b) => (a.month < b.month ? 1 : -1));
+    },
+
+    async monthItems(month) {
+      return (await open().get('months', month))?.items ?? [];
+    },
+
+    async getAsset(id) {
+      return open().get('assets', id);
+    },
+
+    async addAssets(list) {
+      const added: string[] = [];
+      const existing: string[] = [];
+      const touched = new Map<string, TimelineItem[]>();
+      try {
+        const tx = open().transaction(['assets', 'months', 'summaries', 'blobs'], 'readwrite');
+        for (const n of list) {
+          if ((await tx.objectStore('assets').getKey(n.id)) !== undefined || added.includes(n.id)) {
+            existing.push(n.id);
+            continue;
+          }
+          const a: AssetDetails = {
+            id: n.id,
+            type: n.type,
+            mime: n.mime,
+            size: n.size,
+            capturedAt: n.capturedAt,
+            width: n.width,
+            height: n.height,
+            ratio: n.width > 0 && n.height > 0 ? n.width / n.height : 1,
+            favorite: false,
+            archived: false,
+            rating: 0,
+            description: '',
+            tags: [],
+            backedUp: false,
+          };
+          if (n.durationMs !== undefined) a.durationMs = n.durationMs;
+          if (n.thumbhash !== undefined) a.thumbhash = n.thumbhash;
+          if (n.fileName !== undefined) a.fileName = n.fileName;
+          if (n.camera !== undefined) a.camera = n.camera;
+          await tx.objectStore('assets').put(a);
+          if (n.original) await tx.objectStore('blobs').put(n.original, `${n.id}:original`);
+          if (n.thumbnail) await tx.objectStore('blobs').put(n.thumbnail, `${n.id}:thumbnail`);
+          const m = monthKeyOf(a.capturedAt);
+          touched.set(m, [...(touched.get(m) ?? []), rowOf(a)]);
+          added.push(n.id);
+        }
+        for (const [month, rows] of touched) {
+          const rec = (await tx.objectStore('months').get(month)) ?? { month, items: [] };
+          rec.items = [...rec.items, ...rows].sort(newestFirst);
+          await tx.objectStore('months').put(rec);
+          await tx.objectStore('summaries').put({ month, count: rec.items.length });
+        }
+        await tx.done;
+      } catch (e) {
+        if (e instanceof LibraryStorageError) throw e;
+        throw new LibraryStorageError(`store ${list.length} imported assets`, e);
+      }
+      if (added.length) emit({ assets: added, albums: [], months: [...touched.keys()] });
+      return { added, existing };
+    },
+
+    setFavorite: (ids, favorite) => editAssets(ids, (a) => void (a.favorite = favorite)),
+    setArchived: (ids, archived) => editAssets(ids, (a) => void (a.archived = archived)),
+    trash: (ids) => {
+      const now = Date.now();
+      return editAssets(ids, (a) => void (a.trashedAt = now));
+    },
+    restore: (ids) => editAssets(ids, (a) => void delete a.trashedAt),
+    setDescription: (id, description) => editAssets([id], (a) => void (a.description = description)),
+    setRating: (id, rating) => editAssets([id], (a) => void (a.rating = Math.max(0, Math.min(5, Math.round(rating))))),
+
+    async listAlbums() {
+      return (await open().getAll('albums')).sort((a, b) => b.createdAt - a.createdAt);
+    },
+    async getAlbum(id) {
+      return open().get('albums', id);
+    },
+    async createAlbum(title) {
+      const id = randomId();
+      await open().put('albums', { id, title, description: '', assets: [], createdAt: Date.now() });
+      emit({ assets: [], albums: [id], months: [] });
+      return id;
+    },
+    renameAlbum: (id, title) => editAlbum(id, (a) => void (a.title = title)),
+    describeAlbum: (id, description) => editAlbum(id, (a) => void (a.description = description)),
+    addToAlbum: (id, assets) =>
+      editAlbum(id, (a) => {
+        const have = new Set(a.assets);
+        for (const x of assets) {
+          if (have.has(x)) continue;
+          a.assets.push(x);
+          have.add(x);
+        }
+      }),
+    removeFromAlbum: (id, assets) =>
+      editAlbum(id, (a) => {
+        const gone = new Set(assets);
+        a.assets = a.assets.filter((x) => !gone.has(x));
+        if (a.cover !== undefined && gone.has(a.cover)) delete a.cover;
+      }),
+    reorderAlbum: (id, asset, toIndex) =>
+      editAlbum(id, (a) => {
+        const from = a.assets.indexOf(asset);
+        if (from < 0) return;
+        a.assets.splice(from, 1);
+        a.assets.splice(Math.max(0, Math.min(a.assets.length, toIndex)), 0, asset);
+      }),
+    setAlbumCover: (id, asset) =>
+      editAlbum(id, (a) => {
+        if (asset === undefined) delete a.cover;
+        else a.cover = asset;
+      }),
+
+    async mediaUrl(id, kind: MediaKind) {
+      const key = `${id}:${kind}`;
+      const cached = urls.get(key);
+      if (cached) return cached;
+      // Without a preview the original stands in (local imports are originals).
+      const blob = (await open().get('blobs', key)) ?? (kind === 'preview' ? await open().get('blobs', `${id}:original`) : undefined);
+      if (!blob) return undefined;
+      const url = URL.createObjectURL(blob);
+      urls.set(key, url);
+      return url;
+    },
+
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
