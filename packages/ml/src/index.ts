@@ -12,3 +12,5 @@ export * from './face-pipeline.ts';
 export * from './face-clustering.ts';
 export * from './clip-tokenizer.ts';
 export * from './clip-encoder.ts';
+export * from './coco-labels.ts';
+export * from './object-tagger.ts';
