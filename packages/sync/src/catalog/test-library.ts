@@ -7,6 +7,7 @@ import { Repo, type DocHandle, type PeerId } from '@automerge/automerge-repo';
 import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel';
 import type { AssetId, DeviceId } from '../ids.ts';
 import type { NewAsset } from './asset-record.ts';
+import type { Catalog } from './catalog.ts';
 import type { RootDoc } from './root-doc.ts';
 
 /** A 64-hex asset id derived from a number (not a real hash; tests only). */
@@ -113,4 +114,33 @@ export function waitUntil(
     for (const s of sources) offs.push(s(wake));
     wake();
   });
+}
+
+/** A generated asset with the user flags a generator sets (bench/synthetic-library.ts). */
+export type SeedAsset = NewAsset & { favorite?: boolean; archived?: boolean };
+
+/**
+ * Loads a generated library into a catalog: assets in batches (one change per shard per
+ * batch), then flags, then albums. Used by benchmarks and scenarios.
+ */
+export async function importLibrary(
+  catalog: Catalog,
+  lib: {
+    assets: readonly SeedAsset[];
+    albums?: ReadonlyArray<{ title: string; assets: readonly AssetId[] }>;
+  },
+  batch = 5000,
+): Promise<void> {
+  for (let i = 0; i < lib.assets.length; i += batch) {
+    const slice = lib.assets.slice(i, i + batch);
+    await catalog.addAssets(slice.map(({ favorite: _f, archived: _a, ...a }) => a));
+  }
+  for (const a of lib.assets) {
+    if (a.favorite) catalog.setFavorite(a.id, true);
+    if (a.archived) catalog.setArchived(a.id, true);
+  }
+  for (const al of lib.albums ?? []) {
+    const id = await catalog.createAlbum(al.title);
+    catalog.addToAlbum(id, al.assets);
+  }
 }
