@@ -1,1 +1,14 @@
 export type { PeerAccess } from './peer-access.ts';
+export { ProtocolViolationError } from './errors.ts';
+export { TimeoutError, withTimeout } from './with-timeout.ts';
+export { createLibraryAccess, type LibraryAccess, type LibraryAccessOptions } from './library-access.ts';
+export { enforceRevocations } from './revocation-enforcer.ts';
+export { revocationGater, type PeerNode, type PeerNodeInit } from './peer-node.ts';
+export { AUTOMERGE_PROTOCOL } from './automerge-frames.ts';
+export {
+  Libp2pNetworkAdapter,
+  DEFAULT_MAX_FRAME,
+  type AdapterNode,
+  type Libp2pNetworkAdapterOptions,
+} from './libp2p-network-adapter.ts';
+export { connectPeers, whenConnected } from './connect-peers.ts';

@@ -9,4 +9,10 @@ export interface PeerAccess {
   isPaired(peer: DeviceId | string): boolean;
   /** Called when a device is revoked; returns an unsubscribe function. */
   onRevoked(listener: (peer: DeviceId) => void): () => void;
+  /**
+   * True when the peer's certificate has been revoked. Such a peer is refused at the
+   * connection level (an unpaired one may still connect, to pair). Optional: without it
+   * only the per-protocol checks apply.
+   */
+  isRevoked?(peer: DeviceId | string): boolean;
 }

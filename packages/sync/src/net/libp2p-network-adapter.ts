@@ -1,0 +1,298 @@
+import { NetworkAdapter, type Message, type PeerId, type PeerMetadata } from '@automerge/automerge-repo';
+import type { Connection, Libp2p, PeerId as Libp2pPeerId, Stream } from '@libp2p/interface';
+import * as lp from 'it-length-prefixed';
+import { AUTOMERGE_PROTOCOL, decodeFrame, encodeFrame } from './automerge-frames.ts';
+import type { PeerAccess } from './peer-access.ts';
+
+/** What the adapter needs from a libp2p node. */
+export type AdapterNode = Pick<
+  Libp2p,
+  'handle' | 'unhandle' | 'dialProtocol' | 'getConnections' | 'addEventListener' | 'removeEventListener'
+>;
+
+/** Options of {@link Libp2pNetworkAdapter}. */
+export interface Libp2pNetworkAdapterOptions {
+  node: AdapterNode;
+  access: PeerAccess;
+  /** Largest frame accepted or sent (default 32 MiB); a peer sending a bigger one is dropped. */
+  maxFrameBytes?: number;
+  /**
+   * `whenReady` resolves at the first paired peer, or after this many ms without one, so an
+   * offline device still loads its documents from storage (default 1000).
+   */
+  readyTimeoutMs?: number;
+  /** Told why a peer was dropped (malformed frame, oversize, access); for logs. */
+  onDrop?: (peer: string, reason: string) => void;
+}
+
+export const DEFAULT_MAX_FRAME = 32 * 1024 * 1024;
+
+/**
+ * One libp2p peer's link. Streams are one-way: each side writes only on the stream it
+ * opened and reads only the one it accepted, so two peers connecting at once never race
+ * over which stream to keep.
+ */
+interface Link {
+  remote: string;
+  outbound: Stream | undefined;
+  opening: boolean;
+  inbound: Stream | undefined;
+  /** the remote repo's peer id, known from its hello */
+  repoPeer: PeerId | undefined;
+  /** frames waiting for the outbound stream */
+  queue: Uint8Array[];
+  writing: Promise<void>;
+}
+
+/**
+ * automerge-repo over libp2p: length-prefixed CBOR frames on `/hearth/automerge/1`.
+ * Both directions check {@link PeerAccess} first; an unpaired peer's stream is closed
+ * before anything is read, so it cannot even learn whether a document exists.
+ */
+export class Libp2pNetworkAdapter extends NetworkAdapter {
+  readonly #node: AdapterNode;
+  readonly #access: PeerAccess;
+  readonly #maxFrame: number;
+  readonly #readyTimeoutMs: number;
+  readonly #onDrop: ((peer: string, reason: string) => void) | undefined;
+  readonly #links = new Map<string, Link>();
+  readonly #byRepoPeer = new Map<PeerId, string>();
+  #connected = false;
+  #ready = false;
+  #readyResolve: (() => void) | undefined;
+  readonly #readyPromise: Promise<void>;
+  #readyTimer: ReturnType<typeof setTimeout> | undefined;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(options: Libp2pNetworkAdapterOptions) {
+    super();
+    this.#node = options.node;
+    this.#access = options.access;
+    this.#maxFrame = options.maxFrameBytes ?? DEFAULT_MAX_FRAME;
+    this.#readyTimeoutMs = options.readyTimeoutMs ?? 1000;
+    this.#onDrop = options.onDrop;
+    this.#readyPromise = new Promise((resolve) => (this.#readyResolve = resolve));
+  }
+
+  isReady(): boolean {
+    return this.#ready;
+  }
+
+  whenReady(): Promise<void> {
+    return this.#readyPromise;
+  }
+
+  #markReady(): void {
+    if (this.#ready) return;
+    this.#ready = true;
+    clearTimeout(this.#readyTimer);
+    this.#readyResolve?.();
+  }
+
+  connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
+    this.peerId = peerId;
+    this.peerMetadata = peerMetadata ?? {};
+    this.#connected = true;
+    if (!this.#ready) this.#readyTimer = setTimeout(() => this.#markReady(), this.#readyTimeoutMs);
+    this.#node
+      .handle(AUTOMERGE_PROTOCOL, (stream, connection) => this.#accept(stream, connection), {
+        maxInboundStreams: 4,
+        maxOutboundStreams: 4,
+      })
+      .then(() => {
+        for (const c of this.#node.getConnections()) this.#open(c.remotePeer);
+      })
+      .catch((e: unknown) => this.#onDrop?.('*', `cannot handle ${AUTOMERGE_PROTOCOL}: ${String(e)}`));
+    this.#node.addEventListener('peer:connect', this.#onPeerConnect);
+    this.#node.addEventListener('peer:disconnect', this.#onPeerDisconnect);
+    this.#unsubscribe = this.#access.onRevoked((peer) => this.#drop(peer, 'revoked'));
+  }
+
+  disconnect(): void {
+    if (!this.#connected) return;
+    this.#connected = false;
+    this.#node.removeEventListener('peer:connect', this.#onPeerConnect);
+    this.#node.removeEventListener('peer:disconnect', this.#onPeerDisconnect);
+    this.#unsubscribe?.();
+    this.#node.unhandle(AUTOMERGE_PROTOCOL).catch(() => {});
+    for (const remote of [...this.#links.keys()]) this.#teardown(remote);
+    this.emit('close');
+  }
+
+  send(message: Message): void {
+    if (!this.#connected) return;
+    const remote = this.#byRepoPeer.get(message.targetId);
+    const link = remote === undefined ? undefined : this.#links.get(remote);
+    if (!link) return;
+    const frame = encodeFrame({ t: 'msg', m: message });
+    if (frame.length > this.#maxFrame) {
+      // The peer would drop us for it; skipping one message lets sync retry in smaller steps.
+      this.#onDrop?.(
+        link.remote,
+        `outgoing ${message.type} of ${frame.length} bytes exceeds the frame limit`,
+      );
+      return;
+    }
+    this.#write(link, frame);
+  }
+
+  /** Opens outbound links to connected peers that have become paired since they connected. */
+  refresh(): void {
+    if (!this.#connected) return;
+    for (const c of this.#node.getConnections()) this.#open(c.remotePeer);
+  }
+
+  readonly #onPeerConnect = (evt: CustomEvent<Libp2pPeerId>): void => this.#open(evt.detail);
+  readonly #onPeerDisconnect = (evt: CustomEvent<Libp2pPeerId>): void =>
+    this.#teardown(evt.detail.toString());
+
+  #link(remote: string): Link {
+    let link = this.#links.get(remote);
+    if (!link) {
+      link = {
+        remote,
+        outbound: undefined,
+        inbound: undefined,
+        repoPeer: undefined,
+        opening: false,
+        queue: [],
+        writing: Promise.resolve(),
+      };
+      this.#links.set(remote, link);
+    }
+    return link;
+  }
+
+  #open(peer: Libp2pPeerId): void {
+    const remote = peer.toString();
+    if (!this.#connected || !this.#access.isPaired(remote)) return;
+    const link = this.#link(remote);
+    if (link.outbound || link.opening) return;
+    link.opening = true;
+    this.#node
+      .dialProtocol(peer, AUTOMERGE_PROTOCOL)
+      .then((stream) => {
+        link.opening = false;
+        if (this.#links.get(remote) !== link || !this.#connected || !this.#access.isPaired(remote)) {
+          stream.abort(new Error('link gone'));
+          return;
+        }
+        link.outbound = stream;
+        const hello = encodeFrame({
+          t: 'hello',
+          peerId: this.peerId as PeerId,
+          meta: this.peerMetadata ?? {},
+        });
+        link.queue.unshift(hello);
+        const queued = link.queue.splice(0);
+        for (const f of queued) this.#write(link, f);
+        void this.#watchOutbound(link, stream);
+      })
+      .catch(() => {
+        // The remote does not (yet) speak the protocol or refused us; it opens its own
+        // stream when it is ready, and that makes us try again.
+        link.opening = false;
+        if (!link.inbound && !link.outbound) this.#links.delete(remote);
+      });
+  }
+
+  /** The outbound stream carries nothing back; its end means the remote went away. */
+  async #watchOutbound(link: Link, stream: Stream): Promise<void> {
+    try {
+      for await (const _ of stream) this.#drop(link.remote, 'data on a write-only stream');
+    } catch {
+      // aborted: handled below
+    }
+    if (link.outbound === stream) this.#teardown(link.remote);
+  }
+
+  #write(link: Link, frame: Uint8Array): void {
+    const stream = link.outbound;
+    if (!stream) {
+      link.queue.push(frame);
+      return;
+    }
+    link.writing = link.writing.then(async () => {
+      if (link.outbound !== stream || stream.writeStatus !== 'writable') return;
+      try {
+        if (stream.writableNeedsDrain) await stream.onDrain();
+        stream.send(lp.encode.single(frame));
+      } catch {
+        this.#teardown(link.remote);
+      }
+    });
+  }
+
+  async #accept(stream: Stream, connection: Connection): Promise<void> {
+    const remote = connection.remotePeer.toString();
+    if (!this.#connected || !this.#access.isPaired(remote)) {
+      // Nothing is read and nothing is said: the same for a stranger asking for a real
+      // document and for one asking for a random URL.
+      stream.abort(new Error('not paired'));
+      return;
+    }
+    const link = this.#link(remote);
+    if (link.inbound) {
+      link.inbound.abort(new Error('replaced by a newer stream'));
+    }
+    link.inbound = stream;
+    try {
+      let hello = false;
+      for await (const chunk of lp.decode(stream, { maxDataLength: this.#maxFrame })) {
+        if (link.inbound !== stream) return;
+        if (!this.#access.isPaired(remote)) return this.#drop(remote, 'no longer paired');
+        const frame = decodeFrame(chunk.subarray());
+        if (typeof frame === 'string') return this.#drop(remote, frame);
+        if (frame.t === 'hello') {
+          if (hello) return this.#drop(remote, 'second hello');
+          hello = true;
+          this.#announce(link, frame.peerId, frame.meta, connection);
+          continue;
+        }
+        if (!hello || !link.repoPeer) return this.#drop(remote, 'message before hello');
+        // The sender is who the connection says it is, whatever the frame claims.
+        const m: Message = { ...frame.m, senderId: link.repoPeer };
+        if (m.targetId !== this.peerId) continue;
+        this.emit('message', m);
+      }
+    } catch (e) {
+      if (link.inbound === stream) this.#drop(remote, `stream failed: ${(e as Error).message}`);
+      return;
+    }
+    if (link.inbound === stream) this.#teardown(remote);
+  }
+
+  #announce(link: Link, repoPeer: PeerId, meta: PeerMetadata, connection: Connection): void {
+    const previous = this.#byRepoPeer.get(repoPeer);
+    if (previous !== undefined && previous !== link.remote) this.#teardown(previous);
+    if (link.repoPeer !== undefined && link.repoPeer !== repoPeer)
+      this.emit('peer-disconnected', { peerId: link.repoPeer });
+    link.repoPeer = repoPeer;
+    this.#byRepoPeer.set(repoPeer, link.remote);
+    this.#open(connection.remotePeer);
+    this.#markReady();
+    this.emit('peer-candidate', { peerId: repoPeer, peerMetadata: meta });
+  }
+
+  #drop(remote: string, reason: string): void {
+    if (!this.#links.has(remote)) return;
+    this.#onDrop?.(remote, reason);
+    this.#teardown(remote);
+  }
+
+  #teardown(remote: string): void {
+    const link = this.#links.get(remote);
+    if (!link) return;
+    this.#links.delete(remote);
+    link.queue.length = 0;
+    const { inbound, outbound, repoPeer } = link;
+    link.inbound = undefined;
+    link.outbound = undefined;
+    inbound?.abort(new Error('automerge link closed'));
+    outbound?.abort(new Error('automerge link closed'));
+    if (repoPeer !== undefined && this.#byRepoPeer.get(repoPeer) === remote) {
+      this.#byRepoPeer.delete(repoPeer);
+      this.emit('peer-disconnected', { peerId: repoPeer });
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import type { ConnectionGater, Libp2p, PeerId, PrivateKey } from '@libp2p/interface';
+import type { PeerAccess } from './peer-access.ts';
+
+/** What a device needs to start its libp2p node. */
+export interface PeerNodeInit {
+  /** The device key, so the device keeps its PeerId (and certificate) across restarts. */
+  privateKey?: PrivateKey;
+  /** Listen addresses (Node: default all interfaces, TCP and WebSockets on random ports). */
+  listen?: string[];
+  /** When given, revoked peers are refused at the connection level. */
+  access?: PeerAccess;
+  /** Node: discover peers on the LAN with mDNS (default off). */
+  mdns?: boolean;
+  /** Node: act as a circuit relay v2 server for browsers (default on). */
+  relayServer?: boolean;
+  /**
+   * Browser: addresses (multiaddr prefixes, e.g. the home node's `/ip4/192.168.1.2/tcp/8080/ws`)
+   * that may be dialled although libp2p's browser default refuses private and plain `/ws`.
+   */
+  allowDial?: string[];
+}
+
+/** The libp2p node of a device, with the services Hearth relies on. */
+export type PeerNode = Libp2p;
+
+/**
+ * The connection gater part that enforces revocations: a revoked peer's connections are
+ * refused after the Noise handshake proves who it is, in both directions.
+ */
+export function revocationGater(
+  access: PeerAccess | undefined,
+): Pick<
+  ConnectionGater,
+  'denyInboundEncryptedConnection' | 'denyOutboundEncryptedConnection' | 'denyDialPeer'
+> {
+  const revoked = (p: PeerId): boolean => access?.isRevoked?.(p.toString()) ?? false;
+  return {
+    denyDialPeer: revoked,
+    denyInboundEncryptedConnection: revoked,
+    denyOutboundEncryptedConnection: revoked,
+  };
+}
