@@ -14,3 +14,4 @@ export * from './clip-tokenizer.ts';
 export * from './clip-encoder.ts';
 export * from './coco-labels.ts';
 export * from './object-tagger.ts';
+export * from './vector-index.ts';

@@ -7,13 +7,15 @@
 import { InferenceError } from './errors.ts';
 
 /** Element types the pipelines use. */
-export type TensorType = 'float32' | 'int32' | 'int64';
+export type TensorType = 'float32' | 'int32' | 'int64' | 'int8' | 'uint8';
 
 /** A dense tensor, backend-neutral. */
 export type Tensor =
   | { readonly type: 'float32'; readonly data: Float32Array; readonly dims: readonly number[] }
   | { readonly type: 'int32'; readonly data: Int32Array; readonly dims: readonly number[] }
-  | { readonly type: 'int64'; readonly data: BigInt64Array; readonly dims: readonly number[] };
+  | { readonly type: 'int64'; readonly data: BigInt64Array; readonly dims: readonly number[] }
+  | { readonly type: 'int8'; readonly data: Int8Array; readonly dims: readonly number[] }
+  | { readonly type: 'uint8'; readonly data: Uint8Array; readonly dims: readonly number[] };
 
 /** A loaded model, ready to run. Long-lived: call `release()` when done. */
 export interface InferenceSession {

@@ -9,7 +9,7 @@ const { Writer } = protobuf;
 type W = protobuf.Writer;
 
 /** ONNX TensorProto.DataType values used here. */
-export const OnnxType = { float32: 1, int32: 6, int64: 7 } as const;
+export const OnnxType = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7 } as const;
 export type OnnxElem = keyof typeof OnnxType;
 
 /** A graph input/output: name, element type, dims (a string is a symbolic dim). */
@@ -25,6 +25,7 @@ export interface OnnxInitializer {
   readonly dims: readonly number[];
   readonly float32?: Float32Array;
   readonly int64?: readonly number[];
+  readonly uint8?: readonly number[];
 }
 
 export type OnnxAttribute = { readonly name: string; readonly int: number } | { readonly name: string; readonly ints: readonly number[] } | { readonly name: string; readonly float: number };
@@ -69,9 +70,11 @@ function valueInfo(w: W, v: OnnxValue): void {
 
 function initializer(w: W, t: OnnxInitializer): void {
   for (const d of t.dims) w.uint32(tag(1, VARINT)).int64(d);
-  w.uint32(tag(2, VARINT)).int32(t.float32 ? OnnxType.float32 : OnnxType.int64);
+  w.uint32(tag(2, VARINT)).int32(t.float32 ? OnnxType.float32 : t.uint8 ? OnnxType.uint8 : OnnxType.int64);
   w.uint32(tag(8, LEN)).string(t.name);
-  if (t.float32) {
+  if (t.uint8) {
+    w.uint32(tag(9, LEN)).bytes(Uint8Array.from(t.uint8));
+  } else if (t.float32) {
     // raw_data: little-endian bytes, the compact form runtimes read directly.
     w.uint32(tag(9, LEN)).bytes(new Uint8Array(t.float32.buffer, t.float32.byteOffset, t.float32.byteLength));
   } else {

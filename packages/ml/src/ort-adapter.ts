@@ -10,7 +10,7 @@ import type { InferenceRuntime, InferenceSession, SessionOptions, Tensor } from 
 /** The part of an onnxruntime module the adapter uses. */
 export interface OrtModule {
   readonly InferenceSession: { create(model: Uint8Array, options?: OrtSession.SessionOptions): Promise<OrtSession> };
-  readonly Tensor: new (type: 'float32' | 'int32' | 'int64', data: Float32Array | Int32Array | BigInt64Array, dims: readonly number[]) => OrtTensor;
+  readonly Tensor: new (type: Tensor['type'], data: Tensor['data'], dims: readonly number[]) => OrtTensor;
 }
 
 function fromOrt(t: OrtTensor, name: string): Tensor {
@@ -22,6 +22,10 @@ function fromOrt(t: OrtTensor, name: string): Tensor {
       return { type: 'int32', data: (t as TypedTensor<'int32'>).data, dims };
     case 'int64':
       return { type: 'int64', data: (t as TypedTensor<'int64'>).data, dims };
+    case 'int8':
+      return { type: 'int8', data: (t as TypedTensor<'int8'>).data, dims };
+    case 'uint8':
+      return { type: 'uint8', data: (t as TypedTensor<'uint8'>).data, dims };
     default:
       throw new InferenceError(`output ${name} has unsupported element type ${t.type}`);
   }
