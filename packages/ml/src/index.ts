@@ -15,3 +15,4 @@ export * from './clip-encoder.ts';
 export * from './coco-labels.ts';
 export * from './object-tagger.ts';
 export * from './vector-index.ts';
+export * from './top-k.ts';

@@ -12,3 +12,5 @@ export const EXPECTED_FACE_COUNTS: Readonly<Record<string, number>> = {
   'dog-bicycle-car.jpg': 0,
 };
 export { tinyClipImageModel, tinyClipTextModel, COLOUR_TOKENS } from './tiny-clip-model.ts';
+/** onnxruntime-web also runs under Node (wasm): tests and benches compare it with onnxruntime-node. */
+export { createOnnxWebRuntime } from './inference-session.onnx-web.ts';

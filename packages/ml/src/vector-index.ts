@@ -8,6 +8,7 @@
 import { InvalidInputError } from './errors.ts';
 import type { InferenceRuntime, InferenceSession, Tensor } from './inference-session.ts';
 import { buildOnnxModel } from './onnx-model-builder.ts';
+import { topK } from './top-k.ts';
 
 export interface VectorHit {
   readonly id: string;
@@ -160,10 +161,7 @@ export function createVectorIndex(runtime: InferenceRuntime, dims: number, optio
       }
       allSession ??= runtime.createSession(scoringGraph(dims, false), sessionOptions);
       const scores = (await (await allSession).run(f))['scores']?.data as Float32Array;
-      const allowed: number[] = [];
-      for (let i = 0; i < n; i++) if (filter(ids[i] as string)) allowed.push(i);
-      allowed.sort((a, b) => (scores[b] as number) - (scores[a] as number));
-      return allowed.slice(0, k).map((i) => ({ id: ids[i] as string, score: (scores[i] as number) * m }));
+      return topK(scores, n, k, (i) => filter(ids[i] as string)).map((i) => ({ id: ids[i] as string, score: (scores[i] as number) * m }));
     },
     toShard(model) {
       const header = new TextEncoder().encode(JSON.stringify({ dims, model, ids: ids.slice(0, n) }));
