@@ -1,34 +1,36 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { asLibraryId, type LibraryId } from '@hearth/sync';
+import { exportLibraryKey, generateLibraryKey, importLibraryKey, type LibraryId, type LibraryKey as SyncLibraryKey } from '@hearth/sync';
 import { DataDirError } from './errors.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
 
-/** The library's Ed25519 key pair as the node holds it. */
+/**
+ * The library's Ed25519 key pair as the node holds it: the `@hearth/sync` identity key
+ * (certificates, root document) plus the same key as node:crypto and libsodium-layout
+ * bytes (audit log signatures, hypercore).
+ */
 export interface LibraryKey {
   id: LibraryId;
   /** base64url raw 32-byte public key */
   publicKey: string;
-  privateKey: KeyObject;
+  identity: SyncLibraryKey;
   /** Raw key material in libsodium layout, for hypercore (secretKey = seed ‖ public key). */
   raw: { publicKey: Buffer; secretKey: Buffer };
   sign(data: Uint8Array): string;
   verify(data: Uint8Array, signature: string): boolean;
 }
 
-function fromPrivate(privateKey: KeyObject): LibraryKey {
-  const jwk = privateKey.export({ format: 'jwk' });
-  if (jwk.crv !== 'Ed25519' || !jwk.d || !jwk.x) throw new DataDirError('CORRUPT', 'library key is not an Ed25519 key');
-  const pub = Buffer.from(jwk.x, 'base64url');
-  const seed = Buffer.from(jwk.d, 'base64url');
+function wrap(identity: SyncLibraryKey): LibraryKey {
+  const pub = Buffer.from(identity.privateKey.publicKey.raw);
+  // libp2p's Ed25519 private key `raw` is seed ‖ public key (libsodium layout).
+  const seed = Buffer.from(identity.privateKey.raw.subarray(0, 32));
+  const privateKey: KeyObject = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: seed.toString('base64url'), x: pub.toString('base64url') }, format: 'jwk' });
   const publicKey = createPublicKey(privateKey);
-  // The id is a digest of the public key so anyone holding the key can check it.
-  const id = asLibraryId(createHash('sha256').update(pub).digest('base64url').slice(0, 22));
   return {
-    id,
-    publicKey: jwk.x,
-    privateKey,
+    id: identity.id,
+    publicKey: identity.publicKey,
+    identity,
     raw: { publicKey: pub, secretKey: Buffer.concat([seed, pub]) },
     sign: (data) => sign(null, data, privateKey).toString('base64url'),
     verify: (data, signature) => verify(null, data, publicKey, Buffer.from(signature, 'base64url')),
@@ -38,9 +40,9 @@ function fromPrivate(privateKey: KeyObject): LibraryKey {
 /** Load the key at `path`, creating it (mode 0600) when absent. Returns whether it was created. */
 export async function loadOrCreateLibraryKey(path: string): Promise<{ key: LibraryKey; created: boolean }> {
   try {
-    const pem = await readFile(path, 'utf8');
+    const bytes = await readFile(path);
     try {
-      return { key: fromPrivate(createPrivateKey(pem)), created: false };
+      return { key: wrap(importLibraryKey(bytes)), created: false };
     } catch (err) {
       throw new DataDirError('CORRUPT', `library key ${path} is unreadable (${(err as Error).message}); restore it from your backup`, { cause: err });
     }
@@ -48,12 +50,11 @@ export async function loadOrCreateLibraryKey(path: string): Promise<{ key: Libra
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+  const identity = await generateLibraryKey();
   // Exclusive create: two `init`s racing keep the first key, never a mix.
-  const won = await writeFileAtomic(path, pem, { mode: 0o600, exclusive: true });
+  const won = await writeFileAtomic(path, exportLibraryKey(identity), { mode: 0o600, exclusive: true });
   if (!won) return loadOrCreateLibraryKey(path);
-  return { key: fromPrivate(privateKey), created: true };
+  return { key: wrap(identity), created: true };
 }
 
 /** Load an existing key; a missing key means the data dir was never initialised. */
