@@ -1,0 +1,32 @@
+import { HearthError } from '@hearth/sync';
+
+/**
+ * Stable codes for everything that can go wrong turning a file into an asset. Callers switch
+ * on `code`; the message names the file and what to do. The original file is never touched.
+ */
+export type MediaErrorCode =
+  | 'MEDIA_EMPTY_FILE'
+  | 'MEDIA_UNSUPPORTED_FORMAT'
+  | 'MEDIA_CORRUPT_FILE'
+  | 'MEDIA_TOO_LARGE'
+  | 'MEDIA_TIMEOUT'
+  | 'MEDIA_TOOL_MISSING'
+  | 'MEDIA_TOOL_FAILED'
+  | 'MEDIA_BAD_NAME'
+  | 'MEDIA_NOT_FOUND';
+
+export class MediaError extends HearthError {
+  override readonly code: MediaErrorCode;
+  /** The file (display name) the error is about. */
+  readonly file: string;
+  constructor(code: MediaErrorCode, file: string, message: string, options?: { cause?: unknown }) {
+    super(code, `${file}: ${message}`, options);
+    this.code = code;
+    this.file = file;
+  }
+}
+
+/** True if `e` is a MediaError (optionally with the given code). */
+export function isMediaError(e: unknown, code?: MediaErrorCode): e is MediaError {
+  return e instanceof MediaError && (code === undefined || e.code === code);
+}

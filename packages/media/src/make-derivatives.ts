@@ -1,0 +1,96 @@
+import { rgbaToThumbHash } from 'thumbhash';
+import { MediaError } from './errors.ts';
+import type { EncodedImage, EncodeTarget, ImageCodec } from './image-codec.ts';
+import { inputName, type MediaInput } from './media-input.ts';
+import { dHash } from './perceptual-hash.ts';
+import { isRawMime } from './sniff-mime.ts';
+
+/** Bump when the derivative recipe changes, so the reconcile loop regenerates them. */
+export const DERIVATIVES_PIPELINE_VERSION = 1;
+
+/** Immich's defaults: thumbnail WebP 250 px short side q80, preview JPEG 1440 px q80. */
+export const THUMBNAIL: EncodeTarget = { name: 'thumbnail', shortSide: 250, format: 'webp', quality: 80 };
+export const PREVIEW: EncodeTarget = { name: 'preview', shortSide: 1440, format: 'jpeg', quality: 80 };
+/** 100 MP: above any camera this library expects; bombs (50,000² PNG) are refused unread. */
+export const MAX_INPUT_PIXELS = 100_000_000;
+
+/** Everything derived from one decode of an image. */
+export interface Derivatives {
+  /** Size of the source after orientation. */
+  width: number;
+  height: number;
+  thumbnail: EncodedImage;
+  preview: EncodedImage;
+  /** ThumbHash, base64. */
+  thumbhash: string;
+  /** dHash, 16 hex chars (see perceptual-hash.ts). */
+  phash: string;
+  decoder: string;
+  /** `embedded-preview` for RAW files, whose previews come from the JPEG inside them. */
+  source: 'original' | 'embedded-preview';
+  /** True when the only embedded preview was smaller than the preview size. */
+  smallPreview?: boolean;
+  pipelineVersion: number;
+}
+
+/** Options for {@link makeDerivatives}. */
+export interface MakeDerivativesOptions {
+  /** MIME type when known (from metadata); RAW types go through `embeddedPreview`. */
+  mime?: string;
+  /** Extract the largest embedded JPEG of a RAW file (MetadataReader.readBinaryTag does this). */
+  embeddedPreview?: (input: MediaInput) => Promise<Uint8Array | undefined>;
+  thumbnail?: EncodeTarget;
+  preview?: EncodeTarget;
+  maxInputPixels?: number;
+}
+
+/**
+ * Thumbnail, preview, thumbhash and perceptual hash from a single decode of `input`.
+ * RAW files use their embedded full-size JPEG (marked `smallPreview` when it is small).
+ */
+export async function makeDerivatives(codec: ImageCodec, input: MediaInput, opts: MakeDerivativesOptions = {}): Promise<Derivatives> {
+  const thumbnail = opts.thumbnail ?? THUMBNAIL;
+  const preview = opts.preview ?? PREVIEW;
+  let source: Derivatives['source'] = 'original';
+  let decodeInput = input;
+  if (opts.mime && isRawMime(opts.mime)) {
+    const embedded = opts.embeddedPreview ? await opts.embeddedPreview(input) : undefined;
+    if (!embedded) {
+      throw new MediaError('MEDIA_UNSUPPORTED_FORMAT', inputName(input), 'RAW file without an embedded preview; the original is kept, but no preview can be made');
+    }
+    decodeInput = { bytes: embedded, name: `${inputName(input)}.embedded.jpg` };
+    source = 'embedded-preview';
+  }
+  const r = await codec.render(decodeInput, {
+    encode: [{ ...thumbnail, name: 'thumbnail' }, { ...preview, name: 'preview' }],
+    pixels: [
+      { name: 'thumbhash', maxSide: 100 },
+      { name: 'phash', width: 9, height: 8 },
+    ],
+    maxInputPixels: opts.maxInputPixels ?? MAX_INPUT_PIXELS,
+  });
+  const th = r.pixels['thumbhash'];
+  const ph = r.pixels['phash'];
+  const t = r.encoded['thumbnail'];
+  const p = r.encoded['preview'];
+  if (!th || !ph || !t || !p) throw new MediaError('MEDIA_CORRUPT_FILE', inputName(input), `codec ${codec.name} returned incomplete outputs`);
+  const out: Derivatives = {
+    width: r.width,
+    height: r.height,
+    thumbnail: t,
+    preview: p,
+    thumbhash: toBase64(rgbaToThumbHash(th.width, th.height, th.data)),
+    phash: dHash(ph),
+    decoder: r.decoder,
+    source,
+    pipelineVersion: DERIVATIVES_PIPELINE_VERSION,
+  };
+  if (source === 'embedded-preview' && Math.min(r.width, r.height) < preview.shortSide) out.smallPreview = true;
+  return out;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}

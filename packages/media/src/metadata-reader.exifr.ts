@@ -1,0 +1,160 @@
+import * as exifrModule from 'exifr';
+import { imageSize } from 'image-size';
+import { MediaError } from './errors.ts';
+import { assertNotEmpty } from './extract-metadata.ts';
+import { inputName, type MediaInput } from './media-input.ts';
+import type { MetadataReader } from './metadata-reader.ts';
+import type { RawTags } from './raw-tags.ts';
+import { sniffMime } from './sniff-mime.ts';
+
+/**
+ * exifr ships UMD for Node (everything on `default`) and ESM for bundlers (named exports,
+ * whose `default` lacks `sidecar`): take whichever has both.
+ */
+type Exifr = typeof exifrModule;
+const exifr: Exifr = typeof exifrModule.sidecar === 'function' ? exifrModule : (exifrModule as unknown as { default: Exifr }).default;
+
+/** Options for {@link createExifrReader}. */
+export interface ExifrReaderOptions {
+  /** How to read a `{ path }` input (the browser has none; Node tests pass fs.readFile). */
+  readFile?: (path: string) => Promise<Uint8Array>;
+}
+
+const EXIFR_OPTIONS = {
+  tiff: true,
+  exif: true,
+  gps: true,
+  xmp: true,
+  iptc: true,
+  icc: false,
+  jfif: false,
+  ihdr: true,
+  reviveValues: false,
+  translateValues: false,
+  translateKeys: true,
+  mergeOutput: true,
+  multiSegment: true,
+  sanitize: true,
+};
+
+/** exifr's key → exiftool's name, where they differ. */
+const RENAME: Record<string, string> = {
+  subject: 'Subject',
+  hierarchicalSubject: 'HierarchicalSubject',
+  Caption: 'Caption-Abstract',
+  description: 'Description',
+  title: 'Title',
+  ContentIdentifier: 'ContentIdentifier',
+};
+
+/**
+ * Metadata via exifr: pure JavaScript, so it runs in the browser (and in Node). It parses the
+ * TIFF/EXIF/XMP/IPTC segments of JPEG, HEIC, AVIF, PNG and TIFF; it does not read video
+ * containers, so for videos it reports only the type (the VideoTool's probe fills the rest).
+ */
+export function createExifrReader(opts: ExifrReaderOptions = {}): MetadataReader {
+  return {
+    name: 'exifr',
+    async start() {},
+    async stop() {},
+    async readTags(input: MediaInput): Promise<RawTags> {
+      const name = inputName(input);
+      let bytes: Uint8Array;
+      if ('bytes' in input) bytes = input.bytes;
+      else if (opts.readFile) {
+        try {
+          bytes = await opts.readFile(input.path);
+        } catch (e) {
+          throw new MediaError('MEDIA_NOT_FOUND', name, `cannot read ${JSON.stringify(input.path)}; check that it exists and is readable`, { cause: e });
+        }
+      } else throw new MediaError('MEDIA_NOT_FOUND', name, 'this reader takes bytes; read the file first');
+      assertNotEmpty(input, bytes.byteLength);
+      if (looksLikeXmp(bytes)) return readSidecar(bytes, name);
+      const mime = sniffMime(bytes.subarray(0, 64), name);
+      if (!mime) throw new MediaError('MEDIA_UNSUPPORTED_FORMAT', name, 'not a recognised photo or video');
+      const out: Record<string, unknown> = { MIMEType: mime };
+      if (mime.startsWith('video/')) return out;
+      let parsed: Record<string, unknown> | undefined;
+      try {
+        parsed = (await exifr.parse(bytes, EXIFR_OPTIONS)) as Record<string, unknown> | undefined;
+      } catch (e) {
+        // Damaged tags are a partial result, not a failure: the pixels may still be fine.
+        out['Warning'] = `exifr: ${e instanceof Error ? e.message : String(e)}`;
+      }
+      for (const [k, v] of Object.entries(parsed ?? {})) {
+        if (v instanceof Uint8Array || v === null || v === undefined) continue;
+        out[RENAME[k] ?? k] = unwrapLang(v);
+      }
+      composeExiftoolStyle(out);
+      try {
+        // exifr reads tags, not pixel headers: the file's own size comes from image-size.
+        const dims = imageSize(bytes);
+        if (dims.width && dims.height) {
+          out['ImageWidth'] = dims.width;
+          out['ImageHeight'] = dims.height;
+        }
+      } catch {
+        // no readable header: leave the size to the codec
+      }
+      return out;
+    },
+  };
+}
+
+/** XMP language alternatives come back as `{ lang, value }`; keep the value. */
+function unwrapLang(v: unknown): unknown {
+  if (v && typeof v === 'object' && !Array.isArray(v) && 'value' in v) return (v as { value: unknown }).value;
+  return v;
+}
+
+/** Fill the composite tags exiftool computes (signed GPS, sub-second dates) from the parts. */
+function composeExiftoolStyle(t: Record<string, unknown>): void {
+  const lat = t['latitude'];
+  const lon = t['longitude'];
+  delete t['latitude'];
+  delete t['longitude'];
+  if (typeof lat === 'number' && typeof lon === 'number' && Number.isFinite(lat) && Number.isFinite(lon)) {
+    t['GPSLatitude'] = lat;
+    t['GPSLongitude'] = lon;
+  } else {
+    delete t['GPSLatitude'];
+    delete t['GPSLongitude'];
+  }
+  const sub = (date: string, subTag: string, offTag: string, into: string) => {
+    const d = t[date];
+    if (typeof d !== 'string' || !/^\d{4}:\d{2}:\d{2} \d{2}:\d{2}:\d{2}$/.test(d)) return;
+    const s = t[subTag];
+    const o = t[offTag];
+    if (s === undefined && o === undefined) return; // exiftool makes the composite only then
+    t[into] = `${d}${typeof s === 'string' || typeof s === 'number' ? `.${String(s)}` : ''}${typeof o === 'string' ? o : ''}`;
+  };
+  sub('DateTimeOriginal', 'SubSecTimeOriginal', 'OffsetTimeOriginal', 'SubSecDateTimeOriginal');
+  sub('CreateDate', 'SubSecTimeDigitized', 'OffsetTimeDigitized', 'SubSecCreateDate');
+  if (t['ImageWidth'] === undefined && typeof t['ExifImageWidth'] === 'number') {
+    t['ImageWidth'] = t['ExifImageWidth'];
+    t['ImageHeight'] = t['ExifImageHeight'];
+  }
+}
+
+function looksLikeXmp(bytes: Uint8Array): boolean {
+  const head = new TextDecoder().decode(bytes.subarray(0, 256)).trimStart();
+  return head.startsWith('<?xpacket') || head.startsWith('<x:xmpmeta') || head.startsWith('<?xml');
+}
+
+/** An XMP sidecar: namespaces flattened, names capitalised as exiftool spells them. */
+async function readSidecar(bytes: Uint8Array, name: string): Promise<RawTags> {
+  let parsed: Record<string, unknown> | undefined;
+  try {
+    parsed = (await exifr.sidecar(bytes, { reviveValues: false })) as Record<string, unknown> | undefined;
+  } catch (e) {
+    throw new MediaError('MEDIA_CORRUPT_FILE', name, 'the XMP sidecar is not valid XMP; fix or remove it', { cause: e });
+  }
+  const out: Record<string, unknown> = { MIMEType: 'application/rdf+xml' };
+  for (const [ns, group] of Object.entries(parsed ?? {})) {
+    if (ns === 'xmlns' || !group || typeof group !== 'object') continue;
+    for (const [k, v] of Object.entries(group as Record<string, unknown>)) {
+      out[k.charAt(0).toUpperCase() + k.slice(1)] = unwrapLang(v);
+    }
+  }
+  return out;
+}
