@@ -10,7 +10,7 @@ import {
   type BlobRequest,
   type BlobResponse,
 } from './blob-protocol.ts';
-import { BlobProtocolError, BlobTransferError } from './errors.ts';
+import { BlobPeerError, BlobProtocolError } from './errors.ts';
 import { readFrames, sendFrame } from './frame-stream.ts';
 
 /** Requests in flight on one stream. */
@@ -37,8 +37,10 @@ export function createBlobSession(peer: string, stream: Stream): BlobSession {
   let closed = false;
   let failure: Error | undefined;
 
+  // Stream errors (reset, closed, write after close) differ only by timing: report them
+  // as one kind, so callers (and unpaired askers) see the same thing whatever the race.
   const fail = (e: Error) => {
-    if (!failure) failure = e;
+    if (!failure) failure = e instanceof BlobProtocolError ? e : new BlobPeerError(peer, { cause: e });
     closed = true;
     for (const p of queue.splice(0)) p.reject(failure);
     if (stream.status === 'open') stream.abort(failure);
@@ -53,7 +55,7 @@ export function createBlobSession(peer: string, stream: Stream): BlobSession {
           throw new BlobProtocolError(`answer ${res.id} does not match a pending request`);
         head.resolve(res);
       }
-      fail(new BlobTransferError('?', `peer ${peer} closed the blob stream`));
+      fail(new BlobPeerError(peer));
     } catch (e) {
       fail(e instanceof Error ? e : new Error(String(e)));
     }
@@ -68,7 +70,7 @@ export function createBlobSession(peer: string, stream: Stream): BlobSession {
       return closed;
     },
     async request(req) {
-      if (closed) throw failure ?? new BlobTransferError('?', `blob stream to ${peer} is closed`);
+      if (closed) throw failure ?? new BlobPeerError(peer);
       const id = nextId++;
       const full = { ...req, id } as BlobRequest;
       const p = new Promise<BlobResponse>((resolve, reject) => queue.push({ id, resolve, reject }));

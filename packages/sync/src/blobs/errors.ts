@@ -66,3 +66,16 @@ export class BlobTokenError extends HearthError {
     super('BLOB_TOKEN_INVALID', `blob token rejected: ${detail}; mint a new one over libp2p`);
   }
 }
+
+/** A peer closed or reset a blob stream (crashed, went away, or refused us). */
+export class BlobPeerError extends HearthError {
+  readonly peer: string;
+  constructor(peer: string, options?: { cause?: unknown }) {
+    super(
+      'BLOB_PEER_FAILED',
+      `peer ${peer} closed the blob stream; the blob will be fetched from another peer`,
+      options,
+    );
+    this.peer = peer;
+  }
+}

@@ -32,3 +32,4 @@ export * from './replicator.ts';
 export * from './free-up-space.ts';
 export * from './open-blob.ts';
 export * from './backup-view.ts';
+export { createBlobSession, type BlobSession, type RequestBody } from './blob-session.ts';

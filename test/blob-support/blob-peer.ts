@@ -1,0 +1,197 @@
+/**
+ * A blob peer in its own process, driven by JSON lines on stdin (one command per line,
+ * `{id, cmd, ...}`), answering `{id, ok}` / `{id, error}` and emitting `{event, ...}`.
+ * It runs the real code: libp2p over loopback TCP or WebSockets, the filesystem store,
+ * the blob server and client, scrub, policy and replicator.
+ *
+ * argv[2] is JSON: {store, transport, chunkSize?, window?, corruptChunk?}.
+ */
+import { createInterface } from 'node:readline';
+import { createLibp2p } from 'libp2p';
+import { tcp } from '@libp2p/tcp';
+import { webSockets } from '@libp2p/websockets';
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { multiaddr } from '@multiformats/multiaddr';
+import { peerIdFromString } from '@libp2p/peer-id';
+import {
+  createBlobClient,
+  createBlobServer,
+  createBlobSession,
+  BLOB_PROTOCOL,
+  devicePolicy,
+  freeUpSpace,
+  homeNodeBackupView,
+  homeNodePolicy,
+  openBlob,
+  pinsOf,
+  createReplicator,
+  scrubBlobs,
+  readAll,
+  toHex,
+  type AssetBlobs,
+  type BlobHash,
+  type BlobStore,
+  type DeviceId,
+  type PeerAccess,
+} from '@hearth/sync';
+import { createFsBlobStore, nodeHashing } from '@hearth/sync/platform';
+import { deterministicBytes } from './deterministic-bytes.ts';
+
+interface Config {
+  store: string;
+  transport: 'tcp' | 'ws';
+  chunkSize?: number;
+  window?: number;
+  corruptChunk?: number;
+}
+const config = JSON.parse(process.argv[2] ?? '{}') as Config;
+const chunkSize = config.chunkSize ?? 1024 * 1024;
+const emit = (msg: object) => process.stdout.write(JSON.stringify(msg) + '\n');
+
+const allowed = new Set<string>();
+const access: PeerAccess = { isPaired: (p) => allowed.has(p), onRevoked: () => () => undefined };
+const fsStore = createFsBlobStore({ root: config.store });
+await fsStore.start();
+
+/** Serves chunk `corruptChunk` with one flipped byte (the manifest, read whole, stays honest). */
+const served: BlobStore =
+  config.corruptChunk === undefined
+    ? fsStore
+    : {
+        ...fsStore,
+        async open(hash, range) {
+          const r = await fsStore.open(hash, range);
+          if (range?.start !== config.corruptChunk! * chunkSize) return r;
+          const bytes = await readAll(fsStore, hash, range);
+          bytes[7] = (bytes[7] ?? 0) ^ 0x80;
+          return {
+            ...r,
+            body: (async function* () {
+              yield bytes;
+            })(),
+          };
+        },
+      };
+
+/** The receiving side can be paused at a byte count (so a test can kill the sender mid-transfer). */
+let pauseAt = Infinity;
+let release: (() => void) | undefined;
+const received: BlobStore = {
+  ...fsStore,
+  put(body, opts) {
+    if (body instanceof Uint8Array || pauseAt === Infinity) return fsStore.put(body, opts);
+    const src = body;
+    return fsStore.put(
+      (async function* () {
+        let n = 0;
+        for await (const c of src) {
+          n += c.length;
+          yield c;
+          if (n >= pauseAt) {
+            pauseAt = Infinity;
+            const gate = new Promise<void>((r) => (release = r));
+            emit({ event: 'paused', bytes: n });
+            await gate;
+          }
+        }
+      })(),
+      opts,
+    );
+  },
+};
+
+const node = await createLibp2p({
+  addresses: { listen: [config.transport === 'ws' ? '/ip4/127.0.0.1/tcp/0/ws' : '/ip4/127.0.0.1/tcp/0'] },
+  transports: config.transport === 'ws' ? [webSockets()] : [tcp()],
+  connectionEncrypters: [noise()],
+  streamMuxers: [yamux()],
+  connectionGater: { denyDialMultiaddr: () => false },
+});
+const server = createBlobServer({ node, store: served, access, hashing: nodeHashing, chunkSize });
+await server.start();
+const client = createBlobClient({
+  node,
+  store: received,
+  access,
+  hashing: nodeHashing,
+  window: config.window ?? 8,
+});
+const peers = (ids: string[]) => ids.map((p) => peerIdFromString(p));
+
+const commands: Record<string, (m: Record<string, unknown>) => Promise<unknown>> = {
+  allow: (m) => Promise.resolve(void allowed.add(m.peer as string)),
+  dial: async (m) => void (await node.dial(multiaddr(m.addr as string))),
+  generate: async (m) => fsStore.put(deterministicBytes(m.size as number, m.seed as number)),
+  has: (m) => fsStore.has(m.hash as BlobHash),
+  path: (m) => Promise.resolve(fsStore.pathOf(m.hash as BlobHash)),
+  sha256: async (m) => {
+    const h = await nodeHashing.sha256();
+    for await (const c of (await fsStore.open(m.hash as BlobHash)).body) h.update(c);
+    return toHex(h.digest());
+  },
+  fetch: async (m) => {
+    pauseAt = (m.pauseAt as number | undefined) ?? Infinity;
+    const r = await client.fetch(m.hash as BlobHash, { peers: peers(m.peers as string[]) });
+    return r;
+  },
+  resume: () => Promise.resolve(void release?.()),
+  whoHas: async (m) =>
+    (await client.whoHas(m.hash as BlobHash, peers(m.peers as string[]))).map((h) => h.peer.toString()),
+  askRaw: async (m) => {
+    const stream = await node.dialProtocol(peerIdFromString(m.peer as string), BLOB_PROTOCOL);
+    const s = createBlobSession(m.peer as string, stream);
+    return s.request({ t: 'meta', h: m.hash as string, inline: 0 }).then(
+      (r) => ({ answered: r.t }),
+      (e: unknown) => ({
+        refused: (e as Error).name,
+        message: (e as Error).message.replace(/[0-9a-f]{64}/g, '<hash>'),
+      }),
+    );
+  },
+  scrub: () => scrubBlobs({ store: fsStore, hashing: nodeHashing, heal: (h) => client.fetch(h) }),
+  pins: async (m) => {
+    const backups = homeNodeBackupView(client, () => peers([m.home as string]));
+    const policy = devicePolicy({ device: node.peerId.toString() as DeviceId, backups });
+    return (await policy.pins(m.asset as AssetBlobs)).map((p) => p.kind).sort();
+  },
+  replicate: async (m) => {
+    const rep = createReplicator({
+      store: fsStore,
+      source: { pins: () => pinsOf(homeNodePolicy(), m.assets as AssetBlobs[]) },
+      fetcher: client,
+    });
+    return rep.runOnce();
+  },
+  free: async (m) => {
+    const backups = homeNodeBackupView(client, () => peers([m.home as string]));
+    const policy = devicePolicy({ device: node.peerId.toString() as DeviceId, backups });
+    return freeUpSpace({ store: fsStore, policy, backups, assets: m.assets as AssetBlobs[] });
+  },
+  open: async (m) => {
+    const r = await openBlob(fsStore, client, m.hash as BlobHash);
+    const h = await nodeHashing.sha256();
+    for await (const c of r.body) h.update(c);
+    return toHex(h.digest());
+  },
+};
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const m = JSON.parse(line) as Record<string, unknown> & { id: number; cmd: string };
+  const run = commands[m.cmd];
+  if (!run) return emit({ id: m.id, error: { code: 'UNKNOWN_COMMAND', message: m.cmd } });
+  run(m).then(
+    (ok) => emit({ id: m.id, ok: ok ?? null }),
+    (e: unknown) =>
+      emit({
+        id: m.id,
+        error: { code: (e as { code?: string }).code ?? 'ERROR', message: String((e as Error).message) },
+      }),
+  );
+});
+process.stdin.on('end', () => void Promise.resolve(node.stop()).then(() => process.exit(0)));
+emit({
+  event: 'ready',
+  peerId: node.peerId.toString(),
+  addrs: node.getMultiaddrs().map((a) => a.toString()),
+});
