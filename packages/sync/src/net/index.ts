@@ -12,3 +12,16 @@ export {
   type Libp2pNetworkAdapterOptions,
 } from './libp2p-network-adapter.ts';
 export { connectPeers, whenConnected } from './connect-peers.ts';
+export { followRootDoc } from './follow-root-doc.ts';
+export * from './pairing-errors.ts';
+export {
+  createPairingCodes,
+  normalizeCode,
+  type IssuedCode,
+  type PairingCodes,
+  type PairingCodesOptions,
+} from './pairing-codes.ts';
+export { encodePairingLink, parsePairingLink, type PairingLink } from './pairing-link.ts';
+export { PAIR_PROTOCOL, type PairingGrant } from './pairing-protocol.ts';
+export { createPairingServer, type PairingServer, type PairingServerOptions } from './pairing-server.ts';
+export { pairWithCode, type PairingResult } from './pairing-client.ts';

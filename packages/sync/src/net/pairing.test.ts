@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { issueCertificate, verifyCertificate } from '../identity/certificates.ts';
+import { generateLibraryKey } from '../identity/library-key.ts';
+import { asDeviceId } from '../ids.ts';
+import { createPeerNode } from './create-peer-node.node.ts';
+import { pairWithCode } from './pairing-client.ts';
+import { createPairingCodes } from './pairing-codes.ts';
+import { PairingCodeInvalidError, PairingCodeUsedError, PairingFailedError } from './pairing-errors.ts';
+import { createPairingServer } from './pairing-server.ts';
+import type { PeerNode } from './peer-node.ts';
+
+const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false };
+
+describe('pairing over /hearth/pair/1', () => {
+  const nodes: PeerNode[] = [];
+  afterEach(async () => {
+    await Promise.all(nodes.splice(0).map(async (n) => n.stop()));
+  });
+
+  async function setup() {
+    const key = await generateLibraryKey();
+    const home = await createPeerNode(LOOPBACK);
+    const device = await createPeerNode(LOOPBACK);
+    nodes.push(home, device);
+    const codes = createPairingCodes();
+    const admitted: string[] = [];
+    const server = createPairingServer({
+      node: home,
+      codes,
+      async admit({ deviceId, name }) {
+        admitted.push(deviceId);
+        const certificate = await issueCertificate(key, {
+          deviceId: asDeviceId(deviceId),
+          name,
+          role: 'device',
+        });
+        return {
+          certificate,
+          rootDocUrl: 'automerge:2j9knpCseyhnK8izDmLpGP5WMdZQ',
+          libraryPublicKey: key.publicKey,
+        };
+      },
+    });
+    await server.start();
+    const link = (code: string) => ({
+      code,
+      peerId: home.peerId.toString(),
+      addrs: home.getMultiaddrs().map((a) => a.toString()),
+    });
+    return { key, home, device, codes, admitted, link };
+  }
+
+  it('a correct code yields a certificate that verifies; the code then counts as used', async () => {
+    const { key, device, codes, admitted, link } = await setup();
+    const { code } = codes.issue();
+    const res = await pairWithCode(device, link(code), { name: 'phone' });
+    expect(res.certificate.deviceId).toBe(device.peerId.toString());
+    await expect(verifyCertificate(res.certificate, key.publicKey)).resolves.toEqual(res.certificate);
+    expect(res.libraryPublicKey).toBe(key.publicKey);
+    expect(admitted).toEqual([device.peerId.toString()]);
+    await expect(pairWithCode(device, link(code), { name: 'phone' })).rejects.toThrow(PairingCodeUsedError);
+  });
+
+  it('a wrong code fails with PairingCodeInvalidError and admits nobody', async () => {
+    const { device, codes, admitted, link } = await setup();
+    codes.issue();
+    await expect(pairWithCode(device, link('ZZZZ-ZZZZ'), { name: 'phone' })).rejects.toThrow(
+      PairingCodeInvalidError,
+    );
+    expect(admitted).toEqual([]);
+  });
+
+  it('refuses a home node whose certificate is not for us', async () => {
+    const key = await generateLibraryKey();
+    const home = await createPeerNode(LOOPBACK);
+    const device = await createPeerNode(LOOPBACK);
+    nodes.push(home, device);
+    const codes = createPairingCodes();
+    const other = asDeviceId(home.peerId.toString());
+    await createPairingServer({
+      node: home,
+      codes,
+      admit: async () => ({
+        certificate: await issueCertificate(key, { deviceId: other, name: 'x', role: 'device' }),
+        rootDocUrl: 'automerge:2j9knpCseyhnK8izDmLpGP5WMdZQ',
+        libraryPublicKey: key.publicKey,
+      }),
+    }).start();
+    const { code } = codes.issue();
+    await expect(
+      pairWithCode(
+        device,
+        { code, peerId: home.peerId.toString(), addrs: home.getMultiaddrs().map(String) },
+        { name: 'p' },
+      ),
+    ).rejects.toThrow(PairingFailedError);
+  });
+});
