@@ -1,5 +1,11 @@
 import { ImmutableString } from '@automerge/automerge';
-import type { DocHandle, DocHandleChangePayload, Repo } from '@automerge/automerge-repo';
+import {
+  parseAutomergeUrl,
+  type AutomergeUrl,
+  type DocHandle,
+  type DocHandleChangePayload,
+  type Repo,
+} from '@automerge/automerge-repo';
 import { asAlbumId, randomId, type AlbumId, type AssetId, type DeviceId } from '../ids.ts';
 import { readAlbum, type Album, type AlbumDoc } from './album-doc.ts';
 import * as albumEdits from './album-edits.ts';
@@ -119,7 +125,10 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       const s = shards.get(key);
       if (s) changes.emit({ assets: [], albums: [], months: [s.month] });
     } catch (e) {
-      report(`shard ${key} (${url})`, `could not be opened: ${String(e)}`);
+      // Not here yet (no connected peer has it): retried when the repo learns of new documents.
+      opening.delete(`s:${key}`);
+      retryWhenReady(url);
+      report(`shard ${key} (${url})`, `could not be opened yet: ${String(e)}`);
     }
   }
 
@@ -139,7 +148,9 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       if (!albums.has(id as AlbumId)) registerAlbum(id as AlbumId, handle);
       changes.emit({ assets: [], albums: [id as AlbumId], months: [] });
     } catch (e) {
-      report(`album ${id} (${url})`, `could not be opened: ${String(e)}`);
+      opening.delete(`a:${id}`);
+      retryWhenReady(url);
+      report(`album ${id} (${url})`, `could not be opened yet: ${String(e)}`);
     }
   }
 
@@ -161,6 +172,22 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     await Promise.all(work);
   }
   const onRootChange = () => void syncRoot();
+  const onDocument = () => {
+    // A peer announced a document: a shard/album the root lists but that was missing may be here now.
+    if (started && opening.size < countListed()) void syncRoot();
+  };
+  const countListed = () => {
+    const r = root.doc();
+    return Object.keys(r.shards ?? {}).length + Object.keys(r.albums ?? {}).length;
+  };
+  /** After a failed open, retry once the (cached) handle becomes ready through sync. */
+  const retryWhenReady = (url: string) => {
+    const h = repo.handles[parseAutomergeUrl(url as AutomergeUrl).documentId];
+    h?.whenReady().then(
+      () => void (started && syncRoot()),
+      () => {},
+    );
+  };
 
   async function createShard(key: ShardKey): Promise<OpenShard> {
     const libraryId = String(root.doc().libraryId);
@@ -220,12 +247,14 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       if (started) return;
       started = true;
       root.on('change', onRootChange);
+      repo.on('document', onDocument);
       await syncRoot();
     },
     async stop() {
       if (!started) return;
       started = false;
       root.off('change', onRootChange);
+      repo.off('document', onDocument);
       await Promise.allSettled(opening.values());
       for (const s of shards.values()) s.off();
       for (const a of albums.values()) a.off();
