@@ -21,6 +21,9 @@ export interface AssetRecord extends UserEdits {
   /** File name at import (export uses it). */
   fileName: string;
   importedAt: number;
+  /** Pixel size after orientation, when known. */
+  width?: number;
+  height?: number;
   /** Capture time, ms since epoch (UTC), when known. */
   takenAt?: number;
   /** Capture time zone offset like "+02:00", when known. */

@@ -18,6 +18,10 @@ export interface NodeConfig {
   pwaDir: string;
   /** Derivation jobs running at once per kind (default 2). */
   concurrency: number;
+  /** libp2p TCP port (default 8421); WebSockets listen on the next port. 0 picks free ones. */
+  p2pPort: number;
+  /** Announce and discover on the LAN with mDNS (default on; 0/false turns it off). */
+  mdns: boolean;
 }
 
 /** One source of settings, as loose strings/numbers before validation. */
@@ -32,6 +36,8 @@ export const ENV_NAMES: Record<keyof NodeConfig, string> = {
   tlsKey: 'HEARTH_TLS_KEY',
   pwaDir: 'HEARTH_PWA_DIR',
   concurrency: 'HEARTH_CONCURRENCY',
+  p2pPort: 'HEARTH_P2P_PORT',
+  mdns: 'HEARTH_MDNS',
 };
 
 const DEFAULT_PWA_DIR = resolve(import.meta.dirname, '../../pwa/dist');
@@ -105,6 +111,8 @@ export function resolveConfig(flags: ConfigLayer & { config?: string | undefined
     port: toInt('port', pick(layers, 'port'), 8420, 0, 65535),
     pwaDir: resolve(String(pick(layers, 'pwaDir') ?? DEFAULT_PWA_DIR)),
     concurrency: toInt('concurrency', pick(layers, 'concurrency'), 2, 1, 64),
+    p2pPort: toInt('p2pPort', pick(layers, 'p2pPort'), 8421, 0, 65534),
+    mdns: !['0', 'false', 'off', 'no'].includes(String(pick(layers, 'mdns') ?? 'on').toLowerCase()),
   };
   if (tlsCert !== undefined && tlsKey !== undefined) {
     cfg.tlsCert = resolve(String(tlsCert));

@@ -6,6 +6,8 @@ import { initLibrary, openLibrary, type Library } from './library.ts';
 import { defaultPipeline } from './pipeline.ts';
 import { createReconcileLoop, type ReconcileLoop } from './reconcile-loop.ts';
 import { libraryStatus } from './library-status.ts';
+import { projectAssets } from './catalog-projection.ts';
+import { startPeerServices, type PeerServices } from './peer-services.ts';
 
 /** A part of the daemon with a lifecycle; parts stop in reverse start order. */
 interface Part {
@@ -19,6 +21,7 @@ export interface Daemon {
   stop(): Promise<void>;
   readonly url: string;
   readonly library: Library;
+  readonly peers: PeerServices;
 }
 
 /**
@@ -31,11 +34,20 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
   let lib: Library | undefined;
   let http: NodeHttpServer | undefined;
   let loop: ReconcileLoop | undefined;
+  let peers: PeerServices | undefined;
   let ready = false;
 
   async function statusRoute(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (!lib || new URL(req.url ?? '/', 'http://x').pathname !== '/api/status') return false;
-    const body = { ...(await libraryStatus(lib)), reconcile: loop?.status(), ready };
+    const body = {
+      ...(await libraryStatus(lib)),
+      reconcile: loop?.status(),
+      ready,
+      peerId: peers?.deviceId,
+      addresses: peers?.addresses() ?? [],
+      syncedAssets: peers ? peers.catalog.months().reduce((n, m) => n + (peers?.catalog.monthAssets(m).length ?? 0), 0) : 0,
+      devicesOnline: peers?.node.getPeers().filter((p) => peers?.access.isPaired(p.toString())).length ?? 0,
+    };
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
     return true;
   }
@@ -48,6 +60,10 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       if (!lib) throw new Error('daemon not started');
       return lib;
     },
+    get peers() {
+      if (!peers) throw new Error('daemon not started');
+      return peers;
+    },
     async start() {
       const { created } = await initLibrary(config.dataDir);
       if (created) log(`created a new library in ${config.dataDir}`);
@@ -59,6 +75,28 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       parts.push({ name: 'lock', stop: () => lock.release() });
       await l.blobs.start();
       parts.push({ name: 'blob store', stop: () => l.blobs.stop() });
+      const host = config.host === '127.0.0.1' || config.host === 'localhost' ? '127.0.0.1' : '0.0.0.0';
+      const ws = config.p2pPort === 0 ? 0 : config.p2pPort + 1;
+      const ps = await startPeerServices({ lib: l, listen: [`/ip4/${host}/tcp/${config.p2pPort}`, `/ip4/${host}/tcp/${ws}/ws`], mdns: config.mdns, log });
+      peers = ps;
+      parts.push({ name: 'peer services', stop: () => ps.stop() });
+      // The synced catalog follows the node's own: new imports (from any process) appear in it.
+      let projected = -1;
+      let projecting: Promise<unknown> = Promise.resolve();
+      const project = () => {
+        if (l.catalog.size === projected) return;
+        projected = l.catalog.size;
+        projecting = projecting.then(() => projectAssets(ps.catalog, l.catalog.assets())).catch((err: unknown) => log(`catalog sync: ${(err as Error).message}`));
+      };
+      project();
+      const projector = setInterval(project, 1000);
+      parts.push({
+        name: 'catalog projection',
+        stop: async () => {
+          clearInterval(projector);
+          await projecting;
+        },
+      });
       const lp = createReconcileLoop({
         catalog: l.catalog,
         blobs: l.blobs,

@@ -1,0 +1,52 @@
+import type { AssetId, Catalog, NewAsset } from '@hearth/sync';
+import type { AssetRecord } from './asset-record.ts';
+
+/** Offset like "+02:00" → minutes. */
+function offsetMinutes(o: string | undefined): number | undefined {
+  const m = o ? /^([+-])(\d{2}):(\d{2})$/.exec(o) : null;
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : undefined;
+}
+
+/** The synced catalog's ingest record for a node asset. */
+export function toNewAsset(a: AssetRecord): NewAsset {
+  const n: NewAsset = {
+    id: a.id,
+    type: a.type === 'photo' ? 'image' : 'video',
+    mime: a.mime,
+    size: a.size,
+    capturedAt: a.takenAt ?? a.importedAt,
+    // 0 = unknown until media metadata fills it at ingest
+    width: a.width ?? 0,
+    height: a.height ?? 0,
+    fileName: a.fileName,
+  };
+  const off = offsetMinutes(a.takenOffset);
+  if (off !== undefined) n.tzOffsetMin = off;
+  const pair = a.livePhotoVideo ?? a.livePhotoOf;
+  if (pair) n.livePhotoPair = pair as AssetId;
+  return n;
+}
+
+/**
+ * Copy the node's assets into the synced (Automerge) catalog that paired devices see.
+ * Idempotent by asset id, so it runs at start-up and whenever imports add assets; user
+ * edits from the import (rating, description, tags) are applied once, when the asset is new.
+ */
+export async function projectAssets(catalog: Catalog, assets: Iterable<AssetRecord>, batch = 200): Promise<number> {
+  const todo = [...assets].filter((a) => !catalog.getAsset(a.id));
+  let added = 0;
+  for (let i = 0; i < todo.length; i += batch) {
+    const slice = todo.slice(i, i + batch);
+    const r = await catalog.addAssets(slice.map(toNewAsset));
+    const fresh = new Set<string>(r.added);
+    for (const a of slice) {
+      if (!fresh.has(a.id)) continue;
+      if (a.rating !== undefined && a.rating >= 0) catalog.setRating(a.id, a.rating);
+      if (a.description) catalog.setDescription(a.id, a.description);
+      if (a.tags?.length) catalog.setTags(a.id, a.tags);
+      if (a.favorite) catalog.setFavorite(a.id, true);
+    }
+    added += r.added.length;
+  }
+  return added;
+}

@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Repo, type AutomergeUrl, type DocHandle, type PeerId } from '@automerge/automerge-repo';
+import { createCatalog, createLibraryAccess, deviceIdOf, issueCertificate, Libp2pNetworkAdapter, type Catalog, type DeviceId, type LibraryAccess, type RootDoc } from '@hearth/sync';
+import { createCatalogStorage, createPeerNode } from '@hearth/sync/platform';
+import type { PeerNode } from '@hearth/sync';
+import { loadOrCreateDeviceKey } from './device-key-file.ts';
+import type { Library } from './library.ts';
+import { writeFileAtomic } from './write-file-atomic.ts';
+
+/** The node's presence on the network: libp2p, the synced catalog, the access check. */
+export interface PeerServices {
+  deviceId: DeviceId;
+  node: PeerNode;
+  repo: Repo;
+  root: DocHandle<RootDoc>;
+  catalog: Catalog;
+  access: LibraryAccess;
+  /** Addresses devices can dial (TCP and WebSocket). */
+  addresses(): string[];
+  stop(): Promise<void>;
+}
+
+export interface PeerServicesOptions {
+  lib: Library;
+  /** libp2p listen addresses. */
+  listen: string[];
+  mdns: boolean;
+  log: (line: string) => void;
+}
+
+/**
+ * Start libp2p (TCP + WebSockets, mDNS, circuit relay server), the Automerge repo over it,
+ * and the library root document. On the first start the root document is created with
+ * the node's own certificate (role home-node) and its URL kept in `root.json`.
+ */
+export async function startPeerServices(opts: PeerServicesOptions): Promise<PeerServices> {
+  const { lib } = opts;
+  const root = lib.layout.root;
+  const privateKey = await loadOrCreateDeviceKey(join(root, 'node.key'));
+  const deviceId = deviceIdOf(privateKey);
+  const access = createLibraryAccess({ libraryPublicKey: lib.key.publicKey, trusted: [deviceId] });
+  const node = await createPeerNode({ privateKey, listen: opts.listen, access, mdns: opts.mdns });
+  const stops: (() => Promise<void>)[] = [async () => node.stop()];
+  try {
+    const repo = new Repo({
+      storage: createCatalogStorage(join(root, 'automerge')),
+      network: [new Libp2pNetworkAdapter({ node, access, onDrop: (peer, reason) => opts.log(`dropped peer ${peer}: ${reason}`) })],
+      peerId: deviceId as unknown as PeerId,
+    });
+    stops.unshift(() => repo.shutdown());
+    const rootFile = join(root, 'root.json');
+    let url = await readFile(rootFile, 'utf8')
+      .then((t) => (JSON.parse(t) as { url: AutomergeUrl }).url)
+      .catch(() => undefined);
+    let handle: DocHandle<RootDoc>;
+    if (url) {
+      handle = await repo.find<RootDoc>(url);
+    } else {
+      const cert = await issueCertificate(lib.key.identity, { deviceId, name: 'home node', role: 'home-node' });
+      handle = repo.create<RootDoc>({
+        schema: 1,
+        libraryId: lib.key.id,
+        libraryPublicKey: lib.key.publicKey,
+        name: lib.info.name,
+        createdAt: lib.info.createdAt,
+        devices: { [deviceId]: cert },
+        revocations: {},
+        shards: {},
+        albums: {},
+        settings: {},
+      });
+      url = handle.url;
+      await repo.flush();
+      await writeFileAtomic(rootFile, JSON.stringify({ url }) + '\n');
+    }
+    await access.update(handle.doc());
+    const onRoot = () => void access.update(handle.doc());
+    handle.on('change', onRoot);
+    stops.unshift(async () => void handle.off('change', onRoot));
+    const catalog = createCatalog({ repo, root: handle, deviceId });
+    await catalog.start();
+    stops.unshift(() => catalog.stop());
+    return {
+      deviceId,
+      node,
+      repo,
+      root: handle,
+      catalog,
+      access,
+      addresses: () => node.getMultiaddrs().map((m) => m.toString()),
+      async stop() {
+        for (const s of stops) await s();
+      },
+    };
+  } catch (err) {
+    for (const s of stops) await s().catch(() => undefined);
+    throw err;
+  }
+}
