@@ -32,3 +32,11 @@ export {
   FLAG_VIDEO,
   type TimelineMonth,
 } from './timeline-month.ts';
+export {
+  serveCatalogSnapshots,
+  fetchCatalogSnapshot,
+  CATALOG_SNAPSHOT_PROTOCOL,
+  MAX_SNAPSHOT_FRAME,
+  type SnapshotResult,
+  type SnapshotDocKind,
+} from './catalog-snapshot.ts';

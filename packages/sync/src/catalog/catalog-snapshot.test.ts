@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Repo } from '@automerge/automerge-repo';
+import type { PeerAccess } from '../net/peer-access.ts';
+import { connectPeers } from '../net/connect-peers.ts';
+import { createPeerNode } from '../net/create-peer-node.node.ts';
+import { Libp2pNetworkAdapter } from '../net/libp2p-network-adapter.ts';
+import { fetchCatalogSnapshot, serveCatalogSnapshots } from './catalog-snapshot.ts';
+import { createCatalog } from './create-catalog.ts';
+import type { RootDoc } from './root-doc.ts';
+import { createTestRoot, fakeAssetId, fakeDeviceId, sampleAsset, waitUntil } from './test-library.ts';
+
+const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false };
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+const allow = (who: () => string): PeerAccess => ({
+  isPaired: (p) => p === who(),
+  onRevoked: () => () => {},
+});
+
+async function homeWithLibrary(access: (client: () => string) => PeerAccess) {
+  const node = await createPeerNode(LOOPBACK);
+  const client = await createPeerNode(LOOPBACK);
+  cleanup.push(
+    () => node.stop(),
+    () => client.stop(),
+  );
+  const repo = new Repo();
+  cleanup.push(() => repo.shutdown());
+  const root = createTestRoot(repo);
+  const catalog = createCatalog({ repo, root, deviceId: fakeDeviceId(1) });
+  await catalog.start();
+  cleanup.push(() => catalog.stop());
+  await catalog.addAssets(
+    Array.from({ length: 60 }, (_, i) =>
+      sampleAsset(i + 1, { capturedAt: Date.UTC(2020 + (i % 5), i % 12, 3) }),
+    ),
+  );
+  catalog.setFavorite(fakeAssetId(7), true);
+  const album = await catalog.createAlbum('Snap');
+  catalog.addToAlbum(album, [fakeAssetId(1), fakeAssetId(2)]);
+  const server = serveCatalogSnapshots({ node, repo, root, access: access(() => client.peerId.toString()) });
+  await server.start();
+  cleanup.push(() => server.stop());
+  await connectPeers(client, node);
+  return { node, client, repo, root, catalog, album };
+}
+
+describe('catalog snapshot bootstrap', () => {
+  it('a paired device gets root, newest shards first, albums; then sync completes the rest', async () => {
+    const home = await homeWithLibrary(allow);
+    const repo = new Repo();
+    cleanup.push(() => repo.shutdown());
+    const order: string[] = [];
+    const got = await fetchCatalogSnapshot({
+      node: home.client,
+      peer: home.node.peerId,
+      repo,
+      onDoc: (k, key) => order.push(`${k}:${key}`),
+    });
+    expect(got.invalid).toEqual([]);
+    expect(got.rootUrl).toBe(home.root.url);
+    expect(order[0]).toBe('root:');
+    const shardKeys = order.filter((o) => o.startsWith('shard:')).map((o) => o.slice(6));
+    expect(shardKeys).toEqual([...shardKeys].sort().reverse());
+    expect(order.at(-1)).toBe(`album:${home.album}`);
+
+    const root = await repo.find<RootDoc>(got.rootUrl! as never);
+    const catalog = createCatalog({ repo, root, deviceId: fakeDeviceId(2) });
+    await catalog.start();
+    cleanup.push(() => catalog.stop());
+    expect(catalog.months()).toEqual(home.catalog.months());
+    expect(catalog.months().flatMap((m) => catalog.monthAssets(m))).toEqual(
+      home.catalog.months().flatMap((m) => home.catalog.monthAssets(m)),
+    );
+    expect(catalog.getAlbum(home.album)?.assets).toEqual([fakeAssetId(1), fakeAssetId(2)]);
+
+    // A change made after the snapshot arrives by ordinary sync over /hearth/automerge/1.
+    const access = allow(() => home.node.peerId.toString());
+    const homeAccess = allow(() => home.client.peerId.toString());
+    home.repo.networkSubsystem.addNetworkAdapter(
+      new Libp2pNetworkAdapter({ node: home.node, access: homeAccess }),
+    );
+    repo.networkSubsystem.addNetworkAdapter(new Libp2pNetworkAdapter({ node: home.client, access }));
+    home.catalog.setArchived(fakeAssetId(3), true);
+    await waitUntil(
+      () => catalog.getAsset(fakeAssetId(3))?.archived === true,
+      [catalog.onChange],
+      20_000,
+      'sync after snapshot',
+    );
+  });
+
+  it('an unpaired peer gets nothing, not even whether documents exist', async () => {
+    const home = await homeWithLibrary(() => ({ isPaired: () => false, onRevoked: () => () => {} }));
+    const repo = new Repo();
+    cleanup.push(() => repo.shutdown());
+    const got = await fetchCatalogSnapshot({ node: home.client, peer: home.node.peerId, repo }).catch(
+      () => undefined,
+    );
+    expect(got?.docs ?? 0).toBe(0);
+    expect(Object.keys(repo.handles)).toEqual([]);
+  });
+});
