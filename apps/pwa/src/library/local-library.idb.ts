@@ -6,7 +6,7 @@
  * records. Other tabs hear about changes over a BroadcastChannel.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { randomId } from '@hearth/sync';
+import { randomId } from '../errors.ts';
 import type { AlbumView, AssetDetails, LibraryChange, LibraryClient, MediaKind } from './library-client.ts';
 import { AlbumNotFoundError, LibraryStorageError } from './library-errors.ts';
 import {

@@ -1,0 +1,47 @@
+/**
+ * Starts what the e2e run needs: the built PWA served by Vite's preview server (in this
+ * process, loopback only) and Debian's Chromium through playwright-core, with the flags
+ * DEVELOPERS.md asks for. Playwright gives every launch a fresh temporary profile.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
+
+export const CHROMIUM = process.env['HEARTH_CHROMIUM'] ?? '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+export const appRoot = fileURLToPath(new URL('..', import.meta.url));
+export const hasBuild = existsSync(`${appRoot}/dist/index.html`);
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+export const fixturesDir = process.env['HEARTH_FIXTURES_DIR'] ?? `${repoRoot}/../shared/fixtures`;
+
+export async function servePwa(): Promise<{ url: string; close(): Promise<void> }> {
+  const server: PreviewServer = await preview({
+    root: appRoot,
+    configFile: `${appRoot}/vite.config.ts`,
+    logLevel: 'warn',
+    preview: { host: '127.0.0.1', port: 0, strictPort: false },
+  });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview did not report a URL');
+  return { url, close: () => server.close() };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: 30_000,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}

@@ -1,0 +1,177 @@
+/**
+ * The built PWA in Debian's Chromium, no home node: installability (manifest + active
+ * service worker), backup of real fixture photos (hashed in the worker, EXIF dates and
+ * orientation), the timeline and viewer, an album made while offline, and a reload while
+ * offline that still shows both. Screenshots at phone and laptop sizes go to e2e/screenshots/.
+ *
+ * Run: `npm run e2e -w @hearth/pwa` (builds first). Skips with a reason when Chromium or the
+ * fixtures are missing.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { appRoot, fixturesDir, hasBuild, hasChromium, launchChromium, servePwa } from './browser.ts';
+
+const nature = `${fixturesDir}/immich-test-assets/albums/nature`;
+const rotated = `${fixturesDir}/immich-test-assets/metadata/faces/portrait-orientation-6.jpg`;
+const hasFixtures = (() => {
+  try {
+    return readdirSync(nature).length > 0;
+  } catch {
+    return false;
+  }
+})();
+const skip = !hasChromium ? 'no Chromium at /usr/bin/chromium (apt-get install chromium)' : !hasBuild ? 'no dist/: run `npm run build -w @hearth/pwa`' : !hasFixtures ? `no fixtures at ${fixturesDir}` : false;
+const shots = `${appRoot}/e2e/screenshots`;
+const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const STEP = 20_000;
+
+const PHONE = { width: 390, height: 844 };
+const LAPTOP = { width: 1280, height: 800 };
+
+void describe('PWA in Chromium (no home node)', { skip, timeout: 180_000 }, () => {
+  let browser: Browser;
+  let server: { url: string; close(): Promise<void> };
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    mkdirSync(shots, { recursive: true });
+    server = await servePwa();
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: LAPTOP, locale: 'en-US', timezoneId: 'UTC' });
+    page = await context.newPage();
+    page.setDefaultTimeout(STEP);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const snap = async (name: string) => {
+    for (const [size, vp] of [
+      ['laptop', LAPTOP],
+      ['phone', PHONE],
+    ] as const) {
+      await page.setViewportSize(vp);
+      await page.waitForTimeout(0);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await page.screenshot({ path: `${shots}/${name}-${size}.png` });
+    }
+    await page.setViewportSize(LAPTOP);
+  };
+
+  void it('is installable: manifest with icons and an activated service worker controlling the page', async () => {
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Photos' }).waitFor();
+    const manifestHref = await page.locator('link[rel="manifest"]').getAttribute('href');
+    assert.ok(manifestHref, 'the page links a manifest');
+    const manifest = (await (await page.request.get(new URL(manifestHref, server.url).href)).json()) as Record<string, unknown>;
+    assert.equal(manifest['name'], 'Hearth');
+    assert.equal(manifest['display'], 'standalone');
+    const icons = manifest['icons'] as { sizes: string; src: string }[];
+    assert.ok(icons.some((i) => i.sizes === '512x512') && icons.some((i) => i.sizes === '192x192'));
+    for (const i of icons) assert.equal((await page.request.get(new URL(i.src, server.url).href)).headers()['content-type'], 'image/png');
+    const state = await page.evaluate(async () => {
+      const sw = (await navigator.serviceWorker.ready).active;
+      if (sw && sw.state !== 'activated') await new Promise((r) => sw.addEventListener('statechange', () => sw.state === 'activated' && r(null)));
+      return sw?.state;
+    });
+    assert.equal(state, 'activated');
+    await page.reload();
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), true, 'the service worker controls the page after a reload');
+  });
+
+  void it('backs up real photos: hashed, deduplicated, dated from EXIF, oriented', async () => {
+    await page.goto(`${server.url}#/import`);
+    const files = [...readdirSync(nature).map((f) => `${nature}/${f}`), rotated];
+    // The same photo twice: one asset.
+    await page.getByTestId('file-input').setInputFiles([...files, `${nature}/el_torcal_rocks.jpg`]);
+    const list = page.getByRole('list', { name: 'Backup queue' });
+    await list.locator('li[data-state="done"]').nth(files.length - 1).waitFor();
+    await list.locator('li[data-state="duplicate"]').first().waitFor();
+    assert.equal(await list.locator('li[data-state="done"]').count(), files.length);
+    await snap('import');
+
+    await page.goto(`${server.url}#/`);
+    const torcal = page.locator(`.tile[data-id="${sha(`${nature}/el_torcal_rocks.jpg`)}"]`);
+    await page.getByRole('heading', { name: 'August 2012' }).scrollIntoViewIfNeeded();
+    await torcal.waitFor();
+    assert.match((await torcal.getAttribute('aria-label')) ?? '', /8\/5\/2012, 11:39:59 AM/);
+    await torcal.locator('img').waitFor();
+    // EXIF orientation 6: stored 700×840, shown 840×700 (landscape).
+    const tile = page.locator(`.tile[data-id="${sha(rotated)}"]`);
+    await tile.scrollIntoViewIfNeeded();
+    const box = await tile.boundingBox();
+    assert.ok(box && box.width > box.height, `rotated photo should be landscape, got ${box?.width}×${box?.height}`);
+    await page.evaluate(() => document.querySelector('[data-testid="timeline-scroller"]')?.scrollTo(0, 0));
+    await snap('timeline');
+  });
+
+  void it('opens the viewer and steps with the arrow keys', async () => {
+    await page.goto(`${server.url}#/`);
+    const first = page.locator('.tile').first();
+    const id = await first.getAttribute('data-id');
+    await first.click();
+    await page.getByRole('dialog', { name: 'Photo viewer' }).waitFor();
+    await page.waitForFunction(() => document.querySelector<HTMLImageElement>('.viewer-image')?.src.startsWith('blob:'));
+    assert.ok(page.url().endsWith(`/photos/${id}`));
+    await page.keyboard.press('ArrowRight');
+    await page.waitForURL((u) => !u.href.endsWith(`/photos/${id}`));
+    await page.getByRole('textbox', { name: 'Description' }).fill('rocks at dawn');
+    await page.getByRole('textbox', { name: 'Description' }).blur();
+    await snap('viewer');
+    await page.keyboard.press('Escape');
+    await page.getByRole('heading', { name: 'Photos' }).waitFor();
+  });
+
+  void it('makes an album while offline; a reload while offline still shows timeline and album', async () => {
+    await context.setOffline(true);
+    await page.goto(`${server.url}#/`).catch(() => undefined);
+    await page.evaluate(() => (location.hash = '#/'));
+    await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+    const tiles = page.locator('.tile');
+    await tiles.first().click({ modifiers: ['Shift'] });
+    await tiles.nth(2).click({ modifiers: ['Shift'] });
+    await page.getByRole('toolbar', { name: 'Selection actions' }).getByText('3 selected').waitFor();
+    await page.getByRole('button', { name: 'Add to album' }).click();
+    await page.getByRole('textbox', { name: 'New album title' }).fill('Offline trip');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('toolbar', { name: 'Selection actions' }).waitFor({ state: 'detached' });
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Photos' }).waitFor();
+    await tiles.first().waitFor();
+    await page.getByRole('link', { name: 'Albums' }).click();
+    await page.getByRole('link', { name: /Offline trip/ }).click();
+    await page.getByTestId('album-count').filter({ hasText: '3 items' }).waitFor();
+    await snap('album');
+    await context.setOffline(false);
+  });
+
+  void it('scrolls a 20,000-item sample library with only a screenful of tiles in the DOM', async () => {
+    await page.goto(`${server.url}#/settings`);
+    await page.getByRole('spinbutton').fill('20000');
+    await page.getByRole('button', { name: 'Add sample library' }).click();
+    await page.getByRole('status').filter({ hasText: 'Added 20000' }).waitFor({ timeout: 60_000 });
+    await page.goto(`${server.url}#/`);
+    await page.locator('.tile').first().waitFor();
+    const total = Number(await page.locator('.timeline-column').getAttribute('data-total'));
+    assert.ok(total >= 20_000, `timeline counts ${total}`);
+    await page.evaluate(() => {
+      const s = document.querySelector('[data-testid="timeline-scroller"]')!;
+      s.scrollTop = s.scrollHeight / 2;
+    });
+    await page.locator('.tile').first().waitFor();
+    const inDom = await page.locator('.tile').count();
+    assert.ok(inDom > 0 && inDom < 400, `${inDom} tiles in the DOM`);
+    await page.getByRole('slider', { name: 'Jump to a month' }).focus();
+    await page.keyboard.press('End');
+    await snap('timeline-sample');
+    assert.deepEqual(pageErrors, []);
+  });
+});

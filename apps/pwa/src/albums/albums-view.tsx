@@ -1,0 +1,53 @@
+import { A } from '@solidjs/router';
+import { createResource, createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
+import { useLibrary } from '../shell/library-context.tsx';
+import { AlbumThumb } from './album-thumb.tsx';
+
+/** The albums page: every album with its cover, and a form to create one (works offline). */
+export function AlbumsView(): JSX.Element {
+  const lib = useLibrary();
+  const [albums, { refetch }] = createResource(() => lib.listAlbums());
+  const off = lib.onChange((c) => c.albums.length && void refetch());
+  onCleanup(off);
+  const [title, setTitle] = createSignal('');
+  return (
+    <section class="page" aria-labelledby="albums-title">
+      <h1 id="albums-title" class="page-title">
+        Albums
+      </h1>
+      <form
+        class="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const t = title().trim();
+          if (!t) return;
+          setTitle('');
+          void lib.createAlbum(t);
+        }}
+      >
+        <label class="grow">
+          <span class="sr-only">New album title</span>
+          <input value={title()} onInput={(e) => setTitle(e.currentTarget.value)} placeholder="New album title" />
+        </label>
+        <button type="submit">Create album</button>
+      </form>
+      <Show when={(albums() ?? []).length > 0} fallback={<p class="empty">No albums yet. Create one, or select photos in the timeline and choose “Add to album”.</p>}>
+        <ul class="album-grid">
+          <For each={albums()}>
+            {(a) => (
+              <li>
+                <A href={`/albums/${a.id}`} class="album-card">
+                  <AlbumThumb lib={lib} id={a.cover ?? a.assets[0]} label="" />
+                  <span class="album-title">{a.title}</span>
+                  <span class="muted">
+                    {a.assets.length} item{a.assets.length === 1 ? '' : 's'}
+                  </span>
+                </A>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </section>
+  );
+}

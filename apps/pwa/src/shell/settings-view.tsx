@@ -1,0 +1,57 @@
+import { createResource, createSignal, Show, type JSX } from 'solid-js';
+import { syntheticLibrary } from '../library/synthetic-library.ts';
+import { useLibrary } from './library-context.tsx';
+
+/** Settings: storage use, persistence, and a sample library to try the app with. */
+export function SettingsView(): JSX.Element {
+  const lib = useLibrary();
+  const [storage, { refetch }] = createResource(async () => (navigator.storage?.estimate ? navigator.storage.estimate() : undefined));
+  const [persisted, setPersisted] = createSignal<boolean | undefined>();
+  const [busy, setBusy] = createSignal('');
+  const [count, setCount] = createSignal(2000);
+
+  async function addSample(): Promise<void> {
+    setBusy(`Adding ${count()} sample items…`);
+    const all = syntheticLibrary({ count: count(), seed: 42 });
+    // Batches keep each IndexedDB transaction short, so the page stays responsive.
+    for (let i = 0; i < all.length; i += 2000) await lib.addAssets(all.slice(i, i + 2000));
+    setBusy(`Added ${count()} sample items.`);
+    void refetch();
+  }
+
+  return (
+    <section class="page" aria-labelledby="settings-title">
+      <h1 id="settings-title" class="page-title">
+        Settings
+      </h1>
+      <h2>Storage</h2>
+      <Show when={storage()} fallback={<p class="muted">This browser does not report storage use.</p>}>
+        {(s) => (
+          <p>
+            Using {((s().usage ?? 0) / 1e6).toFixed(1)} MB of {((s().quota ?? 0) / 1e9).toFixed(1)} GB available to Hearth in this browser.
+          </p>
+        )}
+      </Show>
+      <button type="button" onClick={() => void navigator.storage?.persist?.().then(setPersisted)}>
+        Keep my library when the browser is short of space
+      </button>
+      <Show when={persisted() !== undefined}>
+        <p role="status">{persisted() ? 'The browser will keep Hearth’s data.' : 'The browser declined; install Hearth to make it more likely.'}</p>
+      </Show>
+      <h2>Sample library</h2>
+      <p class="muted">Fills this device’s library with generated placeholders, to try the timeline without photos.</p>
+      <div class="row">
+        <label>
+          Items{' '}
+          <input type="number" min="1" max="200000" value={count()} onInput={(e) => setCount(Math.max(1, Number(e.currentTarget.value) || 1))} />
+        </label>
+        <button type="button" onClick={() => void addSample()}>
+          Add sample library
+        </button>
+      </div>
+      <Show when={busy()}>
+        <p role="status">{busy()}</p>
+      </Show>
+    </section>
+  );
+}

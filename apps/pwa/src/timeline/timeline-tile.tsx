@@ -1,0 +1,97 @@
+import { createEffect, createSignal, on, Show, type JSX } from 'solid-js';
+import type { LibraryClient } from '../library/library-client.ts';
+import { FLAG_FAVORITE, FLAG_VIDEO } from '../library/timeline-item.ts';
+import type { PlacedTile } from './timeline-layout.ts';
+import { thumbhashUrl } from './thumbhash-url.ts';
+
+const LONG_PRESS_MS = 450;
+
+/**
+ * One grid cell. Recycled by the virtualized grid (<Index>), so it follows `tile().item`:
+ * the thumbhash paints at once as the background, the thumbnail fades in when it is here.
+ */
+export function TimelineTile(props: {
+  tile: PlacedTile;
+  lib: LibraryClient;
+  selected: boolean;
+  selecting: boolean;
+  onActivate: (id: string, e: MouseEvent | KeyboardEvent) => void;
+  onLongPress: (id: string) => void;
+}): JSX.Element {
+  const [thumb, setThumb] = createSignal<string | undefined>();
+  createEffect(
+    on(
+      () => props.tile.item.id,
+      (id) => {
+        setThumb(undefined);
+        void props.lib.mediaUrl(id, 'thumbnail').then((u) => {
+          if (props.tile.item.id === id) setThumb(u);
+        });
+      },
+    ),
+  );
+  let pressTimer: ReturnType<typeof setTimeout> | undefined;
+  let longPressed = false;
+  const cancelPress = () => {
+    if (pressTimer !== undefined) clearTimeout(pressTimer);
+    pressTimer = undefined;
+  };
+  const placeholder = () => thumbhashUrl(props.tile.item.thumbhash);
+  const date = () => new Date(props.tile.item.capturedAt);
+  const kind = () => (props.tile.item.flags & FLAG_VIDEO ? 'Video' : 'Photo');
+
+  return (
+    <button
+      type="button"
+      class="tile"
+      classList={{ selected: props.selected }}
+      data-id={props.tile.item.id}
+      aria-label={`${kind()}, ${date().toLocaleString()}`}
+      aria-pressed={props.selecting ? props.selected : undefined}
+      style={{
+        transform: `translate(${props.tile.box.left}px, ${props.tile.box.top}px)`,
+        width: `${props.tile.box.width}px`,
+        height: `${props.tile.box.height}px`,
+        'background-image': placeholder() ? `url(${placeholder()})` : undefined,
+      }}
+      onPointerDown={(e) => {
+        if (e.pointerType !== 'touch') return;
+        longPressed = false;
+        pressTimer = setTimeout(() => {
+          longPressed = true;
+          props.onLongPress(props.tile.item.id);
+        }, LONG_PRESS_MS);
+      }}
+      onPointerUp={cancelPress}
+      onPointerMove={cancelPress}
+      onPointerCancel={cancelPress}
+      onContextMenu={(e) => {
+        if (longPressed) e.preventDefault();
+      }}
+      onClick={(e) => {
+        if (longPressed) {
+          longPressed = false;
+          return;
+        }
+        props.onActivate(props.tile.item.id, e);
+      }}
+    >
+      <Show when={thumb()}>{(src) => <img src={src()} alt="" decoding="async" draggable={false} />}</Show>
+      <Show when={props.tile.item.flags & FLAG_VIDEO}>
+        <span class="badge video" aria-hidden="true">
+          ▶
+        </span>
+      </Show>
+      <Show when={props.tile.item.flags & FLAG_FAVORITE}>
+        <span class="badge fav" aria-hidden="true">
+          ♥
+        </span>
+      </Show>
+      <Show when={props.selecting}>
+        <span class="check" aria-hidden="true">
+          {props.selected ? '✓' : ''}
+        </span>
+      </Show>
+    </button>
+  );
+}

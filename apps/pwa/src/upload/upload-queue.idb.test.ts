@@ -1,0 +1,108 @@
+// @vitest-environment node
+// IndexedDB (fake-indexeddb) clones Node's File/Blob, not happy-dom's, so this runs in plain Node.
+import 'fake-indexeddb/auto';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createLocalLibrary } from '../library/local-library.idb.ts';
+import { hashBlob } from './hash-blob.ts';
+import type { FileProcessor } from './upload-queue.ts';
+import { createUploadQueue } from './upload-queue.idb.ts';
+
+/** A processor that really hashes (the worker's image probing needs a browser). */
+function hashingProcessor(gate?: Promise<void>): () => FileProcessor {
+  return () => ({
+    async process(file, onProgress) {
+      await gate;
+      const hash = await hashBlob(file, onProgress);
+      return { hash, type: 'image', mime: file.type, width: 4, height: 3, capturedAt: file.lastModified };
+    },
+    close() {},
+  });
+}
+
+const file = (name: string, text: string) => new File([text], name, { type: 'image/jpeg', lastModified: Date.UTC(2021, 5, 1) });
+
+describe('hashBlob', () => {
+  it('streams to the same SHA-256 as node:crypto, reporting progress up to 1', async () => {
+    const bytes = new Uint8Array(3_000_000).map((_, i) => (i * 7) & 0xff);
+    const seen: number[] = [];
+    const h = await hashBlob(new Blob([bytes]), (f) => seen.push(f));
+    expect(h).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(seen.at(-1)).toBe(1);
+  });
+});
+
+describe('upload queue (IndexedDB)', () => {
+  it('hashes, deduplicates by content and imports into the library', async () => {
+    const library = createLocalLibrary({ dbName: 'uq-lib-1' });
+    await library.start();
+    const q = createUploadQueue({ dbName: 'uq-1', library, processor: hashingProcessor() });
+    await q.start();
+    await q.add([file('a.jpg', 'aaa'), file('b.jpg', 'bbb'), file('a-copy.jpg', 'aaa')]);
+    await q.idle();
+    expect(q.entries().map((e) => [e.name, e.state])).toEqual([
+      ['a.jpg', 'done'],
+      ['b.jpg', 'done'],
+      ['a-copy.jpg', 'duplicate'],
+    ]);
+    const id = createHash('sha256').update('aaa').digest('hex');
+    const a = await library.getAsset(id);
+    expect(a?.fileName).toBe('a.jpg');
+    expect(await library.months()).toEqual([{ month: '2021-06', count: 2 }]);
+    expect(await (await fetch((await library.mediaUrl(id, 'original'))!)).text()).toBe('aaa');
+    await q.clearFinished();
+    expect(q.entries()).toEqual([]);
+    await q.stop();
+    await library.stop();
+  });
+
+  it('survives a reload: queued files are processed by the next queue instance', async () => {
+    const library = createLocalLibrary({ dbName: 'uq-lib-2' });
+    await library.start();
+    const never = new Promise<void>(() => {});
+    const first = createUploadQueue({ dbName: 'uq-2', library, processor: hashingProcessor(never) });
+    await first.start();
+    await first.add([file('x.jpg', 'xxx'), file('y.jpg', 'yyy')]);
+    await new Promise<void>((resolve) => {
+      if (first.entries()[0]?.state === 'hashing') return resolve();
+      const off = first.onUpdate((list) => list[0]?.state === 'hashing' && (off(), resolve()));
+    });
+    expect(first.entries().map((e) => e.state)).toEqual(['hashing', 'queued']);
+    // The page goes away mid-hash: no stop(), the instance is simply abandoned.
+    const second = createUploadQueue({ dbName: 'uq-2', library, processor: hashingProcessor() });
+    await second.start();
+    await second.idle();
+    expect(second.entries().map((e) => e.state)).toEqual(['done', 'done']);
+    expect((await library.months())[0]?.count).toBe(2);
+    await second.stop();
+    await library.stop();
+  });
+
+  it('a failing file is marked failed with a reason, the rest go on, and retry works', async () => {
+    const library = createLocalLibrary({ dbName: 'uq-lib-3' });
+    await library.start();
+    let fail = true;
+    const q = createUploadQueue({
+      dbName: 'uq-3',
+      library,
+      processor: () => ({
+        async process(f, p) {
+          if (f.name === 'bad.jpg' && fail) throw new Error('not an image');
+          return hashingProcessor()().process(f, p);
+        },
+        close() {},
+      }),
+    });
+    await q.start();
+    await q.add([file('bad.jpg', 'zz'), file('good.jpg', 'gg')]);
+    await q.idle();
+    expect(q.entries().map((e) => e.state)).toEqual(['failed', 'done']);
+    expect(q.entries()[0]?.error).toContain('not an image');
+    fail = false;
+    await q.retry(q.entries()[0]!.id);
+    await q.idle();
+    expect(q.entries().map((e) => e.state)).toEqual(['done', 'done']);
+    await q.stop();
+    await library.stop();
+  });
+});

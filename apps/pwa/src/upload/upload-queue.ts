@@ -1,0 +1,60 @@
+/**
+ * The backup queue: files picked, dropped or shared into the app wait here (persisted, so a
+ * reload or going offline loses nothing), are hashed and probed off the main thread,
+ * deduplicated by content hash, and handed to the library.
+ */
+
+export type UploadState = 'queued' | 'hashing' | 'importing' | 'done' | 'duplicate' | 'failed';
+
+/** One file in the queue. */
+export interface UploadEntry {
+  id: string;
+  name: string;
+  size: number;
+  type: string;
+  lastModified: number;
+  state: UploadState;
+  /** 0..1 of the current step */
+  progress: number;
+  /** SHA-256 once hashed: the asset id */
+  hash?: string;
+  error?: string;
+  addedAt: number;
+}
+
+/** What hashing + probing a file yields. */
+export interface ProcessedFile {
+  hash: string;
+  type: 'image' | 'video';
+  mime: string;
+  width: number;
+  height: number;
+  /** UTC ms: EXIF DateTimeOriginal when present, else the file's modification time */
+  capturedAt: number;
+  thumbhash?: string;
+  thumbnail?: Blob;
+  camera?: { make?: string; model?: string };
+}
+
+/** Hashes and probes one file; the browser's runs in a worker. */
+export interface FileProcessor {
+  process(file: File, onProgress: (fraction: number) => void): Promise<ProcessedFile>;
+  /** frees the worker */
+  close(): void;
+}
+
+/** See the file comment. */
+export interface UploadQueue {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  add(files: readonly File[]): Promise<void>;
+  entries(): readonly UploadEntry[];
+  onUpdate(listener: (entries: readonly UploadEntry[]) => void): () => void;
+  retry(id: string): Promise<void>;
+  /** forgets done/duplicate entries */
+  clearFinished(): Promise<void>;
+  /** resolves when nothing is queued or in progress */
+  idle(): Promise<void>;
+}
+
+export const isPending = (e: UploadEntry): boolean => e.state === 'queued' || e.state === 'hashing' || e.state === 'importing';

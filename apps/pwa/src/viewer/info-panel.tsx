@@ -1,0 +1,78 @@
+import { createResource, For, Show, type JSX } from 'solid-js';
+import type { AssetDetails } from '../library/library-client.ts';
+import { useLibrary } from '../shell/library-context.tsx';
+
+function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let i = 0;
+  while (n >= 1000 && i < units.length - 1) {
+    n /= 1000;
+    i++;
+  }
+  return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
+}
+
+/** Details of one asset with the editable fields (description, rating). */
+export function InfoPanel(props: { asset: AssetDetails }): JSX.Element {
+  const lib = useLibrary();
+  const [albums] = createResource(
+    () => props.asset.id,
+    async (id) => (await lib.listAlbums()).filter((a) => a.assets.includes(id)),
+  );
+  return (
+    <aside class="info-panel" aria-label="Info">
+      <h2>Info</h2>
+      <label class="field">
+        <span>Description</span>
+        <textarea
+          rows={2}
+          placeholder="Add a description"
+          value={props.asset.description}
+          onChange={(e) => void lib.setDescription(props.asset.id, e.currentTarget.value)}
+        />
+      </label>
+      <div class="field" role="radiogroup" aria-label="Rating">
+        <For each={[1, 2, 3, 4, 5]}>
+          {(n) => (
+            <button
+              type="button"
+              class="star ghost"
+              role="radio"
+              aria-checked={props.asset.rating === n}
+              aria-label={`${n} star${n > 1 ? 's' : ''}`}
+              onClick={() => void lib.setRating(props.asset.id, props.asset.rating === n ? 0 : n)}
+            >
+              {n <= props.asset.rating ? '★' : '☆'}
+            </button>
+          )}
+        </For>
+      </div>
+      <dl>
+        <dt>Taken</dt>
+        <dd>{new Date(props.asset.capturedAt).toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' })}</dd>
+        <Show when={props.asset.place}>
+          <dt>Place</dt>
+          <dd>{props.asset.place}</dd>
+        </Show>
+        <Show when={props.asset.camera}>
+          {(c) => (
+            <>
+              <dt>Camera</dt>
+              <dd>{[c().make, c().model].filter(Boolean).join(' ')}</dd>
+            </>
+          )}
+        </Show>
+        <dt>File</dt>
+        <dd>
+          {props.asset.fileName ?? props.asset.id.slice(0, 12)} · {props.asset.width}×{props.asset.height} · {formatBytes(props.asset.size)}
+        </dd>
+        <dt>Backup</dt>
+        <dd>{props.asset.backedUp ? 'Backed up to the home node' : 'Only on this device'}</dd>
+        <Show when={(albums() ?? []).length > 0}>
+          <dt>Albums</dt>
+          <dd>{(albums() ?? []).map((a) => a.title).join(', ')}</dd>
+        </Show>
+      </dl>
+    </aside>
+  );
+}

@@ -1,0 +1,53 @@
+import { defineConfig } from 'vite';
+import solid from 'vite-plugin-solid';
+import { VitePWA } from 'vite-plugin-pwa';
+
+/**
+ * The PWA build. Workbox precaches the app shell (so it starts with no network at all);
+ * `registerType: 'prompt'` lets the page offer "reload for the new version" instead of
+ * swapping code under the user's feet. Hash routing keeps deep links working on any static
+ * server (the home node, `vite preview`, any HTTPS origin) without a rewrite rule.
+ */
+export default defineConfig({
+  plugins: [
+    solid(),
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false,
+      includeAssets: ['icons/favicon-32.png', 'icons/apple-touch-icon.png'],
+      manifest: {
+        name: 'Hearth',
+        short_name: 'Hearth',
+        description: 'Your photos and videos, on your own devices',
+        id: './',
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        background_color: '#fbf8f5',
+        theme_color: '#c8562a',
+        share_target: {
+          action: './#/import',
+          method: 'GET',
+          params: { title: 'title', text: 'text', url: 'url' },
+        },
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        navigateFallback: 'index.html',
+        cleanupOutdatedCaches: true,
+        // Workbox's own bundle skips babel/terser work we do not need.
+        mode: 'production',
+      },
+    }),
+  ],
+  base: './',
+  build: { target: 'es2022', sourcemap: false },
+  worker: { format: 'es' },
+  preview: { host: '127.0.0.1' },
+  server: { host: '127.0.0.1' },
+});
