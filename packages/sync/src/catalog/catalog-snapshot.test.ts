@@ -24,8 +24,8 @@ async function homeWithLibrary(access: (client: () => string) => PeerAccess) {
   const node = await createPeerNode(LOOPBACK);
   const client = await createPeerNode(LOOPBACK);
   cleanup.push(
-    () => node.stop(),
-    () => client.stop(),
+    async () => node.stop(),
+    async () => client.stop(),
   );
   const repo = new Repo();
   cleanup.push(() => repo.shutdown());
