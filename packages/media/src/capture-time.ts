@@ -25,6 +25,8 @@ const OFFSET_TAG: Record<string, string[]> = {
   SubSecCreateDate: ['OffsetTimeDigitized'],
   CreateDate: ['OffsetTimeDigitized'],
 };
+/** Date tags that often carry a zone when the chosen one does not. */
+const ZONED_SIBLINGS = ['DateTimeOriginal', 'DateTimeCreated', 'DateCreated', 'DigitalCreationDateTime', 'SubSecModifyDate', 'ModifyDate'];
 const ANY_OFFSET_TAGS = ['OffsetTimeOriginal', 'OffsetTimeDigitized', 'OffsetTime'];
 /** QuickTime stores these in UTC by specification. */
 const QUICKTIME_UTC_TAGS = new Set(['CreateDate', 'MediaCreateDate', 'SubSecMediaCreateDate', 'SubSecCreateDate']);
@@ -129,6 +131,15 @@ function withOffset(tag: string, parsed: ParsedDate, tags: RawTags, opts: { gps?
     const off = parseOffset(tags[offTag]);
     if (off !== undefined) {
       return { local: parsed.local, utcMs: parsed.wallMs - off * 60_000, offsetMinutes: off, offsetSource: 'offset-tag', source: tag };
+    }
+  }
+  // Another date tag for the same wall-clock second that carries a zone (IPTC DateTimeCreated
+  // "15:15:44-04:00" beside XMP's zone-less "15:15:44.31"): its offset is the camera's.
+  for (const other of [...DATE_TAG_PRIORITY, ...ZONED_SIBLINGS]) {
+    if (other === tag) continue;
+    const sib = parseExifDate(tags[other]);
+    if (sib?.offsetMinutes !== undefined && Math.floor(sib.wallMs / 1000) === Math.floor(parsed.wallMs / 1000)) {
+      return { local: parsed.local, utcMs: parsed.wallMs - sib.offsetMinutes * 60_000, offsetMinutes: sib.offsetMinutes, offsetSource: 'date-tag', source: tag };
     }
   }
   if (opts.quickTime && QUICKTIME_UTC_TAGS.has(tag)) {

@@ -37,7 +37,8 @@ export function createSharpCodec(opts: SharpCodecOptions = {}): ImageCodec {
       let decoded: { data: Uint8Array; width: number; height: number; channels: number };
       let size = { width: 0, height: 0 };
       let decoder = 'sharp';
-      const longestShort = Math.max(...req.encode.map((e) => e.shortSide), 1);
+      // Decode just large enough for the largest output (short side), so shrink-on-load can work.
+      const longestShort = Math.max(1, ...req.encode.map((e) => e.shortSide), ...req.pixels.map((p) => Math.max(p.maxSide ?? 0, p.width ?? 0, p.height ?? 0)));
       try {
         let fallback: RgbaImage | undefined;
         if (mime === 'image/jxl') {

@@ -76,7 +76,9 @@ export function createExifrReader(opts: ExifrReaderOptions = {}): MetadataReader
       if (mime.startsWith('video/')) return out;
       let parsed: Record<string, unknown> | undefined;
       try {
-        parsed = (await exifr.parse(bytes, EXIFR_OPTIONS)) as Record<string, unknown> | undefined;
+        // exifr has no WebP parser: hand it the TIFF block from the RIFF `EXIF` chunk.
+        const source = mime === 'image/webp' ? webpExif(bytes) : bytes;
+        parsed = source ? ((await exifr.parse(source, EXIFR_OPTIONS)) as Record<string, unknown> | undefined) : undefined;
       } catch (e) {
         // Damaged tags are a partial result, not a failure: the pixels may still be fine.
         out['Warning'] = `exifr: ${e instanceof Error ? e.message : String(e)}`;
@@ -129,6 +131,12 @@ function composeExiftoolStyle(t: Record<string, unknown>): void {
     t[into] = `${d}${typeof s === 'string' || typeof s === 'number' ? `.${String(s)}` : ''}${typeof o === 'string' ? o : ''}`;
   };
   sub('DateTimeOriginal', 'SubSecTimeOriginal', 'OffsetTimeOriginal', 'SubSecDateTimeOriginal');
+  // IPTC keeps date and time apart ("20220110", "151544-0400"); exiftool joins them.
+  const time = typeof t['TimeCreated'] === 'string' ? /^(\d{2}):?(\d{2}):?(\d{2})([+-]\d{2}:?\d{2})?$/.exec(t['TimeCreated']) : null;
+  const date = typeof t['DateCreated'] === 'string' ? /^(\d{4})[-:]?(\d{2})[-:]?(\d{2})/.exec(t['DateCreated']) : null;
+  if (time && date && t['DateTimeCreated'] === undefined) {
+    t['DateTimeCreated'] = `${date[1]}:${date[2]}:${date[3]} ${time[1]}:${time[2]}:${time[3]}${time[4] ?? ''}`;
+  }
   sub('CreateDate', 'SubSecTimeDigitized', 'OffsetTimeDigitized', 'SubSecCreateDate');
   if (t['ImageWidth'] === undefined && typeof t['ExifImageWidth'] === 'number') {
     t['ImageWidth'] = t['ExifImageWidth'];
@@ -157,4 +165,20 @@ async function readSidecar(bytes: Uint8Array, name: string): Promise<RawTags> {
     }
   }
   return out;
+}
+
+/** The TIFF payload of a WebP's `EXIF` chunk, if any. */
+function webpExif(bytes: Uint8Array): Uint8Array | undefined {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let o = 12; o + 8 <= bytes.length; ) {
+    const id = String.fromCharCode(...bytes.subarray(o, o + 4));
+    const size = dv.getUint32(o + 4, true);
+    if (id === 'EXIF') {
+      const body = bytes.subarray(o + 8, Math.min(bytes.length, o + 8 + size));
+      const exifHeader = String.fromCharCode(...body.subarray(0, 4)) === 'Exif';
+      return exifHeader ? body.subarray(6) : body;
+    }
+    o += 8 + size + (size & 1);
+  }
+  return undefined;
 }
