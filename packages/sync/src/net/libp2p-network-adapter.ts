@@ -26,6 +26,7 @@ export interface Libp2pNetworkAdapterOptions {
 }
 
 export const DEFAULT_MAX_FRAME = 32 * 1024 * 1024;
+const MAX_REOPEN = 6;
 
 /**
  * One libp2p peer's link. Streams are one-way: each side writes only on the stream it
@@ -63,6 +64,12 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
   readonly #readyPromise: Promise<void>;
   #readyTimer: ReturnType<typeof setTimeout> | undefined;
   #unsubscribe: (() => void) | undefined;
+  readonly #peerWaiters = new Map<string, Set<() => void>>();
+  /** reopen attempts per peer since its last good link, and their timers */
+  readonly #retries = new Map<
+    string,
+    { attempts: number; timer: ReturnType<typeof setTimeout> | undefined }
+  >();
 
   constructor(options: Libp2pNetworkAdapterOptions) {
     super();
@@ -116,6 +123,8 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
     this.#unsubscribe?.();
     this.#node.unhandle(AUTOMERGE_PROTOCOL).catch(() => {});
     for (const remote of [...this.#links.keys()]) this.#teardown(remote);
+    for (const r of this.#retries.values()) clearTimeout(r.timer);
+    this.#retries.clear();
     this.emit('close');
   }
 
@@ -134,6 +143,19 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
       return;
     }
     this.#write(link, frame);
+  }
+
+  /**
+   * Resolves once the libp2p peer `remote` has an announced automerge link (its repo is a
+   * sync partner), e.g. before `repo.find` of a document only that peer has.
+   */
+  whenPeer(remote: string): Promise<void> {
+    if (this.#links.get(remote)?.repoPeer !== undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      let set = this.#peerWaiters.get(remote);
+      if (!set) this.#peerWaiters.set(remote, (set = new Set()));
+      set.add(resolve);
+    });
   }
 
   /** Opens outbound links to connected peers that have become paired since they connected. */
@@ -271,16 +293,46 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
     this.#byRepoPeer.set(repoPeer, link.remote);
     this.#open(connection.remotePeer);
     this.#markReady();
+    clearTimeout(this.#retries.get(link.remote)?.timer);
+    this.#retries.delete(link.remote);
     this.emit('peer-candidate', { peerId: repoPeer, peerMetadata: meta });
+    const waiters = this.#peerWaiters.get(link.remote);
+    this.#peerWaiters.delete(link.remote);
+    for (const w of waiters ?? []) w();
   }
 
   #drop(remote: string, reason: string): void {
     if (!this.#links.has(remote)) return;
     this.#onDrop?.(remote, reason);
-    this.#teardown(remote);
+    this.#teardown(remote, false);
   }
 
-  #teardown(remote: string): void {
+  /**
+   * Links can fail while the connection lives on: both sides opening while one of them
+   * does not yet know the other is paired, or a stream reset. Then try again a few times
+   * with backoff; later changes (a newly paired peer) reopen links through `refresh` or
+   * the remote's own stream.
+   */
+  #scheduleReopen(remote: string): void {
+    if (!this.#connected || !this.#access.isPaired(remote)) return;
+    const conn = this.#node
+      .getConnections()
+      .find((c) => c.remotePeer.toString() === remote && c.status === 'open');
+    if (!conn) return;
+    const r = this.#retries.get(remote) ?? { attempts: 0, timer: undefined };
+    if (r.attempts >= MAX_REOPEN || r.timer !== undefined) return;
+    r.attempts++;
+    r.timer = setTimeout(
+      () => {
+        r.timer = undefined;
+        this.#open(conn.remotePeer);
+      },
+      100 * 2 ** r.attempts,
+    );
+    this.#retries.set(remote, r);
+  }
+
+  #teardown(remote: string, reopen = true): void {
     const link = this.#links.get(remote);
     if (!link) return;
     this.#links.delete(remote);
@@ -294,5 +346,6 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
       this.#byRepoPeer.delete(repoPeer);
       this.emit('peer-disconnected', { peerId: repoPeer });
     }
+    if (reopen) this.#scheduleReopen(remote);
   }
 }

@@ -1,0 +1,11 @@
+import type { CommandHandler } from './peer-context.ts';
+import { netCommands } from './net-commands.ts';
+
+/**
+ * Every command a peer process understands, by name. To add a set (e.g. catalog
+ * operations), write `<area>-commands.ts` exporting a `Record<string, CommandHandler>`
+ * and spread it in here.
+ */
+export const commandTable: Record<string, CommandHandler> = {
+  ...netCommands,
+};

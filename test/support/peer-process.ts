@@ -1,0 +1,126 @@
+/**
+ * A Hearth peer in its own process, for integration tests: a libp2p node (TCP + WebSockets
+ * on 127.0.0.1), an automerge Repo with nodefs storage in `HEARTH_PEER_DIR`, and the
+ * Libp2pNetworkAdapter. Driven over the IPC channel with commands from command-table.ts.
+ * Run by spawn-peer.ts with `process.execPath` (Node 24 runs this .ts directly).
+ */
+import { Repo } from '@automerge/automerge-repo';
+import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
+import {
+  Libp2pNetworkAdapter,
+  enforceRevocations,
+  followRootDoc,
+  type DeviceId,
+  type PeerAccess,
+} from '@hearth/sync';
+import { createPeerNode } from '@hearth/sync/platform';
+import { commandTable } from './command-table.ts';
+import type { PeerContext } from './peer-context.ts';
+import type { PeerMessage, PeerRequest } from './peer-protocol.ts';
+
+const send = (m: PeerMessage): void => {
+  process.send?.(m);
+};
+const name = process.env['HEARTH_PEER_NAME'] ?? 'peer';
+const dataDir = process.env['HEARTH_PEER_DIR'];
+if (!dataDir || !process.send) {
+  console.error(
+    'peer-process.ts is started by test/support/spawn-peer.ts (needs HEARTH_PEER_DIR and an IPC channel)',
+  );
+  process.exit(2);
+}
+
+// The node and adapter are built before the library is known (a device pairs first), so
+// they get an access check that delegates to whatever library the peer has joined.
+const revokedListeners = new Set<(p: DeviceId) => void>();
+// eslint-disable-next-line prefer-const -- closures below are made before ctx exists
+let ctx: PeerContext;
+const access: PeerAccess = {
+  isPaired: (p) => ctx.library?.isPaired(p) ?? false,
+  isRevoked: (p) => ctx.library?.isRevoked(p) ?? false,
+  onRevoked(l) {
+    revokedListeners.add(l);
+    return () => void revokedListeners.delete(l);
+  },
+};
+
+const node = await createPeerNode({
+  listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
+  access,
+  relayServer: false,
+});
+const adapter = new Libp2pNetworkAdapter({
+  node,
+  access,
+  readyTimeoutMs: 500,
+  onDrop: (peer, reason) => ctx.emit('adapter-drop', { peer, reason }),
+});
+const repo = new Repo({
+  network: [adapter],
+  storage: new NodeFSStorageAdapter(dataDir),
+  peerId: node.peerId.toString() as never,
+});
+
+ctx = {
+  name,
+  dataDir,
+  node,
+  repo,
+  adapter,
+  access,
+  clockSkewMs: 0,
+  extra: {},
+  emit: (event, detail = {}) => send({ event, at: Date.now(), ...detail }),
+  useLibrary(library, root) {
+    ctx.library = library;
+    ctx.root = root;
+    library.onRevoked((p) => {
+      ctx.emit('revoked', { peer: p });
+      for (const l of revokedListeners) l(p);
+    });
+    enforceRevocations(node, library, (e) => ctx.emit('error', { message: String(e) }));
+    followRootDoc(root as never, library, () => adapter.refresh());
+  },
+};
+
+node.addEventListener('peer:connect', (e) => ctx.emit('peer:connect', { peer: e.detail.toString() }));
+node.addEventListener('peer:disconnect', (e) => ctx.emit('peer:disconnect', { peer: e.detail.toString() }));
+
+async function stop(): Promise<void> {
+  await repo.shutdown().catch(() => {});
+  await node.stop();
+}
+
+process.on('message', (raw: PeerRequest) => {
+  const { id, cmd, args } = raw;
+  if (cmd === 'stop') {
+    void stop().finally(() => {
+      send({ id, ok: true, result: null });
+      process.disconnect?.();
+      process.exit(0);
+    });
+    return;
+  }
+  const handler = commandTable[cmd];
+  if (!handler) {
+    send({ id, ok: false, error: { code: 'UNKNOWN_COMMAND', message: `unknown command ${cmd}` } });
+    return;
+  }
+  handler(ctx, args ?? {}).then(
+    (result) => send({ id, ok: true, result: result ?? null }),
+    (e: unknown) => {
+      const err = e as { code?: unknown; message?: unknown };
+      send({
+        id,
+        ok: false,
+        error: { code: typeof err.code === 'string' ? err.code : 'ERROR', message: String(err.message ?? e) },
+      });
+    },
+  );
+});
+// The test process going away takes this peer with it.
+process.on('disconnect', () => {
+  void stop().finally(() => process.exit(0));
+});
+
+send({ ready: true });
