@@ -40,9 +40,26 @@ describe('hearth start (daemon)', () => {
   it('serves the app with service-worker-safe caching, health and readiness; stops in order on SIGTERM', async () => {
     const d = tmp('daemon');
     await runCli(['--data-dir', d, 'init']);
-    const imp = await runCli(['--data-dir', d, 'import', '--no-derive', join(fixturesDir(), 'immich-test-assets/albums/nature')]);
+    const imp = await runCli([
+      '--data-dir',
+      d,
+      'import',
+      '--no-derive',
+      join(fixturesDir(), 'immich-test-assets/albums/nature'),
+    ]);
     expect(imp.code).toBe(0);
-    const p = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns', '--pwa-dir', fakeDist()]);
+    const p = spawnCli([
+      '--data-dir',
+      d,
+      'start',
+      '--port',
+      '0',
+      '--p2p-port',
+      '0',
+      '--no-mdns',
+      '--pwa-dir',
+      fakeDist(),
+    ]);
     const [, url] = (await p.waitFor(/Serving the app at (\S+)/)) as unknown as [string, string];
     await p.waitFor(/^ready$/m);
     const res = async (path: string) => fetch(new URL(path, url));
@@ -54,15 +71,28 @@ describe('hearth start (daemon)', () => {
     const sw = await res('/sw.js');
     expect(sw.headers.get('cache-control')).toBe('no-cache');
     expect(sw.headers.get('service-worker-allowed')).toBe('/');
-    expect((await res('/assets/index-Bq3xY9aZ.js')).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    expect((await res('/manifest.webmanifest')).headers.get('content-type')).toBe('application/manifest+json');
+    expect((await res('/assets/index-Bq3xY9aZ.js')).headers.get('cache-control')).toBe(
+      'public, max-age=31536000, immutable',
+    );
+    expect((await res('/manifest.webmanifest')).headers.get('content-type')).toBe(
+      'application/manifest+json',
+    );
     expect(await (await res('/albums/123')).text()).toContain('Hearth app'); // client-side route
     // Encoded traversal stays inside the app folder (the URL API would normalise a plain `..` away).
     expect(await rawGet(url, '/..%2f..%2f..%2f..%2fetc%2fpasswd')).not.toContain('root:');
     expect((await res('/missing.js')).status).toBe(404);
     // The imported assets reach the synced (Automerge) catalog that paired devices see.
-    await expect.poll(async () => ((await (await res('/api/status')).json()) as { syncedAssets: number }).syncedAssets, { timeout: 20_000 }).toBe(9);
-    expect(await (await res('/api/status')).json()).toMatchObject({ assets: 9, ready: true, addresses: expect.arrayContaining([expect.stringMatching(/\/ws\/p2p\/12D3Koo/)]) });
+    await expect
+      .poll(
+        async () => ((await (await res('/api/status')).json()) as { syncedAssets: number }).syncedAssets,
+        { timeout: 20_000 },
+      )
+      .toBe(9);
+    expect(await (await res('/api/status')).json()).toMatchObject({
+      assets: 9,
+      ready: true,
+      addresses: expect.arrayContaining([expect.stringMatching(/\/ws\/p2p\/12D3Koo/)]),
+    });
 
     // A second daemon on the same data dir refuses to start.
     const second = await runCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
@@ -76,7 +106,16 @@ describe('hearth start (daemon)', () => {
     const { code } = await p.exited;
     expect(code).toBe(0);
     const order = [...p.output().matchAll(/^stopped (.+)$/gm)].map((m) => m[1]);
-    expect(order).toEqual(['http', 'reconcile loop', 'catalog projection', 'peer services', 'blob store', 'lock', 'catalog']);
+    expect(order).toEqual([
+      'http',
+      'reconcile loop',
+      'catalog projection',
+      'pairing',
+      'peer services',
+      'blob store',
+      'lock',
+      'catalog',
+    ]);
     expect(existsSync(join(d, 'daemon.json'))).toBe(false);
   });
 
@@ -87,7 +126,18 @@ describe('hearth start (daemon)', () => {
     p.child.kill('SIGKILL');
     await p.exited;
     expect(existsSync(join(d, 'daemon.json'))).toBe(true); // left behind by the crash
-    const q = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns', '--pwa-dir', join(d, 'no-such-dist')]);
+    const q = spawnCli([
+      '--data-dir',
+      d,
+      'start',
+      '--port',
+      '0',
+      '--p2p-port',
+      '0',
+      '--no-mdns',
+      '--pwa-dir',
+      join(d, 'no-such-dist'),
+    ]);
     const [, url] = (await q.waitFor(/Serving the app at (\S+)/)) as unknown as [string, string];
     await q.waitFor(/^ready$/m);
     // Without a built app the node says so instead of a blank page.
@@ -100,8 +150,41 @@ describe('hearth start (daemon)', () => {
     const d = tmp('tls');
     const cert = join(d, 'cert.pem');
     const key = join(d, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', key, '-out', cert], { stdio: 'ignore' });
-    const p = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns', '--tls-cert', cert, '--tls-key', key]);
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    const p = spawnCli([
+      '--data-dir',
+      d,
+      'start',
+      '--port',
+      '0',
+      '--p2p-port',
+      '0',
+      '--no-mdns',
+      '--tls-cert',
+      cert,
+      '--tls-key',
+      key,
+    ]);
     const [, url] = (await p.waitFor(/Serving the app at (\S+)/)) as unknown as [string, string];
     expect(url).toMatch(/^https:\/\//);
     const body = await new Promise<string>((resolve, reject) => {

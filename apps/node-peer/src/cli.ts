@@ -15,6 +15,8 @@ import { registerLs } from './commands/ls.ts';
 import { registerExport } from './commands/export.ts';
 import { registerVerify } from './commands/verify.ts';
 import { registerInspect } from './commands/inspect.ts';
+import { registerPair } from './commands/pair.ts';
+import { registerDevices } from './commands/devices.ts';
 
 export function buildProgram(): Command {
   const program = new Command('hearth')
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   registerExport(program);
   registerVerify(program);
   registerInspect(program);
+  registerPair(program);
+  registerDevices(program);
   return program;
 }
 

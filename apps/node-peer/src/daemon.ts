@@ -8,6 +8,9 @@ import { createReconcileLoop, type ReconcileLoop } from './reconcile-loop.ts';
 import { libraryStatus } from './library-status.ts';
 import { projectAssets } from './catalog-projection.ts';
 import { startPeerServices, type PeerServices } from './peer-services.ts';
+import { createDeviceAdmin, type DeviceAdmin } from './device-admin.ts';
+import { adminRoute, loadOrCreateAdminToken } from './admin-api.ts';
+import { join } from 'node:path';
 
 /** A part of the daemon with a lifecycle; parts stop in reverse start order. */
 interface Part {
@@ -22,6 +25,7 @@ export interface Daemon {
   readonly url: string;
   readonly library: Library;
   readonly peers: PeerServices;
+  readonly admin: DeviceAdmin;
 }
 
 /**
@@ -35,6 +39,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
   let http: NodeHttpServer | undefined;
   let loop: ReconcileLoop | undefined;
   let peers: PeerServices | undefined;
+  let admin: DeviceAdmin | undefined;
   let ready = false;
 
   async function statusRoute(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -60,6 +65,10 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       if (!lib) throw new Error('daemon not started');
       return lib;
     },
+    get admin() {
+      if (!admin) throw new Error('daemon not started');
+      return admin;
+    },
     get peers() {
       if (!peers) throw new Error('daemon not started');
       return peers;
@@ -80,6 +89,11 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       const ps = await startPeerServices({ lib: l, listen: [`/ip4/${host}/tcp/${config.p2pPort}`, `/ip4/${host}/tcp/${ws}/ws`], mdns: config.mdns, log });
       peers = ps;
       parts.push({ name: 'peer services', stop: () => ps.stop() });
+      const da = createDeviceAdmin({ peers: ps, key: l.key, audit: l.audit, log });
+      await da.start();
+      admin = da;
+      parts.push({ name: 'pairing', stop: () => da.stop() });
+      const token = await loadOrCreateAdminToken(join(l.layout.root, 'admin.token'));
       // The synced catalog follows the node's own: new imports (from any process) appear in it.
       let projected = -1;
       let projecting: Promise<unknown> = Promise.resolve();
@@ -114,7 +128,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
         pwaDir: config.pwaDir,
         ...(config.tlsCert && config.tlsKey ? { tls: { cert: config.tlsCert, key: config.tlsKey } } : {}),
         isReady: () => ready,
-        routes: [statusRoute],
+        routes: [statusRoute, adminRoute(() => admin, token)],
       });
       http = h;
       await h.start();

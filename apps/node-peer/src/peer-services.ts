@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Repo, type AutomergeUrl, type DocHandle, type PeerId } from '@automerge/automerge-repo';
-import { createCatalog, createLibraryAccess, deviceIdOf, issueCertificate, Libp2pNetworkAdapter, type Catalog, type DeviceId, type LibraryAccess, type RootDoc } from '@hearth/sync';
+import { createCatalog, createLibraryAccess, deviceIdOf, followRootDoc, issueCertificate, Libp2pNetworkAdapter, type Catalog, type DeviceId, type LibraryAccess, type RootDoc } from '@hearth/sync';
 import { createCatalogStorage, createPeerNode } from '@hearth/sync/platform';
 import type { PeerNode } from '@hearth/sync';
 import { loadOrCreateDeviceKey } from './device-key-file.ts';
@@ -43,9 +43,10 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
   const node = await createPeerNode({ privateKey, listen: opts.listen, access, mdns: opts.mdns });
   const stops: (() => Promise<void>)[] = [async () => node.stop()];
   try {
+    const adapter = new Libp2pNetworkAdapter({ node, access, onDrop: (peer, reason) => opts.log(`dropped peer ${peer}: ${reason}`) });
     const repo = new Repo({
       storage: createCatalogStorage(join(root, 'automerge')),
-      network: [new Libp2pNetworkAdapter({ node, access, onDrop: (peer, reason) => opts.log(`dropped peer ${peer}: ${reason}`) })],
+      network: [adapter],
       peerId: deviceId as unknown as PeerId,
     });
     stops.unshift(() => repo.shutdown());
@@ -75,9 +76,9 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
       await writeFileAtomic(rootFile, JSON.stringify({ url }) + '\n');
     }
     await access.update(handle.doc());
-    const onRoot = () => void access.update(handle.doc());
-    handle.on('change', onRoot);
-    stops.unshift(async () => void handle.off('change', onRoot));
+    // A newly paired device gets its streams opened; a revoked one is cut off.
+    const unfollow = followRootDoc(handle, access, () => adapter.refresh(), (e) => opts.log(`root document: ${String(e)}`));
+    stops.unshift(async () => unfollow());
     const catalog = createCatalog({ repo, root: handle, deviceId });
     await catalog.start();
     stops.unshift(() => catalog.stop());

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createDaemon } from '../daemon.ts';
+import { printOffer } from './pair.ts';
 import { configOf } from './common.ts';
 
 export function registerStart(program: Command): void {
@@ -43,6 +44,8 @@ export function registerStart(program: Command): void {
       log(`Hearth home node for library ${daemon.library.info.id} (data dir ${cfg.dataDir})`);
       log(`Serving the app at ${daemon.url}`);
       log(`Peer id ${daemon.peers.deviceId}; devices connect to ${daemon.peers.addresses().join(' ')}`);
+      printOffer(daemon.admin.offer(), log, process.stdout.isTTY === true);
+      log('More codes: `hearth pair`. Devices: `hearth devices`.');
       log('ready');
     });
 }

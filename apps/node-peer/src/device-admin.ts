@@ -1,0 +1,105 @@
+import { asDeviceId, createPairingCodes, createPairingServer, encodePairingLink, issueCertificate, issueRevocation, readPairedDevices, type DeviceId } from '@hearth/sync';
+import type { AuditLog } from './audit-log.ts';
+import { NodePeerError } from './errors.ts';
+import type { LibraryKey } from './library-key.ts';
+import type { PeerServices } from './peer-services.ts';
+
+/** A pairing code as `hearth pair` shows it. */
+export interface PairingOffer {
+  code: string;
+  expiresAt: number;
+  /** `hearth://pair?…` — what the QR code holds */
+  link: string;
+}
+
+/** A device as `hearth devices` lists it. */
+export interface DeviceRow {
+  deviceId: string;
+  name: string;
+  role: string;
+  issuedAt: number;
+  online: boolean;
+  revoked: boolean;
+}
+
+/** Pairing and revocation on the home node (it holds the library key). */
+export interface DeviceAdmin {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  offer(): PairingOffer;
+  list(): Promise<DeviceRow[]>;
+  revoke(deviceId: string): Promise<DeviceRow>;
+}
+
+export class UnknownDeviceError extends NodePeerError {
+  constructor(id: string) {
+    super('UNKNOWN_DEVICE', `no paired device ${id}; see \`hearth devices\` for the ids`, 2);
+  }
+}
+
+/**
+ * Serves `/hearth/pair/1`: a device proving a fresh one-time code gets a certificate
+ * signed by the library key, written into the root document; revocation writes a signed
+ * revocation there. Both go to the audit log.
+ */
+export function createDeviceAdmin(opts: { peers: PeerServices; key: LibraryKey; audit: AuditLog; log: (s: string) => void }): DeviceAdmin {
+  const { peers, key, audit } = opts;
+  const codes = createPairingCodes();
+  const server = createPairingServer({
+    node: peers.node,
+    codes,
+    async admit({ deviceId, name }) {
+      const certificate = await issueCertificate(key.identity, { deviceId: asDeviceId(deviceId), name, role: 'device' });
+      peers.root.change((d) => {
+        d.devices[deviceId] = certificate;
+      });
+      await peers.access.update(peers.root.doc());
+      return { certificate, rootDocUrl: peers.root.url, libraryPublicKey: key.publicKey };
+    },
+    onAttempt(e) {
+      if (e.ok) {
+        opts.log(`paired device "${e.name ?? ''}" (${e.deviceId})`);
+        audit.append('device.paired', { deviceId: e.deviceId, name: e.name ?? '' }).catch((err: unknown) => opts.log(`audit log: ${(err as Error).message}`));
+      } else {
+        opts.log(`pairing attempt from ${e.deviceId} refused: ${e.code ?? 'unknown'}`);
+      }
+    },
+  });
+
+  async function list(): Promise<DeviceRow[]> {
+    const doc = peers.root.doc();
+    const pd = await readPairedDevices(doc, key.publicKey);
+    const online = new Set(peers.node.getPeers().map((p) => p.toString()));
+    const rows: DeviceRow[] = [];
+    for (const [id, cert] of Object.entries(doc.devices ?? {})) {
+      const revoked = pd.revoked.has(id as DeviceId);
+      if (!revoked && !pd.paired.has(id as DeviceId)) continue; // forged or malformed: not a device
+      rows.push({ deviceId: id, name: cert.name, role: cert.role, issuedAt: cert.issuedAt, online: !revoked && (online.has(id) || id === peers.deviceId), revoked });
+    }
+    return rows.sort((a, b) => a.issuedAt - b.issuedAt);
+  }
+
+  return {
+    start: () => server.start(),
+    stop: () => server.stop(),
+    offer() {
+      const { code, expiresAt } = codes.issue();
+      return { code, expiresAt, link: encodePairingLink({ code, peerId: peers.deviceId, addrs: peers.addresses() }) };
+    },
+    list,
+    async revoke(deviceId) {
+      const row = (await list()).find((r) => r.deviceId === deviceId);
+      if (!row || row.role === 'home-node' && deviceId === peers.deviceId) throw new UnknownDeviceError(deviceId);
+      if (row.revoked) return row;
+      const rev = await issueRevocation(key.identity, asDeviceId(deviceId));
+      peers.root.change((d) => {
+        d.revocations[deviceId] = rev;
+      });
+      await peers.access.update(peers.root.doc());
+      // Cut live connections now; the gater refuses new ones.
+      await Promise.all(peers.node.getConnections().filter((c) => c.remotePeer.toString() === deviceId).map((c) => c.close().catch(() => undefined)));
+      await audit.append('device.revoked', { deviceId, name: row.name });
+      return { ...row, revoked: true, online: false };
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateDeviceKey, pairWithCode, parsePairingLink } from '@hearth/sync';
+import { createPeerNode } from '@hearth/sync/platform';
+import { runCli, spawnCli } from '@hearth/node-peer/testing';
+
+describe('pairing and revocation through the CLI', () => {
+  it('a device pairs with a code from `hearth pair`, is listed, is revoked, and both land in the audit log', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'hearth-pair-'));
+    const noDaemon = await runCli(['--data-dir', d, 'pair']);
+    expect(noDaemon.code).toBe(3);
+    expect(noDaemon.stderr).toMatch(/start it with `hearth start`/);
+
+    const daemon = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
+    await daemon.waitFor(/Pairing code: [0-9A-Z]{4}-[0-9A-Z]{4}/);
+    await daemon.waitFor(/Pairing link: hearth:\/\/pair\?/);
+    await daemon.waitFor(/^ready$/m);
+    const phone = await createPeerNode({
+      privateKey: await generateDeviceKey(),
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      relayServer: false,
+    });
+    try {
+      const pair = await runCli(['--data-dir', d, 'pair', '--json']);
+      expect(pair.code, pair.stderr).toBe(0);
+      const offer = JSON.parse(pair.stdout) as { code: string; link: string };
+      const link = parsePairingLink(offer.link);
+      const grant = await pairWithCode(phone, link, { name: 'Test phone' });
+      expect(grant.certificate.deviceId).toBe(phone.peerId.toString());
+      expect(grant.rootDocUrl).toMatch(/^automerge:/);
+      // A code works once.
+      await expect(pairWithCode(phone, link, { name: 'again' })).rejects.toMatchObject({
+        code: expect.stringMatching(/USED|INVALID/),
+      });
+
+      const list = JSON.parse((await runCli(['--data-dir', d, 'devices', '--json'])).stdout) as {
+        deviceId: string;
+        name: string;
+        revoked: boolean;
+        role: string;
+      }[];
+      expect(list.map((r) => [r.name, r.role, r.revoked])).toEqual([
+        ['home node', 'home-node', false],
+        ['Test phone', 'device', false],
+      ]);
+      const rev = await runCli(['--data-dir', d, 'devices', 'revoke', phone.peerId.toString()]);
+      expect(rev.code, rev.stderr).toBe(0);
+      expect(rev.stdout).toMatch(/revoked Test phone/);
+      const after = JSON.parse((await runCli(['--data-dir', d, 'devices', '--json'])).stdout) as {
+        name: string;
+        revoked: boolean;
+      }[];
+      expect(after.find((r) => r.name === 'Test phone')?.revoked).toBe(true);
+      const bad = await runCli([
+        '--data-dir',
+        d,
+        'devices',
+        'revoke',
+        '12D3KooWNoSuchDeviceNoSuchDeviceNoSuchDeviceNoSuch',
+      ]);
+      expect(bad.code).toBe(2);
+    } finally {
+      await phone.stop();
+      daemon.child.kill('SIGTERM');
+      await daemon.exited;
+    }
+    const v = JSON.parse((await runCli(['--data-dir', d, 'verify', '--json'])).stdout) as {
+      ok: boolean;
+      audit: { length: number };
+    };
+    expect(v.ok).toBe(true);
+    expect(v.audit.length).toBe(3); // library.created, device.paired, device.revoked
+  });
+});
