@@ -4,3 +4,4 @@ export { runImageCodecContract } from './image-codec.contract.ts';
 export * from './testing/samples.ts';
 export * from './testing/exif-builder.ts';
 export * from './testing/png-builder.ts';
+export * from './testing/bad-input-corpus.ts';
