@@ -64,7 +64,7 @@ export function ViewerView(): JSX.Element {
           {asset()?.favorite ? '♥' : '♡'}
         </button>
         <button type="button" class="ghost" aria-pressed={info()} onClick={() => setInfo((v) => !v)} aria-label="Info">
-          ⓘ
+          ℹ
         </button>
       </div>
       <div
