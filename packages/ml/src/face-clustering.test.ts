@@ -8,6 +8,7 @@ import { createFacePipeline } from './face-pipeline.ts';
 import { l2normalize } from './face-embedder.ts';
 import { createOnnxNodeRuntime } from './inference-session.onnx-node.ts';
 import { createModelLoader } from './model-loader.ts';
+import { createRuntimeScorer } from './similarity-scorer.ts';
 import { createFsModelStore, defaultModelsDir } from './model-store.fs.ts';
 
 /** Deterministic unit vectors: `people` centres, `per` noisy faces each. */
@@ -21,6 +22,11 @@ function synthetic(people: number, per: number, dims = 32, noise = 0.3): FaceEmb
     for (let i = 0; i < per; i++) out.push({ key: `p${p}/${i}`, embedding: l2normalize(c.map((v) => v + rnd() * noise / Math.sqrt(dims))) });
   }
   return out;
+}
+
+function counterIds(): () => PersonId {
+  let n = 0;
+  return () => `person-${n++}` as PersonId;
 }
 
 function groups(a: Map<string, PersonId>): Map<PersonId, string[]> {
@@ -40,35 +46,35 @@ function purity(a: Map<string, PersonId>, label: (k: string) => string): number 
 }
 
 describe('face clustering (logic)', () => {
-  it('needs minFaces close faces before making a person, then adds incrementally', () => {
+  it('needs minFaces close faces before making a person, then adds incrementally', async () => {
     const faces = synthetic(2, 5);
     const c = createFaceClusterer();
-    c.add(faces.slice(0, 2));
+    await c.add(faces.slice(0, 2));
     expect(c.assignments().size).toBe(0);
     expect(c.unassignedCount).toBe(2);
-    c.add(faces.slice(2, 3));
+    await c.add(faces.slice(2, 3));
     expect(groups(c.assignments()).size).toBe(1);
-    c.add(faces.slice(3));
+    await c.add(faces.slice(3));
     const g = groups(c.assignments());
     expect(g.size).toBe(2);
     expect(purity(c.assignments(), (k) => k.split('/')[0] as string)).toBe(1);
   });
 
-  it('keeps person ids stable across incremental batches', () => {
+  it('keeps person ids stable across incremental batches', async () => {
     const faces = synthetic(3, 6);
     const c = createFaceClusterer();
-    c.add(faces.filter((_, i) => i % 2 === 0));
+    await c.add(faces.filter((_, i) => i % 2 === 0));
     const before = c.assignments();
-    c.add(faces.filter((_, i) => i % 2 === 1));
+    await c.add(faces.filter((_, i) => i % 2 === 1));
     const after = c.assignments();
     for (const [k, id] of before) expect(after.get(k)).toBe(id);
     expect(after.size).toBe(18);
   });
 
-  it('lets user merges and hand assignments beat the clustering, also after a full re-cluster', () => {
+  it('lets user merges and hand assignments beat the clustering, also after a full re-cluster', async () => {
     const faces = synthetic(3, 5);
     const c = createFaceClusterer();
-    c.add(faces);
+    await c.add(faces);
     const machine = c.assignments();
     const [a, b] = [...groups(machine).keys()] as [PersonId, PersonId];
     const p2face = faces.find((f) => machine.get(f.key) !== a && machine.get(f.key) !== b)?.key as string;
@@ -78,20 +84,34 @@ describe('face clustering (logic)', () => {
     expect(groups(user).size).toBe(2);
     expect(user.get(p2face)).toBe(a);
     // Re-cluster from scratch (e.g. new thresholds): ids stay and the decisions still win.
-    const again = reclusterFaces(faces, decisions, user, { joinSimilarity: 0.5 });
+    const again = await reclusterFaces(faces, decisions, user, { joinSimilarity: 0.5 });
     expect(again.get(p2face)).toBe(a);
     for (const [k, id] of user) expect(again.get(k)).toBe(id);
     // New faces of the merged-away person land in the person it was merged into.
     const bFace = faces.find((f) => machine.get(f.key) === b) as FaceEmbedding;
     const more = [{ key: 'new-b', embedding: bFace.embedding.map((v, i) => v + (i % 2 ? 0.01 : -0.01)) }];
-    c.add(more);
+    await c.add(more);
     expect(c.assignments().get('new-b')).toBe(a);
   });
 
-  it('rejects an embedding of another size with a typed error', () => {
+  it('gives the same people with the runtime scorer as with the JavaScript scan', async () => {
+    const faces = synthetic(40, 6, 64, 0.5);
+    const scorer = createRuntimeScorer(createOnnxNodeRuntime());
+    const js = createFaceClusterer({}, counterIds());
+    const rt = createFaceClusterer({ scorer }, counterIds());
+    for (let i = 0; i < faces.length; i += 60) {
+      await js.add(faces.slice(i, i + 60));
+      await rt.add(faces.slice(i, i + 60));
+    }
+    expect(rt.assignments()).toEqual(js.assignments());
+    expect(groups(rt.assignments()).size).toBe(40);
+    await scorer.stop();
+  });
+
+  it('rejects an embedding of another size with a typed error', async () => {
     const c = createFaceClusterer();
-    c.add(synthetic(1, 3, 16));
-    expect(() => c.add([{ key: 'x', embedding: new Float32Array(8) }])).toThrow(/re-cluster/);
+    await c.add(synthetic(1, 3, 16));
+    await expect(c.add([{ key: 'x', embedding: new Float32Array(8) }])).rejects.toThrow(/re-cluster/);
   });
 });
 
@@ -111,8 +131,8 @@ describe.skipIf(!existsSync(faceDir))('face clustering on the 40 faces of 8 peop
     // Interleave people, as photos arrive in a library, in two batches.
     const order = faces.map((f, i) => ({ f, r: (i * 7919) % 41 })).sort((x, y) => x.r - y.r).map((x) => x.f);
     const c = createFaceClusterer();
-    c.add(order.slice(0, 20));
-    c.add(order.slice(20));
+    await c.add(order.slice(0, 20));
+    await c.add(order.slice(20));
     const a = c.assignments();
     const person = (k: string) => k.replace(/\d\.png$/, '');
     expect(groups(a).size).toBe(8);
@@ -123,7 +143,7 @@ describe.skipIf(!existsSync(faceDir))('face clustering on the 40 faces of 8 peop
     const amy = a.get('amy1.png') as PersonId;
     const penny = a.get('penny1.png') as PersonId;
     const decisions: UserFaceDecisions = { people: { [penny]: { mergedInto: amy } }, assignments: { 'raj1.png': amy } };
-    const re = reclusterFaces(faces, decisions, a);
+    const re = await reclusterFaces(faces, decisions, a);
     expect(re.get('penny3.png')).toBe(amy);
     expect(re.get('raj1.png')).toBe(amy);
     expect(re.get('sheldon2.png')).toBe(a.get('sheldon2.png'));

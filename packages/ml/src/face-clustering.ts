@@ -7,6 +7,7 @@
  */
 import { asPersonId, randomId, type PersonId } from '@hearth/sync';
 import { InvalidInputError } from './errors.ts';
+import type { SimilarityScorer } from './similarity-scorer.ts';
 
 /** A face to cluster: a stable key (`assetId/faceIndex`, as the people doc uses) and its unit embedding. */
 export interface FaceEmbedding {
@@ -31,15 +32,17 @@ export interface FaceClusterOptions {
   readonly neighbourSimilarity?: number;
   /** Faces needed to found a new person (Immich: 3). */
   readonly minFaces?: number;
+  /** Batch similarity on the runtime; without it the nearest-person scan is plain JavaScript. */
+  readonly scorer?: SimilarityScorer;
 }
 
 /** Tuned for MobileFaceNet/faceplugin on ../shared/models/test-images/faces-faceapi (see face-clustering.test.ts). */
-export const DEFAULT_CLUSTER_OPTIONS: Required<FaceClusterOptions> = { joinSimilarity: 0.4, neighbourSimilarity: 0.35, minFaces: 3 };
+export const DEFAULT_CLUSTER_OPTIONS: Required<Omit<FaceClusterOptions, 'scorer'>> = { joinSimilarity: 0.4, neighbourSimilarity: 0.35, minFaces: 3 };
 
 /** Incremental clusterer. Holds the machine's state; feed it new faces as they are embedded. */
 export interface FaceClusterer {
   /** Cluster new faces (keys already known are ignored). */
-  add(faces: readonly FaceEmbedding[]): void;
+  add(faces: readonly FaceEmbedding[]): Promise<void>;
   /** Replace the user's decisions; they apply to every later read and add. */
   setDecisions(decisions: UserFaceDecisions): void;
   /** Face key → person, user decisions applied. Faces in no person are absent. */
@@ -115,10 +118,18 @@ export function createFaceClusterer(options: FaceClusterOptions = {}, newId: () 
     n = Math.sqrt(n) || 1;
     for (let i = 0; i < dims; i++) centroids[off + i] = (sums[off + i] as number) / n;
   }
-  function nearestPerson(e: Float32Array): { id: string; sim: number } | undefined {
+  /** `pre` holds similarities to the first `pre.length` rows, computed in one batch. */
+  function nearestPerson(e: Float32Array, pre?: Float32Array): { id: string; sim: number } | undefined {
     let best = -2;
     let bestRow = -1;
-    for (let r = 0; r < personIds.length; r++) {
+    const from = pre?.length ?? 0;
+    for (let r = 0; r < from; r++) {
+      if ((pre?.[r] as number) > best) {
+        best = pre?.[r] as number;
+        bestRow = r;
+      }
+    }
+    for (let r = from; r < personIds.length; r++) {
       const s = dot(e, centroids, r * dims);
       if (s > best) {
         best = s;
@@ -127,7 +138,7 @@ export function createFaceClusterer(options: FaceClusterOptions = {}, newId: () 
     }
     return bestRow < 0 ? undefined : { id: personIds[bestRow] as string, sim: best };
   }
-  function place(f: FaceEmbedding): boolean {
+  function place(f: FaceEmbedding, pre?: Float32Array): boolean {
     const hand = decisions.assignments[f.key];
     if (hand !== undefined) {
       // The user's word settles this face only: it does not pull other faces along (as in
@@ -136,7 +147,7 @@ export function createFaceClusterer(options: FaceClusterOptions = {}, newId: () 
       machine.set(f.key, hand);
       return true;
     }
-    const near = nearestPerson(f.embedding);
+    const near = nearestPerson(f.embedding, pre);
     if (near && near.sim >= o.joinSimilarity) {
       machine.set(f.key, near.id);
       addToPerson(near.id, f.embedding);
@@ -160,13 +171,27 @@ export function createFaceClusterer(options: FaceClusterOptions = {}, newId: () 
   }
 
   return {
-    add(faces) {
+    async add(faces) {
+      const fresh: FaceEmbedding[] = [];
       for (const f of faces) {
         if (known.has(f.key)) continue;
         if (dims === 0) dims = f.embedding.length;
         if (f.embedding.length !== dims) throw new InvalidInputError(`face ${f.key} has ${f.embedding.length} dims, the clusterer holds ${dims}-d embeddings; re-cluster after changing the face model`);
+        fresh.push(f);
+      }
+      // Similarities to the people that exist at the start of the batch, in one call; people
+      // founded during the batch are compared in JavaScript (they are few).
+      const rows = personIds.length;
+      let pre: Float32Array | undefined;
+      if (o.scorer && rows > 0 && fresh.length >= 8) {
+        const q = new Float32Array(fresh.length * dims);
+        fresh.forEach((f, i) => q.set(f.embedding, i * dims));
+        pre = await o.scorer(q, fresh.length, centroids, rows, dims);
+      }
+      for (const [i, f] of fresh.entries()) {
+        if (known.has(f.key)) continue;
         known.add(f.key);
-        if (!place(f)) foundFromPool(f);
+        if (!place(f, pre?.subarray(i * rows, (i + 1) * rows))) foundFromPool(f);
       }
       // Deferred pass (as Immich does): centroids moved, so waiting faces may now join.
       if (pool.length > 0 && faces.length > 0) pool = pool.filter((p) => !place(p));
@@ -193,12 +218,12 @@ export function createFaceClusterer(options: FaceClusterOptions = {}, newId: () 
  * stable: each new machine cluster takes the previous id it overlaps most, and every user
  * decision is applied as in the incremental path.
  */
-export function reclusterFaces(
+export async function reclusterFaces(
   faces: readonly FaceEmbedding[],
   decisions: UserFaceDecisions,
   previous: ReadonlyMap<string, string>,
   options: FaceClusterOptions = {},
-): Map<string, PersonId> {
+): Promise<Map<string, PersonId>> {
   const fresh = new Map<string, PersonId>();
   const c = createFaceClusterer(options, () => {
     const id = `tmp-${fresh.size}` as PersonId;
@@ -206,7 +231,7 @@ export function reclusterFaces(
     return id;
   });
   c.setDecisions(decisions);
-  c.add(faces);
+  await c.add(faces);
   const result = c.assignments();
   // Each machine-made cluster takes the (merge-resolved) previous id most of its faces had;
   // several clusters may take one id, which is what a user's merge asks for.

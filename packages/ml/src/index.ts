@@ -16,3 +16,4 @@ export * from './coco-labels.ts';
 export * from './object-tagger.ts';
 export * from './vector-index.ts';
 export * from './top-k.ts';
+export * from './similarity-scorer.ts';
