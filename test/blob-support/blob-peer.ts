@@ -26,6 +26,7 @@ import {
   openBlob,
   pinsOf,
   createReplicator,
+  createMemoryBlobStore,
   scrubBlobs,
   readAll,
   toHex,
@@ -37,6 +38,7 @@ import {
 } from '@hearth/sync';
 import { createFsBlobStore, nodeHashing } from '@hearth/sync/platform';
 import { deterministicBytes } from './deterministic-bytes.ts';
+import { rawPull, serveRaw } from './raw-stream.ts';
 
 interface Config {
   store: string;
@@ -44,6 +46,8 @@ interface Config {
   chunkSize?: number;
   window?: number;
   corruptChunk?: number;
+  /** Receive into a memory store (benchmarks: the protocol without the disk). */
+  memory?: boolean;
 }
 const config = JSON.parse(process.argv[2] ?? '{}') as Config;
 const chunkSize = config.chunkSize ?? 1024 * 1024;
@@ -77,12 +81,13 @@ const served: BlobStore =
 /** The receiving side can be paused at a byte count (so a test can kill the sender mid-transfer). */
 let pauseAt = Infinity;
 let release: (() => void) | undefined;
+const receiveBase: BlobStore = config.memory ? createMemoryBlobStore({ hashing: nodeHashing }) : fsStore;
 const received: BlobStore = {
-  ...fsStore,
+  ...receiveBase,
   put(body, opts) {
-    if (body instanceof Uint8Array || pauseAt === Infinity) return fsStore.put(body, opts);
+    if (body instanceof Uint8Array || pauseAt === Infinity) return receiveBase.put(body, opts);
     const src = body;
-    return fsStore.put(
+    return receiveBase.put(
       (async function* () {
         let n = 0;
         for await (const c of src) {
@@ -117,6 +122,7 @@ const client = createBlobClient({
   hashing: nodeHashing,
   window: config.window ?? 8,
 });
+await serveRaw(node);
 const peers = (ids: string[]) => ids.map((p) => peerIdFromString(p));
 
 const commands: Record<string, (m: Record<string, unknown>) => Promise<unknown>> = {
@@ -167,6 +173,32 @@ const commands: Record<string, (m: Record<string, unknown>) => Promise<unknown>>
     const backups = homeNodeBackupView(client, () => peers([m.home as string]));
     const policy = devicePolicy({ device: node.peerId.toString() as DeviceId, backups });
     return freeUpSpace({ store: fsStore, policy, backups, assets: m.assets as AssetBlobs[] });
+  },
+  generateMix: async (m) => {
+    const hashes: string[] = [];
+    let seed = m.seed as number;
+    for (const { size, count } of m.spec as { size: number; count: number }[])
+      for (let i = 0; i < count; i++) hashes.push((await fsStore.put(deterministicBytes(size, seed++))).hash);
+    return hashes;
+  },
+  fetchMany: async (m) => {
+    const queue = [...(m.hashes as BlobHash[])];
+    const from = peers(m.peers as string[]);
+    let bytes = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: m.concurrency as number }, async () => {
+        for (let h = queue.shift(); h; h = queue.shift()) {
+          const r = await client.fetch(h, { peers: from });
+          bytes += r.size;
+        }
+      }),
+    );
+    return { ms: performance.now() - t0, bytes };
+  },
+  rawPull: async (m) => rawPull(node, peerIdFromString(m.peer as string), m.bytes as number),
+  clear: async () => {
+    for await (const h of receiveBase.list()) await receiveBase.delete(h);
   },
   open: async (m) => {
     const r = await openBlob(fsStore, client, m.hash as BlobHash);

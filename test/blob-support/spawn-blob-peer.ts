@@ -26,6 +26,7 @@ export interface BlobPeerConfig {
   chunkSize?: number;
   window?: number;
   corruptChunk?: number;
+  memory?: boolean;
 }
 
 const script = fileURLToPath(new URL('./blob-peer.ts', import.meta.url));

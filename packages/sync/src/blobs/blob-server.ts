@@ -37,6 +37,8 @@ export interface BlobServerOptions {
   chunkSize?: number;
   /** Blobs up to this size are sent whole in the `meta` answer (default 256 KiB). */
   inlineLimit?: number;
+  /** Requests worked on at once per stream (default 16). */
+  pipeline?: number;
   /** Concurrent streams a peer may open. */
   maxInboundStreams?: number;
 }
@@ -55,6 +57,7 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
   if (chunkSize < MIN_CHUNK || chunkSize > MAX_CHUNK)
     throw new RangeError(`chunkSize must be ${MIN_CHUNK}..${MAX_CHUNK}`);
   const inlineLimit = Math.min(options.inlineLimit ?? 256 * 1024, MAX_CHUNK);
+  const pipeline = options.pipeline ?? 16;
   const manifests = createManifestCache(store, options.hashing, chunkSize);
   const open = new Map<string, Set<Stream>>();
   let unsubscribe: (() => void) | undefined;
@@ -69,6 +72,15 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
             have: await Promise.all(req.h.map((h) => store.has(h as BlobHash))),
           };
         case 'meta': {
+          // Small blobs: one read serves both the one-chunk manifest and the inline bytes.
+          const size = await store.size(req.h as BlobHash);
+          if (size === undefined) return { t: 'err', id: req.id, code: 'NOT_FOUND' };
+          if (size <= Math.min(req.inline, inlineLimit, chunkSize)) {
+            const data = await readAll(store, req.h as BlobHash);
+            const h = await options.hashing.sha256();
+            h.update(data);
+            return { t: 'meta', id: req.id, size, cs: chunkSize, ch: h.digest(), data };
+          }
           const m = await manifests.get(req.h as BlobHash);
           const res: BlobResponse = {
             t: 'meta',
@@ -113,10 +125,37 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
     if (!streams) open.set(peer, (streams = new Set()));
     streams.add(stream);
     try {
-      for await (const frame of readFrames(stream, MAX_REQUEST_FRAME)) {
-        const res = await answer(decodeRequest(frame));
-        await sendFrame(stream, encodeFrame(res));
+      // Requests are worked on concurrently (disk reads overlap) but answered in order;
+      // at most `pipeline` answers are held, so a peer cannot make us buffer more.
+      const answers: Promise<BlobResponse>[] = [];
+      let wake: (() => void) | undefined;
+      let reading = true;
+      const writer = (async () => {
+        while (reading || answers.length > 0) {
+          const next = answers.shift();
+          if (!next) {
+            await new Promise<void>((r) => (wake = r));
+            continue;
+          }
+          await sendFrame(stream, encodeFrame(await next));
+          wake?.();
+        }
+      })();
+      writer.catch(() => undefined);
+      try {
+        for await (const frame of readFrames(stream, MAX_REQUEST_FRAME)) {
+          const p = answer(decodeRequest(frame));
+          p.catch(() => undefined);
+          answers.push(p);
+          wake?.();
+          while (answers.length >= pipeline)
+            await Promise.race([new Promise<void>((r) => (wake = r)), writer]);
+        }
+      } finally {
+        reading = false;
+        wake?.();
       }
+      await writer;
       await stream.close();
     } catch (e) {
       stream.abort(e instanceof Error ? e : new Error(String(e)));
