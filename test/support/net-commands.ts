@@ -11,6 +11,7 @@ import {
   createPairingCodes,
   createPairingServer,
   encodePairingLink,
+  findDoc,
   generateLibraryKey,
   issueCertificate,
   issueRevocation,
@@ -31,12 +32,18 @@ const str = (args: Record<string, unknown>, k: string): string => {
   return v;
 };
 
+/**
+ * Reads a document. With `wait`, waits for it to arrive (a paired device); without, takes
+ * automerge-repo's own verdict, which is what an outsider sees.
+ */
 async function readDoc(
   ctx: PeerContext,
   url: string,
   timeoutMs: number,
+  wait: boolean,
 ): Promise<{ found: boolean; doc?: unknown }> {
   if (!isValidAutomergeUrl(url)) throw new Error(`not an automerge url: ${url}`);
+  if (wait) return { found: true, doc: (await findDoc(ctx.repo, url, timeoutMs)).doc() };
   const abort = new AbortController();
   try {
     const h = await withTimeout(ctx.repo.find(url, { signal: abort.signal }), timeoutMs, `find ${url}`);
@@ -129,11 +136,8 @@ export const netCommands: Record<string, CommandHandler> = {
     // The home node is trusted from here on, so the root document can sync.
     ctx.library = library;
     ctx.adapter.refresh();
-    const root = await withTimeout(
-      ctx.repo.find<RootDoc>(res.rootDocUrl),
-      20_000,
-      'root document from the home node',
-    );
+    await withTimeout(ctx.adapter.whenPeer(res.homeNode), 20_000, 'sync link to the home node');
+    const root = await findDoc<RootDoc>(ctx.repo, res.rootDocUrl, 20_000);
     ctx.useLibrary(library, root);
     return {
       certificate: res.certificate,
@@ -177,7 +181,7 @@ export const netCommands: Record<string, CommandHandler> = {
   },
 
   async 'change-doc'(ctx, args) {
-    const h = await ctx.repo.find<Record<string, unknown>>(str(args, 'url') as AutomergeUrl);
+    const h = await findDoc<Record<string, unknown>>(ctx.repo, str(args, 'url') as AutomergeUrl, 20_000);
     const set = (args['set'] ?? {}) as Record<string, unknown>;
     h.change((d) => {
       for (const [k, v] of Object.entries(set)) d[k] = v;
@@ -186,7 +190,7 @@ export const netCommands: Record<string, CommandHandler> = {
   },
 
   async 'read-doc'(ctx, args) {
-    return readDoc(ctx, str(args, 'url'), Number(args['timeoutMs'] ?? 3000));
+    return readDoc(ctx, str(args, 'url'), Number(args['timeoutMs'] ?? 3000), args['wait'] === true);
   },
 
   /** Waits (on change events) until a document's top-level `field` equals `equals`. */
@@ -194,11 +198,7 @@ export const netCommands: Record<string, CommandHandler> = {
     const url = str(args, 'url') as AutomergeUrl;
     const field = str(args, 'field');
     const want = JSON.stringify(args['equals']);
-    const h: DocHandle<Record<string, unknown>> = await withTimeout(
-      ctx.repo.find(url),
-      20_000,
-      `find ${url}`,
-    );
+    const h: DocHandle<Record<string, unknown>> = await findDoc(ctx.repo, url, 20_000);
     const matches = (): boolean => JSON.stringify(h.doc()?.[field]) === want;
     if (!matches())
       await withTimeout(

@@ -114,7 +114,8 @@ export async function spawnPeer(name: string, timeoutMs = 30_000): Promise<PeerP
     throw e;
   }
   const info = await call<{ peerId: string; addrs: string[] }>('info');
-  const withP2p = (a: string | undefined): string => `${a ?? ''}/p2p/${info.peerId}`;
+  const withP2p = (a: string | undefined): string =>
+    `${(a ?? '').replace(/\/p2p\/.*$/, '')}/p2p/${info.peerId}`;
   return {
     name,
     peerId: info.peerId,

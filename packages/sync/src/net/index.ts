@@ -25,3 +25,4 @@ export { encodePairingLink, parsePairingLink, type PairingLink } from './pairing
 export { PAIR_PROTOCOL, type PairingGrant } from './pairing-protocol.ts';
 export { createPairingServer, type PairingServer, type PairingServerOptions } from './pairing-server.ts';
 export { pairWithCode, type PairingResult } from './pairing-client.ts';
+export { findDoc } from './find-doc.ts';
