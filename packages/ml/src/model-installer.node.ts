@@ -74,7 +74,7 @@ async function installOne(spec: ModelSpec & { url: string; sha256: string }, o: 
   const total = spec.bytes;
   try {
     if (!res.body) throw new ModelDownloadError(url, 'empty response body');
-    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       h.update(chunk);
       await fh.write(chunk);
       received += chunk.length;
