@@ -26,6 +26,8 @@ export interface Catalog {
   getAsset(id: AssetId): Asset | undefined;
   /** Every valid asset of a month (all its splits), newest first. */
   monthAssets(month: MonthKey): Asset[];
+  /** How many assets the open shards hold. */
+  assetCount(): number;
   /** Months that have shards, newest first. */
   months(): MonthKey[];
   /** Automerge heads of a month's shards: a cheap version stamp for derived views. */

@@ -313,6 +313,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       return [...out.values()].sort((a, b) => b.capturedAt - a.capturedAt || (a.id < b.id ? -1 : 1));
     },
     months,
+    assetCount: () => location.size,
     monthVersion(month) {
       return shardsOfMonth(month)
         .map((s) => `${s.key}:${s.handle.heads().join(',')}`)

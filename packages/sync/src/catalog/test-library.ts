@@ -144,3 +144,18 @@ export async function importLibrary(
     catalog.addToAlbum(id, al.assets);
   }
 }
+
+/** Resolves once `repo` has a connected peer (a `find` before that reports "unavailable"). */
+export function whenPeered(repo: Repo, ms = 20_000): Promise<void> {
+  return waitUntil(
+    () => repo.peers.length > 0,
+    [
+      (wake) => {
+        repo.networkSubsystem.on('peer', wake);
+        return () => repo.networkSubsystem.off('peer', wake);
+      },
+    ],
+    ms,
+    'a connected peer',
+  );
+}
