@@ -67,9 +67,14 @@ describe('an unpaired peer gets nothing', () => {
         stranger.call<Probe>('probe-automerge', { peer: home.peerId, url }),
       ),
     );
-    for (const p of probes) expect(p.bytes).toBe(0);
-    expect(probes[0]).toEqual(probes[2]);
-    expect(probes[1]).toEqual(probes[2]);
+    // Not one byte, and the stream is reset whatever was asked. Whether the reset lands
+    // before or after the prober's own write (StreamStateError vs StreamResetError) is a
+    // race on the prober's side, not something the home node says.
+    for (const p of probes) {
+      expect(p.opened).toBe(true);
+      expect(p.bytes).toBe(0);
+      expect(['StreamResetError', 'StreamStateError']).toContain(p.error);
+    }
     // The home node never treated the stranger as a sync partner.
     expect(home.events.some((e) => e.event === 'adapter-drop' && e['peer'] === stranger.peerId)).toBe(false);
   });

@@ -134,7 +134,7 @@ export const netCommands: Record<string, CommandHandler> = {
     ctx.extra['libraryPublicKey'] = res.libraryPublicKey;
     if (!isValidAutomergeUrl(res.rootDocUrl)) throw new Error('home node sent a bad root url');
     // The home node is trusted from here on, so the root document can sync.
-    ctx.library = library;
+    ctx.access.use(library);
     ctx.adapter.refresh();
     await withTimeout(ctx.adapter.whenPeer(res.homeNode), 20_000, 'sync link to the home node');
     const root = await findDoc<RootDoc>(ctx.repo, res.rootDocUrl, 20_000);

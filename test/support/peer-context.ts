@@ -4,8 +4,8 @@ import type {
   LibraryKey,
   Libp2pNetworkAdapter,
   PairingCodes,
-  PeerAccess,
   PeerNode,
+  SwitchableAccess,
   RootDoc,
 } from '@hearth/sync';
 
@@ -16,10 +16,8 @@ export interface PeerContext {
   node: PeerNode;
   repo: Repo;
   adapter: Libp2pNetworkAdapter;
-  /** the access check the node and adapter use; delegates to `library` once there is one */
-  access: PeerAccess;
-  /** set by `init-library` (home) or `pair` (device) */
-  library?: LibraryAccess;
+  /** the access check the node and adapter use; `useLibrary` (or `access.use`) picks the library */
+  access: SwitchableAccess;
   /** set on the home node only */
   libraryKey?: LibraryKey;
   root?: DocHandle<RootDoc>;

@@ -8,10 +8,9 @@ import { Repo } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import {
   Libp2pNetworkAdapter,
+  createSwitchableAccess,
   enforceRevocations,
   followRootDoc,
-  type DeviceId,
-  type PeerAccess,
 } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
 import { commandTable } from './command-table.ts';
@@ -30,19 +29,10 @@ if (!dataDir || !process.send) {
   process.exit(2);
 }
 
-// The node and adapter are built before the library is known (a device pairs first), so
-// they get an access check that delegates to whatever library the peer has joined.
-const revokedListeners = new Set<(p: DeviceId) => void>();
+// The node and adapter are built before the library is known (a device pairs first).
+const access = createSwitchableAccess();
 // eslint-disable-next-line prefer-const -- closures below are made before ctx exists
 let ctx: PeerContext;
-const access: PeerAccess = {
-  isPaired: (p) => ctx.library?.isPaired(p) ?? false,
-  isRevoked: (p) => ctx.library?.isRevoked(p) ?? false,
-  onRevoked(l) {
-    revokedListeners.add(l);
-    return () => void revokedListeners.delete(l);
-  },
-};
 
 const node = await createPeerNode({
   listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
@@ -72,12 +62,9 @@ ctx = {
   extra: {},
   emit: (event, detail = {}) => send({ event, at: Date.now(), ...detail }),
   useLibrary(library, root) {
-    ctx.library = library;
+    access.use(library);
     ctx.root = root;
-    library.onRevoked((p) => {
-      ctx.emit('revoked', { peer: p });
-      for (const l of revokedListeners) l(p);
-    });
+    library.onRevoked((p) => ctx.emit('revoked', { peer: p }));
     enforceRevocations(node, library, (e) => ctx.emit('error', { message: String(e) }));
     followRootDoc(root as never, library, () => adapter.refresh());
   },

@@ -26,3 +26,4 @@ export { PAIR_PROTOCOL, type PairingGrant } from './pairing-protocol.ts';
 export { createPairingServer, type PairingServer, type PairingServerOptions } from './pairing-server.ts';
 export { pairWithCode, type PairingResult } from './pairing-client.ts';
 export { findDoc } from './find-doc.ts';
+export { createSwitchableAccess, type SwitchableAccess } from './switchable-access.ts';
