@@ -86,7 +86,10 @@ export function createFaceClusterer(options: FaceClusterOptions = {}, newId: () 
   let centroids = new Float32Array(0);
   const machine = new Map<string, string>();
   const known = new Set<string>();
-  let pool: FaceEmbedding[] = [];
+  // Faces waiting for neighbours, in arrival order (a Map for O(1) removal).
+  const pool = new Map<string, FaceEmbedding>();
+  let poolStart: FaceEmbedding[] = [];
+  let addedThisBatch: FaceEmbedding[] = [];
 
   function rowFor(id: string): number {
     let r = personRow.get(id);
@@ -155,19 +158,34 @@ export function createFaceClusterer(options: FaceClusterOptions = {}, newId: () 
     }
     return false;
   }
-  function foundFromPool(f: FaceEmbedding): void {
-    const neighbours = pool.filter((p) => dot(f.embedding, p.embedding) >= o.neighbourSimilarity);
+  /** `prePool[j]` is the similarity to `poolStart[j]` (batch start); later pool faces are compared here. */
+  function foundFromPool(f: FaceEmbedding, prePool?: Float32Array): void {
+    const neighbours: FaceEmbedding[] = [];
+    const thr = o.neighbourSimilarity;
+    if (prePool) {
+      poolStart.forEach((p, j) => {
+        if ((prePool[j] as number) >= thr && pool.has(p.key)) neighbours.push(p);
+      });
+      for (const p of addedThisBatch) if (pool.has(p.key) && dot(f.embedding, p.embedding) >= thr) neighbours.push(p);
+    } else {
+      for (const p of pool.values()) if (dot(f.embedding, p.embedding) >= thr) neighbours.push(p);
+    }
     if (neighbours.length + 1 < o.minFaces) {
-      pool.push(f);
+      pool.set(f.key, f);
+      addedThisBatch.push(f);
       return;
     }
     const id = newId();
-    const taken = new Set(neighbours.map((n) => n.key));
     for (const m of [f, ...neighbours]) {
       machine.set(m.key, id);
       addToPerson(id, m.embedding);
+      pool.delete(m.key);
     }
-    pool = pool.filter((p) => !taken.has(p.key));
+  }
+  function stack(faces: readonly FaceEmbedding[]): Float32Array {
+    const q = new Float32Array(faces.length * dims);
+    faces.forEach((f, i) => q.set(f.embedding, i * dims));
+    return q;
   }
 
   return {
@@ -182,19 +200,28 @@ export function createFaceClusterer(options: FaceClusterOptions = {}, newId: () 
       // Similarities to the people that exist at the start of the batch, in one call; people
       // founded during the batch are compared in JavaScript (they are few).
       const rows = personIds.length;
-      let pre: Float32Array | undefined;
-      if (o.scorer && rows > 0 && fresh.length >= 8) {
-        const q = new Float32Array(fresh.length * dims);
-        fresh.forEach((f, i) => q.set(f.embedding, i * dims));
-        pre = await o.scorer(q, fresh.length, centroids, rows, dims);
-      }
+      const batched = o.scorer !== undefined && fresh.length >= 8;
+      const q = batched ? stack(fresh) : undefined;
+      const pre = q && o.scorer && rows > 0 ? await o.scorer(q, fresh.length, centroids, rows, dims) : undefined;
+      poolStart = [...pool.values()];
+      addedThisBatch = [];
+      const prePool = q && o.scorer && poolStart.length > 0 ? await o.scorer(q, fresh.length, stack(poolStart), poolStart.length, dims) : undefined;
       for (const [i, f] of fresh.entries()) {
         if (known.has(f.key)) continue;
         known.add(f.key);
-        if (!place(f, pre?.subarray(i * rows, (i + 1) * rows))) foundFromPool(f);
+        if (!place(f, pre?.subarray(i * rows, (i + 1) * rows))) foundFromPool(f, prePool?.subarray(i * poolStart.length, (i + 1) * poolStart.length));
       }
       // Deferred pass (as Immich does): centroids moved, so waiting faces may now join.
-      if (pool.length > 0 && faces.length > 0) pool = pool.filter((p) => !place(p));
+      if (pool.size > 0 && fresh.length > 0) {
+        const waiting = [...pool.values()];
+        const n = personIds.length;
+        const sims = o.scorer && waiting.length >= 8 ? await o.scorer(stack(waiting), waiting.length, centroids, n, dims) : undefined;
+        waiting.forEach((p, i) => {
+          if (place(p, sims?.subarray(i * n, (i + 1) * n))) pool.delete(p.key);
+        });
+      }
+      poolStart = [];
+      addedThisBatch = [];
     },
     setDecisions(d) {
       decisions = d;
@@ -208,7 +235,7 @@ export function createFaceClusterer(options: FaceClusterOptions = {}, newId: () 
       return out;
     },
     get unassignedCount() {
-      return pool.length;
+      return pool.size;
     },
   };
 }
