@@ -10,6 +10,7 @@
  * Every frame is size-limited on read; a peer that breaks the format is disconnected.
  */
 import { decode, encode } from 'cborg';
+import { Uint8ArrayList } from 'uint8arraylist';
 import { BlobProtocolError } from './errors.ts';
 
 export const BLOB_PROTOCOL = '/hearth/blob/1';
@@ -34,8 +35,16 @@ export type BlobResponse =
   | { t: 'data'; id: number; i: number; d: Uint8Array }
   | { t: 'err'; id: number; code: 'NOT_FOUND' | 'BAD_REQUEST' };
 
-export function encodeFrame(msg: BlobRequest | BlobResponse): Uint8Array {
-  return encode(msg);
+/** Data answers skip CBOR: `0x00, id (f64), i (u32), bytes`, so a chunk is never copied to encode it. 0x00 is never a CBOR map. */
+const DATA_HEADER = 13;
+
+export function encodeFrame(msg: BlobRequest | BlobResponse): Uint8Array | Uint8ArrayList {
+  if (msg.t !== 'data') return encode(msg);
+  const header = new Uint8Array(DATA_HEADER);
+  const view = new DataView(header.buffer);
+  view.setFloat64(1, msg.id);
+  view.setUint32(9, msg.i);
+  return new Uint8ArrayList(header, msg.d);
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -72,6 +81,13 @@ export function decodeRequest(bytes: Uint8Array): BlobRequest {
 }
 
 export function decodeResponse(bytes: Uint8Array): BlobResponse {
+  if (bytes[0] === 0x00) {
+    if (bytes.length < DATA_HEADER) throw new BlobProtocolError('short data frame');
+    const view = new DataView(bytes.buffer, bytes.byteOffset, DATA_HEADER);
+    const id = view.getFloat64(1);
+    if (!isId(id)) throw new BlobProtocolError('data frame without id');
+    return { t: 'data', id, i: view.getUint32(9), d: bytes.subarray(DATA_HEADER) };
+  }
   const m = obj(bytes);
   if (!isId(m.id)) throw new BlobProtocolError('response without id');
   switch (m.t) {

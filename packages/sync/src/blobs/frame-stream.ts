@@ -4,9 +4,10 @@
  */
 import type { Stream } from '@libp2p/interface';
 import * as lp from 'it-length-prefixed';
+import type { Uint8ArrayList } from 'uint8arraylist';
 
 /** Sends one frame, waiting for the stream to drain first when its buffer is full. */
-export async function sendFrame(stream: Stream, payload: Uint8Array): Promise<void> {
+export async function sendFrame(stream: Stream, payload: Uint8Array | Uint8ArrayList): Promise<void> {
   if (stream.writableNeedsDrain) await stream.onDrain();
   stream.send(lp.encode.single(payload));
 }

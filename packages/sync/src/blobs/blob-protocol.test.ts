@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Libp2p } from '@libp2p/interface';
+import * as lp from 'it-length-prefixed';
+import { encode } from 'cborg';
+import {
+  BLOB_PROTOCOL,
+  MAX_REQUEST_FRAME,
+  decodeRequest,
+  decodeResponse,
+  encodeFrame,
+} from './blob-protocol.ts';
+import { createBlobServer } from './blob-server.ts';
+import { createMemoryBlobStore } from './blob-store.memory.ts';
+import { nodeHashing } from './hashing.node.ts';
+import { createAllowListAccess, createTestNode } from './test-peers.node.ts';
+import { readFrames } from './frame-stream.ts';
+
+const H = 'ab'.repeat(32);
+const flat = (f: ReturnType<typeof encodeFrame>) => (f instanceof Uint8Array ? f : f.subarray());
+
+describe('blob protocol codec', () => {
+  it('round-trips requests and answers, data frames without CBOR', () => {
+    for (const req of [
+      { t: 'has', id: 1, h: [H] },
+      { t: 'meta', id: 2, h: H, inline: 1000 },
+      { t: 'get', id: 3, h: H, i: 7 },
+    ] as const)
+      expect(decodeRequest(flat(encodeFrame(req)))).toEqual(req);
+    const d = new Uint8Array([1, 2, 3]);
+    expect(decodeResponse(flat(encodeFrame({ t: 'data', id: 2 ** 40, i: 9, d })))).toEqual({
+      t: 'data',
+      id: 2 ** 40,
+      i: 9,
+      d,
+    });
+    const meta = { t: 'meta', id: 4, size: 10, cs: 65536, ch: new Uint8Array(32) } as const;
+    expect(decodeResponse(flat(encodeFrame(meta)))).toEqual(meta);
+  });
+
+  it('rejects malformed frames with BLOB_PROTOCOL', () => {
+    for (const bad of [
+      encode({ t: 'get', id: 1, h: 'not-a-hash', i: 0 }),
+      encode({ t: 'has', id: 1, h: Array.from({ length: 513 }, () => H) }),
+      encode({ t: 'nope', id: 1 }),
+      encode([1, 2]),
+      new Uint8Array([0xff, 0xff]),
+    ])
+      expect(() => decodeRequest(bad)).toThrow(expect.objectContaining({ code: 'BLOB_PROTOCOL' }) as Error);
+    expect(() =>
+      decodeResponse(encode({ t: 'meta', id: 1, size: 1, cs: 1, ch: new Uint8Array(32) })),
+    ).toThrow(/malformed/);
+    expect(() => decodeResponse(new Uint8Array([0, 1]))).toThrow(/short data frame/);
+  });
+});
+
+const nodes: Libp2p[] = [];
+afterEach(async () => {
+  for (const n of nodes.splice(0)) await n.stop();
+});
+
+it('a paired peer sending an oversized request frame is cut off', async () => {
+  const [server, client] = [await createTestNode(), await createTestNode()];
+  nodes.push(server, client);
+  const access = createAllowListAccess([client.peerId.toString()]);
+  await createBlobServer({
+    node: server,
+    store: createMemoryBlobStore(),
+    access,
+    hashing: nodeHashing,
+  }).start();
+  await client.dial(server.getMultiaddrs()[0]!);
+  const stream = await client.dialProtocol(server.peerId, BLOB_PROTOCOL);
+  stream.send(lp.encode.single(new Uint8Array(MAX_REQUEST_FRAME + 1)));
+  const got: Uint8Array[] = [];
+  await expect(
+    (async () => {
+      for await (const f of readFrames(stream, 1 << 20)) got.push(f);
+    })(),
+  ).rejects.toThrow();
+  expect(got).toEqual([]);
+});
