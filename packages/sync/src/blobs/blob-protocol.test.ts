@@ -20,11 +20,12 @@ const flat = (f: ReturnType<typeof encodeFrame>) => (f instanceof Uint8Array ? f
 
 describe('blob protocol codec', () => {
   it('round-trips requests and answers, data frames without CBOR', () => {
-    for (const req of [
+    const reqs: BlobRequest[] = [
       { t: 'has', id: 1, h: [H] },
       { t: 'meta', id: 2, h: H, inline: 1000 },
       { t: 'get', id: 3, h: H, i: 7 },
-    ] as const)
+    ];
+    for (const req of reqs)
       expect(decodeRequest(flat(encodeFrame(req)))).toEqual(req);
     const d = new Uint8Array([1, 2, 3]);
     expect(decodeResponse(flat(encodeFrame({ t: 'data', id: 2 ** 40, i: 9, d })))).toEqual({
