@@ -54,6 +54,9 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
   let db: IDBPDatabase<LibrarySchema> | undefined;
   const listeners = new Set<(c: LibraryChange) => void>();
   const urls = new Map<string, string>();
+  // Keys known to have no blob here. A fling asks for ~100 thumbnails a frame; without this,
+  // every tile of a not-yet-downloaded library would cost an IndexedDB read each time it shows.
+  const missing = new Set<string>();
   let channel: BroadcastChannel | undefined;
 
   function open(): IDBPDatabase<LibrarySchema> {
@@ -193,6 +196,7 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
         if (e instanceof LibraryStorageError) throw e;
         throw new LibraryStorageError(`store ${list.length} imported assets`, e);
       }
+      for (const id of added) for (const k of ['thumbnail', 'preview', 'original']) missing.delete(`${id}:${k}`);
       if (added.length) emit({ assets: added, albums: [], months: [...touched.keys()] });
       return { added, existing };
     },
@@ -254,8 +258,12 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
       const cached = urls.get(key);
       if (cached) return cached;
       // Without a preview the original stands in (local imports are originals).
+      if (missing.has(key)) return undefined;
       const blob = (await open().get('blobs', key)) ?? (kind === 'preview' ? await open().get('blobs', `${id}:original`) : undefined);
-      if (!blob) return undefined;
+      if (!blob) {
+        missing.add(key);
+        return undefined;
+      }
       const url = URL.createObjectURL(blob);
       urls.set(key, url);
       return url;

@@ -19,6 +19,8 @@ import { TimelineTile } from './timeline-tile.tsx';
 import { useTimeline } from './use-timeline.ts';
 
 const GAP = 4;
+/** The first frame with tiles on screen gets a performance mark (read by the pwa-first-paint bench). */
+let firstTilesMarked = false;
 
 export function TimelineView(props: { filter: TimelineFilter; title: string; empty: string }): JSX.Element {
   const lib = useLibrary();
@@ -61,6 +63,10 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
 
   createEffect(() => {
     for (const m of win().months) if (m.estimated) data.load(m.month);
+    if (!firstTilesMarked && win().tiles.length > 0) {
+      firstTilesMarked = true;
+      requestAnimationFrame(() => performance.mark('hearth:first-tiles'));
+    }
   });
 
   const order = createMemo(() => layout().months.flatMap((m) => m.days.flatMap((d) => d.items.map((i) => i.id))));
