@@ -48,7 +48,7 @@ async function homeWithLibrary(access: (client: () => string) => PeerAccess) {
   return { node, client, repo, root, catalog, album };
 }
 
-describe('catalog snapshot bootstrap', () => {
+describe('catalog snapshot bootstrap', { timeout: 60_000 }, () => {
   it('a paired device gets root, newest shards first, albums; then sync completes the rest', async () => {
     const home = await homeWithLibrary(allow);
     const repo = new Repo();

@@ -34,7 +34,7 @@ afterEach(async () => {
   for (const r of repos.splice(0)) await r.shutdown();
 });
 
-describe('catalog operations', () => {
+describe('catalog operations', { timeout: 30_000 }, () => {
   it('adds assets idempotently by content hash and reads them back', async () => {
     const { catalog, root } = await newCatalog();
     const first = await catalog.addAssets([
@@ -161,7 +161,7 @@ describe('catalog operations', () => {
   });
 });
 
-describe('catalog convergence between devices', () => {
+describe('catalog convergence between devices', { timeout: 60_000 }, () => {
   it('a photo imported on two disconnected devices becomes one record, keeping both sides edits', async () => {
     const a = await newCatalog('a', 1);
     const repoB = memoryRepo('b');
