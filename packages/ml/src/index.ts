@@ -17,3 +17,4 @@ export * from './object-tagger.ts';
 export * from './vector-index.ts';
 export * from './top-k.ts';
 export * from './similarity-scorer.ts';
+export * from './ocr.ts';
