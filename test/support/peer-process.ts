@@ -6,12 +6,7 @@
  */
 import { Repo } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
-import {
-  Libp2pNetworkAdapter,
-  createSwitchableAccess,
-  enforceRevocations,
-  followRootDoc,
-} from '@hearth/sync';
+import { Libp2pNetworkAdapter, createSwitchableAccess, followRootDoc } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
 import { commandTable } from './command-table.ts';
 import type { PeerContext } from './peer-context.ts';
@@ -65,7 +60,6 @@ ctx = {
     access.use(library);
     ctx.root = root;
     library.onRevoked((p) => ctx.emit('revoked', { peer: p }));
-    enforceRevocations(node, library, (e) => ctx.emit('error', { message: String(e) }));
     followRootDoc(root as never, library, () => adapter.refresh());
   },
 };

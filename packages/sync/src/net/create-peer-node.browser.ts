@@ -7,7 +7,7 @@ import { webRTC } from '@libp2p/webrtc';
 import { webSockets } from '@libp2p/websockets';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
-import { revocationGater, type PeerNode, type PeerNodeInit } from './peer-node.ts';
+import { cutOffRevoked, revocationGater, type PeerNode, type PeerNodeInit } from './peer-node.ts';
 
 /**
  * Browser dial policy. libp2p's browser default refuses plain `/ws` and private addresses,
@@ -23,7 +23,7 @@ export function browserDialAllowed(ma: Multiaddr, allow: readonly string[]): boo
 /** A browser peer: WebSockets, WebRTC and circuit relay transport. Noise + yamux. Started on return. */
 export async function createPeerNode(init: PeerNodeInit = {}): Promise<PeerNode> {
   const allow = init.allowDial ?? [];
-  return createLibp2p({
+  const node = await createLibp2p({
     ...(init.privateKey ? { privateKey: init.privateKey } : {}),
     addresses: { listen: init.listen ?? ['/p2p-circuit', '/webrtc'] },
     transports: [webSockets(), webRTC(), circuitRelayTransport()],
@@ -35,4 +35,6 @@ export async function createPeerNode(init: PeerNodeInit = {}): Promise<PeerNode>
     },
     services: { identify: identify(), ping: ping() },
   });
+  if (init.access) cutOffRevoked(node, init.access);
+  return node;
 }

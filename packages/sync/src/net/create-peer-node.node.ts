@@ -7,7 +7,7 @@ import { ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { webSockets } from '@libp2p/websockets';
 import { createLibp2p } from 'libp2p';
-import { revocationGater, type PeerNode, type PeerNodeInit } from './peer-node.ts';
+import { cutOffRevoked, revocationGater, type PeerNode, type PeerNodeInit } from './peer-node.ts';
 
 /**
  * A Node.js peer: TCP and WebSockets (browsers dial the `/ws` address), mDNS on the LAN,
@@ -15,7 +15,7 @@ import { revocationGater, type PeerNode, type PeerNodeInit } from './peer-node.t
  * the home node. Noise + yamux. Started on return.
  */
 export async function createPeerNode(init: PeerNodeInit = {}): Promise<PeerNode> {
-  return createLibp2p({
+  const node = await createLibp2p({
     ...(init.privateKey ? { privateKey: init.privateKey } : {}),
     addresses: { listen: init.listen ?? ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws'] },
     transports: [tcp(), webSockets()],
@@ -30,4 +30,6 @@ export async function createPeerNode(init: PeerNodeInit = {}): Promise<PeerNode>
       ...(init.relayServer === false ? {} : { relay: circuitRelayServer() }),
     },
   });
+  if (init.access) cutOffRevoked(node, init.access);
+  return node;
 }

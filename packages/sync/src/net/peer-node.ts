@@ -1,4 +1,5 @@
 import type { ConnectionGater, Libp2p, PeerId, PrivateKey } from '@libp2p/interface';
+import { enforceRevocations } from './revocation-enforcer.ts';
 import type { PeerAccess } from './peer-access.ts';
 
 /** What a device needs to start its libp2p node. */
@@ -7,7 +8,10 @@ export interface PeerNodeInit {
   privateKey?: PrivateKey;
   /** Listen addresses (Node: default all interfaces, TCP and WebSockets on random ports). */
   listen?: string[];
-  /** When given, revoked peers are refused at the connection level. */
+  /**
+   * When given, revoked peers are refused at the connection level, and every connection to
+   * a device is closed the moment its revocation is applied (until the node stops).
+   */
   access?: PeerAccess;
   /** Node: discover peers on the LAN with mDNS (default off). */
   mdns?: boolean;
@@ -39,4 +43,10 @@ export function revocationGater(
     denyInboundEncryptedConnection: revoked,
     denyOutboundEncryptedConnection: revoked,
   };
+}
+
+/** Hangs up revoked devices for as long as the node runs. */
+export function cutOffRevoked(node: Libp2p, access: PeerAccess): void {
+  const stop = enforceRevocations(node, access);
+  node.addEventListener('stop', stop, { once: true });
 }
