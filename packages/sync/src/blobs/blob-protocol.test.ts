@@ -1,3 +1,4 @@
+import type { BlobRequest } from './blob-protocol.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Libp2p } from '@libp2p/interface';
 import * as lp from 'it-length-prefixed';
@@ -25,8 +26,7 @@ describe('blob protocol codec', () => {
       { t: 'meta', id: 2, h: H, inline: 1000 },
       { t: 'get', id: 3, h: H, i: 7 },
     ];
-    for (const req of reqs)
-      expect(decodeRequest(flat(encodeFrame(req)))).toEqual(req);
+    for (const req of reqs) expect(decodeRequest(flat(encodeFrame(req)))).toEqual(req);
     const d = new Uint8Array([1, 2, 3]);
     expect(decodeResponse(flat(encodeFrame({ t: 'data', id: 2 ** 40, i: 9, d })))).toEqual({
       t: 'data',
