@@ -18,3 +18,4 @@ export * from './vector-index.ts';
 export * from './top-k.ts';
 export * from './similarity-scorer.ts';
 export * from './ocr.ts';
+export * from './near-duplicates.ts';

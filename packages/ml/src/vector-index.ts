@@ -23,6 +23,8 @@ export interface VectorIndex {
   add(id: string, vector: Float32Array): void;
   remove(id: string): boolean;
   has(id: string): boolean;
+  /** The stored (dequantised) vector of an id. */
+  vector(id: string): Float32Array | undefined;
   /** The `k` most similar vectors; `filter` restricts to allowed ids (combined searches). */
   search(query: Float32Array, k: number, filter?: (id: string) => boolean): Promise<VectorHit[]>;
   /** Serialise as an embedding shard blob (portable; see `loadVectorShard`). */
@@ -144,6 +146,14 @@ export function createVectorIndex(runtime: InferenceRuntime, dims: number, optio
     },
     has(id) {
       return slot.has(id);
+    },
+    vector(id) {
+      const s = slot.get(id);
+      if (s === undefined) return undefined;
+      const v = new Float32Array(dims);
+      const k = (inv[s] as number) * Q_SCALE;
+      for (let d = 0; d < dims; d++) v[d] = (data[d * cap + s] as number) * k;
+      return v;
     },
     async search(query, k, filter) {
       if (n === 0 || k <= 0) return [];
