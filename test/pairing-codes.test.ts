@@ -5,7 +5,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyCertificate } from '@hearth/sync';
-import { PeerCommandError, spawnPeer, stopAllPeers, type PeerProcess } from './support/spawn-peer.ts';
+import {
+  PeerCommandError,
+  pairedPeers,
+  spawnPeer,
+  stopAllPeers,
+  type PeerProcess,
+} from './support/spawn-peer.ts';
 
 async function failure(p: Promise<unknown>): Promise<PeerCommandError> {
   try {
@@ -66,5 +72,20 @@ describe('pairing between processes', () => {
     const err = await failure(device.call('pair', { link }));
     expect(err.code).toBe('PAIRING_CODE_EXPIRED');
     expect(err.message).toMatch(/expired/);
+  });
+
+  it('pairs over WebSockets too, and the paired device then syncs the root document', async () => {
+    const { home, devices, rootUrl } = await pairedPeers(2, 'ws');
+    const phone = devices[0]!;
+    const root = await phone.call<{ found: boolean; doc: { devices: Record<string, unknown> } }>('read-doc', {
+      url: rootUrl,
+      wait: true,
+      timeoutMs: 15_000,
+    });
+    expect(Object.keys(root.doc.devices).sort()).toEqual([home.peerId, phone.peerId].sort());
+  });
+    expect(Object.keys((root as unknown as { doc: { devices: object } }).doc.devices).sort()).toEqual(
+      [home.peerId, phone.peerId].sort(),
+    );
   });
 });
