@@ -1,4 +1,12 @@
-import { mkdtempSync, statSync, readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
+import {
+  mkdtempSync,
+  statSync,
+  readFileSync,
+  writeFileSync,
+  mkdirSync,
+  existsSync,
+  readdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,18 +49,29 @@ describe.skipIf(!hasFixtures)('hearth CLI (separate processes)', () => {
     expect(r2.duplicates.length).toBe(r1.imported.length + r1.duplicates.length);
 
     const ls = await runCli(['--data-dir', d, 'ls', '--json']);
-    const rows = ls.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; fileName: string });
+    const rows = ls.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; fileName: string });
     expect(rows.length).toBe(r1.imported.length);
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
 
     // Originals are byte-for-byte what was imported.
-    const torcal = rows.find((r) => r.fileName === 'el_torcal_rocks.jpg')!;
+    const torcal = rows.find((r) => r.fileName === 'el_torcal_rocks.jpg') as unknown as { id: string; takenAt: number; width: number; camera?: { model?: string } };
+    // Metadata read at import (by @hearth/media): capture time, size, camera.
+    expect(new Date(torcal.takenAt).toISOString().slice(0, 10)).toBe('2012-08-05');
+    expect(torcal.width).toBe(512);
+    expect(torcal.camera?.model).toMatch(/A550/);
     const h = torcal.id;
-    expect(readFileSync(join(d, 'blobs/sha256', h.slice(0, 2), h.slice(2, 4), h)).equals(readFileSync(join(assets(), 'formats/jpg/el_torcal_rocks.jpg')))).toBe(true);
+    expect(
+      readFileSync(join(d, 'blobs/sha256', h.slice(0, 2), h.slice(2, 4), h)).equals(
+        readFileSync(join(assets(), 'formats/jpg/el_torcal_rocks.jpg')),
+      ),
+    ).toBe(true);
 
     const v = await runCli(['--data-dir', d, 'verify', '--json']);
     expect(v.code).toBe(0);
-    expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, audit: { ok: true } });
+    expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, audit: { ok: true }, blobs: { blobsChecked: rows.length * 3 } });
 
     const out = tmp('export');
     const ex = await runCli(['--data-dir', d, 'export', out, '--json']);
@@ -60,10 +79,14 @@ describe.skipIf(!hasFixtures)('hearth CLI (separate processes)', () => {
     const rep = JSON.parse(ex.stdout) as { exported: number; linked: number };
     expect(rep.exported).toBe(rows.length);
     expect(rep.linked).toBe(rows.length); // same file system: hard links
-    const again = JSON.parse((await runCli(['--data-dir', d, 'export', out, '--json'])).stdout) as { unchanged: number };
+    const again = JSON.parse((await runCli(['--data-dir', d, 'export', out, '--json'])).stdout) as {
+      unchanged: number;
+    };
     expect(again.unchanged).toBe(rows.length);
     const st = await runCli(['--data-dir', d, 'status', '--json']);
-    expect(JSON.parse(st.stdout)).toMatchObject({ assets: rows.length, daemon: null, auditEntries: 4 });
+    // The import made every thumbnail and preview before it returned.
+    expect(JSON.parse(st.stdout)).toMatchObject({ assets: rows.length, daemon: null, auditEntries: 4, derivatives: { images: { done: rows.length, missing: 0 } } });
+    expect(readdirSync(join(out, '2012', '08'))).toContain('el_torcal_rocks.jpg');
   });
 
   it('reports junk, bad files and sidecars, imports the rest, and exports edits as XMP', async () => {
@@ -99,11 +122,14 @@ describe.skipIf(!hasFixtures)('hearth CLI (separate processes)', () => {
     const d = tmp('full');
     const src = tmp('src');
     for (const f of ['albums/nature', 'formats/jpg']) {
-      for (const n of readdirSync(join(assets(), f))) await copyFixture(`immich-test-assets/${f}/${n}`, join(src, n));
+      for (const n of readdirSync(join(assets(), f)))
+        await copyFixture(`immich-test-assets/${f}/${n}`, join(src, n));
     }
     const total = readdirSync(src).length;
     await runCli(['--data-dir', d, 'init']);
-    const r = await runCli(['--data-dir', d, 'import', src, '--json'], { env: { HEARTH_FAULT_DISK_BYTES: String(600_000) } });
+    const r = await runCli(['--data-dir', d, 'import', src, '--json'], {
+      env: { HEARTH_FAULT_DISK_BYTES: String(600_000) },
+    });
     expect(r.code).toBe(4);
     const rep = JSON.parse(r.stdout) as { imported: unknown[]; stopped: { code: string; message: string } };
     expect(rep.stopped.code).toBe('DISK_FULL');
@@ -122,7 +148,13 @@ describe.skipIf(!hasFixtures)('hearth CLI (separate processes)', () => {
   it('inspect reads a file without importing it', async () => {
     const d = tmp('insp');
     await runCli(['--data-dir', d, 'init']);
-    const r = await runCli(['--data-dir', d, 'inspect', join(assets(), 'formats/heic/IMG_2682.heic'), '--json']);
+    const r = await runCli([
+      '--data-dir',
+      d,
+      'inspect',
+      join(assets(), 'formats/heic/IMG_2682.heic'),
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ mime: 'image/heic', importable: true, inLibrary: false });
     expect((await runCli(['--data-dir', d, 'ls'])).stdout).toBe('');

@@ -109,6 +109,7 @@ describe('hearth start (daemon)', () => {
     expect(order).toEqual([
       'http',
       'reconcile loop',
+      'media tools',
       'catalog projection',
       'pairing',
       'peer services',

@@ -28,18 +28,24 @@ export interface AssetRecord extends UserEdits {
   takenAt?: number;
   /** Capture time zone offset like "+02:00", when known. */
   takenOffset?: string;
+  camera?: { make?: string; model?: string };
+  gps?: { lat: number; lon: number; alt?: number };
   /** For a Live Photo still: the asset id of its motion part. */
   livePhotoVideo?: AssetId;
   /** For the motion part of a Live Photo: the still it belongs to (hidden in the timeline). */
   livePhotoOf?: AssetId;
 }
 
-/** A derived blob made for an asset by a pipeline step at a given version. */
+/** What a pipeline step made for an asset at a given version. */
 export interface DerivedRecord {
   asset: AssetId;
+  /** The step (e.g. `images`). */
   kind: string;
   version: number;
-  blob: BlobHash;
+  /** Output name → blob (e.g. thumbnail, preview). */
+  blobs: Record<string, BlobHash>;
+  /** Small results kept inline (e.g. thumbhash, perceptual hash, width/height). */
+  values?: Record<string, string | number>;
   /** Set when the step cannot work on this asset (e.g. undecodable); it is not retried at this version. */
   failed?: string;
 }

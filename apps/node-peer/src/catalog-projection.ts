@@ -1,5 +1,7 @@
 import type { AssetId, Catalog, NewAsset } from '@hearth/sync';
-import type { AssetRecord } from './asset-record.ts';
+import type { AssetRecord, DerivedRecord } from './asset-record.ts';
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
 /** Offset like "+02:00" → minutes. */
 function offsetMinutes(o: string | undefined): number | undefined {
@@ -8,7 +10,7 @@ function offsetMinutes(o: string | undefined): number | undefined {
 }
 
 /** The synced catalog's ingest record for a node asset. */
-export function toNewAsset(a: AssetRecord): NewAsset {
+export function toNewAsset(a: AssetRecord, images?: DerivedRecord): NewAsset {
   const n: NewAsset = {
     id: a.id,
     type: a.type === 'photo' ? 'image' : 'video',
@@ -16,12 +18,16 @@ export function toNewAsset(a: AssetRecord): NewAsset {
     size: a.size,
     capturedAt: a.takenAt ?? a.importedAt,
     // 0 = unknown until media metadata fills it at ingest
-    width: a.width ?? 0,
-    height: a.height ?? 0,
+    width: a.width ?? num(images?.values?.['width']) ?? 0,
+    height: a.height ?? num(images?.values?.['height']) ?? 0,
     fileName: a.fileName,
   };
+  const th = images?.values?.['thumbhash'];
+  if (typeof th === 'string') n.thumbhash = th;
   const off = offsetMinutes(a.takenOffset);
   if (off !== undefined) n.tzOffsetMin = off;
+  if (a.camera) n.camera = a.camera;
+  if (a.gps) n.gps = a.gps;
   const pair = a.livePhotoVideo ?? a.livePhotoOf;
   if (pair) n.livePhotoPair = pair as AssetId;
   return n;
@@ -32,12 +38,13 @@ export function toNewAsset(a: AssetRecord): NewAsset {
  * Idempotent by asset id, so it runs at start-up and whenever imports add assets; user
  * edits from the import (rating, description, tags) are applied once, when the asset is new.
  */
-export async function projectAssets(catalog: Catalog, assets: Iterable<AssetRecord>, batch = 200): Promise<number> {
-  const todo = [...assets].filter((a) => !catalog.getAsset(a.id));
+export async function projectAssets(catalog: Catalog, assets: Iterable<AssetRecord>, derivedOf: (a: AssetRecord) => ReadonlyMap<string, DerivedRecord>, batch = 200): Promise<number> {
+  // Ingest fields are written once, so a photo waits for its images step (thumbhash, size).
+  const todo = [...assets].filter((a) => !catalog.getAsset(a.id) && (a.type !== 'photo' || derivedOf(a).has('images')));
   let added = 0;
   for (let i = 0; i < todo.length; i += batch) {
     const slice = todo.slice(i, i + batch);
-    const r = await catalog.addAssets(slice.map(toNewAsset));
+    const r = await catalog.addAssets(slice.map((a) => toNewAsset(a, derivedOf(a).get('images'))));
     const fresh = new Set<string>(r.added);
     for (const a of slice) {
       if (!fresh.has(a.id)) continue;

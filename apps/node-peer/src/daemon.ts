@@ -3,7 +3,7 @@ import type { NodeConfig } from './config.ts';
 import { acquireDaemonLock, updateDaemonInfo } from './daemon-lock.ts';
 import { createNodeHttpServer, type NodeHttpServer } from './http-server.ts';
 import { initLibrary, openLibrary, type Library } from './library.ts';
-import { defaultPipeline } from './pipeline.ts';
+import { createPipeline } from './pipeline.ts';
 import { createReconcileLoop, type ReconcileLoop } from './reconcile-loop.ts';
 import { libraryStatus } from './library-status.ts';
 import { projectAssets } from './catalog-projection.ts';
@@ -98,9 +98,9 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       let projected = -1;
       let projecting: Promise<unknown> = Promise.resolve();
       const project = () => {
-        if (l.catalog.size === projected) return;
-        projected = l.catalog.size;
-        projecting = projecting.then(() => projectAssets(ps.catalog, l.catalog.assets())).catch((err: unknown) => log(`catalog sync: ${(err as Error).message}`));
+        if (l.catalog.version === projected) return;
+        projected = l.catalog.version;
+        projecting = projecting.then(() => projectAssets(ps.catalog, l.catalog.assets(), (a) => l.catalog.derived(a.id))).catch((err: unknown) => log(`catalog sync: ${(err as Error).message}`));
       };
       project();
       const projector = setInterval(project, 1000);
@@ -111,10 +111,12 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
           await projecting;
         },
       });
+      const pipeline = await createPipeline();
+      parts.push({ name: 'media tools', stop: () => pipeline.stop() });
       const lp = createReconcileLoop({
         catalog: l.catalog,
         blobs: l.blobs,
-        steps: await defaultPipeline(),
+        steps: pipeline.steps,
         concurrency: config.concurrency,
         pollMs: 1000,
         onError: (kind, asset, err) => log(`reconcile ${kind} ${asset}: ${(err as Error).message}`),

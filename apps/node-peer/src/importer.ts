@@ -9,6 +9,7 @@ import { hashFile } from './hash-file.ts';
 import { pairLivePhotos, walkImport, type Candidate, type Skipped } from './import-walker.ts';
 import { mediaKindOfMime } from './media-kind.ts';
 import type { NodeCatalog } from './node-catalog.ts';
+import type { FactsReader, MediaFacts } from './media-facts.ts';
 import { parseXmp, type SidecarData } from './xmp-sidecar.ts';
 
 /** What an import did, file by file. */
@@ -17,19 +18,20 @@ export interface ImportReport {
   duplicates: { path: string; id: string }[];
   skipped: Skipped[];
   failed: { path: string; reason: string }[];
+  /** Imported, but something in the file was off (bad GPS, unreadable tags, …). */
+  warnings: { path: string; warning: string }[];
   /** Set when the import stopped early (disk full); running it again resumes. */
   stopped?: { code: string; message: string };
 }
 
-/** Capture time read from a file, when something better than the file's mtime is known. */
-export type ReadCaptureTime = (path: string) => Promise<{ takenAt: number; offset?: string } | undefined>;
 
 export interface ImportOptions {
   blobs: BlobStore;
   catalog: NodeCatalog;
   /** Albums every imported asset joins (`--album`). */
   albums?: string[];
-  readCaptureTime?: ReadCaptureTime;
+  /** Metadata of a file (capture time, size, camera, GPS, rating, tags); without it only sidecar/file times are used. */
+  facts?: FactsReader;
   onProgress?: (done: number, total: number, path: string) => void;
   signal?: AbortSignal;
 }
@@ -52,7 +54,7 @@ function parseXmpDate(s: string): { takenAt: number; offset?: string } | undefin
 export async function importPaths(paths: string[], opts: ImportOptions): Promise<ImportReport> {
   const { blobs, catalog } = opts;
   const walk = await walkImport(paths);
-  const report: ImportReport = { imported: [], duplicates: [], skipped: walk.skipped, failed: [] };
+  const report: ImportReport = { imported: [], duplicates: [], skipped: walk.skipped, failed: [], warnings: [] };
   await catalog.refresh();
   const live = pairLivePhotos(walk.candidates);
   const liveVideoOf = new Map([...live].map(([s, v]) => [v, s]));
@@ -78,7 +80,19 @@ export async function importPaths(paths: string[], opts: ImportOptions): Promise
     }
     let side: SidecarData = {};
     if (c.sidecar) side = parseXmp(await readFile(c.sidecar, 'utf8'));
-    const when = (side.date ? parseXmpDate(side.date) : undefined) ?? (await opts.readCaptureTime?.(c.path));
+    const st = await stat(c.path);
+    let facts: MediaFacts = {};
+    if (opts.facts) {
+      try {
+        const r = await opts.facts.read(c.path, c.sidecar, st.mtimeMs);
+        facts = r.facts;
+        for (const w of r.warnings) report.warnings.push({ path: c.path, warning: w });
+      } catch (err) {
+        // Unreadable tags do not stop an import: the original is what matters.
+        report.warnings.push({ path: c.path, warning: `metadata unreadable: ${(err as Error).message}` });
+      }
+    }
+    const when = facts.takenAt !== undefined ? { takenAt: facts.takenAt, offset: facts.takenOffset } : side.date ? parseXmpDate(side.date) : undefined;
     // Bytes are hashed again while copied: a file changed since the first hash is refused.
     if (!(await blobs.has(hash))) await blobs.put(createReadStream(c.path, { highWaterMark: 1 << 20 }), { expected: hash });
     const rec: AssetRecord = {
@@ -86,15 +100,24 @@ export async function importPaths(paths: string[], opts: ImportOptions): Promise
       original: hash,
       type: kind,
       mime: sniffed.mime,
-      size: (await stat(c.path)).size,
+      size: st.size,
       fileName: basename(c.path),
       importedAt: Date.now(),
-      takenAt: when?.takenAt ?? (await stat(c.path)).mtimeMs,
+      takenAt: when?.takenAt ?? st.mtimeMs,
     };
     if (when?.offset) rec.takenOffset = when.offset;
-    if (side.rating !== undefined) rec.rating = side.rating;
-    if (side.description) rec.description = side.description;
-    if (side.tags) rec.tags = side.tags;
+    if (facts.width !== undefined && facts.height !== undefined) {
+      rec.width = facts.width;
+      rec.height = facts.height;
+    }
+    if (facts.camera) rec.camera = facts.camera;
+    if (facts.gps) rec.gps = facts.gps;
+    const rating = facts.rating ?? side.rating;
+    if (rating !== undefined) rec.rating = rating;
+    const description = facts.description ?? side.description;
+    if (description) rec.description = description;
+    const tags = facts.tags ?? side.tags;
+    if (tags) rec.tags = tags;
     const albums = [...(side.albums ?? []), ...(opts.albums ?? [])];
     if (albums.length) rec.albums = [...new Set(albums)];
     const pairedVideo = live.get(c.path);

@@ -41,7 +41,7 @@ describe('JSONL node catalog', () => {
     await b.start();
     await b.add(rec(3));
     await b.edit(rec(3).id, { rating: 5, tags: ['x'] });
-    await b.addDerived({ asset: rec(3).id, kind: 'thumbnail', version: 1, blob: rec(9).original });
+    await b.addDerived({ asset: rec(3).id, kind: 'thumbnail', version: 1, blobs: { thumbnail: rec(9).original } });
     await b.stop();
     expect(readFileSync(join(dir, 'catalog.jsonl'), 'utf8')).toContain('"id":"00\n');
     const c = createJsonlCatalog(dir);

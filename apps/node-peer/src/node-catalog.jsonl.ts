@@ -20,12 +20,17 @@ export function createJsonlCatalog(dir: string): NodeCatalog {
   let partial = '';
   let queue: Promise<unknown> = Promise.resolve();
   let fh: FileHandle | undefined;
+  const listeners = new Set<(a: AssetRecord) => void>();
+
+  let version = 0;
 
   function apply(e: Entry, fresh: AssetRecord[]): void {
+    version++;
     if (e.op === 'add') {
       if (!assets.has(e.asset.id)) {
         assets.set(e.asset.id, e.asset);
         fresh.push(e.asset);
+        for (const l of listeners) l(e.asset);
       }
     } else if (e.op === 'edit') {
       const a = assets.get(e.id);
@@ -90,6 +95,9 @@ export function createJsonlCatalog(dir: string): NodeCatalog {
     get size() {
       return assets.size;
     },
+    get version() {
+      return version;
+    },
     async add(record) {
       if (assets.has(record.id)) return false;
       await append({ op: 'add', asset: record });
@@ -99,6 +107,10 @@ export function createJsonlCatalog(dir: string): NodeCatalog {
       await append({ op: 'edit', id, edits });
     },
     derived: (id) => derived.get(id) ?? new Map(),
+    onAdded(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     addDerived: (rec) => append({ op: 'derived', rec }),
     async stop() {
       await queue;

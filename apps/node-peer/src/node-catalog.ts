@@ -13,12 +13,16 @@ export interface NodeCatalog {
   get(id: AssetId): AssetRecord | undefined;
   assets(): IterableIterator<AssetRecord>;
   readonly size: number;
+  /** Grows with every record applied (adds, edits, derivatives): a cheap "anything changed?". */
+  readonly version: number;
   /** Add an asset; false (and no write) when it is already there. */
   add(record: AssetRecord): Promise<boolean>;
   /** Change user edits (last write wins). */
   edit(id: AssetId, edits: UserEdits): Promise<void>;
   derived(id: AssetId): ReadonlyMap<string, DerivedRecord>;
   addDerived(record: DerivedRecord): Promise<void>;
+  /** Called for every asset new to this process (added here or read from another process). Returns unsubscribe. */
+  onAdded(listener: (asset: AssetRecord) => void): () => void;
   /** Wait for pending writes. */
   stop(): Promise<void>;
 }

@@ -1,9 +1,71 @@
+import type { ImageCodec, makeDerivatives, MediaInput, MetadataReader } from '@hearth/media';
+import { StepFailedError } from './errors.ts';
 import type { PipelineStep } from './pipeline-step.ts';
 
+/** The steps the reconcile loop runs on this node, and the tools they hold open. */
+export interface Pipeline {
+  steps: PipelineStep[];
+  stop(): Promise<void>;
+}
+
+/** Media errors that are a verdict on the file (not worth retrying at this version). */
+const PERMANENT = new Set(['MEDIA_EMPTY_FILE', 'MEDIA_UNSUPPORTED_FORMAT', 'MEDIA_CORRUPT_FILE', 'MEDIA_TOO_LARGE', 'MEDIA_BAD_NAME']);
+
+/** The media package's derivatives version, without starting any tool. */
+async function imagesVersion(): Promise<number> {
+  return (await import('@hearth/media')).DERIVATIVES_PIPELINE_VERSION;
+}
+
 /**
- * The steps the reconcile loop runs on this node, built from what the media and ML
- * packages provide.
+ * `images`: thumbnail (WebP 250 px), preview (JPEG 1440 px), thumbhash and perceptual hash
+ * from one decode, by @hearth/media on sharp; RAW files use their embedded JPEG via
+ * exiftool. Tools start on first use, so a node with nothing to do starts fast.
  */
-export async function defaultPipeline(): Promise<PipelineStep[]> {
-  return [];
+export async function createPipeline(): Promise<Pipeline> {
+  let tools: Promise<{ render: typeof makeDerivatives; codec: ImageCodec; reader: MetadataReader }> | undefined;
+  const load = () =>
+    (tools ??= (async () => {
+      const media = await import('@hearth/media');
+      const platform = await import('@hearth/media/platform');
+      const codec = platform.createSharpCodec();
+      await codec.start();
+      return { render: media.makeDerivatives, codec, reader: platform.createExiftoolReader({ maxProcs: 1 }) };
+    })());
+  let readerStarted = false;
+  const images: PipelineStep = {
+    kind: 'images',
+    version: await imagesVersion(),
+    appliesTo: (a) => a.type === 'photo',
+    async run(a, { originalPath }) {
+      const t = await load();
+      const input: MediaInput = { path: originalPath, name: a.fileName };
+      try {
+        const d = await t.render(t.codec, input, {
+          mime: a.mime,
+          embeddedPreview: async (i) => {
+            if (!readerStarted) await t.reader.start();
+            readerStarted = true;
+            return (await t.reader.readBinaryTag?.(i, 'JpgFromRaw')) ?? (await t.reader.readBinaryTag?.(i, 'PreviewImage'));
+          },
+        });
+        return {
+          blobs: { thumbnail: d.thumbnail.bytes, preview: d.preview.bytes },
+          values: { thumbhash: d.thumbhash, phash: d.phash, width: d.width, height: d.height, decoder: d.decoder },
+        };
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? '';
+        if (PERMANENT.has(code)) throw new StepFailedError('images', a.fileName, (err as Error).message, { cause: err });
+        throw err;
+      }
+    },
+  };
+  return {
+    steps: [images],
+    async stop() {
+      if (!tools) return;
+      const t = await tools;
+      await t.codec.stop();
+      if (readerStarted) await t.reader.stop();
+    },
+  };
 }

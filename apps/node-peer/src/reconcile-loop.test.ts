@@ -23,7 +23,7 @@ function upperStep(calls: string[], gate?: Promise<void>): PipelineStep {
       signal.throwIfAborted();
       const text = await readFile(originalPath, 'utf8');
       if (text.startsWith('bad')) throw new StepFailedError('upper', a.fileName, 'cannot read it');
-      return new TextEncoder().encode(text.toUpperCase());
+      return { blobs: { upper: new TextEncoder().encode(text.toUpperCase()) }, values: { length: text.length } };
     },
   };
 }
@@ -71,7 +71,10 @@ describe('reconcile loop', () => {
       const d = catalog2.derived(a.id).get('upper');
       expect(d).toBeDefined();
       if (a.fileName === 'p0') expect(d?.failed).toMatch(/cannot read it/);
-      else expect(await blobs.has(d!.blob)).toBe(true);
+      else {
+        expect(await blobs.has(d!.blobs['upper']!)).toBe(true);
+        expect(d!.values?.['length']).toBeGreaterThan(0);
+      }
     }
     await Promise.all([catalog.stop(), catalog2.stop()]);
   });
@@ -84,7 +87,7 @@ describe('reconcile loop', () => {
     await l1.idle();
     await l1.stop();
     const victim = [...catalog.assets()].find((a) => a.fileName === 'p1')!;
-    await blobs.delete(catalog.derived(victim.id).get('upper')!.blob);
+    await blobs.delete(catalog.derived(victim.id).get('upper')!.blobs['upper']!);
     calls.length = 0;
     const l2 = createReconcileLoop({ catalog, blobs, steps: [upperStep(calls)], concurrency: 2 });
     await l2.start();

@@ -1,4 +1,4 @@
-import type { AssetId } from '@hearth/sync';
+import type { AssetId, BlobHash } from '@hearth/sync';
 import type { FsBlobStore } from '@hearth/sync/platform';
 import type { AssetRecord } from './asset-record.ts';
 import type { NodeCatalog } from './node-catalog.ts';
@@ -62,12 +62,18 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
   async function satisfied(step: PipelineStep, a: AssetRecord): Promise<boolean> {
     const rec = catalog.derived(a.id).get(step.kind);
     if (!rec || rec.version < step.version) return false;
-    return rec.failed !== undefined || (await blobs.has(rec.blob));
+    if (rec.failed !== undefined) return true;
+    for (const h of Object.values(rec.blobs)) if (!(await blobs.has(h))) return false;
+    return true;
   }
+
+  const seen = new Set<AssetId>();
 
   async function consider(assets: Iterable<AssetRecord>): Promise<void> {
     for (const a of assets) {
       if (stopping) return;
+      if (seen.has(a.id)) continue;
+      seen.add(a.id);
       for (const step of steps) {
         if (!step.appliesTo(a) || queued.get(step.kind)?.has(a.id)) continue;
         const c = counts.get(step.kind);
@@ -86,10 +92,12 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
   async function job(step: PipelineStep, a: AssetRecord): Promise<void> {
     const c = counts.get(step.kind);
     try {
-      const bytes = await step.run(a, { originalPath: blobs.pathOf(a.original), signal: abort.signal });
+      const out = await step.run(a, { originalPath: blobs.pathOf(a.original), signal: abort.signal });
       if (abort.signal.aborted) return;
-      const { hash } = await blobs.put(bytes);
-      await catalog.addDerived({ asset: a.id, kind: step.kind, version: step.version, blob: hash });
+      const stored: Record<string, BlobHash> = {};
+      for (const [name, bytes] of Object.entries(out.blobs)) stored[name] = (await blobs.put(bytes)).hash;
+      // The record goes last: it is what makes the work count as done.
+      await catalog.addDerived({ asset: a.id, kind: step.kind, version: step.version, blobs: stored, ...(out.values ? { values: out.values } : {}) });
       if (c) c.done++;
     } catch (err) {
       if (abort.signal.aborted) return;
@@ -97,7 +105,7 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
       const code = (err as { code?: string }).code;
       // Only a step's verdict on the input is final; disk full and the like are retried next start.
       if (code === 'STEP_FAILED') {
-        await catalog.addDerived({ asset: a.id, kind: step.kind, version: step.version, blob: a.original, failed: (err as Error).message }).catch(() => undefined);
+        await catalog.addDerived({ asset: a.id, kind: step.kind, version: step.version, blobs: {}, failed: (err as Error).message }).catch(() => undefined);
         if (c) c.failed++;
       }
     } finally {
@@ -132,30 +140,42 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
     return true;
   }
 
+  /** Assets announced by the catalog, waiting to be considered in order. */
+  let arrived: AssetRecord[] = [];
+  let unsubscribe: (() => void) | undefined;
+
   function scan(all: boolean): void {
     if (stopping) return;
     const prev = scanning ?? Promise.resolve();
     const p: Promise<void> = prev
       .then(async () => {
-        const fresh = await catalog.refresh();
-        await consider(all ? [...catalog.assets()] : fresh);
+        await catalog.refresh();
+        const batch = all ? [...catalog.assets()] : arrived;
+        arrived = [];
+        await consider(batch);
       })
       .catch((err: unknown) => opts.onError?.('scan', '' as AssetId, err))
       .finally(() => {
         if (scanning === p) scanning = undefined;
-        pump();
+        if (arrived.length && !stopping) scan(false);
+        else pump();
       });
     scanning = p;
   }
 
   return {
     async start() {
+      unsubscribe = catalog.onAdded((a) => {
+        arrived.push(a);
+        if (!scanning) scan(false);
+      });
       scan(true);
       if (opts.pollMs) timer = setInterval(() => scan(false), opts.pollMs);
       timer?.unref();
     },
     async stop() {
       stopping = true;
+      unsubscribe?.();
       if (timer) clearInterval(timer);
       abort.abort();
       for (const q of queues.values()) q.length = 0;

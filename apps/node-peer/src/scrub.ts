@@ -31,8 +31,9 @@ export async function scrub(catalog: NodeCatalog, blobs: FsBlobStore, opts: { re
   for (const a of catalog.assets()) {
     if (bad.has(a.original) || !(await blobs.has(a.original))) r.missing.push({ asset: a.id, kind: 'original', blob: a.original });
     for (const d of catalog.derived(a.id).values()) {
-      if (d.failed) continue;
-      if (bad.has(d.blob) || !(await blobs.has(d.blob))) r.missing.push({ asset: a.id, kind: d.kind, blob: d.blob });
+      for (const [name, h] of Object.entries(d.blobs)) {
+        if (bad.has(h) || !(await blobs.has(h))) r.missing.push({ asset: a.id, kind: `${d.kind}.${name}`, blob: h });
+      }
     }
   }
   return r;

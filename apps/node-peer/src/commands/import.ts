@@ -1,6 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { importPaths, type ImportReport } from '../importer.ts';
+import { createFactsReader } from '../media-facts.ts';
 import { watchImport } from '../watch-import.ts';
 import { configOf, printJson } from './common.ts';
 import { openForWork } from './open-for-work.ts';
@@ -17,6 +18,7 @@ function printReport(r: ImportReport): void {
   out.write(`imported ${r.imported.length}, duplicates ${r.duplicates.length}, skipped ${r.skipped.length}, failed ${r.failed.length}\n`);
   for (const s of r.skipped) out.write(`  skipped ${s.path}: ${s.reason}\n`);
   for (const f of r.failed) out.write(`  failed  ${f.path}: ${f.reason}\n`);
+  for (const w of r.warnings) out.write(`  warning ${w.path}: ${w.warning}\n`);
   if (r.stopped) out.write(`stopped: ${r.stopped.message}\n`);
 }
 
@@ -31,7 +33,7 @@ export function registerImport(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (paths: string[], opts: ImportFlags, cmd: Command) => {
       const cfg = configOf(cmd);
-      const { lib, loop } = await openForWork(cfg, { derive: opts.derive });
+      const { lib, loop, pipeline } = await openForWork(cfg, { derive: opts.derive });
       const tty = process.stderr.isTTY && !opts.json;
       const bar = tty ? new SingleBar({ format: 'importing [{bar}] {value}/{total} {file}', hideCursor: true, stream: process.stderr }, Presets.shades_classic) : undefined;
       let started = false;
@@ -40,10 +42,12 @@ export function registerImport(program: Command): void {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       await loop?.start();
+      const facts = await createFactsReader();
       try {
         const report = await importPaths(paths, {
           blobs: lib.blobs,
           catalog: lib.catalog,
+          facts,
           ...(opts.album ? { albums: opts.album } : {}),
           signal: ac.signal,
           onProgress: (done, total, file) => {
@@ -70,7 +74,7 @@ export function registerImport(program: Command): void {
           await watchImport(paths, {
             signal: ac.signal,
             run: async (files) => {
-              const r = await importPaths(files, { blobs: lib.blobs, catalog: lib.catalog, ...(opts.album ? { albums: opts.album } : {}) });
+              const r = await importPaths(files, { blobs: lib.blobs, catalog: lib.catalog, facts, ...(opts.album ? { albums: opts.album } : {}) });
               loop?.poke();
               if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
               else printReport(r);
@@ -81,7 +85,9 @@ export function registerImport(program: Command): void {
         bar?.stop();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        await facts.stop();
         await loop?.stop();
+        await pipeline?.stop();
         await lib.stop();
       }
     });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { NodeConfig } from '../config.ts';
 import { readDaemonInfo, type DaemonInfo } from '../daemon-lock.ts';
 import { openLibrary, type Library } from '../library.ts';
-import { defaultPipeline } from '../pipeline.ts';
+import { createPipeline, type Pipeline } from '../pipeline.ts';
 import { createReconcileLoop, type ReconcileLoop } from '../reconcile-loop.ts';
 
 /**
@@ -11,7 +11,7 @@ import { createReconcileLoop, type ReconcileLoop } from '../reconcile-loop.ts';
  * up interrupted writes itself and runs the reconcile loop in-process (so `hearth import`
  * ends with every derivative made); when one runs, the daemon does both.
  */
-export async function openForWork(cfg: NodeConfig, opts: { derive: boolean }): Promise<{ lib: Library; daemon?: DaemonInfo; loop?: ReconcileLoop }> {
+export async function openForWork(cfg: NodeConfig, opts: { derive: boolean }): Promise<{ lib: Library; daemon?: DaemonInfo; loop?: ReconcileLoop; pipeline?: Pipeline }> {
   const lib = await openLibrary(cfg.dataDir);
   const daemon = await readDaemonInfo(lib.layout.daemonJson);
   if (daemon) {
@@ -21,6 +21,7 @@ export async function openForWork(cfg: NodeConfig, opts: { derive: boolean }): P
   }
   await lib.blobs.start();
   if (!opts.derive) return { lib };
-  const loop = createReconcileLoop({ catalog: lib.catalog, blobs: lib.blobs, steps: await defaultPipeline(), concurrency: cfg.concurrency });
-  return { lib, loop };
+  const pipeline = await createPipeline();
+  const loop = createReconcileLoop({ catalog: lib.catalog, blobs: lib.blobs, steps: pipeline.steps, concurrency: cfg.concurrency });
+  return { lib, loop, pipeline };
 }

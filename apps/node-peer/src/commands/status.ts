@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readDaemonInfo } from '../daemon-lock.ts';
 import { openLibrary } from '../library.ts';
 import { libraryStatus } from '../library-status.ts';
-import { defaultPipeline } from '../pipeline.ts';
+import { createPipeline } from '../pipeline.ts';
 import { configOf, formatBytes, printJson } from './common.ts';
 
 export function registerStatus(program: Command): void {
@@ -22,7 +22,8 @@ export function registerStatus(program: Command): void {
         }
         // Without a daemon, derive what is missing from the catalog (the loop's own rule).
         const derivatives: Record<string, { done: number; missing: number }> = {};
-        for (const step of await defaultPipeline()) {
+        const pipeline = await createPipeline();
+        for (const step of pipeline.steps) {
           const d = { done: 0, missing: 0 };
           for (const a of lib.catalog.assets()) {
             if (!step.appliesTo(a)) continue;
@@ -32,6 +33,7 @@ export function registerStatus(program: Command): void {
           }
           derivatives[step.kind] = d;
         }
+        await pipeline.stop();
         const auditEntries = (await lib.audit.entries()).length;
         const out = { ...st, daemon: daemon ?? null, derivatives, reconcile: live?.reconcile ?? null, auditEntries };
         if (opts.json) return printJson(out);

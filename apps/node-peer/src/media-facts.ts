@@ -1,0 +1,58 @@
+import type { MediaMetadata, MetadataReader } from '@hearth/media';
+import type { AssetRecord } from './asset-record.ts';
+
+/** The set-once facts an import takes from a file's metadata. */
+export type MediaFacts = Pick<AssetRecord, 'takenAt' | 'takenOffset' | 'width' | 'height' | 'rating' | 'description' | 'tags' | 'camera' | 'gps'>;
+
+/** Reads facts for the importer; `stop()` ends the tool (exiftool runs as a pooled process). */
+export interface FactsReader {
+  read(path: string, sidecar: string | undefined, fileTimeMs: number): Promise<{ facts: MediaFacts; warnings: string[] }>;
+  stop(): Promise<void>;
+}
+
+function offset(min: number | undefined): string | undefined {
+  if (min === undefined) return undefined;
+  const a = Math.abs(min);
+  return `${min < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
+export function factsOf(m: MediaMetadata): MediaFacts {
+  const f: MediaFacts = { takenAt: m.captureTime.utcMs };
+  const off = offset(m.captureTime.offsetMinutes);
+  if (off) f.takenOffset = off;
+  if (m.width !== undefined && m.height !== undefined) {
+    f.width = m.width;
+    f.height = m.height;
+  }
+  if (m.rating !== undefined) f.rating = m.rating;
+  if (m.description) f.description = m.description;
+  const tags = m.keywords?.length ? m.keywords : m.tags;
+  if (tags?.length) f.tags = tags;
+  if (m.camera?.make || m.camera?.model) {
+    f.camera = {};
+    if (m.camera.make) f.camera.make = m.camera.make;
+    if (m.camera.model) f.camera.model = m.camera.model;
+  }
+  if (m.gps) f.gps = { lat: m.gps.latitude, lon: m.gps.longitude, ...(m.gps.altitude !== undefined ? { alt: m.gps.altitude } : {}) };
+  return f;
+}
+
+/** Facts via @hearth/media's metadata (exiftool on Node, sidecar merged, Immich's date rules). */
+export async function createFactsReader(): Promise<FactsReader> {
+  const media = await import('@hearth/media');
+  const platform = await import('@hearth/media/platform');
+  let reader: MetadataReader | undefined;
+  return {
+    async read(path, sidecar, fileTimeMs) {
+      if (!reader) {
+        reader = platform.createExiftoolReader({ maxProcs: 1 });
+        await reader.start();
+      }
+      const m = await media.extractMetadata(reader, { path }, { fileTimeMs, ...(sidecar ? { sidecar: { path: sidecar } } : {}) });
+      return { facts: factsOf(m), warnings: m.warnings };
+    },
+    async stop() {
+      await reader?.stop();
+    },
+  };
+}
