@@ -19,3 +19,5 @@ export * from './top-k.ts';
 export * from './similarity-scorer.ts';
 export * from './ocr.ts';
 export * from './near-duplicates.ts';
+export * from './search-query.ts';
+export * from './search-index.ts';
