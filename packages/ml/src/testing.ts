@@ -14,3 +14,4 @@ export const EXPECTED_FACE_COUNTS: Readonly<Record<string, number>> = {
 export { tinyClipImageModel, tinyClipTextModel, COLOUR_TOKENS } from './tiny-clip-model.ts';
 /** onnxruntime-web also runs under Node (wasm): tests and benches compare it with onnxruntime-node. */
 export { createOnnxWebRuntime } from './inference-session.onnx-web.ts';
+export { createTimingRuntime, type TimingRuntime } from './timing-runtime.ts';
