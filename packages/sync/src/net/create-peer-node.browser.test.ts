@@ -1,6 +1,8 @@
 import { multiaddr } from '@multiformats/multiaddr';
-import { describe, expect, it } from 'vitest';
-import { browserDialAllowed } from './create-peer-node.browser.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { browserDialAllowed, createPeerNode as createBrowserNode } from './create-peer-node.browser.ts';
+import { createPeerNode } from './create-peer-node.node.ts';
+import type { PeerNode } from './peer-node.ts';
 
 describe('browser dial policy', () => {
   const home = '/ip4/192.168.1.20/tcp/4002/ws';
@@ -24,5 +26,29 @@ describe('browser dial policy', () => {
         [],
       ),
     ).toBe(true);
+  });
+});
+
+// The browser factory's libp2p stack also runs in Node (WebSockets transport), which lets
+// the DESIGN.md §4 gotcha be checked here; the real browser runs it in the PWA e2e.
+describe('browser node factory against a home node on loopback /ws', () => {
+  const nodes: PeerNode[] = [];
+  afterEach(async () => {
+    await Promise.all(nodes.splice(0).map(async (n) => n.stop()));
+  });
+
+  it('dials the listed loopback /ws address and is refused an unlisted one', async () => {
+    const home = await createPeerNode({ listen: ['/ip4/127.0.0.1/tcp/0/ws'], relayServer: false });
+    nodes.push(home);
+    const ws = home.getMultiaddrs()[0]!;
+    const allowed = await createBrowserNode({
+      listen: [],
+      allowDial: [ws.toString().replace(/\/p2p\/.*$/, '')],
+    });
+    const plain = await createBrowserNode({ listen: [] });
+    nodes.push(allowed, plain);
+    const conn = await allowed.dial(ws);
+    expect(conn.remotePeer.toString()).toBe(home.peerId.toString());
+    await expect(plain.dial(ws)).rejects.toMatchObject({ name: 'DialDeniedError' });
   });
 });
