@@ -7,11 +7,6 @@
  * argv[2] is JSON: {store, transport, chunkSize?, window?, corruptChunk?}.
  */
 import { createInterface } from 'node:readline';
-import { createLibp2p } from 'libp2p';
-import { tcp } from '@libp2p/tcp';
-import { webSockets } from '@libp2p/websockets';
-import { noise } from '@chainsafe/libp2p-noise';
-import { yamux } from '@chainsafe/libp2p-yamux';
 import { multiaddr } from '@multiformats/multiaddr';
 import { peerIdFromString } from '@libp2p/peer-id';
 import {
@@ -36,7 +31,7 @@ import {
   type DeviceId,
   type PeerAccess,
 } from '@hearth/sync';
-import { createFsBlobStore, nodeHashing } from '@hearth/sync/platform';
+import { createFsBlobStore, createPeerNode, nodeHashing } from '@hearth/sync/platform';
 import { deterministicBytes } from './deterministic-bytes.ts';
 import { rawPull, serveRaw } from './raw-stream.ts';
 
@@ -106,12 +101,9 @@ const received: BlobStore = {
   },
 };
 
-const node = await createLibp2p({
-  addresses: { listen: [config.transport === 'ws' ? '/ip4/127.0.0.1/tcp/0/ws' : '/ip4/127.0.0.1/tcp/0'] },
-  transports: config.transport === 'ws' ? [webSockets()] : [tcp()],
-  connectionEncrypters: [noise()],
-  streamMuxers: [yamux()],
-  connectionGater: { denyDialMultiaddr: () => false },
+const node = await createPeerNode({
+  listen: [config.transport === 'ws' ? '/ip4/127.0.0.1/tcp/0/ws' : '/ip4/127.0.0.1/tcp/0'],
+  relayServer: false,
 });
 const server = createBlobServer({ node, store: served, access, hashing: nodeHashing, chunkSize });
 await server.start();
