@@ -1,0 +1,41 @@
+/**
+ * ml-tags-ocr: photos per second for YOLOX-Nano tags and for PP-OCRv4 OCR over the shared
+ * test photos (decode excluded), and `overhead_ratio` = pipeline time ÷ bare onnxruntime
+ * time in the same run (pre/post-processing cost; goal ≤ 1.15).
+ * `npm run bench -- ml-tags-ocr [rounds]`
+ */
+import { createModelLoader, createObjectTagger, createTextReader, type RgbImage } from '@hearth/ml';
+import { createFsModelStore, createOnnxNodeRuntime, decodeImage, defaultModelsDir } from '@hearth/ml/platform';
+import { createTimingRuntime } from '@hearth/ml/testing';
+import { join } from 'node:path';
+import { median, report } from './report.ts';
+
+const rounds = Number(process.argv[2] ?? 3);
+const dir = defaultModelsDir();
+const files = ['group-bbt1.jpg', 'ultraface-13.jpg', 'dog-bicycle-car.jpg', 'synthetic-text.jpg'];
+const photos: RgbImage[] = await Promise.all(files.map((f) => decodeImage(join(dir, 'test-images', f))));
+const runtime = createTimingRuntime(createOnnxNodeRuntime());
+const loader = createModelLoader({ store: createFsModelStore(dir), runtime });
+
+async function measure(name: string, work: (p: RgbImage) => Promise<unknown>): Promise<void> {
+  for (const p of photos) await work(p); // warm-up
+  const rates: number[] = [];
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    runtime.reset();
+    const t = performance.now();
+    for (const p of photos) await work(p);
+    const ms = performance.now() - t;
+    rates.push((photos.length * 1000) / ms);
+    ratios.push(ms / runtime.runMs);
+  }
+  const bare = median(rates) * median(ratios);
+  report({ bench: 'ml-tags-ocr', metric: `${name}_per_s`, value: median(rates), unit: 'photos/s', anchor: { name: 'bare onnxruntime photos/s', value: bare }, ratio: median(ratios) });
+  report({ bench: 'ml-tags-ocr', metric: `${name}_overhead_ratio`, value: median(ratios), unit: 'ratio' });
+}
+
+const tagger = createObjectTagger(loader);
+await measure('tags', (p) => tagger.tag(p));
+const reader = createTextReader(loader);
+await measure('ocr', (p) => reader.read(p));
+await loader.stop();
