@@ -17,6 +17,7 @@ import { registerVerify } from './commands/verify.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerPair } from './commands/pair.ts';
 import { registerDevices } from './commands/devices.ts';
+import { registerModels } from './commands/models.ts';
 
 export function buildProgram(): Command {
   const program = new Command('hearth')
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerPair(program);
   registerDevices(program);
+  registerModels(program);
   return program;
 }
 
