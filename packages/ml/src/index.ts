@@ -21,3 +21,4 @@ export * from './ocr.ts';
 export * from './near-duplicates.ts';
 export * from './search-query.ts';
 export * from './search-index.ts';
+export * from './runtime-self-test.ts';
