@@ -44,7 +44,8 @@ for (const b of batches) {
   await c.add(b);
   times.push(performance.now() - t);
 }
-const assigned = batches.flat().filter((f) => c.assignments().has(f.key)).length;
+const final = c.assignments();
+const assigned = batches.flat().filter((f) => final.has(f.key)).length;
 process.stderr.write(`${people} people, ${c.unassignedCount} faces waiting, new faces assigned ${assigned}/3000, batches ${times.map((t) => t.toFixed(0)).join('/')} ms\n`);
 await scorer.stop();
 const ms = median(times);
