@@ -22,3 +22,4 @@ export * from './near-duplicates.ts';
 export * from './search-query.ts';
 export * from './search-index.ts';
 export * from './runtime-self-test.ts';
+export * from './derivation-keys.ts';
