@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MediaError } from './errors.ts';
+import { INPUT, OUTPUT, type FfmpegJob, type FfmpegResult, type FfmpegRunner } from './ffmpeg-runner.ts';
+import { inputName } from './media-input.ts';
+import { withInputPath, withTempDir } from './temp-file.node.ts';
+
+/** Options for {@link createNativeFfmpegRunner}. */
+export interface NativeFfmpegOptions {
+  ffmpegPath?: string;
+  ffprobePath?: string;
+}
+
+/** ffmpeg/ffprobe as child processes (the fast path: 7–13× ffmpeg.wasm here). */
+export function createNativeFfmpegRunner(opts: NativeFfmpegOptions = {}): FfmpegRunner {
+  return {
+    name: 'ffmpeg-native',
+    run(job: FfmpegJob): Promise<FfmpegResult> {
+      return withInputPath(job.input, (inPath) =>
+        withTempDir(async (dir) => {
+          const outPath = join(dir, `out.${job.outputExt ?? 'bin'}`);
+          const args = job.args.map((a) => (a === INPUT ? inPath : a === OUTPUT ? outPath : a));
+          const bin = job.tool === 'ffmpeg' ? (opts.ffmpegPath ?? 'ffmpeg') : (opts.ffprobePath ?? 'ffprobe');
+          const full = job.tool === 'ffmpeg' ? ['-nostdin', '-y', '-hide_banner', '-loglevel', 'error', ...(job.onProgress ? ['-progress', 'pipe:1', '-nostats'] : []), ...args] : args;
+          const r = await exec(bin, full, job, inputName(job.input));
+          if (r.exitCode === 0 && job.tool === 'ffmpeg') {
+            try {
+              r.output = new Uint8Array(await readFile(outPath));
+            } catch {
+              // no output file: the caller reports it
+            }
+          }
+          return r;
+        }),
+      );
+    },
+  };
+}
+
+function exec(bin: string, args: string[], job: FfmpegJob, name: string): Promise<FfmpegResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let log = '';
+    let timedOut = false;
+    const timer = job.timeoutMs ? setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), job.timeoutMs) : undefined;
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => {
+      if (!job.onProgress) return void (stdout += d);
+      // -progress key=value lines; out_time_us is the position in microseconds.
+      for (const m of d.matchAll(/out_time_us=(\d+)/g)) job.onProgress(Number(m[1]) / 1e6);
+    });
+    child.stderr.on('data', (d: string) => {
+      log = (log + d).slice(-4000);
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new MediaError('MEDIA_TOOL_MISSING', name, `cannot run ${bin} (${e.message}); install ffmpeg or use the wasm backend`, { cause: e }));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (timedOut) reject(new MediaError('MEDIA_TIMEOUT', name, `${bin} took longer than ${job.timeoutMs} ms and was stopped; the original is kept`));
+      else resolve({ exitCode: code ?? 1, stdout, log });
+    });
+  });
+}
