@@ -1,5 +1,6 @@
 import type { CommandHandler } from './peer-context.ts';
 import { netCommands } from './net-commands.ts';
+import { catalogCommands } from './catalog-commands.ts';
 
 /**
  * Every command a peer process understands, by name. To add a set (e.g. catalog
@@ -8,4 +9,5 @@ import { netCommands } from './net-commands.ts';
  */
 export const commandTable: Record<string, CommandHandler> = {
   ...netCommands,
+  ...catalogCommands,
 };
