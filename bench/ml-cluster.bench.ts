@@ -13,7 +13,13 @@ const TOTAL = Number(process.argv[2] ?? 100_000);
 const D = Number(process.argv[3] ?? 512);
 const PER = 20;
 let seed = 3;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+// mulberry32: a full-period 32-bit generator (an LCG in doubles loses precision and repeats).
+const rnd = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 2147483648 - 1;
+};
 const centres = Array.from({ length: Math.ceil((TOTAL + 3000) / PER) }, () => l2normalize(Float32Array.from({ length: D }, rnd)));
 function face(i: number): FaceEmbedding {
   // Interleaved people, as photos of many people arrive over time.

@@ -1,11 +1,16 @@
 /**
  * ml-search: top-50 over 100,000 CLIP-size (512-d) unit embeddings.
  * - node_ms: the int8 VectorIndex on onnxruntime-node (MatMulInteger + TopK graph).
- * - wasm_ms: the same index on onnxruntime-web's wasm backend, run under Node: a stand-in
- *   for Chromium (same wasm; the Chromium figure itself belongs to the PWA e2e).
+ * - wasm_ms: the same index on onnxruntime-web's wasm backend, run under Node.
+ * - chromium_ms: the same index on onnxruntime-web in Debian's Chromium (skipped without it).
  * - anchor: a plain float32 JavaScript scan + top-k selection in the same run.
  * Medians of 7 queries after 2 warm-ups. `npm run bench -- ml-search [count]`
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createVectorIndex, l2normalize, topK } from '@hearth/ml';
 import { createOnnxNodeRuntime } from '@hearth/ml/platform';
 import { createOnnxWebRuntime } from '@hearth/ml/testing';
@@ -15,7 +20,13 @@ const N = Number(process.argv[2] ?? 100_000);
 const D = 512;
 const K = 50;
 let seed = 42;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+// mulberry32: a full-period 32-bit generator (an LCG in doubles loses precision and repeats).
+const rnd = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 2147483648 - 1;
+};
 const flat = new Float32Array(N * D);
 for (let i = 0; i < N; i++) flat.set(l2normalize(Float32Array.from({ length: D }, rnd)), i * D);
 const queries = Array.from({ length: 9 }, () => l2normalize(Float32Array.from({ length: D }, rnd)));
@@ -62,3 +73,70 @@ report({ bench: 'ml-search', metric: 'node_ms', value: node.ms, unit: 'ms', anch
 report({ bench: 'ml-search', metric: 'node_recall_at_50', value: node.recall, unit: 'fraction' });
 const wasm = await timeIndex('onnxruntime-web wasm', createOnnxWebRuntime());
 report({ bench: 'ml-search', metric: 'wasm_ms', value: wasm.ms, unit: 'ms', anchor, ratio: wasm.ms / anchor.value });
+
+// --- Chromium: the same index on onnxruntime-web (wasm) in Debian's Chromium, driven by playwright-core.
+const CHROMIUM = process.env['HEARTH_CHROMIUM'] ?? '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  process.stderr.write(`chromium_ms skipped: no Chromium at ${CHROMIUM} (set HEARTH_CHROMIUM)\n`);
+} else {
+  report({ bench: 'ml-search', metric: 'chromium_ms', ...(await chromiumSearch(N)), unit: 'ms', anchor });
+}
+
+/** Bundle a tiny page (vector index + onnxruntime-web) with Vite, serve it on loopback, time it in Chromium. */
+async function chromiumSearch(count: number): Promise<{ value: number }> {
+  const repo = fileURLToPath(new URL('..', import.meta.url));
+  // Inside node_modules so bare imports resolve from the repo; never committed.
+  const work = join(repo, 'node_modules/.cache/hearth-ml-search');
+  mkdirSync(work, { recursive: true });
+  writeFileSync(
+    join(work, 'entry.ts'),
+    `import { createVectorIndex } from '${repo}packages/ml/src/vector-index.ts';
+import { createOnnxWebRuntime } from '${repo}packages/ml/src/inference-session.onnx-web.ts';
+export async function run(n: number, d: number, k: number): Promise<number[]> {
+  const idx = createVectorIndex(createOnnxWebRuntime({ wasmPaths: '/ort/' }), d);
+  let seed = 42;
+  const rnd = () => { seed = (seed + 0x6d2b79f5) | 0; let t = Math.imul(seed ^ (seed >>> 15), 1 | seed); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 2147483648 - 1; };
+  const v = new Float32Array(d);
+  for (let i = 0; i < n; i++) { for (let j = 0; j < d; j++) v[j] = rnd(); idx.add(String(i), v); }
+  const times: number[] = [];
+  for (let r = 0; r < 9; r++) { for (let j = 0; j < d; j++) v[j] = rnd(); const t = performance.now(); await idx.search(v, k); if (r >= 2) times.push(performance.now() - t); }
+  return times;
+}
+(globalThis as unknown as { hearthRun: typeof run }).hearthRun = run;
+`,
+  );
+  const { build } = await import('vite');
+  await build({
+    configFile: false,
+    root: work,
+    logLevel: 'warn',
+    build: { outDir: join(work, 'dist'), emptyOutDir: true, minify: false, target: 'esnext', lib: { entry: join(work, 'entry.ts'), formats: ['es'], fileName: 'entry' } },
+  });
+  const ortDir = join(repo, 'node_modules/onnxruntime-web/dist');
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const file = path === '/' ? null : path.startsWith('/ort/') ? join(ortDir, basename(path)) : join(work, 'dist', basename(path));
+    // Cross-origin isolation lets onnxruntime-web use wasm threads, as the PWA can.
+    const headers = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+    if (!file) {
+      res.writeHead(200, { ...headers, 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/entry.js"></script>');
+    } else if (existsSync(file)) {
+      const type = file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
+      res.writeHead(200, { ...headers, 'content-type': type }).end(readFileSync(file));
+    } else res.writeHead(404, headers).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(600_000);
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.waitForFunction(() => 'hearthRun' in globalThis);
+    const times = await page.evaluate(([n, d, k]) => (globalThis as unknown as { hearthRun: (n: number, d: number, k: number) => Promise<number[]> }).hearthRun(n, d, k), [count, D, K] as const);
+    return { value: median(times) };
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
