@@ -14,7 +14,12 @@ import { createFsModelStore, defaultModelsDir } from './model-store.fs.ts';
 /** Deterministic unit vectors: `people` centres, `per` noisy faces each. */
 function synthetic(people: number, per: number, dims = 32, noise = 0.3): FaceEmbedding[] {
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  const rnd = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2147483648 - 1;
+  };
   const out: FaceEmbedding[] = [];
   for (let p = 0; p < people; p++) {
     const c = Float32Array.from({ length: dims }, rnd);

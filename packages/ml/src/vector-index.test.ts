@@ -7,7 +7,12 @@ import { InvalidInputError } from './errors.ts';
 import { createVectorIndex, loadVectorShard } from './vector-index.ts';
 
 function randomUnit(dims: number, seed: { s: number }): Float32Array {
-  const rnd = () => ((seed.s = (seed.s * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  const rnd = () => {
+    seed.s = (seed.s + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed.s ^ (seed.s >>> 15), 1 | seed.s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2147483648 - 1;
+  };
   return l2normalize(Float32Array.from({ length: dims }, rnd));
 }
 function exactTop(vs: Float32Array[], q: Float32Array, k: number): number[] {
