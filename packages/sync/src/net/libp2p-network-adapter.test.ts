@@ -114,4 +114,32 @@ describe('Libp2pNetworkAdapter access and limits', () => {
     expect(drops[0]).toMatch(/stream failed|length/i);
     expect(home!.status).toBe('started');
   });
+
+  it("a paired device cannot take over another device's repo peer id", async () => {
+    const [home, a, b] = await connectedNodes(3);
+    cleanup.push(
+      () => home!.stop(),
+      () => a!.stop(),
+      () => b!.stop(),
+    );
+    const key = await generateLibraryKey();
+    const access = createLibraryAccess({
+      libraryPublicKey: key.publicKey,
+      trusted: [home!, a!, b!].map((n) => n.peerId.toString()),
+    });
+    let dropped: (reason: string) => void = () => {};
+    const drop = new Promise<string>((resolve) => (dropped = resolve));
+    const hub = new Libp2pNetworkAdapter({ node: home!, access, onDrop: (_p, r) => dropped(r) });
+    const first = new Libp2pNetworkAdapter({ node: a!, access });
+    const second = new Libp2pNetworkAdapter({ node: b!, access });
+    const candidates: string[] = [];
+    hub.on('peer-candidate', ({ peerId }) => candidates.push(peerId));
+    hub.connect('hub' as never);
+    first.connect('same' as never);
+    await withTimeout(hub.whenPeer(a!.peerId.toString()), 10_000, 'first link');
+    second.connect('same' as never);
+    expect(await withTimeout(drop, 10_000, 'drop of the second claimant')).toMatch(/taken/);
+    expect(candidates).toEqual(['same']);
+    for (const x of [hub, first, second]) cleanup.push(() => x.disconnect());
+  });
 });

@@ -27,6 +27,8 @@ export interface Libp2pNetworkAdapterOptions {
 
 export const DEFAULT_MAX_FRAME = 32 * 1024 * 1024;
 const MAX_REOPEN = 6;
+/** frames kept while the outbound stream opens */
+const MAX_QUEUED = 10_000;
 
 /**
  * One libp2p peer's link. Streams are one-way: each side writes only on the stream it
@@ -165,8 +167,12 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
   }
 
   readonly #onPeerConnect = (evt: CustomEvent<Libp2pPeerId>): void => this.#open(evt.detail);
-  readonly #onPeerDisconnect = (evt: CustomEvent<Libp2pPeerId>): void =>
-    this.#teardown(evt.detail.toString());
+  readonly #onPeerDisconnect = (evt: CustomEvent<Libp2pPeerId>): void => {
+    const remote = evt.detail.toString();
+    clearTimeout(this.#retries.get(remote)?.timer);
+    this.#retries.delete(remote);
+    this.#teardown(remote, false);
+  };
 
   #link(remote: string): Link {
     let link = this.#links.get(remote);
@@ -211,10 +217,11 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
         void this.#watchOutbound(link, stream);
       })
       .catch(() => {
-        // The remote does not (yet) speak the protocol or refused us; it opens its own
-        // stream when it is ready, and that makes us try again.
+        // The remote does not (yet) speak the protocol or refused us (it may not know we
+        // are paired yet): try again a few times; its own stream also makes us retry.
         link.opening = false;
         if (!link.inbound && !link.outbound) this.#links.delete(remote);
+        this.#scheduleReopen(remote);
       });
   }
 
@@ -231,6 +238,7 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
   #write(link: Link, frame: Uint8Array): void {
     const stream = link.outbound;
     if (!stream) {
+      if (link.queue.length >= MAX_QUEUED) return this.#drop(link.remote, 'outbound stream never opened');
       link.queue.push(frame);
       return;
     }
@@ -286,7 +294,11 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
 
   #announce(link: Link, repoPeer: PeerId, meta: PeerMetadata, connection: Connection): void {
     const previous = this.#byRepoPeer.get(repoPeer);
-    if (previous !== undefined && previous !== link.remote) this.#teardown(previous);
+    if (previous !== undefined && previous !== link.remote) {
+      // Another connected device already is this repo peer: a claim cannot take it over.
+      this.#drop(link.remote, `repo peer id ${repoPeer} is taken by ${previous}`);
+      return;
+    }
     if (link.repoPeer !== undefined && link.repoPeer !== repoPeer)
       this.emit('peer-disconnected', { peerId: link.repoPeer });
     link.repoPeer = repoPeer;
