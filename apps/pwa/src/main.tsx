@@ -3,13 +3,18 @@ import { render } from 'solid-js/web';
 import { App } from './app.tsx';
 import { createLocalLibrary } from './library/local-library.idb.ts';
 import { createUploadQueue } from './upload/upload-queue.idb.ts';
+import { createPeerClient } from './peer/peer-client.ts';
 import './styles.css';
 
 const library = createLocalLibrary({ dbName: 'hearth-library' });
 const uploads = createUploadQueue({ dbName: 'hearth-uploads', library });
+const peer = createPeerClient();
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
 await library.start();
 await uploads.start();
-render(() => <App library={library} uploads={uploads} />, root);
+render(() => <App library={library} uploads={uploads} peer={peer} />, root);
+// After the first paint: reconnect to the home node when this device is paired. Offline is
+// normal for a local-first app, so a failure here is only logged.
+requestIdleCallback(() => void peer.connect().catch((e: unknown) => console.info('home node not reachable now:', e)));

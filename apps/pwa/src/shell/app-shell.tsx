@@ -18,7 +18,7 @@ const NAV: readonly { href: string; label: string; icon: string; phone: boolean 
 ];
 
 /** The frame around every page: navigation (side bar on laptops, bottom bar on phones), sync status, update prompt. */
-export function AppShell(props: { children?: JSX.Element; pendingUploads: number }): JSX.Element {
+export function AppShell(props: { children?: JSX.Element; pendingUploads: number; peers: number }): JSX.Element {
   const location = useLocation();
   const inViewer = () => location.pathname.startsWith('/photos/');
   return (
@@ -32,7 +32,7 @@ export function AppShell(props: { children?: JSX.Element; pendingUploads: number
             <img src="./icons/favicon-32.png" alt="" width="24" height="24" /> Hearth
           </A>
           <span class="grow" />
-          <SyncStatus pendingUploads={props.pendingUploads} peers={0} />
+          <SyncStatus pendingUploads={props.pendingUploads} peers={props.peers} />
         </header>
         <nav class="sidebar" aria-label="Main">
           <ul>

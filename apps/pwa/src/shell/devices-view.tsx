@@ -1,39 +1,98 @@
-import { createSignal, Show, type JSX } from 'solid-js';
+import { createResource, createSignal, For, Show, type JSX } from 'solid-js';
+import { usePeer } from '../peer/peer-context.tsx';
 
 /**
- * Devices and pairing. The pairing link format (`hearth://pair?…`) and protocol come from
- * @hearth/sync's pairing client; until it lands here the form checks the link and says so.
+ * Devices and pairing: paste the `hearth://pair?…` link that `hearth start` / `hearth pair`
+ * prints (or scan its QR code with the phone's camera, which opens the link). The pairing
+ * runs in the peer worker over libp2p WebSockets; the certificate and the device key stay
+ * in this browser.
  */
 export function DevicesView(): JSX.Element {
+  const peer = usePeer();
+  const [pairing, { refetch }] = createResource(async () => (await peer?.pairing()) ?? null);
   const [link, setLink] = createSignal('');
+  const [name, setName] = createSignal(defaultName());
   const [message, setMessage] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+
+  async function pair(): Promise<void> {
+    if (!peer) return;
+    setBusy(true);
+    setMessage('Pairing…');
+    try {
+      const info = await peer.pair(link().trim(), name().trim() || defaultName());
+      setMessage(`Paired with the library ${info.libraryId}.`);
+      setLink('');
+      void refetch();
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      setMessage(`Pairing failed (${err.code ?? 'error'}): ${err.message ?? String(e)}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
     <section class="page" aria-labelledby="devices-title">
       <h1 id="devices-title" class="page-title">
         Devices
       </h1>
-      <h2>Pair with your home node</h2>
-      <p class="muted">On the home node run “hearth pair”, then paste the link or type the code it shows.</p>
+      <Show when={pairing()}>
+        {(p) => (
+          <>
+            <h2>Devices in this library</h2>
+            <ul class="device-list" aria-label="Devices in this library">
+              <For
+                each={[
+                  { name: `${p().deviceName} (this device)`, id: p().deviceId, role: p().role },
+                  { name: 'Home node', id: p().homeNode, role: 'home-node' },
+                ]}
+              >
+                {(d) => (
+                  <li>
+                    <strong>{d.name}</strong> <span class="muted">· {d.role}</span>
+                    <br />
+                    <code class="muted">{d.id}</code>
+                  </li>
+                )}
+              </For>
+            </ul>
+            <p class="muted">
+              Library {p().libraryId}, paired {new Date(p().pairedAt).toLocaleString()}. Revoke devices with “hearth devices revoke” on the home node.
+            </p>
+          </>
+        )}
+      </Show>
+      <h2>{pairing() ? 'Pair again' : 'Pair with your home node'}</h2>
+      <p class="muted">On the home node run “hearth pair” (or look at what “hearth start” printed) and paste the pairing link here.</p>
       <form
-        class="row"
+        class="stack"
         onSubmit={(e) => {
           e.preventDefault();
-          const v = link().trim();
-          if (!/^hearth:\/\/pair\?|^[A-Za-z0-9-]{6,}$/.test(v)) setMessage('That is not a pairing link or code. Copy it again from “hearth pair”.');
-          else setMessage('Pairing is not available in this build yet: this device keeps its library locally until it is.');
+          void pair();
         }}
       >
-        <label class="grow">
-          <span class="sr-only">Pairing link or code</span>
-          <input value={link()} onInput={(e) => setLink(e.currentTarget.value)} placeholder="hearth://pair?… or code" />
+        <label class="field">
+          <span>Pairing link</span>
+          <input value={link()} onInput={(e) => setLink(e.currentTarget.value)} placeholder="hearth://pair?c=…" required />
         </label>
-        <button type="submit">Pair</button>
+        <label class="field">
+          <span>Name of this device</span>
+          <input value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <button type="submit" disabled={busy() || !peer}>
+          Pair
+        </button>
       </form>
       <Show when={message()}>
         <p role="status">{message()}</p>
       </Show>
-      <h2>Devices in this library</h2>
-      <p class="empty">Only this device, until it is paired.</p>
     </section>
   );
+}
+
+function defaultName(): string {
+  const ua = navigator.userAgent;
+  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac/.test(ua) ? 'Mac' : /Windows/.test(ua) ? 'Windows' : 'Linux';
+  return `Browser on ${os}`;
 }

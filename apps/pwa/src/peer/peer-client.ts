@@ -1,0 +1,81 @@
+/**
+ * The page's side of the peer worker: pairing, connecting to the home node, and the number
+ * of connected peers for the sync status. The worker (libp2p and its crypto) is loaded only
+ * when the device pairs or is paired, so it never delays the first paint.
+ */
+import { createSignal } from 'solid-js';
+import { PwaError } from '../errors.ts';
+import { loadPairing } from './device-store.idb.ts';
+import type { PairingInfo, PeerReply, PeerRequest } from './peer-protocol.ts';
+
+/** Pairing or connecting failed; `code` is the home node's or the sync package's. */
+export class PeerError extends PwaError {}
+
+/** See the file comment. */
+export interface PeerClient {
+  pairing(): Promise<PairingInfo | undefined>;
+  pair(link: string, name: string): Promise<PairingInfo>;
+  /** dials the paired home node (no-op when unpaired) */
+  connect(): Promise<void>;
+  peers(): number;
+  stop(): void;
+}
+
+type Pending = { resolve: (r: PeerReply) => void };
+type Req = PeerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+export function createPeerClient(): PeerClient {
+  let worker: Worker | undefined;
+  const pending = new Map<number, Pending>();
+  const [peers, setPeers] = createSignal(0);
+  let next = 0;
+
+  let ready: Promise<Worker> | undefined;
+  function start(): Promise<Worker> {
+    ready ??= new Promise((resolve) => {
+      const w = new Worker(new URL('./peer.worker.ts', import.meta.url), { type: 'module', name: 'hearth-peer' });
+      worker = w;
+      w.onmessage = (ev: MessageEvent<PeerReply>) => {
+        const m = ev.data;
+        if (m.t === 'ready') resolve(w);
+        else if (m.t === 'peers') setPeers(m.count);
+        else pending.get(m.id)?.resolve(m);
+      };
+    });
+    return ready;
+  }
+
+  async function call(req: Req): Promise<PeerReply> {
+    const w = await start();
+    const id = next++;
+    try {
+      return await new Promise<PeerReply>((resolve) => {
+        pending.set(id, { resolve });
+        w.postMessage({ ...req, id });
+      });
+    } finally {
+      pending.delete(id);
+    }
+  }
+
+  return {
+    pairing: loadPairing,
+    async pair(link, name) {
+      const r = await call({ t: 'pair', link, name });
+      if (r.t === 'paired') return r.info;
+      if (r.t === 'error') throw new PeerError(r.code, r.message);
+      throw new PeerError('PEER_PROTOCOL', 'unexpected answer from the peer worker; reload the app');
+    },
+    async connect() {
+      if (!(await loadPairing())) return;
+      const r = await call({ t: 'connect' });
+      if (r.t === 'error') throw new PeerError(r.code, r.message);
+    },
+    peers,
+    stop() {
+      worker?.terminate();
+      worker = undefined;
+      ready = undefined;
+    },
+  };
+}
