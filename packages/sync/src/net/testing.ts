@@ -4,3 +4,4 @@ export { withTimeout } from './with-timeout.ts';
 
 /** Listen addresses for tests: loopback only, TCP and WebSockets on random ports. */
 export const LOOPBACK_LISTEN = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'];
+export { runPeerAccessContract, type PeerAccessFixture } from './peer-access.contract.ts';
