@@ -34,6 +34,8 @@ export interface AssetRecord extends UserEdits {
   livePhotoVideo?: AssetId;
   /** For the motion part of a Live Photo: the still it belongs to (hidden in the timeline). */
   livePhotoOf?: AssetId;
+  /** Set once the asset is in the synced (Automerge) catalog. */
+  projected?: boolean;
 }
 
 /** What a pipeline step made for an asset at a given version. */

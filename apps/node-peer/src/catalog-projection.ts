@@ -1,5 +1,6 @@
 import type { AssetId, Catalog, NewAsset } from '@hearth/sync';
 import type { AssetRecord, DerivedRecord } from './asset-record.ts';
+import type { NodeCatalog } from './node-catalog.ts';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
@@ -35,16 +36,24 @@ export function toNewAsset(a: AssetRecord, images?: DerivedRecord): NewAsset {
 
 /**
  * Copy the node's assets into the synced (Automerge) catalog that paired devices see.
- * Idempotent by asset id, so it runs at start-up and whenever imports add assets; user
- * edits from the import (rating, description, tags) are applied once, when the asset is new.
+ * The journal remembers what was copied (`projected`), so the synced catalog is opened only
+ * when there is something new; adding is idempotent by id besides. User edits from the
+ * import (rating, description, tags) are applied once, when the asset is new.
  */
-export async function projectAssets(catalog: Catalog, assets: Iterable<AssetRecord>, derivedOf: (a: AssetRecord) => ReadonlyMap<string, DerivedRecord>, batch = 200): Promise<number> {
+export async function projectAssets(
+  open: () => Promise<Catalog>,
+  journal: Pick<NodeCatalog, 'assets' | 'derived'>,
+  markProjected: (id: AssetId) => Promise<void>,
+  batch = 200,
+): Promise<number> {
   // Ingest fields are written once, so a photo waits for its images step (thumbhash, size).
-  const todo = [...assets].filter((a) => !catalog.getAsset(a.id) && (a.type !== 'photo' || derivedOf(a).has('images')));
+  const todo = [...journal.assets()].filter((a) => !a.projected && (a.type !== 'photo' || journal.derived(a.id).has('images')));
+  if (todo.length === 0) return 0;
+  const catalog = await open();
   let added = 0;
   for (let i = 0; i < todo.length; i += batch) {
-    const slice = todo.slice(i, i + batch);
-    const r = await catalog.addAssets(slice.map((a) => toNewAsset(a, derivedOf(a).get('images'))));
+    const slice = todo.slice(i, i + batch).filter((a) => !catalog.getAsset(a.id));
+    const r = await catalog.addAssets(slice.map((a) => toNewAsset(a, journal.derived(a.id).get('images'))));
     const fresh = new Set<string>(r.added);
     for (const a of slice) {
       if (!fresh.has(a.id)) continue;
@@ -54,6 +63,7 @@ export async function projectAssets(catalog: Catalog, assets: Iterable<AssetReco
       if (a.favorite) catalog.setFavorite(a.id, true);
     }
     added += r.added.length;
+    for (const a of todo.slice(i, i + batch)) await markProjected(a.id);
   }
   return added;
 }

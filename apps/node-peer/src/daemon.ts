@@ -50,7 +50,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       ready,
       peerId: peers?.deviceId,
       addresses: peers?.addresses() ?? [],
-      syncedAssets: peers ? peers.catalog.months().reduce((n, m) => n + (peers?.catalog.monthAssets(m).length ?? 0), 0) : 0,
+      syncedAssets: peers?.catalogOpen ? peers.catalogOpen.months().reduce((n, m) => n + (peers?.catalogOpen?.monthAssets(m).length ?? 0), 0) : null,
       devicesOnline: peers?.node.getPeers().filter((p) => peers?.access.isPaired(p.toString())).length ?? 0,
     };
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
@@ -100,7 +100,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       const project = () => {
         if (l.catalog.version === projected) return;
         projected = l.catalog.version;
-        projecting = projecting.then(() => projectAssets(ps.catalog, l.catalog.assets(), (a) => l.catalog.derived(a.id))).catch((err: unknown) => log(`catalog sync: ${(err as Error).message}`));
+        projecting = projecting.then(() => projectAssets(ps.catalog, l.catalog, (id) => l.catalog.markProjected(id))).catch((err: unknown) => log(`catalog sync: ${(err as Error).message}`));
       };
       project();
       const projector = setInterval(project, 1000);

@@ -112,6 +112,7 @@ export function createJsonlCatalog(dir: string): NodeCatalog {
       return () => void listeners.delete(listener);
     },
     addDerived: (rec) => append({ op: 'derived', rec }),
+    markProjected: (id) => append({ op: 'edit', id, edits: { projected: true } }),
     async stop() {
       await queue;
       await fh?.close();

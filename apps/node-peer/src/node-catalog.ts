@@ -21,6 +21,8 @@ export interface NodeCatalog {
   edit(id: AssetId, edits: UserEdits): Promise<void>;
   derived(id: AssetId): ReadonlyMap<string, DerivedRecord>;
   addDerived(record: DerivedRecord): Promise<void>;
+  /** Remember that the asset is in the synced catalog. */
+  markProjected(id: AssetId): Promise<void>;
   /** Called for every asset new to this process (added here or read from another process). Returns unsubscribe. */
   onAdded(listener: (asset: AssetRecord) => void): () => void;
   /** Wait for pending writes. */

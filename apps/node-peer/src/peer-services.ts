@@ -14,7 +14,14 @@ export interface PeerServices {
   node: PeerNode;
   repo: Repo;
   root: DocHandle<RootDoc>;
-  catalog: Catalog;
+  /**
+   * The synced catalog, opened on first use: opening loads every shard (minutes and GBs at
+   * 100k assets with today's @hearth/sync), which an idle node never needs — peers are served
+   * from the repo's storage on demand.
+   */
+  catalog(): Promise<Catalog>;
+  /** Whether the synced catalog has been opened. */
+  readonly catalogOpen: Catalog | undefined;
   access: LibraryAccess;
   /** Addresses devices can dial (TCP and WebSocket). */
   addresses(): string[];
@@ -79,15 +86,27 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
     // A newly paired device gets its streams opened; a revoked one is cut off.
     const unfollow = followRootDoc(handle, access, () => adapter.refresh(), (e) => opts.log(`root document: ${String(e)}`));
     stops.unshift(async () => unfollow());
-    const catalog = createCatalog({ repo, root: handle, deviceId });
-    await catalog.start();
-    stops.unshift(() => catalog.stop());
+    let opening: Promise<Catalog> | undefined;
+    let open: Catalog | undefined;
+    const catalog = () =>
+      (opening ??= (async () => {
+        const c = createCatalog({ repo, root: handle, deviceId });
+        await c.start();
+        open = c;
+        return c;
+      })());
+    stops.unshift(async () => {
+      if (opening) await (await opening.catch(() => undefined))?.stop();
+    });
     return {
       deviceId,
       node,
       repo,
       root: handle,
       catalog,
+      get catalogOpen() {
+        return open;
+      },
       access,
       addresses: () => node.getMultiaddrs().map((m) => m.toString()),
       async stop() {
