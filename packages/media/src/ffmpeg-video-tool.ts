@@ -42,7 +42,11 @@ export function createFfmpegVideoTool(runner: FfmpegRunner, opts: FfmpegVideoToo
     probe,
     async posterFrame(input: MediaInput): Promise<Uint8Array> {
       const info = await probe(input);
-      const r = await run({ tool: 'ffmpeg', args: posterArgs(info), input, outputExt: 'png', timeoutMs: shortTimeout }, 'extract a poster frame');
+      let r = await runner.run({ tool: 'ffmpeg', args: posterArgs(info), input, outputExt: 'png', timeoutMs: shortTimeout });
+      if (r.exitCode !== 0 || !r.output?.byteLength) {
+        // dark throughout (every frame filtered out): take the plain pick
+        r = await run({ tool: 'ffmpeg', args: posterArgs(info, false), input, outputExt: 'png', timeoutMs: shortTimeout }, 'extract a poster frame');
+      }
       if (!r.output?.byteLength) throw new MediaError('MEDIA_CORRUPT_FILE', inputName(input), 'no frame could be decoded for a poster');
       return r.output;
     },

@@ -35,14 +35,17 @@ export function playbackArgs(info: VideoInfo): { action: 'transcode' | 'remux'; 
 }
 
 /**
- * A poster frame (PNG): seek a little in (10 % of the duration, at most 5 s: fades and black leaders
- * sit at the start), then let ffmpeg's `thumbnail` filter pick the most typical of 30 frames.
+ * A poster frame (PNG): seek a little in (10 % of the duration, at most 5 s), drop frames whose
+ * mean luma is near black (signalstats YAVG ≤ 24: fades and black leaders), then let ffmpeg's
+ * `thumbnail` filter pick the most typical of the next 30. `skipDark: false` is the fallback
+ * for videos that are dark throughout.
  */
-export function posterArgs(info: VideoInfo): string[] {
+export function posterArgs(info: VideoInfo, skipDark = true): string[] {
   const at = Math.min(5, info.durationS * 0.1);
+  const dark = skipDark ? 'signalstats,metadata=mode=select:key=lavfi.signalstats.YAVG:value=24:function=greater,' : '';
   // PNG, not JPEG: ffmpeg.wasm 0.12's mjpeg encoder crashes (memory access out of bounds), and
   // the poster goes through makeDerivatives anyway, which makes the JPEG preview from it.
-  return ['-ss', at.toFixed(3), '-i', INPUT, '-an', '-vf', `thumbnail=30,${scaleFilter(1440)}`, '-frames:v', '1', '-update', '1', '-c:v', 'png', '-f', 'image2', OUTPUT];
+  return ['-ss', at.toFixed(3), '-i', INPUT, '-an', '-vf', `${dark}thumbnail=30,${scaleFilter(1440)}`, '-frames:v', '1', '-update', '1', '-c:v', 'png', '-f', 'image2', OUTPUT];
 }
 
 interface ProbeStream {
