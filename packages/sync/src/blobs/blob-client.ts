@@ -13,7 +13,7 @@ import type { BlobStore, BlobPutResult } from './blob-store.ts';
 import { BLOB_PROTOCOL, MAX_HAS, type BlobResponse } from './blob-protocol.ts';
 import { createBlobSession, type BlobSession } from './blob-session.ts';
 import { chunkCount } from './blob-manifest.ts';
-import { BlobHashMismatchError, BlobTransferError } from './errors.ts';
+import { BlobHashMismatchError, BlobPeerError, BlobTransferError } from './errors.ts';
 import { bytesEqual, type Hashing } from './hashing.ts';
 
 /** What the client needs from a libp2p node. */
@@ -104,11 +104,16 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
     return resolved.reduce((a, b) => (b.pending < a.pending ? b : a));
   }
 
-  function timed<T>(p: Promise<T>, what: string): Promise<T> {
+  function timed<T>(p: Promise<T>, what: string, peer: PeerId): Promise<T> {
     let t: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       t = setTimeout(
-        () => reject(new BlobTransferError('?', `${what} timed out after ${timeoutMs} ms`)),
+        () =>
+          reject(
+            new BlobPeerError(peer.toString(), {
+              cause: new Error(`${what} not answered in ${timeoutMs} ms`),
+            }),
+          ),
         timeoutMs,
       );
     });
@@ -129,7 +134,7 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
         const t0 = performance.now();
         try {
           const s = await session(peer);
-          const res = await timed(s.request({ t: 'has', h: [hash].slice(0, MAX_HAS) }), 'has');
+          const res = await timed(s.request({ t: 'has', h: [hash].slice(0, MAX_HAS) }), 'has', peer);
           return res.t === 'has' && res.have[0] === true
             ? { peer, rttMs: performance.now() - t0 }
             : undefined;
@@ -163,6 +168,7 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
         const res = await timed(
           (await session(peer)).request({ t: 'meta', h: hash, inline: INLINE }),
           'manifest',
+          peer,
         );
         if (res.t !== 'meta') throw new BlobTransferError(hash, `${key} answered ${res.t}`);
         meta = res;
@@ -209,7 +215,7 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
           let failed = false;
           while (done < n && !failed) {
             while (issued < n && pipe.length < window) {
-              const p = timed(s.request({ t: 'get', h: hash, i: issued }), 'chunk').then(
+              const p = timed(s.request({ t: 'get', h: hash, i: issued }), 'chunk', src).then(
                 (res): Got => ({ ok: true, res }),
                 (err: unknown): Got => ({ ok: false, err }),
               );
