@@ -13,7 +13,9 @@ const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false };
 
 describe('pairing over /hearth/pair/1', () => {
   const nodes: PeerNode[] = [];
+  const nodeServers: { stop(): Promise<void> }[] = [];
   afterEach(async () => {
+    nodeServers.length = 0;
     await Promise.all(nodes.splice(0).map(async (n) => n.stop()));
   });
 
@@ -42,6 +44,7 @@ describe('pairing over /hearth/pair/1', () => {
       },
     });
     await server.start();
+    nodeServers.push(server);
     const link = (code: string) => ({
       code,
       peerId: home.peerId.toString(),
@@ -94,5 +97,13 @@ describe('pairing over /hearth/pair/1', () => {
         { name: 'p' },
       ),
     ).rejects.toThrow(PairingFailedError);
+  });
+
+  it('after stop() the pairing protocol is gone: a valid code no longer pairs', async () => {
+    const { device, codes, admitted, link } = await setup();
+    const { code } = codes.issue();
+    await nodeServers.pop()!.stop();
+    await expect(pairWithCode(device, link(code), { name: 'phone' })).rejects.toThrow(PairingFailedError);
+    expect(admitted).toEqual([]);
   });
 });
