@@ -58,11 +58,19 @@ export function warpSimilarity(img: RgbImage, m: Similarity, size: number): RgbI
       const x0 = Math.floor(x), y0 = Math.floor(y);
       const wx = x - x0, wy = y - y0;
       const o = (v * size + u) * 3;
+      // Out-of-image neighbours count as black (weight kept, value 0), like cv2.warpAffine.
+      const in00 = x0 >= 0 && y0 >= 0 && x0 < W && y0 < H;
+      const in10 = x0 + 1 >= 0 && y0 >= 0 && x0 + 1 < W && y0 < H;
+      const in01 = x0 >= 0 && y0 + 1 >= 0 && x0 < W && y0 + 1 < H;
+      const in11 = x0 + 1 >= 0 && y0 + 1 >= 0 && x0 + 1 < W && y0 + 1 < H;
+      const p00 = (y0 * W + x0) * 3, p10 = p00 + 3, p01 = p00 + W * 3, p11 = p01 + 3;
+      const w00 = (1 - wx) * (1 - wy), w10 = wx * (1 - wy), w01 = (1 - wx) * wy, w11 = wx * wy;
       for (let k = 0; k < 3; k++) {
-        let acc = 0;
-        for (const [xx, yy, w] of [[x0, y0, (1 - wx) * (1 - wy)], [x0 + 1, y0, wx * (1 - wy)], [x0, y0 + 1, (1 - wx) * wy], [x0 + 1, y0 + 1, wx * wy]] as const) {
-          if (xx >= 0 && yy >= 0 && xx < W && yy < H) acc += (data[(yy * W + xx) * 3 + k] as number) * w;
-        }
+        const acc =
+          (in00 ? (data[p00 + k] as number) * w00 : 0) +
+          (in10 ? (data[p10 + k] as number) * w10 : 0) +
+          (in01 ? (data[p01 + k] as number) * w01 : 0) +
+          (in11 ? (data[p11 + k] as number) * w11 : 0);
         out[o + k] = Math.round(acc);
       }
     }

@@ -78,6 +78,8 @@ export interface Normalization {
 /**
  * Letterbox into a `width`×`height` NCHW float tensor, top-left aligned, aspect kept,
  * padding with `pad`. Returns the tensor data and the scale applied to source coords.
+ * Resizing (bilinear, half-pixel centres) and normalising happen in one pass with
+ * per-column tables: this runs for every photo, so it is kept tight.
  */
 export function letterboxNchw(
   img: RgbImage,
@@ -87,24 +89,51 @@ export function letterboxNchw(
   pad = 0,
 ): { data: Float32Array; scale: number } {
   const scale = Math.min(width / img.width, height / img.height);
-  const w = Math.max(1, Math.round(img.width * scale));
-  const h = Math.max(1, Math.round(img.height * scale));
-  const resized = w === img.width && h === img.height ? img : resizeBilinear(img, w, h);
+  const w = Math.min(width, Math.max(1, Math.round(img.width * scale)));
+  const h = Math.min(height, Math.max(1, Math.round(img.height * scale)));
   const data = new Float32Array(3 * width * height);
   const plane = width * height;
   const mean = norm.mean ?? [0, 0, 0];
   const std = norm.std ?? [1, 1, 1];
   const scl = norm.scale ?? 1;
+  // value = src·a[c] + b[c], with the channel order folded into the source offset.
+  const a = [0, 1, 2].map((c) => scl / (std[c] as number));
+  const b = [0, 1, 2].map((c) => -(mean[c] as number) / (std[c] as number));
+  const srcC = [0, 1, 2].map((c) => (norm.order === 'rgb' ? c : 2 - c));
+  const sx = img.width / w;
+  const sy = img.height / h;
+  const sw = img.width;
+  const x0s = new Int32Array(w);
+  const x1s = new Int32Array(w);
+  const wxs = new Float32Array(w);
+  for (let x = 0; x < w; x++) {
+    const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), sw - 1);
+    const x0 = Math.floor(fx);
+    x0s[x] = x0 * 3;
+    x1s[x] = Math.min(x0 + 1, sw - 1) * 3;
+    wxs[x] = fx - x0;
+  }
+  const src = img.data;
   for (let c = 0; c < 3; c++) {
-    const srcC = norm.order === 'rgb' ? c : 2 - c;
-    const padV = (pad * scl - (mean[c] as number)) / (std[c] as number);
-    const m = mean[c] as number;
-    const s = std[c] as number;
+    const ac = a[c] as number;
+    const bc = b[c] as number;
+    const off = srcC[c] as number;
     const base = c * plane;
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const v = y < h && x < w ? ((resized.data[(y * w + x) * 3 + srcC] as number) * scl - m) / s : padV;
-        data[base + y * width + x] = v;
+    data.fill(pad * ac + bc, base, base + plane);
+    for (let y = 0; y < h; y++) {
+      const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), img.height - 1);
+      const y0 = Math.floor(fy);
+      const wy = fy - y0;
+      const r0 = y0 * sw * 3 + off;
+      const r1 = Math.min(y0 + 1, img.height - 1) * sw * 3 + off;
+      const o = base + y * width;
+      for (let x = 0; x < w; x++) {
+        const xa = x0s[x] as number;
+        const xb = x1s[x] as number;
+        const wx = wxs[x] as number;
+        const top = (src[r0 + xa] as number) + ((src[r0 + xb] as number) - (src[r0 + xa] as number)) * wx;
+        const bot = (src[r1 + xa] as number) + ((src[r1 + xb] as number) - (src[r1 + xa] as number)) * wx;
+        data[o + x] = (top + (bot - top) * wy) * ac + bc;
       }
     }
   }
