@@ -1,0 +1,77 @@
+/**
+ * node-cold-start: seconds from spawning `hearth start` to the node serving the app and
+ * accepting peers (its `ready` line, printed after HTTP and libp2p listen; checked with
+ * /readyz), on a 100,000-asset library (journal + derivative records + the synced catalog's
+ * Automerge documents). Anchor: the same on an empty library, in the same run. Medians of 3.
+ * Goal: start_s ≤ 2.   Usage: npm run bench -- node-cold-start [assets]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildNodeLibrary, CLI } from '@hearth/node-peer/testing';
+import { catalogFixture } from './catalog-fixture.ts';
+import { median, report } from './report.ts';
+
+const assets = Number(process.argv[2] ?? 100_000);
+
+/** Start a node, time it to ready, confirm /readyz, stop it; returns seconds and the child's RSS. */
+export async function startOnce(dataDir: string, idle: boolean): Promise<{ startS: number; rssMb: number }> {
+  const t = performance.now();
+  const child = spawn(process.execPath, [CLI, '--data-dir', dataDir, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Serving the app at (\S+)[\s\S]*^ready$/m.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`hearth start exited ${code}: ${out}`)));
+  });
+  const startS = (performance.now() - t) / 1000;
+  if ((await fetch(new URL('/readyz', url))).status !== 200) throw new Error('ready line printed but /readyz is not 200');
+  let rssMb = 0;
+  if (idle) {
+    // Idle: the reconcile loop has checked every asset and has nothing to do.
+    for (;;) {
+      const st = (await (await fetch(new URL('/api/status', url))).json()) as { reconcile?: { idle: boolean } };
+      if (st.reconcile?.idle) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+    const status = await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${child.pid}/status`, 'utf8'));
+    rssMb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  }
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  return { startS, rssMb };
+}
+
+export async function makeLibraries(n: number): Promise<{ big: string; empty: string; cleanup(): void }> {
+  const base = mkdtempSync(join(tmpdir(), 'hearth-node-bench-'));
+  const big = join(base, 'big');
+  const empty = join(base, 'empty');
+  const fixture = await catalogFixture(n);
+  const t = performance.now();
+  await buildNodeLibrary(big, n, { automerge: { dir: fixture.dir, rootUrl: fixture.rootUrl } });
+  await buildNodeLibrary(empty, 0);
+  process.stderr.write(`node library of ${n} assets built in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+  return { big, empty, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+}
+
+if (import.meta.main) {
+  const libs = await makeLibraries(assets);
+  try {
+    const big: number[] = [];
+    const empty: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      empty.push((await startOnce(libs.empty, false)).startS);
+      big.push((await startOnce(libs.big, false)).startS);
+    }
+    const v = median(big);
+    const a = median(empty);
+    report({ bench: 'node-cold-start', metric: 'start_s', value: v, unit: 's', anchor: { name: 'empty library', value: a }, ratio: v / a });
+  } finally {
+    libs.cleanup();
+  }
+}
