@@ -23,7 +23,11 @@ const shell: number[] = [];
 try {
   for (let i = 0; i < runs; i++) {
     await app.page.reload();
-    await app.page.waitForFunction(() => performance.getEntriesByName('hearth:first-tiles').length > 0, null, { timeout: 30_000 });
+    await app.page.waitForFunction(
+      () => performance.getEntriesByName('hearth:first-tiles').length > 0,
+      null,
+      { timeout: 30_000 },
+    );
     const t = await app.page.evaluate(() => ({
       tiles: performance.getEntriesByName('hearth:first-tiles')[0]!.startTime,
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
@@ -36,5 +40,12 @@ try {
 }
 const value = median(firstTiles);
 const anchor = median(shell);
-report({ bench: 'pwa-first-paint', metric: 'first_paint_ms', value, unit: 'ms', anchor: { name: 'shell_first_contentful_paint_ms', value: anchor }, ratio: value / anchor });
+report({
+  bench: 'pwa-first-paint',
+  metric: 'first_paint_ms',
+  value,
+  unit: 'ms',
+  anchor: { name: 'shell_first_contentful_paint_ms', value: anchor },
+  ratio: value / anchor,
+});
 report({ bench: 'pwa-first-paint', metric: 'library_items', value: count, unit: 'items' });

@@ -35,7 +35,8 @@ try {
     results.push(
       await app.page.evaluate(async () => {
         const frame = () => new Promise<number>((res) => requestAnimationFrame(res));
-        const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil(xs.length * 0.95) - 1)]!;
+        const p95 = (xs: number[]) =>
+          [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil(xs.length * 0.95) - 1)]!;
         const scroller = document.querySelector<HTMLElement>('[data-testid="timeline-scroller"]')!;
         const slider = document.querySelector<HTMLElement>('[role="slider"]')!;
         const monthNow = () => Number(slider.getAttribute('aria-valuenow'));
@@ -49,7 +50,9 @@ try {
         }
 
         let longTasks = 0;
-        const obs = new PerformanceObserver((list) => (longTasks += list.getEntries().filter((e) => e.duration > 50).length));
+        const obs = new PerformanceObserver(
+          (list) => (longTasks += list.getEntries().filter((e) => e.duration > 50).length),
+        );
         obs.observe({ type: 'longtask' });
         const deltas: number[] = [];
         const start = monthNow();
@@ -74,7 +77,8 @@ try {
             return b.bottom > box.top && b.top < box.bottom;
           });
         };
-        for (let i = 0; i < 4; i++) slider.dispatchEvent(new KeyboardEvent('keydown', { key: 'PageDown', bubbles: true }));
+        for (let i = 0; i < 4; i++)
+          slider.dispatchEvent(new KeyboardEvent('keydown', { key: 'PageDown', bubbles: true }));
         await frame();
         const t0 = performance.now();
         slider.dispatchEvent(new KeyboardEvent('keydown', { key: 'PageDown', bubbles: true }));
@@ -92,7 +96,19 @@ try {
 }
 const p95 = median(results.map((r) => r.p95));
 const idle = median(results.map((r) => r.idleP95));
-report({ bench: 'pwa-scroll', metric: 'p95_frame_ms', value: p95, unit: 'ms', anchor: { name: 'idle_p95_frame_ms', value: idle }, ratio: p95 / idle });
-report({ bench: 'pwa-scroll', metric: 'long_tasks', value: median(results.map((r) => r.longTasks)), unit: 'count' });
+report({
+  bench: 'pwa-scroll',
+  metric: 'p95_frame_ms',
+  value: p95,
+  unit: 'ms',
+  anchor: { name: 'idle_p95_frame_ms', value: idle },
+  ratio: p95 / idle,
+});
+report({
+  bench: 'pwa-scroll',
+  metric: 'long_tasks',
+  value: median(results.map((r) => r.longTasks)),
+  unit: 'count',
+});
 report({ bench: 'pwa-scroll', metric: 'jump_ms', value: median(results.map((r) => r.jump)), unit: 'ms' });
 report({ bench: 'pwa-scroll', metric: 'library_items', value: count, unit: 'items' });

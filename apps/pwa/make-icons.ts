@@ -35,7 +35,12 @@ function png(size: number, pixel: (x: number, y: number) => [number, number, num
   ihdr.writeUInt32BE(size, 0);
   ihdr.writeUInt32BE(size, 4);
   ihdr.set([8, 6, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array()),
+  ]);
 }
 
 /** The design in unit coordinates (0..1); `safe` shrinks the drawing for maskable icons. */
@@ -50,7 +55,12 @@ function icon(size: number, maskable: boolean): Buffer {
     const s = maskable ? 0.62 : 0.8;
     const x = (u - 0.5) / s + 0.5;
     const y = (v - 0.5) / s + 0.5;
-    const bg: [number, number, number, number] = [Math.round(200 + 40 * (1 - v)), Math.round(80 + 40 * (1 - v)), 40, 255];
+    const bg: [number, number, number, number] = [
+      Math.round(200 + 40 * (1 - v)),
+      Math.round(80 + 40 * (1 - v)),
+      40,
+      255,
+    ];
     const roof = y > 0.18 && y < 0.48 && Math.abs(x - 0.5) < (y - 0.18) * 1.25;
     const body = y >= 0.46 && y < 0.82 && Math.abs(x - 0.5) < 0.27;
     const fx = (x - 0.5) / 0.1;

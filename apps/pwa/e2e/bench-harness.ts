@@ -15,9 +15,15 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
-export async function openSeededApp(count: number, viewport = { width: 1280, height: 800 }): Promise<BenchApp> {
+export async function openSeededApp(
+  count: number,
+  viewport = { width: 1280, height: 800 },
+): Promise<BenchApp> {
   if (!hasBuild) {
-    const r = spawnSync(process.execPath, [`${appRoot}/../../node_modules/vite/bin/vite.js`, 'build'], { cwd: appRoot, stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [`${appRoot}/../../node_modules/vite/bin/vite.js`, 'build'], {
+      cwd: appRoot,
+      stdio: 'inherit',
+    });
     if (r.status !== 0) throw new Error('vite build failed');
   }
   const server = await servePwa();
@@ -28,7 +34,10 @@ export async function openSeededApp(count: number, viewport = { width: 1280, hei
   await page.goto(`${server.url}#/settings`);
   await page.getByRole('spinbutton').fill(String(count));
   await page.getByRole('button', { name: 'Add sample library' }).click();
-  await page.getByRole('status').filter({ hasText: `Added ${count}` }).waitFor();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Added ${count}` })
+    .waitFor();
   await page.goto(`${server.url}#/`);
   await page.locator('.tile').first().waitFor();
   return {

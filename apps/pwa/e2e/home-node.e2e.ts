@@ -9,7 +9,11 @@ import type { Browser, Page } from 'playwright-core';
 import { hasBuild, hasChromium, launchChromium } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 
-const skip = !hasChromium ? 'no Chromium at /usr/bin/chromium (apt-get install chromium)' : !hasBuild ? 'no dist/: run `npm run build -w @hearth/pwa`' : false;
+const skip = !hasChromium
+  ? 'no Chromium at /usr/bin/chromium (apt-get install chromium)'
+  : !hasBuild
+    ? 'no dist/: run `npm run build -w @hearth/pwa`'
+    : false;
 
 void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, () => {
   let node: HomeNode;
@@ -32,7 +36,10 @@ void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, ()
     await page.getByRole('textbox', { name: 'Pairing link' }).fill(link);
     await page.getByRole('textbox', { name: 'Name of this device' }).fill(name);
     await page.getByRole('button', { name: 'Pair' }).click();
-    await page.getByRole('status').filter({ hasText: /Paired with the library|Pairing failed/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Paired with the library|Pairing failed/ })
+      .waitFor();
     const status = await page.getByRole('status').filter({ hasText: /Pair/ }).textContent();
     assert.match(status ?? '', /Paired with the library/);
     const list = page.getByRole('list', { name: 'Devices in this library' });
@@ -52,9 +59,20 @@ void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, ()
     assert.ok(devices.includes(a.deviceId), 'the node lists device A');
     assert.ok(devices.includes(b.deviceId), 'the node lists device B');
     await a.page.reload();
-    await a.page.getByRole('list', { name: 'Devices in this library' }).getByText('Laptop A (this device)').waitFor();
+    await a.page
+      .getByRole('list', { name: 'Devices in this library' })
+      .getByText('Laptop A (this device)')
+      .waitFor();
     // Same device key after the reload: the worker reconnects with the paired identity.
-    assert.equal(await a.page.getByRole('list', { name: 'Devices in this library' }).locator('li').first().locator('code').textContent(), a.deviceId);
+    assert.equal(
+      await a.page
+        .getByRole('list', { name: 'Devices in this library' })
+        .locator('li')
+        .first()
+        .locator('code')
+        .textContent(),
+      a.deviceId,
+    );
     await a.page.getByRole('status').filter({ hasText: '1 peer' }).waitFor();
     await a.page.screenshot({ path: new URL('./screenshots/devices-laptop.png', import.meta.url).pathname });
   });

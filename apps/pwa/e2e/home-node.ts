@@ -23,13 +23,20 @@ export interface HomeNode {
 export async function startHomeNode(timeoutMs = 90_000): Promise<HomeNode> {
   const dataDir = mkdtempSync(`${tmpdir()}/hearth-e2e-`);
   const env = { ...process.env, HEARTH_DATA_DIR: dataDir };
-  const child: ChildProcess = spawn(process.execPath, [cli, 'start', '--port', '0', '--p2p-port', '0', '--pwa-dir', `${appRoot}/dist`, '--no-mdns'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [cli, 'start', '--port', '0', '--p2p-port', '0', '--pwa-dir', `${appRoot}/dist`, '--no-mdns'],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`home node not ready after ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`home node not ready after ${timeoutMs} ms:\n${out}`)),
+      timeoutMs,
+    );
     child.stdout!.on('data', (b: Buffer) => {
       out += b.toString();
       if (/^ready$/m.test(out)) {

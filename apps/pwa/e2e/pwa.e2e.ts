@@ -23,7 +23,13 @@ const hasFixtures = (() => {
     return false;
   }
 })();
-const skip = !hasChromium ? 'no Chromium at /usr/bin/chromium (apt-get install chromium)' : !hasBuild ? 'no dist/: run `npm run build -w @hearth/pwa`' : !hasFixtures ? `no fixtures at ${fixturesDir}` : false;
+const skip = !hasChromium
+  ? 'no Chromium at /usr/bin/chromium (apt-get install chromium)'
+  : !hasBuild
+    ? 'no dist/: run `npm run build -w @hearth/pwa`'
+    : !hasFixtures
+      ? `no fixtures at ${fixturesDir}`
+      : false;
 const shots = `${appRoot}/e2e/screenshots`;
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const STEP = 20_000;
@@ -63,7 +69,11 @@ void describe('PWA in Chromium (no home node)', { skip, timeout: 180_000 }, () =
       // Thumbnails arrive after the thumbhash placeholders; the picture should show them (bounded wait).
       if (thumbnails)
         await page
-          .waitForFunction(() => [...document.querySelectorAll('.tile')].every((t) => t.querySelector('img')?.complete), null, { timeout: 5000 })
+          .waitForFunction(
+            () => [...document.querySelectorAll('.tile')].every((t) => t.querySelector('img')?.complete),
+            null,
+            { timeout: 5000 },
+          )
           .catch(() => undefined);
       await page.screenshot({ path: `${shots}/${name}-${size}.png` });
     }
@@ -75,20 +85,33 @@ void describe('PWA in Chromium (no home node)', { skip, timeout: 180_000 }, () =
     await page.getByRole('heading', { name: 'Photos' }).waitFor();
     const manifestHref = await page.locator('link[rel="manifest"]').getAttribute('href');
     assert.ok(manifestHref, 'the page links a manifest');
-    const manifest = (await (await page.request.get(new URL(manifestHref, server.url).href)).json()) as Record<string, unknown>;
+    const manifest = (await (
+      await page.request.get(new URL(manifestHref, server.url).href)
+    ).json()) as Record<string, unknown>;
     assert.equal(manifest['name'], 'Hearth');
     assert.equal(manifest['display'], 'standalone');
     const icons = manifest['icons'] as { sizes: string; src: string }[];
     assert.ok(icons.some((i) => i.sizes === '512x512') && icons.some((i) => i.sizes === '192x192'));
-    for (const i of icons) assert.equal((await page.request.get(new URL(i.src, server.url).href)).headers()['content-type'], 'image/png');
+    for (const i of icons)
+      assert.equal(
+        (await page.request.get(new URL(i.src, server.url).href)).headers()['content-type'],
+        'image/png',
+      );
     const state = await page.evaluate(async () => {
       const sw = (await navigator.serviceWorker.ready).active;
-      if (sw && sw.state !== 'activated') await new Promise((r) => sw.addEventListener('statechange', () => sw.state === 'activated' && r(null)));
+      if (sw && sw.state !== 'activated')
+        await new Promise((r) =>
+          sw.addEventListener('statechange', () => sw.state === 'activated' && r(null)),
+        );
       return sw?.state;
     });
     assert.equal(state, 'activated');
     await page.reload();
-    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), true, 'the service worker controls the page after a reload');
+    assert.equal(
+      await page.evaluate(() => navigator.serviceWorker.controller !== null),
+      true,
+      'the service worker controls the page after a reload',
+    );
   });
 
   void it('backs up real photos: hashed, deduplicated, dated from EXIF, oriented', async () => {
@@ -97,7 +120,10 @@ void describe('PWA in Chromium (no home node)', { skip, timeout: 180_000 }, () =
     // The same photo twice: one asset.
     await page.getByTestId('file-input').setInputFiles([...files, `${nature}/el_torcal_rocks.jpg`]);
     const list = page.getByRole('list', { name: 'Backup queue' });
-    await list.locator('li[data-state="done"]').nth(files.length - 1).waitFor();
+    await list
+      .locator('li[data-state="done"]')
+      .nth(files.length - 1)
+      .waitFor();
     await list.locator('li[data-state="duplicate"]').first().waitFor();
     assert.equal(await list.locator('li[data-state="done"]').count(), files.length);
     await snap('import');
@@ -112,7 +138,10 @@ void describe('PWA in Chromium (no home node)', { skip, timeout: 180_000 }, () =
     const tile = page.locator(`.tile[data-id="${sha(rotated)}"]`);
     await tile.scrollIntoViewIfNeeded();
     const box = await tile.boundingBox();
-    assert.ok(box && box.width > box.height, `rotated photo should be landscape, got ${box?.width}×${box?.height}`);
+    assert.ok(
+      box && box.width > box.height,
+      `rotated photo should be landscape, got ${box?.width}×${box?.height}`,
+    );
     await page.evaluate(() => document.querySelector('[data-testid="timeline-scroller"]')?.scrollTo(0, 0));
     await snap('timeline');
   });
@@ -123,7 +152,9 @@ void describe('PWA in Chromium (no home node)', { skip, timeout: 180_000 }, () =
     const id = await first.getAttribute('data-id');
     await first.click();
     await page.getByRole('dialog', { name: 'Photo viewer' }).waitFor();
-    await page.waitForFunction(() => document.querySelector<HTMLImageElement>('.viewer-image')?.src.startsWith('blob:'));
+    await page.waitForFunction(() =>
+      document.querySelector<HTMLImageElement>('.viewer-image')?.src.startsWith('blob:'),
+    );
     assert.ok(page.url().endsWith(`/photos/${id}`));
     await page.keyboard.press('ArrowRight');
     await page.waitForURL((u) => !u.href.endsWith(`/photos/${id}`));

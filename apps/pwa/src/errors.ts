@@ -15,5 +15,8 @@ export class PwaError extends Error {
 /** A random URL-safe id (128 bits) for albums and queue entries, like @hearth/sync's randomId. */
 export function randomId(): string {
   const b = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...b))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }

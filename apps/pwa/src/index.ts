@@ -1,5 +1,12 @@
 /** What other workspaces (benchmarks, e2e helpers) may use from the PWA. */
-export type { LibraryClient, AssetDetails, AlbumView, LibraryChange, NewLocalAsset, MediaKind } from './library/library-client.ts';
+export type {
+  LibraryClient,
+  AssetDetails,
+  AlbumView,
+  LibraryChange,
+  NewLocalAsset,
+  MediaKind,
+} from './library/library-client.ts';
 export type { MonthSummary, TimelineItem } from './library/timeline-item.ts';
 export { justifiedLayout, targetRowHeight } from './timeline/justified-layout.ts';
 export { layoutTimeline, visibleWindow } from './timeline/timeline-layout.ts';

@@ -17,4 +17,6 @@ await uploads.start();
 render(() => <App library={library} uploads={uploads} peer={peer} />, root);
 // After the first paint: reconnect to the home node when this device is paired. Offline is
 // normal for a local-first app, so a failure here is only logged.
-requestIdleCallback(() => void peer.connect().catch((e: unknown) => console.info('home node not reachable now:', e)));
+requestIdleCallback(
+  () => void peer.connect().catch((e: unknown) => console.info('home node not reachable now:', e)),
+);

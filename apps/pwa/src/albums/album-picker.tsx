@@ -2,12 +2,22 @@ import { createResource, createSignal, For, type JSX } from 'solid-js';
 import type { LibraryClient } from '../library/library-client.ts';
 
 /** A modal list of albums plus "new album": the target of "Add to album". */
-export function AlbumPicker(props: { lib: LibraryClient; onPick: (albumId: string) => void; onClose: () => void }): JSX.Element {
+export function AlbumPicker(props: {
+  lib: LibraryClient;
+  onPick: (albumId: string) => void;
+  onClose: () => void;
+}): JSX.Element {
   const [albums] = createResource(() => props.lib.listAlbums());
   const [title, setTitle] = createSignal('');
   return (
     <div class="dialog-backdrop" onClick={(e) => e.target === e.currentTarget && props.onClose()}>
-      <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="album-picker-title" onKeyDown={(e) => e.key === 'Escape' && props.onClose()}>
+      <div
+        class="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="album-picker-title"
+        onKeyDown={(e) => e.key === 'Escape' && props.onClose()}
+      >
         <h2 id="album-picker-title">Add to album</h2>
         <form
           class="row"
@@ -19,7 +29,12 @@ export function AlbumPicker(props: { lib: LibraryClient; onPick: (albumId: strin
         >
           <label class="grow">
             <span class="sr-only">New album title</span>
-            <input value={title()} onInput={(e) => setTitle(e.currentTarget.value)} placeholder="New album title" autofocus />
+            <input
+              value={title()}
+              onInput={(e) => setTitle(e.currentTarget.value)}
+              placeholder="New album title"
+              autofocus
+            />
           </label>
           <button type="submit">Create</button>
         </form>

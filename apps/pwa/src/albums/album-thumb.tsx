@@ -3,7 +3,11 @@ import type { LibraryClient } from '../library/library-client.ts';
 import { thumbhashUrl } from '../timeline/thumbhash-url.ts';
 
 /** A square thumbnail of one asset (thumbnail when here, thumbhash before). */
-export function AlbumThumb(props: { lib: LibraryClient; id: string | undefined; label: string }): JSX.Element {
+export function AlbumThumb(props: {
+  lib: LibraryClient;
+  id: string | undefined;
+  label: string;
+}): JSX.Element {
   const [data] = createResource(
     () => props.id,
     async (id) => ({ url: await props.lib.mediaUrl(id, 'thumbnail'), asset: await props.lib.getAsset(id) }),

@@ -27,11 +27,22 @@ export function AlbumsView(): JSX.Element {
       >
         <label class="grow">
           <span class="sr-only">New album title</span>
-          <input value={title()} onInput={(e) => setTitle(e.currentTarget.value)} placeholder="New album title" />
+          <input
+            value={title()}
+            onInput={(e) => setTitle(e.currentTarget.value)}
+            placeholder="New album title"
+          />
         </label>
         <button type="submit">Create album</button>
       </form>
-      <Show when={(albums() ?? []).length > 0} fallback={<p class="empty">No albums yet. Create one, or select photos in the timeline and choose “Add to album”.</p>}>
+      <Show
+        when={(albums() ?? []).length > 0}
+        fallback={
+          <p class="empty">
+            No albums yet. Create one, or select photos in the timeline and choose “Add to album”.
+          </p>
+        }
+      >
         <ul class="album-grid">
           <For each={albums()}>
             {(a) => (

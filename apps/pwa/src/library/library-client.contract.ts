@@ -15,7 +15,16 @@ export interface LibraryClientFixture {
 const hex = (n: number) => n.toString(16).padStart(64, '0');
 
 function asset(n: number, capturedAt: number, extra: Partial<NewLocalAsset> = {}): NewLocalAsset {
-  return { id: hex(n), type: 'image', mime: 'image/jpeg', size: 1000 + n, capturedAt, width: 4000, height: 3000, ...extra };
+  return {
+    id: hex(n),
+    type: 'image',
+    mime: 'image/jpeg',
+    size: 1000 + n,
+    capturedAt,
+    width: 4000,
+    height: 3000,
+    ...extra,
+  };
 }
 
 export function runLibraryClientContract(name: string, setup: () => Promise<LibraryClientFixture>): void {
@@ -41,7 +50,12 @@ export function runLibraryClientContract(name: string, setup: () => Promise<Libr
     it('adds assets idempotently and lists months newest first with counts', () =>
       withClient(async (c) => {
         const july = Date.UTC(2024, 6, 10, 12);
-        const r1 = await c.addAssets([asset(1, july), asset(2, july + 3600_000), asset(3, Date.UTC(2023, 0, 2)), asset(1, july)]);
+        const r1 = await c.addAssets([
+          asset(1, july),
+          asset(2, july + 3600_000),
+          asset(3, Date.UTC(2023, 0, 2)),
+          asset(1, july),
+        ]);
         expect(r1.added).toEqual([hex(1), hex(2), hex(3)]);
         expect(r1.existing).toEqual([hex(1)]);
         const r2 = await c.addAssets([asset(2, july)]);
@@ -59,7 +73,10 @@ export function runLibraryClientContract(name: string, setup: () => Promise<Libr
     it('edits update the asset and its timeline row, and emit a change', () =>
       withClient(async (c) => {
         const t = Date.UTC(2024, 1, 1);
-        await c.addAssets([asset(1, t, { thumbhash: 'YJqGPQw7sFlslqhFafSE+Q6oJ1h2iHB2Rw' }), asset(2, t + 1)]);
+        await c.addAssets([
+          asset(1, t, { thumbhash: 'YJqGPQw7sFlslqhFafSE+Q6oJ1h2iHB2Rw' }),
+          asset(2, t + 1),
+        ]);
         const changes: LibraryChange[] = [];
         const off = c.onChange((ch) => changes.push(ch));
         await c.setFavorite([hex(1)], true);
@@ -94,7 +111,12 @@ export function runLibraryClientContract(name: string, setup: () => Promise<Libr
         await c.reorderAlbum(id, hex(3), 0);
         await c.setAlbumCover(id, hex(2));
         let album = await c.getAlbum(id);
-        expect(album).toMatchObject({ title: 'Summer 2024', description: 'by the sea', assets: [hex(3), hex(1), hex(2)], cover: hex(2) });
+        expect(album).toMatchObject({
+          title: 'Summer 2024',
+          description: 'by the sea',
+          assets: [hex(3), hex(1), hex(2)],
+          cover: hex(2),
+        });
         await c.removeFromAlbum(id, [hex(2)]);
         album = await c.getAlbum(id);
         expect(album?.assets).toEqual([hex(3), hex(1)]);
@@ -109,7 +131,9 @@ export function runLibraryClientContract(name: string, setup: () => Promise<Libr
 
     it('media URLs exist only for bytes this device holds', () =>
       withClient(async (c) => {
-        await c.addAssets([asset(1, 1e12, { thumbnail: new Blob([new Uint8Array([1, 2, 3])], { type: 'image/webp' }) })]);
+        await c.addAssets([
+          asset(1, 1e12, { thumbnail: new Blob([new Uint8Array([1, 2, 3])], { type: 'image/webp' }) }),
+        ]);
         expect(await c.mediaUrl(hex(1), 'thumbnail')).toMatch(/^blob:/);
         expect(await c.mediaUrl(hex(1), 'original')).toBeUndefined();
       }));

@@ -6,7 +6,10 @@ import { PwaError } from '../errors.ts';
 
 export class AlbumNotFoundError extends PwaError {
   constructor(id: string) {
-    super('ALBUM_NOT_FOUND', `album ${id} is not in this library (it may have been deleted on another device); go back to Albums`);
+    super(
+      'ALBUM_NOT_FOUND',
+      `album ${id} is not in this library (it may have been deleted on another device); go back to Albums`,
+    );
   }
 }
 
@@ -18,6 +21,10 @@ export class AssetNotFoundError extends PwaError {
 
 export class LibraryStorageError extends PwaError {
   constructor(what: string, cause: unknown) {
-    super('LIBRARY_STORAGE', `the browser refused to ${what} (storage full or private mode?); free some space and retry`, { cause });
+    super(
+      'LIBRARY_STORAGE',
+      `the browser refused to ${what} (storage full or private mode?); free some space and retry`,
+      { cause },
+    );
   }
 }

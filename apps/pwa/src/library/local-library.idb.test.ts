@@ -15,7 +15,17 @@ describe('local library persistence', () => {
   it('keeps assets and albums across stop/start (a reload)', async () => {
     const a = createLocalLibrary({ dbName: 'persist' });
     await a.start();
-    await a.addAssets([{ id: 'f'.repeat(64), type: 'video', mime: 'video/mp4', size: 10, capturedAt: Date.UTC(2020, 4, 1), width: 1920, height: 1080 }]);
+    await a.addAssets([
+      {
+        id: 'f'.repeat(64),
+        type: 'video',
+        mime: 'video/mp4',
+        size: 10,
+        capturedAt: Date.UTC(2020, 4, 1),
+        width: 1920,
+        height: 1080,
+      },
+    ]);
     const album = await a.createAlbum('Trip');
     await a.stop();
     const b = createLocalLibrary({ dbName: 'persist' });

@@ -48,7 +48,8 @@ function rowOf(a: AssetDetails): TimelineItem {
   return row;
 }
 
-const newestFirst = (a: TimelineItem, b: TimelineItem) => b.capturedAt - a.capturedAt || (a.id < b.id ? -1 : 1);
+const newestFirst = (a: TimelineItem, b: TimelineItem) =>
+  b.capturedAt - a.capturedAt || (a.id < b.id ? -1 : 1);
 
 export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
   let db: IDBPDatabase<LibrarySchema> | undefined;
@@ -196,7 +197,8 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
         if (e instanceof LibraryStorageError) throw e;
         throw new LibraryStorageError(`store ${list.length} imported assets`, e);
       }
-      for (const id of added) for (const k of ['thumbnail', 'preview', 'original']) missing.delete(`${id}:${k}`);
+      for (const id of added)
+        for (const k of ['thumbnail', 'preview', 'original']) missing.delete(`${id}:${k}`);
       if (added.length) emit({ assets: added, albums: [], months: [...touched.keys()] });
       return { added, existing };
     },
@@ -209,7 +211,8 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
     },
     restore: (ids) => editAssets(ids, (a) => void delete a.trashedAt),
     setDescription: (id, description) => editAssets([id], (a) => void (a.description = description)),
-    setRating: (id, rating) => editAssets([id], (a) => void (a.rating = Math.max(0, Math.min(5, Math.round(rating))))),
+    setRating: (id, rating) =>
+      editAssets([id], (a) => void (a.rating = Math.max(0, Math.min(5, Math.round(rating))))),
 
     async listAlbums() {
       return (await open().getAll('albums')).sort((a, b) => b.createdAt - a.createdAt);
@@ -259,7 +262,9 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
       if (cached) return cached;
       // Without a preview the original stands in (local imports are originals).
       if (missing.has(key)) return undefined;
-      const blob = (await open().get('blobs', key)) ?? (kind === 'preview' ? await open().get('blobs', `${id}:original`) : undefined);
+      const blob =
+        (await open().get('blobs', key)) ??
+        (kind === 'preview' ? await open().get('blobs', `${id}:original`) : undefined);
       if (!blob) {
         missing.add(key);
         return undefined;

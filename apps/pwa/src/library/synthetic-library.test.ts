@@ -13,7 +13,10 @@ describe('syntheticLibrary', () => {
       expect(x.id).toMatch(/^[0-9a-f]{64}$/);
       expect(x.capturedAt).toBeLessThanOrEqual(Date.UTC(2026, 10, 1));
       expect(x.capturedAt).toBeGreaterThan(Date.UTC(2016, 0, 1));
-      const bytes = Uint8Array.from(atob(x.thumbhash! + '=='.slice(0, (4 - (x.thumbhash!.length % 4)) % 4)), (c) => c.charCodeAt(0));
+      const bytes = Uint8Array.from(
+        atob(x.thumbhash! + '=='.slice(0, (4 - (x.thumbhash!.length % 4)) % 4)),
+        (c) => c.charCodeAt(0),
+      );
       const r = thumbHashToApproximateAspectRatio(bytes);
       expect(Math.abs(r - x.width / x.height) / (x.width / x.height)).toBeLessThan(0.35);
     }

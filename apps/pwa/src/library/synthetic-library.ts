@@ -63,13 +63,21 @@ export function syntheticLibrary(opts: SyntheticOptions): NewLocalAsset[] {
   const span = (opts.years ?? 10) * 365 * 24 * 3600_000;
   const palette = Array.from({ length: 32 }, (_, i) => {
     const [w, h] = SHAPES[i % SHAPES.length]!;
-    return { w, h, hash: gradientHash(rand, Math.round((32 * w) / Math.max(w, h)), Math.round((32 * h) / Math.max(w, h))) };
+    return {
+      w,
+      h,
+      hash: gradientHash(rand, Math.round((32 * w) / Math.max(w, h)), Math.round((32 * h) / Math.max(w, h))),
+    };
   });
   const out: NewLocalAsset[] = [];
   for (let i = 0; i < opts.count; i++) {
     const p = palette[Math.floor(rand() * palette.length)]!;
     const video = rand() < 0.05;
-    const id = Array.from({ length: 8 }, () => Math.floor(rand() * 0x100000000).toString(16).padStart(8, '0')).join('');
+    const id = Array.from({ length: 8 }, () =>
+      Math.floor(rand() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0'),
+    ).join('');
     const a: NewLocalAsset = {
       id,
       type: video ? 'video' : 'image',

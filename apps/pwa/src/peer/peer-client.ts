@@ -33,7 +33,10 @@ export function createPeerClient(): PeerClient {
   let ready: Promise<Worker> | undefined;
   function start(): Promise<Worker> {
     ready ??= new Promise((resolve) => {
-      const w = new Worker(new URL('./peer.worker.ts', import.meta.url), { type: 'module', name: 'hearth-peer' });
+      const w = new Worker(new URL('./peer.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'hearth-peer',
+      });
       worker = w;
       w.onmessage = (ev: MessageEvent<PeerReply>) => {
         const m = ev.data;

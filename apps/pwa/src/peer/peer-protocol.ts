@@ -14,7 +14,8 @@ export interface PairingInfo {
   pairedAt: number;
 }
 
-export type PeerRequest = { id: number; t: 'pair'; link: string; name: string } | { id: number; t: 'connect' };
+export type PeerRequest =
+  { id: number; t: 'pair'; link: string; name: string } | { id: number; t: 'connect' };
 
 export type PeerReply =
   | { id: number; t: 'paired'; info: PairingInfo }

@@ -4,7 +4,15 @@
  * the page's main thread only renders. It pairs the device and keeps the connection to the
  * home node up; the catalog replica (automerge-repo) is meant to live here too.
  */
-import { deviceIdOf, exportDeviceKey, generateDeviceKey, importDeviceKey, pairWithCode, parsePairingLink, type PeerNode } from '@hearth/sync';
+import {
+  deviceIdOf,
+  exportDeviceKey,
+  generateDeviceKey,
+  importDeviceKey,
+  pairWithCode,
+  parsePairingLink,
+  type PeerNode,
+} from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
 import { multiaddr } from '@multiformats/multiaddr';
 import { loadDeviceKeyBytes, loadPairing, saveDeviceKeyBytes, savePairing } from './device-store.idb.ts';
@@ -27,7 +35,10 @@ const dialable = (addrs: readonly string[]) => addrs.filter((a) => /\/wss?(\/|$)
 
 async function ensureNode(allow: readonly string[]): Promise<PeerNode> {
   if (node) return node;
-  const n = await createPeerNode({ privateKey: await deviceKey(), allowDial: allow.map((a) => a.replace(/\/p2p\/[^/]+$/, '')) });
+  const n = await createPeerNode({
+    privateKey: await deviceKey(),
+    allowDial: allow.map((a) => a.replace(/\/p2p\/[^/]+$/, '')),
+  });
   const report = () => post({ t: 'peers', count: n.getPeers().length });
   n.addEventListener('peer:connect', report);
   n.addEventListener('peer:disconnect', report);
@@ -65,9 +76,15 @@ scope.onmessage = (ev: MessageEvent<PeerRequest>) => {
   const req = ev.data;
   const fail = (e: unknown) => {
     const err = e as { code?: unknown; message?: unknown };
-    post({ id: req.id, t: 'error', code: typeof err.code === 'string' ? err.code : 'PEER_ERROR', message: String(err.message ?? e) });
+    post({
+      id: req.id,
+      t: 'error',
+      code: typeof err.code === 'string' ? err.code : 'PEER_ERROR',
+      message: String(err.message ?? e),
+    });
   };
-  if (req.t === 'pair') pair(req.link, req.name).then((info) => post({ id: req.id, t: 'paired', info }), fail);
+  if (req.t === 'pair')
+    pair(req.link, req.name).then((info) => post({ id: req.id, t: 'paired', info }), fail);
   else connect().then(() => post({ id: req.id, t: 'connected' }), fail);
 };
 // Messages posted while the module's top-level awaits (wasm) were pending would be lost, so

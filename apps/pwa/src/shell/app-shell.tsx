@@ -18,7 +18,11 @@ const NAV: readonly { href: string; label: string; icon: string; phone: boolean 
 ];
 
 /** The frame around every page: navigation (side bar on laptops, bottom bar on phones), sync status, update prompt. */
-export function AppShell(props: { children?: JSX.Element; pendingUploads: number; peers: number }): JSX.Element {
+export function AppShell(props: {
+  children?: JSX.Element;
+  pendingUploads: number;
+  peers: number;
+}): JSX.Element {
   const location = useLocation();
   const inViewer = () => location.pathname.startsWith('/photos/');
   return (

@@ -58,13 +58,17 @@ export function DevicesView(): JSX.Element {
               </For>
             </ul>
             <p class="muted">
-              Library {p().libraryId}, paired {new Date(p().pairedAt).toLocaleString()}. Revoke devices with “hearth devices revoke” on the home node.
+              Library {p().libraryId}, paired {new Date(p().pairedAt).toLocaleString()}. Revoke devices with
+              “hearth devices revoke” on the home node.
             </p>
           </>
         )}
       </Show>
       <h2>{pairing() ? 'Pair again' : 'Pair with your home node'}</h2>
-      <p class="muted">On the home node run “hearth pair” (or look at what “hearth start” printed) and paste the pairing link here.</p>
+      <p class="muted">
+        On the home node run “hearth pair” (or look at what “hearth start” printed) and paste the pairing link
+        here.
+      </p>
       <form
         class="stack"
         onSubmit={(e) => {
@@ -74,7 +78,12 @@ export function DevicesView(): JSX.Element {
       >
         <label class="field">
           <span>Pairing link</span>
-          <input value={link()} onInput={(e) => setLink(e.currentTarget.value)} placeholder="hearth://pair?c=…" required />
+          <input
+            value={link()}
+            onInput={(e) => setLink(e.currentTarget.value)}
+            placeholder="hearth://pair?c=…"
+            required
+          />
         </label>
         <label class="field">
           <span>Name of this device</span>
@@ -93,6 +102,14 @@ export function DevicesView(): JSX.Element {
 
 function defaultName(): string {
   const ua = navigator.userAgent;
-  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac/.test(ua) ? 'Mac' : /Windows/.test(ua) ? 'Windows' : 'Linux';
+  const os = /Android/.test(ua)
+    ? 'Android'
+    : /iPhone|iPad/.test(ua)
+      ? 'iOS'
+      : /Mac/.test(ua)
+        ? 'Mac'
+        : /Windows/.test(ua)
+          ? 'Windows'
+          : 'Linux';
   return `Browser on ${os}`;
 }

@@ -5,7 +5,9 @@ import { useLibrary } from './library-context.tsx';
 /** Settings: storage use, persistence, and a sample library to try the app with. */
 export function SettingsView(): JSX.Element {
   const lib = useLibrary();
-  const [storage, { refetch }] = createResource(async () => (navigator.storage?.estimate ? navigator.storage.estimate() : undefined));
+  const [storage, { refetch }] = createResource(async () =>
+    navigator.storage?.estimate ? navigator.storage.estimate() : undefined,
+  );
   const [persisted, setPersisted] = createSignal<boolean | undefined>();
   const [busy, setBusy] = createSignal('');
   const [count, setCount] = createSignal(2000);
@@ -28,7 +30,8 @@ export function SettingsView(): JSX.Element {
       <Show when={storage()} fallback={<p class="muted">This browser does not report storage use.</p>}>
         {(s) => (
           <p>
-            Using {((s().usage ?? 0) / 1e6).toFixed(1)} MB of {((s().quota ?? 0) / 1e9).toFixed(1)} GB available to Hearth in this browser.
+            Using {((s().usage ?? 0) / 1e6).toFixed(1)} MB of {((s().quota ?? 0) / 1e9).toFixed(1)} GB
+            available to Hearth in this browser.
           </p>
         )}
       </Show>
@@ -36,14 +39,26 @@ export function SettingsView(): JSX.Element {
         Keep my library when the browser is short of space
       </button>
       <Show when={persisted() !== undefined}>
-        <p role="status">{persisted() ? 'The browser will keep Hearth’s data.' : 'The browser declined; install Hearth to make it more likely.'}</p>
+        <p role="status">
+          {persisted()
+            ? 'The browser will keep Hearth’s data.'
+            : 'The browser declined; install Hearth to make it more likely.'}
+        </p>
       </Show>
       <h2>Sample library</h2>
-      <p class="muted">Fills this device’s library with generated placeholders, to try the timeline without photos.</p>
+      <p class="muted">
+        Fills this device’s library with generated placeholders, to try the timeline without photos.
+      </p>
       <div class="row">
         <label>
           Items{' '}
-          <input type="number" min="1" max="200000" value={count()} onInput={(e) => setCount(Math.max(1, Number(e.currentTarget.value) || 1))} />
+          <input
+            type="number"
+            min="1"
+            max="200000"
+            value={count()}
+            onInput={(e) => setCount(Math.max(1, Number(e.currentTarget.value) || 1))}
+          />
         </label>
         <button type="button" onClick={() => void addSample()}>
           Add sample library

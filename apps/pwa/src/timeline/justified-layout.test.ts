@@ -41,7 +41,11 @@ describe('justifiedLayout', () => {
     const one = justifiedLayout([1], { width: 1000, rowHeight: 235, gap: 4 });
     expect(one.boxes[0]).toEqual({ left: 0, top: 0, width: 235, height: 235 });
     expect(one.height).toBe(235);
-    expect(justifiedLayout([], { width: 1000, rowHeight: 235, gap: 4 })).toEqual({ boxes: [], height: 0, rows: 0 });
+    expect(justifiedLayout([], { width: 1000, rowHeight: 235, gap: 4 })).toEqual({
+      boxes: [],
+      height: 0,
+      rows: 0,
+    });
     const bad = justifiedLayout([NaN, 0, -1, 1000], { width: 1000, rowHeight: 100, gap: 0 });
     for (const b of bad.boxes) expect(Number.isFinite(b.width) && b.width > 0).toBe(true);
   });

@@ -6,7 +6,12 @@ import { monthLabel } from './month-label.ts';
  * The jump bar on the right: years marked at their place in the scroll height; drag or
  * click to jump, arrow keys step a month, Page keys a year.
  */
-export function Scrubber(props: { layout: TimelineLayout; scrollTop: number; height: number; onJump: (y: number) => void }): JSX.Element {
+export function Scrubber(props: {
+  layout: TimelineLayout;
+  scrollTop: number;
+  height: number;
+  onJump: (y: number) => void;
+}): JSX.Element {
   const years = createMemo(() => {
     const out: { year: string; top: number }[] = [];
     let last = '';
@@ -44,7 +49,9 @@ export function Scrubber(props: { layout: TimelineLayout; scrollTop: number; hei
       aria-valuemin={0}
       aria-valuemax={Math.max(0, props.layout.months.length - 1)}
       aria-valuenow={current()}
-      aria-valuetext={props.layout.months[current()] ? monthLabel(props.layout.months[current()]!.month) : 'empty'}
+      aria-valuetext={
+        props.layout.months[current()] ? monthLabel(props.layout.months[current()]!.month) : 'empty'
+      }
       onPointerDown={(e) => {
         e.currentTarget.setPointerCapture(e.pointerId);
         jumpToFraction(e.clientY, e.currentTarget);

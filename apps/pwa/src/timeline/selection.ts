@@ -21,7 +21,12 @@ export interface ClickKind {
 /**
  * Applies a click on `id`. `order` is the timeline order (newest first) used for ranges.
  */
-export function clickSelect(state: SelectionState, id: string, order: readonly string[], kind: ClickKind): SelectionState {
+export function clickSelect(
+  state: SelectionState,
+  id: string,
+  order: readonly string[],
+  kind: ClickKind,
+): SelectionState {
   if (kind.shift && state.anchor !== undefined) {
     const a = order.indexOf(state.anchor);
     const b = order.indexOf(id);

@@ -11,7 +11,12 @@ export function thumbhashUrl(hash: string | undefined): string | undefined {
   let url = cache.get(hash);
   if (url === undefined) {
     try {
-      const bin = atob(hash.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(hash.length / 4) * 4, '='));
+      const bin = atob(
+        hash
+          .replace(/-/g, '+')
+          .replace(/_/g, '/')
+          .padEnd(Math.ceil(hash.length / 4) * 4, '='),
+      );
       url = thumbHashToDataURL(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
     } catch {
       // A broken hash costs only the placeholder: the tile shows its plain background.

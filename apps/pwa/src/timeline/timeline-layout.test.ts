@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '../library/timeline-item.ts';
-import { DAY_HEADER, MONTH_HEADER, groupByDay, layoutTimeline, monthAt, visibleWindow } from './timeline-layout.ts';
+import {
+  DAY_HEADER,
+  MONTH_HEADER,
+  groupByDay,
+  layoutTimeline,
+  monthAt,
+  visibleWindow,
+} from './timeline-layout.ts';
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const opts = { width: 1000, rowHeight: 235, gap: 4, dayOf: utcDay };
@@ -61,7 +68,9 @@ describe('layoutTimeline', () => {
       const m = 12 - (i % 12);
       return { month: `${y}-${String(m).padStart(2, '0')}`, count: 334 };
     });
-    const loaded = new Map(many.map((m) => [m.month, monthItems(Number(m.month.slice(0, 4)), Number(m.month.slice(5)), m.count)]));
+    const loaded = new Map(
+      many.map((m) => [m.month, monthItems(Number(m.month.slice(0, 4)), Number(m.month.slice(5)), m.count)]),
+    );
     const layout = layoutTimeline(many, loaded, opts);
     expect(layout.months.reduce((s, m) => s + m.count, 0)).toBe(100_200);
     const scrollTop = layout.height / 2;

@@ -57,7 +57,10 @@ export function localDay(ms: number): string {
 }
 
 /** Groups rows (already newest first) into consecutive days. */
-export function groupByDay(items: readonly TimelineItem[], dayOf: (ms: number) => string = localDay): { day: string; items: TimelineItem[] }[] {
+export function groupByDay(
+  items: readonly TimelineItem[],
+  dayOf: (ms: number) => string = localDay,
+): { day: string; items: TimelineItem[] }[] {
   const out: { day: string; items: TimelineItem[] }[] = [];
   for (const item of items) {
     const day = dayOf(item.capturedAt);
@@ -76,7 +79,11 @@ export function estimateMonthHeight(count: number, opts: LayoutOptions): number 
 }
 
 /** Lays out one month from its rows. */
-export function layoutMonth(month: string, items: readonly TimelineItem[], opts: LayoutOptions): { days: DayBlock[]; height: number } {
+export function layoutMonth(
+  month: string,
+  items: readonly TimelineItem[],
+  opts: LayoutOptions,
+): { days: DayBlock[]; height: number } {
   let top = MONTH_HEADER;
   const days: DayBlock[] = [];
   for (const g of groupByDay(items, opts.dayOf)) {
@@ -112,7 +119,14 @@ export function layoutTimeline(
         laid = layoutMonth(m.month, items, opts);
         cache?.set(m.month, laid);
       }
-      blocks.push({ month: m.month, count: items.length, top, height: laid.height, estimated: false, days: laid.days });
+      blocks.push({
+        month: m.month,
+        count: items.length,
+        top,
+        height: laid.height,
+        estimated: false,
+        days: laid.days,
+      });
       top += laid.height;
     } else {
       const height = estimateMonthHeight(m.count, opts);
@@ -155,7 +169,12 @@ export interface VisibleWindow {
  * The months, day headers and tiles within [scrollTop - overscan, scrollTop + viewport + overscan].
  * Only these are in the DOM, so 100,000 assets cost what one screen costs.
  */
-export function visibleWindow(layout: TimelineLayout, scrollTop: number, viewport: number, overscan = viewport): VisibleWindow {
+export function visibleWindow(
+  layout: TimelineLayout,
+  scrollTop: number,
+  viewport: number,
+  overscan = viewport,
+): VisibleWindow {
   const top = scrollTop - overscan;
   const bottom = scrollTop + viewport + overscan;
   const out: VisibleWindow = { months: [], days: [], tiles: [] };
@@ -173,7 +192,10 @@ export function visibleWindow(layout: TimelineLayout, scrollTop: number, viewpor
       d.boxes.forEach((b, k) => {
         const y = origin + b.top;
         if (y + b.height <= top || y >= bottom) return;
-        out.tiles.push({ item: d.items[k]!, box: { left: b.left, top: y, width: b.width, height: b.height } });
+        out.tiles.push({
+          item: d.items[k]!,
+          box: { left: b.left, top: y, width: b.width, height: b.height },
+        });
       });
     }
   }

@@ -35,7 +35,10 @@ describe('<TimelineView>', () => {
     render(() => (
       <LibraryProvider client={lib}>
         <MemoryRouter history={history}>
-          <Route path="/" component={() => <TimelineView filter="timeline" title="Photos" empty="Nothing here" />} />
+          <Route
+            path="/"
+            component={() => <TimelineView filter="timeline" title="Photos" empty="Nothing here" />}
+          />
           <Route path="/photos/:id" component={() => <p>viewer</p>} />
         </MemoryRouter>
       </LibraryProvider>
@@ -51,7 +54,11 @@ describe('<TimelineView>', () => {
     expect(tiles.length).toBeGreaterThan(4);
     expect(tiles.length).toBeLessThan(300);
     const [y, m] = monthKeyOf(newest.capturedAt).split('-').map(Number);
-    const label = new Date(Date.UTC(y!, m! - 1, 15)).toLocaleDateString(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+    const label = new Date(Date.UTC(y!, m! - 1, 15)).toLocaleDateString(undefined, {
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
     expect(screen.getByRole('heading', { name: label })).toBeTruthy();
     expect(screen.getByRole('slider', { name: 'Jump to a month' })).toBeTruthy();
   });

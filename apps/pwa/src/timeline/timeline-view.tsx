@@ -42,7 +42,12 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
     cache.delete(month);
     queueMicrotask(() => {
       const after = layout().months.find((m) => m.month === month);
-      if (before && after && before.top + before.height <= scroller.scrollTop && after.height !== before.height) {
+      if (
+        before &&
+        after &&
+        before.top + before.height <= scroller.scrollTop &&
+        after.height !== before.height
+      ) {
         scroller.scrollTop += after.height - before.height;
       }
     });
@@ -57,7 +62,12 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
     data.changedMonths();
     const loaded = data.loaded();
     const months = data.months().filter((m) => (loaded.get(m.month)?.length ?? 1) > 0);
-    return layoutTimeline(months, loaded, { width: Math.max(100, w), rowHeight: targetRowHeight(window.innerWidth), gap: GAP }, cache);
+    return layoutTimeline(
+      months,
+      loaded,
+      { width: Math.max(100, w), rowHeight: targetRowHeight(window.innerWidth), gap: GAP },
+      cache,
+    );
   });
   const win = createMemo(() => visibleWindow(layout(), scrollTop(), viewport(), viewport()));
 
@@ -69,7 +79,9 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
     }
   });
 
-  const order = createMemo(() => layout().months.flatMap((m) => m.days.flatMap((d) => d.items.map((i) => i.id))));
+  const order = createMemo(() =>
+    layout().months.flatMap((m) => m.days.flatMap((d) => d.items.map((i) => i.id))),
+  );
   createEffect(() => setNavigationOrder(order()));
 
   onMount(() => {
@@ -128,11 +140,20 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
         />
       </Show>
       <div class="timeline-body">
-        <div class="timeline-scroller" ref={(el) => (scroller = el)} onScroll={() => setScrollTop(scroller.scrollTop)} data-testid="timeline-scroller">
+        <div
+          class="timeline-scroller"
+          ref={(el) => (scroller = el)}
+          onScroll={() => setScrollTop(scroller.scrollTop)}
+          data-testid="timeline-scroller"
+        >
           <Show when={data.ready() && layout().months.length === 0}>
             <p class="empty">{props.empty}</p>
           </Show>
-          <div class="timeline-column" style={{ height: `${layout().height}px` }} data-total={layout().months.reduce((s, m) => s + m.count, 0)}>
+          <div
+            class="timeline-column"
+            style={{ height: `${layout().height}px` }}
+            data-total={layout().months.reduce((s, m) => s + m.count, 0)}
+          >
             <Index each={win().months}>
               {(m) => (
                 <h2 class="month-header" style={{ transform: `translateY(${m().top}px)` }}>
@@ -142,7 +163,10 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
             </Index>
             <Index each={win().days}>
               {(d) => (
-                <h3 class="day-header" style={{ transform: `translateY(${d().top}px)`, height: `${DAY_HEADER}px` }}>
+                <h3
+                  class="day-header"
+                  style={{ transform: `translateY(${d().top}px)`, height: `${DAY_HEADER}px` }}
+                >
                   {dayLabel(d().day.day)}
                 </h3>
               )}
@@ -162,7 +186,12 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
           </div>
         </div>
         <Show when={layout().months.length > 1}>
-          <Scrubber layout={layout()} scrollTop={scrollTop()} height={viewport()} onJump={(y) => (scroller.scrollTop = y)} />
+          <Scrubber
+            layout={layout()}
+            scrollTop={scrollTop()}
+            height={viewport()}
+            onJump={(y) => (scroller.scrollTop = y)}
+          />
         </Show>
       </div>
     </section>

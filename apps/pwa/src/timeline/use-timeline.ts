@@ -18,7 +18,11 @@ export interface TimelineData {
 }
 
 /** `beforeApply` runs just before a month's rows replace the old ones (scroll anchoring). */
-export function useTimeline(lib: LibraryClient, filter: TimelineFilter, beforeApply?: (month: string) => void): TimelineData {
+export function useTimeline(
+  lib: LibraryClient,
+  filter: TimelineFilter,
+  beforeApply?: (month: string) => void,
+): TimelineData {
   const [months, setMonths] = createSignal<MonthSummary[]>([]);
   const [loaded, setLoaded] = createSignal<Map<string, TimelineItem[]>>(new Map(), { equals: false });
   const [changed, setChanged] = createSignal<Set<string>>(new Set(), { equals: false });

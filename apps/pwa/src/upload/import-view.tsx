@@ -23,7 +23,10 @@ export function ImportView(): JSX.Element {
   const overall = createMemo(() => {
     const list = entries();
     if (!list.length) return 1;
-    return list.reduce((s, e) => s + (isPending(e) ? (e.state === 'queued' ? 0 : e.progress * 0.9) : 1), 0) / list.length;
+    return (
+      list.reduce((s, e) => s + (isPending(e) ? (e.state === 'queued' ? 0 : e.progress * 0.9) : 1), 0) /
+      list.length
+    );
   });
   const add = (files: FileList | null | undefined) => {
     const list = [...(files ?? [])].filter((f) => f.size > 0);
@@ -52,11 +55,24 @@ export function ImportView(): JSX.Element {
         <div class="row center">
           <label class="button">
             Choose files
-            <input class="sr-only" type="file" multiple accept={ACCEPT} data-testid="file-input" onChange={(e) => add(e.currentTarget.files)} />
+            <input
+              class="sr-only"
+              type="file"
+              multiple
+              accept={ACCEPT}
+              data-testid="file-input"
+              onChange={(e) => add(e.currentTarget.files)}
+            />
           </label>
           <label class="button">
             Choose a folder
-            <input class="sr-only" type="file" multiple {...{ webkitdirectory: true }} onChange={(e) => add(e.currentTarget.files)} />
+            <input
+              class="sr-only"
+              type="file"
+              multiple
+              {...{ webkitdirectory: true }}
+              onChange={(e) => add(e.currentTarget.files)}
+            />
           </label>
         </div>
       </div>

@@ -24,7 +24,8 @@ function scaled(w: number, h: number, shortSide: number): [number, number] {
 
 async function exifOf(file: Blob): Promise<{ capturedAt?: number; make?: string; model?: string }> {
   try {
-    const tags = (await exifr.parse(file, ['DateTimeOriginal', 'CreateDate', 'Make', 'Model'])) as Record<string, unknown> | undefined;
+    const tags = (await exifr.parse(file, ['DateTimeOriginal', 'CreateDate', 'Make', 'Model'])) as
+      Record<string, unknown> | undefined;
     const date = tags?.['DateTimeOriginal'] ?? tags?.['CreateDate'];
     const out: { capturedAt?: number; make?: string; model?: string } = {};
     if (date instanceof Date && !Number.isNaN(date.getTime())) out.capturedAt = date.getTime();
@@ -37,7 +38,10 @@ async function exifOf(file: Blob): Promise<{ capturedAt?: number; make?: string;
   }
 }
 
-export async function processFile(file: File, onProgress: (fraction: number) => void): Promise<ProcessedFile> {
+export async function processFile(
+  file: File,
+  onProgress: (fraction: number) => void,
+): Promise<ProcessedFile> {
   const hash = await hashBlob(file, (f) => onProgress(f * 0.8));
   const isVideo = file.type.startsWith('video/');
   const exif = isVideo ? {} : await exifOf(file);

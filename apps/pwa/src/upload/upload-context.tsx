@@ -8,7 +8,9 @@ export function UploadQueueProvider(props: { queue: UploadQueue; children: JSX.E
   const [entries, setEntries] = createSignal<readonly UploadEntry[]>(props.queue.entries());
   const off = props.queue.onUpdate(setEntries);
   onCleanup(off);
-  return <QueueContext.Provider value={{ queue: props.queue, entries }}>{props.children}</QueueContext.Provider>;
+  return (
+    <QueueContext.Provider value={{ queue: props.queue, entries }}>{props.children}</QueueContext.Provider>
+  );
 }
 
 export function useUploads(): { queue: UploadQueue; entries: () => readonly UploadEntry[] } {

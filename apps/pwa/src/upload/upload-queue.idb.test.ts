@@ -20,7 +20,8 @@ function hashingProcessor(gate?: Promise<void>): () => FileProcessor {
   });
 }
 
-const file = (name: string, text: string) => new File([text], name, { type: 'image/jpeg', lastModified: Date.UTC(2021, 5, 1) });
+const file = (name: string, text: string) =>
+  new File([text], name, { type: 'image/jpeg', lastModified: Date.UTC(2021, 5, 1) });
 
 describe('hashBlob', () => {
   it('streams to the same SHA-256 as node:crypto, reporting progress up to 1', async () => {

@@ -54,7 +54,11 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
   async function processOne(entry: UploadEntry): Promise<void> {
     const file = await open().get('files', entry.id);
     if (!file) {
-      await save({ ...entry, state: 'failed', error: `${entry.name} is no longer stored in this browser; add it again` });
+      await save({
+        ...entry,
+        state: 'failed',
+        error: `${entry.name} is no longer stored in this browser; add it again`,
+      });
       return;
     }
     let e: UploadEntry = { ...entry, state: 'hashing', progress: 0 };
@@ -119,7 +123,9 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
         },
       });
       // Whatever was mid-way when the page went away starts over (hashing is idempotent).
-      list = (await db.getAll('entries')).sort((a, b) => a.addedAt - b.addedAt).map((e) => (isPending(e) ? { ...e, state: 'queued', progress: 0 } : e));
+      list = (await db.getAll('entries'))
+        .sort((a, b) => a.addedAt - b.addedAt)
+        .map((e) => (isPending(e) ? { ...e, state: 'queued', progress: 0 } : e));
       notify();
       kick();
     },

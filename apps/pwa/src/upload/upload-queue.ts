@@ -57,4 +57,5 @@ export interface UploadQueue {
   idle(): Promise<void>;
 }
 
-export const isPending = (e: UploadEntry): boolean => e.state === 'queued' || e.state === 'hashing' || e.state === 'importing';
+export const isPending = (e: UploadEntry): boolean =>
+  e.state === 'queued' || e.state === 'hashing' || e.state === 'importing';

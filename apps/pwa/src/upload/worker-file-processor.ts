@@ -4,7 +4,10 @@ import type { FileProcessor, ProcessedFile } from './upload-queue.ts';
 /** A file could not be read or decoded. */
 export class FileProcessingError extends PwaError {
   constructor(name: string, reason: string) {
-    super('FILE_PROCESSING', `could not read ${name}: ${reason}; check the file opens on this device and add it again`);
+    super(
+      'FILE_PROCESSING',
+      `could not read ${name}: ${reason}; check the file opens on this device and add it again`,
+    );
   }
 }
 
@@ -12,8 +15,19 @@ type Reply = { id: number; progress?: number; result?: ProcessedFile; error?: st
 
 /** The browser's FileProcessor: one module worker, jobs matched by id. */
 export function createWorkerFileProcessor(): FileProcessor {
-  const worker = new Worker(new URL('./process-file.worker.ts', import.meta.url), { type: 'module', name: 'hearth-hash' });
-  const jobs = new Map<number, { name: string; progress: (f: number) => void; resolve: (r: ProcessedFile) => void; reject: (e: Error) => void }>();
+  const worker = new Worker(new URL('./process-file.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'hearth-hash',
+  });
+  const jobs = new Map<
+    number,
+    {
+      name: string;
+      progress: (f: number) => void;
+      resolve: (r: ProcessedFile) => void;
+      reject: (e: Error) => void;
+    }
+  >();
   let next = 0;
   worker.onmessage = (ev: MessageEvent<Reply>) => {
     const job = jobs.get(ev.data.id);

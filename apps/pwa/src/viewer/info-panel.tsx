@@ -49,7 +49,12 @@ export function InfoPanel(props: { asset: AssetDetails }): JSX.Element {
       </div>
       <dl>
         <dt>Taken</dt>
-        <dd>{new Date(props.asset.capturedAt).toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' })}</dd>
+        <dd>
+          {new Date(props.asset.capturedAt).toLocaleString(undefined, {
+            dateStyle: 'full',
+            timeStyle: 'short',
+          })}
+        </dd>
         <Show when={props.asset.place}>
           <dt>Place</dt>
           <dd>{props.asset.place}</dd>
@@ -64,7 +69,8 @@ export function InfoPanel(props: { asset: AssetDetails }): JSX.Element {
         </Show>
         <dt>File</dt>
         <dd>
-          {props.asset.fileName ?? props.asset.id.slice(0, 12)} · {props.asset.width}×{props.asset.height} · {formatBytes(props.asset.size)}
+          {props.asset.fileName ?? props.asset.id.slice(0, 12)} · {props.asset.width}×{props.asset.height} ·{' '}
+          {formatBytes(props.asset.size)}
         </dd>
         <dt>Backup</dt>
         <dd>{props.asset.backedUp ? 'Backed up to the home node' : 'Only on this device'}</dd>

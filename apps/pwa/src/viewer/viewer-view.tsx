@@ -27,7 +27,12 @@ export function ViewerView(): JSX.Element {
   );
   const [zoom, setZoom] = createSignal(1);
   const [info, setInfo] = createSignal(window.innerWidth >= 1100);
-  createEffect(on(() => params.id, () => setZoom(1)));
+  createEffect(
+    on(
+      () => params.id,
+      () => setZoom(1),
+    ),
+  );
   const off = lib.onChange((c) => c.assets.includes(params.id) && setVersion((v) => v + 1));
   onCleanup(off);
 
@@ -60,10 +65,22 @@ export function ViewerView(): JSX.Element {
           ←
         </button>
         <span class="grow" />
-        <button type="button" class="ghost" aria-pressed={asset()?.favorite ?? false} onClick={() => void toggleFavorite()} aria-label="Favorite">
+        <button
+          type="button"
+          class="ghost"
+          aria-pressed={asset()?.favorite ?? false}
+          onClick={() => void toggleFavorite()}
+          aria-label="Favorite"
+        >
           {asset()?.favorite ? '♥' : '♡'}
         </button>
-        <button type="button" class="ghost" aria-pressed={info()} onClick={() => setInfo((v) => !v)} aria-label="Info">
+        <button
+          type="button"
+          class="ghost"
+          aria-pressed={info()}
+          onClick={() => setInfo((v) => !v)}
+          aria-label="Info"
+        >
           ℹ
         </button>
       </div>
@@ -98,17 +115,33 @@ export function ViewerView(): JSX.Element {
               }
             >
               {/* Range requests do the seeking: the src is an object URL or the node's tokened HTTP URL. */}
-              <video class="viewer-image" src={src()} controls playsinline poster={thumbhashUrl(a().thumbhash)} />
+              <video
+                class="viewer-image"
+                src={src()}
+                controls
+                playsinline
+                poster={thumbhashUrl(a().thumbhash)}
+              />
             </Show>
           )}
         </Show>
         <Show when={neighbours(params.id).prev}>
-          <button type="button" class="nav prev" aria-label="Previous" onClick={() => go(neighbours(params.id).prev)}>
+          <button
+            type="button"
+            class="nav prev"
+            aria-label="Previous"
+            onClick={() => go(neighbours(params.id).prev)}
+          >
             ‹
           </button>
         </Show>
         <Show when={neighbours(params.id).next}>
-          <button type="button" class="nav next" aria-label="Next" onClick={() => go(neighbours(params.id).next)}>
+          <button
+            type="button"
+            class="nav next"
+            aria-label="Next"
+            onClick={() => go(neighbours(params.id).next)}
+          >
             ›
           </button>
         </Show>
