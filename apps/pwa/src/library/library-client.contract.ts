@@ -124,6 +124,25 @@ export function runLibraryClientContract(name: string, setup: () => Promise<Libr
         expect((await c.listAlbums()).map((a) => a.id)).toEqual([id]);
       }));
 
+    it('deletes permanently (rows, counts, album entries) and purges the trash after 30 days', () =>
+      withClient(async (c) => {
+        const t = Date.UTC(2024, 3, 1);
+        await c.addAssets([asset(1, t), asset(2, t + 1), asset(3, t + 2)]);
+        const album = await c.createAlbum('A');
+        await c.addToAlbum(album, [hex(1), hex(2)]);
+        await c.setAlbumCover(album, hex(1));
+        await c.deletePermanently([hex(1)]);
+        expect(await c.getAsset(hex(1))).toBeUndefined();
+        expect(await c.months()).toEqual([{ month: '2024-04', count: 2 }]);
+        expect((await c.getAlbum(album))?.assets).toEqual([hex(2)]);
+        expect((await c.getAlbum(album))?.cover).toBeUndefined();
+        await c.trash([hex(2)]);
+        const trashedAt = (await c.getAsset(hex(2)))!.trashedAt!;
+        expect(await c.purgeTrash(undefined, trashedAt + 29 * 86_400_000)).toEqual([]);
+        expect(await c.purgeTrash(undefined, trashedAt + 31 * 86_400_000)).toEqual([hex(2)]);
+        expect(await c.months()).toEqual([{ month: '2024-04', count: 1 }]);
+      }));
+
     it('a missing album is a typed error', () =>
       withClient(async (c) => {
         await expect(c.renameAlbum('nosuchalbum1', 'x')).rejects.toMatchObject({ code: 'ALBUM_NOT_FOUND' });

@@ -88,6 +88,10 @@ export interface LibraryClient {
   setArchived(ids: readonly string[], archived: boolean): Promise<void>;
   trash(ids: readonly string[]): Promise<void>;
   restore(ids: readonly string[]): Promise<void>;
+  /** Removes records, timeline rows, album entries and this device's bytes of the given assets. */
+  deletePermanently(ids: readonly string[]): Promise<void>;
+  /** Deletes what has been in the trash longer than `olderThanMs` (30 days); returns the ids. */
+  purgeTrash(olderThanMs?: number, now?: number): Promise<string[]>;
   setDescription(id: string, description: string): Promise<void>;
   setRating(id: string, rating: number): Promise<void>;
 

@@ -48,6 +48,9 @@ function rowOf(a: AssetDetails): TimelineItem {
   return row;
 }
 
+/** Items stay in the trash this long (as in Immich), then they are deleted. */
+export const TRASH_DAYS = 30;
+
 const newestFirst = (a: TimelineItem, b: TimelineItem) =>
   b.capturedAt - a.capturedAt || (a.id < b.id ? -1 : 1);
 
@@ -105,7 +108,7 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
     emit({ assets: [], albums: [id], months: [] });
   }
 
-  return {
+  const client: LibraryClient = {
     async start() {
       try {
         db = await openDB<LibrarySchema>(opts.dbName, 1, {
@@ -210,6 +213,49 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
       return editAssets(ids, (a) => void (a.trashedAt = now));
     },
     restore: (ids) => editAssets(ids, (a) => void delete a.trashedAt),
+
+    async deletePermanently(ids) {
+      const gone = new Set(ids);
+      const months = new Set<string>();
+      const albumsTouched: string[] = [];
+      const tx = open().transaction(['assets', 'months', 'summaries', 'blobs', 'albums'], 'readwrite');
+      for (const id of ids) {
+        const a = await tx.objectStore('assets').get(id);
+        if (!a) continue;
+        months.add(monthKeyOf(a.capturedAt));
+        await tx.objectStore('assets').delete(id);
+        for (const k of ['thumbnail', 'preview', 'original']) {
+          await tx.objectStore('blobs').delete(`${id}:${k}`);
+          const url = urls.get(`${id}:${k}`);
+          if (url) URL.revokeObjectURL(url);
+          urls.delete(`${id}:${k}`);
+        }
+      }
+      for (const month of months) {
+        const rec = await tx.objectStore('months').get(month);
+        if (!rec) continue;
+        rec.items = rec.items.filter((r) => !gone.has(r.id));
+        await tx.objectStore('months').put(rec);
+        await tx.objectStore('summaries').put({ month, count: rec.items.length });
+      }
+      for (const album of await tx.objectStore('albums').getAll()) {
+        if (!album.assets.some((x) => gone.has(x))) continue;
+        album.assets = album.assets.filter((x) => !gone.has(x));
+        if (album.cover !== undefined && gone.has(album.cover)) delete album.cover;
+        await tx.objectStore('albums').put(album);
+        albumsTouched.push(album.id);
+      }
+      await tx.done;
+      emit({ assets: [...ids], albums: albumsTouched, months: [...months] });
+    },
+
+    async purgeTrash(olderThanMs = TRASH_DAYS * 24 * 3600_000, now = Date.now()) {
+      const old = (await open().getAll('assets'))
+        .filter((a) => a.trashedAt !== undefined && now - a.trashedAt > olderThanMs)
+        .map((a) => a.id);
+      if (old.length) await client.deletePermanently(old);
+      return old;
+    },
     setDescription: (id, description) => editAssets([id], (a) => void (a.description = description)),
     setRating: (id, rating) =>
       editAssets([id], (a) => void (a.rating = Math.max(0, Math.min(5, Math.round(rating))))),
@@ -279,4 +325,5 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
       return () => listeners.delete(listener);
     },
   };
+  return client;
 }

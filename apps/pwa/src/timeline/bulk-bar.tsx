@@ -9,6 +9,7 @@ export function BulkBar(props: {
   onArchive: (archived: boolean) => void;
   onTrash: () => void;
   onRestore: () => void;
+  onDelete: () => void;
   onAddToAlbum: () => void;
   onDownload: () => void;
   onClear: () => void;
@@ -44,6 +45,9 @@ export function BulkBar(props: {
       >
         <button type="button" onClick={() => props.onRestore()}>
           Restore
+        </button>
+        <button type="button" class="danger" onClick={() => props.onDelete()}>
+          Delete permanently
         </button>
       </Show>
     </div>

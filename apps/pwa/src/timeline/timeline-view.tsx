@@ -124,6 +124,7 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
           onArchive={(v) => void lib.setArchived(selectedIds(), v).then(done)}
           onTrash={() => void lib.trash(selectedIds()).then(done)}
           onRestore={() => void lib.restore(selectedIds()).then(done)}
+          onDelete={() => void lib.deletePermanently(selectedIds()).then(done)}
           onAddToAlbum={() => setPicking(true)}
           onDownload={() => void download(selectedIds())}
           onClear={done}
