@@ -26,7 +26,7 @@ runNetworkAdapterTests(async () => {
     libraryPublicKey: key.publicKey,
     trusted: nodes.map((n) => n.peerId.toString()),
   });
-  const adapters = nodes.map((node) => new Libp2pNetworkAdapter({ node, access, readyTimeoutMs: 200 }));
+  const adapters = nodes.map((node) => new Libp2pNetworkAdapter({ node, access, readyTimeoutMs: 20_000 }));
   return {
     adapters: [adapters[0]!, adapters[1]!, adapters[2]!],
     teardown: () => void Promise.all(nodes.map(async (n) => n.stop())),

@@ -17,7 +17,8 @@ export interface Libp2pNetworkAdapterOptions {
   /** Largest frame accepted or sent (default 32 MiB); a peer sending a bigger one is dropped. */
   maxFrameBytes?: number;
   /**
-   * `whenReady` resolves at the first paired peer, or after this many ms without one, so an
+   * `whenReady` resolves once a link is up to every paired peer connected when the repo
+   * connected (to the first peer, when there were none), or after this many ms, so an
    * offline device still loads its documents from storage (default 1000).
    */
   readyTimeoutMs?: number;
@@ -65,6 +66,9 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
   #readyResolve: (() => void) | undefined;
   readonly #readyPromise: Promise<void>;
   #readyTimer: ReturnType<typeof setTimeout> | undefined;
+  /** peers whose links `whenReady` waits for; undefined until the handler is registered */
+  #awaiting: Set<string> | undefined;
+  #announcedAny = false;
   #unsubscribe: (() => void) | undefined;
   readonly #peerWaiters = new Map<string, Set<() => void>>();
   /** reopen attempts per peer since its last good link, and their timers */
@@ -91,6 +95,16 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
     return this.#readyPromise;
   }
 
+  /**
+   * A peer `whenReady` waits for has answered: its link is up, or opening it failed (it
+   * does not run the protocol, or refused us). Ready once all have, if any link is up.
+   */
+  #settle(remote: string, announced: boolean): void {
+    if (announced) this.#announcedAny = true;
+    this.#awaiting?.delete(remote);
+    if (this.#announcedAny && (this.#awaiting === undefined || this.#awaiting.size === 0)) this.#markReady();
+  }
+
   #markReady(): void {
     if (this.#ready) return;
     this.#ready = true;
@@ -109,7 +123,14 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
         maxOutboundStreams: 4,
       })
       .then(() => {
-        for (const c of this.#node.getConnections()) this.#open(c.remotePeer);
+        const paired = this.#node
+          .getConnections()
+          .filter((c) => this.#access.isPaired(c.remotePeer.toString()));
+        this.#awaiting = new Set(paired.map((c) => c.remotePeer.toString()));
+        for (const remote of this.#awaiting)
+          if (this.#links.get(remote)?.repoPeer !== undefined) this.#awaiting.delete(remote);
+        if (this.#announcedAny && this.#awaiting.size === 0) this.#markReady();
+        for (const c of paired) this.#open(c.remotePeer);
       })
       .catch((e: unknown) => this.#onDrop?.('*', `cannot handle ${AUTOMERGE_PROTOCOL}: ${String(e)}`));
     this.#node.addEventListener('peer:connect', this.#onPeerConnect);
@@ -221,6 +242,7 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
         // are paired yet): try again a few times; its own stream also makes us retry.
         link.opening = false;
         if (!link.inbound && !link.outbound) this.#links.delete(remote);
+        this.#settle(remote, false);
         this.#scheduleReopen(remote);
       });
   }
@@ -304,7 +326,7 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
     link.repoPeer = repoPeer;
     this.#byRepoPeer.set(repoPeer, link.remote);
     this.#open(connection.remotePeer);
-    this.#markReady();
+    this.#settle(link.remote, true);
     clearTimeout(this.#retries.get(link.remote)?.timer);
     this.#retries.delete(link.remote);
     this.emit('peer-candidate', { peerId: repoPeer, peerMetadata: meta });
