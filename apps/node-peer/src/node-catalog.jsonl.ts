@@ -1,9 +1,12 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { AssetId } from '@hearth/sync';
 import type { AssetRecord, DerivedRecord } from './asset-record.ts';
 import { DiskFullError, isDiskFull } from './errors.ts';
 import type { NodeCatalog } from './node-catalog.ts';
+
+const EMPTY: ReadonlyMap<string, DerivedRecord> = new Map();
 
 type Entry = { op: 'add'; asset: AssetRecord } | { op: 'edit'; id: AssetId; edits: Partial<AssetRecord> } | { op: 'derived'; rec: DerivedRecord };
 
@@ -15,7 +18,8 @@ type Entry = { op: 'add'; asset: AssetRecord } | { op: 'edit'; id: AssetId; edit
 export function createJsonlCatalog(dir: string): NodeCatalog {
   const file = join(dir, 'catalog.jsonl');
   const assets = new Map<AssetId, AssetRecord>();
-  const derived = new Map<AssetId, Map<string, DerivedRecord>>();
+  // One record (the common case: one step) or a few; a Map per asset costs too much at 100k.
+  const derived = new Map<AssetId, DerivedRecord | DerivedRecord[]>();
   let offset = 0;
   let partial = '';
   let queue: Promise<unknown> = Promise.resolve();
@@ -36,10 +40,12 @@ export function createJsonlCatalog(dir: string): NodeCatalog {
       const a = assets.get(e.id);
       if (a) assets.set(e.id, { ...a, ...e.edits });
     } else {
-      let m = derived.get(e.rec.asset);
-      if (!m) derived.set(e.rec.asset, (m = new Map()));
-      const prev = m.get(e.rec.kind);
-      if (!prev || prev.version <= e.rec.version) m.set(e.rec.kind, e.rec);
+      const cur = derived.get(e.rec.asset);
+      const list = cur === undefined ? [] : Array.isArray(cur) ? cur : [cur];
+      const i = list.findIndex((r) => r.kind === e.rec.kind);
+      if (i < 0) list.push(e.rec);
+      else if ((list[i] as DerivedRecord).version <= e.rec.version) list[i] = e.rec;
+      derived.set(e.rec.asset, list.length === 1 ? (list[0] as DerivedRecord) : list);
     }
   }
 
@@ -48,18 +54,23 @@ export function createJsonlCatalog(dir: string): NodeCatalog {
     const r = await open(file, 'a+');
     try {
       const { size } = await r.stat();
-      if (size <= offset) return fresh;
-      const buf = Buffer.alloc(size - offset);
-      await r.read(buf, 0, buf.length, offset);
-      offset = size;
-      const lines = (partial + buf.toString('utf8')).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line) continue;
-        try {
-          apply(JSON.parse(line) as Entry, fresh);
-        } catch {
-          // A line torn by a crash: its record was never acknowledged, so skipping loses nothing.
+      // Read in chunks: a 100k-asset journal is ~80 MB, and holding it whole would leave the
+      // process that much bigger for good.
+      const buf = Buffer.alloc(Math.min(4 << 20, Math.max(0, size - offset)));
+      const decoder = new StringDecoder('utf8');
+      while (offset < size) {
+        const { bytesRead } = await r.read(buf, 0, Math.min(buf.length, size - offset), offset);
+        if (bytesRead === 0) break;
+        offset += bytesRead;
+        const lines = (partial + decoder.write(buf.subarray(0, bytesRead))).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) {
+          if (!line) continue;
+          try {
+            apply(JSON.parse(line) as Entry, fresh);
+          } catch {
+            // A line torn by a crash: its record was never acknowledged, so skipping loses nothing.
+          }
         }
       }
     } finally {
@@ -106,7 +117,11 @@ export function createJsonlCatalog(dir: string): NodeCatalog {
     async edit(id, edits) {
       await append({ op: 'edit', id, edits });
     },
-    derived: (id) => derived.get(id) ?? new Map(),
+    derived(id) {
+      const cur = derived.get(id);
+      if (cur === undefined) return EMPTY;
+      return new Map((Array.isArray(cur) ? cur : [cur]).map((r) => [r.kind, r]));
+    },
     onAdded(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
