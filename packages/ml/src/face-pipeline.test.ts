@@ -47,6 +47,17 @@ describe.skipIf(!hasModels)(`face pipeline on ${dir} (skipped when the shared mo
   });
 });
 
+describe.skipIf(!existsSync(join(dir, 'face-detection/scrfd_500m_bnkps.onnx')))('SCRFD (opt-in detector)', () => {
+  it.each(Object.entries(EXPECTED_FACE_COUNTS))('finds the same faces as YuNet in %s', async (file, count) => {
+    const loader = createModelLoader({ store: createFsModelStore(dir), runtime: createOnnxNodeRuntime(), choose: { 'face-detection': 'scrfd-500m', 'face-embedding': 'mobilefacenet-128' } });
+    const r = await createFacePipeline(loader).analyze(await decodeImage(join(dir, 'test-images', file)));
+    expect(r.faces).toHaveLength(count);
+    expect(r.models.detector).toBe('scrfd-500m@bnkps-1');
+    for (const f of r.faces) expect(f.landmarks[0].x).toBeLessThan(f.landmarks[1].x);
+    await loader.stop();
+  });
+});
+
 describe('missing models', () => {
   it('disables the feature with a clear status, never a crash', async () => {
     const loader = createModelLoader({ store: createMemoryModelStore(new Map()), runtime: createOnnxNodeRuntime() });

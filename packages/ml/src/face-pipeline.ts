@@ -4,6 +4,7 @@
  */
 import { alignFace } from './face-align.ts';
 import { createYuNetDetector, type DetectedFace, type FaceDetectorOptions } from './face-detector.ts';
+import { createScrfdDetector } from './face-detector-scrfd.ts';
 import { createFaceEmbedder } from './face-embedder.ts';
 import { modelKey } from './model-registry.ts';
 import type { ModelLoader } from './model-loader.ts';
@@ -30,7 +31,7 @@ export function createFacePipeline(loader: ModelLoader, options: FaceDetectorOpt
     async analyze(img) {
       const det = await loader.session('face-detection');
       const emb = await loader.session('face-embedding');
-      const detector = createYuNetDetector(det.session, options);
+      const detector = det.spec.id.startsWith('scrfd') ? createScrfdDetector(det.session, options) : createYuNetDetector(det.session, options);
       const embedder = createFaceEmbedder(emb.session, emb.spec.dims ?? 512, emb.spec.normalization ?? { order: 'rgb' });
       const faces: FaceResult[] = [];
       for (const f of await detector.detect(img)) {

@@ -23,3 +23,4 @@ export * from './search-query.ts';
 export * from './search-index.ts';
 export * from './runtime-self-test.ts';
 export * from './derivation-keys.ts';
+export * from './face-detector-scrfd.ts';
