@@ -128,19 +128,47 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
     return [...seen.values()];
   }
 
+  // `has` questions asked in the same tick are batched per peer (up to MAX_HAS hashes per
+  // request), so a replicator starting thousands of fetches asks each peer a few times, not thousands.
+  const hasBatches = new Map<string, { peer: PeerId; waiters: Map<string, ((have: boolean) => void)[]> }>();
+
+  function flushHas(key: string): void {
+    const batch = hasBatches.get(key);
+    if (!batch) return;
+    hasBatches.delete(key);
+    const hashes = [...batch.waiters.keys()];
+    for (let o = 0; o < hashes.length; o += MAX_HAS) {
+      const part = hashes.slice(o, o + MAX_HAS);
+      const answer = (have: boolean[] | undefined) => {
+        part.forEach((h, i) => batch.waiters.get(h)?.forEach((w) => w(have?.[i] === true)));
+      };
+      session(batch.peer)
+        .then((s) => timed(s.request({ t: 'has', h: part }), 'has', batch.peer))
+        .then(
+          (res) => answer(res.t === 'has' && res.have.length === part.length ? res.have : undefined),
+          () => answer(undefined),
+        );
+    }
+  }
+
+  function askHas(peer: PeerId, hash: BlobHash): Promise<boolean> {
+    const key = peer.toString();
+    let batch = hasBatches.get(key);
+    if (!batch) {
+      batch = { peer, waiters: new Map() };
+      hasBatches.set(key, batch);
+      queueMicrotask(() => flushHas(key));
+    }
+    const waiters = batch.waiters.get(hash) ?? [];
+    batch.waiters.set(hash, waiters);
+    return new Promise<boolean>((resolve) => waiters.push(resolve));
+  }
+
   async function whoHas(hash: BlobHash, peers = pairedPeers()): Promise<Holder[]> {
     const answers = await Promise.all(
       peers.map(async (peer) => {
         const t0 = performance.now();
-        try {
-          const s = await session(peer);
-          const res = await timed(s.request({ t: 'has', h: [hash].slice(0, MAX_HAS) }), 'has', peer);
-          return res.t === 'has' && res.have[0] === true
-            ? { peer, rttMs: performance.now() - t0 }
-            : undefined;
-        } catch {
-          return undefined;
-        }
+        return (await askHas(peer, hash)) ? { peer, rttMs: performance.now() - t0 } : undefined;
       }),
     );
     return answers.filter((a): a is Holder => a !== undefined).sort((a, b) => a.rttMs - b.rttMs);

@@ -111,6 +111,26 @@ describe.each(['tcp', 'ws'] as const)('/hearth/blob/1 over %s', (transport) => {
   });
 });
 
+describe('who has it', () => {
+  it('batches many has questions per peer (more than one request worth) and answers each', async () => {
+    const [a, b] = [await peer(), await peer()];
+    await connect(a, b);
+    const known = await Promise.all([1, 2, 3].map(async (s) => (await b.store.put(pattern(100, s))).hash));
+    const unknown = await Promise.all(
+      Array.from(
+        { length: 600 },
+        async (_, i) => (await sha256Hex(nodeHashing, pattern(10, 1000 + i))) as BlobHash,
+      ),
+    );
+    const c = client(a);
+    const all = [...unknown.slice(0, 300), ...known, ...unknown.slice(300)];
+    const answers = await Promise.all(all.map((h) => c.whoHas(h)));
+    const held = all.filter((_, i) => answers[i]!.length === 1);
+    expect(held).toEqual(known);
+    c.stop();
+  });
+});
+
 describe('/hearth/blob/1 failures', () => {
   it('drops a peer that serves a corrupted chunk and completes from another, storing nothing corrupt', async () => {
     const data = pattern(10 * CHUNK, 3);
