@@ -5,6 +5,8 @@ import { decodeImage } from './decode-image.sharp.ts';
 import { ModelMissingError } from './errors.ts';
 import { createFacePipeline } from './face-pipeline.ts';
 import { createOnnxNodeRuntime } from './inference-session.onnx-node.ts';
+import { createOnnxWebRuntime } from './inference-session.onnx-web.ts';
+import type { InferenceRuntime } from './inference-session.ts';
 import { createModelLoader } from './model-loader.ts';
 import { createFsModelStore, defaultModelsDir } from './model-store.fs.ts';
 import { createMemoryModelStore } from './model-store.ts';
@@ -55,6 +57,26 @@ describe.skipIf(!existsSync(join(dir, 'face-detection/scrfd_500m_bnkps.onnx')))(
     expect(r.models.detector).toBe('scrfd-500m@bnkps-1');
     for (const f of r.faces) expect(f.landmarks[0].x).toBeLessThan(f.landmarks[1].x);
     await loader.stop();
+  });
+});
+
+describe.skipIf(!hasModels)('onnxruntime-web gives the same faces as onnxruntime-node', () => {
+  it('matches boxes within a pixel and embeddings within 1e-3 cosine on the group photo', async () => {
+    const img = await decodeImage(join(dir, 'test-images/group-bbt1.jpg'));
+    const run = async (runtime: InferenceRuntime) => {
+      const loader = createModelLoader({ store: createFsModelStore(dir), runtime, choose: { 'face-embedding': 'mobilefacenet-128' } });
+      const r = await createFacePipeline(loader).analyze(img);
+      await loader.stop();
+      return r.faces.sort((a, b) => a.box.x - b.box.x);
+    };
+    const [n, w] = [await run(createOnnxNodeRuntime()), await run(createOnnxWebRuntime())];
+    expect(w).toHaveLength(n.length);
+    n.forEach((f, i) => {
+      const g = w[i] as (typeof w)[number];
+      expect(Math.abs(f.box.x - g.box.x)).toBeLessThan(1);
+      expect(Math.abs(f.box.y - g.box.y)).toBeLessThan(1);
+      expect(f.embedding.reduce((s, v, k) => s + v * (g.embedding[k] as number), 0)).toBeGreaterThan(0.999);
+    });
   });
 });
 
