@@ -182,3 +182,8 @@ export async function pairedPeers(
   }
   return { home, devices, ...lib };
 }
+
+/** A home node and one paired device. */
+export const twoPeers = (transport: 'tcp' | 'ws' = 'tcp') => pairedPeers(2, transport);
+/** A home node and two paired devices (the devices learn of each other through the root document). */
+export const threePeers = (transport: 'tcp' | 'ws' = 'tcp') => pairedPeers(3, transport);
