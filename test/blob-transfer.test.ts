@@ -45,8 +45,8 @@ describe.each(['tcp', 'ws'] as const)('blob transfer between processes over %s',
     await pair(receiver, sender);
     await pair(receiver, backup);
     const [a, b] = await Promise.all([
-      sender.call<{ hash: string }>('generate', { size, seed: 42 }),
-      backup.call<{ hash: string }>('generate', { size, seed: 42 }),
+      sender.call<{ hash: string }>('generate', { size, seed: 42 }, 120_000),
+      backup.call<{ hash: string }>('generate', { size, seed: 42 }, 120_000),
     ]);
     expect(b.hash).toBe(a.hash);
     const fetching = receiver.call<Fetched>(
