@@ -20,3 +20,4 @@ export * from './live-photo.ts';
 export * from './motion-photo.ts';
 export * from './reverse-geocoder.ts';
 export { decodeHeic, decodeJxl, type WasmModuleLoader } from './wasm-decoders.ts';
+export * from './process-image.ts';

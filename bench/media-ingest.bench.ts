@@ -1,0 +1,64 @@
+/**
+ * media-ingest: photos per second for metadata + thumbnail + preview + thumbhash + hashes
+ * (SHA-256, SHA-1) on 12–24 MP JPEGs (and HEICs), 2 at a time (2 cores), beside the ceiling
+ * measured in the same run: sharp alone decoding each JPEG once (shrink-on-load) and encoding
+ * both sizes. ratio = pipeline photos/s ÷ ceiling photos/s (goal ≥ 0.9).
+ *   npm run bench -- media-ingest [jpegs=12] [heics=2] [runs=3]
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { processImage } from '@hearth/media';
+import { makePhotoCorpus } from '@hearth/media/bench';
+import { createExiftoolReader, createSharpCodec } from '@hearth/media/platform';
+import { median, report } from './report.ts';
+
+const [jpegCount = 12, heicCount = 2, runs = 3] = process.argv.slice(2).map(Number);
+const CONCURRENCY = 2;
+const dir = join(process.env['HEARTH_BENCH_DIR'] ?? tmpdir(), 'hearth-bench-photos');
+const { jpegs, heics } = await makePhotoCorpus(dir, jpegCount, heicCount);
+
+async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (next < items.length) await fn(items[next++] as T);
+  }));
+  return (performance.now() - t0) / 1000;
+}
+
+function hashes(path: string): Promise<void> {
+  const a = createHash('sha256');
+  const b = createHash('sha1');
+  return new Promise((resolve, reject) => {
+    createReadStream(path).on('data', (d) => (a.update(d), b.update(d))).on('end', () => (a.digest(), b.digest(), resolve())).on('error', reject);
+  });
+}
+
+const reader = createExiftoolReader({ maxProcs: CONCURRENCY });
+const codec = createSharpCodec();
+await reader.start();
+const pipeline = (f: string) => Promise.all([processImage({ reader, codec }, { path: f }), hashes(f)]);
+const ceiling = async (f: string) => {
+  const { data, info } = await sharp(f).rotate().resize({ width: 1440, height: 1440, fit: 'outside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
+  const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
+  await Promise.all([sharp(data, raw).jpeg({ quality: 80 }).toBuffer(), sharp(data, raw).resize({ width: 250, height: 250, fit: 'outside' }).webp({ quality: 80 }).toBuffer()]);
+};
+
+await pool(jpegs.slice(0, 2), CONCURRENCY, pipeline); // warm up exiftool and libvips
+const pipe: number[] = [];
+const ceil: number[] = [];
+const heic: number[] = [];
+for (let r = 0; r < runs; r++) {
+  ceil.push(jpegs.length / (await pool(jpegs, CONCURRENCY, ceiling)));
+  pipe.push(jpegs.length / (await pool(jpegs, CONCURRENCY, pipeline)));
+  if (heics.length) heic.push(heics.length / (await pool(heics, CONCURRENCY, pipeline)));
+}
+await reader.stop();
+const p = median(pipe);
+const c = median(ceil);
+report({ bench: 'media-ingest', metric: 'photos_per_s', value: p, unit: 'photos/s', anchor: { name: 'sharp_ceiling_photos_per_s', value: c }, ratio: p / c });
+report({ bench: 'media-ingest', metric: 'ratio', value: p / c, unit: 'x', anchor: { name: 'sharp_ceiling_photos_per_s', value: c }, ratio: p / c });
+if (heic.length) report({ bench: 'media-ingest', metric: 'heic_photos_per_s', value: median(heic), unit: 'photos/s', anchor: { name: 'jpeg_photos_per_s', value: p }, ratio: median(heic) / p });
