@@ -62,9 +62,23 @@ try {
   }
   const newest = median(newestRuns);
   const anchorRef = { name: 'newest_month_via_automerge_ms', value: anchor };
-  report({ bench: 'timeline-index', metric: 'newest_month_ms', value: newest, unit: 'ms', anchor: anchorRef, ratio: newest / anchor });
+  report({
+    bench: 'timeline-index',
+    metric: 'newest_month_ms',
+    value: newest,
+    unit: 'ms',
+    anchor: anchorRef,
+    ratio: newest / anchor,
+  });
   const any = median(anyRuns);
-  report({ bench: 'timeline-index', metric: 'any_month_ms', value: any, unit: 'ms', anchor: anchorRef, ratio: any / anchor });
+  report({
+    bench: 'timeline-index',
+    metric: 'any_month_ms',
+    value: any,
+    unit: 'ms',
+    anchor: anchorRef,
+    ratio: any / anchor,
+  });
   report({ bench: 'timeline-index', metric: 'any_month_p95_ms', value: percentile(anyRuns, 95), unit: 'ms' });
   report({ bench: 'timeline-index', metric: 'index_build_s', value: buildS, unit: 's' });
   report({ bench: 'timeline-index', metric: 'months', value: months.length, unit: 'count' });
