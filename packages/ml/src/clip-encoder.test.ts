@@ -33,7 +33,8 @@ describe.skipIf(!existsSync(vocab))('CLIP pipeline on a generated model with the
       new Map([
         ['clip/visual.onnx', tinyClipImageModel()],
         ['clip/textual.onnx', tinyClipTextModel(tokenType)],
-        ['clip/bpe_simple_vocab_16e6.txt', new Uint8Array(readFileSync(vocab))],
+        // Read only when present: a skipped describe still runs its body.
+        ...(existsSync(vocab) ? [['clip/bpe_simple_vocab_16e6.txt', new Uint8Array(readFileSync(vocab))] as const] : []),
       ]),
     );
     const loader = createModelLoader({ store, runtime: makeRuntime(), models });
