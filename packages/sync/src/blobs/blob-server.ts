@@ -39,7 +39,10 @@ export interface BlobServerOptions {
   inlineLimit?: number;
   /** Requests worked on at once per stream (default 16). */
   pipeline?: number;
-  /** Concurrent streams a peer may open. */
+  /**
+   * Concurrent blob streams (default 8). With `pipeline` answers of ≤ 1 MiB held per stream,
+   * this bounds what one connection can make the server buffer (8 × 16 MiB).
+   */
   maxInboundStreams?: number;
 }
 
@@ -167,7 +170,7 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
 
   return {
     async start() {
-      await node.handle(BLOB_PROTOCOL, handle, { maxInboundStreams: options.maxInboundStreams ?? 64 });
+      await node.handle(BLOB_PROTOCOL, handle, { maxInboundStreams: options.maxInboundStreams ?? 8 });
       unsubscribe = access.onRevoked((peer) => {
         for (const s of open.get(peer) ?? []) s.abort(new Error('device revoked'));
       });
