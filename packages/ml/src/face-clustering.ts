@@ -125,11 +125,14 @@ export function createFaceClusterer(options: FaceClusterOptions = {}, newId: () 
   function nearestPerson(e: Float32Array, pre?: Float32Array): { id: string; sim: number } | undefined {
     let best = -2;
     let bestRow = -1;
-    const from = pre?.length ?? 0;
-    for (let r = 0; r < from; r++) {
-      if ((pre?.[r] as number) > best) {
-        best = pre?.[r] as number;
-        bestRow = r;
+    const from = pre ? pre.length : 0;
+    if (pre) {
+      for (let r = 0; r < from; r++) {
+        const v = pre[r] as number;
+        if (v > best) {
+          best = v;
+          bestRow = r;
+        }
       }
     }
     for (let r = from; r < personIds.length; r++) {
