@@ -10,7 +10,8 @@ import type { Libp2p, PeerId } from '@libp2p/interface';
 import type { BlobHash } from '../ids.ts';
 import type { PeerAccess } from '../net/peer-access.ts';
 import type { BlobStore, BlobPutResult } from './blob-store.ts';
-import { BLOB_PROTOCOL, MAX_HAS, type BlobResponse } from './blob-protocol.ts';
+import { BLOB_PROTOCOL, type BlobResponse } from './blob-protocol.ts';
+import { createHasBatcher } from './has-batcher.ts';
 import { createBlobSession, type BlobSession } from './blob-session.ts';
 import { chunkCount } from './blob-manifest.ts';
 import { BlobHashMismatchError, BlobPeerError, BlobTransferError } from './errors.ts';
@@ -128,41 +129,11 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
     return [...seen.values()];
   }
 
-  // `has` questions asked in the same tick are batched per peer (up to MAX_HAS hashes per
-  // request), so a replicator starting thousands of fetches asks each peer a few times, not thousands.
-  const hasBatches = new Map<string, { peer: PeerId; waiters: Map<string, ((have: boolean) => void)[]> }>();
-
-  function flushHas(key: string): void {
-    const batch = hasBatches.get(key);
-    if (!batch) return;
-    hasBatches.delete(key);
-    const hashes = [...batch.waiters.keys()];
-    for (let o = 0; o < hashes.length; o += MAX_HAS) {
-      const part = hashes.slice(o, o + MAX_HAS);
-      const answer = (have: boolean[] | undefined) => {
-        part.forEach((h, i) => batch.waiters.get(h)?.forEach((w) => w(have?.[i] === true)));
-      };
-      session(batch.peer)
-        .then((s) => timed(s.request({ t: 'has', h: part }), 'has', batch.peer))
-        .then(
-          (res) => answer(res.t === 'has' && res.have.length === part.length ? res.have : undefined),
-          () => answer(undefined),
-        );
-    }
-  }
-
-  function askHas(peer: PeerId, hash: BlobHash): Promise<boolean> {
-    const key = peer.toString();
-    let batch = hasBatches.get(key);
-    if (!batch) {
-      batch = { peer, waiters: new Map() };
-      hasBatches.set(key, batch);
-      queueMicrotask(() => flushHas(key));
-    }
-    const waiters = batch.waiters.get(hash) ?? [];
-    batch.waiters.set(hash, waiters);
-    return new Promise<boolean>((resolve) => waiters.push(resolve));
-  }
+  const askHas = createHasBatcher(async (peer, hashes) => {
+    const s = await session(peer);
+    const res = await timed(s.request({ t: 'has', h: hashes }), 'has', peer);
+    return res.t === 'has' && res.have.length === hashes.length ? res.have : undefined;
+  });
 
   async function whoHas(hash: BlobHash, peers = pairedPeers()): Promise<Holder[]> {
     const answers = await Promise.all(
