@@ -1,8 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateDeviceKey, pairWithCode, parsePairingLink } from '@hearth/sync';
+import { exportDeviceKey, generateDeviceKey, pairWithCode, parsePairingLink } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
 import { runCli, spawnCli } from '@hearth/node-peer/testing';
 
@@ -17,8 +17,9 @@ describe('pairing and revocation through the CLI', () => {
     await daemon.waitFor(/Pairing code: [0-9A-Z]{4}-[0-9A-Z]{4}/);
     await daemon.waitFor(/Pairing link: hearth:\/\/pair\?/);
     await daemon.waitFor(/^ready$/m);
+    const phoneKey = await generateDeviceKey();
     const phone = await createPeerNode({
-      privateKey: await generateDeviceKey(),
+      privateKey: phoneKey,
       listen: ['/ip4/127.0.0.1/tcp/0'],
       relayServer: false,
     });
@@ -45,6 +46,19 @@ describe('pairing and revocation through the CLI', () => {
         ['home node', 'home-node', false],
         ['Test phone', 'device', false],
       ]);
+      // A paired second node replicates the audit log over libp2p and verifies it.
+      const replica = mkdtempSync(join(tmpdir(), 'hearth-replica-'));
+      writeFileSync(join(replica, 'node.key'), exportDeviceKey(phoneKey), { mode: 0o600 });
+      await phone.stop();
+      const libraryKey = (JSON.parse(readFileSync(join(d, 'library.json'), 'utf8')) as { publicKey: string }).publicKey;
+      const tcp = link.addrs.find((a) => !a.includes('/ws'))!;
+      const pull = await runCli(['--data-dir', replica, 'audit', 'pull', '--from', tcp, '--library-key', libraryKey, '--json']);
+      expect(pull.code, pull.stderr + pull.stdout).toBe(0);
+      expect(JSON.parse(pull.stdout)).toMatchObject({ ok: true, length: 2 }); // library.created, device.paired
+      // An unpaired node gets nothing.
+      const stranger = await runCli(['--data-dir', mkdtempSync(join(tmpdir(), 'hearth-stranger-')), 'audit', 'pull', '--from', tcp, '--library-key', libraryKey], { timeoutMs: 60_000 });
+      expect(stranger.code).not.toBe(0);
+
       const rev = await runCli(['--data-dir', d, 'devices', 'revoke', phone.peerId.toString()]);
       expect(rev.code, rev.stderr).toBe(0);
       expect(rev.stdout).toMatch(/revoked Test phone/);

@@ -61,6 +61,21 @@ export function createHypercoreAuditLog(dir: string, key: LibraryKey, opts: { lo
         }),
       ),
     entries: () => serial(() => withCore(readAll)),
+    replicate: (transport, isInitiator) =>
+      serial(() =>
+        withCore(
+          (core) =>
+            new Promise<void>((resolve) => {
+              const s = core.replicate(isInitiator, { keepAlive: false });
+              s.pipe(transport).pipe(s);
+              const done = () => resolve();
+              s.once('close', done);
+              s.once('error', done);
+              transport.once('close', done);
+              transport.once('error', done);
+            }),
+        ),
+      ),
     verify: () =>
       serial(() =>
         withCore(async (core): Promise<AuditVerifyResult> => {

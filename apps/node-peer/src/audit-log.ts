@@ -1,3 +1,5 @@
+import type { Duplex } from 'node:stream';
+
 /** What security-relevant things the node records. */
 export type AuditEventType =
   | 'library.created'
@@ -38,4 +40,6 @@ export interface AuditLog {
   append(type: AuditEventType, data: AuditEntry['data']): Promise<AuditEntry>;
   entries(): Promise<AuditEntry[]>;
   verify(): Promise<AuditVerifyResult>;
+  /** Replicate with a peer over a byte stream (hypercore protocol) until it ends. */
+  replicate(transport: Duplex, isInitiator: boolean): Promise<void>;
 }

@@ -18,6 +18,7 @@ import { registerInspect } from './commands/inspect.ts';
 import { registerPair } from './commands/pair.ts';
 import { registerDevices } from './commands/devices.ts';
 import { registerModels } from './commands/models.ts';
+import { registerAudit } from './commands/audit.ts';
 
 export function buildProgram(): Command {
   const program = new Command('hearth')
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerPair(program);
   registerDevices(program);
   registerModels(program);
+  registerAudit(program);
   return program;
 }
 

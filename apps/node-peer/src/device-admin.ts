@@ -1,5 +1,6 @@
 import { asDeviceId, createPairingCodes, createPairingServer, encodePairingLink, issueCertificate, issueRevocation, readPairedDevices, type DeviceId } from '@hearth/sync';
 import type { AuditLog } from './audit-log.ts';
+import { serveAuditLog } from './audit-server.ts';
 import { NodePeerError } from './errors.ts';
 import type { LibraryKey } from './library-key.ts';
 import type { PeerServices } from './peer-services.ts';
@@ -79,9 +80,16 @@ export function createDeviceAdmin(opts: { peers: PeerServices; key: LibraryKey; 
     return rows.sort((a, b) => a.issuedAt - b.issuedAt);
   }
 
+  let unserveAudit: (() => Promise<void>) | undefined;
   return {
-    start: () => server.start(),
-    stop: () => server.stop(),
+    async start() {
+      await server.start();
+      unserveAudit = await serveAuditLog(peers.node, audit, (p) => peers.access.isPaired(p) && p !== peers.deviceId, opts.log);
+    },
+    async stop() {
+      await unserveAudit?.();
+      await server.stop();
+    },
     offer() {
       const { code, expiresAt } = codes.issue();
       return { code, expiresAt, link: encodePairingLink({ code, peerId: peers.deviceId, addrs: peers.addresses() }) };

@@ -12,6 +12,9 @@ declare module 'hypercore' {
   }
   export default class Hypercore {
     constructor(storage: string, opts?: HypercoreOptions);
+    constructor(storage: string, key: Buffer, opts?: HypercoreOptions);
+    /** The core key of the default manifest whose single signer is `publicKey`. */
+    static key(publicKey: Buffer): Buffer;
     readonly key: Buffer;
     readonly length: number;
     readonly writable: boolean;
@@ -21,6 +24,7 @@ declare module 'hypercore' {
     get(index: number, opts?: { wait?: boolean }): Promise<unknown>;
     treeHash(length?: number): Promise<Buffer>;
     replicate(isInitiator: boolean, opts?: Record<string, unknown>): Duplex;
+    get(index: number): Promise<unknown>;
     update(opts?: { wait?: boolean }): Promise<boolean>;
     close(): Promise<void>;
   }
