@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { MediaError } from './errors.ts';
-import type { EncodedImage, ImageCodec, RenderRequest, RenderResult } from './image-codec.ts';
+import type { EncodedImage, EncodeTarget, ImageCodec, RenderRequest, RenderResult } from './image-codec.ts';
 import { inputName, type MediaInput } from './media-input.ts';
 import type { RgbaImage } from './rgba-image.ts';
 import { sniffMime } from './sniff-mime.ts';
@@ -75,18 +75,35 @@ export function createSharpCodec(opts: SharpCodecOptions = {}): ImageCodec {
       const raw = { raw: { width: decoded.width, height: decoded.height, channels: decoded.channels as 1 | 2 | 3 | 4 } };
       const encoded: Record<string, EncodedImage> = {};
       const pixels: Record<string, RgbaImage> = {};
+      // Tiny outputs (thumbhash, dHash) are resized from the smallest encoded size, not from the
+      // full decode: same pixels to within resampling, a fraction of the work.
+      const smallest = req.encode.reduce<EncodeTarget | undefined>((a, t) => (!a || t.shortSide < a.shortSide ? t : a), undefined);
+      const small = smallest
+        ? await sharp(decoded.data, raw)
+            .resize({ width: smallest.shortSide, height: smallest.shortSide, fit: 'outside', withoutEnlargement: true })
+            .raw()
+            .toBuffer({ resolveWithObject: true })
+            .catch((e: unknown) => {
+              throw classify(e, name);
+            })
+        : undefined;
+      const pixelSource = small ? { data: small.data, raw: { raw: { width: small.info.width, height: small.info.height, channels: small.info.channels } } } : { data: decoded.data, raw };
       try {
         await Promise.all([
           ...req.encode.map(async (t) => {
-            let p = sharp(decoded.data, raw).resize({ width: t.shortSide, height: t.shortSide, fit: 'outside', withoutEnlargement: true });
+            let p =
+              t === smallest && small
+                ? sharp(pixelSource.data, pixelSource.raw)
+                : sharp(decoded.data, raw).resize({ width: t.shortSide, height: t.shortSide, fit: 'outside', withoutEnlargement: true });
             p = t.format === 'jpeg' ? p.flatten({ background: '#ffffff' }).jpeg({ quality: t.quality }) : p.webp({ quality: t.quality });
             const out = await p.timeout(timeout).toBuffer({ resolveWithObject: true });
             encoded[t.name] = { bytes: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength), width: out.info.width, height: out.info.height, format: t.format };
           }),
           ...req.pixels.map(async (t) => {
+            const src = t.maxSide && smallest && t.maxSide <= smallest.shortSide ? pixelSource : (t.width ?? 0) <= (smallest?.shortSide ?? 0) && (t.height ?? 0) <= (smallest?.shortSide ?? 0) ? pixelSource : { data: decoded.data, raw };
             const p = t.maxSide
-              ? sharp(decoded.data, raw).resize({ width: t.maxSide, height: t.maxSide, fit: 'inside' })
-              : sharp(decoded.data, raw).resize({ width: t.width ?? 1, height: t.height ?? 1, fit: 'fill' });
+              ? sharp(src.data, src.raw).resize({ width: t.maxSide, height: t.maxSide, fit: 'inside' })
+              : sharp(src.data, src.raw).resize({ width: t.width ?? 1, height: t.height ?? 1, fit: 'fill' });
             const out = await p.ensureAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
             pixels[t.name] = { width: out.info.width, height: out.info.height, data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength) };
           }),
