@@ -79,10 +79,9 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
     }
   });
 
-  const order = createMemo(() =>
-    layout().months.flatMap((m) => m.days.flatMap((d) => d.items.map((i) => i.id))),
-  );
-  createEffect(() => setNavigationOrder(order()));
+  // Computed on demand (shift-range, the viewer's arrows), not on every month read.
+  const order = () => layout().months.flatMap((m) => m.days.flatMap((d) => d.items.map((i) => i.id)));
+  setNavigationOrder(order);
 
   onMount(() => {
     const measure = () => {
