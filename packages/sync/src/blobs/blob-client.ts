@@ -77,32 +77,29 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
   const window = options.window ?? 8;
   const perPeer = options.streamsPerPeer ?? 2;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
-  const sessions = new Map<string, Promise<BlobSession>[]>();
+  type PoolEntry = { promise: Promise<BlobSession>; session?: BlobSession; failed?: boolean };
+  const sessions = new Map<string, PoolEntry[]>();
   const inflight = new Map<BlobHash, Promise<FetchResult>>();
 
-  async function session(peer: PeerId): Promise<BlobSession> {
+  // The pool is updated synchronously (no await before a stream is added), so many fetches
+  // starting at once share `perPeer` streams instead of each dialling its own.
+  function session(peer: PeerId): Promise<BlobSession> {
     const key = peer.toString();
-    let list = sessions.get(key) ?? [];
-    const live: Promise<BlobSession>[] = [];
-    for (const p of list) {
-      const s = await p.catch(() => undefined);
-      if (s && !s.closed) live.push(p);
-    }
-    list = live;
+    const list = (sessions.get(key) ?? []).filter((e) => !e.failed && !e.session?.closed);
     sessions.set(key, list);
     if (list.length < perPeer) {
-      const p = node.dialProtocol(peer, BLOB_PROTOCOL).then((stream) => createBlobSession(key, stream));
-      list.push(p);
-      p.catch(() =>
-        sessions.set(
-          key,
-          (sessions.get(key) ?? []).filter((x) => x !== p),
-        ),
-      );
-      return p;
+      const entry: PoolEntry = {
+        promise: node
+          .dialProtocol(peer, BLOB_PROTOCOL)
+          .then((stream) => (entry.session = createBlobSession(key, stream))),
+      };
+      entry.promise.catch(() => (entry.failed = true));
+      list.push(entry);
+      return entry.promise;
     }
-    const resolved = await Promise.all(list);
-    return resolved.reduce((a, b) => (b.pending < a.pending ? b : a));
+    const ready = list.filter((e) => e.session);
+    if (ready.length === 0) return list[0]!.promise;
+    return Promise.resolve(ready.map((e) => e.session!).reduce((x, y) => (y.pending < x.pending ? y : x)));
   }
 
   function timed<T>(p: Promise<T>, what: string, peer: PeerId): Promise<T> {
@@ -279,8 +276,8 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
     },
     stop() {
       for (const list of sessions.values())
-        for (const p of list)
-          void p.then(
+        for (const e of list)
+          void e.promise.then(
             (s) => s.close(),
             () => undefined,
           );

@@ -131,6 +131,24 @@ describe('who has it', () => {
   });
 });
 
+describe('many blobs at once', () => {
+  it('shares a few streams per peer among many concurrent fetches', async () => {
+    const [a, b] = [await peer(), await peer()];
+    await connect(a, b);
+    const hashes = await Promise.all(
+      Array.from({ length: 60 }, async (_, i) => (await b.store.put(pattern(2000 + i, i))).hash),
+    );
+    const c = client(a);
+    const results = await Promise.all(hashes.map((h) => c.fetch(h, { peers: [b.node.peerId] })));
+    expect(results.map((r) => r.hash)).toEqual(hashes);
+    const streams = a.node
+      .getConnections(b.node.peerId)
+      .flatMap((conn) => conn.streams.filter((st) => st.protocol === BLOB_PROTOCOL));
+    expect(streams.length).toBeLessThanOrEqual(2);
+    c.stop();
+  });
+});
+
 describe('/hearth/blob/1 failures', () => {
   it('drops a peer that serves a corrupted chunk and completes from another, storing nothing corrupt', async () => {
     const data = pattern(10 * CHUNK, 3);
