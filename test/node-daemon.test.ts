@@ -111,6 +111,7 @@ describe('hearth start (daemon)', () => {
       'reconcile loop',
       'media tools',
       'catalog projection',
+      'blob tokens',
       'pairing',
       'peer services',
       'blob store',

@@ -2,9 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportDeviceKey, generateDeviceKey, pairWithCode, parsePairingLink } from '@hearth/sync';
+import { createHash } from 'node:crypto';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { exportDeviceKey, generateDeviceKey, pairWithCode, parsePairingLink, requestBlobToken } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
-import { runCli, spawnCli } from '@hearth/node-peer/testing';
+import { fixturesDir, runCli, spawnCli } from '@hearth/node-peer/testing';
 
 describe('pairing and revocation through the CLI', () => {
   it('a device pairs with a code from `hearth pair`, is listed, is revoked, and both land in the audit log', async () => {
@@ -13,6 +15,9 @@ describe('pairing and revocation through the CLI', () => {
     expect(noDaemon.code).toBe(3);
     expect(noDaemon.stderr).toMatch(/start it with `hearth start`/);
 
+    const photo = join(fixturesDir(), 'immich-test-assets/formats/jpg/el_torcal_rocks.jpg');
+    expect((await runCli(['--data-dir', d, 'init'])).code).toBe(0);
+    expect((await runCli(['--data-dir', d, 'import', '--no-derive', photo])).code).toBe(0);
     const daemon = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
     await daemon.waitFor(/Pairing code: [0-9A-Z]{4}-[0-9A-Z]{4}/);
     await daemon.waitFor(/Pairing link: hearth:\/\/pair\?/);
@@ -31,6 +36,15 @@ describe('pairing and revocation through the CLI', () => {
       const grant = await pairWithCode(phone, link, { name: 'Test phone' });
       expect(grant.certificate.deviceId).toBe(phone.peerId.toString());
       expect(grant.rootDocUrl).toMatch(/^automerge:/);
+      // Blobs over HTTP: a token minted over libp2p, then plain Range requests.
+      const [, httpUrl] = (await daemon.waitFor(/Serving the app at (\S+)/)) as unknown as [string, string];
+      const bytes = readFileSync(photo);
+      const hash = createHash('sha256').update(bytes).digest('hex');
+      expect((await fetch(new URL(`/blobs/${hash}`, httpUrl))).status).toBe(401);
+      const { token } = await requestBlobToken(phone, peerIdFromString(link.peerId));
+      const part = await fetch(new URL(`/blobs/${hash}`, httpUrl), { headers: { authorization: `Bearer ${token}`, range: 'bytes=0-99' } });
+      expect(part.status).toBe(206);
+      expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(0, 100))).toBe(true);
       // A code works once.
       await expect(pairWithCode(phone, link, { name: 'again' })).rejects.toMatchObject({
         code: expect.stringMatching(/USED|INVALID/),
@@ -54,7 +68,7 @@ describe('pairing and revocation through the CLI', () => {
       const tcp = link.addrs.find((a) => !a.includes('/ws'))!;
       const pull = await runCli(['--data-dir', replica, 'audit', 'pull', '--from', tcp, '--library-key', libraryKey, '--json']);
       expect(pull.code, pull.stderr + pull.stdout).toBe(0);
-      expect(JSON.parse(pull.stdout)).toMatchObject({ ok: true, length: 2 }); // library.created, device.paired
+      expect(JSON.parse(pull.stdout)).toMatchObject({ ok: true, length: 3 }); // library.created, import, device.paired
       // An unpaired node gets nothing.
       const stranger = await runCli(['--data-dir', mkdtempSync(join(tmpdir(), 'hearth-stranger-')), 'audit', 'pull', '--from', tcp, '--library-key', libraryKey], { timeoutMs: 60_000 });
       expect(stranger.code).not.toBe(0);
@@ -85,6 +99,6 @@ describe('pairing and revocation through the CLI', () => {
       audit: { length: number };
     };
     expect(v.ok).toBe(true);
-    expect(v.audit.length).toBe(3); // library.created, device.paired, device.revoked
+    expect(v.audit.length).toBe(4); // library.created, import, device.paired, device.revoked
   });
 });

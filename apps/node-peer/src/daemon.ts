@@ -11,6 +11,7 @@ import { startPeerServices, type PeerServices } from './peer-services.ts';
 import { createDeviceAdmin, type DeviceAdmin } from './device-admin.ts';
 import { adminRoute, loadOrCreateAdminToken } from './admin-api.ts';
 import { join } from 'node:path';
+import { startBlobHttp } from './blob-http.ts';
 
 /** A part of the daemon with a lifecycle; parts stop in reverse start order. */
 interface Part {
@@ -94,6 +95,8 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       admin = da;
       parts.push({ name: 'pairing', stop: () => da.stop() });
       const token = await loadOrCreateAdminToken(join(l.layout.root, 'admin.token'));
+      const blobHttp = await startBlobHttp({ dataDir: l.layout.root, peers: ps, blobs: l.blobs, catalog: l.catalog });
+      parts.push({ name: 'blob tokens', stop: () => blobHttp.stop() });
       // The synced catalog follows the node's own: new imports (from any process) appear in it.
       let projected = -1;
       let projecting: Promise<unknown> = Promise.resolve();
@@ -130,7 +133,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
         pwaDir: config.pwaDir,
         ...(config.tlsCert && config.tlsKey ? { tls: { cert: config.tlsCert, key: config.tlsKey } } : {}),
         isReady: () => ready,
-        routes: [statusRoute, adminRoute(() => admin, token)],
+        routes: [statusRoute, adminRoute(() => admin, token), blobHttp.route],
       });
       http = h;
       await h.start();
