@@ -6,3 +6,4 @@ export { createNativeVideoTool, hasNativeFfmpeg } from './video-tool.ffmpeg.ts';
 export { createWasmVideoTool, createWasmFfmpegRunner } from './video-tool.ffmpeg-wasm.node.ts';
 export { createNativeFfmpegRunner, type NativeFfmpegOptions } from './ffmpeg-runner.native.ts';
 export { createCitiesReverseGeocoder, loadCities } from './reverse-geocoder.cities.node.ts';
+export { findSidecar } from './find-sidecar.node.ts';
