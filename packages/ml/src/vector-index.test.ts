@@ -20,13 +20,14 @@ function exactTop(vs: Float32Array[], q: Float32Array, k: number): number[] {
 }
 
 describe.each([
-  ['onnxruntime-node', createOnnxNodeRuntime],
-  ['onnxruntime-web', createOnnxWebRuntime],
-] as [string, () => InferenceRuntime][])('vector index on %s', (_name, makeRuntime) => {
+  ['onnxruntime-node', createOnnxNodeRuntime, 'runtime'],
+  ['onnxruntime-web', createOnnxWebRuntime, 'runtime'],
+  ['JavaScript scoring', createOnnxNodeRuntime, 'js'],
+] as [string, () => InferenceRuntime, 'runtime' | 'js'][])('vector index on %s', (_name, makeRuntime, scoring) => {
   it('finds nearly the exact top 10 with int8 quantisation, with cosine scores', async () => {
     const seed = { s: 1 };
     const vs = Array.from({ length: 3000 }, () => randomUnit(64, seed));
-    const idx = createVectorIndex(makeRuntime(), 64);
+    const idx = createVectorIndex(makeRuntime(), 64, { scoring });
     vs.forEach((v, i) => idx.add(`v${i}`, v));
     expect(idx.size).toBe(3000);
     let recall = 0;
@@ -45,7 +46,7 @@ describe.each([
   it('upserts, removes, filters, and survives a shard round trip', async () => {
     const seed = { s: 5 };
     const rt = makeRuntime();
-    const idx = createVectorIndex(rt, 32);
+    const idx = createVectorIndex(rt, 32, { scoring });
     const vs = Array.from({ length: 2100 }, () => randomUnit(32, seed)); // crosses a growth step
     vs.forEach((v, i) => idx.add(`v${i}`, v));
     idx.add('v1', vs[2] as Float32Array);

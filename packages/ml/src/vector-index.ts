@@ -56,7 +56,17 @@ function scoringGraph(dims: number, topK: boolean): Uint8Array {
   });
 }
 
-export function createVectorIndex(runtime: InferenceRuntime, dims: number, options: { threads?: number } = {}): VectorIndex {
+export interface VectorIndexOptions {
+  readonly threads?: number;
+  /**
+   * 'runtime' (default): the ONNX graph — fastest on onnxruntime-node (SIMD int8 GEMM).
+   * 'js': a JavaScript scan of the same int8 data — faster than onnxruntime-web's wasm
+   * MatMulInteger in the browser (measured: see docs/benchmarks.md, ml-search).
+   */
+  readonly scoring?: 'runtime' | 'js';
+}
+
+export function createVectorIndex(runtime: InferenceRuntime, dims: number, options: VectorIndexOptions = {}): VectorIndex {
   let cap = 1024;
   let n = 0;
   let data = new Int8Array(dims * cap);
@@ -103,6 +113,19 @@ export function createVectorIndex(runtime: InferenceRuntime, dims: number, optio
       inv: { type: 'float32', data: inv, dims: [1, cap] },
       bias: { type: 'float32', data: bias, dims: [1, cap] },
     };
+  }
+  /** Scores of every slot, dimension-major so the inner loop walks contiguous memory. */
+  function jsScores(query: Float32Array): Float32Array {
+    if (query.length !== dims) throw new InvalidInputError(`query has ${query.length} dims, the index holds ${dims}`);
+    const acc = new Float32Array(n);
+    for (let d = 0; d < dims; d++) {
+      const q = query[d] as number;
+      if (q === 0) continue;
+      const base = d * cap;
+      for (let i = 0; i < n; i++) acc[i] = (acc[i] as number) + q * (data[base + i] as number);
+    }
+    for (let i = 0; i < n; i++) acc[i] = (acc[i] as number) * (inv[i] as number) * Q_SCALE;
+    return acc;
   }
   const qNorm = (query: Float32Array) => {
     let m = 0;
@@ -157,6 +180,10 @@ export function createVectorIndex(runtime: InferenceRuntime, dims: number, optio
     },
     async search(query, k, filter) {
       if (n === 0 || k <= 0) return [];
+      if (options.scoring === 'js') {
+        const scores = jsScores(query);
+        return topK(scores, n, k, filter ? (i) => filter(ids[i] as string) : undefined).map((i) => ({ id: ids[i] as string, score: scores[i] as number }));
+      }
       const f = feeds(query);
       const m = qNorm(query);
       if (!filter) {
