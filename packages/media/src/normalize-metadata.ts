@@ -98,7 +98,9 @@ function readVideo(tags: RawTags): VideoMetadata | undefined {
   const d = num(tags['Duration']);
   if (d !== undefined && d >= 0) v.durationS = d;
   const codec = str(tags['CompressorID']) ?? str(tags['VideoCodec']);
-  if (codec) v.codec = codec;
+  // Four-character codes to the names ffprobe (and the VideoTool) use.
+  const fourcc: Record<string, string> = { avc1: 'h264', avc3: 'h264', hvc1: 'hevc', hev1: 'hevc', av01: 'av1', vp09: 'vp9', mp4v: 'mpeg4', jpeg: 'mjpeg' };
+  if (codec) v.codec = fourcc[codec.toLowerCase()] ?? codec;
   const rot = num(tags['Rotation']);
   if (rot !== undefined && [0, 90, 180, 270].includes(rot)) v.rotation = rot;
   const fps = num(tags['VideoFrameRate']);
