@@ -165,10 +165,11 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       if (!p) opening.set(k, (p = open()));
       work.push(p);
     };
+    // A document already waiting for its handle to become ready is retried by that wait.
     for (const [key, url] of index.value.shards)
-      if (!shards.has(key)) once(`s:${key}`, () => openShard(key, url));
+      if (!shards.has(key) && !isWaiting(url)) once(`s:${key}`, () => openShard(key, url));
     for (const [id, url] of index.value.albums)
-      if (!albums.has(id as AlbumId)) once(`a:${id}`, () => openAlbum(id, url));
+      if (!albums.has(id as AlbumId) && !isWaiting(url)) once(`a:${id}`, () => openAlbum(id, url));
     await Promise.all(work);
   }
   const onRootChange = () => void syncRoot();
@@ -180,14 +181,23 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     const r = root.doc();
     return Object.keys(r.shards ?? {}).length + Object.keys(r.albums ?? {}).length;
   };
-  /** After a failed open, retry once the (cached) handle becomes ready through sync. */
+  /** Documents whose open failed and that wait (once each) for their handle to become ready. */
+  const waiting = new Set<string>();
+  /** After a failed open, retry once the (cached) handle becomes ready through sync or import. */
   const retryWhenReady = (url: string) => {
-    const h = repo.handles[parseAutomergeUrl(url as AutomergeUrl).documentId];
-    h?.whenReady().then(
-      () => void (started && syncRoot()),
-      () => {},
+    const id = parseAutomergeUrl(url as AutomergeUrl).documentId;
+    const h = repo.handles[id];
+    if (!h || waiting.has(id)) return;
+    waiting.add(id);
+    h.whenReady().then(
+      () => {
+        waiting.delete(id);
+        if (started) void syncRoot();
+      },
+      () => waiting.delete(id),
     );
   };
+  const isWaiting = (url: string) => waiting.has(parseAutomergeUrl(url as AutomergeUrl).documentId);
 
   async function createShard(key: ShardKey): Promise<OpenShard> {
     const libraryId = String(root.doc().libraryId);
