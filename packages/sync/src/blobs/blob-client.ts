@@ -28,7 +28,7 @@ export interface BlobClientOptions {
   hashing: Hashing;
   /** Chunk requests in flight per blob (default 8). */
   window?: number;
-  /** Streams opened per peer; blobs are spread over them (default 2). */
+  /** Streams opened per peer; blobs are spread over them, so a big blob's chunks do not hold up thumbnails (default 4; servers accept 8). */
   streamsPerPeer?: number;
   /** A request not answered in this time counts as a broken connection (default 30 s). */
   requestTimeoutMs?: number;
@@ -75,7 +75,7 @@ const INLINE = 256 * 1024;
 export function createBlobClient(options: BlobClientOptions): BlobClient {
   const { node, store, access, hashing } = options;
   const window = options.window ?? 8;
-  const perPeer = options.streamsPerPeer ?? 2;
+  const perPeer = options.streamsPerPeer ?? 4;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   type PoolEntry = { promise: Promise<BlobSession>; session?: BlobSession; failed?: boolean };
   const sessions = new Map<string, PoolEntry[]>();
