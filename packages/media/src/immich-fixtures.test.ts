@@ -73,6 +73,10 @@ describe.skipIf(files.length === 0)('immich-test-assets (../shared/fixtures miss
     expect(Math.min(d.thumbnail.width, d.thumbnail.height)).toBe(Math.min(250, d.width, d.height));
     expect(Math.min(d.preview.width, d.preview.height)).toBe(Math.min(1440, d.width, d.height));
     expect(d.preview.width / d.preview.height).toBeCloseTo(d.width / d.height, 1);
+    // Wide gamut (the P3 HDR AVIF, Display P3 iPhone HEIC) comes out as plain sRGB.
+    const pm = await sharp(d.preview.bytes).metadata();
+    expect(pm.space).toBe('srgb');
+    expect(pm.hasProfile ?? false).toBe(false);
     const stats = await sharp(d.thumbnail.bytes).stats();
     expect(Math.max(...stats.channels.slice(0, 3).map((c) => c.stdev))).toBeGreaterThan(5);
   });
