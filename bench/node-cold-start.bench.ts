@@ -18,7 +18,11 @@ const assets = Number(process.argv[2] ?? 100_000);
 /** Start a node, time it to ready, confirm /readyz, stop it; returns seconds and the child's RSS. */
 export async function startOnce(dataDir: string, idle: boolean): Promise<{ startS: number; rssMb: number }> {
   const t = performance.now();
-  const child = spawn(process.execPath, [CLI, '--data-dir', dataDir, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [CLI, '--data-dir', dataDir, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
@@ -29,17 +33,22 @@ export async function startOnce(dataDir: string, idle: boolean): Promise<{ start
     child.on('exit', (code) => reject(new Error(`hearth start exited ${code}: ${out}`)));
   });
   const startS = (performance.now() - t) / 1000;
-  if ((await fetch(new URL('/readyz', url))).status !== 200) throw new Error('ready line printed but /readyz is not 200');
+  if ((await fetch(new URL('/readyz', url))).status !== 200)
+    throw new Error('ready line printed but /readyz is not 200');
   let rssMb = 0;
   if (idle) {
     // Idle: the reconcile loop has checked every asset and has nothing to do.
     for (;;) {
-      const st = (await (await fetch(new URL('/api/status', url))).json()) as { reconcile?: { idle: boolean } };
+      const st = (await (await fetch(new URL('/api/status', url))).json()) as {
+        reconcile?: { idle: boolean };
+      };
       if (st.reconcile?.idle) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     await new Promise((r) => setTimeout(r, 3000));
-    const status = await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${child.pid}/status`, 'utf8'));
+    const status = await import('node:fs/promises').then((fs) =>
+      fs.readFile(`/proc/${child.pid}/status`, 'utf8'),
+    );
     rssMb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
   }
   child.kill('SIGTERM');
@@ -55,7 +64,9 @@ export async function makeLibraries(n: number): Promise<{ big: string; empty: st
   const t = performance.now();
   await buildNodeLibrary(big, n, { automerge: { dir: fixture.dir, rootUrl: fixture.rootUrl } });
   await buildNodeLibrary(empty, 0);
-  process.stderr.write(`node library of ${n} assets built in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `node library of ${n} assets built in ${((performance.now() - t) / 1000).toFixed(1)} s\n`,
+  );
   return { big, empty, cleanup: () => rmSync(base, { recursive: true, force: true }) };
 }
 
@@ -70,7 +81,14 @@ if (import.meta.main) {
     }
     const v = median(big);
     const a = median(empty);
-    report({ bench: 'node-cold-start', metric: 'start_s', value: v, unit: 's', anchor: { name: 'empty library', value: a }, ratio: v / a });
+    report({
+      bench: 'node-cold-start',
+      metric: 'start_s',
+      value: v,
+      unit: 's',
+      anchor: { name: 'empty library', value: a },
+      ratio: v / a,
+    });
   } finally {
     libs.cleanup();
   }

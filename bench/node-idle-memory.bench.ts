@@ -18,7 +18,14 @@ try {
   }
   const v = median(big);
   const a = median(empty);
-  report({ bench: 'node-idle-memory', metric: 'rss_mb', value: v, unit: 'MiB', anchor: { name: 'empty library', value: a }, ratio: v / a });
+  report({
+    bench: 'node-idle-memory',
+    metric: 'rss_mb',
+    value: v,
+    unit: 'MiB',
+    anchor: { name: 'empty library', value: a },
+    ratio: v / a,
+  });
 } finally {
   libs.cleanup();
 }

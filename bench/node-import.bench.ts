@@ -60,12 +60,25 @@ try {
   const dataDir = join(base, 'lib');
   spawnSync(process.execPath, [CLI, '--data-dir', dataDir, 'init'], { stdio: 'ignore' });
   t = performance.now();
-  const r = spawnSync(process.execPath, [CLI, '--data-dir', dataDir, 'import', src, '--json'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, '--data-dir', dataDir, 'import', src, '--json'], {
+    encoding: 'utf8',
+  });
   const importS = (performance.now() - t) / 1000;
   if (r.status !== 0) throw new Error(`import failed: ${r.stderr}`);
-  const st = JSON.parse(spawnSync(process.execPath, [CLI, '--data-dir', dataDir, 'status', '--json'], { encoding: 'utf8' }).stdout) as { derivatives: { images: { done: number } } };
-  if (st.derivatives.images.done !== photos) throw new Error(`only ${st.derivatives.images.done} of ${photos} have derivatives`);
-  report({ bench: 'node-import', metric: 'photos_per_s', value: photos / importS, unit: 'photos/s', anchor: { name: 'media ceiling (photos/s)', value: photos / ceilingS }, ratio: ceilingS / importS });
+  const st = JSON.parse(
+    spawnSync(process.execPath, [CLI, '--data-dir', dataDir, 'status', '--json'], { encoding: 'utf8' })
+      .stdout,
+  ) as { derivatives: { images: { done: number } } };
+  if (st.derivatives.images.done !== photos)
+    throw new Error(`only ${st.derivatives.images.done} of ${photos} have derivatives`);
+  report({
+    bench: 'node-import',
+    metric: 'photos_per_s',
+    value: photos / importS,
+    unit: 'photos/s',
+    anchor: { name: 'media ceiling (photos/s)', value: photos / ceilingS },
+    ratio: ceilingS / importS,
+  });
 } finally {
   rmSync(base, { recursive: true, force: true });
 }

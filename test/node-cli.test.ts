@@ -57,7 +57,12 @@ describe.skipIf(!hasFixtures)('hearth CLI (separate processes)', () => {
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
 
     // Originals are byte-for-byte what was imported.
-    const torcal = rows.find((r) => r.fileName === 'el_torcal_rocks.jpg') as unknown as { id: string; takenAt: number; width: number; camera?: { model?: string } };
+    const torcal = rows.find((r) => r.fileName === 'el_torcal_rocks.jpg') as unknown as {
+      id: string;
+      takenAt: number;
+      width: number;
+      camera?: { model?: string };
+    };
     // Metadata read at import (by @hearth/media): capture time, size, camera.
     expect(new Date(torcal.takenAt).toISOString().slice(0, 10)).toBe('2012-08-05');
     expect(torcal.width).toBe(512);
@@ -71,7 +76,11 @@ describe.skipIf(!hasFixtures)('hearth CLI (separate processes)', () => {
 
     const v = await runCli(['--data-dir', d, 'verify', '--json']);
     expect(v.code).toBe(0);
-    expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, audit: { ok: true }, blobs: { blobsChecked: rows.length * 3 } });
+    expect(JSON.parse(v.stdout)).toMatchObject({
+      ok: true,
+      audit: { ok: true },
+      blobs: { blobsChecked: rows.length * 3 },
+    });
 
     const out = tmp('export');
     const ex = await runCli(['--data-dir', d, 'export', out, '--json']);
@@ -85,7 +94,12 @@ describe.skipIf(!hasFixtures)('hearth CLI (separate processes)', () => {
     expect(again.unchanged).toBe(rows.length);
     const st = await runCli(['--data-dir', d, 'status', '--json']);
     // The import made every thumbnail and preview before it returned.
-    expect(JSON.parse(st.stdout)).toMatchObject({ assets: rows.length, daemon: null, auditEntries: 4, derivatives: { images: { done: rows.length, missing: 0 } } });
+    expect(JSON.parse(st.stdout)).toMatchObject({
+      assets: rows.length,
+      daemon: null,
+      auditEntries: 4,
+      derivatives: { images: { done: rows.length, missing: 0 } },
+    });
     expect(readdirSync(join(out, '2012', '08'))).toContain('el_torcal_rocks.jpg');
   });
 

@@ -50,7 +50,10 @@ describe.skipIf(!hasFixtures)('import from several processes, and --watch', () =
     await p.waitFor(/imported 1, duplicates 0/, 60_000);
     p.child.kill('SIGINT');
     expect((await p.exited).code).toBe(0);
-    const ls = JSON.parse((await runCli(['--data-dir', d, 'ls', '--json'])).stdout.trim()) as { id: string; size: number };
+    const ls = JSON.parse((await runCli(['--data-dir', d, 'ls', '--json'])).stdout.trim()) as {
+      id: string;
+      size: number;
+    };
     expect(ls.size).toBe(readFileSync(photo).length);
     expect(pieces).toBeGreaterThan(2);
   });

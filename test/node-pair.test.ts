@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { peerIdFromString } from '@libp2p/peer-id';
-import { exportDeviceKey, generateDeviceKey, pairWithCode, parsePairingLink, requestBlobToken } from '@hearth/sync';
+import {
+  exportDeviceKey,
+  generateDeviceKey,
+  pairWithCode,
+  parsePairingLink,
+  requestBlobToken,
+} from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
 import { fixturesDir, runCli, spawnCli } from '@hearth/node-peer/testing';
 
@@ -42,7 +48,9 @@ describe('pairing and revocation through the CLI', () => {
       const hash = createHash('sha256').update(bytes).digest('hex');
       expect((await fetch(new URL(`/blobs/${hash}`, httpUrl))).status).toBe(401);
       const { token } = await requestBlobToken(phone, peerIdFromString(link.peerId));
-      const part = await fetch(new URL(`/blobs/${hash}`, httpUrl), { headers: { authorization: `Bearer ${token}`, range: 'bytes=0-99' } });
+      const part = await fetch(new URL(`/blobs/${hash}`, httpUrl), {
+        headers: { authorization: `Bearer ${token}`, range: 'bytes=0-99' },
+      });
       expect(part.status).toBe(206);
       expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(0, 100))).toBe(true);
       // A code works once.
@@ -64,13 +72,36 @@ describe('pairing and revocation through the CLI', () => {
       const replica = mkdtempSync(join(tmpdir(), 'hearth-replica-'));
       writeFileSync(join(replica, 'node.key'), exportDeviceKey(phoneKey), { mode: 0o600 });
       await phone.stop();
-      const libraryKey = (JSON.parse(readFileSync(join(d, 'library.json'), 'utf8')) as { publicKey: string }).publicKey;
+      const libraryKey = (JSON.parse(readFileSync(join(d, 'library.json'), 'utf8')) as { publicKey: string })
+        .publicKey;
       const tcp = link.addrs.find((a) => !a.includes('/ws'))!;
-      const pull = await runCli(['--data-dir', replica, 'audit', 'pull', '--from', tcp, '--library-key', libraryKey, '--json']);
+      const pull = await runCli([
+        '--data-dir',
+        replica,
+        'audit',
+        'pull',
+        '--from',
+        tcp,
+        '--library-key',
+        libraryKey,
+        '--json',
+      ]);
       expect(pull.code, pull.stderr + pull.stdout).toBe(0);
       expect(JSON.parse(pull.stdout)).toMatchObject({ ok: true, length: 3 }); // library.created, import, device.paired
       // An unpaired node gets nothing.
-      const stranger = await runCli(['--data-dir', mkdtempSync(join(tmpdir(), 'hearth-stranger-')), 'audit', 'pull', '--from', tcp, '--library-key', libraryKey], { timeoutMs: 60_000 });
+      const stranger = await runCli(
+        [
+          '--data-dir',
+          mkdtempSync(join(tmpdir(), 'hearth-stranger-')),
+          'audit',
+          'pull',
+          '--from',
+          tcp,
+          '--library-key',
+          libraryKey,
+        ],
+        { timeoutMs: 60_000 },
+      );
       expect(stranger.code).not.toBe(0);
 
       const rev = await runCli(['--data-dir', d, 'devices', 'revoke', phone.peerId.toString()]);

@@ -14,7 +14,8 @@ export async function loadOrCreateAdminToken(path: string): Promise<string> {
     return (await readFile(path, 'utf8')).trim();
   } catch {
     const token = randomBytes(32).toString('base64url');
-    if (!(await writeFileAtomic(path, token + '\n', { mode: 0o600, exclusive: true }))) return (await readFile(path, 'utf8')).trim();
+    if (!(await writeFileAtomic(path, token + '\n', { mode: 0o600, exclusive: true })))
+      return (await readFile(path, 'utf8')).trim();
     return token;
   }
 }
@@ -30,19 +31,27 @@ export function adminRoute(admin: () => DeviceAdmin | undefined, token: string) 
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (!path.startsWith('/api/admin/')) return false;
-    const json = (status: number, body: unknown) => void res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
-    if (!authorised(req, token)) return json(401, { code: 'UNAUTHORISED', message: 'admin token missing or wrong' }), true;
+    const json = (status: number, body: unknown) =>
+      void res
+        .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify(body));
+    if (!authorised(req, token))
+      return (json(401, { code: 'UNAUTHORISED', message: 'admin token missing or wrong' }), true);
     const a = admin();
-    if (!a) return json(503, { code: 'NOT_READY', message: 'the node is starting' }), true;
+    if (!a) return (json(503, { code: 'NOT_READY', message: 'the node is starting' }), true);
     try {
-      if (req.method === 'POST' && path === '/api/admin/pairing-codes') return json(200, a.offer()), true;
-      if (req.method === 'GET' && path === '/api/admin/devices') return json(200, await a.list()), true;
+      if (req.method === 'POST' && path === '/api/admin/pairing-codes') return (json(200, a.offer()), true);
+      if (req.method === 'GET' && path === '/api/admin/devices') return (json(200, await a.list()), true);
       const m = /^\/api\/admin\/devices\/([^/]+)\/revoke$/.exec(path);
-      if (req.method === 'POST' && m) return json(200, await a.revoke(decodeURIComponent(m[1] ?? ''))), true;
-      return json(404, { code: 'NOT_FOUND', message: `no admin route ${req.method} ${path}` }), true;
+      if (req.method === 'POST' && m)
+        return (json(200, await a.revoke(decodeURIComponent(m[1] ?? ''))), true);
+      return (json(404, { code: 'NOT_FOUND', message: `no admin route ${req.method} ${path}` }), true);
     } catch (err) {
       const e = err as NodePeerError;
-      return json(e instanceof NodePeerError ? 400 : 500, { code: e.code ?? 'INTERNAL', message: e.message }), true;
+      return (
+        json(e instanceof NodePeerError ? 400 : 500, { code: e.code ?? 'INTERNAL', message: e.message }),
+        true
+      );
     }
   };
 }

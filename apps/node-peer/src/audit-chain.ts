@@ -17,7 +17,13 @@ export function entryDigest(e: Omit<AuditEntry, 'sig'>): string {
 }
 
 /** Make the next signed entry after `last`. */
-export function makeEntry(key: Pick<LibraryKey, 'sign'>, last: AuditEntry | undefined, type: AuditEntry['type'], data: AuditEntry['data'], at = Date.now()): AuditEntry {
+export function makeEntry(
+  key: Pick<LibraryKey, 'sign'>,
+  last: AuditEntry | undefined,
+  type: AuditEntry['type'],
+  data: AuditEntry['data'],
+  at = Date.now(),
+): AuditEntry {
   const body = { seq: last ? last.seq + 1 : 0, at, type, data, prev: last ? entryDigest(last) : GENESIS };
   return { ...body, sig: key.sign(signedBytes(body)) };
 }
@@ -34,7 +40,8 @@ export function verifyChain(entries: readonly unknown[], key: Pick<LibraryKey, '
     }
     if (e.seq !== i) problems.push(`entry ${i}: sequence number ${e.seq}`);
     if (e.prev !== prev) problems.push(`entry ${i}: chain broken (an earlier entry was altered or removed)`);
-    if (!key.verify(signedBytes(e), e.sig)) problems.push(`entry ${i}: bad signature (altered, or not signed by this library)`);
+    if (!key.verify(signedBytes(e), e.sig))
+      problems.push(`entry ${i}: bad signature (altered, or not signed by this library)`);
     prev = entryDigest(e);
   });
   return problems;

@@ -14,7 +14,11 @@ function isLockError(err: unknown): boolean {
  * RocksDB allows one process at a time, so each call opens the core, works and closes
  * it, retrying briefly while another process (the daemon or a CLI command) holds it.
  */
-export function createHypercoreAuditLog(dir: string, key: LibraryKey, opts: { lockWaitMs?: number } = {}): AuditLog {
+export function createHypercoreAuditLog(
+  dir: string,
+  key: LibraryKey,
+  opts: { lockWaitMs?: number } = {},
+): AuditLog {
   const lockWaitMs = opts.lockWaitMs ?? 15_000;
   let chain: Promise<unknown> = Promise.resolve();
 
@@ -26,7 +30,8 @@ export function createHypercoreAuditLog(dir: string, key: LibraryKey, opts: { lo
         await core.ready();
       } catch (err) {
         await core.close().catch(() => undefined);
-        if (!isLockError(err) || Date.now() > deadline) throw new AuditLogError(`cannot open the audit log in ${dir}: ${(err as Error).message}`);
+        if (!isLockError(err) || Date.now() > deadline)
+          throw new AuditLogError(`cannot open the audit log in ${dir}: ${(err as Error).message}`);
         await new Promise((r) => setTimeout(r, delay));
         continue;
       }
@@ -54,7 +59,8 @@ export function createHypercoreAuditLog(dir: string, key: LibraryKey, opts: { lo
     append: (type, data) =>
       serial(() =>
         withCore(async (core) => {
-          const last = core.length > 0 ? ((await core.get(core.length - 1, { wait: false })) as AuditEntry) : undefined;
+          const last =
+            core.length > 0 ? ((await core.get(core.length - 1, { wait: false })) as AuditEntry) : undefined;
           const entry = makeEntry(key, last, type, data);
           await core.append(entry);
           return entry;

@@ -7,7 +7,8 @@ import type { AuditEntry } from './audit-log.ts';
 import { createHypercoreAuditLog } from './audit-log.hypercore.ts';
 import { loadOrCreateLibraryKey } from './library-key.ts';
 
-const newKey = async () => (await loadOrCreateLibraryKey(join(mkdtempSync(join(tmpdir(), 'hearth-key-')), 'library.key'))).key;
+const newKey = async () =>
+  (await loadOrCreateLibraryKey(join(mkdtempSync(join(tmpdir(), 'hearth-key-')), 'library.key'))).key;
 
 describe('audit log on hypercore', () => {
   it('appends signed entries that verify after reopening', async () => {
@@ -27,7 +28,11 @@ describe('audit log on hypercore', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'hearth-audit-')), 'audit');
     const a = createHypercoreAuditLog(dir, key);
     const b = createHypercoreAuditLog(dir, key);
-    await Promise.all([a.append('export', { n: 1 }), b.append('export', { n: 2 }), a.append('export', { n: 3 })]);
+    await Promise.all([
+      a.append('export', { n: 1 }),
+      b.append('export', { n: 2 }),
+      a.append('export', { n: 3 }),
+    ]);
     const v = await a.verify();
     expect(v).toMatchObject({ ok: true, length: 3 });
   });
@@ -41,7 +46,10 @@ describe('audit chain', () => {
     for (let i = 0; i < 4; i++) e.push(makeEntry(key, e.at(-1), 'asset.deleted', { asset: String(i) }));
     expect(verifyChain(e, key)).toEqual([]);
     const altered = e.map((x, i) => (i === 1 ? { ...x, data: { asset: 'x' } } : x));
-    expect(verifyChain(altered, key)).toEqual(['entry 1: bad signature (altered, or not signed by this library)', 'entry 2: chain broken (an earlier entry was altered or removed)']);
+    expect(verifyChain(altered, key)).toEqual([
+      'entry 1: bad signature (altered, or not signed by this library)',
+      'entry 2: chain broken (an earlier entry was altered or removed)',
+    ]);
     expect(verifyChain([e[0], e[2], e[3]], key).join()).toMatch(/entry 1: sequence number 2.*chain broken/);
     expect(verifyChain([e[1], e[0]], key).length).toBeGreaterThan(0);
     expect(verifyChain(e, other).filter((p) => p.includes('bad signature'))).toHaveLength(4);

@@ -18,8 +18,14 @@ export function publicVerifier(publicKey: string): { verify(data: Uint8Array, si
  * and check it: hypercore checks every block against the library key's signed tree, and
  * the entry chain is checked here too. Returns what `hearth verify` would say of it.
  */
-export async function pullAuditLog(dir: string, libraryPublicKey: string, transport: Duplex): Promise<AuditVerifyResult> {
-  const core = new Hypercore(dir, Hypercore.key(Buffer.from(libraryPublicKey, 'base64url')), { valueEncoding: 'json' });
+export async function pullAuditLog(
+  dir: string,
+  libraryPublicKey: string,
+  transport: Duplex,
+): Promise<AuditVerifyResult> {
+  const core = new Hypercore(dir, Hypercore.key(Buffer.from(libraryPublicKey, 'base64url')), {
+    valueEncoding: 'json',
+  });
   await core.ready();
   try {
     const s = core.replicate(true, { keepAlive: false });
@@ -29,6 +35,8 @@ export async function pullAuditLog(dir: string, libraryPublicKey: string, transp
     for (let i = 0; i < core.length; i++) entries.push(await core.get(i));
     s.destroy();
     const problems = verifyChain(entries, publicVerifier(libraryPublicKey));
+    // A log always starts with library.created: nothing at all means the node refused us.
+    if (entries.length === 0) problems.push('received nothing: this node is not paired with that library, or the key is wrong');
     return { ok: problems.length === 0, length: entries.length, problems };
   } finally {
     await core.close();

@@ -5,13 +5,20 @@ import { AUDIT_PROTOCOL } from './audit-replica.ts';
 import { streamToDuplex } from './stream-duplex.ts';
 
 /** Serve the audit log to paired peers (a second home node keeps a replica). */
-export async function serveAuditLog(node: PeerNode, audit: AuditLog, isPaired: (peer: string) => boolean, log: (s: string) => void): Promise<() => Promise<void>> {
+export async function serveAuditLog(
+  node: PeerNode,
+  audit: AuditLog,
+  isPaired: (peer: string) => boolean,
+  log: (s: string) => void,
+): Promise<() => Promise<void>> {
   await node.handle(
     AUDIT_PROTOCOL,
     (stream: Stream, connection: Connection) => {
       // Unpaired peers learn nothing, not even that a log exists.
       if (!isPaired(connection.remotePeer.toString())) return void stream.abort(new Error('not paired'));
-      audit.replicate(streamToDuplex(stream), false).catch((err: unknown) => log(`audit replication: ${(err as Error).message}`));
+      audit
+        .replicate(streamToDuplex(stream), false)
+        .catch((err: unknown) => log(`audit replication: ${(err as Error).message}`));
     },
     { maxInboundStreams: 2 },
   );

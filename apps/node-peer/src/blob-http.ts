@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { createBlobHttpHandler, createBlobTokenIssuer, serveBlobTokens, type AssetId, type BlobStore } from '@hearth/sync';
+import {
+  createBlobHttpHandler,
+  createBlobTokenIssuer,
+  serveBlobTokens,
+  type AssetId,
+  type BlobStore,
+} from '@hearth/sync';
 import { toNodeListener } from '@hearth/sync/platform';
 import type { NodeCatalog } from './node-catalog.ts';
 import type { PeerServices } from './peer-services.ts';
@@ -14,7 +20,12 @@ import { writeFileAtomic } from './write-file-atomic.ts';
  * `/blobs/<hash>` with Range. The HMAC key lives in `<data>/blob-token.key` (0600) so
  * tokens survive a restart.
  */
-export async function startBlobHttp(opts: { dataDir: string; peers: PeerServices; blobs: BlobStore; catalog: NodeCatalog }): Promise<{ route: (req: IncomingMessage, res: ServerResponse) => boolean; stop(): Promise<void> }> {
+export async function startBlobHttp(opts: {
+  dataDir: string;
+  peers: PeerServices;
+  blobs: BlobStore;
+  catalog: NodeCatalog;
+}): Promise<{ route: (req: IncomingMessage, res: ServerResponse) => boolean; stop(): Promise<void> }> {
   const keyFile = join(opts.dataDir, 'blob-token.key');
   let key = await readFile(keyFile).catch(() => undefined);
   if (!key || key.length < 32) {

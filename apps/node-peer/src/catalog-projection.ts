@@ -47,7 +47,9 @@ export async function projectAssets(
   batch = 200,
 ): Promise<number> {
   // Ingest fields are written once, so a photo waits for its images step (thumbhash, size).
-  const todo = [...journal.assets()].filter((a) => !a.projected && (a.type !== 'photo' || journal.derived(a.id).has('images')));
+  const todo = [...journal.assets()].filter(
+    (a) => !a.projected && (a.type !== 'photo' || journal.derived(a.id).has('images')),
+  );
   if (todo.length === 0) return 0;
   const catalog = await open();
   let added = 0;

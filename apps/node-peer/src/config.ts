@@ -65,15 +65,22 @@ export function fileLayer(path: string, required: boolean): ConfigLayer {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}; fix or remove it`, { cause: err });
+    throw new ConfigError(
+      `config file ${path} is not valid JSON: ${(err as Error).message}; fix or remove it`,
+      { cause: err },
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(`config file ${path} must hold a JSON object like {"port": 8420}`);
   }
   const layer: ConfigLayer = {};
   for (const [k, v] of Object.entries(parsed)) {
-    if (!(k in ENV_NAMES)) throw new ConfigError(`config file ${path}: unknown setting "${k}" (known: ${Object.keys(ENV_NAMES).join(', ')})`);
-    if (typeof v !== 'string' && typeof v !== 'number') throw new ConfigError(`config file ${path}: "${k}" must be a string or number`);
+    if (!(k in ENV_NAMES))
+      throw new ConfigError(
+        `config file ${path}: unknown setting "${k}" (known: ${Object.keys(ENV_NAMES).join(', ')})`,
+      );
+    if (typeof v !== 'string' && typeof v !== 'number')
+      throw new ConfigError(`config file ${path}: "${k}" must be a string or number`);
     layer[k as keyof NodeConfig] = v;
   }
   return layer;
@@ -87,7 +94,8 @@ function pick(layers: ConfigLayer[], key: keyof NodeConfig): string | number | u
 function toInt(key: string, v: string | number | undefined, dflt: number, min: number, max: number): number {
   if (v === undefined) return dflt;
   const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(`${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -95,7 +103,10 @@ function toInt(key: string, v: string | number | undefined, dflt: number, min: n
  * Resolve settings with the documented precedence: flags > env vars > config file > defaults.
  * The config file is `--config`/`HEARTH_CONFIG`, else `<dataDir>/config.json` when present.
  */
-export function resolveConfig(flags: ConfigLayer & { config?: string | undefined }, env: NodeJS.ProcessEnv = process.env): NodeConfig {
+export function resolveConfig(
+  flags: ConfigLayer & { config?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): NodeConfig {
   const envL = envLayer(env);
   const explicitFile = flags.config ?? env['HEARTH_CONFIG'];
   const early = explicitFile ? fileLayer(resolve(explicitFile), true) : {};
@@ -104,7 +115,8 @@ export function resolveConfig(flags: ConfigLayer & { config?: string | undefined
   const layers = [flags, envL, file];
   const tlsCert = pick(layers, 'tlsCert');
   const tlsKey = pick(layers, 'tlsKey');
-  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new ConfigError('HTTPS needs both tlsCert and tlsKey (--tls-cert and --tls-key)');
+  if ((tlsCert === undefined) !== (tlsKey === undefined))
+    throw new ConfigError('HTTPS needs both tlsCert and tlsKey (--tls-cert and --tls-key)');
   const cfg: NodeConfig = {
     dataDir,
     host: String(pick(layers, 'host') ?? '127.0.0.1'),

@@ -33,7 +33,10 @@ export async function readDaemonInfo(path: string): Promise<DaemonInfo | undefin
  * One daemon per data dir. A file left by a crashed daemon (its pid is gone) is taken
  * over, so start-up after a crash needs no manual step.
  */
-export async function acquireDaemonLock(path: string, info: DaemonInfo): Promise<{ release(): Promise<void> }> {
+export async function acquireDaemonLock(
+  path: string,
+  info: DaemonInfo,
+): Promise<{ release(): Promise<void> }> {
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await writeFileAtomic(path, JSON.stringify(info) + '\n', { exclusive: true })) {
       return {
@@ -44,7 +47,11 @@ export async function acquireDaemonLock(path: string, info: DaemonInfo): Promise
       };
     }
     const other = await readDaemonInfo(path);
-    if (other && other.pid !== info.pid) throw new DataDirError('LOCKED', `a hearth daemon (pid ${other.pid}) already runs on this data dir at ${other.url}; stop it first or use another --data-dir`);
+    if (other && other.pid !== info.pid)
+      throw new DataDirError(
+        'LOCKED',
+        `a hearth daemon (pid ${other.pid}) already runs on this data dir at ${other.url}; stop it first or use another --data-dir`,
+      );
     await unlink(path).catch(() => undefined);
   }
   throw new DataDirError('LOCKED', `cannot take ${path}; remove it if no hearth daemon runs`);

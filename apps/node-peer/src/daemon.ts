@@ -51,10 +51,14 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       ready,
       peerId: peers?.deviceId,
       addresses: peers?.addresses() ?? [],
-      syncedAssets: peers?.catalogOpen ? peers.catalogOpen.months().reduce((n, m) => n + (peers?.catalogOpen?.monthAssets(m).length ?? 0), 0) : null,
+      syncedAssets: peers?.catalogOpen
+        ? peers.catalogOpen.months().reduce((n, m) => n + (peers?.catalogOpen?.monthAssets(m).length ?? 0), 0)
+        : null,
       devicesOnline: peers?.node.getPeers().filter((p) => peers?.access.isPaired(p.toString())).length ?? 0,
     };
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+    res
+      .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .end(JSON.stringify(body));
     return true;
   }
 
@@ -87,7 +91,12 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       parts.push({ name: 'blob store', stop: () => l.blobs.stop() });
       const host = config.host === '127.0.0.1' || config.host === 'localhost' ? '127.0.0.1' : '0.0.0.0';
       const ws = config.p2pPort === 0 ? 0 : config.p2pPort + 1;
-      const ps = await startPeerServices({ lib: l, listen: [`/ip4/${host}/tcp/${config.p2pPort}`, `/ip4/${host}/tcp/${ws}/ws`], mdns: config.mdns, log });
+      const ps = await startPeerServices({
+        lib: l,
+        listen: [`/ip4/${host}/tcp/${config.p2pPort}`, `/ip4/${host}/tcp/${ws}/ws`],
+        mdns: config.mdns,
+        log,
+      });
       peers = ps;
       parts.push({ name: 'peer services', stop: () => ps.stop() });
       const da = createDeviceAdmin({ peers: ps, key: l.key, audit: l.audit, log });
@@ -95,7 +104,12 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       admin = da;
       parts.push({ name: 'pairing', stop: () => da.stop() });
       const token = await loadOrCreateAdminToken(join(l.layout.root, 'admin.token'));
-      const blobHttp = await startBlobHttp({ dataDir: l.layout.root, peers: ps, blobs: l.blobs, catalog: l.catalog });
+      const blobHttp = await startBlobHttp({
+        dataDir: l.layout.root,
+        peers: ps,
+        blobs: l.blobs,
+        catalog: l.catalog,
+      });
       parts.push({ name: 'blob tokens', stop: () => blobHttp.stop() });
       // The synced catalog follows the node's own: new imports (from any process) appear in it.
       let projected = -1;
@@ -103,7 +117,9 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       const project = () => {
         if (l.catalog.version === projected) return;
         projected = l.catalog.version;
-        projecting = projecting.then(() => projectAssets(ps.catalog, l.catalog, (id) => l.catalog.markProjected(id))).catch((err: unknown) => log(`catalog sync: ${(err as Error).message}`));
+        projecting = projecting
+          .then(() => projectAssets(ps.catalog, l.catalog, (id) => l.catalog.markProjected(id)))
+          .catch((err: unknown) => log(`catalog sync: ${(err as Error).message}`));
       };
       project();
       const projector = setInterval(project, 1000);

@@ -1,4 +1,13 @@
-import { asDeviceId, createPairingCodes, createPairingServer, encodePairingLink, issueCertificate, issueRevocation, readPairedDevices, type DeviceId } from '@hearth/sync';
+import {
+  asDeviceId,
+  createPairingCodes,
+  createPairingServer,
+  encodePairingLink,
+  issueCertificate,
+  issueRevocation,
+  readPairedDevices,
+  type DeviceId,
+} from '@hearth/sync';
 import type { AuditLog } from './audit-log.ts';
 import { serveAuditLog } from './audit-server.ts';
 import { NodePeerError } from './errors.ts';
@@ -43,14 +52,23 @@ export class UnknownDeviceError extends NodePeerError {
  * signed by the library key, written into the root document; revocation writes a signed
  * revocation there. Both go to the audit log.
  */
-export function createDeviceAdmin(opts: { peers: PeerServices; key: LibraryKey; audit: AuditLog; log: (s: string) => void }): DeviceAdmin {
+export function createDeviceAdmin(opts: {
+  peers: PeerServices;
+  key: LibraryKey;
+  audit: AuditLog;
+  log: (s: string) => void;
+}): DeviceAdmin {
   const { peers, key, audit } = opts;
   const codes = createPairingCodes();
   const server = createPairingServer({
     node: peers.node,
     codes,
     async admit({ deviceId, name }) {
-      const certificate = await issueCertificate(key.identity, { deviceId: asDeviceId(deviceId), name, role: 'device' });
+      const certificate = await issueCertificate(key.identity, {
+        deviceId: asDeviceId(deviceId),
+        name,
+        role: 'device',
+      });
       peers.root.change((d) => {
         d.devices[deviceId] = certificate;
       });
@@ -60,7 +78,9 @@ export function createDeviceAdmin(opts: { peers: PeerServices; key: LibraryKey; 
     onAttempt(e) {
       if (e.ok) {
         opts.log(`paired device "${e.name ?? ''}" (${e.deviceId})`);
-        audit.append('device.paired', { deviceId: e.deviceId, name: e.name ?? '' }).catch((err: unknown) => opts.log(`audit log: ${(err as Error).message}`));
+        audit
+          .append('device.paired', { deviceId: e.deviceId, name: e.name ?? '' })
+          .catch((err: unknown) => opts.log(`audit log: ${(err as Error).message}`));
       } else {
         opts.log(`pairing attempt from ${e.deviceId} refused: ${e.code ?? 'unknown'}`);
       }
@@ -75,7 +95,14 @@ export function createDeviceAdmin(opts: { peers: PeerServices; key: LibraryKey; 
     for (const [id, cert] of Object.entries(doc.devices ?? {})) {
       const revoked = pd.revoked.has(id as DeviceId);
       if (!revoked && !pd.paired.has(id as DeviceId)) continue; // forged or malformed: not a device
-      rows.push({ deviceId: id, name: cert.name, role: cert.role, issuedAt: cert.issuedAt, online: !revoked && (online.has(id) || id === peers.deviceId), revoked });
+      rows.push({
+        deviceId: id,
+        name: cert.name,
+        role: cert.role,
+        issuedAt: cert.issuedAt,
+        online: !revoked && (online.has(id) || id === peers.deviceId),
+        revoked,
+      });
     }
     return rows.sort((a, b) => a.issuedAt - b.issuedAt);
   }
@@ -84,7 +111,12 @@ export function createDeviceAdmin(opts: { peers: PeerServices; key: LibraryKey; 
   return {
     async start() {
       await server.start();
-      unserveAudit = await serveAuditLog(peers.node, audit, (p) => peers.access.isPaired(p) && p !== peers.deviceId, opts.log);
+      unserveAudit = await serveAuditLog(
+        peers.node,
+        audit,
+        (p) => peers.access.isPaired(p) && p !== peers.deviceId,
+        opts.log,
+      );
     },
     async stop() {
       await unserveAudit?.();
@@ -92,12 +124,17 @@ export function createDeviceAdmin(opts: { peers: PeerServices; key: LibraryKey; 
     },
     offer() {
       const { code, expiresAt } = codes.issue();
-      return { code, expiresAt, link: encodePairingLink({ code, peerId: peers.deviceId, addrs: peers.addresses() }) };
+      return {
+        code,
+        expiresAt,
+        link: encodePairingLink({ code, peerId: peers.deviceId, addrs: peers.addresses() }),
+      };
     },
     list,
     async revoke(deviceId) {
       const row = (await list()).find((r) => r.deviceId === deviceId);
-      if (!row || row.role === 'home-node' && deviceId === peers.deviceId) throw new UnknownDeviceError(deviceId);
+      if (!row || (row.role === 'home-node' && deviceId === peers.deviceId))
+        throw new UnknownDeviceError(deviceId);
       if (row.revoked) return row;
       const rev = await issueRevocation(key.identity, asDeviceId(deviceId));
       peers.root.change((d) => {
@@ -105,7 +142,12 @@ export function createDeviceAdmin(opts: { peers: PeerServices; key: LibraryKey; 
       });
       await peers.access.update(peers.root.doc());
       // Cut live connections now; the gater refuses new ones.
-      await Promise.all(peers.node.getConnections().filter((c) => c.remotePeer.toString() === deviceId).map((c) => c.close().catch(() => undefined)));
+      await Promise.all(
+        peers.node
+          .getConnections()
+          .filter((c) => c.remotePeer.toString() === deviceId)
+          .map((c) => c.close().catch(() => undefined)),
+      );
       await audit.append('device.revoked', { deviceId, name: row.name });
       return { ...row, revoked: true, online: false };
     },

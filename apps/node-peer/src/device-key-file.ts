@@ -11,6 +11,7 @@ export async function loadOrCreateDeviceKey(path: string): Promise<PrivateKey> {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const key = await generateDeviceKey();
-  if (!(await writeFileAtomic(path, exportDeviceKey(key), { mode: 0o600, exclusive: true }))) return importDeviceKey(await readFile(path));
+  if (!(await writeFileAtomic(path, exportDeviceKey(key), { mode: 0o600, exclusive: true })))
+    return importDeviceKey(await readFile(path));
   return key;
 }

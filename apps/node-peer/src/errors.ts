@@ -21,7 +21,11 @@ export class ConfigError extends NodePeerError {
 
 /** The data dir is missing, not initialised, or held by another process (exit 3). */
 export class DataDirError extends NodePeerError {
-  constructor(code: 'NOT_INITIALISED' | 'LOCKED' | 'CORRUPT', message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: 'NOT_INITIALISED' | 'LOCKED' | 'CORRUPT',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(code, message, 3, options);
   }
 }
@@ -29,7 +33,12 @@ export class DataDirError extends NodePeerError {
 /** The disk is full: nothing partial was written; free space and run again (exit 4). */
 export class DiskFullError extends NodePeerError {
   constructor(path: string, options?: { cause?: unknown }) {
-    super('DISK_FULL', `no space left on the device while writing ${path}: nothing partial was kept; free some space and run the command again (it resumes)`, 4, options);
+    super(
+      'DISK_FULL',
+      `no space left on the device while writing ${path}: nothing partial was kept; free some space and run the command again (it resumes)`,
+      4,
+      options,
+    );
   }
 }
 

@@ -43,7 +43,10 @@ export async function exportLibrary(
       // Two different photos with one name: the later gets its id appended.
       if (taken.has(rel.toLowerCase())) {
         const dot = rel.lastIndexOf('.');
-        rel = dot > rel.lastIndexOf('/') ? `${rel.slice(0, dot)}-${a.id.slice(0, 8)}${rel.slice(dot)}` : `${rel}-${a.id.slice(0, 8)}`;
+        rel =
+          dot > rel.lastIndexOf('/')
+            ? `${rel.slice(0, dot)}-${a.id.slice(0, 8)}${rel.slice(dot)}`
+            : `${rel}-${a.id.slice(0, 8)}`;
       }
       taken.add(rel.toLowerCase());
       const dest = join(dir, rel);

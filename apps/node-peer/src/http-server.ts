@@ -1,5 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttp,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serveStatic } from './static-files.ts';
@@ -38,15 +43,22 @@ export function createNodeHttpServer(opts: HttpServerOptions): NodeHttpServer {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('ok\n');
+    if (path === '/healthz')
+      return void res
+        .writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' })
+        .end('ok\n');
     if (path === '/readyz') {
       const ready = opts.isReady();
-      return void res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end(ready ? 'ready\n' : 'not ready\n');
+      return void res
+        .writeHead(ready ? 200 : 503, { 'content-type': 'text/plain', 'cache-control': 'no-store' })
+        .end(ready ? 'ready\n' : 'not ready\n');
     }
     for (const r of opts.routes ?? []) if (await r(req, res)) return;
     if (await serveStatic(opts.pwaDir, req, res)) return;
     if (path === '/' || path === '/index.html') {
-      return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }).end(MISSING_PWA);
+      return void res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' })
+        .end(MISSING_PWA);
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
   }

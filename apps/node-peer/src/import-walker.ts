@@ -35,7 +35,10 @@ export async function walkImport(paths: string[]): Promise<WalkResult> {
     try {
       st = await stat(path);
     } catch (err) {
-      skipped.push({ path, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      skipped.push({
+        path,
+        reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      });
       return;
     }
     if (st.isDirectory()) {
@@ -72,7 +75,9 @@ export async function walkImport(paths: string[]): Promise<WalkResult> {
       continue;
     }
     const stem = name.slice(0, name.length - extensionOf(name).length - 1);
-    const sidecar = sidecars.get(`${f.path}.xmp`.toLowerCase()) ?? sidecars.get(join(dirname(f.path), `${stem}.xmp`).toLowerCase());
+    const sidecar =
+      sidecars.get(`${f.path}.xmp`.toLowerCase()) ??
+      sidecars.get(join(dirname(f.path), `${stem}.xmp`).toLowerCase());
     const c: Candidate = { path: f.path, size: f.size, kind };
     if (sidecar) {
       c.sidecar = sidecar;
@@ -80,7 +85,8 @@ export async function walkImport(paths: string[]): Promise<WalkResult> {
     }
     candidates.push(c);
   }
-  for (const s of sidecars.values()) if (!usedSidecars.has(s)) skipped.push({ path: s, reason: 'XMP sidecar without its photo' });
+  for (const s of sidecars.values())
+    if (!usedSidecars.has(s)) skipped.push({ path: s, reason: 'XMP sidecar without its photo' });
   return { candidates, skipped };
 }
 
@@ -92,7 +98,10 @@ export function pairLivePhotos(candidates: Candidate[]): Map<string, string> {
   const byStem = new Map<string, { still?: Candidate; video?: Candidate }>();
   for (const c of candidates) {
     const name = basename(c.path);
-    const stem = join(dirname(c.path), name.slice(0, name.length - extensionOf(name).length - 1)).toLowerCase();
+    const stem = join(
+      dirname(c.path),
+      name.slice(0, name.length - extensionOf(name).length - 1),
+    ).toLowerCase();
     const slot = byStem.get(stem) ?? {};
     if (c.kind === 'photo') slot.still = c;
     else slot.video = c;

@@ -24,7 +24,6 @@ export interface ImportReport {
   stopped?: { code: string; message: string };
 }
 
-
 export interface ImportOptions {
   blobs: BlobStore;
   catalog: NodeCatalog;
@@ -37,7 +36,10 @@ export interface ImportOptions {
 }
 
 function parseXmpDate(s: string): { takenAt: number; offset?: string } | undefined {
-  const m = /^(\d{4})[-:](\d{2})[-:](\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?$/.exec(s.trim());
+  const m =
+    /^(\d{4})[-:](\d{2})[-:](\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?$/.exec(
+      s.trim(),
+    );
   if (!m) return undefined;
   const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? 'Z'}`;
   const t = Date.parse(iso);
@@ -54,7 +56,13 @@ function parseXmpDate(s: string): { takenAt: number; offset?: string } | undefin
 export async function importPaths(paths: string[], opts: ImportOptions): Promise<ImportReport> {
   const { blobs, catalog } = opts;
   const walk = await walkImport(paths);
-  const report: ImportReport = { imported: [], duplicates: [], skipped: walk.skipped, failed: [], warnings: [] };
+  const report: ImportReport = {
+    imported: [],
+    duplicates: [],
+    skipped: walk.skipped,
+    failed: [],
+    warnings: [],
+  };
   await catalog.refresh();
   const live = pairLivePhotos(walk.candidates);
   const liveVideoOf = new Map([...live].map(([s, v]) => [v, s]));
@@ -75,7 +83,10 @@ export async function importPaths(paths: string[], opts: ImportOptions): Promise
     const sniffed = await fileTypeFromFile(c.path).catch(() => undefined);
     const kind = sniffed ? mediaKindOfMime(sniffed.mime) : undefined;
     if (!sniffed || !kind) {
-      report.failed.push({ path: c.path, reason: `not a readable photo or video (content is ${sniffed ? sniffed.mime : 'unrecognised'}); the file was left as it is` });
+      report.failed.push({
+        path: c.path,
+        reason: `not a readable photo or video (content is ${sniffed ? sniffed.mime : 'unrecognised'}); the file was left as it is`,
+      });
       return;
     }
     let side: SidecarData = {};
@@ -92,9 +103,15 @@ export async function importPaths(paths: string[], opts: ImportOptions): Promise
         report.warnings.push({ path: c.path, warning: `metadata unreadable: ${(err as Error).message}` });
       }
     }
-    const when = facts.takenAt !== undefined ? { takenAt: facts.takenAt, offset: facts.takenOffset } : side.date ? parseXmpDate(side.date) : undefined;
+    const when =
+      facts.takenAt !== undefined
+        ? { takenAt: facts.takenAt, offset: facts.takenOffset }
+        : side.date
+          ? parseXmpDate(side.date)
+          : undefined;
     // Bytes are hashed again while copied: a file changed since the first hash is refused.
-    if (!(await blobs.has(hash))) await blobs.put(createReadStream(c.path, { highWaterMark: 1 << 20 }), { expected: hash });
+    if (!(await blobs.has(hash)))
+      await blobs.put(createReadStream(c.path, { highWaterMark: 1 << 20 }), { expected: hash });
     const rec: AssetRecord = {
       id,
       original: hash,
@@ -137,7 +154,10 @@ export async function importPaths(paths: string[], opts: ImportOptions): Promise
       if ((err as { code?: string }).code === 'BLOB_STORE_FULL' || err instanceof DiskFullError) {
         const e = err as Error & { code: string };
         report.failed.push({ path: c.path, reason: e.message });
-        report.stopped = { code: 'DISK_FULL', message: `${e.message}. The import stopped here; run it again once there is space and it resumes.` };
+        report.stopped = {
+          code: 'DISK_FULL',
+          message: `${e.message}. The import stopped here; run it again once there is space and it resumes.`,
+        };
         break;
       }
       report.failed.push({ path: c.path, reason: (err as Error).message });

@@ -22,6 +22,8 @@ describe('library key file', () => {
   });
 
   it('says to run init when there is no key', async () => {
-    await expect(loadLibraryKey('/nonexistent/hearth/library.key')).rejects.toMatchObject({ code: 'NOT_INITIALISED' });
+    await expect(loadLibraryKey('/nonexistent/hearth/library.key')).rejects.toMatchObject({
+      code: 'NOT_INITIALISED',
+    });
   });
 });

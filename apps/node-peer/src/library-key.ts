@@ -1,7 +1,13 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { exportLibraryKey, generateLibraryKey, importLibraryKey, type LibraryId, type LibraryKey as SyncLibraryKey } from '@hearth/sync';
+import {
+  exportLibraryKey,
+  generateLibraryKey,
+  importLibraryKey,
+  type LibraryId,
+  type LibraryKey as SyncLibraryKey,
+} from '@hearth/sync';
 import { DataDirError } from './errors.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
 
@@ -25,7 +31,10 @@ function wrap(identity: SyncLibraryKey): LibraryKey {
   const pub = Buffer.from(identity.privateKey.publicKey.raw);
   // libp2p's Ed25519 private key `raw` is seed ‖ public key (libsodium layout).
   const seed = Buffer.from(identity.privateKey.raw.subarray(0, 32));
-  const privateKey: KeyObject = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: seed.toString('base64url'), x: pub.toString('base64url') }, format: 'jwk' });
+  const privateKey: KeyObject = createPrivateKey({
+    key: { kty: 'OKP', crv: 'Ed25519', d: seed.toString('base64url'), x: pub.toString('base64url') },
+    format: 'jwk',
+  });
   const publicKey = createPublicKey(privateKey);
   return {
     id: identity.id,
@@ -44,7 +53,11 @@ export async function loadOrCreateLibraryKey(path: string): Promise<{ key: Libra
     try {
       return { key: wrap(importLibraryKey(bytes)), created: false };
     } catch (err) {
-      throw new DataDirError('CORRUPT', `library key ${path} is unreadable (${(err as Error).message}); restore it from your backup`, { cause: err });
+      throw new DataDirError(
+        'CORRUPT',
+        `library key ${path} is unreadable (${(err as Error).message}); restore it from your backup`,
+        { cause: err },
+      );
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
@@ -62,7 +75,10 @@ export async function loadLibraryKey(path: string): Promise<LibraryKey> {
   try {
     await readFile(path);
   } catch {
-    throw new DataDirError('NOT_INITIALISED', `no library at ${dirname(path)}: run \`hearth init\` first (or pass --data-dir)`);
+    throw new DataDirError(
+      'NOT_INITIALISED',
+      `no library at ${dirname(path)}: run \`hearth init\` first (or pass --data-dir)`,
+    );
   }
   return (await loadOrCreateLibraryKey(path)).key;
 }

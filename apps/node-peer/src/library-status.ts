@@ -22,5 +22,13 @@ export async function libraryStatus(lib: Library): Promise<LibraryStatus> {
     else videos++;
     originalBytes += a.size;
   }
-  return { libraryId: lib.info.id, name: lib.info.name, dataDir: lib.layout.root, assets: lib.catalog.size, photos, videos, originalBytes };
+  return {
+    libraryId: lib.info.id,
+    name: lib.info.name,
+    dataDir: lib.layout.root,
+    assets: lib.catalog.size,
+    photos,
+    videos,
+    originalBytes,
+  };
 }

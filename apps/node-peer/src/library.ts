@@ -32,7 +32,10 @@ export interface Library {
  * Create the library in `root` if it is not there (idempotent: a second run changes
  * nothing and reports `created: false`).
  */
-export async function initLibrary(root: string, name = 'My library'): Promise<{ info: LibraryInfo; created: boolean }> {
+export async function initLibrary(
+  root: string,
+  name = 'My library',
+): Promise<{ info: LibraryInfo; created: boolean }> {
   const layout = dataDirLayout(root);
   await mkdir(root, { recursive: true, mode: 0o700 });
   const { key, created } = await loadOrCreateLibraryKey(layout.libraryKey);

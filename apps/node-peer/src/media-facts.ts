@@ -2,11 +2,18 @@ import type { MediaMetadata, MetadataReader } from '@hearth/media';
 import type { AssetRecord } from './asset-record.ts';
 
 /** The set-once facts an import takes from a file's metadata. */
-export type MediaFacts = Pick<AssetRecord, 'takenAt' | 'takenOffset' | 'width' | 'height' | 'rating' | 'description' | 'tags' | 'camera' | 'gps'>;
+export type MediaFacts = Pick<
+  AssetRecord,
+  'takenAt' | 'takenOffset' | 'width' | 'height' | 'rating' | 'description' | 'tags' | 'camera' | 'gps'
+>;
 
 /** Reads facts for the importer; `stop()` ends the tool (exiftool runs as a pooled process). */
 export interface FactsReader {
-  read(path: string, sidecar: string | undefined, fileTimeMs: number): Promise<{ facts: MediaFacts; warnings: string[] }>;
+  read(
+    path: string,
+    sidecar: string | undefined,
+    fileTimeMs: number,
+  ): Promise<{ facts: MediaFacts; warnings: string[] }>;
   stop(): Promise<void>;
 }
 
@@ -33,7 +40,12 @@ export function factsOf(m: MediaMetadata): MediaFacts {
     if (m.camera.make) f.camera.make = m.camera.make;
     if (m.camera.model) f.camera.model = m.camera.model;
   }
-  if (m.gps) f.gps = { lat: m.gps.latitude, lon: m.gps.longitude, ...(m.gps.altitude !== undefined ? { alt: m.gps.altitude } : {}) };
+  if (m.gps)
+    f.gps = {
+      lat: m.gps.latitude,
+      lon: m.gps.longitude,
+      ...(m.gps.altitude !== undefined ? { alt: m.gps.altitude } : {}),
+    };
   return f;
 }
 
@@ -48,7 +60,11 @@ export async function createFactsReader(): Promise<FactsReader> {
         reader = platform.createExiftoolReader({ maxProcs: 1 });
         await reader.start();
       }
-      const m = await media.extractMetadata(reader, { path }, { fileTimeMs, ...(sidecar ? { sidecar: { path: sidecar } } : {}) });
+      const m = await media.extractMetadata(
+        reader,
+        { path },
+        { fileTimeMs, ...(sidecar ? { sidecar: { path: sidecar } } : {}) },
+      );
       return { facts: factsOf(m), warnings: m.warnings };
     },
     async stop() {

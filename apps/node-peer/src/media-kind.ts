@@ -1,6 +1,45 @@
 /** Extensions an import considers media (others are skipped with a reason). */
-const PHOTO = new Set(['jpg', 'jpeg', 'jpe', 'png', 'gif', 'webp', 'heic', 'heif', 'avif', 'jxl', 'tif', 'tiff', 'bmp', 'dng', 'cr2', 'cr3', 'nef', 'arw', 'orf', 'rw2', 'raf', 'srw', 'pef', 'raw']);
-const VIDEO = new Set(['mp4', 'm4v', 'mov', 'qt', '3gp', 'mkv', 'webm', 'avi', 'mts', 'm2ts', 'mpg', 'mpeg', 'wmv']);
+const PHOTO = new Set([
+  'jpg',
+  'jpeg',
+  'jpe',
+  'png',
+  'gif',
+  'webp',
+  'heic',
+  'heif',
+  'avif',
+  'jxl',
+  'tif',
+  'tiff',
+  'bmp',
+  'dng',
+  'cr2',
+  'cr3',
+  'nef',
+  'arw',
+  'orf',
+  'rw2',
+  'raf',
+  'srw',
+  'pef',
+  'raw',
+]);
+const VIDEO = new Set([
+  'mp4',
+  'm4v',
+  'mov',
+  'qt',
+  '3gp',
+  'mkv',
+  'webm',
+  'avi',
+  'mts',
+  'm2ts',
+  'mpg',
+  'mpeg',
+  'wmv',
+]);
 
 export function extensionOf(name: string): string {
   const i = name.lastIndexOf('.');

@@ -8,7 +8,15 @@ import { createJsonlCatalog } from './node-catalog.jsonl.ts';
 
 const rec = (n: number): AssetRecord => {
   const h = n.toString(16).padStart(64, '0');
-  return { id: asAssetId(h), original: asBlobHash(h), type: 'photo', mime: 'image/jpeg', size: n, fileName: `${n}.jpg`, importedAt: n };
+  return {
+    id: asAssetId(h),
+    original: asBlobHash(h),
+    type: 'photo',
+    mime: 'image/jpeg',
+    size: n,
+    fileName: `${n}.jpg`,
+    importedAt: n,
+  };
 };
 
 describe('JSONL node catalog', () => {
@@ -41,7 +49,12 @@ describe('JSONL node catalog', () => {
     await b.start();
     await b.add(rec(3));
     await b.edit(rec(3).id, { rating: 5, tags: ['x'] });
-    await b.addDerived({ asset: rec(3).id, kind: 'thumbnail', version: 1, blobs: { thumbnail: rec(9).original } });
+    await b.addDerived({
+      asset: rec(3).id,
+      kind: 'thumbnail',
+      version: 1,
+      blobs: { thumbnail: rec(9).original },
+    });
     await b.stop();
     expect(readFileSync(join(dir, 'catalog.jsonl'), 'utf8')).toContain('"id":"00\n');
     const c = createJsonlCatalog(dir);

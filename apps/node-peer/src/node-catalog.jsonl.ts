@@ -8,7 +8,10 @@ import type { NodeCatalog } from './node-catalog.ts';
 
 const EMPTY: ReadonlyMap<string, DerivedRecord> = new Map();
 
-type Entry = { op: 'add'; asset: AssetRecord } | { op: 'edit'; id: AssetId; edits: Partial<AssetRecord> } | { op: 'derived'; rec: DerivedRecord };
+type Entry =
+  | { op: 'add'; asset: AssetRecord }
+  | { op: 'edit'; id: AssetId; edits: Partial<AssetRecord> }
+  | { op: 'derived'; rec: DerivedRecord };
 
 /**
  * Append-only JSON lines in `<dir>/catalog.jsonl`. Each record is written as

@@ -1,7 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Repo, type AutomergeUrl, type DocHandle, type PeerId } from '@automerge/automerge-repo';
-import { createCatalog, createLibraryAccess, deviceIdOf, followRootDoc, issueCertificate, Libp2pNetworkAdapter, type Catalog, type DeviceId, type LibraryAccess, type RootDoc } from '@hearth/sync';
+import {
+  createCatalog,
+  createLibraryAccess,
+  deviceIdOf,
+  followRootDoc,
+  issueCertificate,
+  Libp2pNetworkAdapter,
+  type Catalog,
+  type DeviceId,
+  type LibraryAccess,
+  type RootDoc,
+} from '@hearth/sync';
 import { createCatalogStorage, createPeerNode } from '@hearth/sync/platform';
 import type { PeerNode } from '@hearth/sync';
 import { loadOrCreateDeviceKey } from './device-key-file.ts';
@@ -50,7 +61,11 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
   const node = await createPeerNode({ privateKey, listen: opts.listen, access, mdns: opts.mdns });
   const stops: (() => Promise<void>)[] = [async () => node.stop()];
   try {
-    const adapter = new Libp2pNetworkAdapter({ node, access, onDrop: (peer, reason) => opts.log(`dropped peer ${peer}: ${reason}`) });
+    const adapter = new Libp2pNetworkAdapter({
+      node,
+      access,
+      onDrop: (peer, reason) => opts.log(`dropped peer ${peer}: ${reason}`),
+    });
     const repo = new Repo({
       storage: createCatalogStorage(join(root, 'automerge')),
       network: [adapter],
@@ -65,7 +80,11 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
     if (url) {
       handle = await repo.find<RootDoc>(url);
     } else {
-      const cert = await issueCertificate(lib.key.identity, { deviceId, name: 'home node', role: 'home-node' });
+      const cert = await issueCertificate(lib.key.identity, {
+        deviceId,
+        name: 'home node',
+        role: 'home-node',
+      });
       handle = repo.create<RootDoc>({
         schema: 1,
         libraryId: lib.key.id,
@@ -84,7 +103,12 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
     }
     await access.update(handle.doc());
     // A newly paired device gets its streams opened; a revoked one is cut off.
-    const unfollow = followRootDoc(handle, access, () => adapter.refresh(), (e) => opts.log(`root document: ${String(e)}`));
+    const unfollow = followRootDoc(
+      handle,
+      access,
+      () => adapter.refresh(),
+      (e) => opts.log(`root document: ${String(e)}`),
+    );
     stops.unshift(async () => unfollow());
     let opening: Promise<Catalog> | undefined;
     let open: Catalog | undefined;

@@ -9,7 +9,13 @@ export interface Pipeline {
 }
 
 /** Media errors that are a verdict on the file (not worth retrying at this version). */
-const PERMANENT = new Set(['MEDIA_EMPTY_FILE', 'MEDIA_UNSUPPORTED_FORMAT', 'MEDIA_CORRUPT_FILE', 'MEDIA_TOO_LARGE', 'MEDIA_BAD_NAME']);
+const PERMANENT = new Set([
+  'MEDIA_EMPTY_FILE',
+  'MEDIA_UNSUPPORTED_FORMAT',
+  'MEDIA_CORRUPT_FILE',
+  'MEDIA_TOO_LARGE',
+  'MEDIA_BAD_NAME',
+]);
 
 /** The media package's derivatives version, without starting any tool. */
 async function imagesVersion(): Promise<number> {
@@ -22,7 +28,8 @@ async function imagesVersion(): Promise<number> {
  * exiftool. Tools start on first use, so a node with nothing to do starts fast.
  */
 export async function createPipeline(): Promise<Pipeline> {
-  let tools: Promise<{ render: typeof makeDerivatives; codec: ImageCodec; reader: MetadataReader }> | undefined;
+  let tools:
+    Promise<{ render: typeof makeDerivatives; codec: ImageCodec; reader: MetadataReader }> | undefined;
   const load = () =>
     (tools ??= (async () => {
       const media = await import('@hearth/media');
@@ -45,16 +52,26 @@ export async function createPipeline(): Promise<Pipeline> {
           embeddedPreview: async (i) => {
             if (!readerStarted) await t.reader.start();
             readerStarted = true;
-            return (await t.reader.readBinaryTag?.(i, 'JpgFromRaw')) ?? (await t.reader.readBinaryTag?.(i, 'PreviewImage'));
+            return (
+              (await t.reader.readBinaryTag?.(i, 'JpgFromRaw')) ??
+              (await t.reader.readBinaryTag?.(i, 'PreviewImage'))
+            );
           },
         });
         return {
           blobs: { thumbnail: d.thumbnail.bytes, preview: d.preview.bytes },
-          values: { thumbhash: d.thumbhash, phash: d.phash, width: d.width, height: d.height, decoder: d.decoder },
+          values: {
+            thumbhash: d.thumbhash,
+            phash: d.phash,
+            width: d.width,
+            height: d.height,
+            decoder: d.decoder,
+          },
         };
       } catch (err) {
         const code = (err as { code?: string }).code ?? '';
-        if (PERMANENT.has(code)) throw new StepFailedError('images', a.fileName, (err as Error).message, { cause: err });
+        if (PERMANENT.has(code))
+          throw new StepFailedError('images', a.fileName, (err as Error).message, { cause: err });
         throw err;
       }
     },

@@ -23,7 +23,10 @@ function upperStep(calls: string[], gate?: Promise<void>): PipelineStep {
       signal.throwIfAborted();
       const text = await readFile(originalPath, 'utf8');
       if (text.startsWith('bad')) throw new StepFailedError('upper', a.fileName, 'cannot read it');
-      return { blobs: { upper: new TextEncoder().encode(text.toUpperCase()) }, values: { length: text.length } };
+      return {
+        blobs: { upper: new TextEncoder().encode(text.toUpperCase()) },
+        values: { length: text.length },
+      };
     },
   };
 }
@@ -36,7 +39,15 @@ async function library(n: number) {
   await catalog.start();
   for (let i = 0; i < n; i++) {
     const { hash } = await blobs.put(new TextEncoder().encode(i === 0 ? 'bad' : `photo ${i}`));
-    const rec: AssetRecord = { id: asAssetId(hash), original: hash, type: 'photo', mime: 'image/jpeg', size: 7, fileName: `p${i}`, importedAt: 0 };
+    const rec: AssetRecord = {
+      id: asAssetId(hash),
+      original: hash,
+      type: 'photo',
+      mime: 'image/jpeg',
+      size: 7,
+      fileName: `p${i}`,
+      importedAt: 0,
+    };
     await catalog.add(rec);
   }
   return { dir, blobs, catalog };
@@ -55,13 +66,20 @@ describe('reconcile loop', () => {
     release();
     await expect.poll(() => loop1.status().kinds['upper']?.done ?? 0).toBeGreaterThanOrEqual(3);
     await loop1.stop();
-    const finished = new Set([...catalog.assets()].filter((a) => catalog.derived(a.id).get('upper')).map((a) => a.fileName));
+    const finished = new Set(
+      [...catalog.assets()].filter((a) => catalog.derived(a.id).get('upper')).map((a) => a.fileName),
+    );
     expect(finished.size).toBeGreaterThanOrEqual(2);
 
     const catalog2 = createJsonlCatalog(join(dir, 'catalog'));
     await catalog2.start();
     const calls2: string[] = [];
-    const loop2 = createReconcileLoop({ catalog: catalog2, blobs, steps: [upperStep(calls2)], concurrency: 3 });
+    const loop2 = createReconcileLoop({
+      catalog: catalog2,
+      blobs,
+      steps: [upperStep(calls2)],
+      concurrency: 3,
+    });
     await loop2.start();
     await loop2.idle();
     await loop2.stop();
@@ -95,7 +113,12 @@ describe('reconcile loop', () => {
     await l2.stop();
     expect(calls).toEqual(['p1']);
     calls.length = 0;
-    const l3 = createReconcileLoop({ catalog, blobs, steps: [{ ...upperStep(calls), version: 2 }], concurrency: 2 });
+    const l3 = createReconcileLoop({
+      catalog,
+      blobs,
+      steps: [{ ...upperStep(calls), version: 2 }],
+      concurrency: 2,
+    });
     await l3.start();
     await l3.idle();
     await l3.stop();

@@ -97,7 +97,13 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
       const stored: Record<string, BlobHash> = {};
       for (const [name, bytes] of Object.entries(out.blobs)) stored[name] = (await blobs.put(bytes)).hash;
       // The record goes last: it is what makes the work count as done.
-      await catalog.addDerived({ asset: a.id, kind: step.kind, version: step.version, blobs: stored, ...(out.values ? { values: out.values } : {}) });
+      await catalog.addDerived({
+        asset: a.id,
+        kind: step.kind,
+        version: step.version,
+        blobs: stored,
+        ...(out.values ? { values: out.values } : {}),
+      });
       if (c) c.done++;
     } catch (err) {
       if (abort.signal.aborted) return;
@@ -105,7 +111,15 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
       const code = (err as { code?: string }).code;
       // Only a step's verdict on the input is final; disk full and the like are retried next start.
       if (code === 'STEP_FAILED') {
-        await catalog.addDerived({ asset: a.id, kind: step.kind, version: step.version, blobs: {}, failed: (err as Error).message }).catch(() => undefined);
+        await catalog
+          .addDerived({
+            asset: a.id,
+            kind: step.kind,
+            version: step.version,
+            blobs: {},
+            failed: (err as Error).message,
+          })
+          .catch(() => undefined);
         if (c) c.failed++;
       }
     } finally {
@@ -136,7 +150,8 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
 
   function isIdle(): boolean {
     if (scanning) return false;
-    for (const s of steps) if ((queues.get(s.kind)?.length ?? 0) + (running.get(s.kind)?.size ?? 0) > 0) return false;
+    for (const s of steps)
+      if ((queues.get(s.kind)?.length ?? 0) + (running.get(s.kind)?.size ?? 0) > 0) return false;
     return true;
   }
 
@@ -186,7 +201,12 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
       const kinds: Record<string, KindStatus> = {};
       for (const s of steps) {
         const c = counts.get(s.kind) ?? { done: 0, failed: 0 };
-        kinds[s.kind] = { done: c.done, failed: c.failed, pending: queues.get(s.kind)?.length ?? 0, running: running.get(s.kind)?.size ?? 0 };
+        kinds[s.kind] = {
+          done: c.done,
+          failed: c.failed,
+          pending: queues.get(s.kind)?.length ?? 0,
+          running: running.get(s.kind)?.size ?? 0,
+        };
       }
       return { idle: isIdle(), kinds };
     },

@@ -15,7 +15,11 @@ export interface ScrubReport {
  * Re-hash every blob and check every catalog reference. A damaged blob is quarantined
  * when `repair` is set; a missing derivative is then remade by the reconcile loop.
  */
-export async function scrub(catalog: NodeCatalog, blobs: FsBlobStore, opts: { repair?: boolean; onProgress?: (n: number) => void } = {}): Promise<ScrubReport> {
+export async function scrub(
+  catalog: NodeCatalog,
+  blobs: FsBlobStore,
+  opts: { repair?: boolean; onProgress?: (n: number) => void } = {},
+): Promise<ScrubReport> {
   const r: ScrubReport = { blobsChecked: 0, corrupt: [], missing: [] };
   const bad = new Set<string>();
   for await (const h of blobs.list()) {
@@ -29,10 +33,12 @@ export async function scrub(catalog: NodeCatalog, blobs: FsBlobStore, opts: { re
   }
   await catalog.refresh();
   for (const a of catalog.assets()) {
-    if (bad.has(a.original) || !(await blobs.has(a.original))) r.missing.push({ asset: a.id, kind: 'original', blob: a.original });
+    if (bad.has(a.original) || !(await blobs.has(a.original)))
+      r.missing.push({ asset: a.id, kind: 'original', blob: a.original });
     for (const d of catalog.derived(a.id).values()) {
       for (const [name, h] of Object.entries(d.blobs)) {
-        if (bad.has(h) || !(await blobs.has(h))) r.missing.push({ asset: a.id, kind: `${d.kind}.${name}`, blob: h });
+        if (bad.has(h) || !(await blobs.has(h)))
+          r.missing.push({ asset: a.id, kind: `${d.kind}.${name}`, blob: h });
       }
     }
   }

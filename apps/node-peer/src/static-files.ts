@@ -28,8 +28,14 @@ const TYPES: Record<string, string> = {
  */
 export function cacheControlFor(urlPath: string): string {
   const base = urlPath.slice(urlPath.lastIndexOf('/') + 1);
-  if (/^(sw|service-worker|workbox-[\w-]+)\.m?js$/.test(base) || /\.(html|webmanifest)$/.test(base) || base === '') return 'no-cache';
-  if (/[.-][A-Za-z0-9_-]{8,}\.(js|mjs|css|wasm|woff2|png|svg|webp)$/.test(base)) return 'public, max-age=31536000, immutable';
+  if (
+    /^(sw|service-worker|workbox-[\w-]+)\.m?js$/.test(base) ||
+    /\.(html|webmanifest)$/.test(base) ||
+    base === ''
+  )
+    return 'no-cache';
+  if (/[.-][A-Za-z0-9_-]{8,}\.(js|mjs|css|wasm|woff2|png|svg|webp)$/.test(base))
+    return 'public, max-age=31536000, immutable';
   return 'no-cache';
 }
 

@@ -21,10 +21,14 @@ describe('storage template', () => {
     expect(renderTemplate(DEFAULT_TEMPLATE, asset())).toBe('2024/01/IMG_1.jpg');
   });
   it('uses the wall-clock time of the capture offset', () => {
-    expect(renderTemplate('{yyyy}-{MM}-{dd} {HH}{mm}/{filestem}.{ext}', asset({ takenOffset: '+02:00' }))).toBe('2024-02-01 0130/IMG_1.jpg');
+    expect(
+      renderTemplate('{yyyy}-{MM}-{dd} {HH}{mm}/{filestem}.{ext}', asset({ takenOffset: '+02:00' })),
+    ).toBe('2024-02-01 0130/IMG_1.jpg');
   });
   it('never lets a value escape the target folder', () => {
-    expect(renderTemplate('{album}/{filename}', asset({ albums: ['../../etc'], fileName: '..' }))).toBe('.._.._etc/_');
+    expect(renderTemplate('{album}/{filename}', asset({ albums: ['../../etc'], fileName: '..' }))).toBe(
+      '.._.._etc/_',
+    );
   });
   it('rejects unknown tokens and templates that would overwrite files', () => {
     expect(() => checkTemplate('{yyyy}/{nope}/{filename}')).toThrow(/unknown template token \{nope\}/);

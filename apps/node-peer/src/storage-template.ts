@@ -4,14 +4,34 @@ import { ConfigError } from './errors.ts';
 /** The default export layout, as Immich's storage template does it. */
 export const DEFAULT_TEMPLATE = '{yyyy}/{MM}/{filename}';
 
-const TOKENS = ['yyyy', 'yy', 'MM', 'dd', 'HH', 'mm', 'ss', 'filename', 'filestem', 'ext', 'type', 'album', 'id'] as const;
+const TOKENS = [
+  'yyyy',
+  'yy',
+  'MM',
+  'dd',
+  'HH',
+  'mm',
+  'ss',
+  'filename',
+  'filestem',
+  'ext',
+  'type',
+  'album',
+  'id',
+] as const;
 
 /** Check a template once, before anything is written. */
 export function checkTemplate(t: string): void {
   for (const m of t.matchAll(/\{([^}]*)\}/g)) {
-    if (!(TOKENS as readonly string[]).includes(m[1] ?? '')) throw new ConfigError(`unknown template token {${m[1]}}; known: ${TOKENS.map((x) => `{${x}}`).join(' ')}`);
+    if (!(TOKENS as readonly string[]).includes(m[1] ?? ''))
+      throw new ConfigError(
+        `unknown template token {${m[1]}}; known: ${TOKENS.map((x) => `{${x}}`).join(' ')}`,
+      );
   }
-  if (!/\{(filename|filestem|id)\}/.test(t)) throw new ConfigError('a template must contain {filename}, {filestem} or {id} so files do not overwrite each other');
+  if (!/\{(filename|filestem|id)\}/.test(t))
+    throw new ConfigError(
+      'a template must contain {filename}, {filestem} or {id} so files do not overwrite each other',
+    );
 }
 
 /** Wall-clock parts of the capture time in its own zone when known (what the camera showed), else UTC. */
@@ -52,6 +72,8 @@ export function renderTemplate(template: string, a: AssetRecord): string {
   return template
     .split('/')
     .filter((seg) => seg !== '')
-    .map((seg) => safe(seg.replace(/\{(\w+)\}/g, (_, k: string) => values[k as (typeof TOKENS)[number]] ?? '')))
+    .map((seg) =>
+      safe(seg.replace(/\{(\w+)\}/g, (_, k: string) => values[k as (typeof TOKENS)[number]] ?? '')),
+    )
     .join('/');
 }

@@ -42,9 +42,12 @@ export async function watchImport(dirs: string[], opts: WatchOptions): Promise<v
     }
     if (ready.length) await opts.run(ready);
   };
-  const timer = setInterval(() => {
-    busy = busy.then(tick).catch(() => undefined);
-  }, Math.max(100, settleMs / 4));
+  const timer = setInterval(
+    () => {
+      busy = busy.then(tick).catch(() => undefined);
+    },
+    Math.max(100, settleMs / 4),
+  );
   await new Promise<void>((resolve) => {
     if (opts.signal.aborted) return resolve();
     opts.signal.addEventListener('abort', () => resolve(), { once: true });

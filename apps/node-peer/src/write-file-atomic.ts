@@ -7,7 +7,11 @@ import { dirname, join } from 'node:path';
  * torn one: temp file beside it, fsync, rename (or link for `exclusive`), fsync the dir.
  * With `exclusive`, returns false (and writes nothing) when the file already exists.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: { mode?: number; exclusive?: boolean } = {}): Promise<boolean> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  opts: { mode?: number; exclusive?: boolean } = {},
+): Promise<boolean> {
   const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
   const fh = await open(tmp, 'wx', opts.mode ?? 0o644);
   try {

@@ -3,7 +3,12 @@ import { parseXmp, writeXmp } from './xmp-sidecar.ts';
 
 describe('XMP sidecars', () => {
   it('round-trips rating, description, tags and albums', () => {
-    const edits = { rating: 4, description: 'Dinner & <friends>', tags: ['food', 'Zürich'], albums: ['Trip 2024'] };
+    const edits = {
+      rating: 4,
+      description: 'Dinner & <friends>',
+      tags: ['food', 'Zürich'],
+      albums: ['Trip 2024'],
+    };
     expect(parseXmp(writeXmp(edits))).toEqual(edits);
   });
   it('reads the attribute form Lightroom writes and a capture date', () => {

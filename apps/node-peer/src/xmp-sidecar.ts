@@ -6,7 +6,12 @@ import type { UserEdits } from './asset-record.ts';
  * and lr:hierarchicalSubject `Albums|<name>` for albums (as digiKam writes them).
  */
 function unescape(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 function escape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -15,7 +20,9 @@ function escape(s: string): string {
 function listItems(xml: string, tag: string): string[] | undefined {
   const m = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(xml);
   if (!m?.[1]) return undefined;
-  return [...m[1].matchAll(/<rdf:li(?:\s[^>]*)?>([\s\S]*?)<\/rdf:li>/g)].map((x) => unescape((x[1] ?? '').trim()));
+  return [...m[1].matchAll(/<rdf:li(?:\s[^>]*)?>([\s\S]*?)<\/rdf:li>/g)].map((x) =>
+    unescape((x[1] ?? '').trim()),
+  );
 }
 
 function simple(xml: string, tag: string): string | undefined {
@@ -38,21 +45,33 @@ export function parseXmp(xml: string): SidecarData {
   if (desc) out.description = desc;
   const tags = listItems(xml, 'dc:subject');
   if (tags?.length) out.tags = tags;
-  const albums = (listItems(xml, 'lr:hierarchicalSubject') ?? []).filter((s) => s.startsWith('Albums|')).map((s) => s.slice(7));
+  const albums = (listItems(xml, 'lr:hierarchicalSubject') ?? [])
+    .filter((s) => s.startsWith('Albums|'))
+    .map((s) => s.slice(7));
   if (albums.length) out.albums = albums;
-  const date = simple(xml, 'exif:DateTimeOriginal') ?? simple(xml, 'xmp:CreateDate') ?? simple(xml, 'photoshop:DateCreated');
+  const date =
+    simple(xml, 'exif:DateTimeOriginal') ??
+    simple(xml, 'xmp:CreateDate') ??
+    simple(xml, 'photoshop:DateCreated');
   if (date) out.date = date;
   return out;
 }
 
 export function writeXmp(edits: UserEdits & { date?: string }): string {
-  const bag = (items: string[]) => `<rdf:Bag>${items.map((t) => `<rdf:li>${escape(t)}</rdf:li>`).join('')}</rdf:Bag>`;
+  const bag = (items: string[]) =>
+    `<rdf:Bag>${items.map((t) => `<rdf:li>${escape(t)}</rdf:li>`).join('')}</rdf:Bag>`;
   const parts: string[] = [];
   if (edits.rating !== undefined) parts.push(`   <xmp:Rating>${edits.rating}</xmp:Rating>`);
   if (edits.date) parts.push(`   <xmp:CreateDate>${escape(edits.date)}</xmp:CreateDate>`);
-  if (edits.description) parts.push(`   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">${escape(edits.description)}</rdf:li></rdf:Alt></dc:description>`);
+  if (edits.description)
+    parts.push(
+      `   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">${escape(edits.description)}</rdf:li></rdf:Alt></dc:description>`,
+    );
   if (edits.tags?.length) parts.push(`   <dc:subject>${bag(edits.tags)}</dc:subject>`);
-  if (edits.albums?.length) parts.push(`   <lr:hierarchicalSubject>${bag(edits.albums.map((a) => `Albums|${a}`))}</lr:hierarchicalSubject>`);
+  if (edits.albums?.length)
+    parts.push(
+      `   <lr:hierarchicalSubject>${bag(edits.albums.map((a) => `Albums|${a}`))}</lr:hierarchicalSubject>`,
+    );
   return `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Hearth">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">

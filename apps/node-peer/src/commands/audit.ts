@@ -14,7 +14,9 @@ export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('the signed audit log');
   audit
     .command('pull')
-    .description('replicate a home node\'s audit log into this data dir (this node must be paired with that library) and verify it')
+    .description(
+      "replicate a home node's audit log into this data dir (this node must be paired with that library) and verify it",
+    )
     .requiredOption('--from <multiaddr>', 'the home node, e.g. /ip4/192.168.1.10/tcp/8421/p2p/12D3Koo…')
     .requiredOption('--library-key <key>', 'the library public key (base64url, from its library.json)')
     .option('--json', 'machine-readable output')
@@ -29,7 +31,9 @@ export function registerAudit(program: Command): void {
         const r = await pullAuditLog(dir, o.libraryKey, streamToDuplex(stream));
         if (o.json) printJson({ dir, ...r });
         else {
-          process.stdout.write(`audit log replica in ${dir}: ${r.length} entries, ${r.ok ? 'verified' : 'BROKEN'}\n`);
+          process.stdout.write(
+            `audit log replica in ${dir}: ${r.length} entries, ${r.ok ? 'verified' : 'BROKEN'}\n`,
+          );
           for (const p of r.problems) process.stdout.write(`  ${p}\n`);
         }
         if (!r.ok) throw new VerifyFailedError('the replicated audit log does not verify');

@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { resolveConfig, type NodeConfig } from '../config.ts';
 
 /** Settings for a command: its flags over env over the config file. */
-export function configOf(cmd: Command, extra: Partial<Record<keyof NodeConfig, string | number | undefined>> = {}): NodeConfig {
+export function configOf(
+  cmd: Command,
+  extra: Partial<Record<keyof NodeConfig, string | number | undefined>> = {},
+): NodeConfig {
   const g = cmd.optsWithGlobals<{ dataDir?: string; config?: string }>();
   const flags: Parameters<typeof resolveConfig>[0] = { ...extra };
   if (g.dataDir !== undefined) flags.dataDir = g.dataDir;

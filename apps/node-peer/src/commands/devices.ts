@@ -13,7 +13,9 @@ export function registerDevices(program: Command): void {
       if (o.json) return printJson(rows);
       for (const r of rows) {
         const state = r.revoked ? 'revoked' : r.online ? 'online' : 'offline';
-        process.stdout.write(`${r.deviceId}  ${r.role.padEnd(9)}  ${state.padEnd(7)}  ${new Date(r.issuedAt).toISOString().slice(0, 10)}  ${r.name}\n`);
+        process.stdout.write(
+          `${r.deviceId}  ${r.role.padEnd(9)}  ${state.padEnd(7)}  ${new Date(r.issuedAt).toISOString().slice(0, 10)}  ${r.name}\n`,
+        );
       }
     });
   devices
@@ -22,7 +24,11 @@ export function registerDevices(program: Command): void {
     .argument('<id>', 'device id (from `hearth devices`)')
     .option('--json', 'machine-readable output')
     .action(async (id: string, o: { json?: boolean }, cmd: Command) => {
-      const row = await callDaemon<DeviceRow>(configOf(cmd).dataDir, 'POST', `/api/admin/devices/${encodeURIComponent(id)}/revoke`);
+      const row = await callDaemon<DeviceRow>(
+        configOf(cmd).dataDir,
+        'POST',
+        `/api/admin/devices/${encodeURIComponent(id)}/revoke`,
+      );
       if (o.json) return printJson(row);
       process.stdout.write(`revoked ${row.name} (${row.deviceId})\n`);
     });

@@ -15,7 +15,9 @@ interface ImportFlags {
 
 function printReport(r: ImportReport): void {
   const out = process.stdout;
-  out.write(`imported ${r.imported.length}, duplicates ${r.duplicates.length}, skipped ${r.skipped.length}, failed ${r.failed.length}\n`);
+  out.write(
+    `imported ${r.imported.length}, duplicates ${r.duplicates.length}, skipped ${r.skipped.length}, failed ${r.failed.length}\n`,
+  );
   for (const s of r.skipped) out.write(`  skipped ${s.path}: ${s.reason}\n`);
   for (const f of r.failed) out.write(`  failed  ${f.path}: ${f.reason}\n`);
   for (const w of r.warnings) out.write(`  warning ${w.path}: ${w.warning}\n`);
@@ -25,17 +27,28 @@ function printReport(r: ImportReport): void {
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .description('import photos and videos from folders and files (originals are copied untouched; duplicates and junk are skipped)')
+    .description(
+      'import photos and videos from folders and files (originals are copied untouched; duplicates and junk are skipped)',
+    )
     .argument('<paths...>', 'folders and files to import')
     .option('--watch', 'keep watching the folders and import new files once they stop growing')
-    .option('--album <name>', 'add every imported asset to this album (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option(
+      '--album <name>',
+      'add every imported asset to this album (repeatable)',
+      (v: string, acc: string[] = []) => [...acc, v],
+    )
     .option('--no-derive', 'do not make thumbnails/previews now (the daemon makes them later)')
     .option('--json', 'print the report as JSON')
     .action(async (paths: string[], opts: ImportFlags, cmd: Command) => {
       const cfg = configOf(cmd);
       const { lib, loop, pipeline } = await openForWork(cfg, { derive: opts.derive });
       const tty = process.stderr.isTTY && !opts.json;
-      const bar = tty ? new SingleBar({ format: 'importing [{bar}] {value}/{total} {file}', hideCursor: true, stream: process.stderr }, Presets.shades_classic) : undefined;
+      const bar = tty
+        ? new SingleBar(
+            { format: 'importing [{bar}] {value}/{total} {file}', hideCursor: true, stream: process.stderr },
+            Presets.shades_classic,
+          )
+        : undefined;
       let started = false;
       const ac = new AbortController();
       const onSignal = () => ac.abort();
@@ -59,7 +72,12 @@ export function registerImport(program: Command): void {
           },
         });
         bar?.stop();
-        if (report.imported.length) await lib.audit.append('import', { imported: report.imported.length, duplicates: report.duplicates.length, failed: report.failed.length });
+        if (report.imported.length)
+          await lib.audit.append('import', {
+            imported: report.imported.length,
+            duplicates: report.duplicates.length,
+            failed: report.failed.length,
+          });
         if (loop && !ac.signal.aborted) {
           loop.poke();
           if (tty) process.stderr.write('making thumbnails and previews…\n');
@@ -74,7 +92,12 @@ export function registerImport(program: Command): void {
           await watchImport(paths, {
             signal: ac.signal,
             run: async (files) => {
-              const r = await importPaths(files, { blobs: lib.blobs, catalog: lib.catalog, facts, ...(opts.album ? { albums: opts.album } : {}) });
+              const r = await importPaths(files, {
+                blobs: lib.blobs,
+                catalog: lib.catalog,
+                facts,
+                ...(opts.album ? { albums: opts.album } : {}),
+              });
               loop?.poke();
               if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
               else printReport(r);

@@ -12,6 +12,10 @@ export function registerInit(program: Command): void {
       const cfg = configOf(cmd);
       const { info, created } = await initLibrary(cfg.dataDir, opts.name);
       if (opts.json) return printJson({ created, dataDir: cfg.dataDir, libraryId: info.id, name: info.name });
-      process.stdout.write(created ? `created library ${info.id} in ${cfg.dataDir}\n` : `library ${info.id} already exists in ${cfg.dataDir}; nothing changed\n`);
+      process.stdout.write(
+        created
+          ? `created library ${info.id} in ${cfg.dataDir}\n`
+          : `library ${info.id} already exists in ${cfg.dataDir}; nothing changed\n`,
+      );
     });
 }

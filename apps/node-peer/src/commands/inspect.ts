@@ -24,7 +24,9 @@ export function registerInspect(program: Command): void {
       const sniffed = await fileTypeFromFile(file).catch(() => undefined);
       const hash = await hashFile(file);
       const walk = await walkImport([file]);
-      const side = await readFile(`${file}.xmp`, 'utf8').then(parseXmp).catch(() => undefined);
+      const side = await readFile(`${file}.xmp`, 'utf8')
+        .then(parseXmp)
+        .catch(() => undefined);
       // What the import would read: @hearth/media's metadata (sidecar merged, Immich's date rules).
       let metadata: MediaMetadata | { error: string } | null = null;
       if (sniffed) {
@@ -33,7 +35,11 @@ export function registerInspect(program: Command): void {
         await reader.start();
         try {
           const sidecarPath = walk.candidates[0]?.sidecar;
-          metadata = await media.extractMetadata(reader, { path: file }, { fileTimeMs: st.mtimeMs, ...(sidecarPath ? { sidecar: { path: sidecarPath } } : {}) });
+          metadata = await media.extractMetadata(
+            reader,
+            { path: file },
+            { fileTimeMs: st.mtimeMs, ...(sidecarPath ? { sidecar: { path: sidecarPath } } : {}) },
+          );
         } catch (err) {
           metadata = { error: (err as Error).message };
         } finally {
@@ -64,20 +70,30 @@ export function registerInspect(program: Command): void {
       if (o.json) return printJson(out);
       const w = (s: string) => process.stdout.write(s + '\n');
       w(`${out.name}: ${out.mime ?? 'unrecognised content'}, ${formatBytes(out.size)}, sha256 ${hash}`);
-      w(out.importable ? 'importable' : `not importable: ${out.skipReason ?? 'content is not a photo or video'}`);
+      w(
+        out.importable
+          ? 'importable'
+          : `not importable: ${out.skipReason ?? 'content is not a photo or video'}`,
+      );
       if (inLibrary !== undefined) w(inLibrary ? 'already in the library' : 'not in the library');
       if (side) w(`XMP sidecar: ${JSON.stringify(side)}`);
       if (metadata && 'error' in metadata) w(`metadata unreadable: ${metadata.error}`);
       else if (metadata) {
         const m = metadata;
         const ct = m.captureTime;
-        const off = ct.offsetMinutes === undefined ? 'offset unknown' : `UTC${ct.offsetMinutes >= 0 ? '+' : '-'}${String(Math.floor(Math.abs(ct.offsetMinutes) / 60)).padStart(2, '0')}:${String(Math.abs(ct.offsetMinutes) % 60).padStart(2, '0')}`;
+        const off =
+          ct.offsetMinutes === undefined
+            ? 'offset unknown'
+            : `UTC${ct.offsetMinutes >= 0 ? '+' : '-'}${String(Math.floor(Math.abs(ct.offsetMinutes) / 60)).padStart(2, '0')}:${String(Math.abs(ct.offsetMinutes) % 60).padStart(2, '0')}`;
         w(`taken:       ${ct.local} (${off}, from ${ct.source}${ct.zone ? `, zone ${ct.zone}` : ''})`);
-        if (m.width) w(`size:        ${m.width}×${m.height}${m.orientation ? ` (orientation ${m.orientation})` : ''}`);
-        if (m.camera) w(`camera:      ${[m.camera.make, m.camera.model, m.camera.lens].filter(Boolean).join(' ')}`);
+        if (m.width)
+          w(`size:        ${m.width}×${m.height}${m.orientation ? ` (orientation ${m.orientation})` : ''}`);
+        if (m.camera)
+          w(`camera:      ${[m.camera.make, m.camera.model, m.camera.lens].filter(Boolean).join(' ')}`);
         if (m.gps) w(`GPS:         ${m.gps.latitude.toFixed(5)}, ${m.gps.longitude.toFixed(5)}`);
         if (m.rating !== undefined) w(`rating:      ${m.rating}`);
-        if (m.keywords?.length || m.tags?.length) w(`tags:        ${(m.keywords ?? m.tags ?? []).join(', ')}`);
+        if (m.keywords?.length || m.tags?.length)
+          w(`tags:        ${(m.keywords ?? m.tags ?? []).join(', ')}`);
         if (m.description) w(`description: ${m.description}`);
         if (m.livePhotoId) w(`live photo:  content id ${m.livePhotoId}`);
         if (m.motionPhoto) w(`motion photo: ${m.motionPhoto.vendor}, embedded video`);

@@ -17,7 +17,8 @@ interface LsFlags {
 
 function date(flag: string, v: string): number {
   const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new ConfigError(`--${flag} wants a date like 2024-07-01, got ${JSON.stringify(v)}`);
+  if (Number.isNaN(t))
+    throw new ConfigError(`--${flag} wants a date like 2024-07-01, got ${JSON.stringify(v)}`);
   return t;
 }
 
@@ -47,10 +48,16 @@ export function registerLs(program: Command): void {
       const limit = o.limit ? Number(o.limit) : Infinity;
       const lib = await openLibrary(configOf(cmd).dataDir);
       try {
-        const list = [...lib.catalog.assets()].filter((a) => matches(a, f)).sort(byTakenDesc).slice(0, limit);
+        const list = [...lib.catalog.assets()]
+          .filter((a) => matches(a, f))
+          .sort(byTakenDesc)
+          .slice(0, limit);
         for (const a of list) {
           if (o.json) process.stdout.write(JSON.stringify(a) + '\n');
-          else process.stdout.write(`${new Date(a.takenAt ?? a.importedAt).toISOString().slice(0, 19).replace('T', ' ')}  ${a.type.padEnd(5)}  ${formatBytes(a.size).padStart(8)}  ${a.id.slice(0, 12)}  ${a.fileName}\n`);
+          else
+            process.stdout.write(
+              `${new Date(a.takenAt ?? a.importedAt).toISOString().slice(0, 19).replace('T', ' ')}  ${a.type.padEnd(5)}  ${formatBytes(a.size).padStart(8)}  ${a.id.slice(0, 12)}  ${a.fileName}\n`,
+            );
         }
       } finally {
         await lib.stop();

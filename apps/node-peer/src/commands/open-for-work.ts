@@ -11,7 +11,10 @@ import { createReconcileLoop, type ReconcileLoop } from '../reconcile-loop.ts';
  * up interrupted writes itself and runs the reconcile loop in-process (so `hearth import`
  * ends with every derivative made); when one runs, the daemon does both.
  */
-export async function openForWork(cfg: NodeConfig, opts: { derive: boolean }): Promise<{ lib: Library; daemon?: DaemonInfo; loop?: ReconcileLoop; pipeline?: Pipeline }> {
+export async function openForWork(
+  cfg: NodeConfig,
+  opts: { derive: boolean },
+): Promise<{ lib: Library; daemon?: DaemonInfo; loop?: ReconcileLoop; pipeline?: Pipeline }> {
   const lib = await openLibrary(cfg.dataDir);
   const daemon = await readDaemonInfo(lib.layout.daemonJson);
   if (daemon) {
@@ -22,6 +25,11 @@ export async function openForWork(cfg: NodeConfig, opts: { derive: boolean }): P
   await lib.blobs.start();
   if (!opts.derive) return { lib };
   const pipeline = await createPipeline();
-  const loop = createReconcileLoop({ catalog: lib.catalog, blobs: lib.blobs, steps: pipeline.steps, concurrency: cfg.concurrency });
+  const loop = createReconcileLoop({
+    catalog: lib.catalog,
+    blobs: lib.blobs,
+    steps: pipeline.steps,
+    concurrency: cfg.concurrency,
+  });
   return { lib, loop, pipeline };
 }

@@ -6,7 +6,9 @@ import { configOf, printJson } from './common.ts';
 
 /** Print a pairing offer: code, link, and a QR code of the link. */
 export function printOffer(o: PairingOffer, write: (s: string) => void, qr: boolean): void {
-  write(`Pairing code: ${o.code} (valid until ${new Date(o.expiresAt).toLocaleTimeString()}, one device, once)`);
+  write(
+    `Pairing code: ${o.code} (valid until ${new Date(o.expiresAt).toLocaleTimeString()}, one device, once)`,
+  );
   write(`Pairing link: ${o.link}`);
   if (qr) qrcode.generate(o.link, { small: true }, (s) => write(s));
 }
@@ -21,6 +23,8 @@ export function registerPair(program: Command): void {
       const offer = await callDaemon<PairingOffer>(configOf(cmd).dataDir, 'POST', '/api/admin/pairing-codes');
       if (o.json) return printJson(offer);
       printOffer(offer, (s) => process.stdout.write(s + '\n'), o.qr);
-      process.stdout.write('In the Hearth app: Devices → Pair with a home node, then enter the code or scan the QR code.\n');
+      process.stdout.write(
+        'In the Hearth app: Devices → Pair with a home node, then enter the code or scan the QR code.\n',
+      );
     });
 }

@@ -16,9 +16,17 @@ export function registerStatus(program: Command): void {
       try {
         const st = await libraryStatus(lib);
         const daemon = await readDaemonInfo(lib.layout.daemonJson);
-        let live: { reconcile?: { idle: boolean; kinds: Record<string, { pending: number; running: number }> }; devicesOnline?: number; addresses?: string[] } | undefined;
+        let live:
+          | {
+              reconcile?: { idle: boolean; kinds: Record<string, { pending: number; running: number }> };
+              devicesOnline?: number;
+              addresses?: string[];
+            }
+          | undefined;
         if (daemon?.url) {
-          live = (await fetch(new URL('/api/status', daemon.url)).then((r) => r.json()).catch(() => undefined)) as typeof live;
+          live = (await fetch(new URL('/api/status', daemon.url))
+            .then((r) => r.json())
+            .catch(() => undefined)) as typeof live;
         }
         // Without a daemon, derive what is missing from the catalog (the loop's own rule).
         const derivatives: Record<string, { done: number; missing: number }> = {};
@@ -35,15 +43,32 @@ export function registerStatus(program: Command): void {
         }
         await pipeline.stop();
         const auditEntries = (await lib.audit.entries()).length;
-        const out = { ...st, daemon: daemon ?? null, derivatives, reconcile: live?.reconcile ?? null, devicesOnline: live?.devicesOnline ?? null, auditEntries };
+        const out = {
+          ...st,
+          daemon: daemon ?? null,
+          derivatives,
+          reconcile: live?.reconcile ?? null,
+          devicesOnline: live?.devicesOnline ?? null,
+          auditEntries,
+        };
         if (opts.json) return printJson(out);
         const w = (s: string) => process.stdout.write(s + '\n');
         w(`library ${st.name} (${st.libraryId}) in ${st.dataDir}`);
-        w(`assets: ${st.assets} (${st.photos} photos, ${st.videos} videos), originals ${formatBytes(st.originalBytes)}`);
-        w(daemon ? `daemon: running (pid ${daemon.pid}) at ${daemon.url}, ${live?.devicesOnline ?? 0} paired device(s) online` : 'daemon: not running (start it with `hearth start`)');
+        w(
+          `assets: ${st.assets} (${st.photos} photos, ${st.videos} videos), originals ${formatBytes(st.originalBytes)}`,
+        );
+        w(
+          daemon
+            ? `daemon: running (pid ${daemon.pid}) at ${daemon.url}, ${live?.devicesOnline ?? 0} paired device(s) online`
+            : 'daemon: not running (start it with `hearth start`)',
+        );
         if (live?.reconcile) {
           const busy = Object.entries(live.reconcile.kinds).filter(([, k]) => k.pending + k.running > 0);
-          w(live.reconcile.idle ? 'reconcile loop: idle' : `reconcile loop: ${busy.map(([n, k]) => `${n} ${k.running} running, ${k.pending} queued`).join('; ')}`);
+          w(
+            live.reconcile.idle
+              ? 'reconcile loop: idle'
+              : `reconcile loop: ${busy.map(([n, k]) => `${n} ${k.running} running, ${k.pending} queued`).join('; ')}`,
+          );
         }
         for (const [k, d] of Object.entries(derivatives)) w(`${k}: ${d.done} done, ${d.missing} to do`);
         w(`audit log: ${auditEntries} entries`);

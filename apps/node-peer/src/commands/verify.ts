@@ -18,7 +18,9 @@ export function registerVerify(program: Command): void {
         const ok = blobs.corrupt.length === 0 && blobs.missing.length === 0 && audit.ok;
         if (o.json) printJson({ ok, blobs, audit });
         else {
-          process.stdout.write(`blobs: ${blobs.blobsChecked} checked, ${blobs.corrupt.length} damaged, ${blobs.missing.length} missing\n`);
+          process.stdout.write(
+            `blobs: ${blobs.blobsChecked} checked, ${blobs.corrupt.length} damaged, ${blobs.missing.length} missing\n`,
+          );
           for (const h of blobs.corrupt) process.stdout.write(`  damaged ${h}\n`);
           for (const m of blobs.missing) process.stdout.write(`  missing ${m.kind} of ${m.asset}\n`);
           process.stdout.write(`audit log: ${audit.length} entries, ${audit.ok ? 'verified' : 'BROKEN'}\n`);

@@ -24,14 +24,24 @@ export interface CliResult {
 
 /** Env for a child: the test's env minus the caller's hearth settings, plus `env`. */
 function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HEARTH_') || k === 'HEARTH_FIXTURES_DIR' || k === 'HEARTH_MODELS_DIR'));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('HEARTH_') || k === 'HEARTH_FIXTURES_DIR' || k === 'HEARTH_MODELS_DIR',
+    ),
+  );
   return { ...base, ...env };
 }
 
 /** Run `hearth <args>` to completion. */
-export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: childEnv(opts.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: childEnv(opts.env ?? {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -54,8 +64,14 @@ export interface CliProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnCli(args: string[], opts: { env?: Record<string, string | undefined> } = {}): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { env: childEnv(opts.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnCli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined> } = {},
+): CliProcess {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: childEnv(opts.env ?? {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const waiters = new Set<() => void>();
   const onData = (d: Buffer) => {
@@ -64,7 +80,9 @@ export function spawnCli(args: string[], opts: { env?: Record<string, string | u
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('close', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.on('close', (code, signal) => r({ code, signal })),
+  );
   let done = false;
   void exited.then(() => {
     done = true;
@@ -81,7 +99,10 @@ export function spawnCli(args: string[], opts: { env?: Record<string, string | u
           if (m) return finish(() => resolveWait(m));
           if (done) return finish(() => reject(new Error(`process exited before ${re}; output:\n${out}`)));
         };
-        const timer = setTimeout(() => finish(() => reject(new Error(`timed out waiting for ${re}; output:\n${out}`))), timeoutMs);
+        const timer = setTimeout(
+          () => finish(() => reject(new Error(`timed out waiting for ${re}; output:\n${out}`))),
+          timeoutMs,
+        );
         const finish = (f: () => void) => {
           clearTimeout(timer);
           waiters.delete(check);

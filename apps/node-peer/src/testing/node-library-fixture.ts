@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { createFsBlobStore } from '@hearth/sync/platform';
 import { initLibrary } from '../library.ts';
 
-export async function buildNodeLibrary(dir: string, assets: number, opts: { automerge?: { dir: string; rootUrl: string }; imagesVersion?: number } = {}): Promise<void> {
+export async function buildNodeLibrary(
+  dir: string,
+  assets: number,
+  opts: { automerge?: { dir: string; rootUrl: string }; imagesVersion?: number } = {},
+): Promise<void> {
   await initLibrary(dir, 'Bench library');
   const blobs = createFsBlobStore({ root: join(dir, 'blobs') });
   await blobs.start();
@@ -38,7 +42,23 @@ export async function buildNodeLibrary(dir: string, assets: number, opts: { auto
       projected: true,
     };
     lines.push(JSON.stringify({ op: 'add', asset }));
-    lines.push(JSON.stringify({ op: 'derived', rec: { asset: id, kind: 'images', version, blobs: { thumbnail: thumb, preview }, values: { thumbhash: 'YJqGPQw7sFlslqhFafSE+Q6oJ1h2iHB2Rw', phash: '0f0f0f0f0f0f0f0f', width: 4032, height: 3024 } } }));
+    lines.push(
+      JSON.stringify({
+        op: 'derived',
+        rec: {
+          asset: id,
+          kind: 'images',
+          version,
+          blobs: { thumbnail: thumb, preview },
+          values: {
+            thumbhash: 'YJqGPQw7sFlslqhFafSE+Q6oJ1h2iHB2Rw',
+            phash: '0f0f0f0f0f0f0f0f',
+            width: 4032,
+            height: 3024,
+          },
+        },
+      }),
+    );
   }
   await mkdir(join(dir, 'catalog'), { recursive: true });
   await writeFile(join(dir, 'catalog', 'catalog.jsonl'), lines.join('\n') + '\n');
