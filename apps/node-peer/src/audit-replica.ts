@@ -36,7 +36,8 @@ export async function pullAuditLog(
     s.destroy();
     const problems = verifyChain(entries, publicVerifier(libraryPublicKey));
     // A log always starts with library.created: nothing at all means the node refused us.
-    if (entries.length === 0) problems.push('received nothing: this node is not paired with that library, or the key is wrong');
+    if (entries.length === 0)
+      problems.push('received nothing: this node is not paired with that library, or the key is wrong');
     return { ok: problems.length === 0, length: entries.length, problems };
   } finally {
     await core.close();
