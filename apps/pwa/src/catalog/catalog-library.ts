@@ -1,0 +1,241 @@
+/**
+ * The LibraryClient over the synced Automerge catalog (`Catalog` from @hearth/sync): what the
+ * app uses once the device is paired. The catalog does the CRDT work; this adapter maps its
+ * records to the UI's shapes, keeps the UI's error codes, and serves media from this device's
+ * cache, fetching missing thumbnails/previews from the home node on demand (verified first).
+ * Only types are imported from @hearth/sync, so this file adds no Automerge to a bundle by itself.
+ */
+import type { AlbumId, Asset, AssetId, Catalog, DeviceId } from '@hearth/sync';
+import type {
+  AlbumView,
+  AssetDetails,
+  LibraryChange,
+  LibraryClient,
+  MediaKind,
+  NewLocalAsset,
+} from '../library/library-client.ts';
+import { AlbumNotFoundError } from '../library/library-errors.ts';
+import {
+  FLAG_ARCHIVED,
+  FLAG_FAVORITE,
+  FLAG_TRASHED,
+  FLAG_VIDEO,
+  type MonthSummary,
+  type TimelineItem,
+} from '../library/timeline-item.ts';
+import type { MediaCache } from './media-cache.ts';
+
+const THIRTY_DAYS = 30 * 86_400_000;
+
+/** Fetches an asset's media from elsewhere (the home node); must verify before resolving. */
+export type RemoteMedia = (asset: Asset, kind: MediaKind) => Promise<Blob | undefined>;
+
+/** What the adapter needs: a started-by-it catalog, the media cache, and who this device is. */
+export interface CatalogLibraryOptions {
+  catalog: Catalog;
+  media: MediaCache;
+  deviceId: DeviceId;
+  remote?: RemoteMedia;
+}
+
+function details(a: Asset, deviceId: DeviceId): AssetDetails {
+  const d: AssetDetails = {
+    id: a.id,
+    type: a.type,
+    mime: a.mime,
+    size: a.size,
+    capturedAt: a.capturedAt,
+    width: a.width,
+    height: a.height,
+    ratio: a.ratio,
+    favorite: a.favorite,
+    archived: a.archived,
+    rating: a.rating,
+    description: a.description,
+    tags: a.tags,
+    // Held by a device other than this one: in this library that is the home node (or a peer).
+    backedUp: a.holders.some((h) => h !== deviceId),
+  };
+  if (a.durationMs !== undefined) d.durationMs = a.durationMs;
+  if (a.thumbhash !== undefined) d.thumbhash = a.thumbhash;
+  if (a.fileName !== undefined) d.fileName = a.fileName;
+  if (a.camera !== undefined) d.camera = a.camera;
+  if (a.place !== undefined) d.place = a.place;
+  if (a.trashedAt !== undefined) d.trashedAt = a.trashedAt;
+  return d;
+}
+
+function row(a: Asset): TimelineItem {
+  const flags =
+    (a.favorite ? FLAG_FAVORITE : 0) |
+    (a.archived ? FLAG_ARCHIVED : 0) |
+    (a.trashedAt !== undefined ? FLAG_TRASHED : 0) |
+    (a.type === 'video' ? FLAG_VIDEO : 0);
+  const r: TimelineItem = { id: a.id, capturedAt: a.capturedAt, ratio: a.ratio, flags };
+  if (a.thumbhash !== undefined) r.thumbhash = a.thumbhash;
+  return r;
+}
+
+function albumView(a: { id: string; title: string; description: string; cover?: string; assets: string[]; createdAt: number }): AlbumView {
+  const v: AlbumView = {
+    id: a.id,
+    title: a.title,
+    description: a.description,
+    assets: [...a.assets],
+    createdAt: a.createdAt,
+  };
+  if (a.cover !== undefined) v.cover = a.cover;
+  return v;
+}
+
+export function createCatalogLibrary(opts: CatalogLibraryOptions): LibraryClient {
+  const { catalog, media, deviceId, remote } = opts;
+  const urls = new Map<string, string>();
+  const fetching = new Map<string, Promise<string | undefined>>();
+  const ids = (xs: readonly string[]) => xs as readonly AssetId[];
+
+  /** Album edits on an unknown album: the catalog's error becomes the UI's. */
+  function album<T>(id: string, fn: (id: AlbumId) => T): T {
+    if (!catalog.getAlbum(id as AlbumId)) throw new AlbumNotFoundError(id);
+    return fn(id as AlbumId);
+  }
+
+  const urlOf = (key: string, blob: Blob) => {
+    const u = URL.createObjectURL(blob);
+    urls.set(key, u);
+    return u;
+  };
+
+  async function loadMedia(id: string, kind: MediaKind): Promise<string | undefined> {
+    const key = `${id}/${kind}`;
+    const held = await media.get(id, kind);
+    if (held) return urlOf(key, held);
+    const a = catalog.getAsset(id as AssetId);
+    if (!a || !remote) return undefined;
+    const blob = await remote(a, kind);
+    if (!blob) return undefined;
+    await media.put(id, kind, blob);
+    return urlOf(key, blob);
+  }
+
+  return {
+    start: () => catalog.start(),
+    async stop() {
+      for (const u of urls.values()) URL.revokeObjectURL(u);
+      urls.clear();
+      await catalog.stop();
+      media.close();
+    },
+
+    async months(): Promise<MonthSummary[]> {
+      return catalog
+        .months()
+        .map((month) => ({ month, count: catalog.monthAssets(month).length }))
+        .filter((m) => m.count > 0);
+    },
+    async monthItems(month) {
+      return catalog.monthAssets(month as never).map(row);
+    },
+    async getAsset(id) {
+      const a = catalog.getAsset(id as AssetId);
+      return a && details(a, deviceId);
+    },
+    async addAssets(assets: readonly NewLocalAsset[]) {
+      const added: string[] = [];
+      const existing: string[] = [];
+      const fresh = new Map<string, NewLocalAsset>();
+      for (const a of assets) {
+        if (fresh.has(a.id) || catalog.getAsset(a.id as AssetId)) existing.push(a.id);
+        else fresh.set(a.id, a);
+      }
+      // The bytes go in first: a record whose thumbnail is missing would flash an empty tile.
+      for (const a of fresh.values()) {
+        if (a.thumbnail) await media.put(a.id, 'thumbnail', a.thumbnail);
+        if (a.original) await media.put(a.id, 'original', a.original);
+      }
+      const r = await catalog.addAssets(
+        [...fresh.values()].map(({ original: _o, thumbnail: _t, ...rest }) => ({ ...rest, id: rest.id as AssetId })),
+      );
+      added.push(...r.added);
+      existing.push(...r.existing);
+      return { added, existing };
+    },
+
+    async setFavorite(xs, favorite) {
+      for (const id of ids(xs)) catalog.setFavorite(id, favorite);
+    },
+    async setArchived(xs, archived) {
+      for (const id of ids(xs)) catalog.setArchived(id, archived);
+    },
+    async trash(xs) {
+      catalog.trash(ids(xs));
+    },
+    async restore(xs) {
+      catalog.restore(ids(xs));
+    },
+    async deletePermanently(xs) {
+      // Covers are not album entries in the catalog's eyes; clear them so no album points at nothing.
+      for (const a of catalog.listAlbums())
+        if (a.cover !== undefined && xs.includes(a.cover)) catalog.setAlbumCover(a.id, undefined);
+      catalog.deletePermanently(ids(xs));
+      for (const id of xs) await media.delete(id);
+    },
+    async purgeTrash(olderThanMs = THIRTY_DAYS, now = Date.now()) {
+      const old: string[] = [];
+      for (const m of catalog.months())
+        for (const a of catalog.monthAssets(m))
+          if (a.trashedAt !== undefined && now - a.trashedAt > olderThanMs) old.push(a.id);
+      if (old.length) await this.deletePermanently(old);
+      return old;
+    },
+    async setDescription(id, description) {
+      catalog.setDescription(id as AssetId, description);
+    },
+    async setRating(id, rating) {
+      catalog.setRating(id as AssetId, Math.max(0, Math.min(5, Math.round(rating))));
+    },
+
+    async listAlbums() {
+      return catalog.listAlbums().map(albumView);
+    },
+    async getAlbum(id) {
+      const a = catalog.getAlbum(id as AlbumId);
+      return a && albumView(a);
+    },
+    createAlbum: (title) => catalog.createAlbum(title),
+    async renameAlbum(id, title) {
+      album(id, (a) => catalog.renameAlbum(a, title));
+    },
+    async describeAlbum(id, description) {
+      album(id, (a) => catalog.describeAlbum(a, description));
+    },
+    async addToAlbum(id, xs) {
+      album(id, (a) => catalog.addToAlbum(a, ids(xs)));
+    },
+    async removeFromAlbum(id, xs) {
+      album(id, (a) => catalog.removeFromAlbum(a, ids(xs)));
+    },
+    async reorderAlbum(id, asset, toIndex) {
+      album(id, (a) => catalog.reorderAlbum(a, asset as AssetId, toIndex));
+    },
+    async setAlbumCover(id, asset) {
+      album(id, (a) => catalog.setAlbumCover(a, asset as AssetId | undefined));
+    },
+
+    mediaUrl(id, kind) {
+      const key = `${id}/${kind}`;
+      const known = urls.get(key);
+      if (known) return Promise.resolve(known);
+      let p = fetching.get(key);
+      if (!p) {
+        p = loadMedia(id, kind).finally(() => fetching.delete(key));
+        fetching.set(key, p);
+      }
+      return p;
+    },
+
+    onChange(listener: (change: LibraryChange) => void) {
+      return catalog.onChange((c) => listener({ assets: [...c.assets], albums: [...c.albums], months: [...c.months] }));
+    },
+  };
+}

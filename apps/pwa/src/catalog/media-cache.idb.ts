@@ -1,0 +1,37 @@
+/** MediaCache in IndexedDB (one record per asset and kind; a thumbnail is a few KB). */
+import { openDB, type IDBPDatabase } from 'idb';
+import type { MediaKind } from '../library/library-client.ts';
+import { LibraryStorageError } from '../library/library-errors.ts';
+import type { MediaCache } from './media-cache.ts';
+
+const KINDS: readonly MediaKind[] = ['thumbnail', 'preview', 'original'];
+
+export async function openIdbMediaCache(dbName: string): Promise<MediaCache> {
+  let db: IDBPDatabase;
+  try {
+    db = await openDB(dbName, 1, {
+      upgrade(d) {
+        d.createObjectStore('media');
+      },
+    });
+  } catch (e) {
+    throw new LibraryStorageError(`open the media cache ${dbName}`, e);
+  }
+  return {
+    async get(asset, kind) {
+      return (await db.get('media', `${asset}/${kind}`)) as Blob | undefined;
+    },
+    async put(asset, kind, bytes) {
+      try {
+        await db.put('media', bytes, `${asset}/${kind}`);
+      } catch (e) {
+        throw new LibraryStorageError(`store the ${kind} of ${asset.slice(0, 12)}…`, e);
+      }
+    },
+    async delete(asset) {
+      const tx = db.transaction('media', 'readwrite');
+      await Promise.all([...KINDS.map((k) => tx.store.delete(`${asset}/${k}`)), tx.done]);
+    },
+    close: () => db.close(),
+  };
+}
