@@ -28,6 +28,10 @@ import { createPeerNode } from '@hearth/sync/platform';
 import { catalogFixture, openFixture, BENCH_DEVICE, type CatalogFixture } from './catalog-fixture.ts';
 import { median, report } from './report.ts';
 
+// automerge-repo rejects an internal whenReady() (60 s timeout) for a document that stayed
+// "unavailable" while it was being imported from the snapshot; that must not end the run.
+process.on('unhandledRejection', (e) => process.stderr.write(`unhandled rejection (ignored): ${String(e)}\n`));
+
 const everyone: PeerAccess = { isPaired: () => true, onRevoked: () => () => {} };
 interface Home {
   addr: string;
