@@ -1,0 +1,85 @@
+// @vitest-environment node
+// IndexedDB (fake-indexeddb) clones Node's Blob, not happy-dom's, so this runs in plain Node.
+import 'fake-indexeddb/auto';
+import { Repo } from '@automerge/automerge-repo';
+import { createBlobHttpHandler, createBlobTokenIssuer, createCatalog, type BlobHash } from '@hearth/sync';
+import { createMemoryBlobStore, createTestRoot, fakeDeviceId } from '@hearth/sync/testing';
+import { describe, expect, it } from 'vitest';
+import { createCatalogLibrary } from './catalog-library.ts';
+import { createHomeMedia } from './home-media.ts';
+import { openIdbMediaCache } from './media-cache.idb.ts';
+
+const device = fakeDeviceId(7);
+
+async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return [...d].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** The sync package's real HTTP blob handler and token issuer, called in-process. */
+async function homeNode(paired = () => true) {
+  const store = createMemoryBlobStore();
+  await store.start();
+  const issuer = createBlobTokenIssuer({ key: new Uint8Array(32).fill(9), isPaired: paired });
+  const handler = createBlobHttpHandler({ store, tokens: issuer });
+  const bytes = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 31 + 7) & 255);
+  const hash = await sha256(bytes);
+  await store.put(bytes, { expected: hash as BlobHash });
+  let mints = 0;
+  const token = () => {
+    mints++;
+    return issuer.mint(device);
+  };
+  return { handler, hash, bytes, token, mints: () => mints };
+}
+
+describe('home media over the HTTP blob endpoint', () => {
+  it('fetches a blob with a token minted once and verifies it', async () => {
+    const home = await homeNode();
+    const media = createHomeMedia({ baseUrl: 'http://node.test', token: home.token, fetch: home.handler });
+    const a = await media.blob(home.hash);
+    expect(new Uint8Array(await a.arrayBuffer())).toEqual(home.bytes);
+    await media.blob(home.hash);
+    expect(home.mints()).toBe(1);
+  });
+
+  it('refuses bytes that do not match their address', async () => {
+    const home = await homeNode();
+    const tamper = async (r: Request) => {
+      const res = await home.handler(r);
+      const b = new Uint8Array(await res.arrayBuffer());
+      b[0] = b[0]! ^ 1;
+      return new Response(b, { status: res.status });
+    };
+    const media = createHomeMedia({ baseUrl: 'http://node.test', token: home.token, fetch: tamper });
+    await expect(media.blob(home.hash)).rejects.toMatchObject({ code: 'BLOB_VERIFY_FAILED' });
+  });
+
+  it('a removed device gets a typed error', async () => {
+    const home = await homeNode(() => false);
+    const media = createHomeMedia({ baseUrl: 'http://node.test', token: home.token, fetch: home.handler });
+    await expect(media.blob(home.hash)).rejects.toMatchObject({ code: 'BLOB_FORBIDDEN' });
+  });
+
+  it('the catalog library shows an original it fetches from the home node and keeps it', async () => {
+    const home = await homeNode();
+    const repo = new Repo({ network: [] });
+    const catalog = createCatalog({ repo, root: createTestRoot(repo), deviceId: device });
+    const cache = await openIdbMediaCache('home-media-lib');
+    const remote = createHomeMedia({ baseUrl: 'http://node.test/', token: home.token, fetch: home.handler });
+    const lib = createCatalogLibrary({ catalog, media: cache, deviceId: device, remote });
+    await lib.start();
+    try {
+      await lib.addAssets([
+        { id: home.hash, type: 'image', mime: 'image/jpeg', size: home.bytes.length, capturedAt: 1e12, width: 3, height: 2 },
+      ]);
+      expect(await lib.mediaUrl(home.hash, 'original')).toMatch(/^blob:/);
+      expect(await lib.mediaUrl(home.hash, 'thumbnail')).toBeUndefined();
+      const kept = await cache.get(home.hash, 'original');
+      expect(kept?.size).toBe(home.bytes.length);
+    } finally {
+      await lib.stop();
+      await repo.shutdown();
+    }
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Media from the home node over its authenticated HTTP blob endpoint (DESIGN.md §4: plain
+ * HTTP beats libp2p by far in browsers). The token is minted over the libp2p connection by
+ * `token()` and reused until shortly before it expires. Every blob is checked against its
+ * content address (WebCrypto SHA-256) before anyone may store or show it.
+ */
+import type { Asset } from '@hearth/sync';
+import type { MediaKind } from '../library/library-client.ts';
+import { PwaError } from '../errors.ts';
+import type { RemoteMedia } from './catalog-library.ts';
+
+/** The home node sent bytes that are not the blob asked for; nothing was stored. */
+export class BlobVerifyError extends PwaError {
+  constructor(hash: string, got: string) {
+    super('BLOB_VERIFY_FAILED', `blob ${hash.slice(0, 12)}… arrived as ${got.slice(0, 12)}…; it was dropped, retry later`);
+  }
+}
+
+/** The home node refused or failed a blob request (401/403: token or pairing; 5xx: the node). */
+export class BlobFetchError extends PwaError {
+  constructor(hash: string, status: number) {
+    super(
+      status === 401 || status === 403 ? 'BLOB_FORBIDDEN' : 'BLOB_FETCH_FAILED',
+      `the home node answered ${status} for blob ${hash.slice(0, 12)}…${status === 403 ? '; this device may have been removed, pair it again' : ''}`,
+    );
+  }
+}
+
+/** What the home media source needs. */
+export interface HomeMediaOptions {
+  /** where the node's HTTP server is (the app's own origin when the node serves it) */
+  baseUrl: string;
+  /** mints a blob token (over libp2p: `requestBlobToken`) */
+  token: () => Promise<{ token: string; expiresAt: number }>;
+  fetch?: (req: Request) => Promise<Response>;
+  now?: () => number;
+}
+
+const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
+
+/** The blob hash of an asset's media: the id for the original, the derived ref otherwise. */
+export function mediaHash(asset: Asset, kind: MediaKind): string | undefined {
+  return kind === 'original' ? asset.id : asset.derived[kind]?.hash;
+}
+
+export function createHomeMedia(opts: HomeMediaOptions): RemoteMedia & { blob(hash: string, mime?: string): Promise<Blob> } {
+  const doFetch = opts.fetch ?? ((r: Request) => fetch(r));
+  const now = opts.now ?? Date.now;
+  let current: Promise<{ token: string; expiresAt: number }> | undefined;
+
+  async function token(fresh: boolean): Promise<string> {
+    if (current && !fresh) {
+      const t = await current.catch(() => undefined);
+      // expiresAt is in seconds; renew a minute early so a request never carries a dying token
+      if (t && t.expiresAt * 1000 - 60_000 > now()) return t.token;
+    }
+    current = opts.token();
+    return (await current).token;
+  }
+
+  async function blob(hash: string, mime = 'application/octet-stream'): Promise<Blob> {
+    const url = new URL(`blobs/${hash}`, opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
+    const get = async (fresh: boolean) =>
+      doFetch(new Request(url, { headers: { authorization: `Bearer ${await token(fresh)}` } }));
+    let res = await get(false);
+    // A token the node no longer accepts (its key rotated, clock skew): mint once more.
+    if (res.status === 403) res = await get(true);
+    if (!res.ok) throw new BlobFetchError(hash, res.status);
+    const bytes = await res.arrayBuffer();
+    const got = hex(await crypto.subtle.digest('SHA-256', bytes));
+    if (got !== hash) throw new BlobVerifyError(hash, got);
+    return new Blob([bytes], { type: res.headers.get('content-type') ?? mime });
+  }
+
+  const remote = async (asset: Asset, kind: MediaKind) => {
+    const hash = mediaHash(asset, kind);
+    return hash === undefined ? undefined : blob(hash, kind === 'original' ? asset.mime : 'image/webp');
+  };
+  return Object.assign(remote, { blob });
+}
