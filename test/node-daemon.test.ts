@@ -4,7 +4,7 @@ import { get as httpGet } from 'node:http';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { fixturesDir, runCli, spawnCli } from '@hearth/node-peer/testing';
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), `hearth-${p}-`));
@@ -60,6 +60,7 @@ describe('hearth start (daemon)', () => {
       '--pwa-dir',
       fakeDist(),
     ]);
+    onTestFinished(() => void p.child.kill('SIGKILL'));
     const [, url] = (await p.waitFor(/Serving the app at (\S+)/)) as unknown as [string, string];
     await p.waitFor(/^ready$/m);
     const res = async (path: string) => fetch(new URL(path, url));
@@ -124,6 +125,7 @@ describe('hearth start (daemon)', () => {
   it('recovers by itself after being killed', async () => {
     const d = tmp('killed');
     const p = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
+    onTestFinished(() => void p.child.kill('SIGKILL'));
     await p.waitFor(/^ready$/m);
     p.child.kill('SIGKILL');
     await p.exited;
@@ -140,6 +142,7 @@ describe('hearth start (daemon)', () => {
       '--pwa-dir',
       join(d, 'no-such-dist'),
     ]);
+    onTestFinished(() => void q.child.kill('SIGKILL'));
     const [, url] = (await q.waitFor(/Serving the app at (\S+)/)) as unknown as [string, string];
     await q.waitFor(/^ready$/m);
     // Without a built app the node says so instead of a blank page.
@@ -187,6 +190,7 @@ describe('hearth start (daemon)', () => {
       '--tls-key',
       key,
     ]);
+    onTestFinished(() => void p.child.kill('SIGKILL'));
     const [, url] = (await p.waitFor(/Serving the app at (\S+)/)) as unknown as [string, string];
     expect(url).toMatch(/^https:\/\//);
     const body = await new Promise<string>((resolve, reject) => {

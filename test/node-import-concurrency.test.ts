@@ -2,7 +2,7 @@ import { createReadStream, mkdtempSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { fixturesDir, hasFixtures, makeDistinctJpegs, runCli, spawnCli } from '@hearth/node-peer/testing';
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), `hearth-${p}-`));
@@ -33,6 +33,7 @@ describe.skipIf(!hasFixtures)('import from several processes, and --watch', () =
     const src = tmp('watch-src');
     await runCli(['--data-dir', d, 'init']);
     const p = spawnCli(['--data-dir', d, 'import', '--watch', '--no-derive', src]);
+    onTestFinished(() => void p.child.kill('SIGKILL'));
     await p.waitFor(/watching /);
     // Copy a real photo in small pieces with pauses, like a slow network copy: the pauses are
     // the scenario (a file that keeps growing), not a wait for the code under test.

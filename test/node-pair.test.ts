@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createHash } from 'node:crypto';
 import { peerIdFromString } from '@libp2p/peer-id';
 import {
@@ -25,6 +25,7 @@ describe('pairing and revocation through the CLI', () => {
     expect((await runCli(['--data-dir', d, 'init'])).code).toBe(0);
     expect((await runCli(['--data-dir', d, 'import', '--no-derive', photo])).code).toBe(0);
     const daemon = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
+    onTestFinished(() => void daemon.child.kill('SIGKILL'));
     await daemon.waitFor(/Pairing code: [0-9A-Z]{4}-[0-9A-Z]{4}/);
     await daemon.waitFor(/Pairing link: hearth:\/\/pair\?/);
     await daemon.waitFor(/^ready$/m);
