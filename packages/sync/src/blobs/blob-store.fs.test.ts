@@ -27,6 +27,18 @@ describe('filesystem blob store', () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  it('keeps the temp files of another live writer (a daemon starting during a CLI import)', async () => {
+    const root = await tempRoot();
+    await mkdir(join(root, 'tmp'), { recursive: true });
+    // The parent process (the test runner) is alive; a pid past the kernel's limit is not.
+    await writeFile(join(root, 'tmp', `${process.ppid}-in-flight`), 'half a photo, still being written');
+    await writeFile(join(root, 'tmp', '4194305-dead-writer'), 'half a photo, writer gone');
+    const store = createFsBlobStore({ root });
+    await store.start();
+    expect(await readdir(join(root, 'tmp'))).toEqual([`${process.ppid}-in-flight`]);
+    await rm(root, { recursive: true, force: true });
+  });
+
   it('removes temp leftovers of an interrupted write on start', async () => {
     const root = await tempRoot();
     await mkdir(join(root, 'tmp'), { recursive: true });

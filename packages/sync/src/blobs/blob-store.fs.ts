@@ -2,7 +2,8 @@
  * The home node's BlobStore: one file per blob at `<root>/sha256/ab/cd/<hash>`.
  * A put writes `<root>/tmp/<random>`, fsyncs, checks the hash, then renames into place
  * (and fsyncs the directory), so a crash leaves either no blob or a whole verified one.
- * `start()` removes temp leftovers of interrupted writes.
+ * `start()` removes temp leftovers of interrupted writes — only those of processes that are
+ * gone: a daemon and a CLI import may share one store, and one must not break the other's put.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
@@ -80,9 +81,11 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     async start() {
       await mkdir(blobsDir, { recursive: true });
       await mkdir(quarantineDir, { recursive: true });
-      // Leftovers are interrupted writes: never visible as blobs, safe to drop.
-      await rm(tmpDir, { recursive: true, force: true });
       await mkdir(tmpDir, { recursive: true });
+      // Leftovers of dead writers are interrupted writes: never visible as blobs, safe to drop.
+      for (const name of await readdir(tmpDir)) {
+        if (!isLiveWriter(name)) await rm(join(tmpDir, name), { recursive: true, force: true });
+      }
     },
     stop: () => Promise.resolve(),
     has: async (hash) => (await sizeOf(hash)) !== undefined,
@@ -99,7 +102,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       return { size, start: r.start, end: r.end, body };
     },
     async put(input, opts: BlobPutOptions = {}): Promise<BlobPutResult> {
-      const tmp = join(tmpDir, randomUUID());
+      const tmp = join(tmpDir, `${process.pid}-${randomUUID()}`);
       const h = await nodeHashing.sha256();
       let size = 0;
       let fh: FileHandle | undefined;
@@ -165,4 +168,17 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       return { count, bytes };
     },
   };
+}
+
+/** Temp files are named `<pid>-<uuid>`; a writer is live while its process exists. */
+function isLiveWriter(tempName: string): boolean {
+  const pid = Number(/^(\d+)-/.exec(tempName)?.[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return false; // this process is starting: none of its puts are running yet
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
