@@ -1,14 +1,24 @@
-/** Entry point: opens this device's library replica and upload queue, then renders. */
+/**
+ * Entry point: opens this device's library and upload queue, then renders. Before pairing the
+ * library is the local-only replica; once paired it is the synced catalog in the peer worker
+ * (what was made locally before pairing stays in the local replica: not migrated yet).
+ */
 import { render } from 'solid-js/web';
 import { App } from './app.tsx';
 import { createLocalLibrary } from './library/local-library.idb.ts';
 import { createUploadQueue } from './upload/upload-queue.idb.ts';
 import { createPeerClient } from './peer/peer-client.ts';
+import { loadPairing } from './peer/device-store.idb.ts';
+import { createWorkerLibrary } from './peer/worker-library.ts';
+import type { LibraryClient } from './library/library-client.ts';
 import './styles.css';
 
-const library = createLocalLibrary({ dbName: 'hearth-library' });
-const uploads = createUploadQueue({ dbName: 'hearth-uploads', library });
 const peer = createPeerClient();
+const pairing = await loadPairing();
+const library: LibraryClient = pairing?.libraryPublicKey
+  ? createWorkerLibrary(peer)
+  : createLocalLibrary({ dbName: 'hearth-library' });
+const uploads = createUploadQueue({ dbName: 'hearth-uploads', library });
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 

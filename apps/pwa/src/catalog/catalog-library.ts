@@ -88,10 +88,16 @@ function albumView(a: { id: string; title: string; description: string; cover?: 
   return v;
 }
 
-export function createCatalogLibrary(opts: CatalogLibraryOptions): LibraryClient {
+/** The LibraryClient plus the bytes behind `mediaUrl`, for a page that runs this in a worker. */
+export interface CatalogLibrary extends LibraryClient {
+  /** The verified bytes of an asset's media, fetched from the home node when not held here. */
+  mediaBlob(id: string, kind: MediaKind): Promise<Blob | undefined>;
+}
+
+export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrary {
   const { catalog, media, deviceId, remote } = opts;
   const urls = new Map<string, string>();
-  const fetching = new Map<string, Promise<string | undefined>>();
+  const fetching = new Map<string, Promise<Blob | undefined>>();
   const ids = (xs: readonly string[]) => xs as readonly AssetId[];
 
   /** Album edits on an unknown album: the catalog's error becomes the UI's. */
@@ -100,22 +106,25 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): LibraryClient
     return fn(id as AlbumId);
   }
 
-  const urlOf = (key: string, blob: Blob) => {
-    const u = URL.createObjectURL(blob);
-    urls.set(key, u);
-    return u;
-  };
-
-  async function loadMedia(id: string, kind: MediaKind): Promise<string | undefined> {
-    const key = `${id}/${kind}`;
+  async function loadMedia(id: string, kind: MediaKind): Promise<Blob | undefined> {
     const held = await media.get(id, kind);
-    if (held) return urlOf(key, held);
+    if (held) return held;
     const a = catalog.getAsset(id as AssetId);
     if (!a || !remote) return undefined;
     const blob = await remote(a, kind);
-    if (!blob) return undefined;
-    await media.put(id, kind, blob);
-    return urlOf(key, blob);
+    if (blob) await media.put(id, kind, blob);
+    return blob;
+  }
+
+  /** One load per asset and kind at a time: a screenful of tiles asks for each once. */
+  function mediaBlob(id: string, kind: MediaKind): Promise<Blob | undefined> {
+    const key = `${id}/${kind}`;
+    let p = fetching.get(key);
+    if (!p) {
+      p = loadMedia(id, kind).finally(() => fetching.delete(key));
+      fetching.set(key, p);
+    }
+    return p;
   }
 
   return {
@@ -222,16 +231,16 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): LibraryClient
       album(id, (a) => catalog.setAlbumCover(a, asset as AssetId | undefined));
     },
 
-    mediaUrl(id, kind) {
+    mediaBlob,
+    async mediaUrl(id, kind) {
       const key = `${id}/${kind}`;
       const known = urls.get(key);
-      if (known) return Promise.resolve(known);
-      let p = fetching.get(key);
-      if (!p) {
-        p = loadMedia(id, kind).finally(() => fetching.delete(key));
-        fetching.set(key, p);
-      }
-      return p;
+      if (known) return known;
+      const blob = await mediaBlob(id, kind);
+      if (!blob) return undefined;
+      const u = urls.get(key) ?? URL.createObjectURL(blob);
+      urls.set(key, u);
+      return u;
     },
 
     onChange(listener: (change: LibraryChange) => void) {

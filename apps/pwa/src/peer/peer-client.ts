@@ -6,13 +6,15 @@
 import { createSignal } from 'solid-js';
 import { PwaError } from '../errors.ts';
 import { loadPairing } from './device-store.idb.ts';
+import type { LibraryChange } from '../library/library-client.ts';
 import type { PairingInfo, PeerReply, PeerRequest } from './peer-protocol.ts';
+import type { LibraryTransport } from './worker-library.ts';
 
 /** Pairing or connecting failed; `code` is the home node's or the sync package's. */
 export class PeerError extends PwaError {}
 
 /** See the file comment. */
-export interface PeerClient {
+export interface PeerClient extends LibraryTransport {
   pairing(): Promise<PairingInfo | undefined>;
   pair(link: string, name: string): Promise<PairingInfo>;
   /** dials the paired home node (no-op when unpaired) */
@@ -28,6 +30,7 @@ export function createPeerClient(): PeerClient {
   let worker: Worker | undefined;
   const pending = new Map<number, Pending>();
   const [peers, setPeers] = createSignal(0);
+  const libraryListeners = new Set<(change: LibraryChange) => void>();
   let next = 0;
 
   let ready: Promise<Worker> | undefined;
@@ -42,6 +45,7 @@ export function createPeerClient(): PeerClient {
         const m = ev.data;
         if (m.t === 'ready') resolve(w);
         else if (m.t === 'peers') setPeers(m.count);
+        else if (m.t === 'lib-change') for (const l of libraryListeners) l(m.change);
         else pending.get(m.id)?.resolve(m);
       };
     });
@@ -73,6 +77,16 @@ export function createPeerClient(): PeerClient {
       if (!(await loadPairing())) return;
       const r = await call({ t: 'connect' });
       if (r.t === 'error') throw new PeerError(r.code, r.message);
+    },
+    async callLibrary(method, args) {
+      const r = await call({ t: 'lib', method, args });
+      if (r.t === 'lib-ok') return r.value;
+      if (r.t === 'error') throw new PeerError(r.code, r.message);
+      throw new PeerError('PEER_PROTOCOL', 'unexpected answer from the peer worker; reload the app');
+    },
+    onLibraryChange(listener) {
+      libraryListeners.add(listener);
+      return () => void libraryListeners.delete(listener);
     },
     peers,
     stop() {

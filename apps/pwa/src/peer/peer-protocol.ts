@@ -1,4 +1,5 @@
-/** Messages between the page and the peer worker (which runs libp2p and, later, the catalog). */
+/** Messages between the page and the peer worker (which runs libp2p and the synced catalog). */
+import type { LibraryChange } from '../library/library-client.ts';
 
 /** What this device knows about its pairing. */
 export interface PairingInfo {
@@ -11,15 +12,22 @@ export interface PairingInfo {
   /** the home node's addresses from the pairing link */
   homeAddrs: string[];
   rootDocUrl: string;
+  /** base64url Ed25519 key of the library (absent in pairings saved before the catalog peer) */
+  libraryPublicKey?: string;
   pairedAt: number;
 }
 
 export type PeerRequest =
-  { id: number; t: 'pair'; link: string; name: string } | { id: number; t: 'connect' };
+  | { id: number; t: 'pair'; link: string; name: string }
+  | { id: number; t: 'connect' }
+  /** a LibraryClient method (or `mediaBlob`) on the worker's synced catalog */
+  | { id: number; t: 'lib'; method: string; args: unknown[] };
 
 export type PeerReply =
   | { id: number; t: 'paired'; info: PairingInfo }
   | { id: number; t: 'connected' }
+  | { id: number; t: 'lib-ok'; value: unknown }
+  | { t: 'lib-change'; change: LibraryChange }
   | { id: number; t: 'error'; code: string; message: string }
   | { t: 'peers'; count: number }
   | { t: 'ready' };

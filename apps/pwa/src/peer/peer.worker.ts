@@ -2,9 +2,11 @@
 /**
  * The peer worker: this device's libp2p node (WebSockets to the home node, Noise, yamux), so
  * the page's main thread only renders. It pairs the device and keeps the connection to the
- * home node up; the catalog replica (automerge-repo) is meant to live here too.
+ * home node up, and once paired it runs the catalog replica (automerge-repo, IndexedDB) and
+ * answers the page's LibraryClient calls (see worker-library.ts).
  */
 import {
+  createSwitchableAccess,
   deviceIdOf,
   exportDeviceKey,
   generateDeviceKey,
@@ -17,10 +19,16 @@ import { createPeerNode } from '@hearth/sync/platform';
 import { multiaddr } from '@multiformats/multiaddr';
 import { loadDeviceKeyBytes, loadPairing, saveDeviceKeyBytes, savePairing } from './device-store.idb.ts';
 import type { PairingInfo, PeerReply, PeerRequest } from './peer-protocol.ts';
+import { openCatalogPeer, type CatalogPeer } from '../catalog/open-catalog-peer.ts';
+import { PwaError } from '../errors.ts';
+import { LIBRARY_METHODS } from './worker-library.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: PeerReply) => scope.postMessage(m);
 let node: PeerNode | undefined;
+// Refuses everyone until the library is known (pairing is allowed regardless).
+const access = createSwitchableAccess();
+let catalogPeer: Promise<CatalogPeer> | undefined;
 
 async function deviceKey() {
   const bytes = await loadDeviceKeyBytes();
@@ -38,6 +46,7 @@ async function ensureNode(allow: readonly string[]): Promise<PeerNode> {
   const n = await createPeerNode({
     privateKey: await deviceKey(),
     allowDial: allow.map((a) => a.replace(/\/p2p\/[^/]+$/, '')),
+    access,
   });
   const report = () => post({ t: 'peers', count: n.getPeers().length });
   n.addEventListener('peer:connect', report);
@@ -59,17 +68,45 @@ async function pair(link: string, name: string): Promise<PairingInfo> {
     homeNode: grant.homeNode,
     homeAddrs: addrs,
     rootDocUrl: grant.rootDocUrl,
+    libraryPublicKey: grant.libraryPublicKey,
     pairedAt: Date.now(),
   };
   await savePairing(info);
   return info;
 }
 
+async function dialHome(info: PairingInfo): Promise<void> {
+  const n = await ensureNode(info.homeAddrs);
+  await n.dial(info.homeAddrs.map((a) => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${info.homeNode}`)));
+}
+
 async function connect(): Promise<void> {
   const info = await loadPairing();
   if (!info) return;
-  const n = await ensureNode(info.homeAddrs);
-  await n.dial(info.homeAddrs.map((a) => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${info.homeNode}`)));
+  await dialHome(info);
+  await catalog();
+}
+
+/** The synced catalog, opened once; offline it loads from IndexedDB. */
+function catalog(): Promise<CatalogPeer> {
+  catalogPeer ??= (async () => {
+    const info = await loadPairing();
+    if (!info) throw new PwaError('NOT_PAIRED', 'this device is not paired; pair it under Devices first');
+    const n = await ensureNode(info.homeAddrs);
+    // Offline is normal: the catalog opens from IndexedDB and syncs once the dial succeeds.
+    dialHome(info).catch((e: unknown) => console.info('home node not reachable now:', e));
+    const peer = await openCatalogPeer({ node: n, access, pairing: info, blobBaseUrl: scope.location.origin });
+    peer.library.onChange((change) => post({ t: 'lib-change', change }));
+    return peer;
+  })();
+  void catalogPeer.catch(() => (catalogPeer = undefined));
+  return catalogPeer;
+}
+
+async function callLibrary(method: string, args: unknown[]): Promise<unknown> {
+  if (!LIBRARY_METHODS.has(method)) throw new PwaError('PEER_PROTOCOL', `no library method ${method}`);
+  const lib = (await catalog()).library as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  return lib[method]!(...args);
 }
 
 scope.onmessage = (ev: MessageEvent<PeerRequest>) => {
@@ -85,6 +122,8 @@ scope.onmessage = (ev: MessageEvent<PeerRequest>) => {
   };
   if (req.t === 'pair')
     pair(req.link, req.name).then((info) => post({ id: req.id, t: 'paired', info }), fail);
+  else if (req.t === 'lib')
+    callLibrary(req.method, req.args).then((value) => post({ id: req.id, t: 'lib-ok', value }), fail);
   else connect().then(() => post({ id: req.id, t: 'connected' }), fail);
 };
 // Messages posted while the module's top-level awaits (wasm) were pending would be lost, so

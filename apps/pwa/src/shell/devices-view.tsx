@@ -21,7 +21,7 @@ export function DevicesView(): JSX.Element {
     setMessage('Pairing…');
     try {
       const info = await peer.pair(link().trim(), name().trim() || defaultName());
-      setMessage(`Paired with the library ${info.libraryId}.`);
+      setMessage(`Paired with the library ${info.libraryId}. Reload to open the synced library.`);
       setLink('');
       void refetch();
     } catch (e) {

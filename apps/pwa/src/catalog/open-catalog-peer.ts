@@ -1,0 +1,83 @@
+/**
+ * Makes this device a catalog peer of its library (runs in the peer worker): an automerge-repo
+ * Repo with IndexedDB storage and the libp2p network adapter, the root document followed for
+ * who may sync, the catalog over it, and media from the home node's HTTP blob endpoint.
+ * Offline is normal: the documents load from IndexedDB and sync when the node is reachable.
+ */
+import { Repo, type AutomergeUrl, type PeerId as RepoPeerId } from '@automerge/automerge-repo';
+import {
+  createCatalog,
+  createLibraryAccess,
+  findDoc,
+  followRootDoc,
+  Libp2pNetworkAdapter,
+  requestBlobToken,
+  type DeviceId,
+  type PeerNode,
+  type RootDoc,
+  type SwitchableAccess,
+} from '@hearth/sync';
+import { createCatalogStorage } from '@hearth/sync/platform';
+import type { PairingInfo } from '../peer/peer-protocol.ts';
+import { PwaError } from '../errors.ts';
+import { createCatalogLibrary, type CatalogLibrary } from './catalog-library.ts';
+import { createHomeMedia } from './home-media.ts';
+import { openIdbMediaCache } from './media-cache.idb.ts';
+
+/** What the worker hands over: its node, the switchable access the node was built with. */
+export interface CatalogPeerOptions {
+  node: PeerNode;
+  access: SwitchableAccess;
+  pairing: PairingInfo;
+  /** the home node's HTTP server (the app's origin when the node serves the app) */
+  blobBaseUrl: string;
+}
+
+/** A running catalog peer; `stop()` flushes the repo. */
+export interface CatalogPeer {
+  library: CatalogLibrary;
+  stop(): Promise<void>;
+}
+
+export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<CatalogPeer> {
+  const { node, access, pairing } = opts;
+  if (!pairing.libraryPublicKey)
+    throw new PwaError('PAIRING_OUTDATED', 'this device was paired by an older version of the app; pair it again');
+  const library = createLibraryAccess({ libraryPublicKey: pairing.libraryPublicKey, trusted: [pairing.homeNode] });
+  access.use(library);
+  // A short ready wait: offline, the documents come from IndexedDB instead.
+  const adapter = new Libp2pNetworkAdapter({ node, access, readyTimeoutMs: 3000 });
+  const repo = new Repo({
+    network: [adapter],
+    storage: createCatalogStorage(`hearth-catalog-${pairing.libraryId}`),
+    peerId: node.peerId.toString() as RepoPeerId,
+  });
+  adapter.refresh();
+  const root = await findDoc<RootDoc>(repo, pairing.rootDocUrl as AutomergeUrl);
+  const unfollow = followRootDoc(root, library, () => adapter.refresh());
+  const deviceId = pairing.deviceId as DeviceId;
+  const catalog = createCatalog({ repo, root, deviceId });
+  const remote = createHomeMedia({
+    baseUrl: opts.blobBaseUrl,
+    token: async () => {
+      const home = node.getPeers().find((p) => p.toString() === pairing.homeNode);
+      if (!home) throw new PwaError('HOME_OFFLINE', 'the home node is not connected; media arrives when it is');
+      return requestBlobToken(node, home);
+    },
+  });
+  const client = createCatalogLibrary({
+    catalog,
+    media: await openIdbMediaCache(`hearth-media-${pairing.libraryId}`),
+    deviceId,
+    remote,
+  });
+  await client.start();
+  return {
+    library: client,
+    async stop() {
+      unfollow();
+      await client.stop();
+      await repo.shutdown();
+    },
+  };
+}

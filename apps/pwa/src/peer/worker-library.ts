@@ -1,0 +1,83 @@
+/**
+ * The page's LibraryClient once the device is paired: every call goes to the synced catalog
+ * in the peer worker (Automerge stays off the main thread), changes come back as events, and
+ * media bytes come back as Blobs the page turns into object URLs.
+ */
+import type { LibraryChange, LibraryClient, MediaKind } from '../library/library-client.ts';
+
+/** What the page may call on the worker's catalog (anything else is refused there). */
+export const LIBRARY_METHODS: ReadonlySet<string> = new Set([
+  'months',
+  'monthItems',
+  'getAsset',
+  'addAssets',
+  'setFavorite',
+  'setArchived',
+  'trash',
+  'restore',
+  'deletePermanently',
+  'purgeTrash',
+  'setDescription',
+  'setRating',
+  'listAlbums',
+  'getAlbum',
+  'createAlbum',
+  'renameAlbum',
+  'describeAlbum',
+  'addToAlbum',
+  'removeFromAlbum',
+  'reorderAlbum',
+  'setAlbumCover',
+  'mediaBlob',
+]);
+
+/** How the page reaches the worker (the PeerClient implements it). */
+export interface LibraryTransport {
+  callLibrary(method: string, args: unknown[]): Promise<unknown>;
+  onLibraryChange(listener: (change: LibraryChange) => void): () => void;
+}
+
+export function createWorkerLibrary(transport: LibraryTransport): LibraryClient {
+  const urls = new Map<string, string>();
+  const call = <T>(method: string, ...args: unknown[]) => transport.callLibrary(method, args) as Promise<T>;
+  return {
+    // Opening the catalog is the worker's first library call; months() below waits for it.
+    start: async () => {},
+    async stop() {
+      for (const u of urls.values()) URL.revokeObjectURL(u);
+      urls.clear();
+    },
+    months: () => call('months'),
+    monthItems: (month) => call('monthItems', month),
+    getAsset: (id) => call('getAsset', id),
+    addAssets: (assets) => call('addAssets', assets),
+    setFavorite: (ids, v) => call('setFavorite', ids, v),
+    setArchived: (ids, v) => call('setArchived', ids, v),
+    trash: (ids) => call('trash', ids),
+    restore: (ids) => call('restore', ids),
+    deletePermanently: (ids) => call('deletePermanently', ids),
+    purgeTrash: (olderThanMs, now) => call('purgeTrash', olderThanMs, now),
+    setDescription: (id, d) => call('setDescription', id, d),
+    setRating: (id, r) => call('setRating', id, r),
+    listAlbums: () => call('listAlbums'),
+    getAlbum: (id) => call('getAlbum', id),
+    createAlbum: (title) => call('createAlbum', title),
+    renameAlbum: (id, title) => call('renameAlbum', id, title),
+    describeAlbum: (id, d) => call('describeAlbum', id, d),
+    addToAlbum: (id, assets) => call('addToAlbum', id, assets),
+    removeFromAlbum: (id, assets) => call('removeFromAlbum', id, assets),
+    reorderAlbum: (id, asset, to) => call('reorderAlbum', id, asset, to),
+    setAlbumCover: (id, asset) => call('setAlbumCover', id, asset),
+    async mediaUrl(id: string, kind: MediaKind) {
+      const key = `${id}/${kind}`;
+      const known = urls.get(key);
+      if (known) return known;
+      const blob = await call<Blob | undefined>('mediaBlob', id, kind);
+      if (!blob) return undefined;
+      const u = urls.get(key) ?? URL.createObjectURL(blob);
+      urls.set(key, u);
+      return u;
+    },
+    onChange: (listener) => transport.onLibraryChange(listener),
+  };
+}
