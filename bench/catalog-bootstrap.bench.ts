@@ -30,7 +30,9 @@ import { median, report } from './report.ts';
 
 // automerge-repo rejects an internal whenReady() (60 s timeout) for a document that stayed
 // "unavailable" while it was being imported from the snapshot; that must not end the run.
-process.on('unhandledRejection', (e) => process.stderr.write(`unhandled rejection (ignored): ${String(e)}\n`));
+process.on('unhandledRejection', (e) =>
+  process.stderr.write(`unhandled rejection (ignored): ${String(e)}\n`),
+);
 
 const everyone: PeerAccess = { isPaired: () => true, onRevoked: () => () => {} };
 interface Home {

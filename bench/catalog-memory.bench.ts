@@ -30,15 +30,27 @@ if (process.argv[2] === 'child') {
   const assets = Number(process.argv[2] ?? 100_000);
   const fixture = await catalogFixture(assets);
   const run = (arg?: string) => {
-    const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), 'child', ...(arg ? [arg] : [])], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      ['--expose-gc', fileURLToPath(import.meta.url), 'child', ...(arg ? [arg] : [])],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { rss: number; loadS: number; count: number };
   };
   const empty = [run(), run(), run()];
   const full = [run(JSON.stringify(fixture)), run(JSON.stringify(fixture)), run(JSON.stringify(fixture))];
-  if (full.some((f) => f.count !== assets)) throw new Error(`loaded ${full.map((f) => f.count)} assets, expected ${assets}`);
+  if (full.some((f) => f.count !== assets))
+    throw new Error(`loaded ${full.map((f) => f.count)} assets, expected ${assets}`);
   const rss = median(full.map((f) => f.rss));
   const base = median(empty.map((f) => f.rss));
-  report({ bench: 'catalog-memory', metric: 'rss_mb', value: rss, unit: 'MiB', anchor: { name: 'empty_library_rss_mb', value: base }, ratio: rss / base });
+  report({
+    bench: 'catalog-memory',
+    metric: 'rss_mb',
+    value: rss,
+    unit: 'MiB',
+    anchor: { name: 'empty_library_rss_mb', value: base },
+    ratio: rss / base,
+  });
   report({ bench: 'catalog-memory', metric: 'load_s', value: median(full.map((f) => f.loadS)), unit: 's' });
 }
