@@ -22,6 +22,10 @@ export interface NodeConfig {
   p2pPort: number;
   /** Announce and discover on the LAN with mDNS (default on; 0/false turns it off). */
   mdns: boolean;
+  /** Run the ML steps (faces, tags, OCR) in the reconcile loop (default on; 0/false/off turns them off). */
+  ml: boolean;
+  /** Where the ML model files are (default `../shared/models` beside the repo). */
+  modelsDir: string;
 }
 
 /** One source of settings, as loose strings/numbers before validation. */
@@ -38,9 +42,14 @@ export const ENV_NAMES: Record<keyof NodeConfig, string> = {
   concurrency: 'HEARTH_CONCURRENCY',
   p2pPort: 'HEARTH_P2P_PORT',
   mdns: 'HEARTH_MDNS',
+  ml: 'HEARTH_ML',
+  modelsDir: 'HEARTH_MODELS_DIR',
 };
 
 const DEFAULT_PWA_DIR = resolve(import.meta.dirname, '../../pwa/dist');
+// apps/node-peer/src → the repo's parent holds `shared/models` (as @hearth/ml's own fallback).
+const DEFAULT_MODELS_DIR = resolve(import.meta.dirname, '../../../../shared/models');
+const OFF = ['0', 'false', 'off', 'no'];
 
 /** The settings found in the environment. */
 export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
@@ -124,7 +133,9 @@ export function resolveConfig(
     pwaDir: resolve(String(pick(layers, 'pwaDir') ?? DEFAULT_PWA_DIR)),
     concurrency: toInt('concurrency', pick(layers, 'concurrency'), 2, 1, 64),
     p2pPort: toInt('p2pPort', pick(layers, 'p2pPort'), 8421, 0, 65534),
-    mdns: !['0', 'false', 'off', 'no'].includes(String(pick(layers, 'mdns') ?? 'on').toLowerCase()),
+    mdns: !OFF.includes(String(pick(layers, 'mdns') ?? 'on').toLowerCase()),
+    ml: !OFF.includes(String(pick(layers, 'ml') ?? 'on').toLowerCase()),
+    modelsDir: resolve(String(pick(layers, 'modelsDir') ?? DEFAULT_MODELS_DIR)),
   };
   if (tlsCert !== undefined && tlsKey !== undefined) {
     cfg.tlsCert = resolve(String(tlsCert));

@@ -130,7 +130,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
           await projecting;
         },
       });
-      const pipeline = await createPipeline();
+      const pipeline = await createPipeline({ ml: config.ml, modelsDir: config.modelsDir });
       parts.push({ name: 'media tools', stop: () => pipeline.stop() });
       const lp = createReconcileLoop({
         catalog: l.catalog,

@@ -14,6 +14,13 @@ export interface StepOutput {
 export interface PipelineStep {
   kind: string;
   version: number;
+  /**
+   * For steps whose output depends on external models: the models key (`id@version`).
+   * A stored result with another key (`values.model`) is redone, so a model change re-derives.
+   */
+  key?: string;
+  /** Jobs at once for this kind, overriding the loop's default (ML steps use 1: inference uses every core). */
+  concurrency?: number;
   appliesTo(asset: AssetRecord): boolean;
   /** Make the outputs from the original at `originalPath`. Throw StepFailedError for inputs it can never handle. */
   run(asset: AssetRecord, ctx: { originalPath: string; signal: AbortSignal }): Promise<StepOutput>;

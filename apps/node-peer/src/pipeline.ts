@@ -1,11 +1,21 @@
 import type { ImageCodec, makeDerivatives, MediaInput, MetadataReader } from '@hearth/media';
 import { StepFailedError } from './errors.ts';
+import type { MlFeature } from './ml-steps.ts';
 import type { PipelineStep } from './pipeline-step.ts';
 
 /** The steps the reconcile loop runs on this node, and the tools they hold open. */
 export interface Pipeline {
   steps: PipelineStep[];
+  /** ML features (faces, tags, ocr): enabled or why not. Empty when ML is off. */
+  ml: MlFeature[];
   stop(): Promise<void>;
+}
+
+/** What the pipeline needs from the config. */
+export interface PipelineOptions {
+  /** Run the ML steps (config `ml`, env HEARTH_ML). */
+  ml: boolean;
+  modelsDir: string;
 }
 
 /** Media errors that are a verdict on the file (not worth retrying at this version). */
@@ -27,7 +37,9 @@ async function imagesVersion(): Promise<number> {
  * from one decode, by @hearth/media on sharp; RAW files use their embedded JPEG via
  * exiftool. Tools start on first use, so a node with nothing to do starts fast.
  */
-export async function createPipeline(): Promise<Pipeline> {
+export async function createPipeline(
+  opts: PipelineOptions = { ml: false, modelsDir: '' },
+): Promise<Pipeline> {
   let tools:
     Promise<{ render: typeof makeDerivatives; codec: ImageCodec; reader: MetadataReader }> | undefined;
   const load = () =>
@@ -76,9 +88,13 @@ export async function createPipeline(): Promise<Pipeline> {
       }
     },
   };
+  // Loaded only when on: onnxruntime is a slow import that a node without ML should not pay.
+  const ml = opts.ml ? await (await import('./ml-steps.ts')).createMlSteps({ modelsDir: opts.modelsDir }) : undefined;
   return {
-    steps: [images],
+    steps: [images, ...(ml?.steps ?? [])],
+    ml: ml?.features ?? [],
     async stop() {
+      await ml?.stop();
       if (!tools) return;
       const t = await tools;
       await t.codec.stop();

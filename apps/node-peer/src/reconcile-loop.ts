@@ -62,6 +62,7 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
   async function satisfied(step: PipelineStep, a: AssetRecord): Promise<boolean> {
     const rec = catalog.derived(a.id).get(step.kind);
     if (!rec || rec.version < step.version) return false;
+    if (step.key !== undefined && rec.values?.['model'] !== step.key) return false;
     if (rec.failed !== undefined) return true;
     for (const h of Object.values(rec.blobs)) if (!(await blobs.has(h))) return false;
     return true;
@@ -117,6 +118,7 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
             kind: step.kind,
             version: step.version,
             blobs: {},
+            ...(step.key !== undefined ? { values: { model: step.key } } : {}),
             failed: (err as Error).message,
           })
           .catch(() => undefined);
@@ -132,7 +134,7 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
     for (const step of steps) {
       const q = queues.get(step.kind) ?? [];
       const r = running.get(step.kind) ?? new Set();
-      while (r.size < opts.concurrency && q.length) {
+      while (r.size < (step.concurrency ?? opts.concurrency) && q.length) {
         const a = q.shift() as AssetRecord;
         const p: Promise<void> = job(step, a).finally(() => {
           r.delete(p);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { byTakenDesc, matches, type AssetFilter } from '../asset-filter.ts';
 import { ConfigError } from '../errors.ts';
 import { openLibrary } from '../library.ts';
+import { assetMl } from '../ml-summary.ts';
 import { configOf, formatBytes } from './common.ts';
 
 interface LsFlags {
@@ -53,7 +54,11 @@ export function registerLs(program: Command): void {
           .sort(byTakenDesc)
           .slice(0, limit);
         for (const a of list) {
-          if (o.json) process.stdout.write(JSON.stringify(a) + '\n');
+          if (o.json) {
+            // ML results (faces, tags, OCR text) only when there are some, so plain records stay as they were.
+            const ml = assetMl(lib.catalog, a.id);
+            process.stdout.write(JSON.stringify(Object.keys(ml).length ? { ...a, ml } : a) + '\n');
+          }
           else
             process.stdout.write(
               `${new Date(a.takenAt ?? a.importedAt).toISOString().slice(0, 19).replace('T', ' ')}  ${a.type.padEnd(5)}  ${formatBytes(a.size).padStart(8)}  ${a.id.slice(0, 12)}  ${a.fileName}\n`,

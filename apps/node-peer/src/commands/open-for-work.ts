@@ -24,7 +24,7 @@ export async function openForWork(
   }
   await lib.blobs.start();
   if (!opts.derive) return { lib };
-  const pipeline = await createPipeline();
+  const pipeline = await createPipeline({ ml: cfg.ml, modelsDir: cfg.modelsDir });
   const loop = createReconcileLoop({
     catalog: lib.catalog,
     blobs: lib.blobs,

@@ -3,6 +3,7 @@ import { readDaemonInfo } from '../daemon-lock.ts';
 import { openLibrary } from '../library.ts';
 import { libraryStatus } from '../library-status.ts';
 import { createPipeline } from '../pipeline.ts';
+import { formatTags, mlSummary } from '../ml-summary.ts';
 import { configOf, formatBytes, printJson } from './common.ts';
 
 export function registerStatus(program: Command): void {
@@ -30,23 +31,26 @@ export function registerStatus(program: Command): void {
         }
         // Without a daemon, derive what is missing from the catalog (the loop's own rule).
         const derivatives: Record<string, { done: number; missing: number }> = {};
-        const pipeline = await createPipeline();
+        const pipeline = await createPipeline({ ml: cfg.ml, modelsDir: cfg.modelsDir });
         for (const step of pipeline.steps) {
           const d = { done: 0, missing: 0 };
           for (const a of lib.catalog.assets()) {
             if (!step.appliesTo(a)) continue;
             const rec = lib.catalog.derived(a.id).get(step.kind);
-            if (rec && rec.version >= step.version) d.done++;
+            const current = step.key === undefined || rec?.values?.['model'] === step.key;
+            if (rec && rec.version >= step.version && current) d.done++;
             else d.missing++;
           }
           derivatives[step.kind] = d;
         }
         await pipeline.stop();
+        const ml = { enabled: cfg.ml, features: pipeline.ml, ...mlSummary(lib.catalog) };
         const auditEntries = (await lib.audit.entries()).length;
         const out = {
           ...st,
           daemon: daemon ?? null,
           derivatives,
+          ml,
           reconcile: live?.reconcile ?? null,
           devicesOnline: live?.devicesOnline ?? null,
           auditEntries,
@@ -71,6 +75,11 @@ export function registerStatus(program: Command): void {
           );
         }
         for (const [k, d] of Object.entries(derivatives)) w(`${k}: ${d.done} done, ${d.missing} to do`);
+        if (!cfg.ml) w('ml: off (config ml / HEARTH_ML)');
+        for (const f of pipeline.ml)
+          w(f.enabled ? `ml ${f.kind}: on (${f.key ?? ''})` : `ml ${f.kind}: disabled: ${f.reason ?? ''}`);
+        if (cfg.ml)
+          w(`ml results: ${ml.faces} faces in ${ml.photosWithFaces} photos, tags ${formatTags(ml.tags)}`);
         w(`audit log: ${auditEntries} entries`);
       } finally {
         await lib.stop();

@@ -29,7 +29,9 @@ function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
       ([k]) => !k.startsWith('HEARTH_') || k === 'HEARTH_FIXTURES_DIR' || k === 'HEARTH_MODELS_DIR',
     ),
   );
-  return { ...base, ...env };
+  // ML off unless a test asks for it: inference on every imported photo would make the
+  // CLI/crash tests minutes slower, and only test/node-ml.test.ts is about it.
+  return { HEARTH_ML: 'off', ...base, ...env };
 }
 
 /** Run `hearth <args>` to completion. */

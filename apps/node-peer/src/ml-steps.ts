@@ -1,0 +1,116 @@
+import type { DerivedKind, ModelLoader, RgbImage } from '@hearth/ml';
+import { StepFailedError } from './errors.ts';
+import type { PipelineStep } from './pipeline-step.ts';
+
+/** Whether one ML feature runs on this node, and why not when it does not. */
+export interface MlFeature {
+  kind: DerivedKind;
+  enabled: boolean;
+  /** The models key results carry (`id@version+…`) when enabled. */
+  key?: string;
+  /** Why the feature is off (missing model file, `ml: false`). */
+  reason?: string;
+}
+
+/** ML steps plus what `hearth status` shows about them. */
+export interface MlSteps {
+  steps: PipelineStep[];
+  features: MlFeature[];
+  stop(): Promise<void>;
+}
+
+/** Options of {@link createMlSteps}. */
+export interface MlStepOptions {
+  /** Where the model files are (config `modelsDir`, env HEARTH_MODELS_DIR). */
+  modelsDir: string;
+  /** Kinds to try, in order (default faces, tags, ocr). */
+  kinds?: readonly DerivedKind[];
+}
+
+/** Bumped when this file changes how results are stored (model changes are tracked by `key`). */
+const ML_STEP_VERSION = 1;
+const KINDS: readonly DerivedKind[] = ['faces', 'tags', 'ocr'];
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * Faces, object tags and OCR as reconcile-loop steps. Which kinds run and the key their
+ * results carry come from `pendingDerivations` once at start (a missing model disables its
+ * kind with a reason instead of failing). Sessions load on first use; each kind runs one
+ * job at a time because inference already uses every core.
+ */
+export async function createMlSteps(opts: MlStepOptions): Promise<MlSteps> {
+  const ml = await import('@hearth/ml');
+  const platform = await import('@hearth/ml/platform');
+  const loader: ModelLoader = ml.createModelLoader({
+    store: platform.createFsModelStore(opts.modelsDir),
+    runtime: platform.createDefaultRuntime(),
+  });
+  const plan = await ml.pendingDerivations({}, loader, opts.kinds ?? KINDS);
+  const features: MlFeature[] = [
+    ...plan.todo.map((t) => ({ kind: t.kind, enabled: true, key: t.key })),
+    ...plan.disabled.map((d) => ({ kind: d.kind, enabled: false, reason: d.reason })),
+  ];
+  const faces = ml.createFacePipeline(loader);
+  const tagger = ml.createObjectTagger(loader);
+  const reader = ml.createTextReader(loader);
+
+  async function decode(fileName: string, kind: string, path: string): Promise<RgbImage> {
+    try {
+      return await platform.decodeImage(path);
+    } catch (err) {
+      // sharp cannot read this file (RAW, HEIC without codec, corrupt): a verdict, not worth retrying.
+      throw new StepFailedError(kind, fileName, `cannot decode the image: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  const steps: PipelineStep[] = [];
+  for (const t of plan.todo) {
+    const base = {
+      kind: t.kind,
+      version: ML_STEP_VERSION,
+      key: t.key,
+      concurrency: 1,
+      appliesTo: (a: { type: string }) => a.type === 'photo',
+    };
+    if (t.kind === 'faces')
+      steps.push({
+        ...base,
+        async run(a, { originalPath }) {
+          const r = await faces.analyze(await decode(a.fileName, t.kind, originalPath));
+          const doc = {
+            models: r.models,
+            faces: r.faces.map((f) => ({
+              box: f.box,
+              score: round(f.score),
+              landmarks: f.landmarks.map((p) => ({ x: round(p.x), y: round(p.y) })),
+              embedding: Array.from(f.embedding, round),
+            })),
+          };
+          return {
+            blobs: { faces: new TextEncoder().encode(JSON.stringify(doc)) },
+            values: { model: t.key, count: r.faces.length },
+          };
+        },
+      });
+    else if (t.kind === 'tags')
+      steps.push({
+        ...base,
+        async run(a, { originalPath }) {
+          const r = await tagger.tag(await decode(a.fileName, t.kind, originalPath));
+          const tags = r.tags.map((g) => ({ label: g.label, confidence: round(g.confidence) }));
+          return { blobs: {}, values: { model: t.key, tags: JSON.stringify(tags) } };
+        },
+      });
+    else if (t.kind === 'ocr')
+      steps.push({
+        ...base,
+        async run(a, { originalPath }) {
+          const r = await reader.read(await decode(a.fileName, t.kind, originalPath));
+          return { blobs: {}, values: { model: t.key, text: r.text } };
+        },
+      });
+  }
+  return { steps, features, stop: () => loader.stop() };
+}
