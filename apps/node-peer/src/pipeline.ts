@@ -89,7 +89,9 @@ export async function createPipeline(
     },
   };
   // Loaded only when on: onnxruntime is a slow import that a node without ML should not pay.
-  const ml = opts.ml ? await (await import('./ml-steps.ts')).createMlSteps({ modelsDir: opts.modelsDir }) : undefined;
+  const ml = opts.ml
+    ? await (await import('./ml-steps.ts')).createMlSteps({ modelsDir: opts.modelsDir })
+    : undefined;
   return {
     steps: [images, ...(ml?.steps ?? [])],
     ml: ml?.features ?? [],

@@ -125,4 +125,44 @@ describe('reconcile loop', () => {
     expect(calls.sort()).toEqual(['p0', 'p1', 'p2']);
     await catalog.stop();
   });
+
+  it('redoes a keyed step (ML) when its models key changes, failures included, and honours the step concurrency', async () => {
+    const { blobs, catalog } = await library(4);
+    const calls: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const keyed = (key: string): PipelineStep => {
+      const base = upperStep(calls);
+      return {
+        ...base,
+        key,
+        concurrency: 1,
+        async run(a, ctx) {
+          maxInFlight = Math.max(maxInFlight, ++inFlight);
+          try {
+            return await base.run(a, ctx);
+          } finally {
+            inFlight--;
+          }
+        },
+      };
+    };
+    const run = async (key: string) => {
+      calls.length = 0;
+      const l = createReconcileLoop({ catalog, blobs, steps: [keyed(key)], concurrency: 4 });
+      await l.start();
+      await l.idle();
+      await l.stop();
+      return calls.sort();
+    };
+    expect(await run('m@1')).toEqual(['p0', 'p1', 'p2', 'p3']);
+    expect(maxInFlight).toBe(1);
+    const p1 = [...catalog.assets()].find((a) => a.fileName === 'p1')!;
+    expect(catalog.derived(p1.id).get('upper')?.values).toEqual({ length: 7, model: 'm@1' });
+    expect(await run('m@1')).toEqual([]);
+    // p0 failed at m@1: a new model deserves another try.
+    expect(await run('m@2')).toEqual(['p0', 'p1', 'p2', 'p3']);
+    expect(catalog.derived(p1.id).get('upper')?.values?.['model']).toBe('m@2');
+    await catalog.stop();
+  });
 });

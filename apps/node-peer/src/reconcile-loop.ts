@@ -103,7 +103,10 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
         kind: step.kind,
         version: step.version,
         blobs: stored,
-        ...(out.values ? { values: out.values } : {}),
+        // The models key goes in by the loop, so a keyed step cannot forget what `satisfied` compares.
+        ...(out.values || step.key !== undefined
+          ? { values: { ...out.values, ...(step.key !== undefined ? { model: step.key } : {}) } }
+          : {}),
       });
       if (c) c.done++;
     } catch (err) {

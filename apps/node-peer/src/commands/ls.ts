@@ -58,8 +58,7 @@ export function registerLs(program: Command): void {
             // ML results (faces, tags, OCR text) only when there are some, so plain records stay as they were.
             const ml = assetMl(lib.catalog, a.id);
             process.stdout.write(JSON.stringify(Object.keys(ml).length ? { ...a, ml } : a) + '\n');
-          }
-          else
+          } else
             process.stdout.write(
               `${new Date(a.takenAt ?? a.importedAt).toISOString().slice(0, 19).replace('T', ' ')}  ${a.type.padEnd(5)}  ${formatBytes(a.size).padStart(8)}  ${a.id.slice(0, 12)}  ${a.fileName}\n`,
             );
