@@ -21,7 +21,8 @@ export async function startOnce(dataDir: string, idle: boolean): Promise<{ start
   const child = spawn(
     process.execPath,
     [CLI, '--data-dir', dataDir, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    // ML off: this measures the node, not model loading (node-ml is its own concern).
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HEARTH_ML: 'off' } },
   );
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
