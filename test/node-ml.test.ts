@@ -37,7 +37,10 @@ describe.skipIf(!hasModels)(`hearth with ML models (needs ${MODELS}; set HEARTH_
     const d = tmp('lib');
     const env = { HEARTH_ML: 'on', HEARTH_MODELS_DIR: MODELS };
     expect((await runCli(['--data-dir', d, 'init'], { env })).code).toBe(0);
-    const imp = await runCli(['--data-dir', d, 'import', photos()], { env });
+    // The four photos plus 40 face crops of 8 people (faces-faceapi).
+    const src = photos();
+    cpSync(join(IMAGES, 'faces-faceapi'), join(src, 'faces-faceapi'), { recursive: true });
+    const imp = await runCli(['--data-dir', d, 'import', src], { env });
     expect(imp.code, imp.stderr).toBe(0);
 
     const byName = await ls(d, env);
@@ -57,15 +60,17 @@ describe.skipIf(!hasModels)(`hearth with ML models (needs ${MODELS}; set HEARTH_
         tags: Record<string, number>;
       };
     };
-    expect(status.derivatives['faces']).toEqual({ done: 4, missing: 0 });
-    expect(status.derivatives['tags']).toEqual({ done: 4, missing: 0 });
+    expect(status.derivatives['faces']).toEqual({ done: 44, missing: 0 });
+    expect(status.derivatives['tags']).toEqual({ done: 44, missing: 0 });
     expect(
       status.ml.features
         .filter((f) => f.enabled)
         .map((f) => f.kind)
         .sort(),
     ).toEqual(['faces', 'ocr', 'tags']);
-    expect(status.ml.faces).toBe(6);
+    // One face per crop plus the group's 4 and ultraface's 2; the crops cluster into their 8 people.
+    expect(status.ml.faces).toBe(46);
+    expect(status.ml.people).toBe(8);
     expect(status.ml.tags['dog']).toBe(1);
 
     // The faces record: boxes, 5 landmarks, score and an embedding, stamped with the models key.

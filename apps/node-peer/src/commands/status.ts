@@ -1,10 +1,26 @@
 import type { Command } from 'commander';
 import { readDaemonInfo } from '../daemon-lock.ts';
-import { openLibrary } from '../library.ts';
+import { readFile } from 'node:fs/promises';
+import { openLibrary, type Library } from '../library.ts';
 import { libraryStatus } from '../library-status.ts';
 import { createPipeline } from '../pipeline.ts';
 import { formatTags, mlSummary } from '../ml-summary.ts';
+import { createPeopleIndex } from '../people-index.ts';
 import { configOf, formatBytes, printJson } from './common.ts';
+
+/** People among the stored faces of the current face models (null when faces are off). */
+async function countPeople(lib: Library, facesKey: string | undefined): Promise<number | null> {
+  if (facesKey === undefined) return null;
+  const { createFaceClusterer } = await import('@hearth/ml');
+  const index = createPeopleIndex({
+    catalog: lib.catalog,
+    readBlob: (h) => readFile(lib.blobs.pathOf(h)),
+    modelKey: facesKey,
+    clusterer: createFaceClusterer(),
+  });
+  await index.update();
+  return index.people().size;
+}
 
 export function registerStatus(program: Command): void {
   program
@@ -44,7 +60,12 @@ export function registerStatus(program: Command): void {
           derivatives[step.kind] = d;
         }
         await pipeline.stop();
-        const ml = { enabled: cfg.ml, features: pipeline.ml, ...mlSummary(lib.catalog) };
+        const ml = {
+          enabled: cfg.ml,
+          features: pipeline.ml,
+          ...mlSummary(lib.catalog),
+          people: await countPeople(lib, pipeline.ml.find((f) => f.kind === 'faces' && f.enabled)?.key),
+        };
         const auditEntries = (await lib.audit.entries()).length;
         const out = {
           ...st,
@@ -79,7 +100,9 @@ export function registerStatus(program: Command): void {
         for (const f of pipeline.ml)
           w(f.enabled ? `ml ${f.kind}: on (${f.key ?? ''})` : `ml ${f.kind}: disabled: ${f.reason ?? ''}`);
         if (cfg.ml)
-          w(`ml results: ${ml.faces} faces in ${ml.photosWithFaces} photos, tags ${formatTags(ml.tags)}`);
+          w(
+            `ml results: ${ml.faces} faces in ${ml.photosWithFaces} photos, ${ml.people ?? 0} people, tags ${formatTags(ml.tags)}`,
+          );
         w(`audit log: ${auditEntries} entries`);
       } finally {
         await lib.stop();
