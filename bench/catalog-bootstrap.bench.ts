@@ -19,6 +19,9 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import {
   createCatalog,
   fetchCatalogSnapshot,
+  parseShardKey,
+  readShard,
+  type AssetShardDoc,
   serveCatalogSnapshots,
   Libp2pNetworkAdapter,
   type PeerAccess,
@@ -78,6 +81,7 @@ async function join(home: Home, mode: 'snapshot' | 'sync') {
   });
   const t0 = performance.now();
   let firstMonth = 0;
+  let newestRows = 0;
   let catalog: ReturnType<typeof createCatalog> | undefined;
   let started: Promise<void> | undefined;
   const checkFirst = () => {
@@ -101,11 +105,17 @@ async function join(home: Home, mode: 'snapshot' | 'sync') {
       node,
       peer: peerIdFromString(home.peerId),
       repo,
-      onDoc: (k, _key, handle) => {
-        if (k === 'root') void open(handle as never);
+      // The newest month is readable once its shards are in (they come right after the root).
+      onDoc: (k, key, handle) => {
+        if (k !== 'shard' || firstMonth || parseShardKey(key)?.month !== home.newest) return;
+        newestRows += readShard(handle.doc() as AssetShardDoc).assets.length;
+        if (newestRows >= home.newestCount) firstMonth = performance.now() - t0;
       },
     });
     bytes += got.bytes;
+    // Opening the catalog while shards are still arriving makes automerge-repo mark the
+    // missing ones unavailable for its 60 s timeout, so it opens once the snapshot is in.
+    await open(await repo.find<RootDoc>(got.rootUrl as AutomergeUrl));
     repo.networkSubsystem.addNetworkAdapter(adapter);
   } else {
     repo.networkSubsystem.addNetworkAdapter(adapter);
