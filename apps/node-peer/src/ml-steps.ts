@@ -1,6 +1,7 @@
 import type { DerivedKind, ModelLoader, RgbImage } from '@hearth/ml';
 import { StepFailedError } from './errors.ts';
 import type { PipelineStep } from './pipeline-step.ts';
+import { createSharedDecode } from './shared-decode.ts';
 
 /** Whether one ML feature runs on this node, and why not when it does not. */
 export interface MlFeature {
@@ -54,9 +55,15 @@ export async function createMlSteps(opts: MlStepOptions): Promise<MlSteps> {
   const tagger = ml.createObjectTagger(loader);
   const reader = ml.createTextReader(loader);
 
+  // One decode per photo for all ML kinds; at most 2 decoded photos held (a 24 MP one is ~72 MB).
+  const pixels = createSharedDecode((path) => platform.decodeImage(path), {
+    users: plan.todo.length,
+    max: 2,
+  });
+
   async function decode(fileName: string, kind: string, path: string): Promise<RgbImage> {
     try {
-      return await platform.decodeImage(path);
+      return await pixels.get(path);
     } catch (err) {
       // sharp cannot read this file (RAW, HEIC without codec, corrupt): a verdict, not worth retrying.
       throw new StepFailedError(kind, fileName, `cannot decode the image: ${(err as Error).message}`, {
