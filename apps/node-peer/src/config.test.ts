@@ -35,4 +35,16 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ dataDir: d }, {})).toThrow(/not valid JSON/);
     expect(() => resolveConfig({ config: join(d, 'missing.json') }, {})).toThrow(/cannot read config file/);
   });
+
+  it('ML is on by default; `"ml": false` in the file or HEARTH_ML=off turns it off; the models dir resolves', () => {
+    const d = dir();
+    expect(resolveConfig({ dataDir: d }, {}).ml).toBe(true);
+    expect(resolveConfig({ dataDir: d }, { HEARTH_ML: 'off', HEARTH_MODELS_DIR: 'm' })).toMatchObject({
+      ml: false,
+      modelsDir: join(process.cwd(), 'm'),
+    });
+    writeFileSync(join(d, 'config.json'), JSON.stringify({ ml: false, mdns: false }));
+    expect(resolveConfig({ dataDir: d }, {})).toMatchObject({ ml: false, mdns: false });
+    expect(resolveConfig({ dataDir: d }, { HEARTH_ML: 'on' }).ml).toBe(true);
+  });
 });

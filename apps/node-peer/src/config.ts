@@ -88,9 +88,10 @@ export function fileLayer(path: string, required: boolean): ConfigLayer {
       throw new ConfigError(
         `config file ${path}: unknown setting "${k}" (known: ${Object.keys(ENV_NAMES).join(', ')})`,
       );
-    if (typeof v !== 'string' && typeof v !== 'number')
-      throw new ConfigError(`config file ${path}: "${k}" must be a string or number`);
-    layer[k as keyof NodeConfig] = v;
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+      throw new ConfigError(`config file ${path}: "${k}" must be a string, number or boolean`);
+    // Switches (`"ml": false`, `"mdns": false`) are read from their string form like env vars.
+    layer[k as keyof NodeConfig] = typeof v === 'boolean' ? String(v) : v;
   }
   return layer;
 }
