@@ -57,6 +57,7 @@ describe.skipIf(!hasModels)(`hearth with ML models (needs ${MODELS}; set HEARTH_
       ml: {
         features: { kind: string; enabled: boolean; key?: string }[];
         faces: number;
+        people: number;
         tags: Record<string, number>;
       };
     };

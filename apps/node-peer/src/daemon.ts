@@ -3,6 +3,7 @@ import type { NodeConfig } from './config.ts';
 import { acquireDaemonLock, updateDaemonInfo } from './daemon-lock.ts';
 import { createNodeHttpServer, type NodeHttpServer } from './http-server.ts';
 import { initLibrary, openLibrary, type Library } from './library.ts';
+import type { MlFeature } from './ml-steps.ts';
 import { createPipeline } from './pipeline.ts';
 import { createReconcileLoop, type ReconcileLoop } from './reconcile-loop.ts';
 import { libraryStatus } from './library-status.ts';
@@ -39,6 +40,8 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
   let lib: Library | undefined;
   let http: NodeHttpServer | undefined;
   let loop: ReconcileLoop | undefined;
+  /** ML features (enabled, or disabled with the reason) for the status page. */
+  let mlFeatures: MlFeature[] = [];
   let peers: PeerServices | undefined;
   let admin: DeviceAdmin | undefined;
   let ready = false;
@@ -48,6 +51,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
     const body = {
       ...(await libraryStatus(lib)),
       reconcile: loop?.status(),
+      ml: { enabled: config.ml, features: mlFeatures },
       ready,
       peerId: peers?.deviceId,
       addresses: peers?.addresses() ?? [],
@@ -131,6 +135,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
         },
       });
       const pipeline = await createPipeline({ ml: config.ml, modelsDir: config.modelsDir });
+      mlFeatures = pipeline.ml;
       parts.push({ name: 'media tools', stop: () => pipeline.stop() });
       const lp = createReconcileLoop({
         catalog: l.catalog,
