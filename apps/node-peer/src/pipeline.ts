@@ -2,6 +2,7 @@ import type { ImageCodec, makeDerivatives, MediaInput, MetadataReader } from '@h
 import { StepFailedError } from './errors.ts';
 import type { MlFeature } from './ml-steps.ts';
 import type { PipelineStep } from './pipeline-step.ts';
+import { createVideoStep } from './video-step.ts';
 
 /** The steps the reconcile loop runs on this node, and the tools they hold open. */
 export interface Pipeline {
@@ -92,11 +93,13 @@ export async function createPipeline(
   const ml = opts.ml
     ? await (await import('./ml-steps.ts')).createMlSteps({ modelsDir: opts.modelsDir })
     : undefined;
+  const video = await createVideoStep();
   return {
-    steps: [images, ...(ml?.steps ?? [])],
+    steps: [images, video.step, ...(ml?.steps ?? [])],
     ml: ml?.features ?? [],
     async stop() {
       await ml?.stop();
+      await video.stop();
       if (!tools) return;
       const t = await tools;
       await t.codec.stop();
