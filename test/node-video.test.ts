@@ -21,9 +21,25 @@ interface Derived {
 /** 2 s, 320×240 test pattern with a tone, in the given codec. */
 function makeClip(path: string, codec: 'libx264' | 'libx265'): void {
   execFileSync('ffmpeg', [
-    '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=15:duration=2',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2',
-    '-c:v', codec, '-pix_fmt', 'yuv420p', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest',
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x240:rate=15:duration=2',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=2',
+    '-c:v',
+    codec,
+    '-pix_fmt',
+    'yuv420p',
+    '-preset',
+    'ultrafast',
+    '-c:a',
+    'aac',
+    '-shortest',
     ...(codec === 'libx265' ? ['-tag:v', 'hvc1', '-x265-params', 'log-level=error'] : []),
     path,
   ]);
@@ -43,9 +59,11 @@ function derived(dataDir: string): Map<string, Derived> {
 const blobPath = (d: string, h: string) => join(d, 'blobs/sha256', h.slice(0, 2), h.slice(2, 4), h);
 
 function probeCodec(path: string): string {
-  return execFileSync('ffprobe', [
-    '-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', path,
-  ], { encoding: 'utf8' }).trim();
+  return execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', path],
+    { encoding: 'utf8' },
+  ).trim();
 }
 
 describe.skipIf(!hasFfmpeg)('hearth video step (needs ffmpeg and ffprobe on PATH)', () => {
@@ -74,7 +92,10 @@ describe.skipIf(!hasFfmpeg)('hearth video step (needs ffmpeg and ffprobe on PATH
         .map((a) => [a.fileName, a.id]),
     );
     const recs = derived(d);
-    for (const [name, action] of [['hevc.mp4', 'transcode'], ['h264.mp4', 'remux']] as const) {
+    for (const [name, action] of [
+      ['hevc.mp4', 'transcode'],
+      ['h264.mp4', 'remux'],
+    ] as const) {
       const rec = recs.get(`${ids.get(name)}/video`);
       expect(rec?.failed, name).toBeUndefined();
       expect(rec?.values).toMatchObject({ playback: action, playbackCodec: 'h264', width: 320, height: 240 });
