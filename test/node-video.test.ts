@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '@hearth/node-peer/testing';
+import { runCli, spawnCli } from '@hearth/node-peer/testing';
 
 const has = (tool: string) => spawnSync(tool, ['-version'], { stdio: 'ignore' }).status === 0;
 const hasFfmpeg = has('ffmpeg') && has('ffprobe');
@@ -55,6 +55,47 @@ function derived(dataDir: string): Map<string, Derived> {
   }
   return out;
 }
+
+/** Pids of live `ffmpeg` processes whose parent is `ppid` (Linux /proc). */
+function ffmpegChildren(ppid: number): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      // "pid (comm) state ppid …"
+      const m = /^\d+ \((.*)\) \S+ (\d+)/.exec(readFileSync(`/proc/${e}/stat`, 'utf8'));
+      if (m?.[1] === 'ffmpeg' && Number(m[2]) === ppid) out.push(Number(e));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+/** Resolves with the first ffmpeg child of `ppid`; checks every 5 ms, gives up after `ms`. */
+function ffmpegStarted(ppid: number, ms = 60_000): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const timer = setInterval(() => {
+      const kids = ffmpegChildren(ppid);
+      if (kids.length) {
+        clearInterval(timer);
+        resolve(kids);
+      } else if (Date.now() - t0 > ms) {
+        clearInterval(timer);
+        reject(new Error('no ffmpeg started'));
+      }
+    }, 5);
+  });
+}
+
+/** Names of the stored blob files. */
+const blobFiles = (d: string) =>
+  new Set(
+    readdirSync(join(d, 'blobs/sha256'), { recursive: true, encoding: 'utf8' })
+      .map((f) => f.split('/').pop() ?? '')
+      .filter((f) => /^[0-9a-f]{64}$/.test(f)),
+  );
 
 const blobPath = (d: string, h: string) => join(d, 'blobs/sha256', h.slice(0, 2), h.slice(2, 4), h);
 
@@ -115,4 +156,36 @@ describe.skipIf(!hasFfmpeg)('hearth video step (needs ffmpeg and ffprobe on PATH
     expect(again.code, again.stderr).toBe(0);
     expect(derived(d).size).toBe(recs.size);
   }, 120_000);
+  it.skipIf(!existsSync('/proc/self/stat'))(
+    'a node killed while ffmpeg runs has no video record or partial blob; the next run redoes it',
+    async () => {
+      const src = tmp('crash-in');
+      makeClip(join(src, 'hevc.mp4'), 'libx265');
+      const d = tmp('crash-lib');
+      const env = { HEARTH_ML: 'off' };
+      expect((await runCli(['--data-dir', d, 'init'], { env })).code).toBe(0);
+      const p = spawnCli(['--data-dir', d, 'import', src, '--json'], { env });
+      const kids = await ffmpegStarted(p.child.pid ?? -1).catch(async (err: unknown) => {
+        p.child.kill('SIGKILL');
+        throw err;
+      });
+      p.child.kill('SIGKILL');
+      for (const k of kids) spawnSync('kill', ['-9', String(k)]);
+      expect((await p.exited).signal).toBe('SIGKILL');
+      const before = blobFiles(d);
+      expect([...derived(d).values()].filter((r) => r.kind === 'video')).toEqual([]);
+
+      const again = await runCli(['--data-dir', d, 'import', src, '--json'], { env });
+      expect(again.code, again.stderr).toBe(0);
+      const recs = [...derived(d).values()].filter((r) => r.kind === 'video');
+      expect(recs.length).toBe(1);
+      expect(recs[0]?.failed).toBeUndefined();
+      const h = recs[0]?.blobs['playback'] ?? '';
+      expect(probeCodec(blobPath(d, h))).toBe('h264');
+      // The only new blobs are the record's three: nothing half-made was left behind.
+      const added = [...blobFiles(d)].filter((f) => !before.has(f)).sort();
+      expect(added).toEqual(Object.values(recs[0]?.blobs ?? {}).sort());
+    },
+    120_000,
+  );
 });
