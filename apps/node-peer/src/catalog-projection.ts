@@ -34,6 +34,9 @@ export function toNewAsset(a: AssetRecord, images?: DerivedRecord): NewAsset {
   return n;
 }
 
+/** The pipeline step whose record carries an asset's thumbhash and dimensions. */
+const ingestStep = (a: AssetRecord): string => (a.type === 'photo' ? 'images' : 'video');
+
 /**
  * Copy the node's assets into the synced (Automerge) catalog that paired devices see.
  * The journal remembers what was copied (`projected`), so the synced catalog is opened only
@@ -46,16 +49,15 @@ export async function projectAssets(
   markProjected: (id: AssetId) => Promise<void>,
   batch = 200,
 ): Promise<number> {
-  // Ingest fields are written once, so a photo waits for its images step (thumbhash, size).
-  const todo = [...journal.assets()].filter(
-    (a) => !a.projected && (a.type !== 'photo' || journal.derived(a.id).has('images')),
-  );
+  // Ingest fields are written once, so an asset waits for the step that gives its thumbhash
+  // and size (a failed step is recorded too, so a broken file does not wait forever).
+  const todo = [...journal.assets()].filter((a) => !a.projected && journal.derived(a.id).has(ingestStep(a)));
   if (todo.length === 0) return 0;
   const catalog = await open();
   let added = 0;
   for (let i = 0; i < todo.length; i += batch) {
     const slice = todo.slice(i, i + batch).filter((a) => !catalog.getAsset(a.id));
-    const r = await catalog.addAssets(slice.map((a) => toNewAsset(a, journal.derived(a.id).get('images'))));
+    const r = await catalog.addAssets(slice.map((a) => toNewAsset(a, journal.derived(a.id).get(ingestStep(a)))));
     const fresh = new Set<string>(r.added);
     for (const a of slice) {
       if (!fresh.has(a.id)) continue;
