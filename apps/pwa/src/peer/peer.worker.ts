@@ -87,6 +87,35 @@ async function connect(): Promise<void> {
   await catalog();
 }
 
+/**
+ * Keeps the home node connected: redials when it drops (backoff up to 30 s) and at once when
+ * the browser says it is back online, so edits made offline sync without a reload.
+ */
+function keepHomeConnected(n: PeerNode, info: PairingInfo): void {
+  let delay = 1000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const connected = () => n.getPeers().some((p) => p.toString() === info.homeNode);
+  const redial = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (connected()) return;
+    dialHome(info).then(
+      () => (delay = 1000),
+      () => {
+        timer = setTimeout(redial, delay);
+        delay = Math.min(delay * 2, 30_000);
+      },
+    );
+  };
+  n.addEventListener('peer:disconnect', (ev) => {
+    if (ev.detail.toString() === info.homeNode && timer === undefined) timer = setTimeout(redial, delay);
+  });
+  scope.addEventListener('online', () => {
+    delay = 1000;
+    redial();
+  });
+}
+
 /** The synced catalog, opened once; offline it loads from IndexedDB. */
 function catalog(): Promise<CatalogPeer> {
   catalogPeer ??= (async () => {
@@ -94,6 +123,7 @@ function catalog(): Promise<CatalogPeer> {
     if (!info) throw new PwaError('NOT_PAIRED', 'this device is not paired; pair it under Devices first');
     const n = await ensureNode(info.homeAddrs);
     // Offline is normal: the catalog opens from IndexedDB and syncs once the dial succeeds.
+    keepHomeConnected(n, info);
     dialHome(info).catch((e: unknown) => console.info('home node not reachable now:', e));
     const peer = await openCatalogPeer({ node: n, access, pairing: info, blobBaseUrl: scope.location.origin });
     peer.library.onChange((change) => post({ t: 'lib-change', change }));

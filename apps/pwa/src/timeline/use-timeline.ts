@@ -28,6 +28,8 @@ export function useTimeline(
   const [changed, setChanged] = createSignal<Set<string>>(new Set(), { equals: false });
   const [ready, setReady] = createSignal(false);
   const inflight = new Set<string>();
+  // Months that changed while their read was in flight: that read may be stale, so read again.
+  const stale = new Set<string>();
   let disposed = false;
 
   async function fetchMonth(month: string): Promise<void> {
@@ -40,6 +42,7 @@ export function useTimeline(
       setLoaded((m) => (m.set(month, rows), m));
     } finally {
       inflight.delete(month);
+      if (stale.delete(month) && !disposed) void fetchMonth(month);
     }
   }
 
@@ -60,7 +63,9 @@ export function useTimeline(
 
   const off = lib.onChange((change) => {
     void refreshSummaries();
-    for (const m of change.months) if (loaded().has(m)) void fetchMonth(m);
+    for (const m of change.months)
+      if (inflight.has(m)) stale.add(m);
+      else if (loaded().has(m)) void fetchMonth(m);
   });
   onCleanup(() => {
     disposed = true;
