@@ -47,13 +47,19 @@ void describe('PWA as a catalog peer of a real home node', { skip, timeout: 300_
     await page.getByRole('textbox', { name: 'Pairing link' }).fill(link);
     await page.getByRole('textbox', { name: 'Name of this device' }).fill(name);
     await page.getByRole('button', { name: 'Pair' }).click();
-    await page.getByRole('status').filter({ hasText: /Paired with the library|Pairing failed/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Paired with the library|Pairing failed/ })
+      .waitFor();
     assert.match((await page.getByRole('status').filter({ hasText: /Pair/ }).textContent()) ?? '', /Paired/);
     // The synced catalog is what the app opens from now on.
     await page.goto(`${node.url}#/`);
     await page.reload();
     // Bounded by the page timeout: the node projects imports once their thumbnails exist.
-    await page.locator('.tile').nth(PHOTOS - 1).waitFor();
+    await page
+      .locator('.tile')
+      .nth(PHOTOS - 1)
+      .waitFor();
     return { context, page };
   }
 
@@ -64,7 +70,8 @@ void describe('PWA as a catalog peer of a real home node', { skip, timeout: 300_
 
   const albumTitleIs = (page: Page, title: string) =>
     page.waitForFunction(
-      (t) => (document.querySelector('input[aria-label="Album title"]') as HTMLInputElement | null)?.value === t,
+      (t) =>
+        (document.querySelector('input[aria-label="Album title"]') as HTMLInputElement | null)?.value === t,
       title,
     );
 
@@ -119,10 +126,14 @@ void describe('PWA as a catalog peer of a real home node', { skip, timeout: 300_
   // Fails today: after the reconnect the libp2p connection is back ('1 peer') but the album
   // document does not sync again within 60 s (automerge-repo over Libp2pNetworkAdapter after a
   // dropped and redialled connection; see the PWA README). Skipped so the suite stays bounded.
-  void it('both converge on the rename and all four photos after A is back', { skip: 'album does not re-sync after a reconnect yet' }, async () => {
-    await albumTitleIs(a.page, 'Summer trip');
-    await a.page.getByTestId('album-count').filter({ hasText: '4 items' }).waitFor();
-    await b.page.getByTestId('album-count').filter({ hasText: '4 items' }).waitFor();
-    await b.page.screenshot({ path: shot('synced-album-phone-b') });
-  });
+  void it(
+    'both converge on the rename and all four photos after A is back',
+    { skip: 'album does not re-sync after a reconnect yet' },
+    async () => {
+      await albumTitleIs(a.page, 'Summer trip');
+      await a.page.getByTestId('album-count').filter({ hasText: '4 items' }).waitFor();
+      await b.page.getByTestId('album-count').filter({ hasText: '4 items' }).waitFor();
+      await b.page.screenshot({ path: shot('synced-album-phone-b') });
+    },
+  );
 });

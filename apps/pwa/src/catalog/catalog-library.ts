@@ -76,7 +76,14 @@ function row(a: Asset): TimelineItem {
   return r;
 }
 
-function albumView(a: { id: string; title: string; description: string; cover?: string; assets: string[]; createdAt: number }): AlbumView {
+function albumView(a: {
+  id: string;
+  title: string;
+  description: string;
+  cover?: string;
+  assets: string[];
+  createdAt: number;
+}): AlbumView {
   const v: AlbumView = {
     id: a.id,
     title: a.title,
@@ -163,7 +170,10 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
         if (a.original) await media.put(a.id, 'original', a.original);
       }
       const r = await catalog.addAssets(
-        [...fresh.values()].map(({ original: _o, thumbnail: _t, ...rest }) => ({ ...rest, id: rest.id as AssetId })),
+        [...fresh.values()].map(({ original: _o, thumbnail: _t, ...rest }) => ({
+          ...rest,
+          id: rest.id as AssetId,
+        })),
       );
       added.push(...r.added);
       existing.push(...r.existing);
@@ -244,7 +254,9 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
     },
 
     onChange(listener: (change: LibraryChange) => void) {
-      return catalog.onChange((c) => listener({ assets: [...c.assets], albums: [...c.albums], months: [...c.months] }));
+      return catalog.onChange((c) =>
+        listener({ assets: [...c.assets], albums: [...c.albums], months: [...c.months] }),
+      );
     },
   };
 }

@@ -71,7 +71,15 @@ describe('home media over the HTTP blob endpoint', () => {
     await lib.start();
     try {
       await lib.addAssets([
-        { id: home.hash, type: 'image', mime: 'image/jpeg', size: home.bytes.length, capturedAt: 1e12, width: 3, height: 2 },
+        {
+          id: home.hash,
+          type: 'image',
+          mime: 'image/jpeg',
+          size: home.bytes.length,
+          capturedAt: 1e12,
+          width: 3,
+          height: 2,
+        },
       ]);
       expect(await lib.mediaUrl(home.hash, 'original')).toMatch(/^blob:/);
       expect(await lib.mediaUrl(home.hash, 'thumbnail')).toBeUndefined();

@@ -12,7 +12,10 @@ import type { RemoteMedia } from './catalog-library.ts';
 /** The home node sent bytes that are not the blob asked for; nothing was stored. */
 export class BlobVerifyError extends PwaError {
   constructor(hash: string, got: string) {
-    super('BLOB_VERIFY_FAILED', `blob ${hash.slice(0, 12)}… arrived as ${got.slice(0, 12)}…; it was dropped, retry later`);
+    super(
+      'BLOB_VERIFY_FAILED',
+      `blob ${hash.slice(0, 12)}… arrived as ${got.slice(0, 12)}…; it was dropped, retry later`,
+    );
   }
 }
 
@@ -43,7 +46,9 @@ export function mediaHash(asset: Asset, kind: MediaKind): string | undefined {
   return kind === 'original' ? asset.id : asset.derived[kind]?.hash;
 }
 
-export function createHomeMedia(opts: HomeMediaOptions): RemoteMedia & { blob(hash: string, mime?: string): Promise<Blob> } {
+export function createHomeMedia(
+  opts: HomeMediaOptions,
+): RemoteMedia & { blob(hash: string, mime?: string): Promise<Blob> } {
   const doFetch = opts.fetch ?? ((r: Request) => fetch(r));
   const now = opts.now ?? Date.now;
   let current: Promise<{ token: string; expiresAt: number }> | undefined;

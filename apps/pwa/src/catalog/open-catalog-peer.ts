@@ -42,8 +42,14 @@ export interface CatalogPeer {
 export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<CatalogPeer> {
   const { node, access, pairing } = opts;
   if (!pairing.libraryPublicKey)
-    throw new PwaError('PAIRING_OUTDATED', 'this device was paired by an older version of the app; pair it again');
-  const library = createLibraryAccess({ libraryPublicKey: pairing.libraryPublicKey, trusted: [pairing.homeNode] });
+    throw new PwaError(
+      'PAIRING_OUTDATED',
+      'this device was paired by an older version of the app; pair it again',
+    );
+  const library = createLibraryAccess({
+    libraryPublicKey: pairing.libraryPublicKey,
+    trusted: [pairing.homeNode],
+  });
   access.use(library);
   // A short ready wait: offline, the documents come from IndexedDB instead.
   const adapter = new Libp2pNetworkAdapter({ node, access, readyTimeoutMs: 3000 });
@@ -61,7 +67,8 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
     baseUrl: opts.blobBaseUrl,
     token: async () => {
       const home = node.getPeers().find((p) => p.toString() === pairing.homeNode);
-      if (!home) throw new PwaError('HOME_OFFLINE', 'the home node is not connected; media arrives when it is');
+      if (!home)
+        throw new PwaError('HOME_OFFLINE', 'the home node is not connected; media arrives when it is');
       return requestBlobToken(node, home);
     },
   });

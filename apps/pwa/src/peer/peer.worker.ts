@@ -125,7 +125,12 @@ function catalog(): Promise<CatalogPeer> {
     // Offline is normal: the catalog opens from IndexedDB and syncs once the dial succeeds.
     keepHomeConnected(n, info);
     dialHome(info).catch((e: unknown) => console.info('home node not reachable now:', e));
-    const peer = await openCatalogPeer({ node: n, access, pairing: info, blobBaseUrl: scope.location.origin });
+    const peer = await openCatalogPeer({
+      node: n,
+      access,
+      pairing: info,
+      blobBaseUrl: scope.location.origin,
+    });
     peer.library.onChange((change) => post({ t: 'lib-change', change }));
     return peer;
   })();
