@@ -11,8 +11,14 @@ const portableCore = {
       'error',
       {
         patterns: [
-          { group: ['node:*'], message: 'Core logic is portable: put Node code in a backend module (name.node.ts).' },
-          { group: ['sharp', 'onnxruntime-node', 'idb', 'fake-indexeddb', 'exiftool-vendored'], message: 'Backends only.' },
+          {
+            group: ['node:*'],
+            message: 'Core logic is portable: put Node code in a backend module (name.node.ts).',
+          },
+          {
+            group: ['sharp', 'onnxruntime-node', 'idb', 'fake-indexeddb', 'exiftool-vendored'],
+            message: 'Backends only.',
+          },
         ],
       },
     ],
@@ -36,7 +42,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/packages/*/src/**', '../../packages/**', '../../../packages/**'], message: 'Import other workspaces through their package exports (@hearth/...).' }] },
+        {
+          patterns: [
+            {
+              group: ['**/packages/*/src/**', '../../packages/**', '../../../packages/**'],
+              message: 'Import other workspaces through their package exports (@hearth/...).',
+            },
+          ],
+        },
       ],
     },
   },

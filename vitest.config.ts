@@ -8,7 +8,14 @@ export default defineConfig({
       { test: { name: 'sync', root: 'packages/sync', include: ['src/**/*.test.ts'] } },
       { test: { name: 'media', root: 'packages/media', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
       { test: { name: 'ml', root: 'packages/ml', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
-      { test: { name: 'node-peer', root: 'apps/node-peer', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
+      {
+        test: {
+          name: 'node-peer',
+          root: 'apps/node-peer',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
       'apps/pwa/vitest.config.ts',
       { test: { name: 'bench', root: 'bench', include: ['**/*.test.ts'] } },
       {

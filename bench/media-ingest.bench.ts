@@ -23,9 +23,11 @@ const { jpegs, heics } = await makePhotoCorpus(dir, jpegCount, heicCount);
 async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
   return (performance.now() - t0) / 1000;
 }
 
@@ -33,7 +35,10 @@ function hashes(path: string): Promise<void> {
   const a = createHash('sha256');
   const b = createHash('sha1');
   return new Promise((resolve, reject) => {
-    createReadStream(path).on('data', (d) => (a.update(d), b.update(d))).on('end', () => (a.digest(), b.digest(), resolve())).on('error', reject);
+    createReadStream(path)
+      .on('data', (d) => (a.update(d), b.update(d)))
+      .on('end', () => (a.digest(), b.digest(), resolve()))
+      .on('error', reject);
   });
 }
 
@@ -42,9 +47,16 @@ const codec = createSharpCodec();
 await reader.start();
 const pipeline = (f: string) => Promise.all([processImage({ reader, codec }, { path: f }), hashes(f)]);
 const ceiling = async (f: string) => {
-  const { data, info } = await sharp(f).rotate().resize({ width: 1440, height: 1440, fit: 'outside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(f)
+    .rotate()
+    .resize({ width: 1440, height: 1440, fit: 'outside', withoutEnlargement: true })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
-  await Promise.all([sharp(data, raw).jpeg({ quality: 80 }).toBuffer(), sharp(data, raw).resize({ width: 250, height: 250, fit: 'outside' }).webp({ quality: 80 }).toBuffer()]);
+  await Promise.all([
+    sharp(data, raw).jpeg({ quality: 80 }).toBuffer(),
+    sharp(data, raw).resize({ width: 250, height: 250, fit: 'outside' }).webp({ quality: 80 }).toBuffer(),
+  ]);
 };
 
 await pool(jpegs.slice(0, 2), CONCURRENCY, pipeline); // warm up exiftool and libvips
@@ -59,6 +71,28 @@ for (let r = 0; r < runs; r++) {
 await reader.stop();
 const p = median(pipe);
 const c = median(ceil);
-report({ bench: 'media-ingest', metric: 'photos_per_s', value: p, unit: 'photos/s', anchor: { name: 'sharp_ceiling_photos_per_s', value: c }, ratio: p / c });
-report({ bench: 'media-ingest', metric: 'ratio', value: p / c, unit: 'x', anchor: { name: 'sharp_ceiling_photos_per_s', value: c }, ratio: p / c });
-if (heic.length) report({ bench: 'media-ingest', metric: 'heic_photos_per_s', value: median(heic), unit: 'photos/s', anchor: { name: 'jpeg_photos_per_s', value: p }, ratio: median(heic) / p });
+report({
+  bench: 'media-ingest',
+  metric: 'photos_per_s',
+  value: p,
+  unit: 'photos/s',
+  anchor: { name: 'sharp_ceiling_photos_per_s', value: c },
+  ratio: p / c,
+});
+report({
+  bench: 'media-ingest',
+  metric: 'ratio',
+  value: p / c,
+  unit: 'x',
+  anchor: { name: 'sharp_ceiling_photos_per_s', value: c },
+  ratio: p / c,
+});
+if (heic.length)
+  report({
+    bench: 'media-ingest',
+    metric: 'heic_photos_per_s',
+    value: median(heic),
+    unit: 'photos/s',
+    anchor: { name: 'jpeg_photos_per_s', value: p },
+    ratio: median(heic) / p,
+  });

@@ -12,7 +12,10 @@ import { report } from './report.ts';
 
 const [photos = 200, distinct = 12] = process.argv.slice(2).map(Number);
 const CONCURRENCY = 2;
-const { jpegs } = await makePhotoCorpus(join(process.env['HEARTH_BENCH_DIR'] ?? tmpdir(), 'hearth-bench-photos'), distinct);
+const { jpegs } = await makePhotoCorpus(
+  join(process.env['HEARTH_BENCH_DIR'] ?? tmpdir(), 'hearth-bench-photos'),
+  distinct,
+);
 const baseline = process.memoryUsage().rss;
 let peak = baseline;
 const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
@@ -20,15 +23,23 @@ const reader = createExiftoolReader({ maxProcs: CONCURRENCY });
 const codec = createSharpCodec();
 let next = 0;
 const t0 = performance.now();
-await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-  while (next < photos) {
-    const f = jpegs[next++ % jpegs.length] as string;
-    await processImage({ reader, codec }, { path: f });
-  }
-}));
+await Promise.all(
+  Array.from({ length: CONCURRENCY }, async () => {
+    while (next < photos) {
+      const f = jpegs[next++ % jpegs.length] as string;
+      await processImage({ reader, codec }, { path: f });
+    }
+  }),
+);
 const seconds = (performance.now() - t0) / 1000;
 clearInterval(timer);
 peak = Math.max(peak, process.memoryUsage().rss);
 await reader.stop();
-report({ bench: 'media-memory', metric: 'peak_rss_mb', value: peak / 2 ** 20, unit: 'MB', anchor: { name: 'rss_before_mb', value: baseline / 2 ** 20 } });
+report({
+  bench: 'media-memory',
+  metric: 'peak_rss_mb',
+  value: peak / 2 ** 20,
+  unit: 'MB',
+  anchor: { name: 'rss_before_mb', value: baseline / 2 ** 20 },
+});
 report({ bench: 'media-memory', metric: 'photos_per_s', value: photos / seconds, unit: 'photos/s' });

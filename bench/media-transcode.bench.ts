@@ -32,17 +32,54 @@ const time = async (fn: () => unknown) => {
 const bare: number[] = [];
 const ours: number[] = [];
 for (let r = 0; r < runs; r++) {
-  const argv = ['-nostdin', '-y', '-hide_banner', '-loglevel', 'error', ...args.map((a) => (a === INPUT ? clip : a === OUTPUT ? join(out, 'bare.mp4') : a))];
+  const argv = [
+    '-nostdin',
+    '-y',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    ...args.map((a) => (a === INPUT ? clip : a === OUTPUT ? join(out, 'bare.mp4') : a)),
+  ];
   bare.push(await time(() => execFileSync('ffmpeg', argv)));
   ours.push(await time(() => native.transcode({ path: clip }, { onProgress: () => {} })));
 }
 const b = median(bare);
 const n = median(ours);
-report({ bench: 'media-transcode', metric: 'native_s', value: n, unit: 's', anchor: { name: 'bare_ffmpeg_s', value: b }, ratio: b / n });
-report({ bench: 'media-transcode', metric: 'native_ratio', value: b / n, unit: 'x', anchor: { name: 'bare_ffmpeg_s', value: b }, ratio: b / n });
+report({
+  bench: 'media-transcode',
+  metric: 'native_s',
+  value: n,
+  unit: 's',
+  anchor: { name: 'bare_ffmpeg_s', value: b },
+  ratio: b / n,
+});
+report({
+  bench: 'media-transcode',
+  metric: 'native_ratio',
+  value: b / n,
+  unit: 'x',
+  anchor: { name: 'bare_ffmpeg_s', value: b },
+  ratio: b / n,
+});
 if (wasm) {
-  const w = await time(() => createWasmVideoTool({ transcodeTimeoutPerSecondMs: 600_000 }).transcode({ path: clip }));
-  report({ bench: 'media-transcode', metric: 'wasm_s', value: w, unit: 's', anchor: { name: 'native_s', value: n }, ratio: n / w });
-  report({ bench: 'media-transcode', metric: 'wasm_ratio', value: n / w, unit: 'x', anchor: { name: 'native_s', value: n }, ratio: n / w });
+  const w = await time(() =>
+    createWasmVideoTool({ transcodeTimeoutPerSecondMs: 600_000 }).transcode({ path: clip }),
+  );
+  report({
+    bench: 'media-transcode',
+    metric: 'wasm_s',
+    value: w,
+    unit: 's',
+    anchor: { name: 'native_s', value: n },
+    ratio: n / w,
+  });
+  report({
+    bench: 'media-transcode',
+    metric: 'wasm_ratio',
+    value: n / w,
+    unit: 'x',
+    anchor: { name: 'native_s', value: n },
+    ratio: n / w,
+  });
 }
 rmSync(out, { recursive: true, force: true });

@@ -20,7 +20,9 @@ const rnd = () => {
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   return ((t ^ (t >>> 14)) >>> 0) / 2147483648 - 1;
 };
-const centres = Array.from({ length: Math.ceil((TOTAL + 3000) / PER) }, () => l2normalize(Float32Array.from({ length: D }, rnd)));
+const centres = Array.from({ length: Math.ceil((TOTAL + 3000) / PER) }, () =>
+  l2normalize(Float32Array.from({ length: D }, rnd)),
+);
 function face(i: number): FaceEmbedding {
   // Interleaved people, as photos of many people arrive over time.
   const c = centres[i % centres.length] as Float32Array;
@@ -28,7 +30,9 @@ function face(i: number): FaceEmbedding {
   return { key: `f${i}`, embedding: l2normalize(c.map((v, d) => 0.8 * v + 0.6 * (noise[d] as number))) };
 }
 const base = Array.from({ length: TOTAL }, (_, i) => face(i));
-const batches = Array.from({ length: 3 }, (_, b) => Array.from({ length: 1000 }, (_, i) => face(TOTAL + b * 1000 + i)));
+const batches = Array.from({ length: 3 }, (_, b) =>
+  Array.from({ length: 1000 }, (_, i) => face(TOTAL + b * 1000 + i)),
+);
 
 const scorer = createRuntimeScorer(createOnnxNodeRuntime());
 const c = createFaceClusterer({ scorer });
@@ -40,7 +44,10 @@ const times: number[] = [];
 const bare: number[] = [];
 for (const b of batches) {
   // Anchor: the bare similarity call the batch needs (1,000 faces × every person), same run.
-  const centroids = Float32Array.from({ length: people * D }, (_, i) => (base[i % base.length] as FaceEmbedding).embedding[i % D] as number);
+  const centroids = Float32Array.from(
+    { length: people * D },
+    (_, i) => (base[i % base.length] as FaceEmbedding).embedding[i % D] as number,
+  );
   const q = new Float32Array(b.length * D);
   b.forEach((f, i) => q.set(f.embedding, i * D));
   let t = performance.now();
@@ -52,7 +59,16 @@ for (const b of batches) {
 }
 const final = c.assignments();
 const assigned = batches.flat().filter((f) => final.has(f.key)).length;
-process.stderr.write(`${people} people, ${c.unassignedCount} faces waiting, new faces assigned ${assigned}/3000, batches ${times.map((t) => t.toFixed(0)).join('/')} ms\n`);
+process.stderr.write(
+  `${people} people, ${c.unassignedCount} faces waiting, new faces assigned ${assigned}/3000, batches ${times.map((t) => t.toFixed(0)).join('/')} ms\n`,
+);
 await scorer.stop();
 const ms = median(times);
-report({ bench: 'ml-cluster', metric: 'ms_per_1000', value: ms, unit: 'ms', anchor: { name: 'bare Gemm 1000 x people', value: median(bare) }, ratio: ms / median(bare) });
+report({
+  bench: 'ml-cluster',
+  metric: 'ms_per_1000',
+  value: ms,
+  unit: 'ms',
+  anchor: { name: 'bare Gemm 1000 x people', value: median(bare) },
+  ratio: ms / median(bare),
+});

@@ -7,7 +7,12 @@
  * `npm run bench -- ml-faces [rounds]`
  */
 import { createFacePipeline, createModelLoader, type RgbImage } from '@hearth/ml';
-import { createFsModelStore, createOnnxNodeRuntime, decodeImage, defaultModelsDir } from '@hearth/ml/platform';
+import {
+  createFsModelStore,
+  createOnnxNodeRuntime,
+  decodeImage,
+  defaultModelsDir,
+} from '@hearth/ml/platform';
 import { createTimingRuntime } from '@hearth/ml/testing';
 import { join } from 'node:path';
 import { median, report } from './report.ts';
@@ -19,7 +24,11 @@ const photos: RgbImage[] = await Promise.all(files.map((f) => decodeImage(join(d
 
 async function run(embedder: string, metric: string) {
   const runtime = createTimingRuntime(createOnnxNodeRuntime());
-  const loader = createModelLoader({ store: createFsModelStore(dir), runtime, choose: { 'face-embedding': embedder } });
+  const loader = createModelLoader({
+    store: createFsModelStore(dir),
+    runtime,
+    choose: { 'face-embedding': embedder },
+  });
   const pipeline = createFacePipeline(loader);
   for (const p of photos) await pipeline.analyze(p); // warm-up, sessions loaded
   const rates: number[] = [];
@@ -38,7 +47,14 @@ async function run(embedder: string, metric: string) {
   process.stderr.write(`${embedder}: ${faces} faces in ${photos.length} photos per round\n`);
   const v = median(rates);
   const a = median(bare);
-  report({ bench: 'ml-faces', metric, value: v, unit: 'photos/s', anchor: { name: 'bare onnxruntime photos/s', value: a }, ratio: a / v });
+  report({
+    bench: 'ml-faces',
+    metric,
+    value: v,
+    unit: 'photos/s',
+    anchor: { name: 'bare onnxruntime photos/s', value: a },
+    ratio: a / v,
+  });
 }
 
 await run('mobilefacenet-128', 'photos_per_s');

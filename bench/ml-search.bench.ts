@@ -43,7 +43,10 @@ function jsScan(q: Float32Array): number[] {
   return topK(scores, N, K);
 }
 
-async function timeIndex(name: string, runtime: ReturnType<typeof createOnnxNodeRuntime>): Promise<{ ms: number; recall: number }> {
+async function timeIndex(
+  name: string,
+  runtime: ReturnType<typeof createOnnxNodeRuntime>,
+): Promise<{ ms: number; recall: number }> {
   const idx = createVectorIndex(runtime, D);
   for (let i = 0; i < N; i++) idx.add(String(i), flat.subarray(i * D, (i + 1) * D));
   const times: number[] = [];
@@ -70,10 +73,24 @@ for (const [i, q] of queries.entries()) {
 }
 const anchor = { name: 'float32 JS scan+topk', value: median(jsTimes) };
 const node = await timeIndex('onnxruntime-node', createOnnxNodeRuntime());
-report({ bench: 'ml-search', metric: 'node_ms', value: node.ms, unit: 'ms', anchor, ratio: node.ms / anchor.value });
+report({
+  bench: 'ml-search',
+  metric: 'node_ms',
+  value: node.ms,
+  unit: 'ms',
+  anchor,
+  ratio: node.ms / anchor.value,
+});
 report({ bench: 'ml-search', metric: 'node_recall_at_50', value: node.recall, unit: 'fraction' });
 const wasm = await timeIndex('onnxruntime-web wasm', createOnnxWebRuntime());
-report({ bench: 'ml-search', metric: 'wasm_ms', value: wasm.ms, unit: 'ms', anchor, ratio: wasm.ms / anchor.value });
+report({
+  bench: 'ml-search',
+  metric: 'wasm_ms',
+  value: wasm.ms,
+  unit: 'ms',
+  anchor,
+  ratio: wasm.ms / anchor.value,
+});
 
 // --- Chromium: the same index on onnxruntime-web (wasm) in Debian's Chromium, driven by playwright-core.
 const CHROMIUM = process.env['HEARTH_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -81,7 +98,14 @@ if (!existsSync(CHROMIUM)) {
   process.stderr.write(`chromium_ms skipped: no Chromium at ${CHROMIUM} (set HEARTH_CHROMIUM)\n`);
 } else {
   const chromium = await chromiumSearch(N);
-  report({ bench: 'ml-search', metric: 'chromium_ms', value: chromium.js, unit: 'ms', anchor: { name: 'onnxruntime-web graph in Chromium', value: chromium.runtime }, ratio: chromium.js / chromium.runtime });
+  report({
+    bench: 'ml-search',
+    metric: 'chromium_ms',
+    value: chromium.js,
+    unit: 'ms',
+    anchor: { name: 'onnxruntime-web graph in Chromium', value: chromium.runtime },
+    ratio: chromium.js / chromium.runtime,
+  });
   report({ bench: 'ml-search', metric: 'chromium_runtime_ms', value: chromium.runtime, unit: 'ms' });
 }
 
@@ -113,16 +137,32 @@ export async function run(n: number, d: number, k: number, scoring: 'js' | 'runt
     configFile: false,
     root: work,
     logLevel: 'warn',
-    build: { outDir: join(work, 'dist'), emptyOutDir: true, minify: false, target: 'esnext', lib: { entry: join(work, 'entry.ts'), formats: ['es'], fileName: 'entry' } },
+    build: {
+      outDir: join(work, 'dist'),
+      emptyOutDir: true,
+      minify: false,
+      target: 'esnext',
+      lib: { entry: join(work, 'entry.ts'), formats: ['es'], fileName: 'entry' },
+    },
   });
   const ortDir = join(repo, 'node_modules/onnxruntime-web/dist');
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const file = path === '/' ? null : path.startsWith('/ort/') ? join(ortDir, basename(path)) : join(work, 'dist', basename(path));
+    const file =
+      path === '/'
+        ? null
+        : path.startsWith('/ort/')
+          ? join(ortDir, basename(path))
+          : join(work, 'dist', basename(path));
     // Cross-origin isolation lets onnxruntime-web use wasm threads, as the PWA can.
-    const headers = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+    const headers = {
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    };
     if (!file) {
-      res.writeHead(200, { ...headers, 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/entry.js"></script>');
+      res
+        .writeHead(200, { ...headers, 'content-type': 'text/html' })
+        .end('<!doctype html><script type="module" src="/entry.js"></script>');
     } else if (existsSync(file)) {
       const type = file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
       res.writeHead(200, { ...headers, 'content-type': type }).end(readFileSync(file));
@@ -130,15 +170,25 @@ export async function run(n: number, d: number, k: number, scoring: 'js' | 'runt
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
   try {
     const page = await browser.newPage();
     page.setDefaultTimeout(600_000);
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     await page.waitForFunction(() => 'hearthRun' in globalThis);
     type Run = (n: number, d: number, k: number, s: 'js' | 'runtime') => Promise<number[]>;
-    const js = await page.evaluate(([n, d, k]) => (globalThis as unknown as { hearthRun: Run }).hearthRun(n, d, k, 'js'), [count, D, K] as const);
-    const runtime = await page.evaluate(([n, d, k]) => (globalThis as unknown as { hearthRun: Run }).hearthRun(n, d, k, 'runtime'), [count, D, K] as const);
+    const js = await page.evaluate(
+      ([n, d, k]) => (globalThis as unknown as { hearthRun: Run }).hearthRun(n, d, k, 'js'),
+      [count, D, K] as const,
+    );
+    const runtime = await page.evaluate(
+      ([n, d, k]) => (globalThis as unknown as { hearthRun: Run }).hearthRun(n, d, k, 'runtime'),
+      [count, D, K] as const,
+    );
     return { js: median(js), runtime: median(runtime) };
   } finally {
     await browser.close();

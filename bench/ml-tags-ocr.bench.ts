@@ -5,7 +5,12 @@
  * `npm run bench -- ml-tags-ocr [rounds]`
  */
 import { createModelLoader, createObjectTagger, createTextReader, type RgbImage } from '@hearth/ml';
-import { createFsModelStore, createOnnxNodeRuntime, decodeImage, defaultModelsDir } from '@hearth/ml/platform';
+import {
+  createFsModelStore,
+  createOnnxNodeRuntime,
+  decodeImage,
+  defaultModelsDir,
+} from '@hearth/ml/platform';
 import { createTimingRuntime } from '@hearth/ml/testing';
 import { join } from 'node:path';
 import { median, report } from './report.ts';
@@ -17,7 +22,10 @@ const photos: RgbImage[] = await Promise.all(files.map((f) => decodeImage(join(d
 const runtime = createTimingRuntime(createOnnxNodeRuntime());
 const loader = createModelLoader({ store: createFsModelStore(dir), runtime });
 
-async function measure(name: string, work: (p: RgbImage) => Promise<unknown>): Promise<{ ms: number; bare: number }> {
+async function measure(
+  name: string,
+  work: (p: RgbImage) => Promise<unknown>,
+): Promise<{ ms: number; bare: number }> {
   for (const p of photos) await work(p); // warm-up
   const rates: number[] = [];
   const ratios: number[] = [];
@@ -34,7 +42,14 @@ async function measure(name: string, work: (p: RgbImage) => Promise<unknown>): P
     totalBare += runtime.runMs;
   }
   const bare = median(rates) * median(ratios);
-  report({ bench: 'ml-tags-ocr', metric: `${name}_per_s`, value: median(rates), unit: 'photos/s', anchor: { name: 'bare onnxruntime photos/s', value: bare }, ratio: median(ratios) });
+  report({
+    bench: 'ml-tags-ocr',
+    metric: `${name}_per_s`,
+    value: median(rates),
+    unit: 'photos/s',
+    anchor: { name: 'bare onnxruntime photos/s', value: bare },
+    ratio: median(ratios),
+  });
   report({ bench: 'ml-tags-ocr', metric: `${name}_overhead_ratio`, value: median(ratios), unit: 'ratio' });
   return { ms: totalMs, bare: totalBare };
 }
@@ -44,5 +59,10 @@ const tags = await measure('tags', (p) => tagger.tag(p));
 const reader = createTextReader(loader);
 const ocr = await measure('ocr', (p) => reader.read(p));
 // Both pipelines together: all pipeline time ÷ all time inside onnxruntime.
-report({ bench: 'ml-tags-ocr', metric: 'overhead_ratio', value: (tags.ms + ocr.ms) / (tags.bare + ocr.bare), unit: 'ratio' });
+report({
+  bench: 'ml-tags-ocr',
+  metric: 'overhead_ratio',
+  value: (tags.ms + ocr.ms) / (tags.bare + ocr.bare),
+  unit: 'ratio',
+});
 await loader.stop();

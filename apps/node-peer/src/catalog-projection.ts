@@ -57,7 +57,9 @@ export async function projectAssets(
   let added = 0;
   for (let i = 0; i < todo.length; i += batch) {
     const slice = todo.slice(i, i + batch).filter((a) => !catalog.getAsset(a.id));
-    const r = await catalog.addAssets(slice.map((a) => toNewAsset(a, journal.derived(a.id).get(ingestStep(a)))));
+    const r = await catalog.addAssets(
+      slice.map((a) => toNewAsset(a, journal.derived(a.id).get(ingestStep(a)))),
+    );
     const fresh = new Set<string>(r.added);
     for (const a of slice) {
       if (!fresh.has(a.id)) continue;

@@ -18,10 +18,27 @@ const heicPath = join(fixturesDir(), 'immich-test-assets/formats/heic/IMG_2682.h
 const dir = mkdtempSync(join(tmpdir(), 'hearth-bad-'));
 let mp4: Uint8Array | undefined;
 if (hasCommand('ffmpeg')) {
-  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'src.mp4')]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=160x120:rate=10',
+    '-t',
+    '1',
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    join(dir, 'src.mp4'),
+  ]);
   mp4 = new Uint8Array(readFileSync(join(dir, 'src.mp4')));
 }
-const sources = { ...(existsSync(heicPath) ? { heic: new Uint8Array(readFileSync(heicPath)) } : {}), ...(mp4 ? { mp4 } : {}) };
+const sources = {
+  ...(existsSync(heicPath) ? { heic: new Uint8Array(readFileSync(heicPath)) } : {}),
+  ...(mp4 ? { mp4 } : {}),
+};
 const corpus = await buildBadInputCorpus(sources);
 const exiftool = createExiftoolReader({ timeoutMs: 20_000 });
 const exifr = createExifrReader();
@@ -74,7 +91,10 @@ describe('bad input: typed error or sensible result, original kept, no crash or 
   });
 
   it('date, GPS and orientation garbage becomes no value plus a warning, not 0,0 or year 9999', async () => {
-    const by = (n: string) => ({ bytes: corpus.find((c) => c.name === n)?.bytes ?? new Uint8Array(), name: n });
+    const by = (n: string) => ({
+      bytes: corpus.find((c) => c.name === n)?.bytes ?? new Uint8Array(),
+      name: n,
+    });
     for (const reader of [exiftool, exifr]) {
       const gps = await extractMetadata(reader, by('gps-out-of-range.jpg'));
       expect(gps.gps).toBeUndefined();

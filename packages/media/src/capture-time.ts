@@ -26,10 +26,22 @@ const OFFSET_TAG: Record<string, string[]> = {
   CreateDate: ['OffsetTimeDigitized'],
 };
 /** Date tags that often carry a zone when the chosen one does not. */
-const ZONED_SIBLINGS = ['DateTimeOriginal', 'DateTimeCreated', 'DateCreated', 'DigitalCreationDateTime', 'SubSecModifyDate', 'ModifyDate'];
+const ZONED_SIBLINGS = [
+  'DateTimeOriginal',
+  'DateTimeCreated',
+  'DateCreated',
+  'DigitalCreationDateTime',
+  'SubSecModifyDate',
+  'ModifyDate',
+];
 const ANY_OFFSET_TAGS = ['OffsetTimeOriginal', 'OffsetTimeDigitized', 'OffsetTime'];
 /** QuickTime stores these in UTC by specification. */
-const QUICKTIME_UTC_TAGS = new Set(['CreateDate', 'MediaCreateDate', 'SubSecMediaCreateDate', 'SubSecCreateDate']);
+const QUICKTIME_UTC_TAGS = new Set([
+  'CreateDate',
+  'MediaCreateDate',
+  'SubSecMediaCreateDate',
+  'SubSecCreateDate',
+]);
 
 /** Years outside this range are treated as garbage (0000, 9999, clock resets to 1904 …). */
 const MIN_YEAR = 1826;
@@ -42,14 +54,21 @@ interface ParsedDate {
   offsetMinutes?: number;
 }
 
-const DATE_RE = /^(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}:?\d{2})?/;
+const DATE_RE =
+  /^(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}:?\d{2})?/;
 
 /** Parse an EXIF/XMP/QuickTime date string; undefined when unusable. */
 export function parseExifDate(value: unknown): ParsedDate | undefined {
   if (typeof value !== 'string') return undefined;
   const m = DATE_RE.exec(value.trim());
   if (!m) return undefined;
-  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
+  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const second = Number(m[6] ?? 0);
   const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
   if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12 || day < 1 || day > 31) return undefined;
@@ -104,7 +123,12 @@ function zoneAt(gps: GpsPoint | undefined): string | undefined {
  */
 export function pickCaptureTime(
   tags: RawTags,
-  opts: { gps?: GpsPoint | undefined; quickTime?: boolean; fileTimeMs?: number | undefined; warnings?: string[] },
+  opts: {
+    gps?: GpsPoint | undefined;
+    quickTime?: boolean;
+    fileTimeMs?: number | undefined;
+    warnings?: string[];
+  },
 ): CaptureTime {
   for (const tag of DATE_TAG_PRIORITY) {
     const raw = tags[tag];
@@ -123,14 +147,31 @@ export function pickCaptureTime(
   return { local: new Date(0).toISOString().slice(0, 23), utcMs: 0, source: 'none' };
 }
 
-function withOffset(tag: string, parsed: ParsedDate, tags: RawTags, opts: { gps?: GpsPoint | undefined; quickTime?: boolean }): CaptureTime {
+function withOffset(
+  tag: string,
+  parsed: ParsedDate,
+  tags: RawTags,
+  opts: { gps?: GpsPoint | undefined; quickTime?: boolean },
+): CaptureTime {
   if (parsed.offsetMinutes !== undefined) {
-    return { local: parsed.local, utcMs: parsed.wallMs - parsed.offsetMinutes * 60_000, offsetMinutes: parsed.offsetMinutes, offsetSource: 'date-tag', source: tag };
+    return {
+      local: parsed.local,
+      utcMs: parsed.wallMs - parsed.offsetMinutes * 60_000,
+      offsetMinutes: parsed.offsetMinutes,
+      offsetSource: 'date-tag',
+      source: tag,
+    };
   }
   for (const offTag of OFFSET_TAG[tag] ?? ANY_OFFSET_TAGS) {
     const off = parseOffset(tags[offTag]);
     if (off !== undefined) {
-      return { local: parsed.local, utcMs: parsed.wallMs - off * 60_000, offsetMinutes: off, offsetSource: 'offset-tag', source: tag };
+      return {
+        local: parsed.local,
+        utcMs: parsed.wallMs - off * 60_000,
+        offsetMinutes: off,
+        offsetSource: 'offset-tag',
+        source: tag,
+      };
     }
   }
   // Another date tag for the same wall-clock second that carries a zone (IPTC DateTimeCreated
@@ -138,8 +179,17 @@ function withOffset(tag: string, parsed: ParsedDate, tags: RawTags, opts: { gps?
   for (const other of [...DATE_TAG_PRIORITY, ...ZONED_SIBLINGS]) {
     if (other === tag) continue;
     const sib = parseExifDate(tags[other]);
-    if (sib?.offsetMinutes !== undefined && Math.floor(sib.wallMs / 1000) === Math.floor(parsed.wallMs / 1000)) {
-      return { local: parsed.local, utcMs: parsed.wallMs - sib.offsetMinutes * 60_000, offsetMinutes: sib.offsetMinutes, offsetSource: 'date-tag', source: tag };
+    if (
+      sib?.offsetMinutes !== undefined &&
+      Math.floor(sib.wallMs / 1000) === Math.floor(parsed.wallMs / 1000)
+    ) {
+      return {
+        local: parsed.local,
+        utcMs: parsed.wallMs - sib.offsetMinutes * 60_000,
+        offsetMinutes: sib.offsetMinutes,
+        offsetSource: 'date-tag',
+        source: tag,
+      };
     }
   }
   if (opts.quickTime && QUICKTIME_UTC_TAGS.has(tag)) {
@@ -150,7 +200,14 @@ function withOffset(tag: string, parsed: ParsedDate, tags: RawTags, opts: { gps?
     // The wall clock is local to the zone: find the offset that maps it back onto itself.
     let off = zoneOffsetMinutes(zone, parsed.wallMs) ?? 0;
     off = zoneOffsetMinutes(zone, parsed.wallMs - off * 60_000) ?? off;
-    return { local: parsed.local, utcMs: parsed.wallMs - off * 60_000, offsetMinutes: off, offsetSource: 'gps', zone, source: tag };
+    return {
+      local: parsed.local,
+      utcMs: parsed.wallMs - off * 60_000,
+      offsetMinutes: off,
+      offsetSource: 'gps',
+      zone,
+      source: tag,
+    };
   }
   return { local: parsed.local, utcMs: parsed.wallMs, source: tag };
 }
@@ -159,7 +216,20 @@ function fromUtc(utcMs: number, source: string, gps: GpsPoint | undefined): Capt
   const zone = zoneAt(gps);
   const off = zone ? zoneOffsetMinutes(zone, utcMs) : undefined;
   if (zone && off !== undefined) {
-    return { local: new Date(utcMs + off * 60_000).toISOString().slice(0, 23), utcMs, offsetMinutes: off, offsetSource: 'gps', zone, source };
+    return {
+      local: new Date(utcMs + off * 60_000).toISOString().slice(0, 23),
+      utcMs,
+      offsetMinutes: off,
+      offsetSource: 'gps',
+      zone,
+      source,
+    };
   }
-  return { local: new Date(utcMs).toISOString().slice(0, 23), utcMs, offsetMinutes: 0, offsetSource: 'utc', source };
+  return {
+    local: new Date(utcMs).toISOString().slice(0, 23),
+    utcMs,
+    offsetMinutes: 0,
+    offsetSource: 'utc',
+    source,
+  };
 }

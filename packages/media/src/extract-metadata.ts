@@ -17,7 +17,11 @@ export interface ExtractMetadataOptions {
  * Read and normalize a file's metadata, merging its sidecar. A sidecar that cannot be read
  * adds a warning and is otherwise ignored: the photo's own tags still count.
  */
-export async function extractMetadata(reader: MetadataReader, input: MediaInput, opts: ExtractMetadataOptions = {}): Promise<MediaMetadata> {
+export async function extractMetadata(
+  reader: MetadataReader,
+  input: MediaInput,
+  opts: ExtractMetadataOptions = {},
+): Promise<MediaMetadata> {
   let tags = await reader.readTags(input);
   let sidecarOk = false;
   const sidecarWarnings: string[] = [];
@@ -26,7 +30,9 @@ export async function extractMetadata(reader: MetadataReader, input: MediaInput,
       tags = mergeSidecar(tags, await reader.readTags(opts.sidecar));
       sidecarOk = true;
     } catch (e) {
-      sidecarWarnings.push(`sidecar ${inputName(opts.sidecar)} unreadable: ${e instanceof Error ? e.message : String(e)}`);
+      sidecarWarnings.push(
+        `sidecar ${inputName(opts.sidecar)} unreadable: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
   const facts = opts.fileTimeMs === undefined ? {} : { fileTimeMs: opts.fileTimeMs };
@@ -38,5 +44,10 @@ export async function extractMetadata(reader: MetadataReader, input: MediaInput,
 
 /** Throw MEDIA_EMPTY_FILE for zero-length input; shared by the readers and codecs. */
 export function assertNotEmpty(input: MediaInput, size: number): void {
-  if (size === 0) throw new MediaError('MEDIA_EMPTY_FILE', inputName(input), 'the file is empty (0 bytes); it was kept, re-copy it from the source');
+  if (size === 0)
+    throw new MediaError(
+      'MEDIA_EMPTY_FILE',
+      inputName(input),
+      'the file is empty (0 bytes); it was kept, re-copy it from the source',
+    );
 }

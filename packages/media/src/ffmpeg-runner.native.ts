@@ -22,7 +22,18 @@ export function createNativeFfmpegRunner(opts: NativeFfmpegOptions = {}): Ffmpeg
           const outPath = join(dir, `out.${job.outputExt ?? 'bin'}`);
           const args = job.args.map((a) => (a === INPUT ? inPath : a === OUTPUT ? outPath : a));
           const bin = job.tool === 'ffmpeg' ? (opts.ffmpegPath ?? 'ffmpeg') : (opts.ffprobePath ?? 'ffprobe');
-          const full = job.tool === 'ffmpeg' ? ['-nostdin', '-y', '-hide_banner', '-loglevel', 'error', ...(job.onProgress ? ['-progress', 'pipe:1', '-nostats'] : []), ...args] : args;
+          const full =
+            job.tool === 'ffmpeg'
+              ? [
+                  '-nostdin',
+                  '-y',
+                  '-hide_banner',
+                  '-loglevel',
+                  'error',
+                  ...(job.onProgress ? ['-progress', 'pipe:1', '-nostats'] : []),
+                  ...args,
+                ]
+              : args;
           const r = await exec(bin, full, job, inputName(job.input));
           if (r.exitCode === 0 && job.tool === 'ffmpeg') {
             try {
@@ -44,7 +55,9 @@ function exec(bin: string, args: string[], job: FfmpegJob, name: string): Promis
     let stdout = '';
     let log = '';
     let timedOut = false;
-    const timer = job.timeoutMs ? setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), job.timeoutMs) : undefined;
+    const timer = job.timeoutMs
+      ? setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), job.timeoutMs)
+      : undefined;
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d: string) => {
@@ -57,11 +70,25 @@ function exec(bin: string, args: string[], job: FfmpegJob, name: string): Promis
     });
     child.on('error', (e) => {
       clearTimeout(timer);
-      reject(new MediaError('MEDIA_TOOL_MISSING', name, `cannot run ${bin} (${e.message}); install ffmpeg or use the wasm backend`, { cause: e }));
+      reject(
+        new MediaError(
+          'MEDIA_TOOL_MISSING',
+          name,
+          `cannot run ${bin} (${e.message}); install ffmpeg or use the wasm backend`,
+          { cause: e },
+        ),
+      );
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (timedOut) reject(new MediaError('MEDIA_TIMEOUT', name, `${bin} took longer than ${job.timeoutMs} ms and was stopped; the original is kept`));
+      if (timedOut)
+        reject(
+          new MediaError(
+            'MEDIA_TIMEOUT',
+            name,
+            `${bin} took longer than ${job.timeoutMs} ms and was stopped; the original is kept`,
+          ),
+        );
       else resolve({ exitCode: code ?? 1, stdout, log });
     });
   });

@@ -20,17 +20,26 @@ export function createFfmpegVideoTool(runner: FfmpegRunner, opts: FfmpegVideoToo
   const run = async (job: FfmpegJob, what: string): Promise<FfmpegResult> => {
     const r = await runner.run(job);
     if (r.exitCode !== 0) {
-      throw new MediaError('MEDIA_CORRUPT_FILE', inputName(job.input), `${runner.name} could not ${what} (exit ${r.exitCode}): ${r.log.slice(-300)}; the original is kept`);
+      throw new MediaError(
+        'MEDIA_CORRUPT_FILE',
+        inputName(job.input),
+        `${runner.name} could not ${what} (exit ${r.exitCode}): ${r.log.slice(-300)}; the original is kept`,
+      );
     }
     return r;
   };
 
   const probe = async (input: MediaInput): Promise<VideoInfo> => {
-    if ('bytes' in input && input.bytes.byteLength === 0) throw new MediaError('MEDIA_EMPTY_FILE', inputName(input), 'the file is empty (0 bytes)');
+    if ('bytes' in input && input.bytes.byteLength === 0)
+      throw new MediaError('MEDIA_EMPTY_FILE', inputName(input), 'the file is empty (0 bytes)');
     const r = await runner.run({ tool: 'ffprobe', args: probeArgs(), input, timeoutMs: shortTimeout });
     const info = parseProbe(r.stdout);
     if (!info) {
-      throw new MediaError(r.exitCode === 0 ? 'MEDIA_UNSUPPORTED_FORMAT' : 'MEDIA_CORRUPT_FILE', inputName(input), `no playable video stream found (${r.log.slice(-200) || 'ffprobe found none'}); the original is kept`);
+      throw new MediaError(
+        r.exitCode === 0 ? 'MEDIA_UNSUPPORTED_FORMAT' : 'MEDIA_CORRUPT_FILE',
+        inputName(input),
+        `no playable video stream found (${r.log.slice(-200) || 'ffprobe found none'}); the original is kept`,
+      );
     }
     return info;
   };
@@ -42,22 +51,44 @@ export function createFfmpegVideoTool(runner: FfmpegRunner, opts: FfmpegVideoToo
     probe,
     async posterFrame(input: MediaInput): Promise<Uint8Array> {
       const info = await probe(input);
-      let r = await runner.run({ tool: 'ffmpeg', args: posterArgs(info), input, outputExt: 'png', timeoutMs: shortTimeout });
+      let r = await runner.run({
+        tool: 'ffmpeg',
+        args: posterArgs(info),
+        input,
+        outputExt: 'png',
+        timeoutMs: shortTimeout,
+      });
       if (r.exitCode !== 0 || !r.output?.byteLength) {
         // dark throughout (every frame filtered out): take the plain pick
-        r = await run({ tool: 'ffmpeg', args: posterArgs(info, false), input, outputExt: 'png', timeoutMs: shortTimeout }, 'extract a poster frame');
+        r = await run(
+          { tool: 'ffmpeg', args: posterArgs(info, false), input, outputExt: 'png', timeoutMs: shortTimeout },
+          'extract a poster frame',
+        );
       }
-      if (!r.output?.byteLength) throw new MediaError('MEDIA_CORRUPT_FILE', inputName(input), 'no frame could be decoded for a poster');
+      if (!r.output?.byteLength)
+        throw new MediaError(
+          'MEDIA_CORRUPT_FILE',
+          inputName(input),
+          'no frame could be decoded for a poster',
+        );
       return r.output;
     },
     async transcode(input: MediaInput, o: TranscodeOptions = {}): Promise<TranscodeResult> {
       const info = await probe(input);
       const { action, args } = playbackArgs(info);
-      const job: FfmpegJob = { tool: 'ffmpeg', args, input, outputExt: 'mp4', timeoutMs: Math.max(300_000, info.durationS * perSecond) };
+      const job: FfmpegJob = {
+        tool: 'ffmpeg',
+        args,
+        input,
+        outputExt: 'mp4',
+        timeoutMs: Math.max(300_000, info.durationS * perSecond),
+      };
       const onProgress = o.onProgress;
-      if (onProgress && info.durationS > 0) job.onProgress = (s) => onProgress(Math.max(0, Math.min(1, s / info.durationS)));
+      if (onProgress && info.durationS > 0)
+        job.onProgress = (s) => onProgress(Math.max(0, Math.min(1, s / info.durationS)));
       const r = await run(job, action);
-      if (!r.output?.byteLength) throw new MediaError('MEDIA_TOOL_FAILED', inputName(input), `${runner.name} produced no output`);
+      if (!r.output?.byteLength)
+        throw new MediaError('MEDIA_TOOL_FAILED', inputName(input), `${runner.name} produced no output`);
       onProgress?.(1);
       const out = await probe({ bytes: r.output, name: `${inputName(input)}.playback.mp4` });
       return { action, bytes: r.output, info: out };

@@ -23,7 +23,10 @@ export interface WasmJobMessage {
   outputExt: string;
   progress: boolean;
 }
-export type WasmWorkerReply = { type: 'progress'; seconds: number } | { type: 'done'; exitCode: number; stdout: string; log: string; output?: Uint8Array } | { type: 'error'; message: string };
+export type WasmWorkerReply =
+  | { type: 'progress'; seconds: number }
+  | { type: 'done'; exitCode: number; stdout: string; log: string; output?: Uint8Array }
+  | { type: 'error'; message: string };
 
 const port = parentPort;
 if (!port) throw new Error('ffmpeg-wasm.worker.ts must run as a worker thread');
@@ -34,7 +37,9 @@ const require = createRequire(import.meta.url);
 port.once('message', (job: WasmJobMessage) => {
   void (async () => {
     try {
-      const { default: createCore } = (await import('@ffmpeg/core')) as unknown as { default: (o: object) => Promise<Core> };
+      const { default: createCore } = (await import('@ffmpeg/core')) as unknown as {
+        default: (o: object) => Promise<Core>;
+      };
       const core = await createCore({ wasmBinary: await readFile(require.resolve('@ffmpeg/core/wasm')) });
       let stdout = '';
       let log = '';
@@ -42,7 +47,10 @@ port.once('message', (job: WasmJobMessage) => {
         if (l.type === 'stdout') stdout += l.message + '\n';
         else log = (log + l.message + '\n').slice(-4000);
       });
-      if (job.progress) core.setProgress((p) => port.postMessage({ type: 'progress', seconds: p.time / 1e6 } satisfies WasmWorkerReply));
+      if (job.progress)
+        core.setProgress((p) =>
+          port.postMessage({ type: 'progress', seconds: p.time / 1e6 } satisfies WasmWorkerReply),
+        );
       const inName = `/input${job.inputExt ? `.${job.inputExt}` : ''}`;
       const outName = `/output.${job.outputExt || 'bin'}`;
       core.FS.writeFile(inName, job.input);
@@ -56,10 +64,15 @@ port.once('message', (job: WasmJobMessage) => {
           // no output file: the caller reports it
         }
       }
-      const reply: WasmWorkerReply = output ? { type: 'done', exitCode, stdout, log, output } : { type: 'done', exitCode, stdout, log };
+      const reply: WasmWorkerReply = output
+        ? { type: 'done', exitCode, stdout, log, output }
+        : { type: 'done', exitCode, stdout, log };
       port.postMessage(reply, output ? [output.buffer as ArrayBuffer] : []);
     } catch (e) {
-      port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WasmWorkerReply);
+      port.postMessage({
+        type: 'error',
+        message: e instanceof Error ? e.message : String(e),
+      } satisfies WasmWorkerReply);
     }
   })();
 });

@@ -26,43 +26,85 @@ export function createCanvasCodec(opts: CanvasCodecOptions = {}): ImageCodec {
     async stop() {},
     async render(input: MediaInput, req: RenderRequest): Promise<RenderResult> {
       const name = inputName(input);
-      if (!('bytes' in input)) throw new MediaError('MEDIA_NOT_FOUND', name, 'the browser codec takes bytes; read the file first');
+      if (!('bytes' in input))
+        throw new MediaError('MEDIA_NOT_FOUND', name, 'the browser codec takes bytes; read the file first');
       const bytes = input.bytes;
-      if (bytes.byteLength === 0) throw new MediaError('MEDIA_EMPTY_FILE', name, 'the file is empty (0 bytes); re-copy it from the source');
+      if (bytes.byteLength === 0)
+        throw new MediaError(
+          'MEDIA_EMPTY_FILE',
+          name,
+          'the file is empty (0 bytes); re-copy it from the source',
+        );
       const mime = sniffMime(bytes.subarray(0, 64), name);
-      if (!mime?.startsWith('image/')) throw new MediaError('MEDIA_UNSUPPORTED_FORMAT', name, 'not an image format this codec reads; the original is kept');
+      if (!mime?.startsWith('image/'))
+        throw new MediaError(
+          'MEDIA_UNSUPPORTED_FORMAT',
+          name,
+          'not an image format this codec reads; the original is kept',
+        );
       let decoder = 'canvas';
       let source: ImageBitmapSource;
       let width: number;
       let height: number;
       if (mime === 'image/heic' || mime === 'image/heif' || mime === 'image/jxl') {
-        const raw: RgbaImage = mime === 'image/jxl' ? await decodeJxl(bytes, name, req.maxInputPixels, opts.loadJxlWasm) : await decodeHeic(bytes, name, req.maxInputPixels);
+        const raw: RgbaImage =
+          mime === 'image/jxl'
+            ? await decodeJxl(bytes, name, req.maxInputPixels, opts.loadJxlWasm)
+            : await decodeHeic(bytes, name, req.maxInputPixels);
         decoder = mime === 'image/jxl' ? 'jxl-wasm' : 'libheif-wasm';
-        source = new ImageData(new Uint8ClampedArray(raw.data.buffer as ArrayBuffer, raw.data.byteOffset, raw.data.byteLength), raw.width, raw.height);
+        source = new ImageData(
+          new Uint8ClampedArray(raw.data.buffer as ArrayBuffer, raw.data.byteOffset, raw.data.byteLength),
+          raw.width,
+          raw.height,
+        );
         ({ width, height } = raw);
       } else {
         let dims;
         try {
           dims = imageSize(bytes);
         } catch (e) {
-          throw new MediaError('MEDIA_CORRUPT_FILE', name, 'the image header cannot be read; the original is kept', { cause: e });
+          throw new MediaError(
+            'MEDIA_CORRUPT_FILE',
+            name,
+            'the image header cannot be read; the original is kept',
+            { cause: e },
+          );
         }
-        if (!dims.width || !dims.height) throw new MediaError('MEDIA_CORRUPT_FILE', name, 'the image has no dimensions; it is damaged');
+        if (!dims.width || !dims.height)
+          throw new MediaError('MEDIA_CORRUPT_FILE', name, 'the image has no dimensions; it is damaged');
         if (dims.width * dims.height > req.maxInputPixels) {
-          throw new MediaError('MEDIA_TOO_LARGE', name, `${dims.width}x${dims.height} exceeds the ${req.maxInputPixels}-pixel limit; not decoded`);
+          throw new MediaError(
+            'MEDIA_TOO_LARGE',
+            name,
+            `${dims.width}x${dims.height} exceeds the ${req.maxInputPixels}-pixel limit; not decoded`,
+          );
         }
         const swap = (dims.orientation ?? 1) >= 5;
         width = swap ? dims.height : dims.width;
         height = swap ? dims.width : dims.height;
         source = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mime });
       }
-      const longest = Math.max(1, ...req.encode.map((e) => e.shortSide), ...req.pixels.map((p) => Math.max(p.maxSide ?? 0, p.width ?? 0, p.height ?? 0)));
+      const longest = Math.max(
+        1,
+        ...req.encode.map((e) => e.shortSide),
+        ...req.pixels.map((p) => Math.max(p.maxSide ?? 0, p.width ?? 0, p.height ?? 0)),
+      );
       const target = fitShortSide(width, height, longest);
       let bitmap: ImageBitmap;
       try {
-        bitmap = await createImageBitmap(source, { imageOrientation: 'from-image', resizeWidth: target.width, resizeHeight: target.height, resizeQuality: 'high' });
+        bitmap = await createImageBitmap(source, {
+          imageOrientation: 'from-image',
+          resizeWidth: target.width,
+          resizeHeight: target.height,
+          resizeQuality: 'high',
+        });
       } catch (e) {
-        throw new MediaError('MEDIA_CORRUPT_FILE', name, 'the browser could not decode this image; the original is kept', { cause: e });
+        throw new MediaError(
+          'MEDIA_CORRUPT_FILE',
+          name,
+          'the browser could not decode this image; the original is kept',
+          { cause: e },
+        );
       }
       try {
         const draw = (w: number, h: number, background?: string) => {
@@ -82,14 +124,25 @@ export function createCanvasCodec(opts: CanvasCodecOptions = {}): ImageCodec {
           const size = fitShortSide(bitmap.width, bitmap.height, t.shortSide);
           const { canvas } = draw(size.width, size.height, t.format === 'jpeg' ? '#ffffff' : undefined);
           const blob = await canvas.convertToBlob({ type: `image/${t.format}`, quality: t.quality / 100 });
-          encoded[t.name] = { bytes: new Uint8Array(await blob.arrayBuffer()), width: size.width, height: size.height, format: t.format };
+          encoded[t.name] = {
+            bytes: new Uint8Array(await blob.arrayBuffer()),
+            width: size.width,
+            height: size.height,
+            format: t.format,
+          };
         }
         const pixels: Record<string, RgbaImage> = {};
         for (const p of req.pixels) {
-          const size = p.maxSide ? fitInside(bitmap.width, bitmap.height, p.maxSide) : { width: p.width ?? 1, height: p.height ?? 1 };
+          const size = p.maxSide
+            ? fitInside(bitmap.width, bitmap.height, p.maxSide)
+            : { width: p.width ?? 1, height: p.height ?? 1 };
           const { ctx } = draw(size.width, size.height);
           const data = ctx.getImageData(0, 0, size.width, size.height).data;
-          pixels[p.name] = { width: size.width, height: size.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+          pixels[p.name] = {
+            width: size.width,
+            height: size.height,
+            data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+          };
         }
         return { width, height, decoder, encoded, pixels };
       } finally {

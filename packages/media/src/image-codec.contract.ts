@@ -9,7 +9,8 @@ import { fromBase64, SAMPLE_JPEG_B64 } from './testing/samples.ts';
 
 const isWebp = (b: Uint8Array) => String.fromCharCode(...b.subarray(8, 12)) === 'WEBP';
 const isJpeg = (b: Uint8Array) => b[0] === 0xff && b[1] === 0xd8;
-const pixel = (img: RgbaImage, x: number, y: number) => [...img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3)] as [number, number, number];
+const pixel = (img: RgbaImage, x: number, y: number) =>
+  [...img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3)] as [number, number, number];
 
 /**
  * What every ImageCodec must do, on generated images (so it runs in Node and Chromium).
@@ -23,7 +24,9 @@ export function runImageCodecContract(name: string, setup: () => ImageCodec | Pr
       codec = await setup();
       await codec.start();
       // 3000×2000: left third red, rest a horizontal gradient, so content and orientation show.
-      big = await makePng(3000, 2000, (x, y) => (x < 1000 ? [220, 20, 20] : [Math.floor(x / 12) % 256, Math.floor(y / 8) % 256, 128]));
+      big = await makePng(3000, 2000, (x, y) =>
+        x < 1000 ? [220, 20, 20] : [Math.floor(x / 12) % 256, Math.floor(y / 8) % 256, 128],
+      );
     });
     afterAll(async () => {
       await codec.stop();
@@ -42,7 +45,10 @@ export function runImageCodecContract(name: string, setup: () => ImageCodec | Pr
     });
 
     it('keeps content: not blank, left of the picture still red', async () => {
-      const r = await codec.render({ bytes: big, name: 'big.png' }, { encode: [], pixels: [{ name: 'p', maxSide: 96 }], maxInputPixels: MAX_INPUT_PIXELS });
+      const r = await codec.render(
+        { bytes: big, name: 'big.png' },
+        { encode: [], pixels: [{ name: 'p', maxSide: 96 }], maxInputPixels: MAX_INPUT_PIXELS },
+      );
       const p = r.pixels['p'] as RgbaImage;
       expect([p.width, p.height]).toEqual([96, 64]);
       expect(detailRatio(p)).toBeGreaterThan(0.2);
@@ -55,7 +61,10 @@ export function runImageCodecContract(name: string, setup: () => ImageCodec | Pr
       const d = await makeDerivatives(codec, { bytes: fromBase64(SAMPLE_JPEG_B64), name: 'sample.jpg' });
       expect([d.width, d.height]).toEqual([16, 32]);
       expect([d.preview.width, d.preview.height]).toEqual([16, 32]);
-      const r = await codec.render({ bytes: fromBase64(SAMPLE_JPEG_B64), name: 'sample.jpg' }, { encode: [], pixels: [{ name: 'p', width: 16, height: 32 }], maxInputPixels: MAX_INPUT_PIXELS });
+      const r = await codec.render(
+        { bytes: fromBase64(SAMPLE_JPEG_B64), name: 'sample.jpg' },
+        { encode: [], pixels: [{ name: 'p', width: 16, height: 32 }], maxInputPixels: MAX_INPUT_PIXELS },
+      );
       const p = r.pixels['p'] as RgbaImage;
       const [tr, tg, tb] = pixel(p, 8, 4);
       const [br, , bb] = pixel(p, 8, 28);
@@ -67,7 +76,9 @@ export function runImageCodecContract(name: string, setup: () => ImageCodec | Pr
     });
 
     it('gives near-identical perceptual hashes to the same picture at two sizes', async () => {
-      const small = await makePng(600, 400, (x, y) => (x < 200 ? [220, 20, 20] : [Math.floor((x * 5) / 12) % 256, Math.floor((y * 5) / 8) % 256, 128]));
+      const small = await makePng(600, 400, (x, y) =>
+        x < 200 ? [220, 20, 20] : [Math.floor((x * 5) / 12) % 256, Math.floor((y * 5) / 8) % 256, 128],
+      );
       const a = await makeDerivatives(codec, { bytes: big, name: 'a.png' });
       const b = await makeDerivatives(codec, { bytes: small, name: 'b.png' });
       expect(hammingDistance(a.phash, b.phash)).toBeLessThanOrEqual(6);
@@ -75,13 +86,19 @@ export function runImageCodecContract(name: string, setup: () => ImageCodec | Pr
 
     it('refuses a decompression bomb (50,000 × 50,000 PNG) with MEDIA_TOO_LARGE, without decoding it', async () => {
       const bomb = await makeLyingPng(50_000, 50_000);
-      await expect(makeDerivatives(codec, { bytes: bomb, name: 'bomb.png' })).rejects.toSatisfy((e) => isMediaError(e, 'MEDIA_TOO_LARGE'));
+      await expect(makeDerivatives(codec, { bytes: bomb, name: 'bomb.png' })).rejects.toSatisfy((e) =>
+        isMediaError(e, 'MEDIA_TOO_LARGE'),
+      );
     });
 
     it('rejects empty input with MEDIA_EMPTY_FILE and non-images with MEDIA_UNSUPPORTED_FORMAT', async () => {
-      await expect(makeDerivatives(codec, { bytes: new Uint8Array(0), name: 'e.jpg' })).rejects.toSatisfy((e) => isMediaError(e, 'MEDIA_EMPTY_FILE'));
+      await expect(makeDerivatives(codec, { bytes: new Uint8Array(0), name: 'e.jpg' })).rejects.toSatisfy(
+        (e) => isMediaError(e, 'MEDIA_EMPTY_FILE'),
+      );
       const text = new TextEncoder().encode('not an image at all '.repeat(50));
-      await expect(makeDerivatives(codec, { bytes: text, name: 't.jpg' })).rejects.toSatisfy((e) => isMediaError(e, 'MEDIA_UNSUPPORTED_FORMAT'));
+      await expect(makeDerivatives(codec, { bytes: text, name: 't.jpg' })).rejects.toSatisfy((e) =>
+        isMediaError(e, 'MEDIA_UNSUPPORTED_FORMAT'),
+      );
     });
   });
 }

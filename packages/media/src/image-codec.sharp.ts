@@ -15,7 +15,8 @@ export interface SharpCodecOptions {
 }
 
 const require = createRequire(import.meta.url);
-const loadJxlWasm = async (): Promise<WebAssembly.Module> => WebAssembly.compile(await readFile(require.resolve('@jsquash/jxl/codec/dec/jxl_dec.wasm')));
+const loadJxlWasm = async (): Promise<WebAssembly.Module> =>
+  WebAssembly.compile(await readFile(require.resolve('@jsquash/jxl/codec/dec/jxl_dec.wasm')));
 
 /**
  * ImageCodec on sharp (libvips). One decode per image: the source is decoded once at the
@@ -38,7 +39,11 @@ export function createSharpCodec(opts: SharpCodecOptions = {}): ImageCodec {
       let size = { width: 0, height: 0 };
       let decoder = 'sharp';
       // Decode just large enough for the largest output (short side), so shrink-on-load can work.
-      const longestShort = Math.max(1, ...req.encode.map((e) => e.shortSide), ...req.pixels.map((p) => Math.max(p.maxSide ?? 0, p.width ?? 0, p.height ?? 0)));
+      const longestShort = Math.max(
+        1,
+        ...req.encode.map((e) => e.shortSide),
+        ...req.pixels.map((p) => Math.max(p.maxSide ?? 0, p.width ?? 0, p.height ?? 0)),
+      );
       try {
         let fallback: RgbaImage | undefined;
         if (mime === 'image/jxl') {
@@ -48,10 +53,15 @@ export function createSharpCodec(opts: SharpCodecOptions = {}): ImageCodec {
           const meta = await sharp(src, { limitInputPixels: false, failOn: 'none' }).metadata();
           const w = meta.autoOrient?.width ?? meta.width;
           const h = meta.autoOrient?.height ?? meta.height;
-          if (!w || !h) throw new MediaError('MEDIA_CORRUPT_FILE', name, 'the image has no dimensions; it is damaged');
+          if (!w || !h)
+            throw new MediaError('MEDIA_CORRUPT_FILE', name, 'the image has no dimensions; it is damaged');
           size = { width: w, height: h };
           if (w * h > req.maxInputPixels) {
-            throw new MediaError('MEDIA_TOO_LARGE', name, `${w}x${h} exceeds the ${req.maxInputPixels}-pixel limit; not decoded (decompression bomb?)`);
+            throw new MediaError(
+              'MEDIA_TOO_LARGE',
+              name,
+              `${w}x${h} exceeds the ${req.maxInputPixels}-pixel limit; not decoded (decompression bomb?)`,
+            );
           }
           if (meta.format === 'heif' && meta.compression === 'hevc') {
             fallback = await decodeHeic(await bytesOf(src), name, req.maxInputPixels);
@@ -60,7 +70,11 @@ export function createSharpCodec(opts: SharpCodecOptions = {}): ImageCodec {
         }
         const base = fallback
           ? sharp(fallback.data, { raw: { width: fallback.width, height: fallback.height, channels: 4 } })
-          : sharp(src, { limitInputPixels: req.maxInputPixels, failOn: 'none', sequentialRead: true }).rotate();
+          : sharp(src, {
+              limitInputPixels: req.maxInputPixels,
+              failOn: 'none',
+              sequentialRead: true,
+            }).rotate();
         const { data, info } = await base
           .timeout(timeout)
           .resize({ width: longestShort, height: longestShort, fit: 'outside', withoutEnlargement: true })
@@ -72,40 +86,80 @@ export function createSharpCodec(opts: SharpCodecOptions = {}): ImageCodec {
       } catch (e) {
         throw classify(e, name);
       }
-      const raw = { raw: { width: decoded.width, height: decoded.height, channels: decoded.channels as 1 | 2 | 3 | 4 } };
+      const raw = {
+        raw: { width: decoded.width, height: decoded.height, channels: decoded.channels as 1 | 2 | 3 | 4 },
+      };
       const encoded: Record<string, EncodedImage> = {};
       const pixels: Record<string, RgbaImage> = {};
       // Tiny outputs (thumbhash, dHash) are resized from the smallest encoded size, not from the
       // full decode: same pixels to within resampling, a fraction of the work.
-      const smallest = req.encode.reduce<EncodeTarget | undefined>((a, t) => (!a || t.shortSide < a.shortSide ? t : a), undefined);
+      const smallest = req.encode.reduce<EncodeTarget | undefined>(
+        (a, t) => (!a || t.shortSide < a.shortSide ? t : a),
+        undefined,
+      );
       const small = smallest
         ? await sharp(decoded.data, raw)
-            .resize({ width: smallest.shortSide, height: smallest.shortSide, fit: 'outside', withoutEnlargement: true })
+            .resize({
+              width: smallest.shortSide,
+              height: smallest.shortSide,
+              fit: 'outside',
+              withoutEnlargement: true,
+            })
             .raw()
             .toBuffer({ resolveWithObject: true })
             .catch((e: unknown) => {
               throw classify(e, name);
             })
         : undefined;
-      const pixelSource = small ? { data: small.data, raw: { raw: { width: small.info.width, height: small.info.height, channels: small.info.channels } } } : { data: decoded.data, raw };
+      const pixelSource = small
+        ? {
+            data: small.data,
+            raw: {
+              raw: { width: small.info.width, height: small.info.height, channels: small.info.channels },
+            },
+          }
+        : { data: decoded.data, raw };
       try {
         await Promise.all([
           ...req.encode.map(async (t) => {
             let p =
               t === smallest && small
                 ? sharp(pixelSource.data, pixelSource.raw)
-                : sharp(decoded.data, raw).resize({ width: t.shortSide, height: t.shortSide, fit: 'outside', withoutEnlargement: true });
-            p = t.format === 'jpeg' ? p.flatten({ background: '#ffffff' }).jpeg({ quality: t.quality }) : p.webp({ quality: t.quality });
+                : sharp(decoded.data, raw).resize({
+                    width: t.shortSide,
+                    height: t.shortSide,
+                    fit: 'outside',
+                    withoutEnlargement: true,
+                  });
+            p =
+              t.format === 'jpeg'
+                ? p.flatten({ background: '#ffffff' }).jpeg({ quality: t.quality })
+                : p.webp({ quality: t.quality });
             const out = await p.timeout(timeout).toBuffer({ resolveWithObject: true });
-            encoded[t.name] = { bytes: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength), width: out.info.width, height: out.info.height, format: t.format };
+            encoded[t.name] = {
+              bytes: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength),
+              width: out.info.width,
+              height: out.info.height,
+              format: t.format,
+            };
           }),
           ...req.pixels.map(async (t) => {
-            const src = t.maxSide && smallest && t.maxSide <= smallest.shortSide ? pixelSource : (t.width ?? 0) <= (smallest?.shortSide ?? 0) && (t.height ?? 0) <= (smallest?.shortSide ?? 0) ? pixelSource : { data: decoded.data, raw };
+            const src =
+              t.maxSide && smallest && t.maxSide <= smallest.shortSide
+                ? pixelSource
+                : (t.width ?? 0) <= (smallest?.shortSide ?? 0) &&
+                    (t.height ?? 0) <= (smallest?.shortSide ?? 0)
+                  ? pixelSource
+                  : { data: decoded.data, raw };
             const p = t.maxSide
               ? sharp(src.data, src.raw).resize({ width: t.maxSide, height: t.maxSide, fit: 'inside' })
               : sharp(src.data, src.raw).resize({ width: t.width ?? 1, height: t.height ?? 1, fit: 'fill' });
             const out = await p.ensureAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-            pixels[t.name] = { width: out.info.width, height: out.info.height, data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength) };
+            pixels[t.name] = {
+              width: out.info.width,
+              height: out.info.height,
+              data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength),
+            };
           }),
         ]);
       } catch (e) {
@@ -118,16 +172,27 @@ export function createSharpCodec(opts: SharpCodecOptions = {}): ImageCodec {
 
 async function sourceOf(input: MediaInput, name: string): Promise<string | Uint8Array> {
   if ('bytes' in input) {
-    if (input.bytes.byteLength === 0) throw new MediaError('MEDIA_EMPTY_FILE', name, 'the file is empty (0 bytes); re-copy it from the source');
+    if (input.bytes.byteLength === 0)
+      throw new MediaError(
+        'MEDIA_EMPTY_FILE',
+        name,
+        'the file is empty (0 bytes); re-copy it from the source',
+      );
     return input.bytes;
   }
   let s;
   try {
     s = await stat(input.path);
   } catch (e) {
-    throw new MediaError('MEDIA_NOT_FOUND', name, `cannot read ${JSON.stringify(input.path)}; check that it exists`, { cause: e });
+    throw new MediaError(
+      'MEDIA_NOT_FOUND',
+      name,
+      `cannot read ${JSON.stringify(input.path)}; check that it exists`,
+      { cause: e },
+    );
   }
-  if (s.size === 0) throw new MediaError('MEDIA_EMPTY_FILE', name, 'the file is empty (0 bytes); re-copy it from the source');
+  if (s.size === 0)
+    throw new MediaError('MEDIA_EMPTY_FILE', name, 'the file is empty (0 bytes); re-copy it from the source');
   return input.path;
 }
 
@@ -150,8 +215,28 @@ async function bytesOf(src: string | Uint8Array): Promise<Uint8Array> {
 function classify(e: unknown, name: string): MediaError {
   if (e instanceof MediaError) return e;
   const msg = e instanceof Error ? e.message : String(e);
-  if (/unsupported image format/i.test(msg)) return new MediaError('MEDIA_UNSUPPORTED_FORMAT', name, 'not an image format this codec reads; the original is kept', { cause: e });
-  if (/pixel limit/i.test(msg)) return new MediaError('MEDIA_TOO_LARGE', name, 'too many pixels to decode safely; the original is kept', { cause: e });
-  if (/timeout/i.test(msg)) return new MediaError('MEDIA_TIMEOUT', name, 'decoding took too long and was stopped; the original is kept', { cause: e });
-  return new MediaError('MEDIA_CORRUPT_FILE', name, `the image could not be decoded (${msg.slice(0, 160)}); the original is kept`, { cause: e });
+  if (/unsupported image format/i.test(msg))
+    return new MediaError(
+      'MEDIA_UNSUPPORTED_FORMAT',
+      name,
+      'not an image format this codec reads; the original is kept',
+      { cause: e },
+    );
+  if (/pixel limit/i.test(msg))
+    return new MediaError('MEDIA_TOO_LARGE', name, 'too many pixels to decode safely; the original is kept', {
+      cause: e,
+    });
+  if (/timeout/i.test(msg))
+    return new MediaError(
+      'MEDIA_TIMEOUT',
+      name,
+      'decoding took too long and was stopped; the original is kept',
+      { cause: e },
+    );
+  return new MediaError(
+    'MEDIA_CORRUPT_FILE',
+    name,
+    `the image could not be decoded (${msg.slice(0, 160)}); the original is kept`,
+    { cause: e },
+  );
 }

@@ -18,7 +18,10 @@ export interface LivePhotoPair<K> {
  * become one asset. When a group holds several of either, each still takes the movie closest
  * in capture time. Everything not paired is returned as is.
  */
-export function pairLivePhotos<K>(items: readonly LivePhotoCandidate<K>[]): { pairs: LivePhotoPair<K>[]; unpaired: K[] } {
+export function pairLivePhotos<K>(items: readonly LivePhotoCandidate<K>[]): {
+  pairs: LivePhotoPair<K>[];
+  unpaired: K[];
+} {
   const groups = new Map<string, { stills: LivePhotoCandidate<K>[]; motions: LivePhotoCandidate<K>[] }>();
   const unpaired: K[] = [];
   for (const item of items) {
@@ -38,7 +41,11 @@ export function pairLivePhotos<K>(items: readonly LivePhotoCandidate<K>[]): { pa
       let best = -1;
       for (let i = 0; i < motions.length; i++) {
         const d = Math.abs((motions[i]?.metadata.captureTime.utcMs ?? 0) - still.metadata.captureTime.utcMs);
-        if (best < 0 || d < Math.abs((motions[best]?.metadata.captureTime.utcMs ?? 0) - still.metadata.captureTime.utcMs)) best = i;
+        if (
+          best < 0 ||
+          d < Math.abs((motions[best]?.metadata.captureTime.utcMs ?? 0) - still.metadata.captureTime.utcMs)
+        )
+          best = i;
       }
       const motion = best >= 0 ? motions.splice(best, 1)[0] : undefined;
       if (motion) pairs.push({ still: still.key, motion: motion.key, contentId });

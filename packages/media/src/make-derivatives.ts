@@ -48,7 +48,11 @@ export interface MakeDerivativesOptions {
  * Thumbnail, preview, thumbhash and perceptual hash from a single decode of `input`.
  * RAW files use their embedded full-size JPEG (marked `smallPreview` when it is small).
  */
-export async function makeDerivatives(codec: ImageCodec, input: MediaInput, opts: MakeDerivativesOptions = {}): Promise<Derivatives> {
+export async function makeDerivatives(
+  codec: ImageCodec,
+  input: MediaInput,
+  opts: MakeDerivativesOptions = {},
+): Promise<Derivatives> {
   const thumbnail = opts.thumbnail ?? THUMBNAIL;
   const preview = opts.preview ?? PREVIEW;
   let source: Derivatives['source'] = 'original';
@@ -56,13 +60,20 @@ export async function makeDerivatives(codec: ImageCodec, input: MediaInput, opts
   if (opts.mime && isRawMime(opts.mime)) {
     const embedded = opts.embeddedPreview ? await opts.embeddedPreview(input) : undefined;
     if (!embedded) {
-      throw new MediaError('MEDIA_UNSUPPORTED_FORMAT', inputName(input), 'RAW file without an embedded preview; the original is kept, but no preview can be made');
+      throw new MediaError(
+        'MEDIA_UNSUPPORTED_FORMAT',
+        inputName(input),
+        'RAW file without an embedded preview; the original is kept, but no preview can be made',
+      );
     }
     decodeInput = { bytes: embedded, name: `${inputName(input)}.embedded.jpg` };
     source = 'embedded-preview';
   }
   const r = await codec.render(decodeInput, {
-    encode: [{ ...thumbnail, name: 'thumbnail' }, { ...preview, name: 'preview' }],
+    encode: [
+      { ...thumbnail, name: 'thumbnail' },
+      { ...preview, name: 'preview' },
+    ],
     pixels: [
       { name: 'thumbhash', maxSide: 100 },
       { name: 'phash', width: 9, height: 8 },
@@ -73,7 +84,12 @@ export async function makeDerivatives(codec: ImageCodec, input: MediaInput, opts
   const ph = r.pixels['phash'];
   const t = r.encoded['thumbnail'];
   const p = r.encoded['preview'];
-  if (!th || !ph || !t || !p) throw new MediaError('MEDIA_CORRUPT_FILE', inputName(input), `codec ${codec.name} returned incomplete outputs`);
+  if (!th || !ph || !t || !p)
+    throw new MediaError(
+      'MEDIA_CORRUPT_FILE',
+      inputName(input),
+      `codec ${codec.name} returned incomplete outputs`,
+    );
   const out: Derivatives = {
     width: r.width,
     height: r.height,
@@ -85,7 +101,8 @@ export async function makeDerivatives(codec: ImageCodec, input: MediaInput, opts
     source,
     pipelineVersion: DERIVATIVES_PIPELINE_VERSION,
   };
-  if (source === 'embedded-preview' && Math.min(r.width, r.height) < preview.shortSide) out.smallPreview = true;
+  if (source === 'embedded-preview' && Math.min(r.width, r.height) < preview.shortSide)
+    out.smallPreview = true;
   return out;
 }
 

@@ -4,7 +4,8 @@ import { MediaError } from './errors.ts';
  * What the media functions accept: a file on disk (Node backends) or bytes in memory
  * (both). `name` is the display name used in errors and for the extension hint.
  */
-export type MediaInput = { readonly path: string; readonly name?: string } | { readonly bytes: Uint8Array; readonly name: string };
+export type MediaInput =
+  { readonly path: string; readonly name?: string } | { readonly bytes: Uint8Array; readonly name: string };
 
 /** The name to show for an input (the path's last segment, or the given name). */
 export function inputName(input: MediaInput): string {
@@ -19,10 +20,17 @@ export function inputName(input: MediaInput): string {
  */
 export function safeFileName(name: string): string {
   const last = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const cleaned = last.replace(/[\u0000-\u001f\u007f]/g, '').normalize('NFC').trim();
+  const cleaned = last
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .normalize('NFC')
+    .trim();
   if (cleaned === '' || cleaned === '.' || cleaned === '..') {
-    throw new MediaError('MEDIA_BAD_NAME', JSON.stringify(name.slice(0, 80)), 'not a usable file name; rename the file');
+    throw new MediaError(
+      'MEDIA_BAD_NAME',
+      JSON.stringify(name.slice(0, 80)),
+      'not a usable file name; rename the file',
+    );
   }
   return cleaned.slice(0, 255);
 }

@@ -12,7 +12,10 @@ import { sniffMime } from './sniff-mime.ts';
  * whose `default` lacks `sidecar`): take whichever has both.
  */
 type Exifr = typeof exifrModule;
-const exifr: Exifr = typeof exifrModule.sidecar === 'function' ? exifrModule : (exifrModule as unknown as { default: Exifr }).default;
+const exifr: Exifr =
+  typeof exifrModule.sidecar === 'function'
+    ? exifrModule
+    : (exifrModule as unknown as { default: Exifr }).default;
 
 /** Options for {@link createExifrReader}. */
 export interface ExifrReaderOptions {
@@ -65,7 +68,12 @@ export function createExifrReader(opts: ExifrReaderOptions = {}): MetadataReader
         try {
           bytes = await opts.readFile(input.path);
         } catch (e) {
-          throw new MediaError('MEDIA_NOT_FOUND', name, `cannot read ${JSON.stringify(input.path)}; check that it exists and is readable`, { cause: e });
+          throw new MediaError(
+            'MEDIA_NOT_FOUND',
+            name,
+            `cannot read ${JSON.stringify(input.path)}; check that it exists and is readable`,
+            { cause: e },
+          );
         }
       } else throw new MediaError('MEDIA_NOT_FOUND', name, 'this reader takes bytes; read the file first');
       assertNotEmpty(input, bytes.byteLength);
@@ -78,7 +86,9 @@ export function createExifrReader(opts: ExifrReaderOptions = {}): MetadataReader
       try {
         // exifr has no WebP parser: hand it the TIFF block from the RIFF `EXIF` chunk.
         const source = mime === 'image/webp' ? webpExif(bytes) : bytes;
-        parsed = source ? ((await exifr.parse(source, EXIFR_OPTIONS)) as Record<string, unknown> | undefined) : undefined;
+        parsed = source
+          ? ((await exifr.parse(source, EXIFR_OPTIONS)) as Record<string, unknown> | undefined)
+          : undefined;
       } catch (e) {
         // Damaged tags are a partial result, not a failure: the pixels may still be fine.
         out['Warning'] = `exifr: ${e instanceof Error ? e.message : String(e)}`;
@@ -128,14 +138,20 @@ function composeExiftoolStyle(t: Record<string, unknown>): void {
     const s = t[subTag];
     const o = t[offTag];
     if (s === undefined && o === undefined) return; // exiftool makes the composite only then
-    t[into] = `${d}${typeof s === 'string' || typeof s === 'number' ? `.${String(s)}` : ''}${typeof o === 'string' ? o : ''}`;
+    t[into] =
+      `${d}${typeof s === 'string' || typeof s === 'number' ? `.${String(s)}` : ''}${typeof o === 'string' ? o : ''}`;
   };
   sub('DateTimeOriginal', 'SubSecTimeOriginal', 'OffsetTimeOriginal', 'SubSecDateTimeOriginal');
   // IPTC keeps date and time apart ("20220110", "151544-0400"); exiftool joins them.
-  const time = typeof t['TimeCreated'] === 'string' ? /^(\d{2}):?(\d{2}):?(\d{2})([+-]\d{2}:?\d{2})?$/.exec(t['TimeCreated']) : null;
-  const date = typeof t['DateCreated'] === 'string' ? /^(\d{4})[-:]?(\d{2})[-:]?(\d{2})/.exec(t['DateCreated']) : null;
+  const time =
+    typeof t['TimeCreated'] === 'string'
+      ? /^(\d{2}):?(\d{2}):?(\d{2})([+-]\d{2}:?\d{2})?$/.exec(t['TimeCreated'])
+      : null;
+  const date =
+    typeof t['DateCreated'] === 'string' ? /^(\d{4})[-:]?(\d{2})[-:]?(\d{2})/.exec(t['DateCreated']) : null;
   if (time && date && t['DateTimeCreated'] === undefined) {
-    t['DateTimeCreated'] = `${date[1]}:${date[2]}:${date[3]} ${time[1]}:${time[2]}:${time[3]}${time[4] ?? ''}`;
+    t['DateTimeCreated'] =
+      `${date[1]}:${date[2]}:${date[3]} ${time[1]}:${time[2]}:${time[3]}${time[4] ?? ''}`;
   }
   sub('CreateDate', 'SubSecTimeDigitized', 'OffsetTimeDigitized', 'SubSecCreateDate');
   if (t['ImageWidth'] === undefined && typeof t['ExifImageWidth'] === 'number') {
@@ -155,7 +171,9 @@ async function readSidecar(bytes: Uint8Array, name: string): Promise<RawTags> {
   try {
     parsed = (await exifr.sidecar(bytes, { reviveValues: false })) as Record<string, unknown> | undefined;
   } catch (e) {
-    throw new MediaError('MEDIA_CORRUPT_FILE', name, 'the XMP sidecar is not valid XMP; fix or remove it', { cause: e });
+    throw new MediaError('MEDIA_CORRUPT_FILE', name, 'the XMP sidecar is not valid XMP; fix or remove it', {
+      cause: e,
+    });
   }
   const out: Record<string, unknown> = { MIMEType: 'application/rdf+xml' };
   for (const [ns, group] of Object.entries(parsed ?? {})) {
@@ -170,7 +188,7 @@ async function readSidecar(bytes: Uint8Array, name: string): Promise<RawTags> {
 /** The TIFF payload of a WebP's `EXIF` chunk, if any. */
 function webpExif(bytes: Uint8Array): Uint8Array | undefined {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let o = 12; o + 8 <= bytes.length; ) {
+  for (let o = 12; o + 8 <= bytes.length;) {
     const id = String.fromCharCode(...bytes.subarray(o, o + 4));
     const size = dv.getUint32(o + 4, true);
     if (id === 'EXIF') {

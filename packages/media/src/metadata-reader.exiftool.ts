@@ -23,7 +23,11 @@ export function createExiftoolReader(opts: ExiftoolReaderOptions = {}): Metadata
   let et: ExifTool | undefined;
   const timeoutMs = opts.timeoutMs ?? 20_000;
   const tool = (): ExifTool => {
-    et ??= new ExifTool({ maxProcs: opts.maxProcs ?? 2, taskTimeoutMillis: timeoutMs, ignoreZeroZeroLatLon: true });
+    et ??= new ExifTool({
+      maxProcs: opts.maxProcs ?? 2,
+      taskTimeoutMillis: timeoutMs,
+      ignoreZeroZeroLatLon: true,
+    });
     return et;
   };
   return {
@@ -46,13 +50,28 @@ export function createExiftoolReader(opts: ExiftoolReaderOptions = {}): Metadata
           tags = (await tool().readRaw(path, { readArgs: ['-n'] })) as Record<string, unknown>;
         } catch (e) {
           const msg = e instanceof Error ? e.message : String(e);
-          if (/timed? ?out/i.test(msg)) throw new MediaError('MEDIA_TIMEOUT', name, `exiftool gave up after ${timeoutMs} ms; the file may be damaged`, { cause: e });
-          throw new MediaError('MEDIA_CORRUPT_FILE', name, `exiftool could not read it (${msg.slice(0, 200)})`, { cause: e });
+          if (/timed? ?out/i.test(msg))
+            throw new MediaError(
+              'MEDIA_TIMEOUT',
+              name,
+              `exiftool gave up after ${timeoutMs} ms; the file may be damaged`,
+              { cause: e },
+            );
+          throw new MediaError(
+            'MEDIA_CORRUPT_FILE',
+            name,
+            `exiftool could not read it (${msg.slice(0, 200)})`,
+            { cause: e },
+          );
         }
         const err = typeof tags['Error'] === 'string' ? tags['Error'] : undefined;
         const mime = typeof tags['MIMEType'] === 'string' ? tags['MIMEType'] : undefined;
         if (!mime || !/^(image|video)\/|^application\/rdf\+xml$/.test(mime)) {
-          throw new MediaError('MEDIA_UNSUPPORTED_FORMAT', name, `not a recognised photo or video (exiftool: ${err ?? mime ?? 'unknown type'})`);
+          throw new MediaError(
+            'MEDIA_UNSUPPORTED_FORMAT',
+            name,
+            `not a recognised photo or video (exiftool: ${err ?? mime ?? 'unknown type'})`,
+          );
         }
         // Paths of the temp copy mean nothing to the caller.
         delete tags['SourceFile'];
@@ -78,6 +97,11 @@ async function fileSize(path: string, name: string): Promise<number> {
   try {
     return (await stat(path)).size;
   } catch (e) {
-    throw new MediaError('MEDIA_NOT_FOUND', name, `cannot read ${JSON.stringify(path)}; check that it exists and is readable`, { cause: e });
+    throw new MediaError(
+      'MEDIA_NOT_FOUND',
+      name,
+      `cannot read ${JSON.stringify(path)}; check that it exists and is readable`,
+      { cause: e },
+    );
   }
 }

@@ -22,26 +22,53 @@ afterAll(async () => {
 const probe = (bytes: Uint8Array) => {
   const f = join(dir, `v${Math.random().toString(36).slice(2)}.mp4`);
   writeFileSync(f, bytes);
-  return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_streams', f], { encoding: 'utf8' })) as { streams: { codec_type: string }[] };
+  return JSON.parse(
+    execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_streams', f], {
+      encoding: 'utf8',
+    }),
+  ) as { streams: { codec_type: string }[] };
 };
 const meta = (kind: 'image' | 'video', id: string | undefined, t: number) =>
-  ({ kind, ...(id ? { livePhotoId: id } : {}), captureTime: { local: '', utcMs: t, source: 'x' } }) as Pick<MediaMetadata, 'kind' | 'livePhotoId' | 'captureTime'>;
+  ({ kind, ...(id ? { livePhotoId: id } : {}), captureTime: { local: '', utcMs: t, source: 'x' } }) as Pick<
+    MediaMetadata,
+    'kind' | 'livePhotoId' | 'captureTime'
+  >;
 
 describe('motion photos', () => {
-  it.skipIf(!existsSync(samsung) || !hasFfmpeg)('splits the Samsung One UI 6 HEIC into still and a playable video (needs fixture + ffprobe)', async () => {
-    const bytes = new Uint8Array(readFileSync(samsung));
-    const m = await extractMetadata(reader, { path: samsung });
-    const parts = splitMotionPhoto(bytes, m.motionPhoto);
-    expect(parts?.vendor).toBe('samsung');
-    expect(parts?.video.byteLength).toBe(m.motionPhoto?.videoSize);
-    expect(probe(parts?.video ?? new Uint8Array()).streams.some((s) => s.codec_type === 'video')).toBe(true);
-    // Found from the bytes alone too (the browser has no exiftool).
-    expect(splitMotionPhoto(bytes)?.video.byteLength).toBe(parts?.video.byteLength);
-  });
+  it.skipIf(!existsSync(samsung) || !hasFfmpeg)(
+    'splits the Samsung One UI 6 HEIC into still and a playable video (needs fixture + ffprobe)',
+    async () => {
+      const bytes = new Uint8Array(readFileSync(samsung));
+      const m = await extractMetadata(reader, { path: samsung });
+      const parts = splitMotionPhoto(bytes, m.motionPhoto);
+      expect(parts?.vendor).toBe('samsung');
+      expect(parts?.video.byteLength).toBe(m.motionPhoto?.videoSize);
+      expect(probe(parts?.video ?? new Uint8Array()).streams.some((s) => s.codec_type === 'video')).toBe(
+        true,
+      );
+      // Found from the bytes alone too (the browser has no exiftool).
+      expect(splitMotionPhoto(bytes)?.video.byteLength).toBe(parts?.video.byteLength);
+    },
+  );
 
   it.skipIf(!hasFfmpeg)('splits Google (length from the end) and Samsung JPEG trailers', () => {
     const mp4File = join(dir, 'clip.mp4');
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', mp4File]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=160x120:rate=10',
+      '-t',
+      '1',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      mp4File,
+    ]);
     const mp4 = new Uint8Array(readFileSync(mp4File));
     const jpeg = fromBase64(PLAIN_JPEG_B64);
     const google = new Uint8Array([...jpeg, ...mp4]);
@@ -81,12 +108,35 @@ describe('live photos', () => {
     expect(r.unpaired.sort()).toEqual(['b-old.mov', 'lonely.mov', 'plain.jpg']);
   });
 
-  it.skipIf(!hasFfmpeg || !hasCommand('exiftool'))('reads the ContentIdentifier of a QuickTime movie (needs ffmpeg + exiftool)', async () => {
-    const mov = join(dir, 'live.mov');
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', mov]);
-    execFileSync('exiftool', ['-q', '-overwrite_original', '-Keys:ContentIdentifier=1F2E3D4C-0000-4000-8000-ABCDEF012345', mov]);
-    const m = await extractMetadata(reader, { path: mov });
-    expect(m.kind).toBe('video');
-    expect(m.livePhotoId).toBe('1F2E3D4C-0000-4000-8000-ABCDEF012345');
-  });
+  it.skipIf(!hasFfmpeg || !hasCommand('exiftool'))(
+    'reads the ContentIdentifier of a QuickTime movie (needs ffmpeg + exiftool)',
+    async () => {
+      const mov = join(dir, 'live.mov');
+      execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=160x120:rate=10',
+        '-t',
+        '1',
+        '-c:v',
+        'libx264',
+        '-pix_fmt',
+        'yuv420p',
+        mov,
+      ]);
+      execFileSync('exiftool', [
+        '-q',
+        '-overwrite_original',
+        '-Keys:ContentIdentifier=1F2E3D4C-0000-4000-8000-ABCDEF012345',
+        mov,
+      ]);
+      const m = await extractMetadata(reader, { path: mov });
+      expect(m.kind).toBe('video');
+      expect(m.livePhotoId).toBe('1F2E3D4C-0000-4000-8000-ABCDEF012345');
+    },
+  );
 });

@@ -8,8 +8,10 @@ export interface MotionPhotoParts {
   video: Uint8Array;
 }
 
-const ascii = (b: Uint8Array, from: number, len: number) => String.fromCharCode(...b.subarray(from, from + len));
-const isVideoStart = (b: Uint8Array, at: number) => at >= 0 && at + 12 <= b.length && ascii(b, at + 4, 4) === 'ftyp';
+const ascii = (b: Uint8Array, from: number, len: number) =>
+  String.fromCharCode(...b.subarray(from, from + len));
+const isVideoStart = (b: Uint8Array, at: number) =>
+  at >= 0 && at + 12 <= b.length && ascii(b, at + 4, 4) === 'ftyp';
 const SAMSUNG_MARKER = new TextEncoder().encode('MotionPhoto_Data');
 
 /**
@@ -27,7 +29,8 @@ export function splitMotionPhoto(bytes: Uint8Array, hint?: MotionPhotoHint): Mot
   });
   if (hint?.videoOffset !== undefined && hint.videoSize !== undefined) {
     const end = hint.videoOffset + hint.videoSize;
-    if (end <= bytes.length && isVideoStart(bytes, hint.videoOffset)) return cut(hint.videoOffset, end, hint.vendor);
+    if (end <= bytes.length && isVideoStart(bytes, hint.videoOffset))
+      return cut(hint.videoOffset, end, hint.vendor);
   }
   if (hint?.videoLengthFromEnd !== undefined) {
     const start = bytes.length - hint.videoLengthFromEnd;
@@ -36,7 +39,7 @@ export function splitMotionPhoto(bytes: Uint8Array, hint?: MotionPhotoHint): Mot
   if (isHeif) {
     // Top-level ISOBMFF boxes: Samsung puts the movie in `mpvd`.
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let o = 0; o + 8 <= bytes.length; ) {
+    for (let o = 0; o + 8 <= bytes.length;) {
       let size = dv.getUint32(o);
       let header = 8;
       if (size === 1 && o + 16 <= bytes.length) {
@@ -44,14 +47,19 @@ export function splitMotionPhoto(bytes: Uint8Array, hint?: MotionPhotoHint): Mot
         header = 16;
       } else if (size === 0) size = bytes.length - o;
       if (size < header) break;
-      if (ascii(bytes, o + 4, 4) === 'mpvd' && isVideoStart(bytes, o + header)) return cut(o + header, Math.min(bytes.length, o + size), 'samsung');
+      if (ascii(bytes, o + 4, 4) === 'mpvd' && isVideoStart(bytes, o + header))
+        return cut(o + header, Math.min(bytes.length, o + size), 'samsung');
       o += size;
     }
     return undefined;
   }
   const marker = lastIndexOf(bytes, SAMSUNG_MARKER);
   if (marker >= 0 && isVideoStart(bytes, marker + SAMSUNG_MARKER.length)) {
-    return { vendor: 'samsung', still: bytes.subarray(0, marker), video: bytes.subarray(marker + SAMSUNG_MARKER.length) };
+    return {
+      vendor: 'samsung',
+      still: bytes.subarray(0, marker),
+      video: bytes.subarray(marker + SAMSUNG_MARKER.length),
+    };
   }
   return undefined;
 }

@@ -1,5 +1,11 @@
 import { pickCaptureTime } from './capture-time.ts';
-import type { CameraInfo, GpsPoint, MediaMetadata, MotionPhotoHint, VideoMetadata } from './media-metadata.ts';
+import type {
+  CameraInfo,
+  GpsPoint,
+  MediaMetadata,
+  MotionPhotoHint,
+  VideoMetadata,
+} from './media-metadata.ts';
 import type { RawTags } from './raw-tags.ts';
 
 /** Facts about the file that do not come from its tags. */
@@ -32,7 +38,10 @@ export function normalizeMetadata(tags: RawTags, facts: FileFacts = {}): MediaMe
     // HEIF containers rotate with `irot` (exiftool Rotation 1 = 270° CW, 3 = 90° CW) and
     // decoders follow it, not EXIF orientation (HEIF spec); other files use EXIF orientation.
     const irot = /^image\/(heic|heif|avif)$/.test(mime) ? int(tags['Rotation']) : undefined;
-    const swap = irot !== undefined ? irot === 1 || irot === 3 : (out.orientation ?? 1) >= 5 || video?.rotation === 90 || video?.rotation === 270;
+    const swap =
+      irot !== undefined
+        ? irot === 1 || irot === 3
+        : (out.orientation ?? 1) >= 5 || video?.rotation === 90 || video?.rotation === 270;
     out.width = swap ? h : w;
     out.height = swap ? w : h;
   }
@@ -99,7 +108,16 @@ function readVideo(tags: RawTags): VideoMetadata | undefined {
   if (d !== undefined && d >= 0) v.durationS = d;
   const codec = str(tags['CompressorID']) ?? str(tags['VideoCodec']);
   // Four-character codes to the names ffprobe (and the VideoTool) use.
-  const fourcc: Record<string, string> = { avc1: 'h264', avc3: 'h264', hvc1: 'hevc', hev1: 'hevc', av01: 'av1', vp09: 'vp9', mp4v: 'mpeg4', jpeg: 'mjpeg' };
+  const fourcc: Record<string, string> = {
+    avc1: 'h264',
+    avc3: 'h264',
+    hvc1: 'hevc',
+    hev1: 'hevc',
+    av01: 'av1',
+    vp09: 'vp9',
+    mp4v: 'mpeg4',
+    jpeg: 'mjpeg',
+  };
   if (codec) v.codec = fourcc[codec.toLowerCase()] ?? codec;
   const rot = num(tags['Rotation']);
   if (rot !== undefined && [0, 90, 180, 270].includes(rot)) v.rotation = rot;
@@ -110,7 +128,9 @@ function readVideo(tags: RawTags): VideoMetadata | undefined {
 
 function readMotionPhoto(tags: RawTags): MotionPhotoHint | undefined {
   const offsetSize = str(tags['EmbeddedVideoOffsetSize'])?.split(/\s+/).map(Number);
-  const hint: MotionPhotoHint = { vendor: str(tags['EmbeddedVideoType']) === 'MotionPhoto_Data' ? 'samsung' : 'google' };
+  const hint: MotionPhotoHint = {
+    vendor: str(tags['EmbeddedVideoType']) === 'MotionPhoto_Data' ? 'samsung' : 'google',
+  };
   if (offsetSize && offsetSize.length === 2 && offsetSize.every((n) => Number.isInteger(n) && n >= 0)) {
     hint.videoOffset = offsetSize[0] as number;
     hint.videoSize = offsetSize[1] as number;
@@ -118,13 +138,19 @@ function readMotionPhoto(tags: RawTags): MotionPhotoHint | undefined {
   const micro = int(tags['MicroVideoOffset']);
   if (micro !== undefined && micro > 0) hint.videoLengthFromEnd = micro;
   const semantics = list(tags['DirectoryItemSemantic']);
-  const lengths = Array.isArray(tags['DirectoryItemLength']) ? (tags['DirectoryItemLength'] as unknown[]).map(num) : [];
+  const lengths = Array.isArray(tags['DirectoryItemLength'])
+    ? (tags['DirectoryItemLength'] as unknown[]).map(num)
+    : [];
   const mpIndex = semantics.indexOf('MotionPhoto');
   if (hint.videoLengthFromEnd === undefined && mpIndex >= 0) {
     const len = lengths[mpIndex];
     if (len !== undefined && len > 0) hint.videoLengthFromEnd = len;
   }
-  const isMotion = int(tags['MotionPhoto']) === 1 || int(tags['MicroVideo']) === 1 || hint.videoOffset !== undefined || hint.videoLengthFromEnd !== undefined;
+  const isMotion =
+    int(tags['MotionPhoto']) === 1 ||
+    int(tags['MicroVideo']) === 1 ||
+    hint.videoOffset !== undefined ||
+    hint.videoLengthFromEnd !== undefined;
   return isMotion ? hint : undefined;
 }
 

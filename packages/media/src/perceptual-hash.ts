@@ -6,10 +6,15 @@ import type { RgbaImage } from './rgba-image.ts';
  * a few bits. Returned as 16 lowercase hex chars.
  */
 export function dHash(img: RgbaImage): string {
-  if (img.width !== 9 || img.height !== 8) throw new RangeError(`dHash needs 9x8 pixels, got ${img.width}x${img.height}`);
+  if (img.width !== 9 || img.height !== 8)
+    throw new RangeError(`dHash needs 9x8 pixels, got ${img.width}x${img.height}`);
   const gray = (x: number, y: number): number => {
     const o = (y * 9 + x) * 4;
-    return 0.299 * (img.data[o] as number) + 0.587 * (img.data[o + 1] as number) + 0.114 * (img.data[o + 2] as number);
+    return (
+      0.299 * (img.data[o] as number) +
+      0.587 * (img.data[o + 1] as number) +
+      0.114 * (img.data[o + 2] as number)
+    );
   };
   let hex = '';
   for (let y = 0; y < 8; y++) {

@@ -29,10 +29,17 @@ describe('processImage', () => {
     const reader = rawReader(fromBase64(SAMPLE_JPEG_B64));
     const r = await processImage({ reader, codec }, { bytes: new Uint8Array([1, 2, 3]), name: 'IMG_1.CR2' });
     expect(reader.asked.slice(0, 2)).toEqual(['JpgFromRaw', 'PreviewImage']);
-    expect(r.derivatives).toMatchObject({ source: 'embedded-preview', smallPreview: true, width: 16, height: 32 });
+    expect(r.derivatives).toMatchObject({
+      source: 'embedded-preview',
+      smallPreview: true,
+      width: 16,
+      height: 32,
+    });
     expect(r.metadata.captureTime.local).toBe('2020-05-06T07:08:09.000');
   });
   it('gives MEDIA_UNSUPPORTED_FORMAT for a RAW file without any embedded preview', async () => {
-    await expect(processImage({ reader: rawReader(undefined), codec }, { bytes: new Uint8Array([1]), name: 'x.CR2' })).rejects.toSatisfy((e) => isMediaError(e, 'MEDIA_UNSUPPORTED_FORMAT'));
+    await expect(
+      processImage({ reader: rawReader(undefined), codec }, { bytes: new Uint8Array([1]), name: 'x.CR2' }),
+    ).rejects.toSatisfy((e) => isMediaError(e, 'MEDIA_UNSUPPORTED_FORMAT'));
   });
 });

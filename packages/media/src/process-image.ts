@@ -12,7 +12,25 @@ export interface ProcessedImage {
   derivatives: Derivatives;
 }
 
-const RAW_EXTENSIONS = new Set(['cr2', 'cr3', 'nef', 'nrw', 'arw', 'srf', 'sr2', 'raf', 'rw2', 'dng', 'orf', 'pef', 'srw', 'x3f', '3fr', 'iiq', 'rwl']);
+const RAW_EXTENSIONS = new Set([
+  'cr2',
+  'cr3',
+  'nef',
+  'nrw',
+  'arw',
+  'srf',
+  'sr2',
+  'raf',
+  'rw2',
+  'dng',
+  'orf',
+  'pef',
+  'srw',
+  'x3f',
+  '3fr',
+  'iiq',
+  'rwl',
+]);
 
 /** Embedded previews of RAW files, largest first. */
 const RAW_PREVIEW_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage'];
@@ -21,14 +39,20 @@ const RAW_PREVIEW_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'Thumbnail
  * Metadata and derivatives of one photo: what `hearth import` does per image. RAW files get
  * their previews from the largest embedded JPEG the reader can extract.
  */
-export async function processImage(deps: { reader: MetadataReader; codec: ImageCodec }, input: MediaInput, opts: ExtractMetadataOptions = {}): Promise<ProcessedImage> {
+export async function processImage(
+  deps: { reader: MetadataReader; codec: ImageCodec },
+  input: MediaInput,
+  opts: ExtractMetadataOptions = {},
+): Promise<ProcessedImage> {
   // exiftool runs in its own process: overlap it with the decode unless the name says RAW
   // (a RAW must wait for its MIME type, or sharp would read its small TIFF thumbnail).
   const maybeRaw = RAW_EXTENSIONS.has(extensionOf(inputName(input)));
-  const early = maybeRaw ? undefined : makeDerivatives(deps.codec, input).then(
-    (d) => ({ d }),
-    (e: unknown) => ({ e }),
-  );
+  const early = maybeRaw
+    ? undefined
+    : makeDerivatives(deps.codec, input).then(
+        (d) => ({ d }),
+        (e: unknown) => ({ e }),
+      );
   const metadata = await extractMetadata(deps.reader, input, opts);
   if (early && !isRawMime(metadata.mime)) {
     const r = await early;

@@ -11,7 +11,16 @@ export type RawTags = Readonly<Record<string, unknown>>;
  * (what Immich does), but file-level facts (size, type, pixel dimensions) stay the file's.
  */
 export function mergeSidecar(file: RawTags, sidecar: RawTags): RawTags {
-  const keep = new Set(['MIMEType', 'FileType', 'ImageWidth', 'ImageHeight', 'FileSize', 'Duration', 'SourceFile', 'FileName']);
+  const keep = new Set([
+    'MIMEType',
+    'FileType',
+    'ImageWidth',
+    'ImageHeight',
+    'FileSize',
+    'Duration',
+    'SourceFile',
+    'FileName',
+  ]);
   const out: Record<string, unknown> = { ...file };
   for (const [k, v] of Object.entries(sidecar)) {
     if (keep.has(k) || v === undefined || v === null || v === '') continue;

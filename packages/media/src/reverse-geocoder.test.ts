@@ -5,7 +5,11 @@ import { createCitiesReverseGeocoder } from './reverse-geocoder.cities.node.ts';
 describe('offline reverse geocoding', () => {
   const geo = createCitiesReverseGeocoder();
   it('names the city, region and country of the fixtures’ GPS points', () => {
-    expect(geo.reverseGeocode(48.8566, 2.3522)).toMatchObject({ city: 'Paris', countryCode: 'FR', country: 'France' });
+    expect(geo.reverseGeocode(48.8566, 2.3522)).toMatchObject({
+      city: 'Paris',
+      countryCode: 'FR',
+      country: 'France',
+    });
     const omaha = geo.reverseGeocode(41.2203, -96.0716); // IMG_2682.heic
     expect(omaha).toMatchObject({ countryCode: 'US', region: 'NE' });
     expect(omaha?.distanceKm).toBeLessThan(25);

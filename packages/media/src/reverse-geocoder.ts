@@ -29,7 +29,9 @@ const CELL_DEG = 0.5;
 
 function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const r = Math.PI / 180;
-  const a = Math.sin(((lat2 - lat1) * r) / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(((lon2 - lon1) * r) / 2) ** 2;
+  const a =
+    Math.sin(((lat2 - lat1) * r) / 2) ** 2 +
+    Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(((lon2 - lon1) * r) / 2) ** 2;
   return 2 * EARTH_KM * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
@@ -46,10 +48,17 @@ export function createReverseGeocoder(cities: readonly City[], maxKm = 25): Reve
     if (list) list.push(c);
     else grid.set(k, [c]);
   }
-  const names = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'region' }) : undefined;
+  const names =
+    typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'region' }) : undefined;
   return {
     reverseGeocode(latitude, longitude) {
-      if (!Number.isFinite(latitude) || !Number.isFinite(longitude) || Math.abs(latitude) > 90 || Math.abs(longitude) > 180) return undefined;
+      if (
+        !Number.isFinite(latitude) ||
+        !Number.isFinite(longitude) ||
+        Math.abs(latitude) > 90 ||
+        Math.abs(longitude) > 180
+      )
+        return undefined;
       const cy = Math.floor(latitude / CELL_DEG);
       const cx = Math.floor(longitude / CELL_DEG);
       // 25 km is < 0.25° of latitude; longitude cells shrink towards the poles, so widen there.
@@ -75,7 +84,13 @@ export function createReverseGeocoder(cities: readonly City[], maxKm = 25): Reve
       } catch {
         // unknown code: keep it
       }
-      return { city: best.name, region: best.admin1, countryCode: best.country, country, distanceKm: Math.round(bestKm * 10) / 10 };
+      return {
+        city: best.name,
+        region: best.admin1,
+        countryCode: best.country,
+        country,
+        distanceKm: Math.round(bestKm * 10) / 10,
+      };
     },
   };
 }

@@ -24,7 +24,11 @@ export function toRgba(data: Uint8Array, width: number, height: number, channels
 }
 
 /** Size with the short side at most `shortSide`, never enlarged. */
-export function fitShortSide(width: number, height: number, shortSide: number): { width: number; height: number } {
+export function fitShortSide(
+  width: number,
+  height: number,
+  shortSide: number,
+): { width: number; height: number } {
   const scale = Math.min(1, shortSide / Math.min(width, height));
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
@@ -39,11 +43,13 @@ export function fitInside(width: number, height: number, maxSide: number): { wid
 export function detailRatio(img: RgbaImage): number {
   const n = img.width * img.height;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += (img.data[i * 4] as number) + (img.data[i * 4 + 1] as number) + (img.data[i * 4 + 2] as number);
+  for (let i = 0; i < n; i++)
+    sum += (img.data[i * 4] as number) + (img.data[i * 4 + 1] as number) + (img.data[i * 4 + 2] as number);
   const mean = sum / (3 * n);
   let differ = 0;
   for (let i = 0; i < n; i++) {
-    const v = ((img.data[i * 4] as number) + (img.data[i * 4 + 1] as number) + (img.data[i * 4 + 2] as number)) / 3;
+    const v =
+      ((img.data[i * 4] as number) + (img.data[i * 4 + 1] as number) + (img.data[i * 4 + 2] as number)) / 3;
     if (Math.abs(v - mean) > 8) differ++;
   }
   return differ / n;

@@ -14,14 +14,20 @@ export function sniffMime(head: Uint8Array, nameHint = ''): string | undefined {
   if (head[0] === 0xff && head[1] === 0x0a) return 'image/jxl';
   if (ascii(4, 12) === 'JXL \r\n\x87\n') return 'image/jxl';
   if (ascii(0, 15) === 'FUJIFILMCCD-RAW') return 'image/x-fuji-raf';
-  if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return ext === 'webm' ? 'video/webm' : 'video/x-matroska';
+  if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3)
+    return ext === 'webm' ? 'video/webm' : 'video/x-matroska';
   const tiffLE = ascii(0, 4) === 'II*\0';
   const tiffBE = ascii(0, 4) === 'MM\0*';
   if (ascii(0, 4) === 'IIRO') return 'image/x-olympus-orf';
   if (ascii(0, 4) === 'IIU\0') return 'image/x-panasonic-rw2';
   if (tiffLE || tiffBE) {
     if (ascii(8, 10) === 'CR') return 'image/x-canon-cr2';
-    const raw: Record<string, string> = { nef: 'image/x-nikon-nef', arw: 'image/x-sony-arw', dng: 'image/x-adobe-dng', orf: 'image/x-olympus-orf' };
+    const raw: Record<string, string> = {
+      nef: 'image/x-nikon-nef',
+      arw: 'image/x-sony-arw',
+      dng: 'image/x-adobe-dng',
+      orf: 'image/x-olympus-orf',
+    };
     return raw[ext] ?? 'image/tiff';
   }
   if (ascii(4, 8) === 'ftyp') {

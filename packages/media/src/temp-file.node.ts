@@ -11,7 +11,9 @@ import { extensionOf, inputName, type MediaInput } from './media-input.ts';
 export async function withInputPath<T>(input: MediaInput, fn: (path: string) => Promise<T>): Promise<T> {
   if ('path' in input) return fn(input.path);
   const dir = await mkdtemp(join(tmpdir(), 'hearth-media-'));
-  const ext = extensionOf(inputName(input)).replace(/[^a-z0-9]/g, '').slice(0, 8);
+  const ext = extensionOf(inputName(input))
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 8);
   const path = join(dir, ext ? `input.${ext}` : 'input');
   try {
     await writeFile(path, input.bytes);

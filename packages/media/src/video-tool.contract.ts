@@ -42,7 +42,14 @@ export function runVideoToolContract(
 
     it('probes codec, size, duration, frame rate and audio', async () => {
       const i = await tool.probe({ bytes: c.h264, name: 'a.mp4' });
-      expect(i).toMatchObject({ codec: 'h264', pixelFormat: 'yuv420p', width: 320, height: 240, rotation: 0, audioCodec: 'aac' });
+      expect(i).toMatchObject({
+        codec: 'h264',
+        pixelFormat: 'yuv420p',
+        width: 320,
+        height: 240,
+        rotation: 0,
+        audioCodec: 'aac',
+      });
       expect(i.durationS).toBeGreaterThan(1.9);
       expect(i.durationS).toBeLessThan(2.2);
       expect(i.frameRate).toBe(25);
@@ -65,18 +72,29 @@ export function runVideoToolContract(
 
     it('transcodes HEVC to H.264 720 px short side with progress reaching 1', async () => {
       const progress: number[] = [];
-      const r = await tool.transcode({ bytes: c.hevc, name: 'h.mp4' }, { onProgress: (f) => progress.push(f) });
+      const r = await tool.transcode(
+        { bytes: c.hevc, name: 'h.mp4' },
+        { onProgress: (f) => progress.push(f) },
+      );
       expect(r.action).toBe('transcode');
       expect(r.info).toMatchObject({ codec: 'h264', pixelFormat: 'yuv420p', width: 1280, height: 720 });
       expect(r.info.durationS).toBeCloseTo(1, 0);
       expect(progress.at(-1)).toBe(1);
-      expect(progress.every((p, i) => p >= 0 && p <= 1 && (i === 0 || p >= (progress[i - 1] as number)))).toBe(true);
+      expect(
+        progress.every((p, i) => p >= 0 && p <= 1 && (i === 0 || p >= (progress[i - 1] as number))),
+      ).toBe(true);
     });
 
     it('transcodes 4:4:4 H.264 to 4:2:0, never enlarging, audio kept as AAC', async () => {
       const r = await tool.transcode({ bytes: c.h264yuv444, name: 'x.mp4' });
       expect(r.action).toBe('transcode');
-      expect(r.info).toMatchObject({ codec: 'h264', pixelFormat: 'yuv420p', width: 640, height: 480, audioCodec: 'aac' });
+      expect(r.info).toMatchObject({
+        codec: 'h264',
+        pixelFormat: 'yuv420p',
+        width: 640,
+        height: 480,
+        audioCodec: 'aac',
+      });
     });
 
     it('picks a poster frame that is not the black lead-in', async () => {
@@ -86,15 +104,21 @@ export function runVideoToolContract(
     });
 
     it('gives typed errors for empty, non-video and truncated input', async () => {
-      await expect(tool.probe({ bytes: new Uint8Array(0), name: 'e.mp4' })).rejects.toSatisfy((e) => isMediaError(e, 'MEDIA_EMPTY_FILE'));
-      await expect(tool.probe({ bytes: new TextEncoder().encode('not a video '.repeat(100)), name: 't.mp4' })).rejects.toSatisfy((e) => isMediaError(e));
+      await expect(tool.probe({ bytes: new Uint8Array(0), name: 'e.mp4' })).rejects.toSatisfy((e) =>
+        isMediaError(e, 'MEDIA_EMPTY_FILE'),
+      );
+      await expect(
+        tool.probe({ bytes: new TextEncoder().encode('not a video '.repeat(100)), name: 't.mp4' }),
+      ).rejects.toSatisfy((e) => isMediaError(e));
       const cut = c.h264.subarray(0, Math.floor(c.h264.length / 3));
       const outcome = await tool.transcode({ bytes: cut, name: 'cut.mp4' }).then(
         () => 'result',
         (e: unknown) => (isMediaError(e) ? 'media-error' : e),
       );
       expect(['result', 'media-error']).toContain(outcome);
-      await expect(tool.probe({ bytes: cut.subarray(0, 100), name: 'cut.mp4' })).rejects.toSatisfy((e) => isMediaError(e));
+      await expect(tool.probe({ bytes: cut.subarray(0, 100), name: 'cut.mp4' })).rejects.toSatisfy((e) =>
+        isMediaError(e),
+      );
     });
   });
 }

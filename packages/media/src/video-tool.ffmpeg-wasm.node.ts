@@ -22,7 +22,9 @@ export function createWasmFfmpegRunner(): FfmpegRunner {
         tool: job.tool,
         args: job.args,
         input: bytes,
-        inputExt: extensionOf(name).replace(/[^a-z0-9]/g, '').slice(0, 8),
+        inputExt: extensionOf(name)
+          .replace(/[^a-z0-9]/g, '')
+          .slice(0, 8),
         outputExt: job.outputExt ?? 'bin',
         progress: Boolean(job.onProgress),
       };
@@ -31,7 +33,13 @@ export function createWasmFfmpegRunner(): FfmpegRunner {
         const timer = job.timeoutMs
           ? setTimeout(() => {
               void worker.terminate();
-              reject(new MediaError('MEDIA_TIMEOUT', name, `ffmpeg.wasm took longer than ${job.timeoutMs} ms and was stopped; the original is kept`));
+              reject(
+                new MediaError(
+                  'MEDIA_TIMEOUT',
+                  name,
+                  `ffmpeg.wasm took longer than ${job.timeoutMs} ms and was stopped; the original is kept`,
+                ),
+              );
             }, job.timeoutMs)
           : undefined;
         const finish = () => {
@@ -45,17 +53,27 @@ export function createWasmFfmpegRunner(): FfmpegRunner {
             reject(new MediaError('MEDIA_TOOL_FAILED', name, `ffmpeg.wasm failed: ${m.message}`));
           } else {
             finish();
-            resolve(m.output ? { exitCode: m.exitCode, stdout: m.stdout, log: m.log, output: m.output } : { exitCode: m.exitCode, stdout: m.stdout, log: m.log });
+            resolve(
+              m.output
+                ? { exitCode: m.exitCode, stdout: m.stdout, log: m.log, output: m.output }
+                : { exitCode: m.exitCode, stdout: m.stdout, log: m.log },
+            );
           }
         });
         worker.on('exit', (code) => {
           clearTimeout(timer);
           // settles only if nothing else did: a worker that died without replying
-          reject(new MediaError('MEDIA_TOOL_FAILED', name, `ffmpeg.wasm worker exited (${code}) without a result`));
+          reject(
+            new MediaError('MEDIA_TOOL_FAILED', name, `ffmpeg.wasm worker exited (${code}) without a result`),
+          );
         });
         worker.on('error', (e) => {
           finish();
-          reject(new MediaError('MEDIA_TOOL_FAILED', name, `ffmpeg.wasm worker crashed: ${e.message}`, { cause: e }));
+          reject(
+            new MediaError('MEDIA_TOOL_FAILED', name, `ffmpeg.wasm worker crashed: ${e.message}`, {
+              cause: e,
+            }),
+          );
         });
         worker.postMessage(message);
       });

@@ -22,7 +22,8 @@ export function createBrowserWasmFfmpegRunner(opts: BrowserFfmpegOptions): Ffmpe
     name: 'ffmpeg-wasm',
     async run(job: FfmpegJob): Promise<FfmpegResult> {
       const name = inputName(job.input);
-      if (!('bytes' in job.input)) throw new MediaError('MEDIA_NOT_FOUND', name, 'the browser backend takes bytes; read the file first');
+      if (!('bytes' in job.input))
+        throw new MediaError('MEDIA_NOT_FOUND', name, 'the browser backend takes bytes; read the file first');
       const ff = new FFmpeg();
       let stdout = '';
       let log = '';
@@ -34,18 +35,30 @@ export function createBrowserWasmFfmpegRunner(opts: BrowserFfmpegOptions): Ffmpe
       if (onProgress) ff.on('progress', ({ time }) => onProgress(time / 1e6));
       try {
         await ff.load({ coreURL: opts.coreURL, wasmURL: opts.wasmURL });
-        const ext = extensionOf(name).replace(/[^a-z0-9]/g, '').slice(0, 8);
+        const ext = extensionOf(name)
+          .replace(/[^a-z0-9]/g, '')
+          .slice(0, 8);
         const inName = `/input${ext ? `.${ext}` : ''}`;
         const outName = `/output.${job.outputExt ?? 'bin'}`;
         await ff.writeFile(inName, job.input.bytes.slice());
         const args = job.args.map((a) => (a === '{input}' ? inName : a === '{output}' ? outName : a));
         const timeout = job.timeoutMs ?? -1;
-        const exitCode = job.tool === 'ffmpeg' ? await ff.exec(['-hide_banner', ...args], timeout) : await ff.ffprobe(args, timeout);
+        const exitCode =
+          job.tool === 'ffmpeg'
+            ? await ff.exec(['-hide_banner', ...args], timeout)
+            : await ff.ffprobe(args, timeout);
         if (job.tool !== 'ffmpeg' || exitCode !== 0) return { exitCode, stdout, log };
         const data = await ff.readFile(outName).catch(() => undefined);
-        return data instanceof Uint8Array ? { exitCode, stdout, log, output: data } : { exitCode, stdout, log };
+        return data instanceof Uint8Array
+          ? { exitCode, stdout, log, output: data }
+          : { exitCode, stdout, log };
       } catch (e) {
-        throw new MediaError('MEDIA_TOOL_FAILED', name, `ffmpeg.wasm failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        throw new MediaError(
+          'MEDIA_TOOL_FAILED',
+          name,
+          `ffmpeg.wasm failed: ${e instanceof Error ? e.message : String(e)}`,
+          { cause: e },
+        );
       } finally {
         ff.terminate();
       }

@@ -14,20 +14,41 @@ export async function decodeHeic(bytes: Uint8Array, name: string, maxPixels: num
   try {
     images = new libheif.HeifDecoder().decode(bytes);
   } catch (e) {
-    throw new MediaError('MEDIA_CORRUPT_FILE', name, 'libheif could not parse this HEIC; the original is kept', { cause: e });
+    throw new MediaError(
+      'MEDIA_CORRUPT_FILE',
+      name,
+      'libheif could not parse this HEIC; the original is kept',
+      { cause: e },
+    );
   }
-  if (!images.length) throw new MediaError('MEDIA_CORRUPT_FILE', name, 'no image inside this HEIC (truncated or damaged); the original is kept');
+  if (!images.length)
+    throw new MediaError(
+      'MEDIA_CORRUPT_FILE',
+      name,
+      'no image inside this HEIC (truncated or damaged); the original is kept',
+    );
   const image = images.find((i) => i.is_primary()) ?? images[0];
   try {
     if (!image) throw new Error('unreachable');
     const width = image.get_width();
     const height = image.get_height();
     if (width * height > maxPixels) {
-      throw new MediaError('MEDIA_TOO_LARGE', name, `${width}x${height} exceeds the ${maxPixels}-pixel limit; not decoded`);
+      throw new MediaError(
+        'MEDIA_TOO_LARGE',
+        name,
+        `${width}x${height} exceeds the ${maxPixels}-pixel limit; not decoded`,
+      );
     }
     const data = new Uint8ClampedArray(width * height * 4);
-    const ok = await new Promise<boolean>((resolve) => image.display({ data, width, height }, (r) => resolve(Boolean(r))));
-    if (!ok) throw new MediaError('MEDIA_CORRUPT_FILE', name, 'libheif could not decode the HEVC image data (truncated or damaged); the original is kept');
+    const ok = await new Promise<boolean>((resolve) =>
+      image.display({ data, width, height }, (r) => resolve(Boolean(r))),
+    );
+    if (!ok)
+      throw new MediaError(
+        'MEDIA_CORRUPT_FILE',
+        name,
+        'libheif could not decode the HEVC image data (truncated or damaged); the original is kept',
+      );
     return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   } finally {
     for (const i of images) i.free();
@@ -37,24 +58,46 @@ export async function decodeHeic(bytes: Uint8Array, name: string, maxPixels: num
 /** Supplies the compiled libjxl decoder (Node: from the package's .wasm file; browser: bundler URL). */
 export type WasmModuleLoader = () => Promise<WebAssembly.Module>;
 
-let jxlReady: Promise<(b: ArrayBuffer) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>> | undefined;
+let jxlReady:
+  | Promise<(b: ArrayBuffer) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>>
+  | undefined;
 
 /** Decode a JPEG XL file to 8-bit RGBA. */
-export async function decodeJxl(bytes: Uint8Array, name: string, maxPixels: number, loadWasm?: WasmModuleLoader): Promise<RgbaImage> {
+export async function decodeJxl(
+  bytes: Uint8Array,
+  name: string,
+  maxPixels: number,
+  loadWasm?: WasmModuleLoader,
+): Promise<RgbaImage> {
   jxlReady ??= (async () => {
     const mod = await import('@jsquash/jxl/decode.js');
     if (loadWasm) await mod.init(await loadWasm());
-    return mod.default as (b: ArrayBuffer) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>;
+    return mod.default as (
+      b: ArrayBuffer,
+    ) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>;
   })();
   const decode = await jxlReady;
   let img;
   try {
     img = await decode(bytes.slice().buffer);
   } catch (e) {
-    throw new MediaError('MEDIA_CORRUPT_FILE', name, 'libjxl could not decode this JPEG XL file; the original is kept', { cause: e });
+    throw new MediaError(
+      'MEDIA_CORRUPT_FILE',
+      name,
+      'libjxl could not decode this JPEG XL file; the original is kept',
+      { cause: e },
+    );
   }
   if (img.width * img.height > maxPixels) {
-    throw new MediaError('MEDIA_TOO_LARGE', name, `${img.width}x${img.height} exceeds the ${maxPixels}-pixel limit`);
+    throw new MediaError(
+      'MEDIA_TOO_LARGE',
+      name,
+      `${img.width}x${img.height} exceeds the ${maxPixels}-pixel limit`,
+    );
   }
-  return { width: img.width, height: img.height, data: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength) };
+  return {
+    width: img.width,
+    height: img.height,
+    data: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength),
+  };
 }

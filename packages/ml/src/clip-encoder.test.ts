@@ -34,7 +34,9 @@ describe.skipIf(!existsSync(vocab))('CLIP pipeline on a generated model with the
         ['clip/visual.onnx', tinyClipImageModel()],
         ['clip/textual.onnx', tinyClipTextModel(tokenType)],
         // Read only when present: a skipped describe still runs its body.
-        ...(existsSync(vocab) ? [['clip/bpe_simple_vocab_16e6.txt', new Uint8Array(readFileSync(vocab))] as const] : []),
+        ...(existsSync(vocab)
+          ? [['clip/bpe_simple_vocab_16e6.txt', new Uint8Array(readFileSync(vocab))] as const]
+          : []),
       ]),
     );
     const loader = createModelLoader({ store, runtime: makeRuntime(), models });
@@ -42,8 +44,16 @@ describe.skipIf(!existsSync(vocab))('CLIP pipeline on a generated model with the
     afterAll(() => loader.stop());
 
     it('ranks the photo the text describes first, with unit 512-d vectors stamped with the model', async () => {
-      const photos = { red: solid(640, 480, [220, 30, 30]), green: solid(300, 500, [30, 200, 40]), blue: solid(224, 224, [20, 40, 230]) };
-      const emb = Object.fromEntries(await Promise.all(Object.entries(photos).map(async ([k, img]) => [k, await clip.embedImage(img)] as const)));
+      const photos = {
+        red: solid(640, 480, [220, 30, 30]),
+        green: solid(300, 500, [30, 200, 40]),
+        blue: solid(224, 224, [20, 40, 230]),
+      };
+      const emb = Object.fromEntries(
+        await Promise.all(
+          Object.entries(photos).map(async ([k, img]) => [k, await clip.embedImage(img)] as const),
+        ),
+      );
       for (const e of Object.values(emb)) {
         expect(e.vector).toHaveLength(512);
         expect(Math.hypot(...e.vector)).toBeCloseTo(1, 4);
@@ -52,7 +62,9 @@ describe.skipIf(!existsSync(vocab))('CLIP pipeline on a generated model with the
       for (const colour of ['red', 'green', 'blue'] as const) {
         const q = await clip.embedText(`a photo of something ${colour}`);
         expect(q.model).toBe('clip-vit-b32-textual@openai');
-        const ranked = Object.entries(emb).sort((a, b) => dot(q.vector, b[1].vector) - dot(q.vector, a[1].vector));
+        const ranked = Object.entries(emb).sort(
+          (a, b) => dot(q.vector, b[1].vector) - dot(q.vector, a[1].vector),
+        );
         expect(ranked[0]?.[0]).toBe(colour);
       }
     });
@@ -62,7 +74,8 @@ describe.skipIf(!existsSync(vocab))('CLIP pipeline on a generated model with the
 it('centre-crops the shortest side to a square', () => {
   const img = solid(400, 200, [0, 0, 0]);
   // Mark the left quarter white: a centred crop of the 448×224 resize must not include it.
-  for (let y = 0; y < 200; y++) for (let x = 0; x < 100; x++) img.data.set([255, 255, 255], (y * 400 + x) * 3);
+  for (let y = 0; y < 200; y++)
+    for (let x = 0; x < 100; x++) img.data.set([255, 255, 255], (y * 400 + x) * 3);
   const c = centreCrop(img, 224);
   expect([c.width, c.height]).toEqual([224, 224]);
   expect(c.data[(112 * 224 + 0) * 3]).toBeLessThan(20);

@@ -10,7 +10,12 @@ import type { ModelLoader } from './model-loader.ts';
 import { modelKey } from './model-registry.ts';
 import { letterboxNchw, resizeBilinear, type Normalization, type RgbImage } from './rgb-image.ts';
 
-export const CLIP_NORMALIZATION: Normalization = { order: 'rgb', scale: 1 / 255, mean: [0.48145466, 0.4578275, 0.40821073], std: [0.26862954, 0.26130258, 0.27577711] };
+export const CLIP_NORMALIZATION: Normalization = {
+  order: 'rgb',
+  scale: 1 / 255,
+  mean: [0.48145466, 0.4578275, 0.40821073],
+  std: [0.26862954, 0.26130258, 0.27577711],
+};
 
 /** An embedding and the model key that made it. */
 export interface Embedding {
@@ -32,30 +37,49 @@ export function centreCrop(img: RgbImage, size: number): RgbImage {
   const x0 = Math.floor((w - size) / 2);
   const y0 = Math.floor((h - size) / 2);
   const out = new Uint8Array(size * size * 3);
-  for (let y = 0; y < size; y++) out.set(r.data.subarray(((y + y0) * w + x0) * 3, ((y + y0) * w + x0 + size) * 3), y * size * 3);
+  for (let y = 0; y < size; y++)
+    out.set(r.data.subarray(((y + y0) * w + x0) * 3, ((y + y0) * w + x0 + size) * 3), y * size * 3);
   return { width: size, height: size, data: out };
 }
 
 export function createClipEncoder(loader: ModelLoader, size = 224): ClipEncoder {
   let tokenizer: Promise<ClipTokenizer> | undefined;
   const getTokenizer = () => {
-    tokenizer ??= loader.file('clip-vocab').then(({ bytes }) => createClipTokenizer(new TextDecoder().decode(bytes)));
+    tokenizer ??= loader
+      .file('clip-vocab')
+      .then(({ bytes }) => createClipTokenizer(new TextDecoder().decode(bytes)));
     tokenizer.catch(() => (tokenizer = undefined));
     return tokenizer;
   };
   return {
     async embedImage(img) {
       const { spec, session } = await loader.session('clip-image');
-      const { data } = letterboxNchw(centreCrop(img, size), size, size, spec.normalization ?? CLIP_NORMALIZATION);
-      const out = await session.run({ [session.inputNames[0] ?? 'image']: float32Tensor(data, [1, 3, size, size]) });
-      return { vector: l2normalize(Float32Array.from(outputFloat32(out, session.outputNames[0] ?? 'output').data)), model: modelKey(spec) };
+      const { data } = letterboxNchw(
+        centreCrop(img, size),
+        size,
+        size,
+        spec.normalization ?? CLIP_NORMALIZATION,
+      );
+      const out = await session.run({
+        [session.inputNames[0] ?? 'image']: float32Tensor(data, [1, 3, size, size]),
+      });
+      return {
+        vector: l2normalize(Float32Array.from(outputFloat32(out, session.outputNames[0] ?? 'output').data)),
+        model: modelKey(spec),
+      };
     },
     async embedText(text) {
       const [{ spec, session }, tok] = await Promise.all([loader.session('clip-text'), getTokenizer()]);
       const ids = tok.encodeForClip(text);
-      const feed: Tensor = spec.tokenType === 'int64' ? { type: 'int64', data: BigInt64Array.from(ids, (v) => BigInt(v)), dims: [1, ids.length] } : { type: 'int32', data: ids, dims: [1, ids.length] };
+      const feed: Tensor =
+        spec.tokenType === 'int64'
+          ? { type: 'int64', data: BigInt64Array.from(ids, (v) => BigInt(v)), dims: [1, ids.length] }
+          : { type: 'int32', data: ids, dims: [1, ids.length] };
       const out = await session.run({ [session.inputNames[0] ?? 'text']: feed });
-      return { vector: l2normalize(Float32Array.from(outputFloat32(out, session.outputNames[0] ?? 'output').data)), model: modelKey(spec) };
+      return {
+        vector: l2normalize(Float32Array.from(outputFloat32(out, session.outputNames[0] ?? 'output').data)),
+        model: modelKey(spec),
+      };
     },
   };
 }

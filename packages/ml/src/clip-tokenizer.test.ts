@@ -14,12 +14,18 @@ describe.skipIf(!existsSync(vocab))('CLIP tokenizer (skipped without clip/bpe_si
   const tk = () => (cached ??= createClipTokenizer(readFileSync(vocab, 'utf8')));
 
   it("matches OpenAI's ids for known strings", () => {
-    expect(Array.from(tk().encodeForClip('a photo of a dog').slice(0, 8))).toEqual([49406, 320, 1125, 539, 320, 1929, 49407, 0]);
+    expect(Array.from(tk().encodeForClip('a photo of a dog').slice(0, 8))).toEqual([
+      49406, 320, 1125, 539, 320, 1929, 49407, 0,
+    ]);
     expect(tk().encode('hello world')).toEqual([3306, 1002]);
     // Case, repeated spaces and HTML entities are cleaned as CLIP does.
     expect(tk().encode('  A   Photo of a DOG ')).toEqual(tk().encode('a photo of a dog'));
     expect(tk().encode('cats &amp; dogs')).toEqual(tk().encode('cats & dogs'));
-    expect([tk().encode('red'), tk().encode('green'), tk().encode('blue')]).toEqual([[COLOUR_TOKENS.red], [COLOUR_TOKENS.green], [COLOUR_TOKENS.blue]]);
+    expect([tk().encode('red'), tk().encode('green'), tk().encode('blue')]).toEqual([
+      [COLOUR_TOKENS.red],
+      [COLOUR_TOKENS.green],
+      [COLOUR_TOKENS.blue],
+    ]);
   });
 
   it('pads to 77 and truncates long text keeping the end marker', () => {

@@ -36,27 +36,42 @@ function bytesToUnicode(): { table: string[]; order: string[] } {
   return { table, order: cs.map((c) => String.fromCharCode(c)) };
 }
 
-const PATTERN = /<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+/giu;
+const PATTERN =
+  /<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+/giu;
 
 function unescapeHtml(s: string): string {
   return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos|nbsp);/gi, (m, e: string) => {
     const l = e.toLowerCase();
     if (l.startsWith('#x')) return String.fromCodePoint(parseInt(l.slice(2), 16));
     if (l.startsWith('#')) return String.fromCodePoint(parseInt(l.slice(1), 10));
-    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' } as Record<string, string>)[l] ?? m;
+    return (
+      ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' } as Record<string, string>)[l] ?? m
+    );
   });
 }
 
 /** Build the tokenizer from the merges file's text. */
 export function createClipTokenizer(mergesText: string): ClipTokenizer {
   const lines = mergesText.split('\n');
-  if (!lines[0]?.startsWith('#version')) throw new InvalidInputError('CLIP merges file must start with "#version"; is clip/bpe_simple_vocab_16e6.txt the right file?');
+  if (!lines[0]?.startsWith('#version'))
+    throw new InvalidInputError(
+      'CLIP merges file must start with "#version"; is clip/bpe_simple_vocab_16e6.txt the right file?',
+    );
   const merges = lines.slice(1, 49152 - 256 - 2 + 1).map((l) => l.split(' ') as [string, string]);
   const { table: byteEncoder, order } = bytesToUnicode();
-  const vocab: string[] = [...order, ...order.map((v) => v + '</w>'), ...merges.map(([a, b]) => a + b), '<|startoftext|>', '<|endoftext|>'];
+  const vocab: string[] = [
+    ...order,
+    ...order.map((v) => v + '</w>'),
+    ...merges.map(([a, b]) => a + b),
+    '<|startoftext|>',
+    '<|endoftext|>',
+  ];
   const encoder = new Map(vocab.map((v, i) => [v, i]));
   const ranks = new Map(merges.map(([a, b], i) => [`${a} ${b}`, i]));
-  const cache = new Map<string, string[]>([['<|startoftext|>', ['<|startoftext|>']], ['<|endoftext|>', ['<|endoftext|>']]]);
+  const cache = new Map<string, string[]>([
+    ['<|startoftext|>', ['<|startoftext|>']],
+    ['<|endoftext|>', ['<|endoftext|>']],
+  ]);
   const utf8 = new TextEncoder();
 
   function bpe(token: string): string[] {
@@ -94,7 +109,10 @@ export function createClipTokenizer(mergesText: string): ClipTokenizer {
   const startToken = encoder.get('<|startoftext|>') as number;
   const endToken = encoder.get('<|endoftext|>') as number;
   function encode(text: string): number[] {
-    const clean = unescapeHtml(unescapeHtml(text.normalize('NFC')).trim()).replace(/\s+/g, ' ').trim().toLowerCase();
+    const clean = unescapeHtml(unescapeHtml(text.normalize('NFC')).trim())
+      .replace(/\s+/g, ' ')
+      .trim()
+      .toLowerCase();
     const ids: number[] = [];
     for (const m of clean.matchAll(PATTERN)) {
       const bytes = utf8.encode(m[0]);

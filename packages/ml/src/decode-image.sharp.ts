@@ -7,10 +7,17 @@ import { rgbImage, type RgbImage } from './rgb-image.ts';
 
 export async function decodeImage(input: string | Uint8Array): Promise<RgbImage> {
   try {
-    const { data, info } = await sharp(input).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(input)
+      .rotate()
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     return rgbImage(info.width, info.height, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   } catch (e) {
     const name = typeof input === 'string' ? input : `${input.byteLength}-byte buffer`;
-    throw new InvalidInputError(`cannot decode image ${name}: ${(e as Error).message}; is it a supported image file?`);
+    throw new InvalidInputError(
+      `cannot decode image ${name}: ${(e as Error).message}; is it a supported image file?`,
+    );
   }
 }

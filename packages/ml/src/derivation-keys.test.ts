@@ -24,7 +24,13 @@ describe('derivation keys', () => {
     expect(d.disabled.map((x) => x.kind)).toEqual(['ocr', 'clip']);
     expect(d.disabled[0]?.reason).toMatch(/hearth models install/);
     // Switching the embedder makes every face result stale.
-    const other = createModelLoader({ store, runtime: createOnnxNodeRuntime(), choose: { 'face-embedding': 'mobilefacenet-128' } });
-    expect((await pendingDerivations({ faces }, other, ['faces'])).todo).toEqual([{ kind: 'faces', key: 'yunet-n@2023mar+mobilefacenet-128@1' }]);
+    const other = createModelLoader({
+      store,
+      runtime: createOnnxNodeRuntime(),
+      choose: { 'face-embedding': 'mobilefacenet-128' },
+    });
+    expect((await pendingDerivations({ faces }, other, ['faces'])).todo).toEqual([
+      { kind: 'faces', key: 'yunet-n@2023mar+mobilefacenet-128@1' },
+    ]);
   });
 });

@@ -30,7 +30,11 @@ export interface Derivations {
 }
 
 /** Compare the keys stored with an asset's results against what the present models would produce. */
-export async function pendingDerivations(stored: Partial<Record<DerivedKind, string>>, loader: ModelLoader, kinds: readonly DerivedKind[] = ['faces', 'tags', 'ocr', 'clip']): Promise<Derivations> {
+export async function pendingDerivations(
+  stored: Partial<Record<DerivedKind, string>>,
+  loader: ModelLoader,
+  kinds: readonly DerivedKind[] = ['faces', 'tags', 'ocr', 'clip'],
+): Promise<Derivations> {
   const todo: { kind: DerivedKind; key: string }[] = [];
   const disabled: { kind: DerivedKind; reason: string }[] = [];
   for (const kind of kinds) {

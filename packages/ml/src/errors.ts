@@ -6,21 +6,31 @@ import { HearthError } from '@hearth/sync';
 /** A model file is not in the models dir: its feature is disabled, nothing crashes. */
 export class ModelMissingError extends HearthError {
   constructor(modelId: string, file: string) {
-    super('ML_MODEL_MISSING', `model ${modelId} not found at ${file}: run \`hearth models install\` or set HEARTH_MODELS_DIR`);
+    super(
+      'ML_MODEL_MISSING',
+      `model ${modelId} not found at ${file}: run \`hearth models install\` or set HEARTH_MODELS_DIR`,
+    );
   }
 }
 
 /** Downloaded or stored bytes do not match the pinned sha256. The bytes are not kept. */
 export class ModelIntegrityError extends HearthError {
   constructor(file: string, expected: string, actual: string) {
-    super('ML_MODEL_INTEGRITY', `${file}: sha256 ${actual} does not match the pinned ${expected}; the download was discarded, retry \`hearth models install\``);
+    super(
+      'ML_MODEL_INTEGRITY',
+      `${file}: sha256 ${actual} does not match the pinned ${expected}; the download was discarded, retry \`hearth models install\``,
+    );
   }
 }
 
 /** A model could not be downloaded (HTTP error, network). */
 export class ModelDownloadError extends HearthError {
   constructor(url: string, reason: string, options?: { cause?: unknown }) {
-    super('ML_MODEL_DOWNLOAD', `download of ${url} failed: ${reason}; check the URL and network, then retry`, options);
+    super(
+      'ML_MODEL_DOWNLOAD',
+      `download of ${url} failed: ${reason}; check the URL and network, then retry`,
+      options,
+    );
   }
 }
 

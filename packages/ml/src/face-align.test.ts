@@ -15,6 +15,7 @@ it('maps a face whose landmarks sit on the template to the same 112×112 pixels'
   const out = alignFace({ width: size, height: size, data }, ARCFACE_TEMPLATE);
   expect(out.width).toBe(112);
   let diff = 0;
-  for (let i = 0; i < data.length; i++) diff = Math.max(diff, Math.abs((out.data[i] as number) - (data[i] as number)));
+  for (let i = 0; i < data.length; i++)
+    diff = Math.max(diff, Math.abs((out.data[i] as number) - (data[i] as number)));
   expect(diff).toBeLessThanOrEqual(1);
 });

@@ -26,16 +26,28 @@ export interface Similarity {
 /** Least-squares similarity from `src` to `dst` (closed form; same result as Umeyama without reflection). */
 export function estimateSimilarity(src: readonly Point[], dst: readonly Point[]): Similarity {
   const n = Math.min(src.length, dst.length);
-  let msx = 0, msy = 0, mdx = 0, mdy = 0;
+  let msx = 0,
+    msy = 0,
+    mdx = 0,
+    mdy = 0;
   for (let i = 0; i < n; i++) {
-    msx += (src[i] as Point).x; msy += (src[i] as Point).y;
-    mdx += (dst[i] as Point).x; mdy += (dst[i] as Point).y;
+    msx += (src[i] as Point).x;
+    msy += (src[i] as Point).y;
+    mdx += (dst[i] as Point).x;
+    mdy += (dst[i] as Point).y;
   }
-  msx /= n; msy /= n; mdx /= n; mdy /= n;
-  let num1 = 0, num2 = 0, den = 0;
+  msx /= n;
+  msy /= n;
+  mdx /= n;
+  mdy /= n;
+  let num1 = 0,
+    num2 = 0,
+    den = 0;
   for (let i = 0; i < n; i++) {
-    const xs = (src[i] as Point).x - msx, ys = (src[i] as Point).y - msy;
-    const xd = (dst[i] as Point).x - mdx, yd = (dst[i] as Point).y - mdy;
+    const xs = (src[i] as Point).x - msx,
+      ys = (src[i] as Point).y - msy;
+    const xd = (dst[i] as Point).x - mdx,
+      yd = (dst[i] as Point).y - mdy;
     num1 += xs * xd + ys * yd;
     num2 += xs * yd - ys * xd;
     den += xs * xs + ys * ys;
@@ -52,19 +64,28 @@ export function warpSimilarity(img: RgbImage, m: Similarity, size: number): RgbI
   const { width: W, height: H, data } = img;
   for (let v = 0; v < size; v++) {
     for (let u = 0; u < size; u++) {
-      const du = u - m.tx, dv = v - m.ty;
+      const du = u - m.tx,
+        dv = v - m.ty;
       const x = (m.a * du + m.b * dv) / det;
       const y = (-m.b * du + m.a * dv) / det;
-      const x0 = Math.floor(x), y0 = Math.floor(y);
-      const wx = x - x0, wy = y - y0;
+      const x0 = Math.floor(x),
+        y0 = Math.floor(y);
+      const wx = x - x0,
+        wy = y - y0;
       const o = (v * size + u) * 3;
       // Out-of-image neighbours count as black (weight kept, value 0), like cv2.warpAffine.
       const in00 = x0 >= 0 && y0 >= 0 && x0 < W && y0 < H;
       const in10 = x0 + 1 >= 0 && y0 >= 0 && x0 + 1 < W && y0 < H;
       const in01 = x0 >= 0 && y0 + 1 >= 0 && x0 < W && y0 + 1 < H;
       const in11 = x0 + 1 >= 0 && y0 + 1 >= 0 && x0 + 1 < W && y0 + 1 < H;
-      const p00 = (y0 * W + x0) * 3, p10 = p00 + 3, p01 = p00 + W * 3, p11 = p01 + 3;
-      const w00 = (1 - wx) * (1 - wy), w10 = wx * (1 - wy), w01 = (1 - wx) * wy, w11 = wx * wy;
+      const p00 = (y0 * W + x0) * 3,
+        p10 = p00 + 3,
+        p01 = p00 + W * 3,
+        p11 = p01 + 3;
+      const w00 = (1 - wx) * (1 - wy),
+        w10 = wx * (1 - wy),
+        w01 = (1 - wx) * wy,
+        w11 = wx * wy;
       for (let k = 0; k < 3; k++) {
         const acc =
           (in00 ? (data[p00 + k] as number) * w00 : 0) +

@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PersonId } from '@hearth/sync';
 import { decodeImage } from './decode-image.sharp.ts';
-import { createFaceClusterer, reclusterFaces, type FaceEmbedding, type UserFaceDecisions } from './face-clustering.ts';
+import {
+  createFaceClusterer,
+  reclusterFaces,
+  type FaceEmbedding,
+  type UserFaceDecisions,
+} from './face-clustering.ts';
 import { createFacePipeline } from './face-pipeline.ts';
 import { l2normalize } from './face-embedder.ts';
 import { createOnnxNodeRuntime } from './inference-session.onnx-node.ts';
@@ -24,7 +29,11 @@ function synthetic(people: number, per: number, dims = 32, noise = 0.3): FaceEmb
   for (let p = 0; p < people; p++) {
     const c = Float32Array.from({ length: dims }, rnd);
     l2normalize(c);
-    for (let i = 0; i < per; i++) out.push({ key: `p${p}/${i}`, embedding: l2normalize(c.map((v) => v + rnd() * noise / Math.sqrt(dims))) });
+    for (let i = 0; i < per; i++)
+      out.push({
+        key: `p${p}/${i}`,
+        embedding: l2normalize(c.map((v) => v + (rnd() * noise) / Math.sqrt(dims))),
+      });
   }
   return out;
 }
@@ -123,34 +132,47 @@ describe('face clustering (logic)', () => {
 const dir = defaultModelsDir();
 const faceDir = join(dir, 'test-images/faces-faceapi');
 describe.skipIf(!existsSync(faceDir))('face clustering on the 40 faces of 8 people', () => {
-  it.each(['mobilefacenet-128', 'faceplugin-512'])('puts them into 8 people with purity >= 0.95 (%s)', async (model) => {
-    const loader = createModelLoader({ store: createFsModelStore(dir), runtime: createOnnxNodeRuntime(), choose: { 'face-embedding': model } });
-    const pipeline = createFacePipeline(loader);
-    const faces: FaceEmbedding[] = [];
-    for (const f of readdirSync(faceDir).sort()) {
-      const r = await pipeline.analyze(await decodeImage(join(faceDir, f)));
-      expect(r.faces, f).toHaveLength(1);
-      faces.push({ key: f, embedding: r.faces[0]?.embedding as Float32Array });
-    }
-    await loader.stop();
-    // Interleave people, as photos arrive in a library, in two batches.
-    const order = faces.map((f, i) => ({ f, r: (i * 7919) % 41 })).sort((x, y) => x.r - y.r).map((x) => x.f);
-    const c = createFaceClusterer();
-    await c.add(order.slice(0, 20));
-    await c.add(order.slice(20));
-    const a = c.assignments();
-    const person = (k: string) => k.replace(/\d\.png$/, '');
-    expect(groups(a).size).toBe(8);
-    expect(a.size).toBeGreaterThanOrEqual(38);
-    expect(purity(a, person)).toBeGreaterThanOrEqual(0.95);
-    // A user renames nothing here (names live in the people doc) but merges two people and
-    // moves one face: the next run must keep both.
-    const amy = a.get('amy1.png') as PersonId;
-    const penny = a.get('penny1.png') as PersonId;
-    const decisions: UserFaceDecisions = { people: { [penny]: { mergedInto: amy } }, assignments: { 'raj1.png': amy } };
-    const re = await reclusterFaces(faces, decisions, a);
-    expect(re.get('penny3.png')).toBe(amy);
-    expect(re.get('raj1.png')).toBe(amy);
-    expect(re.get('sheldon2.png')).toBe(a.get('sheldon2.png'));
-  });
+  it.each(['mobilefacenet-128', 'faceplugin-512'])(
+    'puts them into 8 people with purity >= 0.95 (%s)',
+    async (model) => {
+      const loader = createModelLoader({
+        store: createFsModelStore(dir),
+        runtime: createOnnxNodeRuntime(),
+        choose: { 'face-embedding': model },
+      });
+      const pipeline = createFacePipeline(loader);
+      const faces: FaceEmbedding[] = [];
+      for (const f of readdirSync(faceDir).sort()) {
+        const r = await pipeline.analyze(await decodeImage(join(faceDir, f)));
+        expect(r.faces, f).toHaveLength(1);
+        faces.push({ key: f, embedding: r.faces[0]?.embedding as Float32Array });
+      }
+      await loader.stop();
+      // Interleave people, as photos arrive in a library, in two batches.
+      const order = faces
+        .map((f, i) => ({ f, r: (i * 7919) % 41 }))
+        .sort((x, y) => x.r - y.r)
+        .map((x) => x.f);
+      const c = createFaceClusterer();
+      await c.add(order.slice(0, 20));
+      await c.add(order.slice(20));
+      const a = c.assignments();
+      const person = (k: string) => k.replace(/\d\.png$/, '');
+      expect(groups(a).size).toBe(8);
+      expect(a.size).toBeGreaterThanOrEqual(38);
+      expect(purity(a, person)).toBeGreaterThanOrEqual(0.95);
+      // A user renames nothing here (names live in the people doc) but merges two people and
+      // moves one face: the next run must keep both.
+      const amy = a.get('amy1.png') as PersonId;
+      const penny = a.get('penny1.png') as PersonId;
+      const decisions: UserFaceDecisions = {
+        people: { [penny]: { mergedInto: amy } },
+        assignments: { 'raj1.png': amy },
+      };
+      const re = await reclusterFaces(faces, decisions, a);
+      expect(re.get('penny3.png')).toBe(amy);
+      expect(re.get('raj1.png')).toBe(amy);
+      expect(re.get('sheldon2.png')).toBe(a.get('sheldon2.png'));
+    },
+  );
 });

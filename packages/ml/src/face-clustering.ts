@@ -37,7 +37,11 @@ export interface FaceClusterOptions {
 }
 
 /** Tuned for MobileFaceNet/faceplugin on ../shared/models/test-images/faces-faceapi (see face-clustering.test.ts). */
-export const DEFAULT_CLUSTER_OPTIONS: Required<Omit<FaceClusterOptions, 'scorer'>> = { joinSimilarity: 0.4, neighbourSimilarity: 0.35, minFaces: 3 };
+export const DEFAULT_CLUSTER_OPTIONS: Required<Omit<FaceClusterOptions, 'scorer'>> = {
+  joinSimilarity: 0.4,
+  neighbourSimilarity: 0.35,
+  minFaces: 3,
+};
 
 /** Incremental clusterer. Holds the machine's state; feed it new faces as they are embedded. */
 export interface FaceClusterer {
@@ -72,7 +76,10 @@ function resolver(decisions: UserFaceDecisions): (id: string) => string {
   };
 }
 
-export function createFaceClusterer(options: FaceClusterOptions = {}, newId: () => PersonId = () => asPersonId(randomId())): FaceClusterer {
+export function createFaceClusterer(
+  options: FaceClusterOptions = {},
+  newId: () => PersonId = () => asPersonId(randomId()),
+): FaceClusterer {
   const o = { ...DEFAULT_CLUSTER_OPTIONS, ...options };
   let decisions = EMPTY;
   let resolve = resolver(decisions);
@@ -169,7 +176,8 @@ export function createFaceClusterer(options: FaceClusterOptions = {}, newId: () 
       poolStart.forEach((p, j) => {
         if ((prePool[j] as number) >= thr && pool.has(p.key)) neighbours.push(p);
       });
-      for (const p of addedThisBatch) if (pool.has(p.key) && dot(f.embedding, p.embedding) >= thr) neighbours.push(p);
+      for (const p of addedThisBatch)
+        if (pool.has(p.key) && dot(f.embedding, p.embedding) >= thr) neighbours.push(p);
     } else {
       for (const p of pool.values()) if (dot(f.embedding, p.embedding) >= thr) neighbours.push(p);
     }
@@ -197,7 +205,10 @@ export function createFaceClusterer(options: FaceClusterOptions = {}, newId: () 
       for (const f of faces) {
         if (known.has(f.key)) continue;
         if (dims === 0) dims = f.embedding.length;
-        if (f.embedding.length !== dims) throw new InvalidInputError(`face ${f.key} has ${f.embedding.length} dims, the clusterer holds ${dims}-d embeddings; re-cluster after changing the face model`);
+        if (f.embedding.length !== dims)
+          throw new InvalidInputError(
+            `face ${f.key} has ${f.embedding.length} dims, the clusterer holds ${dims}-d embeddings; re-cluster after changing the face model`,
+          );
         fresh.push(f);
       }
       // Similarities to the people that exist at the start of the batch, in one call; people
@@ -205,20 +216,28 @@ export function createFaceClusterer(options: FaceClusterOptions = {}, newId: () 
       const rows = personIds.length;
       const batched = o.scorer !== undefined && fresh.length >= 8;
       const q = batched ? stack(fresh) : undefined;
-      const pre = q && o.scorer && rows > 0 ? await o.scorer(q, fresh.length, centroids, rows, dims) : undefined;
+      const pre =
+        q && o.scorer && rows > 0 ? await o.scorer(q, fresh.length, centroids, rows, dims) : undefined;
       poolStart = [...pool.values()];
       addedThisBatch = [];
-      const prePool = q && o.scorer && poolStart.length > 0 ? await o.scorer(q, fresh.length, stack(poolStart), poolStart.length, dims) : undefined;
+      const prePool =
+        q && o.scorer && poolStart.length > 0
+          ? await o.scorer(q, fresh.length, stack(poolStart), poolStart.length, dims)
+          : undefined;
       for (const [i, f] of fresh.entries()) {
         if (known.has(f.key)) continue;
         known.add(f.key);
-        if (!place(f, pre?.subarray(i * rows, (i + 1) * rows))) foundFromPool(f, prePool?.subarray(i * poolStart.length, (i + 1) * poolStart.length));
+        if (!place(f, pre?.subarray(i * rows, (i + 1) * rows)))
+          foundFromPool(f, prePool?.subarray(i * poolStart.length, (i + 1) * poolStart.length));
       }
       // Deferred pass (as Immich does): centroids moved, so waiting faces may now join.
       if (pool.size > 0 && fresh.length > 0) {
         const waiting = [...pool.values()];
         const n = personIds.length;
-        const sims = o.scorer && waiting.length >= 8 ? await o.scorer(stack(waiting), waiting.length, centroids, n, dims) : undefined;
+        const sims =
+          o.scorer && waiting.length >= 8
+            ? await o.scorer(stack(waiting), waiting.length, centroids, n, dims)
+            : undefined;
         waiting.forEach((p, i) => {
           if (place(p, sims?.subarray(i * n, (i + 1) * n))) pool.delete(p.key);
         });

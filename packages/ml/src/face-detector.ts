@@ -37,7 +37,10 @@ export interface FaceDetector {
 
 const ceil32 = (n: number) => Math.ceil(n / 32) * 32;
 
-export function createYuNetDetector(session: InferenceSession, options: FaceDetectorOptions = {}): FaceDetector {
+export function createYuNetDetector(
+  session: InferenceSession,
+  options: FaceDetectorOptions = {},
+): FaceDetector {
   const maxSide = options.maxSide ?? 640;
   const minSide = options.minSide ?? 320;
   const scoreThreshold = options.scoreThreshold ?? 0.6;

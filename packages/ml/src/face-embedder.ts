@@ -23,16 +23,25 @@ export function l2normalize(v: Float32Array): Float32Array {
   return v;
 }
 
-export function createFaceEmbedder(session: InferenceSession, dims: number, norm: Normalization): FaceEmbedder {
+export function createFaceEmbedder(
+  session: InferenceSession,
+  dims: number,
+  norm: Normalization,
+): FaceEmbedder {
   const inputName = session.inputNames[0] ?? 'input';
   const outputName = session.outputNames[0] ?? 'output';
   return {
     dims,
     async embed(aligned) {
-      if (aligned.width !== 112 || aligned.height !== 112) throw new InvalidInputError(`face crop must be 112×112, got ${aligned.width}×${aligned.height}`);
+      if (aligned.width !== 112 || aligned.height !== 112)
+        throw new InvalidInputError(`face crop must be 112×112, got ${aligned.width}×${aligned.height}`);
       const { data } = letterboxNchw(aligned, 112, 112, norm);
-      const out = outputFloat32(await session.run({ [inputName]: float32Tensor(data, [1, 3, 112, 112]) }), outputName);
-      if (out.data.length !== dims) throw new InvalidInputError(`face model gave ${out.data.length} dims, registry says ${dims}`);
+      const out = outputFloat32(
+        await session.run({ [inputName]: float32Tensor(data, [1, 3, 112, 112]) }),
+        outputName,
+      );
+      if (out.data.length !== dims)
+        throw new InvalidInputError(`face model gave ${out.data.length} dims, registry says ${dims}`);
       return l2normalize(Float32Array.from(out.data));
     },
   };

@@ -16,7 +16,11 @@ const dir = defaultModelsDir();
 const hasModels = existsSync(join(dir, 'face-detection/yunet_n_dynamic.onnx'));
 
 describe.skipIf(!hasModels)(`face pipeline on ${dir} (skipped when the shared models are absent)`, () => {
-  const loader = createModelLoader({ store: createFsModelStore(dir), runtime: createOnnxNodeRuntime(), choose: { 'face-embedding': 'mobilefacenet-128' } });
+  const loader = createModelLoader({
+    store: createFsModelStore(dir),
+    runtime: createOnnxNodeRuntime(),
+    choose: { 'face-embedding': 'mobilefacenet-128' },
+  });
   const pipeline = createFacePipeline(loader);
   afterAll(() => loader.stop());
 
@@ -41,7 +45,9 @@ describe.skipIf(!hasModels)(`face pipeline on ${dir} (skipped when the shared mo
   });
 
   it('gives the same person similar embeddings and different people distant ones', async () => {
-    const emb = async (f: string) => (await pipeline.analyze(await decodeImage(join(dir, 'test-images/faces-faceapi', f)))).faces[0]?.embedding as Float32Array;
+    const emb = async (f: string) =>
+      (await pipeline.analyze(await decodeImage(join(dir, 'test-images/faces-faceapi', f)))).faces[0]
+        ?.embedding as Float32Array;
     const [a1, a2, s1] = await Promise.all(['amy1.png', 'amy2.png', 'sheldon1.png'].map(emb));
     const cos = (x: Float32Array, y: Float32Array) => x.reduce((s, v, i) => s + v * (y[i] as number), 0);
     expect(cos(a1 as Float32Array, a2 as Float32Array)).toBeGreaterThan(0.4);
@@ -49,22 +55,36 @@ describe.skipIf(!hasModels)(`face pipeline on ${dir} (skipped when the shared mo
   });
 });
 
-describe.skipIf(!existsSync(join(dir, 'face-detection/scrfd_500m_bnkps.onnx')))('SCRFD (opt-in detector)', () => {
-  it.each(Object.entries(EXPECTED_FACE_COUNTS))('finds the same faces as YuNet in %s', async (file, count) => {
-    const loader = createModelLoader({ store: createFsModelStore(dir), runtime: createOnnxNodeRuntime(), choose: { 'face-detection': 'scrfd-500m', 'face-embedding': 'mobilefacenet-128' } });
-    const r = await createFacePipeline(loader).analyze(await decodeImage(join(dir, 'test-images', file)));
-    expect(r.faces).toHaveLength(count);
-    expect(r.models.detector).toBe('scrfd-500m@bnkps-1');
-    for (const f of r.faces) expect(f.landmarks[0].x).toBeLessThan(f.landmarks[1].x);
-    await loader.stop();
-  });
-});
+describe.skipIf(!existsSync(join(dir, 'face-detection/scrfd_500m_bnkps.onnx')))(
+  'SCRFD (opt-in detector)',
+  () => {
+    it.each(Object.entries(EXPECTED_FACE_COUNTS))(
+      'finds the same faces as YuNet in %s',
+      async (file, count) => {
+        const loader = createModelLoader({
+          store: createFsModelStore(dir),
+          runtime: createOnnxNodeRuntime(),
+          choose: { 'face-detection': 'scrfd-500m', 'face-embedding': 'mobilefacenet-128' },
+        });
+        const r = await createFacePipeline(loader).analyze(await decodeImage(join(dir, 'test-images', file)));
+        expect(r.faces).toHaveLength(count);
+        expect(r.models.detector).toBe('scrfd-500m@bnkps-1');
+        for (const f of r.faces) expect(f.landmarks[0].x).toBeLessThan(f.landmarks[1].x);
+        await loader.stop();
+      },
+    );
+  },
+);
 
 describe.skipIf(!hasModels)('onnxruntime-web gives the same faces as onnxruntime-node', () => {
   it('matches boxes within a pixel and embeddings within 1e-3 cosine on the group photo', async () => {
     const img = await decodeImage(join(dir, 'test-images/group-bbt1.jpg'));
     const run = async (runtime: InferenceRuntime) => {
-      const loader = createModelLoader({ store: createFsModelStore(dir), runtime, choose: { 'face-embedding': 'mobilefacenet-128' } });
+      const loader = createModelLoader({
+        store: createFsModelStore(dir),
+        runtime,
+        choose: { 'face-embedding': 'mobilefacenet-128' },
+      });
       const r = await createFacePipeline(loader).analyze(img);
       await loader.stop();
       return r.faces.sort((a, b) => a.box.x - b.box.x);
@@ -82,12 +102,19 @@ describe.skipIf(!hasModels)('onnxruntime-web gives the same faces as onnxruntime
 
 describe('missing models', () => {
   it('disables the feature with a clear status, never a crash', async () => {
-    const loader = createModelLoader({ store: createMemoryModelStore(new Map()), runtime: createOnnxNodeRuntime() });
+    const loader = createModelLoader({
+      store: createMemoryModelStore(new Map()),
+      runtime: createOnnxNodeRuntime(),
+    });
     const status = await loader.status(['face-detection', 'face-embedding']);
     expect(status.map((s) => s.state)).toEqual(['missing', 'missing']);
-    expect(status[0]?.state === 'missing' && status[0].reason).toMatch(/yunet_n_dynamic\.onnx.*hearth models install/);
+    expect(status[0]?.state === 'missing' && status[0].reason).toMatch(
+      /yunet_n_dynamic\.onnx.*hearth models install/,
+    );
     const pipeline = createFacePipeline(loader);
-    await expect(pipeline.analyze({ width: 1, height: 1, data: new Uint8Array(3) })).rejects.toBeInstanceOf(ModelMissingError);
+    await expect(pipeline.analyze({ width: 1, height: 1, data: new Uint8Array(3) })).rejects.toBeInstanceOf(
+      ModelMissingError,
+    );
     await loader.stop();
   });
 });

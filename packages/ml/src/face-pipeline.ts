@@ -31,8 +31,14 @@ export function createFacePipeline(loader: ModelLoader, options: FaceDetectorOpt
     async analyze(img) {
       const det = await loader.session('face-detection');
       const emb = await loader.session('face-embedding');
-      const detector = det.spec.id.startsWith('scrfd') ? createScrfdDetector(det.session, options) : createYuNetDetector(det.session, options);
-      const embedder = createFaceEmbedder(emb.session, emb.spec.dims ?? 512, emb.spec.normalization ?? { order: 'rgb' });
+      const detector = det.spec.id.startsWith('scrfd')
+        ? createScrfdDetector(det.session, options)
+        : createYuNetDetector(det.session, options);
+      const embedder = createFaceEmbedder(
+        emb.session,
+        emb.spec.dims ?? 512,
+        emb.spec.normalization ?? { order: 'rgb' },
+      );
       const faces: FaceResult[] = [];
       for (const f of await detector.detect(img)) {
         faces.push({ ...f, embedding: await embedder.embed(alignFace(img, f.landmarks)) });

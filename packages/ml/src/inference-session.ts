@@ -47,8 +47,14 @@ export function float32Tensor(data: Float32Array, dims: readonly number[]): Tens
 }
 
 /** The float32 data of a named output, or an error naming what was missing. */
-export function outputFloat32(out: Record<string, Tensor>, name: string): { data: Float32Array; dims: readonly number[] } {
+export function outputFloat32(
+  out: Record<string, Tensor>,
+  name: string,
+): { data: Float32Array; dims: readonly number[] } {
   const t = out[name];
-  if (!t || t.type !== 'float32') throw new InferenceError(`model output ${name} missing or not float32 (have ${Object.keys(out).join(', ')})`);
+  if (!t || t.type !== 'float32')
+    throw new InferenceError(
+      `model output ${name} missing or not float32 (have ${Object.keys(out).join(', ')})`,
+    );
   return t;
 }

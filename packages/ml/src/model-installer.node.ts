@@ -23,7 +23,11 @@ export interface InstallOptions {
   readonly signal?: AbortSignal;
 }
 
-export type InstallOutcome = { readonly id: string; readonly file: string; readonly result: 'present' | 'downloaded' | 'resumed' };
+export type InstallOutcome = {
+  readonly id: string;
+  readonly file: string;
+  readonly result: 'present' | 'downloaded' | 'resumed';
+};
 
 async function sha256File(path: string): Promise<{ hash: string; size: number } | undefined> {
   try {
@@ -40,7 +44,10 @@ async function sha256File(path: string): Promise<{ hash: string; size: number } 
   }
 }
 
-async function installOne(spec: ModelSpec & { url: string; sha256: string }, o: InstallOptions): Promise<InstallOutcome> {
+async function installOne(
+  spec: ModelSpec & { url: string; sha256: string },
+  o: InstallOptions,
+): Promise<InstallOutcome> {
   const target = join(o.dir, spec.file);
   const part = `${target}.part`;
   const have = await sha256File(target);
@@ -83,7 +90,13 @@ async function installOne(spec: ModelSpec & { url: string; sha256: string }, o: 
     await fh.sync();
   } catch (cause) {
     // Keep the .part: the next run resumes from it.
-    throw cause instanceof ModelDownloadError ? cause : new ModelDownloadError(url, `connection broke after ${received} bytes (${String(cause)}); rerun to resume`, { cause });
+    throw cause instanceof ModelDownloadError
+      ? cause
+      : new ModelDownloadError(
+          url,
+          `connection broke after ${received} bytes (${String(cause)}); rerun to resume`,
+          { cause },
+        );
   } finally {
     await fh.close();
   }
@@ -98,7 +111,9 @@ async function installOne(spec: ModelSpec & { url: string; sha256: string }, o: 
 
 /** Install models; the first failure is thrown after the others were tried (so one bad mirror file does not block the rest). */
 export async function installModels(o: InstallOptions): Promise<InstallOutcome[]> {
-  const models = (o.models ?? MODELS).filter((m): m is ModelSpec & { url: string; sha256: string } => m.url !== undefined && m.sha256 !== undefined);
+  const models = (o.models ?? MODELS).filter(
+    (m): m is ModelSpec & { url: string; sha256: string } => m.url !== undefined && m.sha256 !== undefined,
+  );
   const done: InstallOutcome[] = [];
   let first: unknown;
   for (const m of models) {

@@ -10,7 +10,12 @@ import type { ModelStore } from './model-store.ts';
 /** The state of one task's model. */
 export type ModelStatus =
   | { readonly task: ModelTask; readonly state: 'ready'; readonly spec: ModelSpec }
-  | { readonly task: ModelTask; readonly state: 'missing'; readonly spec: ModelSpec | undefined; readonly reason: string };
+  | {
+      readonly task: ModelTask;
+      readonly state: 'missing';
+      readonly spec: ModelSpec | undefined;
+      readonly reason: string;
+    };
 
 /** A loaded session with the spec that produced it. */
 export interface LoadedModel {
@@ -46,7 +51,8 @@ export function createModelLoader(options: ModelLoaderOptions): ModelLoader {
   const spec = (task: ModelTask) => modelSpec(options.choose?.[task] ?? DEFAULT_MODELS[task], models);
   async function file(task: ModelTask) {
     const s = spec(task);
-    if (!s) throw new ModelMissingError(options.choose?.[task] ?? DEFAULT_MODELS[task], '(not in the registry)');
+    if (!s)
+      throw new ModelMissingError(options.choose?.[task] ?? DEFAULT_MODELS[task], '(not in the registry)');
     const bytes = await options.store.read(s.file);
     if (!bytes) throw new ModelMissingError(s.id, s.file);
     return { spec: s, bytes };
@@ -59,7 +65,10 @@ export function createModelLoader(options: ModelLoaderOptions): ModelLoader {
       const key = s?.id ?? task;
       let p = sessions.get(key);
       if (!p) {
-        p = file(task).then(async ({ spec: sp, bytes }) => ({ spec: sp, session: await options.runtime.createSession(bytes, options.sessionOptions) }));
+        p = file(task).then(async ({ spec: sp, bytes }) => ({
+          spec: sp,
+          session: await options.runtime.createSession(bytes, options.sessionOptions),
+        }));
         // A failed load is not cached, so installing the model later makes it work without a restart.
         p.catch(() => sessions.delete(key));
         sessions.set(key, p);
@@ -72,7 +81,13 @@ export function createModelLoader(options: ModelLoaderOptions): ModelLoader {
         const s = spec(task);
         const bytes = s ? await options.store.read(s.file) : undefined;
         if (s && bytes) out.push({ task, state: 'ready', spec: s });
-        else out.push({ task, state: 'missing', spec: s, reason: s ? new ModelMissingError(s.id, s.file).message : `no model registered for ${task}` });
+        else
+          out.push({
+            task,
+            state: 'missing',
+            spec: s,
+            reason: s ? new ModelMissingError(s.id, s.file).message : `no model registered for ${task}`,
+          });
       }
       return out;
     },

@@ -14,13 +14,16 @@ describe('model registry', () => {
     expect(new Set(MODELS.map(modelKey)).size).toBe(MODELS.length);
   });
 
-  it.skipIf(!existsSync(join(dir, 'face-detection/yunet_n_dynamic.onnx')))('pins the sha256 and size of every shared model file', () => {
-    const pinned = MODELS.filter((m) => m.sha256 && existsSync(join(dir, m.file)));
-    expect(pinned.length).toBeGreaterThanOrEqual(8);
-    for (const m of pinned) {
-      const bytes = readFileSync(join(dir, m.file));
-      expect(createHash('sha256').update(bytes).digest('hex'), m.file).toBe(m.sha256);
-      expect(bytes.length, m.file).toBe(m.bytes);
-    }
-  });
+  it.skipIf(!existsSync(join(dir, 'face-detection/yunet_n_dynamic.onnx')))(
+    'pins the sha256 and size of every shared model file',
+    () => {
+      const pinned = MODELS.filter((m) => m.sha256 && existsSync(join(dir, m.file)));
+      expect(pinned.length).toBeGreaterThanOrEqual(8);
+      for (const m of pinned) {
+        const bytes = readFileSync(join(dir, m.file));
+        expect(createHash('sha256').update(bytes).digest('hex'), m.file).toBe(m.sha256);
+        expect(bytes.length, m.file).toBe(m.bytes);
+      }
+    },
+  );
 });

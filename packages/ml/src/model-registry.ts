@@ -5,7 +5,16 @@
  */
 import type { Normalization } from './rgb-image.ts';
 
-export type ModelTask = 'face-detection' | 'face-embedding' | 'object-detection' | 'ocr-detection' | 'ocr-recognition' | 'ocr-keys' | 'clip-image' | 'clip-text' | 'clip-vocab';
+export type ModelTask =
+  | 'face-detection'
+  | 'face-embedding'
+  | 'object-detection'
+  | 'ocr-detection'
+  | 'ocr-recognition'
+  | 'ocr-keys'
+  | 'clip-image'
+  | 'clip-text'
+  | 'clip-vocab';
 
 /** One model file and how to use it. */
 export interface ModelSpec {
@@ -35,20 +44,143 @@ export function modelKey(spec: ModelSpec): string {
 }
 
 export const MODELS: readonly ModelSpec[] = [
-  { id: 'yunet-n', task: 'face-detection', version: '2023mar', file: 'face-detection/yunet_n_dynamic.onnx', sha256: '104ee26c71d5c270ce79a6b3dced91c91013260d29a6bf18f9296c5b8c4c2b12', bytes: 322906, license: 'Apache-2.0', url: 'face-detection/yunet_n_dynamic.onnx', normalization: { order: 'bgr' } },
-  { id: 'yunet-s', task: 'face-detection', version: '2023mar', file: 'face-detection/yunet_s_dynamic.onnx', sha256: 'daede24002cc8590f457998cc5e6c9e8b82f45f6bd969506a8913cd4ed10a2d3', bytes: 237823, license: 'Apache-2.0', url: 'face-detection/yunet_s_dynamic.onnx', normalization: { order: 'bgr' } },
+  {
+    id: 'yunet-n',
+    task: 'face-detection',
+    version: '2023mar',
+    file: 'face-detection/yunet_n_dynamic.onnx',
+    sha256: '104ee26c71d5c270ce79a6b3dced91c91013260d29a6bf18f9296c5b8c4c2b12',
+    bytes: 322906,
+    license: 'Apache-2.0',
+    url: 'face-detection/yunet_n_dynamic.onnx',
+    normalization: { order: 'bgr' },
+  },
+  {
+    id: 'yunet-s',
+    task: 'face-detection',
+    version: '2023mar',
+    file: 'face-detection/yunet_s_dynamic.onnx',
+    sha256: 'daede24002cc8590f457998cc5e6c9e8b82f45f6bd969506a8913cd4ed10a2d3',
+    bytes: 237823,
+    license: 'Apache-2.0',
+    url: 'face-detection/yunet_s_dynamic.onnx',
+    normalization: { order: 'bgr' },
+  },
   // Opt-in only: InsightFace says its pretrained weights are for non-commercial research.
-  { id: 'scrfd-500m', task: 'face-detection', version: 'bnkps-1', file: 'face-detection/scrfd_500m_bnkps.onnx', sha256: '6c6ba7956684796d7d582bfa1ab95dfe01dd280159f6bff1e23c1bc32bcc8431', bytes: 2529618, license: 'InsightFace: non-commercial research only', devOnly: true, url: 'face-detection/scrfd_500m_bnkps.onnx', normalization: { order: 'rgb', mean: [127.5, 127.5, 127.5], std: [128, 128, 128] } },
-  { id: 'mobilefacenet-128', task: 'face-embedding', version: '1', file: 'face-recognition/mobilefacenet_128d.onnx', sha256: 'f055d9c9a4d826d198c42666590fdefa0fdc1374a75ccb6306c3d1b1bf8f74c5', bytes: 3973728, license: 'none stated', devOnly: true, url: 'face-recognition/mobilefacenet_128d.onnx', dims: 128, normalization: { order: 'rgb', mean: [127.5, 127.5, 127.5], std: [128, 128, 128] } },
-  { id: 'faceplugin-512', task: 'face-embedding', version: '0.0.1', file: 'face-recognition/faceplugin_fr_feature_512d.onnx', sha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581', bytes: 4884269, license: 'MIT', url: 'face-recognition/faceplugin_fr_feature_512d.onnx', dims: 512, normalization: { order: 'rgb', mean: [127, 127, 127], std: [128, 128, 128] } },
-  { id: 'yolox-nano', task: 'object-detection', version: 'coco80-1', file: 'object-detection/yolox_nano_coco.onnx', sha256: 'e8af074932d4ed7e232278e3055cefcdea3edf178874a3694ae292649fb464dd', bytes: 3678356, license: 'Apache-2.0', url: 'object-detection/yolox_nano_coco.onnx', normalization: { order: 'bgr' } },
-  { id: 'ppocr-v4-det', task: 'ocr-detection', version: '4', file: 'ocr/ch_PP-OCRv4_det_infer.onnx', sha256: '30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff', bytes: 4745517, license: 'Apache-2.0', url: 'ocr/ch_PP-OCRv4_det_infer.onnx', normalization: { order: 'rgb', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } },
-  { id: 'ppocr-v4-rec', task: 'ocr-recognition', version: '4', file: 'ocr/ch_PP-OCRv4_rec_infer.onnx', sha256: '06b3e6af6c59a1ba5d53790ed8c2e4b2de389870b6cf5a97f349f3412cb269c0', bytes: 10822323, license: 'Apache-2.0', url: 'ocr/ch_PP-OCRv4_rec_infer.onnx', normalization: { order: 'rgb', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } },
-  { id: 'ppocr-keys-v1', task: 'ocr-keys', version: '1', file: 'ocr/ppocr_keys_v1.txt', sha256: '28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7', bytes: 26249, license: 'Apache-2.0', url: 'ocr/ppocr_keys_v1.txt' },
-  { id: 'clip-bpe', task: 'clip-vocab', version: '16e6', file: 'clip/bpe_simple_vocab_16e6.txt', sha256: '7e0847f6fced8bd28a736dcaeab20e64ac19010771700197ba479a0a8e517d4f', bytes: 3194958, license: 'MIT', url: 'clip/bpe_simple_vocab_16e6.txt' },
+  {
+    id: 'scrfd-500m',
+    task: 'face-detection',
+    version: 'bnkps-1',
+    file: 'face-detection/scrfd_500m_bnkps.onnx',
+    sha256: '6c6ba7956684796d7d582bfa1ab95dfe01dd280159f6bff1e23c1bc32bcc8431',
+    bytes: 2529618,
+    license: 'InsightFace: non-commercial research only',
+    devOnly: true,
+    url: 'face-detection/scrfd_500m_bnkps.onnx',
+    normalization: { order: 'rgb', mean: [127.5, 127.5, 127.5], std: [128, 128, 128] },
+  },
+  {
+    id: 'mobilefacenet-128',
+    task: 'face-embedding',
+    version: '1',
+    file: 'face-recognition/mobilefacenet_128d.onnx',
+    sha256: 'f055d9c9a4d826d198c42666590fdefa0fdc1374a75ccb6306c3d1b1bf8f74c5',
+    bytes: 3973728,
+    license: 'none stated',
+    devOnly: true,
+    url: 'face-recognition/mobilefacenet_128d.onnx',
+    dims: 128,
+    normalization: { order: 'rgb', mean: [127.5, 127.5, 127.5], std: [128, 128, 128] },
+  },
+  {
+    id: 'faceplugin-512',
+    task: 'face-embedding',
+    version: '0.0.1',
+    file: 'face-recognition/faceplugin_fr_feature_512d.onnx',
+    sha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581',
+    bytes: 4884269,
+    license: 'MIT',
+    url: 'face-recognition/faceplugin_fr_feature_512d.onnx',
+    dims: 512,
+    normalization: { order: 'rgb', mean: [127, 127, 127], std: [128, 128, 128] },
+  },
+  {
+    id: 'yolox-nano',
+    task: 'object-detection',
+    version: 'coco80-1',
+    file: 'object-detection/yolox_nano_coco.onnx',
+    sha256: 'e8af074932d4ed7e232278e3055cefcdea3edf178874a3694ae292649fb464dd',
+    bytes: 3678356,
+    license: 'Apache-2.0',
+    url: 'object-detection/yolox_nano_coco.onnx',
+    normalization: { order: 'bgr' },
+  },
+  {
+    id: 'ppocr-v4-det',
+    task: 'ocr-detection',
+    version: '4',
+    file: 'ocr/ch_PP-OCRv4_det_infer.onnx',
+    sha256: '30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff',
+    bytes: 4745517,
+    license: 'Apache-2.0',
+    url: 'ocr/ch_PP-OCRv4_det_infer.onnx',
+    normalization: { order: 'rgb', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+  },
+  {
+    id: 'ppocr-v4-rec',
+    task: 'ocr-recognition',
+    version: '4',
+    file: 'ocr/ch_PP-OCRv4_rec_infer.onnx',
+    sha256: '06b3e6af6c59a1ba5d53790ed8c2e4b2de389870b6cf5a97f349f3412cb269c0',
+    bytes: 10822323,
+    license: 'Apache-2.0',
+    url: 'ocr/ch_PP-OCRv4_rec_infer.onnx',
+    normalization: { order: 'rgb', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
+  },
+  {
+    id: 'ppocr-keys-v1',
+    task: 'ocr-keys',
+    version: '1',
+    file: 'ocr/ppocr_keys_v1.txt',
+    sha256: '28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7',
+    bytes: 26249,
+    license: 'Apache-2.0',
+    url: 'ocr/ppocr_keys_v1.txt',
+  },
+  {
+    id: 'clip-bpe',
+    task: 'clip-vocab',
+    version: '16e6',
+    file: 'clip/bpe_simple_vocab_16e6.txt',
+    sha256: '7e0847f6fced8bd28a736dcaeab20e64ac19010771700197ba479a0a8e517d4f',
+    bytes: 3194958,
+    license: 'MIT',
+    url: 'clip/bpe_simple_vocab_16e6.txt',
+  },
   // CLIP weights cannot be had here: users drop a ViT-B/32 export into the models dir.
-  { id: 'clip-vit-b32-visual', task: 'clip-image', version: 'openai', file: 'clip/visual.onnx', license: 'MIT', dims: 512, normalization: { order: 'rgb', scale: 1 / 255, mean: [0.48145466, 0.4578275, 0.40821073], std: [0.26862954, 0.26130258, 0.27577711] } },
-  { id: 'clip-vit-b32-textual', task: 'clip-text', version: 'openai', file: 'clip/textual.onnx', license: 'MIT', dims: 512, tokenType: 'int32' },
+  {
+    id: 'clip-vit-b32-visual',
+    task: 'clip-image',
+    version: 'openai',
+    file: 'clip/visual.onnx',
+    license: 'MIT',
+    dims: 512,
+    normalization: {
+      order: 'rgb',
+      scale: 1 / 255,
+      mean: [0.48145466, 0.4578275, 0.40821073],
+      std: [0.26862954, 0.26130258, 0.27577711],
+    },
+  },
+  {
+    id: 'clip-vit-b32-textual',
+    task: 'clip-text',
+    version: 'openai',
+    file: 'clip/textual.onnx',
+    license: 'MIT',
+    dims: 512,
+    tokenType: 'int32',
+  },
 ];
 
 /** Which model serves each task by default; `devOnly` models are chosen only when asked. */

@@ -33,7 +33,10 @@ describe('near-duplicates by embedding', () => {
     idx.add('a', base);
     idx.add('b', l2normalize(base.map((v, i) => v + (i === 0 ? 0.02 : 0))));
     idx.add('c', other);
-    const groups = await findNearDuplicates([{ id: 'a' }, { id: 'b' }, { id: 'c' }], { index: idx, minSimilarity: 0.97 });
+    const groups = await findNearDuplicates([{ id: 'a' }, { id: 'b' }, { id: 'c' }], {
+      index: idx,
+      minSimilarity: 0.97,
+    });
     expect(groups.map((g) => g.sort())).toEqual([['a', 'b']]);
     await idx.stop();
   });

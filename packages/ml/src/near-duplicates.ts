@@ -16,7 +16,11 @@ function greyArea(img: RgbImage, w: number, h: number): Float32Array {
     for (let x = 0; x < img.width; x++) {
       const tx = Math.min(w - 1, Math.floor((x * w) / img.width));
       const i = (y * img.width + x) * 3;
-      sum[ty * w + tx] = (sum[ty * w + tx] as number) + 0.299 * (img.data[i] as number) + 0.587 * (img.data[i + 1] as number) + 0.114 * (img.data[i + 2] as number);
+      sum[ty * w + tx] =
+        (sum[ty * w + tx] as number) +
+        0.299 * (img.data[i] as number) +
+        0.587 * (img.data[i + 1] as number) +
+        0.114 * (img.data[i + 2] as number);
       cnt[ty * w + tx] = (cnt[ty * w + tx] as number) + 1;
     }
   }
@@ -28,7 +32,8 @@ export function dHash(img: RgbImage): string {
   const g = greyArea(img, 9, 8);
   let bits = 0n;
   for (let y = 0; y < 8; y++) {
-    for (let x = 0; x < 8; x++) bits = (bits << 1n) | ((g[y * 9 + x] as number) > (g[y * 9 + x + 1] as number) ? 1n : 0n);
+    for (let x = 0; x < 8; x++)
+      bits = (bits << 1n) | ((g[y * 9 + x] as number) > (g[y * 9 + x + 1] as number) ? 1n : 0n);
   }
   return bits.toString(16).padStart(16, '0');
 }
@@ -59,7 +64,10 @@ export interface NearDuplicateOptions {
 }
 
 /** Groups (≥ 2 ids each) of near-duplicate photos, largest first. */
-export async function findNearDuplicates(items: readonly DuplicateCandidate[], options: NearDuplicateOptions = {}): Promise<string[][]> {
+export async function findNearDuplicates(
+  items: readonly DuplicateCandidate[],
+  options: NearDuplicateOptions = {},
+): Promise<string[][]> {
   const maxHamming = options.maxHamming ?? 3;
   const parent = new Map<string, string>();
   const find = (x: string): string => {
@@ -77,7 +85,9 @@ export async function findNearDuplicates(items: readonly DuplicateCandidate[], o
     for (let b = 0; b < 4; b++) {
       const key = `${b}:${it.hash.slice(b * 4, b * 4 + 4)}`;
       const bucket = bands.get(key) ?? [];
-      for (const other of bucket) if (find(other.id) !== find(it.id) && hammingHex(other.hash as string, it.hash) <= maxHamming) union(other.id, it.id);
+      for (const other of bucket)
+        if (find(other.id) !== find(it.id) && hammingHex(other.hash as string, it.hash) <= maxHamming)
+          union(other.id, it.id);
       bucket.push(it);
       bands.set(key, bucket);
     }
@@ -89,7 +99,8 @@ export async function findNearDuplicates(items: readonly DuplicateCandidate[], o
       if (!options.index.has(it.id)) continue;
       const v = options.index.vector(it.id);
       if (!v) continue;
-      for (const h of await options.index.search(v, 8, (id) => ids.has(id) && id !== it.id)) if (h.score >= min) union(h.id, it.id);
+      for (const h of await options.index.search(v, 8, (id) => ids.has(id) && id !== it.id))
+        if (h.score >= min) union(h.id, it.id);
     }
   }
   const groups = new Map<string, string[]>();

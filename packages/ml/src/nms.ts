@@ -21,7 +21,10 @@ export function iou(a: Box, b: Box): number {
 }
 
 /** Keep the best-scoring boxes, dropping any that overlaps a kept one above `threshold`. */
-export function nms<T extends { readonly box: Box; readonly score: number }>(items: readonly T[], threshold: number): T[] {
+export function nms<T extends { readonly box: Box; readonly score: number }>(
+  items: readonly T[],
+  threshold: number,
+): T[] {
   const sorted = [...items].sort((a, b) => b.score - a.score);
   const kept: T[] = [];
   for (const it of sorted) {

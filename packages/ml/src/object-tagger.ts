@@ -47,7 +47,10 @@ export function createObjectTagger(loader: ModelLoader, options: ObjectTaggerOpt
     async tag(img) {
       const { spec, session } = await loader.session('object-detection');
       const { data, scale } = letterboxNchw(img, size, size, { order: 'bgr' }, 114);
-      const out = outputFloat32(await session.run({ [session.inputNames[0] ?? 'images']: float32Tensor(data, [1, 3, size, size]) }), session.outputNames[0] ?? 'output');
+      const out = outputFloat32(
+        await session.run({ [session.inputNames[0] ?? 'images']: float32Tensor(data, [1, 3, size, size]) }),
+        session.outputNames[0] ?? 'output',
+      );
       const width = out.dims[2] ?? 85;
       const found: Detection[] = [];
       let row = 0;
@@ -72,16 +75,26 @@ export function createObjectTagger(loader: ModelLoader, options: ObjectTaggerOpt
             const cy = ((out.data[o + 1] as number) + gy) * stride;
             const w = Math.exp(out.data[o + 2] as number) * stride;
             const h = Math.exp(out.data[o + 3] as number) * stride;
-            found.push({ label: COCO_LABELS[cls] ?? `class-${cls}`, score, box: { x: (cx - w / 2) / scale, y: (cy - h / 2) / scale, width: w / scale, height: h / scale } });
+            found.push({
+              label: COCO_LABELS[cls] ?? `class-${cls}`,
+              score,
+              box: { x: (cx - w / 2) / scale, y: (cy - h / 2) / scale, width: w / scale, height: h / scale },
+            });
           }
         }
       }
       const byLabel = new Map<string, Detection[]>();
       for (const d of found) byLabel.set(d.label, [...(byLabel.get(d.label) ?? []), d]);
-      const detections = [...byLabel.values()].flatMap((ds) => nms(ds, nmsThreshold)).sort((a, b) => b.score - a.score);
+      const detections = [...byLabel.values()]
+        .flatMap((ds) => nms(ds, nmsThreshold))
+        .sort((a, b) => b.score - a.score);
       const tags = new Map<string, number>();
       for (const d of detections) tags.set(d.label, Math.max(tags.get(d.label) ?? 0, d.score));
-      return { tags: [...tags].map(([label, confidence]) => ({ label, confidence })), detections, model: modelKey(spec) };
+      return {
+        tags: [...tags].map(([label, confidence]) => ({ label, confidence })),
+        detections,
+        model: modelKey(spec),
+      };
     },
   };
 }

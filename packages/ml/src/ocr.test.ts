@@ -9,31 +9,35 @@ import { ctcGreedy, createTextReader, textBoxes } from './ocr.ts';
 
 const dir = defaultModelsDir();
 
-describe.skipIf(!existsSync(join(dir, 'ocr/ch_PP-OCRv4_rec_infer.onnx')))('PP-OCRv4 (skipped without the shared models)', () => {
-  const loader = createModelLoader({ store: createFsModelStore(dir), runtime: createOnnxNodeRuntime() });
-  const reader = createTextReader(loader);
-  afterAll(() => loader.stop());
+describe.skipIf(!existsSync(join(dir, 'ocr/ch_PP-OCRv4_rec_infer.onnx')))(
+  'PP-OCRv4 (skipped without the shared models)',
+  () => {
+    const loader = createModelLoader({ store: createFsModelStore(dir), runtime: createOnnxNodeRuntime() });
+    const reader = createTextReader(loader);
+    afterAll(() => loader.stop());
 
-  it('reads the synthetic text image, line by line, top to bottom', async () => {
-    const r = await reader.read(await decodeImage(join(dir, 'test-images/synthetic-text.jpg')));
-    expect(r.model).toBe('ppocr-v4-det@4+ppocr-v4-rec@4');
-    expect(r.lines).toHaveLength(2);
-    // The recogniser drops some spaces (as the models README notes), so compare without them.
-    expect(r.lines[0]?.text.replace(/\s/g, '')).toBe('HelloPhotoLibrary2024');
-    expect(r.lines[1]?.text.replace(/\s/g, '')).toBe('Invoice#12345total99.50');
-    expect(r.lines[0]?.box.y).toBeLessThan(r.lines[1]?.box.y as number);
-    for (const l of r.lines) expect(l.confidence).toBeGreaterThan(0.9);
-  });
+    it('reads the synthetic text image, line by line, top to bottom', async () => {
+      const r = await reader.read(await decodeImage(join(dir, 'test-images/synthetic-text.jpg')));
+      expect(r.model).toBe('ppocr-v4-det@4+ppocr-v4-rec@4');
+      expect(r.lines).toHaveLength(2);
+      // The recogniser drops some spaces (as the models README notes), so compare without them.
+      expect(r.lines[0]?.text.replace(/\s/g, '')).toBe('HelloPhotoLibrary2024');
+      expect(r.lines[1]?.text.replace(/\s/g, '')).toBe('Invoice#12345total99.50');
+      expect(r.lines[0]?.box.y).toBeLessThan(r.lines[1]?.box.y as number);
+      for (const l of r.lines) expect(l.confidence).toBeGreaterThan(0.9);
+    });
 
-  it('finds no text in a photo without any', async () => {
-    const r = await reader.read(await decodeImage(join(dir, 'test-images/dog-bicycle-car.jpg')));
-    expect(r.text).toBe('');
-  });
-});
+    it('finds no text in a photo without any', async () => {
+      const r = await reader.read(await decodeImage(join(dir, 'test-images/dog-bicycle-car.jpg')));
+      expect(r.text).toBe('');
+    });
+  },
+);
 
 describe('OCR post-processing', () => {
   it('boxes connected text regions and skips weak ones', () => {
-    const w = 40, h = 20;
+    const w = 40,
+      h = 20;
     const prob = new Float32Array(w * h);
     for (let y = 5; y < 10; y++) for (let x = 2; x < 20; x++) prob[y * w + x] = 0.9; // strong region
     for (let y = 12; y < 16; y++) for (let x = 25; x < 35; x++) prob[y * w + x] = 0.4; // above binarise, below box threshold
@@ -49,6 +53,9 @@ describe('OCR post-processing', () => {
     const seq = [1, 1, 0, 1, 2, 3];
     const probs = new Float32Array(seq.length * 4);
     seq.forEach((c, t) => (probs[t * 4 + c] = 0.9));
-    expect(ctcGreedy(probs, seq.length, 4, keys)).toEqual({ text: 'aab ', confidence: expect.closeTo(0.9, 5) as number });
+    expect(ctcGreedy(probs, seq.length, 4, keys)).toEqual({
+      text: 'aab ',
+      confidence: expect.closeTo(0.9, 5) as number,
+    });
   });
 });

@@ -36,7 +36,12 @@ export interface TextReader {
   read(img: RgbImage): Promise<OcrResult>;
 }
 
-const DET_NORM: Normalization = { order: 'rgb', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+const DET_NORM: Normalization = {
+  order: 'rgb',
+  scale: 1 / 255,
+  mean: [0.485, 0.456, 0.406],
+  std: [0.229, 0.224, 0.225],
+};
 const REC_NORM: Normalization = { order: 'rgb', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
 
 /** Boxes of 4-connected regions above `thr` whose mean probability reaches `boxThr`. */
@@ -46,45 +51,74 @@ export function textBoxes(prob: Float32Array, w: number, h: number, thr: number,
   const boxes: Box[] = [];
   for (let start = 0; start < w * h; start++) {
     if (seen[start] || (prob[start] as number) < thr) continue;
-    let x0 = w, y0 = h, x1 = 0, y1 = 0, sum = 0, count = 0;
+    let x0 = w,
+      y0 = h,
+      x1 = 0,
+      y1 = 0,
+      sum = 0,
+      count = 0;
     stack.push(start);
     seen[start] = 1;
     while (stack.length) {
       const p = stack.pop() as number;
-      const x = p % w, y = (p - x) / w;
+      const x = p % w,
+        y = (p - x) / w;
       sum += prob[p] as number;
       count++;
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
       if (y > y1) y1 = y;
-      for (const q of [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1]) {
+      for (const q of [
+        x > 0 ? p - 1 : -1,
+        x < w - 1 ? p + 1 : -1,
+        y > 0 ? p - w : -1,
+        y < h - 1 ? p + w : -1,
+      ]) {
         if (q >= 0 && !seen[q] && (prob[q] as number) >= thr) {
           seen[q] = 1;
           stack.push(q);
         }
       }
     }
-    const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+    const bw = x1 - x0 + 1,
+      bh = y1 - y0 + 1;
     if (count < 10 || bh < 3 || sum / count < boxThr) continue;
     // DB unclip: the map marks a shrunk text kernel; grow it back by area·1.5/perimeter.
     const d = (bw * bh * 1.5) / (2 * (bw + bh));
-    boxes.push({ x: Math.max(0, x0 - d), y: Math.max(0, y0 - d), width: Math.min(w, x1 + 1 + d) - Math.max(0, x0 - d), height: Math.min(h, y1 + 1 + d) - Math.max(0, y0 - d) });
+    boxes.push({
+      x: Math.max(0, x0 - d),
+      y: Math.max(0, y0 - d),
+      width: Math.min(w, x1 + 1 + d) - Math.max(0, x0 - d),
+      height: Math.min(h, y1 + 1 + d) - Math.max(0, y0 - d),
+    });
   }
   return boxes;
 }
 
 function crop(img: RgbImage, b: Box): RgbImage {
-  const x0 = Math.max(0, Math.floor(b.x)), y0 = Math.max(0, Math.floor(b.y));
-  const x1 = Math.min(img.width, Math.ceil(b.x + b.width)), y1 = Math.min(img.height, Math.ceil(b.y + b.height));
-  const w = Math.max(1, x1 - x0), h = Math.max(1, y1 - y0);
+  const x0 = Math.max(0, Math.floor(b.x)),
+    y0 = Math.max(0, Math.floor(b.y));
+  const x1 = Math.min(img.width, Math.ceil(b.x + b.width)),
+    y1 = Math.min(img.height, Math.ceil(b.y + b.height));
+  const w = Math.max(1, x1 - x0),
+    h = Math.max(1, y1 - y0);
   const data = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) data.set(img.data.subarray(((y0 + y) * img.width + x0) * 3, ((y0 + y) * img.width + x0 + w) * 3), y * w * 3);
+  for (let y = 0; y < h; y++)
+    data.set(
+      img.data.subarray(((y0 + y) * img.width + x0) * 3, ((y0 + y) * img.width + x0 + w) * 3),
+      y * w * 3,
+    );
   return { width: w, height: h, data };
 }
 
 /** CTC greedy decode: argmax per step, collapse repeats, drop blanks (index 0). */
-export function ctcGreedy(probs: Float32Array, steps: number, classes: number, keys: readonly string[]): { text: string; confidence: number } {
+export function ctcGreedy(
+  probs: Float32Array,
+  steps: number,
+  classes: number,
+  keys: readonly string[],
+): { text: string; confidence: number } {
   let text = '';
   let conf = 0;
   let n = 0;
@@ -116,13 +150,22 @@ export function createTextReader(loader: ModelLoader, options: OcrOptions = {}):
     async read(img) {
       const det = await loader.session('ocr-detection');
       const rec = await loader.session('ocr-recognition');
-      keys ??= loader.file('ocr-keys').then(({ bytes }) => new TextDecoder().decode(bytes).split('\n').map((l) => l.replace(/\r$/, '')).filter((l, i, a) => l !== '' || i < a.length - 1));
+      keys ??= loader.file('ocr-keys').then(({ bytes }) =>
+        new TextDecoder()
+          .decode(bytes)
+          .split('\n')
+          .map((l) => l.replace(/\r$/, ''))
+          .filter((l, i, a) => l !== '' || i < a.length - 1),
+      );
       const charset = await keys;
       const s = Math.min(1, maxSide / Math.max(img.width, img.height));
       const W = Math.max(32, Math.ceil((img.width * s) / 32) * 32);
       const H = Math.max(32, Math.ceil((img.height * s) / 32) * 32);
       const { data, scale } = letterboxNchw(img, W, H, DET_NORM, 0);
-      const prob = outputFloat32(await det.session.run({ [det.session.inputNames[0] ?? 'x']: float32Tensor(data, [1, 3, H, W]) }), det.session.outputNames[0] ?? 'sigmoid_0.tmp_0');
+      const prob = outputFloat32(
+        await det.session.run({ [det.session.inputNames[0] ?? 'x']: float32Tensor(data, [1, 3, H, W]) }),
+        det.session.outputNames[0] ?? 'sigmoid_0.tmp_0',
+      );
       const boxes = textBoxes(prob.data, W, H, options.binaryThreshold ?? 0.3, options.boxThreshold ?? 0.6)
         .map((b) => ({ x: b.x / scale, y: b.y / scale, width: b.width / scale, height: b.height / scale }))
         .sort((a, b) => (Math.abs(a.y - b.y) < Math.min(a.height, b.height) / 2 ? a.x - b.x : a.y - b.y));
@@ -131,12 +174,22 @@ export function createTextReader(loader: ModelLoader, options: OcrOptions = {}):
         const c = crop(img, box);
         const rw = Math.max(8, Math.min(1600, Math.round((c.width * 48) / c.height)));
         const input = letterboxNchw(c, rw, 48, REC_NORM, 0);
-        const out = outputFloat32(await rec.session.run({ [rec.session.inputNames[0] ?? 'x']: float32Tensor(input.data, [1, 3, 48, rw]) }), rec.session.outputNames[0] ?? 'softmax_11.tmp_0');
+        const out = outputFloat32(
+          await rec.session.run({
+            [rec.session.inputNames[0] ?? 'x']: float32Tensor(input.data, [1, 3, 48, rw]),
+          }),
+          rec.session.outputNames[0] ?? 'softmax_11.tmp_0',
+        );
         const [, steps = 0, classes = 0] = out.dims;
         const r = ctcGreedy(out.data, steps, classes, charset);
-        if (r.text.trim() && r.confidence >= (options.minConfidence ?? 0.5)) lines.push({ text: r.text.trim(), confidence: r.confidence, box });
+        if (r.text.trim() && r.confidence >= (options.minConfidence ?? 0.5))
+          lines.push({ text: r.text.trim(), confidence: r.confidence, box });
       }
-      return { lines, text: lines.map((l) => l.text).join('\n'), model: `${modelKey(det.spec)}+${modelKey(rec.spec)}` };
+      return {
+        lines,
+        text: lines.map((l) => l.text).join('\n'),
+        model: `${modelKey(det.spec)}+${modelKey(rec.spec)}`,
+      };
     },
   };
 }

@@ -28,7 +28,10 @@ export interface OnnxInitializer {
   readonly uint8?: readonly number[];
 }
 
-export type OnnxAttribute = { readonly name: string; readonly int: number } | { readonly name: string; readonly ints: readonly number[] } | { readonly name: string; readonly float: number };
+export type OnnxAttribute =
+  | { readonly name: string; readonly int: number }
+  | { readonly name: string; readonly ints: readonly number[] }
+  | { readonly name: string; readonly float: number };
 
 export interface OnnxNode {
   readonly op: string;
@@ -62,7 +65,10 @@ function valueInfo(w: W, v: OnnxValue): void {
     msg(w, 1, (w) => {
       w.uint32(tag(1, VARINT)).int32(OnnxType[v.type]);
       msg(w, 2, (w) => {
-        for (const d of v.dims) msg(w, 1, (w) => (typeof d === 'number' ? w.uint32(tag(1, VARINT)).int64(d) : w.uint32(tag(2, LEN)).string(d)));
+        for (const d of v.dims)
+          msg(w, 1, (w) =>
+            typeof d === 'number' ? w.uint32(tag(1, VARINT)).int64(d) : w.uint32(tag(2, LEN)).string(d),
+          );
       });
     }),
   );

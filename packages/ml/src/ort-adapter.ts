@@ -9,7 +9,9 @@ import type { InferenceRuntime, InferenceSession, SessionOptions, Tensor } from 
 
 /** The part of an onnxruntime module the adapter uses. */
 export interface OrtModule {
-  readonly InferenceSession: { create(model: Uint8Array, options?: OrtSession.SessionOptions): Promise<OrtSession> };
+  readonly InferenceSession: {
+    create(model: Uint8Array, options?: OrtSession.SessionOptions): Promise<OrtSession>;
+  };
   readonly Tensor: new (type: Tensor['type'], data: Tensor['data'], dims: readonly number[]) => OrtTensor;
 }
 
@@ -44,7 +46,10 @@ export function ortRuntime(
       try {
         session = await ort.InferenceSession.create(model, defaults(options));
       } catch (cause) {
-        throw new InferenceError(`${name} could not load the model (${model.byteLength} bytes): ${String(cause)}`, { cause });
+        throw new InferenceError(
+          `${name} could not load the model (${model.byteLength} bytes): ${String(cause)}`,
+          { cause },
+        );
       }
       return {
         inputNames: session.inputNames,

@@ -13,4 +13,9 @@ export { createOnnxNodeRuntime } from './inference-session.onnx-node.ts';
 export function createDefaultRuntime(): InferenceRuntime {
   return createOnnxNodeRuntime();
 }
-export { installModels, partialBytes, type InstallOptions, type InstallOutcome } from './model-installer.node.ts';
+export {
+  installModels,
+  partialBytes,
+  type InstallOptions,
+  type InstallOutcome,
+} from './model-installer.node.ts';

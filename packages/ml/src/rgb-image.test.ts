@@ -5,13 +5,27 @@ import { fromRgba, letterboxNchw, resizeBilinear, rgbImage } from './rgb-image.t
 describe('rgb image', () => {
   it('validates buffer sizes and drops alpha', () => {
     expect(() => rgbImage(2, 2, new Uint8Array(11))).toThrow(InvalidInputError);
-    expect(Array.from(fromRgba(1, 2, new Uint8Array([1, 2, 3, 255, 4, 5, 6, 0])).data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(fromRgba(1, 2, new Uint8Array([1, 2, 3, 255, 4, 5, 6, 0])).data)).toEqual([
+      1, 2, 3, 4, 5, 6,
+    ]);
   });
 
   it('letterboxes top-left with padding, channel order and normalisation', () => {
     // 4×2 image: left half red, right half blue.
-    const img = rgbImage(4, 2, new Uint8Array([255, 0, 0, 255, 0, 0, 0, 0, 255, 0, 0, 255, 255, 0, 0, 255, 0, 0, 0, 0, 255, 0, 0, 255]));
-    const { data, scale } = letterboxNchw(img, 4, 4, { order: 'bgr', mean: [10, 10, 10], std: [2, 2, 2] }, 114);
+    const img = rgbImage(
+      4,
+      2,
+      new Uint8Array([
+        255, 0, 0, 255, 0, 0, 0, 0, 255, 0, 0, 255, 255, 0, 0, 255, 0, 0, 0, 0, 255, 0, 0, 255,
+      ]),
+    );
+    const { data, scale } = letterboxNchw(
+      img,
+      4,
+      4,
+      { order: 'bgr', mean: [10, 10, 10], std: [2, 2, 2] },
+      114,
+    );
     expect(scale).toBe(1);
     const at = (c: number, y: number, x: number) => data[c * 16 + y * 4 + x];
     expect(at(2, 0, 0)).toBe((255 - 10) / 2); // BGR: plane 2 is red
@@ -20,10 +34,19 @@ describe('rgb image', () => {
   });
 
   it('agrees with resizeBilinear when downscaling', () => {
-    const w = 37, h = 23;
-    const img = rgbImage(w, h, Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 7919) % 256));
+    const w = 37,
+      h = 23;
+    const img = rgbImage(
+      w,
+      h,
+      Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 7919) % 256),
+    );
     const r = resizeBilinear(img, 16, 10);
     const { data } = letterboxNchw(img, 16, 16, { order: 'rgb' });
-    for (let y = 0; y < 10; y++) for (let x = 0; x < 16; x++) expect(Math.abs((data[y * 16 + x] as number) - (r.data[(y * 16 + x) * 3] as number))).toBeLessThanOrEqual(0.5001);
+    for (let y = 0; y < 10; y++)
+      for (let x = 0; x < 16; x++)
+        expect(
+          Math.abs((data[y * 16 + x] as number) - (r.data[(y * 16 + x) * 3] as number)),
+        ).toBeLessThanOrEqual(0.5001);
   });
 });

@@ -18,14 +18,17 @@ export function rgbImage(width: number, height: number, data: Uint8Array): RgbIm
     throw new InvalidInputError(`image dims ${width}×${height} are not positive integers`);
   }
   if (data.length !== width * height * 3) {
-    throw new InvalidInputError(`RGB buffer is ${data.length} bytes, expected ${width * height * 3} for ${width}×${height}`);
+    throw new InvalidInputError(
+      `RGB buffer is ${data.length} bytes, expected ${width * height * 3} for ${width}×${height}`,
+    );
   }
   return { width, height, data };
 }
 
 /** Drop the alpha channel of RGBA pixels (canvas ImageData). */
 export function fromRgba(width: number, height: number, rgba: Uint8Array | Uint8ClampedArray): RgbImage {
-  if (rgba.length !== width * height * 4) throw new InvalidInputError(`RGBA buffer is ${rgba.length} bytes, expected ${width * height * 4}`);
+  if (rgba.length !== width * height * 4)
+    throw new InvalidInputError(`RGBA buffer is ${rgba.length} bytes, expected ${width * height * 4}`);
   const out = new Uint8Array(width * height * 3);
   for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
     out[j] = rgba[i] as number;

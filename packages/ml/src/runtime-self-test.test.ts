@@ -10,7 +10,10 @@ it.each([
 ] as [string, () => InferenceRuntime][])('passes on %s and reports a broken runtime', async (_n, make) => {
   const r = await runtimeSelfTest(make());
   expect(r.checks.map((c) => c.ok)).toEqual([true, true]);
-  const broken: InferenceRuntime = { name: 'broken', createSession: () => Promise.reject(new Error('no wasm')) };
+  const broken: InferenceRuntime = {
+    name: 'broken',
+    createSession: () => Promise.reject(new Error('no wasm')),
+  };
   const b = await runtimeSelfTest(broken);
   expect(b.ok).toBe(false);
   expect(b.checks[0]?.detail).toMatch(/no wasm/);

@@ -30,7 +30,8 @@ export async function runtimeSelfTest(runtime: InferenceRuntime): Promise<SelfTe
         nodes: [{ op: 'MatMul', inputs: ['x', 'W'], outputs: ['y'] }],
       }),
     );
-    const y = (await s.run({ x: { type: 'float32', data: new Float32Array([1, 2, 3]), dims: [1, 3] } }))['y']?.data;
+    const y = (await s.run({ x: { type: 'float32', data: new Float32Array([1, 2, 3]), dims: [1, 3] } }))['y']
+      ?.data;
     await s.release();
     return y?.[0] === 4 && y[1] === 5;
   });

@@ -12,18 +12,48 @@ import { tinyClipImageModel, tinyClipTextModel } from './tiny-clip-model.ts';
 import { createVectorIndex } from './vector-index.ts';
 
 const docs: SearchDocument[] = [
-  { id: 'dog19', takenAt: Date.UTC(2019, 6, 4), tags: ['dog', 'bicycle', 'car'], fileName: 'IMG_0001.jpg', place: 'Brighton, England', camera: 'Canon EOS 5D' },
+  {
+    id: 'dog19',
+    takenAt: Date.UTC(2019, 6, 4),
+    tags: ['dog', 'bicycle', 'car'],
+    fileName: 'IMG_0001.jpg',
+    place: 'Brighton, England',
+    camera: 'Canon EOS 5D',
+  },
   { id: 'receipt', takenAt: Date.UTC(2023, 6, 20), ocr: 'Invoice #12345 total 99.50', fileName: 'scan.png' },
-  { id: 'amy', takenAt: Date.UTC(2023, 1, 2), people: ['Amy Farrah Fowler'], tags: ['person'], albums: ['Lab party'] },
-  { id: 'beach', takenAt: Date.UTC(2023, 7, 1), description: 'Sunset at the beach with the dog', tags: ['dog'] },
+  {
+    id: 'amy',
+    takenAt: Date.UTC(2023, 1, 2),
+    people: ['Amy Farrah Fowler'],
+    tags: ['person'],
+    albums: ['Lab party'],
+  },
+  {
+    id: 'beach',
+    takenAt: Date.UTC(2023, 7, 1),
+    description: 'Sunset at the beach with the dog',
+    tags: ['dog'],
+  },
 ];
 
 describe('search query parsing', () => {
   it('takes years, seasons, months and year ranges out of the words', () => {
-    expect(parseQuery('dog 2019')).toEqual({ words: ['dog'], range: { from: Date.UTC(2019, 0, 1), to: Date.UTC(2020, 0, 1) } });
-    expect(parseQuery('Summer 2023')).toEqual({ words: [], range: { from: Date.UTC(2023, 5, 1), to: Date.UTC(2023, 8, 1) } });
-    expect(parseQuery('winter 2022').range).toEqual({ from: Date.UTC(2022, 11, 1), to: Date.UTC(2023, 2, 1) });
-    expect(parseQuery('may 2021 café').range).toEqual({ from: Date.UTC(2021, 4, 1), to: Date.UTC(2021, 5, 1) });
+    expect(parseQuery('dog 2019')).toEqual({
+      words: ['dog'],
+      range: { from: Date.UTC(2019, 0, 1), to: Date.UTC(2020, 0, 1) },
+    });
+    expect(parseQuery('Summer 2023')).toEqual({
+      words: [],
+      range: { from: Date.UTC(2023, 5, 1), to: Date.UTC(2023, 8, 1) },
+    });
+    expect(parseQuery('winter 2022').range).toEqual({
+      from: Date.UTC(2022, 11, 1),
+      to: Date.UTC(2023, 2, 1),
+    });
+    expect(parseQuery('may 2021 café').range).toEqual({
+      from: Date.UTC(2021, 4, 1),
+      to: Date.UTC(2021, 5, 1),
+    });
     expect(parseQuery('café').words).toEqual(['cafe']);
     expect(parseQuery('2018-2020').range).toEqual({ from: Date.UTC(2018, 0, 1), to: Date.UTC(2021, 0, 1) });
   });
@@ -72,13 +102,23 @@ describe.skipIf(!existsSync(vocab))('semantic ranking with CLIP', () => {
   it('ranks by CLIP when words match nothing, and keeps date filters', async () => {
     const runtime = createOnnxNodeRuntime();
     const loader = createModelLoader({
-      store: createMemoryModelStore(new Map([['clip/visual.onnx', tinyClipImageModel()], ['clip/textual.onnx', tinyClipTextModel('int32')], ['clip/bpe_simple_vocab_16e6.txt', new Uint8Array(readFileSync(vocab))]])),
+      store: createMemoryModelStore(
+        new Map([
+          ['clip/visual.onnx', tinyClipImageModel()],
+          ['clip/textual.onnx', tinyClipTextModel('int32')],
+          ['clip/bpe_simple_vocab_16e6.txt', new Uint8Array(readFileSync(vocab))],
+        ]),
+      ),
       runtime,
     });
     const encoder = createClipEncoder(loader);
     const vectors = createVectorIndex(runtime, 512);
     const idx = createSearchIndex();
-    const colours: [string, [number, number, number], number][] = [['redcar', [230, 20, 20], 2019], ['greenfield', [20, 220, 30], 2019], ['redrose', [200, 10, 40], 2021]];
+    const colours: [string, [number, number, number], number][] = [
+      ['redcar', [230, 20, 20], 2019],
+      ['greenfield', [20, 220, 30], 2019],
+      ['redrose', [200, 10, 40], 2021],
+    ];
     for (const [id, rgb, year] of colours) {
       const data = new Uint8Array(64 * 64 * 3);
       for (let i = 0; i < 64 * 64; i++) data.set(rgb, i * 3);
@@ -86,7 +126,12 @@ describe.skipIf(!existsSync(vocab))('semantic ranking with CLIP', () => {
       idx.put({ id, takenAt: Date.UTC(year, 3, 1) });
     }
     const hits = await idx.search('something red', { semantic: { encoder, index: vectors } });
-    expect(hits.slice(0, 2).map((h) => h.id).sort()).toEqual(['redcar', 'redrose']);
+    expect(
+      hits
+        .slice(0, 2)
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(['redcar', 'redrose']);
     expect(hits[0]?.matched).toEqual(['semantic']);
     expect((await idx.search('red 2019', { semantic: { encoder, index: vectors } }))[0]?.id).toBe('redcar');
     await vectors.stop();

@@ -44,7 +44,16 @@ export interface SearchIndex {
   search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
 }
 
-const WEIGHTS: Record<string, number> = { people: 5, albums: 4, tags: 3, place: 3, description: 2, fileName: 2, camera: 2, ocr: 1 };
+const WEIGHTS: Record<string, number> = {
+  people: 5,
+  albums: 4,
+  tags: 3,
+  place: 3,
+  description: 2,
+  fileName: 2,
+  camera: 2,
+  ocr: 1,
+};
 
 function fieldsOf(d: SearchDocument): [string, string][] {
   const out: [string, string][] = [];
@@ -72,7 +81,8 @@ export function createSearchIndex(): SearchIndex {
   function match(prefix: string): Map<string, { w: number; fields: Set<string> }> {
     vocab ??= [...postings.keys()].sort();
     const out = new Map<string, { w: number; fields: Set<string> }>();
-    let lo = 0, hi = vocab.length;
+    let lo = 0,
+      hi = vocab.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if ((vocab[mid] as string) < prefix) lo = mid + 1;
@@ -138,8 +148,11 @@ export function createSearchIndex(): SearchIndex {
         }
       }
       const hits: SearchHit[] = [];
-      if (scored) for (const [id, s] of scored) if (inRange(id)) hits.push({ id, score: s.w, matched: [...s.fields] });
-      if (!scored) for (const id of docs.keys()) if (inRange(id)) hits.push({ id, score: 0, matched: q.range ? ['date'] : [] });
+      if (scored)
+        for (const [id, s] of scored) if (inRange(id)) hits.push({ id, score: s.w, matched: [...s.fields] });
+      if (!scored)
+        for (const id of docs.keys())
+          if (inRange(id)) hits.push({ id, score: 0, matched: q.range ? ['date'] : [] });
       if (options.semantic && q.words.length > 0) {
         // CLIP ranks what words alone cannot ("dog on a beach"); text matches stay on top.
         const t = await options.semantic.encoder.embedText(q.words.join(' '));
@@ -147,10 +160,13 @@ export function createSearchIndex(): SearchIndex {
         const sem = await options.semantic.index.search(t.vector, limit, (id) => docs.has(id) && inRange(id));
         const semScore = new Map(sem.map((s) => [s.id, s.score]));
         for (const h of hits) (h as { score: number }).score += 10 + (semScore.get(h.id) ?? 0);
-        for (const s of sem) if (!known.has(s.id)) hits.push({ id: s.id, score: s.score, matched: ['semantic'] });
+        for (const s of sem)
+          if (!known.has(s.id)) hits.push({ id: s.id, score: s.score, matched: ['semantic'] });
       }
       // Newest first among equal scores (the timeline's order).
-      hits.sort((a, b) => b.score - a.score || (docs.get(b.id)?.takenAt ?? 0) - (docs.get(a.id)?.takenAt ?? 0));
+      hits.sort(
+        (a, b) => b.score - a.score || (docs.get(b.id)?.takenAt ?? 0) - (docs.get(a.id)?.takenAt ?? 0),
+      );
       return hits.slice(0, limit);
     },
   };

@@ -11,12 +11,37 @@ export interface ParsedQuery {
   readonly range?: { readonly from: number; readonly to: number };
 }
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-const SEASONS: Record<string, [number, number]> = { spring: [2, 5], summer: [5, 8], autumn: [8, 11], fall: [8, 11], winter: [11, 14] };
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+const SEASONS: Record<string, [number, number]> = {
+  spring: [2, 5],
+  summer: [5, 8],
+  autumn: [8, 11],
+  fall: [8, 11],
+  winter: [11, 14],
+};
 
 /** Split text into search words (letters/digits, any script), lower-cased. */
 export function words(text: string): string[] {
-  return text.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 export function parseQuery(q: string, options: { southern?: boolean } = {}): ParsedQuery {
@@ -37,8 +62,13 @@ export function parseQuery(q: string, options: { southern?: boolean } = {}): Par
       if (options.southern) [a, b] = [(a + 6) % 12, ((a + 6) % 12) + 3];
       range = { from: Date.UTC(y, a, 1), to: Date.UTC(y, b, 1) };
       i++;
-    } else if (/^(19|20)\d\d$/.test(w) && ws[i + 1] !== undefined && year(ws[i + 1]) !== undefined && /-|to/.test(q)) {
-      range = { from: Date.UTC(Number(w), 0, 1), to: Date.UTC(year(ws[i + 1]) as number + 1, 0, 1) };
+    } else if (
+      /^(19|20)\d\d$/.test(w) &&
+      ws[i + 1] !== undefined &&
+      year(ws[i + 1]) !== undefined &&
+      /-|to/.test(q)
+    ) {
+      range = { from: Date.UTC(Number(w), 0, 1), to: Date.UTC((year(ws[i + 1]) as number) + 1, 0, 1) };
       i++;
     } else if (year(w) !== undefined) {
       range = { from: Date.UTC(Number(w), 0, 1), to: Date.UTC(Number(w) + 1, 0, 1) };

@@ -7,11 +7,23 @@ import type { InferenceRuntime, InferenceSession } from './inference-session.ts'
 import { buildOnnxModel } from './onnx-model-builder.ts';
 
 /** sims[b·rows + r] = queries[b] · matrix[r] for row-major [count, dims] inputs. */
-export type SimilarityScorer = (queries: Float32Array, queryCount: number, matrix: Float32Array, rows: number, dims: number) => Promise<Float32Array>;
+export type SimilarityScorer = (
+  queries: Float32Array,
+  queryCount: number,
+  matrix: Float32Array,
+  rows: number,
+  dims: number,
+) => Promise<Float32Array>;
 
 export function createRuntimeScorer(runtime: InferenceRuntime): SimilarityScorer & { stop(): Promise<void> } {
   const sessions = new Map<number, Promise<InferenceSession>>();
-  const scorer = async (queries: Float32Array, queryCount: number, matrix: Float32Array, rows: number, dims: number) => {
+  const scorer = async (
+    queries: Float32Array,
+    queryCount: number,
+    matrix: Float32Array,
+    rows: number,
+    dims: number,
+  ) => {
     let s = sessions.get(dims);
     if (!s) {
       s = runtime.createSession(
@@ -21,7 +33,9 @@ export function createRuntimeScorer(runtime: InferenceRuntime): SimilarityScorer
             { name: 'M', type: 'float32', dims: ['r', dims] },
           ],
           outputs: [{ name: 'S', type: 'float32', dims: ['b', 'r'] }],
-          nodes: [{ op: 'Gemm', inputs: ['Q', 'M'], outputs: ['S'], attributes: [{ name: 'transB', int: 1 }] }],
+          nodes: [
+            { op: 'Gemm', inputs: ['Q', 'M'], outputs: ['S'], attributes: [{ name: 'transB', int: 1 }] },
+          ],
         }),
       );
       sessions.set(dims, s);

@@ -52,7 +52,12 @@ export function tinyClipTextModel(tokenType: 'int32' | 'int64' = 'int32'): Uint8
     ],
     nodes: [
       { op: 'Gather', inputs: ['E', 'text'], outputs: ['tok'], attributes: [{ name: 'axis', int: 0 }] },
-      { op: 'ReduceSum', inputs: ['tok', 'axes'], outputs: ['sum'], attributes: [{ name: 'keepdims', int: 0 }] },
+      {
+        op: 'ReduceSum',
+        inputs: ['tok', 'axes'],
+        outputs: ['sum'],
+        attributes: [{ name: 'keepdims', int: 0 }],
+      },
       { op: 'MatMul', inputs: ['sum', 'W'], outputs: ['text_embeds'] },
     ],
   });

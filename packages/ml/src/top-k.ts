@@ -2,7 +2,12 @@
  * Indices of the k largest scores (descending), keeping only those `accept` allows. A
  * sorted buffer of k entries: O(n) for typical data, no full sort of n items.
  */
-export function topK(scores: ArrayLike<number>, n: number, k: number, accept: (i: number) => boolean = () => true): number[] {
+export function topK(
+  scores: ArrayLike<number>,
+  n: number,
+  k: number,
+  accept: (i: number) => boolean = () => true,
+): number[] {
   const idx: number[] = [];
   const val: number[] = [];
   for (let i = 0; i < n; i++) {

@@ -44,7 +44,12 @@ function scoringGraph(dims: number, topK: boolean): Uint8Array {
       { name: 'bias', type: 'float32', dims: [1, 'n'] },
       ...(topK ? [{ name: 'k', type: 'int64' as const, dims: [1] }] : []),
     ],
-    outputs: topK ? [{ name: 'values', type: 'float32', dims: [1, 'k'] }, { name: 'indices', type: 'int64', dims: [1, 'k'] }] : [{ name: 'scores', type: 'float32', dims: [1, 'n'] }],
+    outputs: topK
+      ? [
+          { name: 'values', type: 'float32', dims: [1, 'k'] },
+          { name: 'indices', type: 'int64', dims: [1, 'k'] },
+        ]
+      : [{ name: 'scores', type: 'float32', dims: [1, 'n'] }],
     initializers: [{ name: 'qzp', dims: [], uint8: [128] }],
     nodes: [
       { op: 'MatMulInteger', inputs: ['q', 'M', 'qzp'], outputs: ['dot'] },
@@ -66,7 +71,11 @@ export interface VectorIndexOptions {
   readonly scoring?: 'runtime' | 'js';
 }
 
-export function createVectorIndex(runtime: InferenceRuntime, dims: number, options: VectorIndexOptions = {}): VectorIndex {
+export function createVectorIndex(
+  runtime: InferenceRuntime,
+  dims: number,
+  options: VectorIndexOptions = {},
+): VectorIndex {
   let cap = 1024;
   let n = 0;
   let data = new Int8Array(dims * cap);
@@ -101,7 +110,8 @@ export function createVectorIndex(runtime: InferenceRuntime, dims: number, optio
     bias[s] = 0;
   }
   function feeds(query: Float32Array): Record<string, Tensor> {
-    if (query.length !== dims) throw new InvalidInputError(`query has ${query.length} dims, the index holds ${dims}`);
+    if (query.length !== dims)
+      throw new InvalidInputError(`query has ${query.length} dims, the index holds ${dims}`);
     let m = 0;
     for (let d = 0; d < dims; d++) m = Math.max(m, Math.abs(query[d] as number));
     const q = new Uint8Array(dims);
@@ -116,7 +126,8 @@ export function createVectorIndex(runtime: InferenceRuntime, dims: number, optio
   }
   /** Scores of every slot, dimension-major so the inner loop walks contiguous memory. */
   function jsScores(query: Float32Array): Float32Array {
-    if (query.length !== dims) throw new InvalidInputError(`query has ${query.length} dims, the index holds ${dims}`);
+    if (query.length !== dims)
+      throw new InvalidInputError(`query has ${query.length} dims, the index holds ${dims}`);
     const acc = new Float32Array(n);
     for (let d = 0; d < dims; d++) {
       const q = query[d] as number;
@@ -139,7 +150,8 @@ export function createVectorIndex(runtime: InferenceRuntime, dims: number, optio
       return n;
     },
     add(id, vector) {
-      if (vector.length !== dims) throw new InvalidInputError(`vector ${id} has ${vector.length} dims, the index holds ${dims}`);
+      if (vector.length !== dims)
+        throw new InvalidInputError(`vector ${id} has ${vector.length} dims, the index holds ${dims}`);
       let s = slot.get(id);
       if (s === undefined) {
         if (n === cap) grow();
@@ -182,23 +194,32 @@ export function createVectorIndex(runtime: InferenceRuntime, dims: number, optio
       if (n === 0 || k <= 0) return [];
       if (options.scoring === 'js') {
         const scores = jsScores(query);
-        return topK(scores, n, k, filter ? (i) => filter(ids[i] as string) : undefined).map((i) => ({ id: ids[i] as string, score: scores[i] as number }));
+        return topK(scores, n, k, filter ? (i) => filter(ids[i] as string) : undefined).map((i) => ({
+          id: ids[i] as string,
+          score: scores[i] as number,
+        }));
       }
       const f = feeds(query);
       const m = qNorm(query);
       if (!filter) {
         topSession ??= runtime.createSession(scoringGraph(dims, true), sessionOptions);
         const kk = Math.min(k, n);
-        const out = await (await topSession).run({ ...f, k: { type: 'int64', data: BigInt64Array.of(BigInt(kk)), dims: [1] } });
+        const out = await (
+          await topSession
+        ).run({ ...f, k: { type: 'int64', data: BigInt64Array.of(BigInt(kk)), dims: [1] } });
         const values = out['values']?.data as Float32Array;
         const indices = out['indices']?.data as BigInt64Array;
         const hits: VectorHit[] = [];
-        for (let i = 0; i < kk; i++) hits.push({ id: ids[Number(indices[i])] as string, score: (values[i] as number) * m });
+        for (let i = 0; i < kk; i++)
+          hits.push({ id: ids[Number(indices[i])] as string, score: (values[i] as number) * m });
         return hits;
       }
       allSession ??= runtime.createSession(scoringGraph(dims, false), sessionOptions);
       const scores = (await (await allSession).run(f))['scores']?.data as Float32Array;
-      return topK(scores, n, k, (i) => filter(ids[i] as string)).map((i) => ({ id: ids[i] as string, score: (scores[i] as number) * m }));
+      return topK(scores, n, k, (i) => filter(ids[i] as string)).map((i) => ({
+        id: ids[i] as string,
+        score: (scores[i] as number) * m,
+      }));
     },
     toShard(model) {
       const header = new TextEncoder().encode(JSON.stringify({ dims, model, ids: ids.slice(0, n) }));
@@ -209,7 +230,8 @@ export function createVectorIndex(runtime: InferenceRuntime, dims: number, optio
       out.set(header, 8);
       let o = 8 + header.length;
       for (let i = 0; i < n; i++, o += 4) view.setFloat32(o, inv[i] as number, true);
-      for (let i = 0; i < n; i++) for (let d = 0; d < dims; d++) out[o++] = (data[d * cap + i] as number) & 0xff;
+      for (let i = 0; i < n; i++)
+        for (let d = 0; d < dims; d++) out[o++] = (data[d * cap + i] as number) & 0xff;
       return out;
     },
     async stop() {
@@ -220,19 +242,29 @@ export function createVectorIndex(runtime: InferenceRuntime, dims: number, optio
 }
 
 /** Read an embedding shard into a new index on `runtime`. Returns the model key it was made with. */
-export function loadVectorShard(runtime: InferenceRuntime, shard: Uint8Array): { index: VectorIndex; model: string } {
+export function loadVectorShard(
+  runtime: InferenceRuntime,
+  shard: Uint8Array,
+): { index: VectorIndex; model: string } {
   const view = new DataView(shard.buffer, shard.byteOffset, shard.byteLength);
-  if (shard.byteLength < 8 || view.getUint32(0, true) !== MAGIC) throw new InvalidInputError('not a Hearth embedding shard (bad magic); re-sync the shard from a peer');
+  if (shard.byteLength < 8 || view.getUint32(0, true) !== MAGIC)
+    throw new InvalidInputError('not a Hearth embedding shard (bad magic); re-sync the shard from a peer');
   const hlen = view.getUint32(4, true);
   let header: { dims: number; model: string; ids: string[] };
   try {
     header = JSON.parse(new TextDecoder().decode(shard.subarray(8, 8 + hlen))) as typeof header;
   } catch {
-    throw new InvalidInputError('embedding shard header is unreadable (truncated or corrupt); re-sync the shard from a peer');
+    throw new InvalidInputError(
+      'embedding shard header is unreadable (truncated or corrupt); re-sync the shard from a peer',
+    );
   }
-  if (!Number.isInteger(header.dims) || !Array.isArray(header.ids)) throw new InvalidInputError('embedding shard header lacks dims/ids; re-sync the shard from a peer');
+  if (!Number.isInteger(header.dims) || !Array.isArray(header.ids))
+    throw new InvalidInputError('embedding shard header lacks dims/ids; re-sync the shard from a peer');
   const n = header.ids.length;
-  if (shard.byteLength !== 8 + hlen + n * 4 + n * header.dims) throw new InvalidInputError(`embedding shard is ${shard.byteLength} bytes, its header needs ${8 + hlen + n * 4 + n * header.dims}; it is truncated or corrupt`);
+  if (shard.byteLength !== 8 + hlen + n * 4 + n * header.dims)
+    throw new InvalidInputError(
+      `embedding shard is ${shard.byteLength} bytes, its header needs ${8 + hlen + n * 4 + n * header.dims}; it is truncated or corrupt`,
+    );
   const index = createVectorIndex(runtime, header.dims);
   let o = 8 + hlen + n * 4;
   const v = new Float32Array(header.dims);

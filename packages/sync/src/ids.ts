@@ -52,5 +52,8 @@ export function asLibraryId(s: string): LibraryId {
 /** A new random id (URL-safe, 128 bits) for albums, people and the like. */
 export function randomId(): string {
   const b = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...b))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }

@@ -15,10 +15,18 @@ const SIZES: [number, number][] = [
 ];
 
 /** `count` JPEGs (and up to `heicCount` HEICs when heif-enc exists) in `dir`; reused if present. */
-export async function makePhotoCorpus(dir: string, count: number, heicCount = 0): Promise<{ jpegs: string[]; heics: string[] }> {
+export async function makePhotoCorpus(
+  dir: string,
+  count: number,
+  heicCount = 0,
+): Promise<{ jpegs: string[]; heics: string[] }> {
   mkdirSync(dir, { recursive: true });
   const nature = join(fixturesDir(), 'immich-test-assets/albums/nature');
-  const sources = existsSync(nature) ? readdirSync(nature).filter((f) => f.endsWith('.jpg')).map((f) => join(nature, f)) : [];
+  const sources = existsSync(nature)
+    ? readdirSync(nature)
+        .filter((f) => f.endsWith('.jpg'))
+        .map((f) => join(nature, f))
+    : [];
   if (!sources.length) throw new Error(`no source photos in ${nature}; set HEARTH_FIXTURES_DIR`);
   const jpegs: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -27,7 +35,13 @@ export async function makePhotoCorpus(dir: string, count: number, heicCount = 0)
     if (!existsSync(out)) {
       await sharp(sources[i % sources.length] as string)
         .resize(w, h, { fit: 'cover' })
-        .withExif({ IFD0: { Make: 'HearthBench', Model: `Cam ${i % 3}`, DateTime: `2024:0${1 + (i % 9)}:1${i % 10} 12:00:00` } })
+        .withExif({
+          IFD0: {
+            Make: 'HearthBench',
+            Model: `Cam ${i % 3}`,
+            DateTime: `2024:0${1 + (i % 9)}:1${i % 10} 12:00:00`,
+          },
+        })
         .jpeg({ quality: 92, chromaSubsampling: '4:2:0' })
         .toFile(out);
     }
@@ -37,7 +51,10 @@ export async function makePhotoCorpus(dir: string, count: number, heicCount = 0)
   if (heicCount > 0 && hasCommand('heif-enc')) {
     for (let i = 0; i < heicCount; i++) {
       const out = join(dir, `photo-${i}.heic`);
-      if (!existsSync(out)) execFileSync('heif-enc', ['-q', '80', '-o', out, jpegs[i % jpegs.length] as string], { stdio: 'ignore' });
+      if (!existsSync(out))
+        execFileSync('heif-enc', ['-q', '80', '-o', out, jpegs[i % jpegs.length] as string], {
+          stdio: 'ignore',
+        });
       heics.push(out);
     }
   }
@@ -49,8 +66,34 @@ export function makeHevcClip(dir: string, seconds: number): string {
   mkdirSync(dir, { recursive: true });
   const out = join(dir, `hevc-1080p-${seconds}s.mp4`);
   if (!existsSync(out)) {
-    execFileSync('nice', ['ffmpeg', '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=1920x1080:rate=30:duration=${seconds}`, '-f', 'lavfi', '-i', `sine=frequency=300:duration=${seconds}`,
-      '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-pix_fmt', 'yuv420p', '-tag:v', 'hvc1', '-c:a', 'aac', '-shortest', out]);
+    execFileSync('nice', [
+      'ffmpeg',
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=1920x1080:rate=30:duration=${seconds}`,
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=300:duration=${seconds}`,
+      '-c:v',
+      'libx265',
+      '-preset',
+      'ultrafast',
+      '-x265-params',
+      'log-level=error',
+      '-pix_fmt',
+      'yuv420p',
+      '-tag:v',
+      'hvc1',
+      '-c:a',
+      'aac',
+      '-shortest',
+      out,
+    ]);
   }
   return out;
 }

@@ -3,7 +3,8 @@
  * possibly absurd, values (year 9999, latitude 200, orientation 99) into a JPEG without
  * any tool, so the bad-input corpus can be generated anywhere, the browser included.
  */
-export type ExifValue = { ascii: string } | { short: number } | { long: number } | { rational: [number, number][] };
+export type ExifValue =
+  { ascii: string } | { short: number } | { long: number } | { rational: [number, number][] };
 export interface ExifSpec {
   ifd0?: Record<number, ExifValue>;
   exif?: Record<number, ExifValue>;
@@ -40,7 +41,9 @@ function u32(n: number): number[] {
 
 /** Lay out one IFD at `offset`; returns its bytes (entries followed by their out-of-line data). */
 function ifdBytes(entries: Record<number, ExifValue>, offset: number): number[] {
-  const tags = Object.keys(entries).map(Number).sort((a, b) => a - b);
+  const tags = Object.keys(entries)
+    .map(Number)
+    .sort((a, b) => a - b);
   const head = 2 + tags.length * 12 + 4;
   const out: number[] = [(tags.length >> 8) & 255, tags.length & 255];
   const data: number[] = [];
@@ -99,7 +102,11 @@ export function gpsIfd(lat: number, lon: number): Record<number, ExifValue> {
     const d = Math.floor(a);
     const m = Math.floor((a - d) * 60);
     const s = Math.round(((a - d) * 60 - m) * 60 * 1000);
-    return [[d, 1], [m, 1], [s, 1000]];
+    return [
+      [d, 1],
+      [m, 1],
+      [s, 1000],
+    ];
   };
   return {
     [TAG.GPSLatitudeRef]: { ascii: lat >= 0 ? 'N' : 'S' },

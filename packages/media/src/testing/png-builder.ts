@@ -29,7 +29,9 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 }
 
 async function deflate(data: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate'));
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new CompressionStream('deflate'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
@@ -56,7 +58,11 @@ function ihdr(width: number, height: number): Uint8Array {
 const SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** An RGB PNG whose pixel (x, y) is `color(x, y)` → [r, g, b]. */
-export async function makePng(width: number, height: number, color: (x: number, y: number) => [number, number, number]): Promise<Uint8Array> {
+export async function makePng(
+  width: number,
+  height: number,
+  color: (x: number, y: number) => [number, number, number],
+): Promise<Uint8Array> {
   const raw = new Uint8Array(height * (1 + width * 3));
   for (let y = 0, o = 0; y < height; y++) {
     raw[o++] = 0; // filter: none
@@ -67,13 +73,23 @@ export async function makePng(width: number, height: number, color: (x: number, 
       raw[o++] = b;
     }
   }
-  return concat([SIGNATURE, ihdr(width, height), chunk('IDAT', await deflate(raw)), chunk('IEND', new Uint8Array(0))]);
+  return concat([
+    SIGNATURE,
+    ihdr(width, height),
+    chunk('IDAT', await deflate(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 /** A PNG header claiming `width`×`height` followed by a tiny, valid-looking IDAT (a decompression bomb's shape). */
 export async function makeLyingPng(width: number, height: number): Promise<Uint8Array> {
   const row = new Uint8Array(1 + Math.min(width, 4096) * 3);
-  return concat([SIGNATURE, ihdr(width, height), chunk('IDAT', await deflate(row)), chunk('IEND', new Uint8Array(0))]);
+  return concat([
+    SIGNATURE,
+    ihdr(width, height),
+    chunk('IDAT', await deflate(row)),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 /** Replace `IHDR`'s CRC with garbage. */

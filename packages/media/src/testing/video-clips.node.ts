@@ -12,18 +12,79 @@ export function makeVideoClips(): VideoClips {
     execFileSync('ffmpeg', ['-v', 'error', '-y', ...args, join(dir, out)]);
     return new Uint8Array(readFileSync(join(dir, out)));
   };
-  const src = (size: string, t: number) => ['-f', 'lavfi', '-i', `testsrc=size=${size}:rate=25`, '-t', String(t)];
+  const src = (size: string, t: number) => [
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=${size}:rate=25`,
+    '-t',
+    String(t),
+  ];
   const tone = (t: number) => ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${t}`];
   try {
-    const h264 = ff('h264.mp4', ...src('320x240', 2), ...tone(2), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest');
-    const hevc = ff('hevc.mp4', ...src('1280x720', 1), '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-pix_fmt', 'yuv420p', '-tag:v', 'hvc1');
-    const h264yuv444 = ff('444.mp4', ...src('640x480', 1), ...tone(1), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p', '-c:a', 'aac', '-shortest');
+    const h264 = ff(
+      'h264.mp4',
+      ...src('320x240', 2),
+      ...tone(2),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-shortest',
+    );
+    const hevc = ff(
+      'hevc.mp4',
+      ...src('1280x720', 1),
+      '-c:v',
+      'libx265',
+      '-preset',
+      'ultrafast',
+      '-x265-params',
+      'log-level=error',
+      '-pix_fmt',
+      'yuv420p',
+      '-tag:v',
+      'hvc1',
+    );
+    const h264yuv444 = ff(
+      '444.mp4',
+      ...src('640x480', 1),
+      ...tone(1),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv444p',
+      '-c:a',
+      'aac',
+      '-shortest',
+    );
     const rotated = ff('rot.mp4', '-i', join(dir, 'h264.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90');
     const blackStart = ff(
       'black.mp4',
-      '-f', 'lavfi', '-i', 'color=c=black:size=320x240:rate=25:duration=1.5',
-      '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25:duration=2.5',
-      '-filter_complex', '[0:v][1:v]concat=n=2:v=1[v]', '-map', '[v]', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=black:size=320x240:rate=25:duration=1.5',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=320x240:rate=25:duration=2.5',
+      '-filter_complex',
+      '[0:v][1:v]concat=n=2:v=1[v]',
+      '-map',
+      '[v]',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
     );
     return { h264, hevc, h264yuv444, rotated, blackStart };
   } finally {
