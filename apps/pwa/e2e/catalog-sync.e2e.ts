@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { fixturesDir, hasBuild, hasChromium, launchChromium } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
+import { pairInUi } from './pair-in-ui.ts';
 
 const skip = !hasChromium
   ? 'no Chromium at /usr/bin/chromium (apt-get install chromium)'
@@ -43,15 +44,7 @@ void describe('PWA as a catalog peer of a real home node', { skip, timeout: 300_
     const context = await browser.newContext({ viewport: { width: 1280, height: 2400 }, locale: 'en-US' });
     const page = await context.newPage();
     page.setDefaultTimeout(60_000);
-    await page.goto(`${node.url}#/devices`);
-    await page.getByRole('textbox', { name: 'Pairing link' }).fill(link);
-    await page.getByRole('textbox', { name: 'Name of this device' }).fill(name);
-    await page.getByRole('button', { name: 'Pair' }).click();
-    await page
-      .getByRole('status')
-      .filter({ hasText: /Paired with the library|Pairing failed/ })
-      .waitFor();
-    assert.match((await page.getByRole('status').filter({ hasText: /Pair/ }).textContent()) ?? '', /Paired/);
+    assert.match(await pairInUi(page, node.url, link, name), /Paired/);
     // The synced catalog is what the app opens from now on.
     await page.goto(`${node.url}#/`);
     await page.reload();

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { hasBuild, hasChromium, launchChromium } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
+import { pairInUi } from './pair-in-ui.ts';
 
 const skip = !hasChromium
   ? 'no Chromium at /usr/bin/chromium (apt-get install chromium)'
@@ -32,16 +33,7 @@ void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, ()
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    await page.goto(`${node.url}#/devices`);
-    await page.getByRole('textbox', { name: 'Pairing link' }).fill(link);
-    await page.getByRole('textbox', { name: 'Name of this device' }).fill(name);
-    await page.getByRole('button', { name: 'Pair' }).click();
-    await page
-      .getByRole('status')
-      .filter({ hasText: /Paired with the library|Pairing failed/ })
-      .waitFor();
-    const status = await page.getByRole('status').filter({ hasText: /Pair/ }).textContent();
-    assert.match(status ?? '', /Paired with the library/);
+    assert.match(await pairInUi(page, node.url, link, name), /Paired with the library/);
     const list = page.getByRole('list', { name: 'Devices in this library' });
     await list.getByText(`${name} (this device)`).waitFor();
     const deviceId = (await list.locator('li').first().locator('code').textContent()) ?? '';
