@@ -80,6 +80,33 @@ export function setTags(d: AssetShardDoc, id: string, tags: readonly string[]): 
   for (const t of want) if (d.tags[`${id}/${t}`] !== true) d.tags[`${id}/${t}`] = true;
 }
 
+const DERIVED_KIND = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** Writes derived blob refs; a ref from an older pipeline version than the stored one is ignored. */
+export function setDerived(
+  d: AssetShardDoc,
+  id: string,
+  refs: Readonly<Record<string, { hash: string; pipeline: number }>>,
+): void {
+  for (const [kind, ref] of Object.entries(refs)) {
+    if (!DERIVED_KIND.test(kind))
+      throw new InvalidCatalogInputError(
+        `derived kind ${JSON.stringify(kind)}: lowercase letters, digits, "-"`,
+      );
+    if (!/^[0-9a-f]{64}$/.test(ref.hash))
+      throw new InvalidCatalogInputError(`derived ${kind} of ${id}: hash must be lowercase hex SHA-256`);
+    if (!Number.isInteger(ref.pipeline) || ref.pipeline < 0)
+      throw new InvalidCatalogInputError(`derived ${kind} of ${id}: pipeline must be a non-negative integer`);
+  }
+  for (const [kind, ref] of Object.entries(refs)) {
+    const key = `${id}/${kind}`;
+    const old = d.derived[key];
+    if (old && old.pipeline > ref.pipeline) continue;
+    if (old && old.pipeline === ref.pipeline && old.hash.toString() === ref.hash) continue;
+    d.derived[key] = { hash: im(ref.hash), pipeline: ref.pipeline };
+  }
+}
+
 /** Removes a record and every user field of it. */
 export function deleteRecord(d: AssetShardDoc, id: string): void {
   delete d.assets[id];

@@ -1,4 +1,4 @@
-import type { AlbumId, AssetId } from '../ids.ts';
+import type { AlbumId, AssetId, BlobHash } from '../ids.ts';
 import type { Album } from './album-doc.ts';
 import type { Asset, NewAsset } from './asset-record.ts';
 import type { InvalidCatalogDataError } from './catalog-errors.ts';
@@ -38,6 +38,12 @@ export interface Catalog {
   setRating(id: AssetId, rating: number): void;
   setDescription(id: AssetId, description: string): void;
   setTags(id: AssetId, tags: readonly string[]): void;
+  /**
+   * Records derived blobs (thumbnail, preview, playback…) made for an asset, so every device
+   * can fetch them by hash. A ref is replaced only by one from the same or a newer pipeline
+   * version, so a slow old derivation never overwrites a newer one.
+   */
+  setDerived(id: AssetId, refs: Readonly<Record<string, { hash: BlobHash; pipeline: number }>>): void;
   trash(ids: readonly AssetId[]): void;
   restore(ids: readonly AssetId[]): void;
   /** Removes the records (and album entries); blobs are the blob layer's business. */

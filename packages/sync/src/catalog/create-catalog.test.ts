@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Repo } from '@automerge/automerge-repo';
-import type { AssetId } from '../ids.ts';
-import type { Catalog } from './catalog.ts';
+import type { AssetId, BlobHash } from '../ids.ts';
+import type { Catalog, CatalogChange } from './catalog.ts';
 import type { InvalidCatalogDataError } from './catalog-errors.ts';
 import type { RootDoc } from './root-doc.ts';
 import { createCatalog } from './create-catalog.ts';
@@ -108,6 +108,36 @@ describe('catalog operations', { timeout: 30_000 }, () => {
     expect(catalog.getAsset(id)).toBeUndefined();
     expect(catalog.getAlbum(album)?.assets).toEqual([fakeAssetId(2)]);
     expect(catalog.monthAssets('2024-07').map((a) => a.id)).toEqual([fakeAssetId(2)]);
+  });
+
+  it('records derived blob refs; an older pipeline never overwrites a newer ref', async () => {
+    const { catalog } = await newCatalog();
+    const id = fakeAssetId(7);
+    await catalog.addAssets([sampleAsset(7)]);
+    const thumb1 = fakeAssetId(100) as string as BlobHash;
+    const thumb2 = fakeAssetId(101) as string as BlobHash;
+    const changed = new Promise<CatalogChange>((resolve) => catalog.onChange(resolve));
+    catalog.setDerived(id, {
+      thumbnail: { hash: thumb1, pipeline: 2 },
+      preview: { hash: thumb2, pipeline: 2 },
+    });
+    expect((await changed).assets).toContain(id);
+    catalog.setDerived(id, { thumbnail: { hash: thumb2, pipeline: 1 } });
+    expect(catalog.getAsset(id)?.derived).toEqual({
+      thumbnail: { hash: thumb1, pipeline: 2 },
+      preview: { hash: thumb2, pipeline: 2 },
+    });
+    catalog.setDerived(id, { thumbnail: { hash: thumb2, pipeline: 3 } });
+    expect(catalog.getAsset(id)?.derived['thumbnail']).toEqual({ hash: thumb2, pipeline: 3 });
+    expect(() => catalog.setDerived(id, { thumbnail: { hash: 'nope' as BlobHash, pipeline: 3 } })).toThrow(
+      expect.objectContaining({ code: 'CATALOG_INVALID_INPUT' }),
+    );
+    expect(() => catalog.setDerived(id, { 'Bad/Kind': { hash: thumb1, pipeline: 3 } })).toThrow(
+      expect.objectContaining({ code: 'CATALOG_INVALID_INPUT' }),
+    );
+    expect(() => catalog.setDerived(fakeAssetId(8), { thumbnail: { hash: thumb1, pipeline: 1 } })).toThrow(
+      expect.objectContaining({ code: 'CATALOG_ASSET_NOT_FOUND' }),
+    );
   });
 
   it('manages albums: order, reorder, cover, rename, remove', async () => {

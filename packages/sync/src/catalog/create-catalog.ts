@@ -339,6 +339,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     },
     setDescription: (id, text) => editAsset(id, (d) => void (d.description[id] = text)),
     setTags: (id, tags) => editAsset(id, (d) => assetEdits.setTags(d, id, tags)),
+    setDerived: (id, refs) => editAsset(id, (d) => assetEdits.setDerived(d, id, refs)),
     trash(ids) {
       const at = now();
       for (const id of ids) editAsset(id, (d) => void (d.trashedAt[id] = at));
