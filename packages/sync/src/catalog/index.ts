@@ -6,6 +6,20 @@ export { validateShardDoc, type AssetShardDoc } from './asset-shard-doc.ts';
 export { readAsset, readShard } from './asset-view.ts';
 export { readAlbum, type Album, type AlbumDoc, type AlbumRole } from './album-doc.ts';
 export { readPeople, emptyPeople, type PeopleDoc, type Person, type PersonRecord } from './people-doc.ts';
+export {
+  openPeopleCatalog,
+  peopleUrl,
+  type PeopleCatalog,
+  type PeopleCatalogOptions,
+} from './people-catalog.ts';
+export { resolvePerson } from './people-edits.ts';
+export {
+  readPeopleState,
+  facePeople,
+  listPeople,
+  type PeopleState,
+  type PersonSummary,
+} from './people-view.ts';
 export { readRootIndex, emptyCatalogRootFields, type RootIndex } from './root-doc-validation.ts';
 export {
   monthOf,

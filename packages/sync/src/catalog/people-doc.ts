@@ -1,3 +1,4 @@
+import type { ImmutableString } from '@automerge/automerge';
 import type { PersonId } from '../ids.ts';
 import { bad, finite, isObject, ok, text, type Checked } from './schema-check.ts';
 
@@ -14,15 +15,20 @@ export interface PersonRecord {
 
 /**
  * The people document: names, hidden flags, birth dates, merges, and the face→person
- * assignments a user made by hand (ML suggestions live with the ML index, not here).
- * `assignments` is flat (`assetId/faceIndex` → personId) so concurrent assignments of
- * different faces never compete for one nested object.
+ * assignments a user made by hand. `assignments` is flat (`assetId/faceIndex` → personId)
+ * so concurrent assignments of different faces never compete for one nested object.
+ * `faces` is the home node's clustering (written only by it, see people-edits.ts), so
+ * every device shows the same people offline; a user's entry always wins over it.
  */
 export interface PeopleDoc {
   schema: 1;
   kind: 'people';
   people: Record<string, PersonRecord>;
   assignments: Record<string, string>;
+  /** machine clustering: face key → person id */
+  faces?: Record<string, ImmutableString>;
+  /** models key of the face embedder `faces` was clustered with */
+  clusteredWith?: string;
 }
 
 export function emptyPeople(): PeopleDoc {

@@ -1,0 +1,125 @@
+/**
+ * The library's people document, opened from the root's `people` URL (created on first
+ * use). Like asset shards, it has a deterministic id and first change, so two devices
+ * that both create it while offline create the same document.
+ */
+import * as A from '@automerge/automerge';
+import {
+  parseAutomergeUrl,
+  stringifyAutomergeUrl,
+  type AutomergeUrl,
+  type BinaryDocumentId,
+  type DocHandle,
+  type Repo,
+} from '@automerge/automerge-repo';
+import { asPersonId, randomId, type PersonId } from '../ids.ts';
+import { InvalidCatalogDataError } from './catalog-errors.ts';
+import { emptyPeople, type PeopleDoc } from './people-doc.ts';
+import * as edits from './people-edits.ts';
+import {
+  facePeople,
+  listPeople,
+  readPeopleState,
+  type PeopleState,
+  type PersonSummary,
+} from './people-view.ts';
+import type { RootDoc } from './root-doc.ts';
+
+/** The actor of the people document's first change (never used for later changes). */
+const GENESIS_ACTOR = '686561727468' + '01' + '00'.repeat(9);
+
+/** The URL of a library's people document: the first 16 bytes of SHA-256(library id). */
+export async function peopleUrl(libraryId: string): Promise<AutomergeUrl> {
+  const bytes = new TextEncoder().encode(`hearth/people/1\0${libraryId}`);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return stringifyAutomergeUrl({ documentId: digest.slice(0, 16) as BinaryDocumentId });
+}
+
+function peopleGenesis(): Uint8Array {
+  const doc = A.change(A.init<PeopleDoc>({ actor: GENESIS_ACTOR }), { time: 0 }, (d) => {
+    Object.assign(d, emptyPeople());
+  });
+  return A.save(doc);
+}
+
+/** Operations on people: users name, hide, merge and reassign; the home node writes its clustering. */
+export interface PeopleCatalog {
+  readonly url: AutomergeUrl;
+  /** The document as plain data; throws InvalidCatalogDataError when it is malformed. */
+  read(): PeopleState;
+  /** Face key → person, every user decision applied. */
+  faceAssignments(): Map<string, PersonId>;
+  /** People to show, most faces first. */
+  list(opts?: { includeHidden?: boolean }): PersonSummary[];
+  /** A new person made by a user (e.g. to move a face to someone the clustering missed). */
+  createPerson(name: string): PersonId;
+  rename(id: PersonId, name: string): void;
+  setHidden(id: PersonId, hidden: boolean): void;
+  setBirthDate(id: PersonId, date: string | undefined): void;
+  /** Every face of `from` shows as `into` from now on, whatever later clustering runs find. */
+  merge(from: PersonId, into: PersonId): void;
+  unmerge(id: PersonId): void;
+  /** Puts one face on a person (`null` hands it back to the clustering). */
+  assignFace(faceKey: string, person: PersonId | null): void;
+  /** The home node's clustering run; returns how many face entries changed. */
+  applyClustering(model: string, clustering: ReadonlyMap<string, string>): number;
+  onChange(listener: () => void): () => void;
+}
+
+export interface PeopleCatalogOptions {
+  repo: Repo;
+  root: DocHandle<RootDoc>;
+  now?: () => number;
+}
+
+/** Opens (or creates, and lists in the root) the library's people document. */
+export async function openPeopleCatalog(opts: PeopleCatalogOptions): Promise<PeopleCatalog> {
+  const { repo, root } = opts;
+  const now = opts.now ?? Date.now;
+  let handle: DocHandle<PeopleDoc>;
+  const listed = root.doc().people;
+  if (listed) {
+    handle = await repo.find<PeopleDoc>(listed as AutomergeUrl);
+  } else {
+    const url = await peopleUrl(String(root.doc().libraryId));
+    const docId = parseAutomergeUrl(url).documentId;
+    handle = repo.handles[docId] ?? repo.import<PeopleDoc>(peopleGenesis(), { docId });
+    if (!handle.isReady()) handle.doneLoading();
+    root.change((r) => {
+      if (r.people !== url) r.people = url;
+    });
+  }
+  const read = (): PeopleState => {
+    const r = readPeopleState(handle.doc());
+    if (!r.ok) throw new InvalidCatalogDataError(`people ${handle.url}`, r.reason);
+    return r.value;
+  };
+  const change = (fn: (d: PeopleDoc) => void) => handle.change(fn);
+  return {
+    url: handle.url,
+    read,
+    faceAssignments: () => facePeople(read()),
+    list: (o) => listPeople(read(), o),
+    createPerson(name) {
+      const id = asPersonId(randomId());
+      change((d) => void edits.addPerson(d, id, now(), name));
+      return id;
+    },
+    rename: (id, name) => change((d) => edits.renamePerson(d, id, name)),
+    setHidden: (id, hidden) => change((d) => edits.setPersonHidden(d, id, hidden)),
+    setBirthDate: (id, date) => change((d) => edits.setBirthDate(d, id, date)),
+    merge: (from, into) => change((d) => edits.mergePeople(d, from, into)),
+    unmerge: (id) => change((d) => edits.unmergePerson(d, id)),
+    assignFace: (key, person) => change((d) => edits.assignFace(d, key, person)),
+    applyClustering(model, clustering) {
+      let n = 0;
+      change((d) => void (n = edits.applyClustering(d, model, clustering, now())));
+      return n;
+    },
+    onChange(listener) {
+      const l = () => listener();
+      handle.on('change', l);
+      return () => handle.off('change', l);
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The mutations of the people document, as plain functions over the document inside a
+ * `handle.change` callback. Users own names, hidden flags, merges and hand assignments;
+ * the home node owns `faces` (its clustering) and only ever adds person records there, so
+ * a clustering run can never undo what a user decided.
+ */
+import { ImmutableString } from '@automerge/automerge';
+import { InvalidCatalogInputError } from './catalog-errors.ts';
+import type { PeopleDoc } from './people-doc.ts';
+
+const im = (s: string) => new ImmutableString(s);
+/** Merge chains are followed at most this far (two devices can write a cycle). */
+const MAX_MERGE_DEPTH = 32;
+
+function person(d: PeopleDoc, id: string) {
+  const p = d.people[id];
+  if (!p) throw new InvalidCatalogInputError(`person ${id} is not in the people document`);
+  return p;
+}
+
+/** The person a (possibly merged) id stands for now. */
+export function resolvePerson(
+  people: Readonly<Record<string, { mergedInto?: unknown }>>,
+  id: string,
+): string {
+  let cur = id;
+  for (let i = 0; i < MAX_MERGE_DEPTH; i++) {
+    const next = people[cur]?.mergedInto;
+    const n = typeof next === 'string' ? next : next instanceof ImmutableString ? next.val : undefined;
+    if (!n || n === cur) break;
+    cur = n;
+  }
+  return cur;
+}
+
+export function checkName(name: string): string {
+  const t = name.trim();
+  if (t.length > 200) throw new InvalidCatalogInputError('a person name has at most 200 characters');
+  return t;
+}
+
+/** Adds a person record unless it exists. */
+export function addPerson(d: PeopleDoc, id: string, now: number, name = ''): boolean {
+  if (d.people[id] !== undefined) return false;
+  d.people[id] = { name: checkName(name), hidden: false, createdAt: now };
+  return true;
+}
+
+export function renamePerson(d: PeopleDoc, id: string, name: string): void {
+  const t = checkName(name);
+  const p = person(d, id);
+  if (p.name !== t) p.name = t;
+}
+
+export function setPersonHidden(d: PeopleDoc, id: string, hidden: boolean): void {
+  const p = person(d, id);
+  if (p.hidden !== hidden) p.hidden = hidden;
+}
+
+export function setBirthDate(d: PeopleDoc, id: string, date: string | undefined): void {
+  const p = person(d, id);
+  if (date === undefined) delete p.birthDate;
+  else if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+    throw new InvalidCatalogInputError(`birth date must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  else p.birthDate = date;
+}
+
+/** Merges `from` into `into` (as resolved now); refuses a merge that would make a cycle. */
+export function mergePeople(d: PeopleDoc, from: string, into: string): void {
+  person(d, from);
+  person(d, into);
+  const target = resolvePerson(d.people, into);
+  if (resolvePerson(d.people, from) === target)
+    throw new InvalidCatalogInputError(`person ${from} is already ${target}: nothing to merge`);
+  person(d, from).mergedInto = target;
+}
+
+/** Undoes a merge: the person shows on its own again. */
+export function unmergePerson(d: PeopleDoc, id: string): void {
+  delete person(d, id).mergedInto;
+}
+
+/** A user's assignment of one face (`assetId/faceIndex`); `null` forgets it (the clustering decides again). */
+export function assignFace(d: PeopleDoc, faceKey: string, personId: string | null): void {
+  if (!/^[^/]+\/\d+$/.test(faceKey))
+    throw new InvalidCatalogInputError(
+      `face key must be "<assetId>/<faceIndex>", got ${JSON.stringify(faceKey)}`,
+    );
+  if (personId === null) {
+    delete d.assignments[faceKey];
+    return;
+  }
+  person(d, personId);
+  d.assignments[faceKey] = personId;
+}
+
+/**
+ * Writes the node's clustering (face key → machine person id): only entries that changed,
+ * person records for new ids (unnamed, visible), and the faces no longer clustered are
+ * removed. A different `model` starts `faces` afresh (embeddings of two models do not
+ * compare). User fields are never touched. Returns how many face entries changed.
+ */
+export function applyClustering(
+  d: PeopleDoc,
+  model: string,
+  clustering: ReadonlyMap<string, string>,
+  now: number,
+): number {
+  if (d.faces === undefined) d.faces = {};
+  const faces = d.faces;
+  let changed = 0;
+  if (d.clusteredWith !== model) {
+    for (const k of Object.keys(faces)) delete faces[k];
+    d.clusteredWith = model;
+  }
+  for (const k of Object.keys(faces))
+    if (!clustering.has(k)) {
+      delete faces[k];
+      changed++;
+    }
+  for (const [k, id] of clustering) {
+    addPerson(d, id, now);
+    if (faces[k]?.val !== id) {
+      faces[k] = im(id);
+      changed++;
+    }
+  }
+  return changed;
+}
