@@ -36,6 +36,8 @@ export interface AssetRecord extends UserEdits {
   livePhotoOf?: AssetId;
   /** Set once the asset is in the synced (Automerge) catalog. */
   projected?: boolean;
+  /** The version of the step whose derived refs (thumbnail, preview…) are in the synced catalog. */
+  projectedDerived?: number;
 }
 
 /** What a pipeline step made for an asset at a given version. */

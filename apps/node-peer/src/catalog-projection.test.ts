@@ -4,8 +4,9 @@ import type { AssetRecord, DerivedRecord } from './asset-record.ts';
 import { projectAssets } from './catalog-projection.ts';
 
 const id = (n: number) => n.toString(16).padStart(64, '0') as AssetId;
+const hash = (n: number) => id(1000 + n) as string as BlobHash;
 
-function asset(n: number, type: AssetRecord['type']): AssetRecord {
+function asset(n: number, type: AssetRecord['type'], extra: Partial<AssetRecord> = {}): AssetRecord {
   return {
     id: id(n),
     original: id(n) as string as BlobHash,
@@ -14,80 +15,154 @@ function asset(n: number, type: AssetRecord['type']): AssetRecord {
     size: 1000 + n,
     fileName: `f${n}`,
     importedAt: 1_700_000_000_000,
+    ...extra,
   };
 }
 
-/** Records what the projection writes; the real Catalog's own behaviour is tested in @hearth/sync. */
-function recordingCatalog() {
+function step(n: number, kind: string, version: number, rest: Partial<DerivedRecord> = {}): DerivedRecord {
+  return { asset: id(n), kind, version, blobs: {}, ...rest };
+}
+
+/**
+ * Records what the projection writes, and keeps `setDerived`'s rule (an older pipeline never
+ * overwrites a newer ref); the real Catalog's own behaviour is tested in @hearth/sync.
+ */
+function recordingCatalog(present: AssetId[] = []) {
   const added: NewAsset[] = [];
+  const have = new Set<string>(present);
+  const derived = new Map<string, Record<string, { hash: string; pipeline: number }>>();
+  let opened = 0;
   const catalog = {
-    getAsset: (a: AssetId) => (added.some((x) => x.id === a) ? ({} as never) : undefined),
+    getAsset: (a: AssetId) => (have.has(a) ? ({} as never) : undefined),
     addAssets: (list: NewAsset[]) => {
       added.push(...list);
+      for (const x of list) have.add(x.id);
       return Promise.resolve({ added: list.map((x) => x.id), existing: [] });
     },
+    setDerived: (a: AssetId, refs: Record<string, { hash: string; pipeline: number }>) => {
+      const cur = derived.get(a) ?? {};
+      for (const [k, r] of Object.entries(refs)) if (!cur[k] || cur[k].pipeline <= r.pipeline) cur[k] = r;
+      derived.set(a, cur);
+    },
   } as unknown as Catalog;
-  return { catalog, added };
+  const open = () => {
+    opened++;
+    return Promise.resolve(catalog);
+  };
+  return { open, added, derived, opened: () => opened };
+}
+
+/** A journal over plain maps whose `markProjected` edits the records like the real one. */
+function journal(assets: AssetRecord[], records: DerivedRecord[]) {
+  const byId = new Map(assets.map((a) => [a.id, a]));
+  const derived = new Map<AssetId, Map<string, DerivedRecord>>();
+  for (const r of records) {
+    const m = derived.get(r.asset) ?? new Map<string, DerivedRecord>();
+    m.set(r.kind, r);
+    derived.set(r.asset, m);
+  }
+  const marked: AssetId[] = [];
+  return {
+    assets: () => byId.values(),
+    derived: (a: AssetId) => derived.get(a) ?? new Map<string, DerivedRecord>(),
+    addDerived: (r: DerivedRecord) => {
+      const m = derived.get(r.asset) ?? new Map<string, DerivedRecord>();
+      m.set(r.kind, r);
+      derived.set(r.asset, m);
+    },
+    markProjected: (a: AssetId, v: number) => {
+      marked.push(a);
+      byId.set(a, { ...byId.get(a)!, projected: true, projectedDerived: v });
+      return Promise.resolve();
+    },
+    marked,
+  };
 }
 
 describe('projectAssets', () => {
   it('waits for the step that carries thumbhash and size: images for photos, video for videos', async () => {
-    const assets = [asset(1, 'photo'), asset(2, 'video'), asset(3, 'video')];
-    const derived = new Map<AssetId, Map<string, DerivedRecord>>([
+    const j = journal(
+      [asset(1, 'photo'), asset(2, 'video'), asset(3, 'video')],
       [
-        id(1),
-        new Map([
-          [
-            'images',
-            {
-              asset: id(1),
-              kind: 'images',
-              version: 1,
-              blobs: {},
-              values: { thumbhash: 'AAA', width: 4, height: 3 },
-            },
-          ],
-        ]),
+        step(1, 'images', 1, { values: { thumbhash: 'AAA', width: 4, height: 3 } }),
+        // A video whose images record exists must still wait for its video step.
+        step(3, 'video', 1, { values: { thumbhash: 'VVV', width: 16, height: 9 } }),
+        step(2, 'images', 1, { values: { thumbhash: 'XXX' } }),
       ],
-      // A video whose images record exists must still wait for its video step.
-      [
-        id(3),
-        new Map([
-          [
-            'video',
-            {
-              asset: id(3),
-              kind: 'video',
-              version: 1,
-              blobs: {},
-              values: { thumbhash: 'VVV', width: 16, height: 9 },
-            },
-          ],
-        ]),
-      ],
-      [
-        id(2),
-        new Map([
-          ['images', { asset: id(2), kind: 'images', version: 1, blobs: {}, values: { thumbhash: 'XXX' } }],
-        ]),
-      ],
-    ]);
-    const journal = { assets: () => assets.values(), derived: (a: AssetId) => derived.get(a) ?? new Map() };
-    const { catalog, added } = recordingCatalog();
-    const marked: AssetId[] = [];
-    const n = await projectAssets(
-      () => Promise.resolve(catalog),
-      journal,
-      (a) => {
-        marked.push(a);
-        return Promise.resolve();
-      },
     );
+    const c = recordingCatalog();
+    const n = await projectAssets(c.open, j, j.markProjected);
     expect(n).toBe(2);
-    expect(added.map((a) => [a.id, a.thumbhash, a.width, a.height])).toEqual([
+    expect(c.added.map((a) => [a.id, a.thumbhash, a.width, a.height])).toEqual([
       [id(1), 'AAA', 4, 3],
       [id(3), 'VVV', 16, 9],
     ]);
-    expect(marked).toEqual([id(1), id(3)]);
+    expect(j.marked).toEqual([id(1), id(3)]);
+  });
+
+  it('writes the display media refs of the step at its version (thumbnail, preview, playback; not faces)', async () => {
+    const j = journal(
+      [asset(1, 'photo'), asset(2, 'video')],
+      [
+        step(1, 'images', 3, { blobs: { thumbnail: hash(1), preview: hash(2) }, values: { thumbhash: 'A' } }),
+        step(1, 'faces', 1, { blobs: { faces: hash(9) } }),
+        step(2, 'video', 2001, { blobs: { thumbnail: hash(3), preview: hash(4), playback: hash(5) } }),
+      ],
+    );
+    const c = recordingCatalog();
+    await projectAssets(c.open, j, j.markProjected);
+    expect(c.derived.get(id(1))).toEqual({
+      thumbnail: { hash: hash(1), pipeline: 3 },
+      preview: { hash: hash(2), pipeline: 3 },
+    });
+    expect(c.derived.get(id(2))).toEqual({
+      thumbnail: { hash: hash(3), pipeline: 2001 },
+      preview: { hash: hash(4), pipeline: 2001 },
+      playback: { hash: hash(5), pipeline: 2001 },
+    });
+    // Nothing new: the catalog is not even opened again.
+    expect(await projectAssets(c.open, j, j.markProjected)).toBe(0);
+    expect(c.opened()).toBe(1);
+  });
+
+  it('gives assets projected before derived refs existed their refs, without adding them again', async () => {
+    const j = journal(
+      [asset(1, 'photo', { projected: true }), asset(2, 'photo', { projected: true })],
+      [step(1, 'images', 1, { blobs: { thumbnail: hash(1), preview: hash(2) } }), step(2, 'images', 1)],
+    );
+    // Asset 2 was deleted from the synced catalog by a device: it must not come back.
+    const c = recordingCatalog([id(1)]);
+    expect(await projectAssets(c.open, j, j.markProjected)).toBe(0);
+    expect(c.added).toEqual([]);
+    expect(c.derived.get(id(1))?.['thumbnail']).toEqual({ hash: hash(1), pipeline: 1 });
+    expect(c.derived.has(id(2))).toBe(false);
+    expect(j.marked).toEqual([id(1), id(2)]);
+  });
+
+  it('replaces the refs when the step is redone at a new pipeline version', async () => {
+    const j = journal(
+      [asset(1, 'photo')],
+      [step(1, 'images', 1, { blobs: { thumbnail: hash(1), preview: hash(2) } })],
+    );
+    const c = recordingCatalog();
+    await projectAssets(c.open, j, j.markProjected);
+    j.addDerived(step(1, 'images', 2, { blobs: { thumbnail: hash(5), preview: hash(6) } }));
+    expect(await projectAssets(c.open, j, j.markProjected)).toBe(0);
+    expect(c.added).toHaveLength(1);
+    expect(c.derived.get(id(1))).toEqual({
+      thumbnail: { hash: hash(5), pipeline: 2 },
+      preview: { hash: hash(6), pipeline: 2 },
+    });
+  });
+
+  it('moves the mark of an already projected asset whose step failed without opening the catalog', async () => {
+    const j = journal(
+      [asset(1, 'photo', { projected: true, projectedDerived: 1 })],
+      [step(1, 'images', 2, { failed: 'undecodable' })],
+    );
+    const c = recordingCatalog([id(1)]);
+    await projectAssets(c.open, j, j.markProjected);
+    expect(c.opened()).toBe(0);
+    expect(j.marked).toEqual([id(1)]);
   });
 });

@@ -1,4 +1,4 @@
-import type { AssetId, Catalog, NewAsset } from '@hearth/sync';
+import type { AssetId, BlobHash, Catalog, NewAsset } from '@hearth/sync';
 import type { AssetRecord, DerivedRecord } from './asset-record.ts';
 import type { NodeCatalog } from './node-catalog.ts';
 
@@ -34,42 +34,75 @@ export function toNewAsset(a: AssetRecord, images?: DerivedRecord): NewAsset {
   return n;
 }
 
-/** The pipeline step whose record carries an asset's thumbhash and dimensions. */
+/** The pipeline step whose record carries an asset's thumbhash, size and display media. */
 const ingestStep = (a: AssetRecord): string => (a.type === 'photo' ? 'images' : 'video');
 
 /**
- * Copy the node's assets into the synced (Automerge) catalog that paired devices see.
- * The journal remembers what was copied (`projected`), so the synced catalog is opened only
- * when there is something new; adding is idempotent by id besides. User edits from the
- * import (rating, description, tags) are applied once, when the asset is new.
+ * The derived outputs other devices display, by name. Anything else a step makes (face
+ * embeddings, …) is the node's own business and stays out of the synced catalog.
+ */
+const DISPLAY_MEDIA: ReadonlySet<string> = new Set(['thumbnail', 'preview', 'playback', 'poster']);
+
+/** The synced catalog's derived refs for a step record: its display media at the step's version. */
+export function derivedRefs(
+  rec: DerivedRecord | undefined,
+): Record<string, { hash: BlobHash; pipeline: number }> {
+  const refs: Record<string, { hash: BlobHash; pipeline: number }> = {};
+  if (!rec || rec.failed !== undefined) return refs;
+  for (const [name, hash] of Object.entries(rec.blobs))
+    if (DISPLAY_MEDIA.has(name)) refs[name] = { hash, pipeline: rec.version };
+  return refs;
+}
+
+/**
+ * Copy the node's assets into the synced (Automerge) catalog that paired devices see, with
+ * their derived refs (thumbnail, preview, video playback), so devices fetch those by hash.
+ * The journal remembers what was copied (`projected`, and `projectedDerived` = the version of
+ * the step whose refs were written), so the synced catalog is opened only when there is
+ * something new: a new asset, or a step redone at a new version (its refs are replaced; the
+ * catalog keeps a newer pipeline's refs over an older one's). Assets projected before derived
+ * refs existed get theirs on the first pass. Adding is idempotent by id besides. User edits
+ * from the import (rating, description, tags) are applied once, when the asset is new.
  */
 export async function projectAssets(
   open: () => Promise<Catalog>,
   journal: Pick<NodeCatalog, 'assets' | 'derived'>,
-  markProjected: (id: AssetId) => Promise<void>,
+  markProjected: (id: AssetId, derivedVersion: number) => Promise<void>,
   batch = 200,
 ): Promise<number> {
   // Ingest fields are written once, so an asset waits for the step that gives its thumbhash
   // and size (a failed step is recorded too, so a broken file does not wait forever).
-  const todo = [...journal.assets()].filter((a) => !a.projected && journal.derived(a.id).has(ingestStep(a)));
+  const todo: { a: AssetRecord; step: DerivedRecord }[] = [];
+  for (const a of journal.assets()) {
+    const step = journal.derived(a.id).get(ingestStep(a));
+    if (step && (!a.projected || a.projectedDerived !== step.version)) todo.push({ a, step });
+  }
   if (todo.length === 0) return 0;
-  const catalog = await open();
+  let catalog: Catalog | undefined;
   let added = 0;
   for (let i = 0; i < todo.length; i += batch) {
-    const slice = todo.slice(i, i + batch).filter((a) => !catalog.getAsset(a.id));
-    const r = await catalog.addAssets(
-      slice.map((a) => toNewAsset(a, journal.derived(a.id).get(ingestStep(a)))),
-    );
-    const fresh = new Set<string>(r.added);
-    for (const a of slice) {
-      if (!fresh.has(a.id)) continue;
-      if (a.rating !== undefined && a.rating >= 0) catalog.setRating(a.id, a.rating);
-      if (a.description) catalog.setDescription(a.id, a.description);
-      if (a.tags?.length) catalog.setTags(a.id, a.tags);
-      if (a.favorite) catalog.setFavorite(a.id, true);
+    const slice = todo.slice(i, i + batch);
+    // Already projected with nothing to show (a failed step): only the mark moves on.
+    if (slice.some(({ a, step }) => !a.projected || Object.keys(derivedRefs(step)).length > 0)) {
+      catalog ??= await open();
+      const c = catalog;
+      const fresh = slice.filter(({ a }) => !a.projected && !c.getAsset(a.id));
+      const r = await c.addAssets(fresh.map(({ a, step }) => toNewAsset(a, step)));
+      const now = new Set<string>(r.added);
+      for (const { a, step } of slice) {
+        if (now.has(a.id)) {
+          if (a.rating !== undefined && a.rating >= 0) c.setRating(a.id, a.rating);
+          if (a.description) c.setDescription(a.id, a.description);
+          if (a.tags?.length) c.setTags(a.id, a.tags);
+          if (a.favorite) c.setFavorite(a.id, true);
+        }
+        const refs = derivedRefs(step);
+        // An asset deleted from the synced catalog (by a device) is not brought back.
+        if (Object.keys(refs).length > 0 && c.getAsset(a.id)) c.setDerived(a.id, refs);
+      }
+      added += r.added.length;
     }
-    added += r.added.length;
-    for (const a of todo.slice(i, i + batch)) await markProjected(a.id);
+    for (const { a, step } of slice) await markProjected(a.id, step.version);
   }
   return added;
 }

@@ -122,7 +122,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
         if (l.catalog.version === projected) return;
         projected = l.catalog.version;
         projecting = projecting
-          .then(() => projectAssets(ps.catalog, l.catalog, (id) => l.catalog.markProjected(id)))
+          .then(() => projectAssets(ps.catalog, l.catalog, (id, v) => l.catalog.markProjected(id, v)))
           .catch((err: unknown) => log(`catalog sync: ${(err as Error).message}`));
       };
       project();

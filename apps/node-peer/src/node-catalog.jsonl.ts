@@ -130,7 +130,12 @@ export function createJsonlCatalog(dir: string): NodeCatalog {
       return () => void listeners.delete(listener);
     },
     addDerived: (rec) => append({ op: 'derived', rec }),
-    markProjected: (id) => append({ op: 'edit', id, edits: { projected: true } }),
+    markProjected: (id, v) =>
+      append({
+        op: 'edit',
+        id,
+        edits: v === undefined ? { projected: true } : { projected: true, projectedDerived: v },
+      }),
     async stop() {
       await queue;
       await fh?.close();

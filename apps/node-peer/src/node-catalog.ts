@@ -21,8 +21,8 @@ export interface NodeCatalog {
   edit(id: AssetId, edits: UserEdits): Promise<void>;
   derived(id: AssetId): ReadonlyMap<string, DerivedRecord>;
   addDerived(record: DerivedRecord): Promise<void>;
-  /** Remember that the asset is in the synced catalog. */
-  markProjected(id: AssetId): Promise<void>;
+  /** Remember that the asset is in the synced catalog, with its derived refs of that step version. */
+  markProjected(id: AssetId, derivedVersion?: number): Promise<void>;
   /** Called for every asset new to this process (added here or read from another process). Returns unsubscribe. */
   onAdded(listener: (asset: AssetRecord) => void): () => void;
   /** Wait for pending writes. */

@@ -40,6 +40,8 @@ export async function buildNodeLibrary(
       height: 3024,
       camera: { make: 'Apple', model: 'iPhone 12' },
       projected: true,
+      // Its derived refs count as projected too, so a bench's node does not open the catalog.
+      projectedDerived: version,
     };
     lines.push(JSON.stringify({ op: 'add', asset }));
     lines.push(
