@@ -45,6 +45,8 @@ interface Link {
   repoPeer: PeerId | undefined;
   /** frames waiting for the outbound stream */
   queue: Uint8Array[];
+  /** bumped when the remote starts a new link, so a stream still opening for the old one is dropped */
+  epoch: number;
   writing: Promise<void>;
 }
 
@@ -205,6 +207,7 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
         repoPeer: undefined,
         opening: false,
         queue: [],
+        epoch: 0,
         writing: Promise.resolve(),
       };
       this.#links.set(remote, link);
@@ -212,15 +215,31 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
     return link;
   }
 
-  #open(peer: Libp2pPeerId): void {
+  /**
+   * Opens the outbound stream to `peer`, on `via` when given (the connection its hello came
+   * on), else on its newest open connection: libp2p's `dialProtocol` takes the oldest, which
+   * may be one that died half-open (the remote went offline and redialled, and no close
+   * reached us), so everything written to it would be lost until a keep-alive gives up.
+   */
+  #open(peer: Libp2pPeerId, via?: Connection): void {
     const remote = peer.toString();
     if (!this.#connected || !this.#access.isPaired(remote)) return;
     const link = this.#link(remote);
     if (link.outbound || link.opening) return;
     link.opening = true;
-    this.#node
-      .dialProtocol(peer, AUTOMERGE_PROTOCOL)
+    const epoch = link.epoch;
+    const conn =
+      via ??
+      this.#node
+        .getConnections(peer)
+        .filter((c) => c.status === 'open' && c.limits === undefined)
+        .sort((x, y) => y.timeline.open - x.timeline.open)[0];
+    (conn ? conn.newStream(AUTOMERGE_PROTOCOL) : this.#node.dialProtocol(peer, AUTOMERGE_PROTOCOL))
       .then((stream) => {
+        if (link.epoch !== epoch) {
+          stream.abort(new Error('the peer started a new link'));
+          return;
+        }
         link.opening = false;
         if (this.#links.get(remote) !== link || !this.#connected || !this.#access.isPaired(remote)) {
           stream.abort(new Error('link gone'));
@@ -238,6 +257,7 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
         void this.#watchOutbound(link, stream);
       })
       .catch(() => {
+        if (link.epoch !== epoch) return;
         // The remote does not (yet) speak the protocol or refused us (it may not know we
         // are paired yet): try again a few times; its own stream also makes us retry.
         link.opening = false;
@@ -321,11 +341,10 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
       this.#drop(link.remote, `repo peer id ${repoPeer} is taken by ${previous}`);
       return;
     }
-    if (link.repoPeer !== undefined && link.repoPeer !== repoPeer)
-      this.emit('peer-disconnected', { peerId: link.repoPeer });
+    if (link.repoPeer !== undefined) this.#restart(link);
     link.repoPeer = repoPeer;
     this.#byRepoPeer.set(repoPeer, link.remote);
-    this.#open(connection.remotePeer);
+    this.#open(connection.remotePeer, connection);
     this.#settle(link.remote, true);
     clearTimeout(this.#retries.get(link.remote)?.timer);
     this.#retries.delete(link.remote);
@@ -333,6 +352,28 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
     const waiters = this.#peerWaiters.get(link.remote);
     this.#peerWaiters.delete(link.remote);
     for (const w of waiters ?? []) w();
+  }
+
+  /**
+   * A peer already announced said hello on a new stream: its side of the link started over
+   * (it lost its connection and redialled, or its link failed), so it no longer reads the
+   * stream we write to, and whatever we sent lately may be lost. Our outbound stream is
+   * dropped (a new one opens on the hello's connection) and automerge-repo is told the peer
+   * left, so it syncs from a fresh sync state with the returning peer instead of assuming
+   * the peer has what was sent into the dead stream.
+   */
+  #restart(link: Link): void {
+    const { outbound, repoPeer } = link;
+    link.epoch++;
+    link.opening = false;
+    link.outbound = undefined;
+    link.queue.length = 0;
+    outbound?.abort(new Error('the peer started a new link'));
+    if (repoPeer !== undefined && this.#byRepoPeer.get(repoPeer) === link.remote) {
+      this.#byRepoPeer.delete(repoPeer);
+      this.emit('peer-disconnected', { peerId: repoPeer });
+    }
+    link.repoPeer = undefined;
   }
 
   #drop(remote: string, reason: string): void {
