@@ -13,6 +13,7 @@ import { createDeviceAdmin, type DeviceAdmin } from './device-admin.ts';
 import { adminRoute, loadOrCreateAdminToken } from './admin-api.ts';
 import { join } from 'node:path';
 import { startBlobHttp } from './blob-http.ts';
+import { startNodePeople } from './people-sync.ts';
 
 /** A part of the daemon with a lifecycle; parts stop in reverse start order. */
 interface Part {
@@ -148,6 +149,11 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       loop = lp;
       await lp.start();
       parts.push({ name: 'reconcile loop', stop: () => lp.stop() });
+      const facesKey = pipeline.ml.find((f) => f.kind === 'faces' && f.enabled)?.key;
+      if (facesKey) {
+        const people = await startNodePeople({ lib: l, peers: ps, modelKey: facesKey, log });
+        parts.push({ name: 'people', stop: () => people.stop() });
+      }
       const h = createNodeHttpServer({
         host: config.host,
         port: config.port,

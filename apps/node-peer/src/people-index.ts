@@ -19,6 +19,11 @@ export interface PeopleIndexOptions {
   /** Only faces stamped with this models key: embeddings of different models do not compare. */
   modelKey: string;
   clusterer: FaceClusterer;
+  /**
+   * An earlier run's clustering (face key → person, e.g. the people document's `faces`):
+   * the first update restores it instead of clustering from nothing, so ids stay stable.
+   */
+  previous?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -29,6 +34,7 @@ export interface PeopleIndexOptions {
 export function createPeopleIndex(opts: PeopleIndexOptions): PeopleIndex {
   const fed = new Set<AssetId>();
   let faces = 0;
+  let first = true;
   return {
     async update() {
       const batch: { key: string; embedding: Float32Array }[] = [];
@@ -46,7 +52,9 @@ export function createPeopleIndex(opts: PeopleIndexOptions): PeopleIndex {
           batch.push({ key: `${a.id}/${i}`, embedding: Float32Array.from(f.embedding) }),
         );
       }
-      if (batch.length) await opts.clusterer.add(batch);
+      if (batch.length && first && opts.previous?.size) await opts.clusterer.restore(batch, opts.previous);
+      else if (batch.length) await opts.clusterer.add(batch);
+      first = false;
       faces += batch.length;
       return batch.length;
     },

@@ -108,6 +108,34 @@ describe('face clustering (logic)', () => {
     expect(c.assignments().get('new-b')).toBe(a);
   });
 
+  it('restores an earlier run after a restart: ids stay, new faces join them, decisions still win', async () => {
+    const faces = synthetic(3, 8);
+    const first = createFaceClusterer({}, counterIds());
+    await first.add(faces.filter((_, i) => i % 8 < 5));
+    const stored = first.machineAssignments();
+    const [a, b] = [...groups(stored).keys()] as [PersonId, PersonId];
+    const moved = [...stored].find(([, id]) => id !== a && id !== b)?.[0] as string;
+    const decisions: UserFaceDecisions = { people: { [b]: { mergedInto: a } }, assignments: { [moved]: b } };
+    // A new process: the stored clustering plus every face, the later ones never seen before.
+    const next = createFaceClusterer({}, () => 'fresh-id' as PersonId);
+    next.setDecisions(decisions);
+    await next.restore(faces, stored);
+    const m = next.machineAssignments();
+    for (const [k, id] of stored) if (k !== moved) expect(m.get(k)).toBe(id);
+    expect(new Set(m.values()).has('fresh-id' as PersonId)).toBe(false);
+    const all = next.assignments();
+    expect(all.size).toBe(24);
+    expect(all.get(moved)).toBe(a); // the hand assignment, through the merge
+    expect(groups(all).size).toBe(2);
+    // No synthetic person is split: every face, old or new, is where its own people went.
+    for (const label of ['p0', 'p1', 'p2']) {
+      const ids = new Set(
+        [...all].filter(([k]) => k !== moved && k.startsWith(`${label}/`)).map(([, id]) => id),
+      );
+      expect(ids.size, label).toBe(1);
+    }
+  });
+
   it('gives the same people with the runtime scorer as with the JavaScript scan', async () => {
     const faces = synthetic(40, 6, 64, 0.5);
     const scorer = createRuntimeScorer(createOnnxNodeRuntime());

@@ -47,10 +47,24 @@ export const DEFAULT_CLUSTER_OPTIONS: Required<Omit<FaceClusterOptions, 'scorer'
 export interface FaceClusterer {
   /** Cluster new faces (keys already known are ignored). */
   add(faces: readonly FaceEmbedding[]): Promise<void>;
+  /**
+   * Start from an earlier run's output (the people document's `faces`, after a restart):
+   * faces with a previous person rejoin it as they were, so ids and the user's names on
+   * them stay; the rest are clustered as by `add`.
+   */
+  restore(faces: readonly FaceEmbedding[], previous: ReadonlyMap<string, string>): Promise<void>;
   /** Replace the user's decisions; they apply to every later read and add. */
   setDecisions(decisions: UserFaceDecisions): void;
   /** Face key → person, user decisions applied. Faces in no person are absent. */
   assignments(): Map<string, PersonId>;
+  /**
+   * After a face model change: each cluster takes the id most of its faces had in the
+   * previous clustering (`previous`, face key → id), each previous id going to one cluster,
+   * so the names users gave people carry over to the new model's clusters.
+   */
+  adopt(previous: ReadonlyMap<string, string>): void;
+  /** Face key → the cluster the machine put it in (no merges resolved): what the node stores. */
+  machineAssignments(): Map<string, PersonId>;
   /** Faces waiting for enough neighbours. */
   readonly unassignedCount: number;
 }
@@ -199,16 +213,40 @@ export function createFaceClusterer(
     return q;
   }
 
-  return {
+  function checkDims(f: FaceEmbedding): void {
+    if (dims === 0) dims = f.embedding.length;
+    if (f.embedding.length !== dims)
+      throw new InvalidInputError(
+        `face ${f.key} has ${f.embedding.length} dims, the clusterer holds ${dims}-d embeddings; re-cluster after changing the face model`,
+      );
+  }
+
+  const clusterer: FaceClusterer = {
+    async restore(faces, previous) {
+      const rest: FaceEmbedding[] = [];
+      for (const f of faces) {
+        const prev = previous.get(f.key);
+        if (known.has(f.key)) continue;
+        if (prev === undefined) {
+          rest.push(f);
+          continue;
+        }
+        checkDims(f);
+        known.add(f.key);
+        const hand = decisions.assignments[f.key];
+        if (hand !== undefined) machine.set(f.key, hand);
+        else {
+          machine.set(f.key, prev);
+          addToPerson(prev, f.embedding);
+        }
+      }
+      await clusterer.add(rest);
+    },
     async add(faces) {
       const fresh: FaceEmbedding[] = [];
       for (const f of faces) {
         if (known.has(f.key)) continue;
-        if (dims === 0) dims = f.embedding.length;
-        if (f.embedding.length !== dims)
-          throw new InvalidInputError(
-            `face ${f.key} has ${f.embedding.length} dims, the clusterer holds ${dims}-d embeddings; re-cluster after changing the face model`,
-          );
+        checkDims(f);
         fresh.push(f);
       }
       // Similarities to the people that exist at the start of the batch, in one call; people
@@ -256,10 +294,43 @@ export function createFaceClusterer(
       for (const [k, id] of Object.entries(decisions.assignments)) out.set(k, resolve(id) as PersonId);
       return out;
     },
+    adopt(previous) {
+      const votes = new Map<string, Map<string, number>>();
+      for (const [k, id] of machine) {
+        const prev = previous.get(k);
+        if (prev === undefined || !personRow.has(id)) continue;
+        const m = votes.get(id) ?? new Map<string, number>();
+        m.set(prev, (m.get(prev) ?? 0) + 1);
+        votes.set(id, m);
+      }
+      const ranked = [...votes].flatMap(([id, m]) => [...m].map(([prev, n]) => ({ id, prev, n })));
+      ranked.sort((a, b) => b.n - a.n);
+      const rename = new Map<string, string>();
+      const taken = new Set<string>();
+      for (const { id, prev, n } of ranked) {
+        if (n <= 0 || rename.has(id) || taken.has(prev) || (personRow.has(prev) && prev !== id)) continue;
+        rename.set(id, prev);
+        taken.add(prev);
+      }
+      for (const [from, to] of rename) {
+        const row = personRow.get(from) as number;
+        personRow.delete(from);
+        personRow.set(to, row);
+        personIds[row] = to;
+      }
+      for (const [k, id] of machine) {
+        const to = rename.get(id);
+        if (to !== undefined) machine.set(k, to);
+      }
+    },
+    machineAssignments() {
+      return new Map(machine as Map<string, PersonId>);
+    },
     get unassignedCount() {
       return pool.size;
     },
   };
+  return clusterer;
 }
 
 /**
