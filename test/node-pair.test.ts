@@ -48,6 +48,14 @@ describe('pairing and revocation through the CLI', () => {
       const bytes = readFileSync(photo);
       const hash = createHash('sha256').update(bytes).digest('hex');
       expect((await fetch(new URL(`/blobs/${hash}`, httpUrl))).status).toBe(401);
+      // The grant says where the blobs are, for an app served from another origin (CORS).
+      expect(grant.httpUrls).toEqual([httpUrl]);
+      const pre = await fetch(new URL(`/blobs/${hash}`, httpUrl), {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example', 'access-control-request-headers': 'authorization' },
+      });
+      expect([pre.status, pre.headers.get('access-control-allow-origin')]).toEqual([204, '*']);
+      expect(pre.headers.get('access-control-allow-headers')).toMatch(/authorization/);
       const { token } = await requestBlobToken(phone, peerIdFromString(link.peerId));
       const part = await fetch(new URL(`/blobs/${hash}`, httpUrl), {
         headers: { authorization: `Bearer ${token}`, range: 'bytes=0-99' },

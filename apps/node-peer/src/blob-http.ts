@@ -45,6 +45,19 @@ export async function startBlobHttp(opts: {
   return {
     route(req, res) {
       if (!(req.url ?? '').startsWith('/blobs/')) return false;
+      // An app served from another origin fetches here too; the bearer token (not a cookie)
+      // is the credential, so any origin may ask — without a token it gets 401 like anyone.
+      res.setHeader('access-control-allow-origin', '*');
+      res.setHeader('access-control-expose-headers', 'content-length, content-range, accept-ranges, etag');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          'access-control-allow-methods': 'GET, HEAD',
+          'access-control-allow-headers': 'authorization, range, if-range, if-none-match',
+          'access-control-max-age': '86400',
+        });
+        res.end();
+        return true;
+      }
       listener(req, res);
       return true;
     },

@@ -14,6 +14,7 @@ import { adminRoute, loadOrCreateAdminToken } from './admin-api.ts';
 import { join } from 'node:path';
 import { startBlobHttp } from './blob-http.ts';
 import { startNodePeople } from './people-sync.ts';
+import { advertisedHttpUrls } from './http-urls.ts';
 
 /** A part of the daemon with a lifecycle; parts stop in reverse start order. */
 interface Part {
@@ -104,7 +105,13 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       });
       peers = ps;
       parts.push({ name: 'peer services', stop: () => ps.stop() });
-      const da = createDeviceAdmin({ peers: ps, key: l.key, audit: l.audit, log });
+      const da = createDeviceAdmin({
+        peers: ps,
+        key: l.key,
+        audit: l.audit,
+        log,
+        httpUrls: () => advertisedHttpUrls(http?.url ?? '', config.host),
+      });
       await da.start();
       admin = da;
       parts.push({ name: 'pairing', stop: () => da.stop() });

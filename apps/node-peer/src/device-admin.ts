@@ -57,6 +57,8 @@ export function createDeviceAdmin(opts: {
   key: LibraryKey;
   audit: AuditLog;
   log: (s: string) => void;
+  /** Where devices reach the node's HTTP server (blobs), for the pairing grant. */
+  httpUrls?: () => string[];
 }): DeviceAdmin {
   const { peers, key, audit } = opts;
   const codes = createPairingCodes();
@@ -73,7 +75,13 @@ export function createDeviceAdmin(opts: {
         d.devices[deviceId] = certificate;
       });
       await peers.access.update(peers.root.doc());
-      return { certificate, rootDocUrl: peers.root.url, libraryPublicKey: key.publicKey };
+      const httpUrls = opts.httpUrls?.() ?? [];
+      return {
+        certificate,
+        rootDocUrl: peers.root.url,
+        libraryPublicKey: key.publicKey,
+        ...(httpUrls.length > 0 ? { httpUrls } : {}),
+      };
     },
     onAttempt(e) {
       if (e.ok) {

@@ -8,6 +8,7 @@ import type { PairingLink } from './pairing-link.ts';
 import {
   PAIR_PROTOCOL,
   nextPairFrame,
+  grantHttpUrls,
   pairingProof,
   readPairFrames,
   sendPairFrame,
@@ -66,12 +67,15 @@ export async function pairWithCode(
       const certificate = await verifyCertificate(answer['certificate'], answer['libraryPublicKey']);
       if (certificate.deviceId !== me) throw new PairingFailedError('the certificate is for another device');
       await stream.close().catch(() => {});
-      return {
+      const result: PairingResult = {
         certificate,
         rootDocUrl: answer['rootDocUrl'],
         libraryPublicKey: answer['libraryPublicKey'],
         homeNode: link.peerId,
       };
+      const urls = grantHttpUrls(answer['httpUrls']);
+      if (urls.length > 0) result.httpUrls = urls;
+      return result;
     } catch (e) {
       stream.abort(e instanceof Error ? e : new Error(String(e)));
       throw e;

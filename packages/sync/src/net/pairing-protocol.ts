@@ -18,6 +18,33 @@ export interface PairingGrant {
   rootDocUrl: string;
   /** base64url raw Ed25519 public key of the library */
   libraryPublicKey: string;
+  /**
+   * Where the home node serves HTTP (the blob endpoint, maybe the app), best first: lets an
+   * app served from another origin fetch blobs. Optional, so older nodes and devices still
+   * pair (a device that does not know the field ignores it).
+   */
+  httpUrls?: string[];
+}
+
+/** At most this many HTTP URLs are taken from a grant. */
+export const MAX_GRANT_URLS = 8;
+
+/** The http(s) URLs of a grant's `httpUrls`, normalised; anything else is dropped. */
+export function grantHttpUrls(v: unknown): string[] {
+  if (!Array.isArray(v)) return [];
+  const out: string[] = [];
+  for (const x of v) {
+    if (typeof x !== 'string' || x.length > 2048) continue;
+    try {
+      const u = new URL(x);
+      if ((u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password)
+        out.push(u.toString());
+    } catch {
+      // not a URL: dropped
+    }
+    if (out.length === MAX_GRANT_URLS) break;
+  }
+  return out;
 }
 
 /** The frames of `/hearth/pair/1`, in order. */

@@ -19,7 +19,7 @@ describe('pairing over /hearth/pair/1', () => {
     await Promise.all(nodes.splice(0).map(async (n) => n.stop()));
   });
 
-  async function setup() {
+  async function setup(extra: { httpUrls?: unknown } = {}) {
     const key = await generateLibraryKey();
     const home = await createPeerNode(LOOPBACK);
     const device = await createPeerNode(LOOPBACK);
@@ -40,6 +40,7 @@ describe('pairing over /hearth/pair/1', () => {
           certificate,
           rootDocUrl: 'automerge:2j9knpCseyhnK8izDmLpGP5WMdZQ',
           libraryPublicKey: key.publicKey,
+          ...(extra as { httpUrls?: string[] }),
         };
       },
     });
@@ -62,6 +63,23 @@ describe('pairing over /hearth/pair/1', () => {
     expect(res.libraryPublicKey).toBe(key.publicKey);
     expect(admitted).toEqual([device.peerId.toString()]);
     await expect(pairWithCode(device, link(code), { name: 'phone' })).rejects.toThrow(PairingCodeUsedError);
+  });
+
+  it('the grant carries the home node HTTP URLs; non-http(s) ones are dropped; older nodes send none', async () => {
+    const { device, codes, link } = await setup({
+      httpUrls: [
+        'https://home.example:8420',
+        'javascript:alert(1)',
+        'http://u:p@x/',
+        7,
+        'http://192.168.1.10:8420/',
+      ],
+    });
+    const res = await pairWithCode(device, link(codes.issue().code), { name: 'phone' });
+    expect(res.httpUrls).toEqual(['https://home.example:8420/', 'http://192.168.1.10:8420/']);
+    const old = await setup();
+    const res2 = await pairWithCode(old.device, old.link(old.codes.issue().code), { name: 'phone' });
+    expect(res2.httpUrls).toBeUndefined();
   });
 
   it('a wrong code fails with PairingCodeInvalidError and admits nobody', async () => {
