@@ -43,6 +43,32 @@ describe('home media over the HTTP blob endpoint', () => {
     expect(home.mints()).toBe(1);
   });
 
+  it('streams a blob above the whole-read size through an incremental hash, and still refuses bad bytes', async () => {
+    const home = await homeNode();
+    const media = createHomeMedia({
+      baseUrl: 'http://node.test',
+      token: home.token,
+      fetch: home.handler,
+      wholeMax: 1000,
+    });
+    const a = await media.blob(home.hash, 'video/mp4');
+    expect(a.type).toBe('video/mp4');
+    expect(new Uint8Array(await a.arrayBuffer())).toEqual(home.bytes);
+    const flipped = async (r: Request) => {
+      const res = await home.handler(r);
+      const b = new Uint8Array(await res.arrayBuffer());
+      b[b.length - 1]! ^= 1;
+      return new Response(b, { status: res.status, headers: res.headers });
+    };
+    const bad = createHomeMedia({
+      baseUrl: 'http://node.test',
+      token: home.token,
+      fetch: flipped,
+      wholeMax: 1000,
+    });
+    await expect(bad.blob(home.hash)).rejects.toMatchObject({ code: 'BLOB_VERIFY_FAILED' });
+  });
+
   it('refuses bytes that do not match their address', async () => {
     const home = await homeNode();
     const tamper = async (r: Request) => {

@@ -5,6 +5,8 @@
  * content address (WebCrypto SHA-256) before anyone may store or show it.
  */
 import type { Asset } from '@hearth/sync';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { MediaKind } from '../library/library-client.ts';
 import { PwaError } from '../errors.ts';
 import type { RemoteMedia } from './catalog-library.ts';
@@ -37,7 +39,15 @@ export interface HomeMediaOptions {
   token: () => Promise<{ token: string; expiresAt: number }>;
   fetch?: (req: Request) => Promise<Response>;
   now?: () => number;
+  /** blobs above this many bytes are hash-streamed instead of read whole (default 64 MiB) */
+  wholeMax?: number;
 }
+
+/**
+ * Up to this size a blob is read whole and hashed by WebCrypto (native, fastest); above it,
+ * streamed through an incremental SHA-256 so a large original is never one buffer.
+ */
+const WHOLE_MAX = 64 * 1024 * 1024;
 
 const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
 
@@ -46,11 +56,15 @@ export function mediaHash(asset: Asset, kind: MediaKind): string | undefined {
   return kind === 'original' ? asset.id : asset.derived[kind]?.hash;
 }
 
+/** What the node's derivatives are (images step: WebP thumbnail, JPEG preview). */
+const KIND_MIME: Partial<Record<MediaKind, string>> = { thumbnail: 'image/webp', preview: 'image/jpeg' };
+
 export function createHomeMedia(
   opts: HomeMediaOptions,
 ): RemoteMedia & { blob(hash: string, mime?: string): Promise<Blob> } {
   const doFetch = opts.fetch ?? ((r: Request) => fetch(r));
   const now = opts.now ?? Date.now;
+  const wholeMax = opts.wholeMax ?? WHOLE_MAX;
   let current: Promise<{ token: string; expiresAt: number }> | undefined;
 
   async function token(fresh: boolean): Promise<string> {
@@ -71,15 +85,34 @@ export function createHomeMedia(
     // A token the node no longer accepts (its key rotated, clock skew): mint once more.
     if (res.status === 403) res = await get(true);
     if (!res.ok) throw new BlobFetchError(hash, res.status);
-    const bytes = await res.arrayBuffer();
-    const got = hex(await crypto.subtle.digest('SHA-256', bytes));
+    const sent = res.headers.get('content-type');
+    // Derived blobs are served as octet-stream (the node knows originals' types only).
+    const type = sent && sent !== 'application/octet-stream' ? sent : mime;
+    const size = Number(res.headers.get('content-length') ?? NaN);
+    if (!(size > wholeMax) || !res.body) {
+      const bytes = await res.arrayBuffer();
+      const got = hex(await crypto.subtle.digest('SHA-256', bytes));
+      if (got !== hash) throw new BlobVerifyError(hash, got);
+      return new Blob([bytes], { type });
+    }
+    // Large (an original video): hashed as it streams, kept as parts the browser may page out.
+    const h = sha256.create();
+    const parts: Uint8Array<ArrayBuffer>[] = [];
+    const reader = res.body.getReader();
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      h.update(r.value);
+      parts.push(r.value);
+    }
+    const got = bytesToHex(h.digest());
     if (got !== hash) throw new BlobVerifyError(hash, got);
-    return new Blob([bytes], { type: res.headers.get('content-type') ?? mime });
+    return new Blob(parts, { type });
   }
 
   const remote = async (asset: Asset, kind: MediaKind) => {
     const hash = mediaHash(asset, kind);
-    return hash === undefined ? undefined : blob(hash, kind === 'original' ? asset.mime : 'image/webp');
+    return hash === undefined ? undefined : blob(hash, KIND_MIME[kind] ?? asset.mime);
   };
   return Object.assign(remote, { blob });
 }

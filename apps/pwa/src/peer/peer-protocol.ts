@@ -11,6 +11,8 @@ export interface PairingInfo {
   homeNode: string;
   /** the home node's addresses from the pairing link */
   homeAddrs: string[];
+  /** the home node's HTTP server for blobs (from the grant; absent: the app's own origin) */
+  homeHttpUrl?: string;
   rootDocUrl: string;
   /** base64url Ed25519 key of the library (absent in pairings saved before the catalog peer) */
   libraryPublicKey?: string;

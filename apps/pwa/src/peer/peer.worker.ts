@@ -20,6 +20,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { loadDeviceKeyBytes, loadPairing, saveDeviceKeyBytes, savePairing } from './device-store.idb.ts';
 import type { PairingInfo, PeerReply, PeerRequest } from './peer-protocol.ts';
 import { openCatalogPeer, type CatalogPeer } from '../catalog/open-catalog-peer.ts';
+import { pickHomeHttpUrl } from '../catalog/home-http-url.ts';
 import { PwaError } from '../errors.ts';
 import { LIBRARY_METHODS } from './worker-library.ts';
 
@@ -69,6 +70,7 @@ async function pair(link: string, name: string): Promise<PairingInfo> {
     homeAddrs: addrs,
     rootDocUrl: grant.rootDocUrl,
     libraryPublicKey: grant.libraryPublicKey,
+    homeHttpUrl: pickHomeHttpUrl(grant.httpUrls, addrs, scope.location.origin),
     pairedAt: Date.now(),
   };
   await savePairing(info);
@@ -129,7 +131,7 @@ function catalog(): Promise<CatalogPeer> {
       node: n,
       access,
       pairing: info,
-      blobBaseUrl: scope.location.origin,
+      blobBaseUrl: info.homeHttpUrl ?? scope.location.origin,
     });
     peer.library.onChange((change) => post({ t: 'lib-change', change }));
     return peer;
