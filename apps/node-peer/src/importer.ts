@@ -2,11 +2,12 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileTypeFromFile } from 'file-type';
-import { asAssetId, type BlobHash, type BlobStore } from '@hearth/sync';
+import { asAssetId, type BlobStore } from '@hearth/sync';
 import type { AssetRecord } from './asset-record.ts';
 import { DiskFullError } from './errors.ts';
 import { hashFile } from './hash-file.ts';
 import { pairLivePhotos, walkImport, type Candidate, type Skipped } from './import-walker.ts';
+import { createLivePairing, type Ingested } from './live-pairing.ts';
 import { mediaKindOfMime } from './media-kind.ts';
 import type { NodeCatalog } from './node-catalog.ts';
 import type { FactsReader, MediaFacts } from './media-facts.ts';
@@ -33,6 +34,8 @@ export interface ImportOptions {
   facts?: FactsReader;
   onProgress?: (done: number, total: number, path: string) => void;
   signal?: AbortSignal;
+  /** Files in flight at once (default IMPORT_CONCURRENCY). */
+  concurrency?: number;
 }
 
 function parseXmpDate(s: string): { takenAt: number; offset?: string } | undefined {
@@ -47,11 +50,15 @@ function parseXmpDate(s: string): { takenAt: number; offset?: string } | undefin
   return m[7] && m[7] !== 'Z' ? { takenAt: t, offset: m[7] } : { takenAt: t };
 }
 
+/** Files read at once by an import (hash, sniff, metadata, copy): I/O and exiftool overlap. */
+export const IMPORT_CONCURRENCY = 4;
+
 /**
  * Import files and folders: hash each file and skip it when the library has it (before
  * copying anything), check the bytes really are a photo or video, copy the original
  * byte for byte into the blob store, then add the record. The record is written last, so
- * a crash at any point leaves either nothing or a blob that the next run adopts.
+ * a crash at any point leaves either nothing or a blob that the next run adopts. Several
+ * files are in flight at once (`concurrency`); their records share journal writes.
  */
 export async function importPaths(paths: string[], opts: ImportOptions): Promise<ImportReport> {
   const { blobs, catalog } = opts;
@@ -64,19 +71,22 @@ export async function importPaths(paths: string[], opts: ImportOptions): Promise
     warnings: [],
   };
   await catalog.refresh();
-  const live = pairLivePhotos(walk.candidates);
-  const liveVideoOf = new Map([...live].map(([s, v]) => [v, s]));
-  const hashes = new Map<string, BlobHash>();
-  const hashOf = async (p: string) => {
-    let h = hashes.get(p);
-    if (!h) hashes.set(p, (h = await hashFile(p)));
-    return h;
-  };
+  const pairing = createLivePairing(pairLivePhotos(walk.candidates));
   const seen = new Set<string>();
   let done = 0;
 
+  async function write(items: Ingested[]): Promise<void> {
+    await Promise.all(
+      items.map(async ({ path, rec }) => {
+        // Another process may have added it meanwhile: then this is a duplicate, not a second asset.
+        if (await catalog.add(rec)) report.imported.push({ path, id: rec.id });
+        else report.duplicates.push({ path, id: rec.id });
+      }),
+    );
+  }
+
   async function one(c: Candidate): Promise<void> {
-    const hash = await hashOf(c.path);
+    const hash = await hashFile(c.path);
     const id = asAssetId(hash);
     if (catalog.get(id) || seen.has(id)) return void report.duplicates.push({ path: c.path, id });
     seen.add(id);
@@ -137,32 +147,38 @@ export async function importPaths(paths: string[], opts: ImportOptions): Promise
     if (tags) rec.tags = tags;
     const albums = [...(side.albums ?? []), ...(opts.albums ?? [])];
     if (albums.length) rec.albums = [...new Set(albums)];
-    const pairedVideo = live.get(c.path);
-    if (pairedVideo) rec.livePhotoVideo = asAssetId(await hashOf(pairedVideo));
-    const pairedStill = liveVideoOf.get(c.path);
-    if (pairedStill) rec.livePhotoOf = asAssetId(await hashOf(pairedStill));
-    // Another process may have added it meanwhile: then this is a duplicate, not a second asset.
-    if (await catalog.add(rec)) report.imported.push({ path: c.path, id });
-    else report.duplicates.push({ path: c.path, id });
+    await write(pairing.offer({ path: c.path, rec, ...(facts.liveId ? { liveId: facts.liveId } : {}) }));
   }
 
-  for (const c of walk.candidates) {
-    if (opts.signal?.aborted) break;
-    try {
-      await one(c);
-    } catch (err) {
-      if ((err as { code?: string }).code === 'BLOB_STORE_FULL' || err instanceof DiskFullError) {
-        const e = err as Error & { code: string };
-        report.failed.push({ path: c.path, reason: e.message });
-        report.stopped = {
-          code: 'DISK_FULL',
-          message: `${e.message}. The import stopped here; run it again once there is space and it resumes.`,
-        };
-        break;
+  let next = 0;
+  const worker = async () => {
+    while (next < walk.candidates.length && !report.stopped && !opts.signal?.aborted) {
+      const c = walk.candidates[next++] as Candidate;
+      try {
+        await one(c);
+      } catch (err) {
+        fail(c.path, err);
       }
-      report.failed.push({ path: c.path, reason: (err as Error).message });
+      opts.onProgress?.(++done, walk.candidates.length, c.path);
     }
-    opts.onProgress?.(++done, walk.candidates.length, c.path);
+  };
+  function fail(path: string, err: unknown): void {
+    if ((err as { code?: string }).code === 'BLOB_STORE_FULL' || err instanceof DiskFullError) {
+      const e = err as Error & { code: string };
+      report.failed.push({ path, reason: e.message });
+      report.stopped ??= {
+        code: 'DISK_FULL',
+        message: `${e.message}. The import stopped here; run it again once there is space and it resumes.`,
+      };
+      return;
+    }
+    report.failed.push({ path, reason: (err as Error).message });
+  }
+  await Promise.all(Array.from({ length: opts.concurrency ?? IMPORT_CONCURRENCY }, worker));
+  // Live Photo parts still waiting for a partner: written now, paired where they can be.
+  for (const item of pairing.rest()) {
+    if (report.stopped || opts.signal?.aborted) break;
+    await write([item]).catch((err: unknown) => fail(item.path, err));
   }
   return report;
 }

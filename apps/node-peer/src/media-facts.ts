@@ -1,11 +1,11 @@
 import type { MediaMetadata, MetadataReader } from '@hearth/media';
 import type { AssetRecord } from './asset-record.ts';
 
-/** The set-once facts an import takes from a file's metadata. */
+/** The set-once facts an import takes from a file's metadata (and the Live Photo id it pairs by). */
 export type MediaFacts = Pick<
   AssetRecord,
   'takenAt' | 'takenOffset' | 'width' | 'height' | 'rating' | 'description' | 'tags' | 'camera' | 'gps'
->;
+> & { liveId?: string };
 
 /** Reads facts for the importer; `stop()` ends the tool (exiftool runs as a pooled process). */
 export interface FactsReader {
@@ -40,6 +40,7 @@ export function factsOf(m: MediaMetadata): MediaFacts {
     if (m.camera.make) f.camera.make = m.camera.make;
     if (m.camera.model) f.camera.model = m.camera.model;
   }
+  if (m.livePhotoId) f.liveId = m.livePhotoId;
   if (m.gps)
     f.gps = {
       lat: m.gps.latitude,
@@ -57,7 +58,8 @@ export async function createFactsReader(): Promise<FactsReader> {
   return {
     async read(path, sidecar, fileTimeMs) {
       if (!reader) {
-        reader = platform.createExiftoolReader({ maxProcs: 1 });
+        // Two exiftool processes: a parallel import keeps both cores' worth of reads in flight.
+        reader = platform.createExiftoolReader({ maxProcs: 2 });
         await reader.start();
       }
       const m = await media.extractMetadata(

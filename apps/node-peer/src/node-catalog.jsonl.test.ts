@@ -64,4 +64,24 @@ describe('JSONL node catalog', () => {
     expect(c.derived(rec(3).id).get('thumbnail')?.version).toBe(1);
     await c.stop();
   });
+
+  it('writes records added at once in shared writes (group commit), each durable when its add resolves', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-cat-'));
+    const a = createJsonlCatalog(dir);
+    await a.start();
+    const durable: number[] = [];
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        a.add(rec(i + 1)).then(() => {
+          // By the time an add resolves, its record is in the file for any other reader.
+          if (readFileSync(join(dir, 'catalog.jsonl'), 'utf8').includes(`"size":${i + 1},`)) durable.push(i);
+        }),
+      ),
+    );
+    expect(durable).toHaveLength(50);
+    const b = createJsonlCatalog(dir);
+    await b.start();
+    expect(b.size).toBe(50);
+    await Promise.all([a.stop(), b.stop()]);
+  });
 });

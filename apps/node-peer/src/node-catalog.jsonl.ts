@@ -15,8 +15,9 @@ type Entry =
 
 /**
  * Append-only JSON lines in `<dir>/catalog.jsonl`. Each record is written as
- * "\n<json>\n" in one O_APPEND write and fsynced, so a record torn by a crash stays on a
- * line of its own and is skipped on load, and the next record is never glued to it.
+ * "\n<json>\n" in an O_APPEND write (several records per write when they queue up) and
+ * fsynced before its caller resolves, so a record torn by a crash stays on a line of its own
+ * and is skipped on load, and the next record is never glued to it.
  */
 export function createJsonlCatalog(dir: string): NodeCatalog {
   const file = join(dir, 'catalog.jsonl');
@@ -25,7 +26,6 @@ export function createJsonlCatalog(dir: string): NodeCatalog {
   const derived = new Map<AssetId, DerivedRecord | DerivedRecord[]>();
   let offset = 0;
   let partial = '';
-  let queue: Promise<unknown> = Promise.resolve();
   let fh: FileHandle | undefined;
   const listeners = new Set<(a: AssetRecord) => void>();
 
@@ -82,20 +82,41 @@ export function createJsonlCatalog(dir: string): NodeCatalog {
     return fresh;
   }
 
-  function append(e: Entry): Promise<void> {
-    const p = queue.then(async () => {
-      fh ??= await open(file, 'a');
+  /** Records waiting for the next write; see `flush`. */
+  let batch: { e: Entry; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  let flushing: Promise<void> | undefined;
+
+  /**
+   * Group commit: every record queued while a write + fsync is in flight goes into the next
+   * write together, with one fsync for all of them. A parallel import then pays one fsync per
+   * batch instead of one per record; each caller still resolves only once its record is durable.
+   */
+  async function flush(): Promise<void> {
+    while (batch.length) {
+      const b = batch;
+      batch = [];
       try {
-        await fh.write(`\n${JSON.stringify(e)}\n`);
+        fh ??= await open(file, 'a');
+        await fh.write(b.map((x) => `\n${JSON.stringify(x.e)}\n`).join(''));
         await fh.sync();
       } catch (err) {
-        if (isDiskFull(err)) throw new DiskFullError(file, { cause: err });
-        throw err;
+        const e = isDiskFull(err) ? new DiskFullError(file, { cause: err }) : err;
+        for (const x of b) x.reject(e);
+        continue;
       }
-      apply(e, []);
+      for (const x of b) {
+        apply(x.e, []);
+        x.resolve();
+      }
+    }
+    flushing = undefined;
+  }
+
+  function append(e: Entry): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      batch.push({ e, resolve, reject });
+      flushing ??= flush();
     });
-    queue = p.catch(() => undefined);
-    return p;
   }
 
   return {
@@ -137,7 +158,7 @@ export function createJsonlCatalog(dir: string): NodeCatalog {
         edits: v === undefined ? { projected: true } : { projected: true, projectedDerived: v },
       }),
     async stop() {
-      await queue;
+      await flushing;
       await fh?.close();
       fh = undefined;
     },
