@@ -24,17 +24,17 @@ export interface MlSteps {
 export interface MlStepOptions {
   /** Where the model files are (config `modelsDir`, env HEARTH_MODELS_DIR). */
   modelsDir: string;
-  /** Kinds to try, in order (default faces, tags, ocr). */
+  /** Kinds to try, in order (default faces, tags, ocr, clip). */
   kinds?: readonly DerivedKind[];
 }
 
 /** Bumped when this file changes how results are stored (model changes are tracked by `key`). */
 const ML_STEP_VERSION = 1;
-const KINDS: readonly DerivedKind[] = ['faces', 'tags', 'ocr'];
+const KINDS: readonly DerivedKind[] = ['faces', 'tags', 'ocr', 'clip'];
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
 /**
- * Faces, object tags and OCR as reconcile-loop steps. Which kinds run and the key their
+ * Faces, object tags, OCR and CLIP image embeddings as reconcile-loop steps. Which kinds run and the key their
  * results carry come from `pendingDerivations` once at start (a missing model disables its
  * kind with a reason instead of failing). Sessions load on first use; each kind runs one
  * job at a time because inference already uses every core.
@@ -42,9 +42,10 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 export async function createMlSteps(opts: MlStepOptions): Promise<MlSteps> {
   const ml = await import('@hearth/ml');
   const platform = await import('@hearth/ml/platform');
+  const runtime = platform.createDefaultRuntime();
   const loader: ModelLoader = ml.createModelLoader({
     store: platform.createFsModelStore(opts.modelsDir),
-    runtime: platform.createDefaultRuntime(),
+    runtime,
   });
   const plan = await ml.pendingDerivations({}, loader, opts.kinds ?? KINDS);
   const features: MlFeature[] = [
@@ -54,6 +55,7 @@ export async function createMlSteps(opts: MlStepOptions): Promise<MlSteps> {
   const faces = ml.createFacePipeline(loader);
   const tagger = ml.createObjectTagger(loader);
   const reader = ml.createTextReader(loader);
+  const clip = ml.createClipEncoder(loader);
 
   // One decode per photo for all ML kinds; at most 2 decoded photos held (a 24 MP one is ~72 MB).
   const pixels = createSharedDecode((path) => platform.decodeImage(path), {
@@ -116,6 +118,20 @@ export async function createMlSteps(opts: MlStepOptions): Promise<MlSteps> {
         async run(a, { originalPath }) {
           const r = await reader.read(await decode(a.fileName, t.kind, originalPath));
           return { blobs: {}, values: { model: t.key, text: r.text } };
+        },
+      });
+    else if (t.kind === 'clip')
+      steps.push({
+        ...base,
+        async run(a, { originalPath }) {
+          const e = await clip.embedImage(await decode(a.fileName, t.kind, originalPath));
+          // A one-vector embedding shard (the format devices load into their vector index),
+          // so search on any device needs no model: only these blobs and the text encoder.
+          const index = ml.createVectorIndex(runtime, e.vector.length, { scoring: 'js' });
+          index.add(a.id, e.vector);
+          const shard = index.toShard(e.model);
+          await index.stop();
+          return { blobs: { clip: shard }, values: { model: t.key, dims: e.vector.length } };
         },
       });
   }

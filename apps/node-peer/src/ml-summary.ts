@@ -13,6 +13,8 @@ export interface AssetMl {
   faces?: number;
   tags?: StoredTag[];
   text?: string;
+  /** The CLIP image embedding: its model and size (the vectors are in the `clip` blob, an embedding shard). */
+  clip?: { model: string; dims: number };
 }
 
 /** The ML results of one asset as `hearth ls --json` shows them. */
@@ -26,6 +28,9 @@ export function assetMl(catalog: Pick<NodeCatalog, 'derived'>, id: AssetId): Ass
   if (typeof tags === 'string') out.tags = JSON.parse(tags) as StoredTag[];
   const text = d.get('ocr')?.values?.['text'];
   if (typeof text === 'string' && text) out.text = text;
+  const clip = d.get('clip');
+  if (clip && clip.failed === undefined && typeof clip.values?.['dims'] === 'number')
+    out.clip = { model: String(clip.values['model']), dims: clip.values['dims'] };
   return out;
 }
 

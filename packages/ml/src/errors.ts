@@ -5,10 +5,13 @@ import { HearthError } from '@hearth/sync';
 
 /** A model file is not in the models dir: its feature is disabled, nothing crashes. */
 export class ModelMissingError extends HearthError {
-  constructor(modelId: string, file: string) {
+  /** `downloadable: false` for user-supplied weights (CLIP), which `hearth models install` cannot fetch. */
+  constructor(modelId: string, file: string, downloadable = true) {
     super(
       'ML_MODEL_MISSING',
-      `model ${modelId} not found at ${file}: run \`hearth models install\` or set HEARTH_MODELS_DIR`,
+      downloadable
+        ? `model ${modelId} not found at ${file}: run \`hearth models install\` or set HEARTH_MODELS_DIR`
+        : `model ${modelId} not found at ${file} in the models dir: it cannot be downloaded, put an ONNX export of it there (see packages/ml/README.md) or set HEARTH_MODELS_DIR`,
     );
   }
 }

@@ -54,7 +54,7 @@ export function createModelLoader(options: ModelLoaderOptions): ModelLoader {
     if (!s)
       throw new ModelMissingError(options.choose?.[task] ?? DEFAULT_MODELS[task], '(not in the registry)');
     const bytes = await options.store.read(s.file);
-    if (!bytes) throw new ModelMissingError(s.id, s.file);
+    if (!bytes) throw new ModelMissingError(s.id, s.file, s.url !== undefined);
     return { spec: s, bytes };
   }
   return {
@@ -86,7 +86,9 @@ export function createModelLoader(options: ModelLoaderOptions): ModelLoader {
             task,
             state: 'missing',
             spec: s,
-            reason: s ? new ModelMissingError(s.id, s.file).message : `no model registered for ${task}`,
+            reason: s
+              ? new ModelMissingError(s.id, s.file, s.url !== undefined).message
+              : `no model registered for ${task}`,
           });
       }
       return out;
