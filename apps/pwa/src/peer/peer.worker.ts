@@ -26,7 +26,13 @@ import { LIBRARY_METHODS } from './worker-library.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: PeerReply) => scope.postMessage(m);
-let node: PeerNode | undefined;
+/**
+ * The one libp2p node of this device, as a promise so that calls racing at start-up (the
+ * page's first library call and its `connect`) share it. Two nodes with the same key would
+ * both reach the home node as the same peer, and a redial through one would leave the
+ * catalog's node offline for good.
+ */
+let node: Promise<PeerNode> | undefined;
 // Refuses everyone until the library is known (pairing is allowed regardless).
 const access = createSwitchableAccess();
 let catalogPeer: Promise<CatalogPeer> | undefined;
@@ -42,18 +48,24 @@ async function deviceKey() {
 /** Browsers can only dial WebSocket (and WebRTC) addresses; TCP ones in the link are skipped. */
 const dialable = (addrs: readonly string[]) => addrs.filter((a) => /\/wss?(\/|$)|\/tls\/ws(\/|$)/.test(a));
 
-async function ensureNode(allow: readonly string[]): Promise<PeerNode> {
+function ensureNode(allow: readonly string[]): Promise<PeerNode> {
   if (node) return node;
-  const n = await createPeerNode({
-    privateKey: await deviceKey(),
-    allowDial: allow.map((a) => a.replace(/\/p2p\/[^/]+$/, '')),
-    access,
+  const p = (async () => {
+    const n = await createPeerNode({
+      privateKey: await deviceKey(),
+      allowDial: allow.map((a) => a.replace(/\/p2p\/[^/]+$/, '')),
+      access,
+    });
+    const report = () => post({ t: 'peers', count: n.getPeers().length });
+    n.addEventListener('peer:connect', report);
+    n.addEventListener('peer:disconnect', report);
+    return n;
+  })();
+  node = p;
+  void p.catch(() => {
+    if (node === p) node = undefined;
   });
-  const report = () => post({ t: 'peers', count: n.getPeers().length });
-  n.addEventListener('peer:connect', report);
-  n.addEventListener('peer:disconnect', report);
-  node = n;
-  return n;
+  return p;
 }
 
 async function pair(link: string, name: string): Promise<PairingInfo> {
