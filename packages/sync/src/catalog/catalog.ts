@@ -23,15 +23,24 @@ export interface Catalog {
 
   /** Adds assets; idempotent by content hash (the id). Returns which were new. */
   addAssets(assets: readonly NewAsset[]): Promise<{ added: AssetId[]; existing: AssetId[] }>;
+  /** An asset, if its shard is open (lazy catalogs: `openAssets` first). */
   getAsset(id: AssetId): Asset | undefined;
-  /** Every valid asset of a month (all its splits), newest first. */
+  /** Whether the catalog holds this asset (open shard or not). */
+  hasAsset(id: AssetId): boolean;
+  /** Every valid asset of a month (all its splits), newest first (lazy catalogs: `openMonths` first). */
   monthAssets(month: MonthKey): Asset[];
-  /** How many assets the open shards hold. */
+  /** How many assets the catalog holds (every known shard, open or not). */
   assetCount(): number;
   /** Months that have shards, newest first. */
   months(): MonthKey[];
   /** Automerge heads of a month's shards: a cheap version stamp for derived views. */
   monthVersion(month: MonthKey): string;
+  /** Opens these months' shards (a no-op for those open; every shard is open in an eager catalog). */
+  openMonths(months: readonly MonthKey[]): Promise<void>;
+  /** Opens the shards holding these assets. */
+  openAssets(ids: readonly AssetId[]): Promise<void>;
+  /** Persists the shard summaries changed so far (also done by `stop` and shortly after changes). */
+  flush(): Promise<void>;
 
   setFavorite(id: AssetId, favorite: boolean): void;
   setArchived(id: AssetId, archived: boolean): void;

@@ -1,17 +1,11 @@
 import { ImmutableString } from '@automerge/automerge';
-import {
-  parseAutomergeUrl,
-  type AutomergeUrl,
-  type DocHandle,
-  type DocHandleChangePayload,
-  type Repo,
-} from '@automerge/automerge-repo';
+import { parseAutomergeUrl, type AutomergeUrl, type DocHandle, type Repo } from '@automerge/automerge-repo';
 import { asAlbumId, randomId, type AlbumId, type AssetId, type DeviceId } from '../ids.ts';
 import { readAlbum, type Album, type AlbumDoc } from './album-doc.ts';
 import * as albumEdits from './album-edits.ts';
 import * as assetEdits from './asset-edits.ts';
 import type { Asset, NewAsset } from './asset-record.ts';
-import { validateShardDoc, type AssetShardDoc } from './asset-shard-doc.ts';
+import type { AssetShardDoc } from './asset-shard-doc.ts';
 import { readAsset, readShard } from './asset-view.ts';
 import type { Catalog, CatalogChange } from './catalog.ts';
 import {
@@ -24,14 +18,8 @@ import { Listeners } from './listeners.ts';
 import type { RootDoc } from './root-doc.ts';
 import { readRootIndex } from './root-doc-validation.ts';
 import { shardDocumentId, shardGenesis, shardUrl } from './shard-doc-id.ts';
-import {
-  monthOf,
-  parseShardKey,
-  shardKey,
-  SHARD_SPLIT_AT,
-  type MonthKey,
-  type ShardKey,
-} from './shard-key.ts';
+import { createShardSet, type LazyShardOptions, type ShardState } from './shard-set.ts';
+import { monthOf, shardKey, SHARD_SPLIT_AT, type MonthKey, type ShardKey } from './shard-key.ts';
 
 /** What a catalog needs: a repo, the library's root document, and who is writing. */
 export interface CatalogOptions {
@@ -40,23 +28,18 @@ export interface CatalogOptions {
   deviceId: DeviceId;
   /** clock for added-at/trashed-at times (tests pin it) */
   now?: () => number;
-}
-
-interface OpenShard {
-  key: ShardKey;
-  month: MonthKey;
-  split: number;
-  handle: DocHandle<AssetShardDoc>;
-  count: number;
-  off: () => void;
+  /**
+   * Open asset shards on demand and evict idle ones (needs a repo with storage; see
+   * shard-set.ts). Reads of a month or an asset then need `openMonths`/`openAssets` first;
+   * edits of a closed shard apply once it is open. Absent: every shard is opened at start.
+   */
+  lazyShards?: LazyShardOptions;
 }
 
 /** Creates the catalog over a repo and a root document (see Catalog). */
 export function createCatalog(opts: CatalogOptions): Catalog {
   const { repo, root, deviceId } = opts;
   const now = opts.now ?? Date.now;
-  const shards = new Map<ShardKey, OpenShard>();
-  const location = new Map<string, ShardKey>();
   const albums = new Map<AlbumId, { handle: DocHandle<AlbumDoc>; off: () => void }>();
   const opening = new Map<string, Promise<void>>();
   const changes = new Listeners<CatalogChange>();
@@ -64,67 +47,26 @@ export function createCatalog(opts: CatalogOptions): Catalog {
   let started = false;
 
   const report = (where: string, reason: string) => invalid.emit(new InvalidCatalogDataError(where, reason));
+  const set = createShardSet({
+    repo,
+    lazy: opts.lazyShards,
+    report,
+    onChange: (s, ids) => changes.emit({ assets: ids as AssetId[], albums: [], months: [s.month] }),
+  });
+  const { shards, location } = set;
+  const isOpen = (s: ShardState) => s.handle !== undefined;
 
-  function locate(id: string, key: ShardKey): void {
-    const cur = location.get(id);
-    // A concurrent split can leave one asset in two splits of a month: the lowest split wins.
-    if (
-      cur !== undefined &&
-      cur !== key &&
-      (parseShardKey(cur)?.split ?? 0) <= (parseShardKey(key)?.split ?? 0)
-    )
-      return;
-    if (cur !== undefined && cur !== key) shards.get(cur)!.count--;
-    if (cur !== key) shards.get(key)!.count++;
-    location.set(id, key);
-  }
-
-  function unlocate(id: string, key: ShardKey): void {
-    if (location.get(id) !== key) return;
-    location.delete(id);
-    shards.get(key)!.count--;
-  }
-
-  function registerShard(key: ShardKey, handle: DocHandle<AssetShardDoc>): void {
-    const parsed = parseShardKey(key)!;
-    const checked = validateShardDoc(handle.doc());
-    if (!checked.ok) return report(`shard ${key} (${handle.url})`, checked.reason);
-    const onChange = (p: DocHandleChangePayload<AssetShardDoc>) => shardChanged(key, p);
-    handle.on('change', onChange);
-    const s: OpenShard = {
-      key,
-      month: parsed.month,
-      split: parsed.split,
-      handle,
-      count: 0,
-      off: () => handle.off('change', onChange),
-    };
-    shards.set(key, s);
-    for (const id of Object.keys(checked.value.assets)) locate(id, key);
-  }
-
-  function shardChanged(key: ShardKey, { doc, patches }: DocHandleChangePayload<AssetShardDoc>): void {
-    const checked = validateShardDoc(doc);
-    if (!checked.ok) return report(`shard ${key}`, checked.reason);
-    const ids = new Set<string>();
-    for (const p of patches) {
-      const sub = p.path[1];
-      if (typeof sub === 'string') ids.add(sub.split('/')[0]!);
-    }
-    for (const id of ids) {
-      if (doc.assets[id] !== undefined) locate(id, key);
-      else unlocate(id, key);
-    }
-    changes.emit({ assets: [...ids] as AssetId[], albums: [], months: [parseShardKey(key)!.month] });
-  }
-
+  /** Makes a listed shard visible: from its summary (lazy) or by opening it. */
   async function openShard(key: ShardKey, url: string): Promise<void> {
+    const s = set.list(key, url);
+    if (!s) return report(`shard ${key}`, 'malformed shard key');
     try {
-      const handle = await repo.find<AssetShardDoc>(url as Parameters<Repo['find']>[0]);
-      if (!shards.has(key)) registerShard(key, handle);
-      const s = shards.get(key);
-      if (s) changes.emit({ assets: [], albums: [], months: [s.month] });
+      if (set.lazy && (await set.loadSummary(s)))
+        return changes.emit({ assets: [], albums: [], months: [s.month] });
+      await set.open(s);
+      changes.emit({ assets: [], albums: [], months: [s.month] });
     } catch (e) {
+      if (e instanceof InvalidCatalogDataError) return invalid.emit(e);
       // Not here yet (no connected peer has it): retried when the repo learns of new documents.
       opening.delete(`s:${key}`);
       retryWhenReady(url);
@@ -167,7 +109,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     };
     // A document already waiting for its handle to become ready is retried by that wait.
     for (const [key, url] of index.value.shards)
-      if (!shards.has(key) && !isWaiting(url)) once(`s:${key}`, () => openShard(key, url));
+      if (!shards.get(key)?.known && !isWaiting(url)) once(`s:${key}`, () => openShard(key, url));
     for (const [id, url] of index.value.albums)
       if (!albums.has(id as AlbumId) && !isWaiting(url)) once(`a:${id}`, () => openAlbum(id, url));
     await Promise.all(work);
@@ -199,15 +141,18 @@ export function createCatalog(opts: CatalogOptions): Catalog {
   };
   const isWaiting = (url: string) => waiting.has(parseAutomergeUrl(url as AutomergeUrl).documentId);
 
-  async function createShard(key: ShardKey): Promise<OpenShard> {
+  async function createShard(key: ShardKey): Promise<ShardState> {
     const libraryId = String(root.doc().libraryId);
     const docId = await shardDocumentId(libraryId, key);
     const url = await shardUrl(libraryId, key);
     const existing = shards.get(key);
-    if (existing) return existing;
+    if (existing?.known) {
+      await set.open(existing);
+      return existing;
+    }
     const handle = repo.import<AssetShardDoc>(shardGenesis(key), { docId });
     if (!handle.isReady()) handle.doneLoading();
-    registerShard(key, handle);
+    set.attach(set.list(key, url)!, handle);
     root.change((r) => {
       if (r.shards[key] !== url) r.shards[key] = url;
     });
@@ -215,21 +160,34 @@ export function createCatalog(opts: CatalogOptions): Catalog {
   }
 
   /** The shard a new asset of `month` goes to: the last split with room, or a new split. */
-  async function shardWithRoom(month: MonthKey): Promise<OpenShard> {
-    let last: OpenShard | undefined;
-    for (const s of shards.values()) if (s.month === month && (!last || s.split > last.split)) last = s;
-    if (last && last.count < SHARD_SPLIT_AT) return last;
+  async function shardWithRoom(month: MonthKey): Promise<ShardState> {
+    let last: ShardState | undefined;
+    for (const s of shards.values())
+      if (s.known && s.month === month && (!last || s.split > last.split)) last = s;
+    if (last && last.ids.size < SHARD_SPLIT_AT) return last;
     return createShard(shardKey(month, last ? last.split + 1 : 0));
   }
 
-  function shardOf(id: AssetId): OpenShard {
+  function shardOf(id: AssetId): ShardState {
     const key = location.get(id);
     const s = key === undefined ? undefined : shards.get(key);
     if (!s) throw new AssetNotFoundError(id);
     return s;
   }
 
-  const editAsset = (id: AssetId, fn: (d: AssetShardDoc) => void) => shardOf(id).handle.change(fn);
+  /** Edits an asset's shard: at once when open, else once it is opened (lazy catalogs). */
+  function editShard(s: ShardState, fn: (d: AssetShardDoc) => void): void {
+    if (s.handle) {
+      s.lastUsed = Date.now();
+      s.handle.change(fn);
+      return;
+    }
+    set
+      .use(s, (h) => h.change(fn))
+      .catch((e: unknown) => report(`shard ${s.key}`, `edit not applied: ${String(e)}`));
+  }
+
+  const editAsset = (id: AssetId, fn: (d: AssetShardDoc) => void) => editShard(shardOf(id), fn);
 
   function album(id: AlbumId): DocHandle<AlbumDoc> {
     const a = albums.get(id);
@@ -245,11 +203,15 @@ export function createCatalog(opts: CatalogOptions): Catalog {
   }
 
   function months(): MonthKey[] {
-    return [...new Set([...shards.values()].map((s) => s.month))].sort().reverse();
+    return [...new Set([...shards.values()].filter((s) => s.known).map((s) => s.month))].sort().reverse();
   }
 
-  function shardsOfMonth(month: MonthKey): OpenShard[] {
-    return [...shards.values()].filter((s) => s.month === month).sort((a, b) => a.split - b.split);
+  function shardsOfMonth(month: MonthKey): ShardState[] {
+    return [...shards.values()].filter((s) => s.known && s.month === month).sort((a, b) => a.split - b.split);
+  }
+
+  async function openAll(list: Iterable<ShardState>): Promise<void> {
+    for (const s of list) if (!isOpen(s)) await set.open(s);
   }
 
   return {
@@ -258,6 +220,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       started = true;
       root.on('change', onRootChange);
       repo.on('document', onDocument);
+      set.start();
       await syncRoot();
     },
     async stop() {
@@ -266,7 +229,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       root.off('change', onRootChange);
       repo.off('document', onDocument);
       await Promise.allSettled(opening.values());
-      for (const s of shards.values()) s.off();
+      await set.stop();
       for (const a of albums.values()) a.off();
       changes.clear();
       invalid.clear();
@@ -285,7 +248,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
         const key = location.get(a.id);
         if (key !== undefined) {
           existing.push(a.id);
-          shards.get(key)!.handle.change((d) => assetEdits.addRecord(d, a, deviceId, at));
+          await set.use(shards.get(key)!, (h) => h.change((d) => assetEdits.addRecord(d, a, deviceId, at)));
           continue;
         }
         const month = monthOf(a.capturedAt, a.tzOffsetMin ?? 0);
@@ -295,11 +258,13 @@ export function createCatalog(opts: CatalogOptions): Catalog {
         let rest = list;
         while (rest.length > 0) {
           const s = await shardWithRoom(month);
-          const batch = rest.slice(0, Math.max(1, SHARD_SPLIT_AT - s.count));
+          const batch = rest.slice(0, Math.max(1, SHARD_SPLIT_AT - s.ids.size));
           rest = rest.slice(batch.length);
-          s.handle.change((d) => {
-            for (const a of batch) (assetEdits.addRecord(d, a, deviceId, at) ? added : existing).push(a.id);
-          });
+          await set.use(s, (h) =>
+            h.change((d) => {
+              for (const a of batch) (assetEdits.addRecord(d, a, deviceId, at) ? added : existing).push(a.id);
+            }),
+          );
         }
       }
       return { added, existing };
@@ -307,7 +272,8 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     getAsset(id) {
       const key = location.get(id);
       const s = key === undefined ? undefined : shards.get(key);
-      if (!s) return undefined;
+      if (!s?.handle) return undefined;
+      s.lastUsed = Date.now();
       const r = readAsset(s.handle.doc(), id);
       if (r.ok) return r.value;
       report(`shard ${s.key}`, r.reason);
@@ -316,6 +282,8 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     monthAssets(month) {
       const out = new Map<string, Asset>();
       for (const s of shardsOfMonth(month)) {
+        if (!s.handle) continue;
+        s.lastUsed = Date.now();
         const { assets, invalid: bad } = readShard(s.handle.doc());
         for (const reason of bad) report(`shard ${s.key}`, reason);
         for (const a of assets) if (!out.has(a.id)) out.set(a.id, a);
@@ -324,11 +292,18 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     },
     months,
     assetCount: () => location.size,
+    hasAsset: (id) => location.has(id),
     monthVersion(month) {
       return shardsOfMonth(month)
-        .map((s) => `${s.key}:${s.handle.heads().join(',')}`)
+        .map((s) => `${s.key}:${(s.handle?.heads() ?? s.heads).join(',')}`)
         .join(';');
     },
+    openMonths: (list) => openAll(list.flatMap(shardsOfMonth)),
+    async openAssets(ids) {
+      const keys = new Set(ids.map((id) => location.get(id)).filter((k) => k !== undefined));
+      await openAll([...keys].map((k) => shards.get(k)!));
+    },
+    flush: () => set.flushSummaries(),
 
     setFavorite: (id, v) => editAsset(id, (d) => void (d.favorite[id] = v)),
     setArchived: (id, v) => editAsset(id, (d) => void (d.archived[id] = v)),

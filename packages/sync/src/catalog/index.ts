@@ -1,6 +1,13 @@
 export type { RootDoc } from './root-doc.ts';
 export type { Catalog, CatalogChange } from './catalog.ts';
 export { createCatalog, type CatalogOptions } from './create-catalog.ts';
+export type { LazyShardOptions } from './shard-set.ts';
+export {
+  encodeShardSummary,
+  decodeShardSummary,
+  type ShardSummary,
+  type ShardSummaryStore,
+} from './shard-summary.ts';
 export type { Asset, AssetType, NewAsset, AssetIngestRecord, DerivedBlobRef } from './asset-record.ts';
 export { validateShardDoc, type AssetShardDoc } from './asset-shard-doc.ts';
 export { readAsset, readShard } from './asset-view.ts';

@@ -19,8 +19,8 @@ export interface TimelineIndexer {
 
 /**
  * Maintains the timeline index incrementally: a catalog change names the months whose
- * shards changed, and only those months are rebuilt (from the already-open shards) and
- * rewritten. Each stored month carries the shards' heads, so at start only months whose
+ * shards changed, and only those months are rebuilt (their shards opened if the catalog is
+ * lazy) and rewritten. Each stored month carries the shards' heads, so at start only months whose
  * documents moved on while the peer was off are rebuilt.
  */
 export function createTimelineIndexer(opts: {
@@ -35,6 +35,8 @@ export function createTimelineIndexer(opts: {
   let off: (() => void) | undefined;
 
   async function rebuild(month: MonthKey): Promise<void> {
+    // A lazy catalog opens the month's shards for this (and evicts them later).
+    await catalog.openMonths([month]);
     const version = catalog.monthVersion(month);
     const assets = catalog.monthAssets(month);
     if (assets.length === 0) await store.delete(month);
@@ -62,7 +64,10 @@ export function createTimelineIndexer(opts: {
     try {
       const bytes = await store.read(month);
       // No entry is current for a month whose shards are empty (everything deleted).
-      if (bytes === undefined) return catalog.monthAssets(month).length === 0;
+      if (bytes === undefined) {
+        await catalog.openMonths([month]);
+        return catalog.monthAssets(month).length === 0;
+      }
       return peekTimelineVersion(bytes, month) === catalog.monthVersion(month);
     } catch {
       return false; // unreadable: rebuild it

@@ -1,0 +1,335 @@
+/**
+ * The asset shards a catalog knows, open or not. Each shard has a state: its asset ids and
+ * heads (from its summary while closed, from the document while open) and, while open, its
+ * DocHandle. Where every asset lives (`location`) is known for every shard with a summary,
+ * so a lazy catalog answers "which shard holds this photo" and "how many in this month"
+ * without loading a document.
+ *
+ * Lazy mode (`lazy` set, repo with storage): a shard is opened when it is read or edited, when
+ * a peer sends a sync message for it, or when a persistent peer connects whose last recorded
+ * sync state with us is behind the shard; an open shard that was not used for `idleMs` is
+ * flushed, summarized and removed from the repo's cache once more than `maxOpen` are open.
+ * Eager mode keeps every opened shard (small libraries, tests, no storage).
+ */
+import {
+  encodeHeads,
+  parseAutomergeUrl,
+  type AutomergeUrl,
+  type DocHandle,
+  type DocHandleChangePayload,
+  type DocumentId,
+  type PeerMetadata,
+  type Repo,
+  type RepoMessage,
+} from '@automerge/automerge-repo';
+import { validateShardDoc, type AssetShardDoc } from './asset-shard-doc.ts';
+import { InvalidCatalogDataError } from './catalog-errors.ts';
+import { parseShardKey, type MonthKey, type ShardKey } from './shard-key.ts';
+import { decodeShardSummary, encodeShardSummary, repoSummaryStore, sameHeads } from './shard-summary.ts';
+
+/** Lazy-mode limits. */
+export interface LazyShardOptions {
+  /** open shards kept before idle ones are evicted (default 12) */
+  maxOpen?: number;
+  /** a shard unused (no read, edit or change) this long may be evicted (default 10 s) */
+  idleMs?: number;
+  /** told after a shard was evicted (tests, benches) */
+  onEvict?: (key: ShardKey) => void;
+}
+
+export interface ShardState {
+  key: ShardKey;
+  month: MonthKey;
+  split: number;
+  url: AutomergeUrl;
+  docId: DocumentId;
+  /** ids the shard holds (the document's `assets` keys) */
+  ids: Set<string>;
+  heads: string[];
+  changedAt: number;
+  /** false until a summary was read or the document opened: the shard is not visible yet */
+  known: boolean;
+  handle: DocHandle<AssetShardDoc> | undefined;
+  off: (() => void) | undefined;
+  lastUsed: number;
+  pins: number;
+  dirty: boolean;
+  evicting: Promise<void> | undefined;
+}
+
+export type ShardSet = ReturnType<typeof createShardSet>;
+
+export function createShardSet(opts: {
+  repo: Repo;
+  lazy: LazyShardOptions | undefined;
+  /** a shard's assets changed (ids touched; empty: the whole shard may differ) */
+  onChange: (s: ShardState, ids: string[]) => void;
+  /** a document arrived malformed (skipped, never thrown) */
+  report: (where: string, reason: string) => void;
+}) {
+  const { repo } = opts;
+  const store = repoSummaryStore(repo);
+  const lazy = opts.lazy && store ? { maxOpen: 12, idleMs: 10_000, ...opts.lazy } : undefined;
+  const shards = new Map<ShardKey, ShardState>();
+  const byDoc = new Map<DocumentId, ShardState>();
+  const location = new Map<string, ShardKey>();
+  const opening = new Map<ShardKey, Promise<DocHandle<AssetShardDoc>>>();
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  let evictTimer: ReturnType<typeof setTimeout> | undefined;
+  let flushing: Promise<void> = Promise.resolve();
+  let background: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  function locate(id: string, key: ShardKey): void {
+    const cur = location.get(id);
+    // A concurrent split can leave one asset in two splits of a month: the lowest split wins.
+    if (cur !== undefined && cur !== key && shards.get(cur)!.split <= shards.get(key)!.split) return;
+    location.set(id, key);
+  }
+  function unlocate(id: string, s: ShardState): void {
+    if (location.get(id) !== s.key) return;
+    location.delete(id);
+    for (const o of shards.values()) if (o.month === s.month && o.ids.has(id)) locate(id, o.key);
+  }
+  function hold(s: ShardState, id: string): void {
+    s.ids.add(id);
+    locate(id, s.key);
+  }
+  function drop(s: ShardState, id: string): void {
+    s.ids.delete(id);
+    unlocate(id, s);
+  }
+  function setIds(s: ShardState, ids: readonly string[]): void {
+    const next = new Set(ids);
+    for (const id of s.ids) if (!next.has(id)) drop(s, id);
+    for (const id of next) if (!s.ids.has(id)) hold(s, id);
+  }
+
+  /** Registers a shard listed in the root (closed, not yet known). */
+  function list(key: ShardKey, url: string): ShardState | undefined {
+    const existing = shards.get(key);
+    if (existing) return existing;
+    const parsed = parseShardKey(key);
+    if (!parsed) return undefined;
+    const docId = parseAutomergeUrl(url as AutomergeUrl).documentId;
+    const s: ShardState = {
+      ...parsed,
+      key,
+      url: url as AutomergeUrl,
+      docId,
+      ids: new Set(),
+      heads: [],
+      changedAt: 0,
+      known: false,
+      handle: undefined,
+      off: undefined,
+      lastUsed: 0,
+      pins: 0,
+      dirty: false,
+      evicting: undefined,
+    };
+    shards.set(key, s);
+    byDoc.set(docId, s);
+    return s;
+  }
+
+  /** Reads a listed shard's summary; true when it is known without opening the document. */
+  async function loadSummary(s: ShardState): Promise<boolean> {
+    if (s.known || !store) return s.known;
+    const bytes = await store.load(s.key);
+    const summary = bytes ? decodeShardSummary(bytes) : undefined;
+    if (!summary?.ok || s.known) return s.known;
+    setIds(s, summary.value.ids);
+    s.heads = summary.value.heads;
+    s.changedAt = summary.value.changedAt;
+    s.known = true;
+    return true;
+  }
+
+  /** Attaches an available handle to its shard (validated: a bad document throws). */
+  function attach(s: ShardState, handle: DocHandle<AssetShardDoc>): void {
+    if (s.handle === handle) return;
+    const checked = validateShardDoc(handle.doc());
+    if (!checked.ok) throw new InvalidCatalogDataError(`shard ${s.key} (${s.url})`, checked.reason);
+    const onChange = (p: DocHandleChangePayload<AssetShardDoc>) => changed(s, p);
+    handle.on('change', onChange);
+    s.handle = handle;
+    s.off = () => handle.off('change', onChange);
+    s.lastUsed = Date.now();
+    const heads = handle.heads();
+    if (!s.known || !sameHeads(heads, s.heads)) {
+      const wasKnown = s.known;
+      setIds(s, Object.keys(checked.value.assets));
+      s.heads = heads;
+      s.known = true;
+      markDirty(s);
+      // It moved on while closed (synced, or its summary lagged behind a crash).
+      if (wasKnown) opts.onChange(s, []);
+    }
+  }
+
+  function changed(s: ShardState, { doc, patches }: DocHandleChangePayload<AssetShardDoc>): void {
+    const checked = validateShardDoc(doc);
+    if (!checked.ok) return opts.report(`shard ${s.key}`, checked.reason);
+    const ids = new Set<string>();
+    for (const p of patches) {
+      const sub = p.path[1];
+      if (typeof sub === 'string') ids.add(sub.split('/')[0]!);
+    }
+    for (const id of ids) {
+      const has = doc.assets[id] !== undefined;
+      if (has && !s.ids.has(id)) hold(s, id);
+      else if (!has && s.ids.has(id)) drop(s, id);
+    }
+    s.heads = s.handle?.heads() ?? s.heads;
+    s.changedAt = s.lastUsed = Date.now();
+    markDirty(s);
+    opts.onChange(s, [...ids]);
+  }
+
+  /** Opens a shard's document (from storage or a peer); concurrent calls share one load. */
+  async function open(s: ShardState): Promise<DocHandle<AssetShardDoc>> {
+    if (s.evicting) await s.evicting;
+    s.lastUsed = Date.now();
+    if (s.handle) return s.handle;
+    let p = opening.get(s.key);
+    if (!p) {
+      p = (async () => {
+        const handle = await repo.find<AssetShardDoc>(s.url);
+        attach(s, handle);
+        scheduleEvict();
+        return handle;
+      })().finally(() => opening.delete(s.key));
+      opening.set(s.key, p);
+    }
+    return p;
+  }
+
+  /** Runs `fn` on an open shard, keeping it from eviction meanwhile. */
+  async function use<T>(s: ShardState, fn: (h: DocHandle<AssetShardDoc>) => T): Promise<T> {
+    s.pins++;
+    try {
+      return fn(await open(s));
+    } finally {
+      s.pins--;
+      s.lastUsed = Date.now();
+    }
+  }
+
+  function markDirty(s: ShardState): void {
+    s.dirty = true;
+    if (store && !flushTimer && !stopped) flushTimer = setTimeout(() => void flushSummaries(), 1000);
+  }
+
+  /** Writes every changed summary, each after its shard was flushed to storage. */
+  function flushSummaries(): Promise<void> {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    flushing = flushing.then(async () => {
+      for (const s of shards.values()) if (s.dirty) await writeSummary(s);
+    });
+    return flushing;
+  }
+  async function writeSummary(s: ShardState): Promise<void> {
+    if (!store || !s.dirty) return;
+    s.dirty = false;
+    if (s.handle) await repo.flush([s.docId]);
+    const summary = { heads: s.heads, ids: [...s.ids], changedAt: s.changedAt };
+    await store.save(s.key, encodeShardSummary(summary));
+  }
+
+  function scheduleEvict(): void {
+    if (!lazy || evictTimer || stopped) return;
+    evictTimer = setTimeout(() => {
+      evictTimer = undefined;
+      void evictIdle();
+    }, 0);
+  }
+  async function evictIdle(): Promise<void> {
+    if (!lazy) return;
+    const open = [...shards.values()].filter((s) => s.handle && !s.evicting);
+    const over = open.length - lazy.maxOpen;
+    if (over <= 0) return;
+    const t = Date.now();
+    const idle = open
+      .filter((s) => s.pins === 0 && t - s.lastUsed >= lazy.idleMs)
+      .sort((a, b) => a.lastUsed - b.lastUsed)
+      .slice(0, over);
+    for (const s of idle) await (s.evicting = evict(s).finally(() => (s.evicting = undefined)));
+    // Still too many in use: look again once the youngest could have gone idle.
+    if (idle.length < over && !evictTimer && !stopped)
+      evictTimer = setTimeout(() => {
+        evictTimer = undefined;
+        void evictIdle();
+      }, lazy.idleMs);
+  }
+  async function evict(s: ShardState): Promise<void> {
+    s.dirty = true; // record the heads it is evicted at, after the repo flushed them
+    await writeSummary(s);
+    if (!s.handle || s.pins > 0 || stopped) return;
+    const handle = s.handle;
+    s.off?.();
+    s.handle = s.off = undefined;
+    // automerge-repo 2.5's unload swaps in an empty document and announces it as a change:
+    // its still-registered save listener would then store the empty document as a snapshot
+    // and delete the real chunks. The handle is being dropped, so drop its listeners first.
+    handle.removeAllListeners('heads-changed');
+    handle.removeAllListeners('change');
+    await repo.removeFromCache(s.docId);
+    lazy?.onEvict?.(s.key);
+  }
+
+  /** A sync message for a closed shard: the repo loads it from storage; follow its changes. */
+  const onMessage = (m: RepoMessage) => {
+    const s = 'documentId' in m && m.documentId ? byDoc.get(m.documentId) : undefined;
+    if (s && !s.handle && lazy && !stopped) void open(s).catch(() => {});
+  };
+  /**
+   * A persistent peer connected: open the shards it may lack (its recorded sync state with us is
+   * behind the shard, or absent), one at a time, so the repo's sync announces them; they are
+   * evicted again once idle. Ephemeral peers ask for what they need.
+   */
+  const onPeer = ({ peerMetadata }: { peerMetadata: PeerMetadata }) => {
+    const storageId = peerMetadata.storageId;
+    const storage = repo.storageSubsystem;
+    if (!lazy || !storageId || peerMetadata.isEphemeral || !storage) return;
+    background = background.then(async () => {
+      for (const s of [...shards.values()]) {
+        if (stopped) return;
+        if (s.handle || !s.known) continue;
+        const state = await storage.loadSyncState(s.docId, storageId);
+        if (state && sameHeads(encodeHeads(state.sharedHeads), s.heads)) continue;
+        await open(s).catch(() => {});
+      }
+    });
+  };
+
+  return {
+    shards,
+    location,
+    lazy: lazy !== undefined,
+    list,
+    loadSummary,
+    attach,
+    open,
+    use,
+    flushSummaries,
+    start() {
+      stopped = false;
+      repo.networkSubsystem.on('message', onMessage);
+      repo.networkSubsystem.on('peer', onPeer);
+    },
+    async stop() {
+      stopped = true;
+      repo.networkSubsystem.off('message', onMessage);
+      repo.networkSubsystem.off('peer', onPeer);
+      clearTimeout(evictTimer);
+      evictTimer = undefined;
+      await background;
+      await Promise.allSettled(opening.values());
+      for (const s of shards.values()) await s.evicting;
+      await flushSummaries();
+      for (const s of shards.values()) s.off?.();
+    },
+  };
+}
