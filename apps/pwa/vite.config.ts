@@ -37,7 +37,10 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        // The peer worker's Automerge wasm (3.6 MB) too: without it a paired device cannot
+        // open its catalog replica offline (Workbox skips files over 2 MiB by default).
+        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest,wasm}'],
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
         // Workbox's own bundle skips babel/terser work we do not need.

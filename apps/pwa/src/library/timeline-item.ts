@@ -13,6 +13,11 @@ export interface TimelineItem {
   flags: number;
   /** base64 thumbhash, when the asset has one */
   thumbhash?: string;
+  /**
+   * hex SHA-256 of the thumbnail blob, when known (the home node's derived ref): a tile whose
+   * thumbnail arrives later is re-asked when this appears or changes
+   */
+  thumb?: string;
 }
 
 /** One month of the timeline, as listed before its rows are read. */

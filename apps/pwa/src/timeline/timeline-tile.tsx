@@ -25,8 +25,10 @@ export function TimelineTile(props: {
   const [thumb, setThumb] = createSignal<string | undefined>();
   createEffect(
     on(
-      () => props.tile.item.id,
-      (id) => {
+      // The thumbnail's hash is in the key: a thumbnail the node made after the row was first
+      // read is asked for again when the row comes back with it.
+      () => [props.tile.item.id, props.tile.item.thumb] as const,
+      ([id]) => {
         setThumb(undefined);
         // Ask only once the tile has stayed a moment: a fling passes thousands of tiles, and
         // each request is a storage read (the thumbhash covers the tile meanwhile).

@@ -1,0 +1,137 @@
+/**
+ * Thumbnails and previews from the home node: a real `hearth start` (separate process)
+ * imports the fixtures and derives thumbnails/previews; the app is served from **another
+ * origin** (Vite preview), so the blobs must come from the node's HTTP URL in the pairing grant
+ * (CORS, a token minted over libp2p). After pairing, every timeline tile shows a decoded
+ * thumbnail of the node's size (250 px short side), not the thumbhash placeholder; the viewer
+ * shows the preview; after going offline a reload still shows the thumbnails (IndexedDB).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { fixturesDir, hasBuild, hasChromium, launchChromium, servePwa } from './browser.ts';
+import { startHomeNode, type HomeNode } from './home-node.ts';
+import { pairInUi } from './pair-in-ui.ts';
+
+const skip = !hasChromium
+  ? 'no Chromium at /usr/bin/chromium (apt-get install chromium)'
+  : !hasBuild
+    ? 'no dist/: run `npm run build -w @hearth/pwa`'
+    : false;
+
+const PHOTOS = 9; // albums/nature in the shared fixtures
+const THUMB_SHORT = 250;
+const PREVIEW_SHORT = 1440;
+const shot = (name: string) => new URL(`./screenshots/${name}.png`, import.meta.url).pathname;
+
+/** What the page shows for each tile: its id and the decoded thumbnail's pixel size. */
+function tileImages(page: Page): Promise<{ id: string; src: string; w: number; h: number }[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.tile')].map((t) => {
+      const img = t.querySelector('img');
+      return {
+        id: t.dataset['id'] ?? '',
+        src: img?.src ?? '',
+        w: img?.complete ? img.naturalWidth : 0,
+        h: img?.complete ? img.naturalHeight : 0,
+      };
+    }),
+  );
+}
+
+void describe('thumbnails and previews from a real home node', { skip, timeout: 300_000 }, () => {
+  let node: HomeNode;
+  let browser: Browser;
+  let app: { url: string; close(): Promise<void> };
+  /** the original's pixel size per asset id, as the node read it */
+  const sizes = new Map<string, { width: number; height: number }>();
+
+  before(async () => {
+    node = await startHomeNode();
+    node.hearth('import', `${fixturesDir}/immich-test-assets/albums/nature`);
+    // The daemon derives thumbnails, then projects the assets with their derived refs. Pair
+    // after that (see catalog-sync.e2e.ts). Bounded: each `hearth status` is a CLI round trip.
+    for (let i = 0; i < 60 && !/images: \d+ done, 0 to do/.test(node.hearth('status')); i++);
+    for (const line of node.hearth('ls', '--json').trim().split('\n')) {
+      const a = JSON.parse(line) as { id: string; width: number; height: number };
+      sizes.set(a.id, { width: a.width, height: a.height });
+    }
+    assert.equal(sizes.size, PHOTOS);
+    app = await servePwa();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await node?.stop();
+  });
+
+  void it('shows decoded thumbnails of the node, the preview in the viewer, and both offline after a reload', async () => {
+    assert.notEqual(new URL(app.url).origin, new URL(node.url).origin, 'the app is on another origin');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 2400 }, locale: 'en-US' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    const blobRequests: string[] = [];
+    // The peer worker fetches the blobs; the context sees its requests too.
+    context.on('request', (r) => r.url().includes('/blobs/') && blobRequests.push(r.url()));
+    assert.match(await pairInUi(page, app.url, node.pairingLink, 'Laptop'), /Paired/);
+    await page.goto(`${app.url}#/`);
+    await page.reload();
+
+    // Every tile: a decoded thumbnail (an object URL of verified bytes), 250 px on its short side.
+    await page.waitForFunction(
+      (n) => {
+        const imgs = [...document.querySelectorAll<HTMLImageElement>('.tile img')];
+        return imgs.length === n && imgs.every((i) => i.complete && i.naturalWidth > 0);
+      },
+      PHOTOS,
+      { timeout: 90_000 },
+    );
+    const tiles = await tileImages(page);
+    assert.equal(tiles.length, PHOTOS);
+    for (const t of tiles) {
+      const o = sizes.get(t.id);
+      assert.ok(o, `tile ${t.id} is one of the node's assets`);
+      assert.match(t.src, /^blob:/);
+      assert.equal(Math.min(t.w, t.h), Math.min(THUMB_SHORT, o.width, o.height), `thumbnail size of ${t.id}`);
+      // Same orientation and shape as the original (within rounding).
+      assert.ok(Math.abs(t.w / t.h - o.width / o.height) < 0.02, `aspect of ${t.id}`);
+    }
+    assert.ok(
+      blobRequests.some((u) => new URL(u).origin === new URL(node.url).origin),
+      "blobs came from the node's HTTP URL, not the app's origin",
+    );
+    await page.screenshot({ path: shot('home-thumbnails-laptop') });
+
+    // The viewer shows the preview (bigger than the thumbnail, up to 1440 px short side).
+    const first = tiles[0]!;
+    await page.locator(`.tile[data-id="${first.id}"]`).click();
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('img.viewer-image');
+      return !!img && img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0;
+    });
+    const preview = await page.evaluate(() => {
+      const img = document.querySelector<HTMLImageElement>('img.viewer-image')!;
+      return { w: img.naturalWidth, h: img.naturalHeight };
+    });
+    const o = sizes.get(first.id)!;
+    assert.equal(Math.min(preview.w, preview.h), Math.min(PREVIEW_SHORT, o.width, o.height), 'preview size');
+    await page.screenshot({ path: shot('home-preview-laptop') });
+
+    // Offline: the cached thumbnails come from IndexedDB after a reload.
+    await context.setOffline(true);
+    await page.goto(`${app.url}#/`);
+    await page.reload();
+    await page.waitForFunction((n) => {
+      const imgs = [...document.querySelectorAll<HTMLImageElement>('.tile img')];
+      return imgs.length === n && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    }, PHOTOS);
+    const offline = await tileImages(page);
+    for (const t of offline)
+      assert.equal(
+        Math.min(t.w, t.h),
+        Math.min(THUMB_SHORT, sizes.get(t.id)!.height, sizes.get(t.id)!.width),
+      );
+    await context.close();
+  });
+});
