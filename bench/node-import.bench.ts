@@ -98,7 +98,9 @@ try {
     }).stdout,
   ) as { derivatives: { images: { done: number } } };
   if (st.derivatives.images.done !== files.length)
-    throw new Error(`only ${st.derivatives.images.done} of ${files.length} have derivatives`);
+    throw new Error(
+      `only ${st.derivatives.images.done} of ${files.length} have derivatives; import stderr:\n${r.stderr}`,
+    );
   report({
     bench: 'node-import',
     metric: 'photos_per_s',

@@ -30,6 +30,10 @@ export async function openForWork(
     blobs: lib.blobs,
     steps: pipeline.steps,
     concurrency: cfg.concurrency,
+    // A step that fails for a reason other than the file (disk, memory, a tool) is retried on the
+    // next run; say so, or `import` would end quietly with derivatives missing.
+    onError: (kind, asset, err) =>
+      process.stderr.write(`${kind} ${asset.slice(0, 12)}: ${(err as Error).message ?? String(err)}\n`),
   });
   return { lib, loop, pipeline };
 }

@@ -40,6 +40,9 @@ export async function makePhotoCorpus(
             Make: 'HearthBench',
             Model: `Cam ${i % 3}`,
             DateTime: `2024:0${1 + (i % 9)}:1${i % 10} 12:00:00`,
+            // Source, size and date repeat every 90 photos: this keeps every file distinct
+            // (an import dedupes by content hash).
+            ImageDescription: `hearth bench photo ${i}`,
           },
         })
         .jpeg({ quality: 92, chromaSubsampling: '4:2:0' })
