@@ -47,6 +47,7 @@ export {
   buildTimelineMonth,
   timelineIdAt,
   timelineThumbhashAt,
+  timelineThumbAt,
   FLAG_ARCHIVED,
   FLAG_FAVORITE,
   FLAG_TRASHED,

@@ -1,14 +1,17 @@
 /**
  * The binary form of a TimelineMonth (one file / one IndexedDB value per month):
- *   "HTL1" | u32 count | u32 len + month utf8 | u32 len + version utf8 | pad to 8 |
- *   f64 capturedAt[count] | f32 ratio[count] | ids[32·count] | flags[count] |
- *   u32 thumbOffsets[count+1] | thumbBytes
+ *   "HTL2" | u32 count | u32 len + month utf8 | u32 len + version utf8 | pad to 8 |
+ *   f64 capturedAt[count] | f32 ratio[count] | ids[32·count] | thumbs[32·count] |
+ *   flags[count] | u32 thumbOffsets[count+1] | thumbBytes
  * Little-endian. Lengths are checked on decode so a torn or foreign file is reported, not read.
+ * "HTL1" (no thumbs column) still decodes, with no thumbnails and a version stamp that never
+ * matches the catalog's, so the indexer rebuilds such a month with its thumbnails.
  */
 import { TimelineIndexCorruptError } from './catalog-errors.ts';
 import type { TimelineMonth } from './timeline-month.ts';
 
-const MAGIC = 0x314c5448; // "HTL1" little-endian
+const MAGIC = 0x324c5448; // "HTL2" little-endian
+const MAGIC_V1 = 0x314c5448; // "HTL1": before the thumbs column
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const pad8 = (n: number) => (n + 7) & ~7;
@@ -18,7 +21,7 @@ export function encodeTimelineMonth(m: TimelineMonth): Uint8Array {
   const version = enc.encode(m.version);
   const n = m.count;
   const head = pad8(12 + month.length + 4 + version.length);
-  const size = head + n * 8 + n * 4 + n * 32 + n + (n + 1) * 4 + m.thumbBytes.length;
+  const size = head + n * 8 + n * 4 + n * 64 + n + (n + 1) * 4 + m.thumbBytes.length;
   const out = new Uint8Array(size);
   const v = new DataView(out.buffer);
   v.setUint32(0, MAGIC, true);
@@ -32,6 +35,8 @@ export function encodeTimelineMonth(m: TimelineMonth): Uint8Array {
   for (let i = 0; i < n; i++, at += 4) v.setFloat32(at, m.ratio[i]!, true);
   out.set(m.ids, at);
   at += n * 32;
+  out.set(m.thumbs, at);
+  at += n * 32;
   out.set(m.flags, at);
   at += n;
   for (let i = 0; i <= n; i++, at += 4) v.setUint32(at, m.thumbOffsets[i]!, true);
@@ -42,9 +47,10 @@ export function encodeTimelineMonth(m: TimelineMonth): Uint8Array {
 function header(
   bytes: Uint8Array,
   where: string,
-): { n: number; month: string; version: string; head: number; v: DataView } {
+): { n: number; month: string; version: string; head: number; v: DataView; v1: boolean } {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 16 || v.getUint32(0, true) !== MAGIC)
+  const magic = bytes.length < 16 ? 0 : v.getUint32(0, true);
+  if (magic !== MAGIC && magic !== MAGIC_V1)
     throw new TimelineIndexCorruptError(where, 'not a timeline month');
   const n = v.getUint32(4, true);
   const ml = v.getUint32(8, true);
@@ -53,17 +59,19 @@ function header(
   if (16 + ml + vl > bytes.length) throw new TimelineIndexCorruptError(where, 'truncated header');
   const month = dec.decode(bytes.subarray(12, 12 + ml));
   const version = dec.decode(bytes.subarray(16 + ml, 16 + ml + vl));
-  return { n, month, version, head: pad8(16 + ml + vl), v };
+  return { n, month, version, head: pad8(16 + ml + vl), v, v1: magic === MAGIC_V1 };
 }
 
-/** Only the version stamp, for deciding whether a month must be rebuilt. */
+/** Only the version stamp, for deciding whether a month must be rebuilt (never current for HTL1). */
 export function peekTimelineVersion(bytes: Uint8Array, where: string): string {
-  return header(bytes, where).version;
+  const h = header(bytes, where);
+  return h.v1 ? `HTL1:${h.version}` : h.version;
 }
 
 export function decodeTimelineMonth(bytes: Uint8Array, where: string): TimelineMonth {
-  const { n, month, version, head, v } = header(bytes, where);
-  const fixed = head + n * 8 + n * 4 + n * 32 + n + (n + 1) * 4;
+  const { n, month, version, head, v, v1 } = header(bytes, where);
+  const thumbCol = v1 ? 0 : n * 32;
+  const fixed = head + n * 8 + n * 4 + n * 32 + thumbCol + n + (n + 1) * 4;
   if (fixed > bytes.length) throw new TimelineIndexCorruptError(where, 'truncated columns');
   const capturedAt = new Float64Array(n);
   const ratio = new Float32Array(n);
@@ -72,6 +80,8 @@ export function decodeTimelineMonth(bytes: Uint8Array, where: string): TimelineM
   for (let i = 0; i < n; i++, at += 4) ratio[i] = v.getFloat32(at, true);
   const ids = bytes.slice(at, at + n * 32);
   at += n * 32;
+  const thumbs = v1 ? new Uint8Array(n * 32) : bytes.slice(at, at + n * 32);
+  at += thumbCol;
   const flags = bytes.slice(at, at + n);
   at += n;
   const thumbOffsets = new Uint32Array(n + 1);
@@ -82,5 +92,5 @@ export function decodeTimelineMonth(bytes: Uint8Array, where: string): TimelineM
   for (let i = 0; i < n; i++)
     if (thumbOffsets[i]! > thumbOffsets[i + 1]!)
       throw new TimelineIndexCorruptError(where, 'thumbhash offsets out of order');
-  return { month, version, count: n, ids, capturedAt, ratio, flags, thumbOffsets, thumbBytes };
+  return { month, version, count: n, ids, thumbs, capturedAt, ratio, flags, thumbOffsets, thumbBytes };
 }

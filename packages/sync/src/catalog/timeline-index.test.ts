@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Repo } from '@automerge/automerge-repo';
+import type { BlobHash } from '../ids.ts';
 import { createCatalog } from './create-catalog.ts';
-import { decodeTimelineMonth, encodeTimelineMonth } from './timeline-codec.ts';
+import { decodeTimelineMonth, encodeTimelineMonth, peekTimelineVersion } from './timeline-codec.ts';
 import { createFsTimelineIndexStore } from './timeline-index-store.fs.ts';
 import { createMemoryTimelineIndexStore } from './timeline-index-store.memory.ts';
 import { createTimelineIndexer } from './timeline-indexer.ts';
@@ -15,6 +16,7 @@ import {
   FLAG_VIDEO,
   buildTimelineMonth,
   timelineIdAt,
+  timelineThumbAt,
   timelineThumbhashAt,
 } from './timeline-month.ts';
 import { readNewestTimelineMonth, readTimelineMonth } from './timeline-reader.ts';
@@ -51,7 +53,7 @@ describe('timeline month codec', () => {
       description: '',
       tags: [],
       holders: [],
-      derived: {},
+      derived: n === 2 ? { thumbnail: { hash: fakeAssetId(20), pipeline: 1 } } : {},
       ...(n === 3 ? { trashedAt: 5, type: 'video' as const, thumbhash: undefined } : {}),
     }));
     const m = buildTimelineMonth('2024-07', 'v1', assets as never);
@@ -62,6 +64,41 @@ describe('timeline month codec', () => {
     expect(timelineThumbhashAt(back, 0)).toBeUndefined();
     expect(timelineThumbhashAt(back, 1)).toBe(sampleAsset(1).thumbhash);
     expect(back.ratio[2]).toBeCloseTo(0.5);
+    expect([0, 1, 2].map((i) => timelineThumbAt(back, i))).toEqual([undefined, fakeAssetId(20), undefined]);
+  });
+
+  it('reads an HTL1 month (before the thumbs column) with no thumbnails, and marks it stale', () => {
+    const asset = {
+      ...sampleAsset(1),
+      shard: '2024-07',
+      tzOffsetMin: 0,
+      ratio: 1.5,
+      addedAt: 0,
+      addedBy: fakeDeviceId(1),
+      favorite: true,
+      archived: false,
+      rating: 0,
+      description: '',
+      tags: [],
+      holders: [],
+      derived: {},
+    };
+    const m = buildTimelineMonth('2024-07', 'heads-1', [asset] as never);
+    const v2 = encodeTimelineMonth(m);
+    // The same month as HTL1 wrote it: no thumbs column, the old magic.
+    const head = (16 + 7 + 7 + 7) & ~7; // 16 + "2024-07" + "heads-1", padded to 8
+    const cut = head + 8 + 4 + 32;
+    const v1 = new Uint8Array(v2.length - 32);
+    v1.set(v2.subarray(0, cut));
+    v1.set(v2.subarray(cut + 32), cut);
+    v1.set(new TextEncoder().encode('HTL1'), 0);
+    const back = decodeTimelineMonth(v1, 'old');
+    expect(timelineIdAt(back, 0)).toBe(fakeAssetId(1));
+    expect([...back.flags]).toEqual([FLAG_FAVORITE]);
+    expect(timelineThumbhashAt(back, 0)).toBe(sampleAsset(1).thumbhash);
+    expect(timelineThumbAt(back, 0)).toBeUndefined();
+    expect(peekTimelineVersion(v2, 'new')).toBe('heads-1');
+    expect(peekTimelineVersion(v1, 'old')).not.toBe('heads-1');
   });
 
   it('reports a truncated or foreign file as corrupt', () => {
@@ -115,6 +152,16 @@ describe('timeline indexer', () => {
     await indexer.idle();
     expect(writes).toEqual(['2020-01']);
     expect((await readTimelineMonth(store, '2020-01'))?.flags[0]).toBe(FLAG_ARCHIVED);
+
+    // The node's thumbnail ref reaches the index: a device paints it with no document loaded.
+    writes.length = 0;
+    catalog.setDerived(fakeAssetId(1), {
+      thumbnail: { hash: fakeAssetId(30) as string as BlobHash, pipeline: 1 },
+    });
+    await indexer.idle();
+    expect(writes).toEqual(['2024-07']);
+    const jul = await readTimelineMonth(store, '2024-07');
+    expect(jul && timelineThumbAt(jul, 0)).toBe(fakeAssetId(30));
 
     catalog.deletePermanently([fakeAssetId(2)]);
     await indexer.idle();

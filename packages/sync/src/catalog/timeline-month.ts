@@ -1,4 +1,4 @@
-import type { AssetId } from '../ids.ts';
+import type { AssetId, BlobHash } from '../ids.ts';
 import type { Asset } from './asset-record.ts';
 import type { MonthKey } from './shard-key.ts';
 
@@ -18,6 +18,11 @@ export interface TimelineMonth {
   count: number;
   /** count × 32 bytes: raw SHA-256 asset ids */
   ids: Uint8Array;
+  /**
+   * count × 32 bytes: raw SHA-256 of each asset's thumbnail blob (its `derived.thumbnail`
+   * ref), all zero when it has none yet — a device fetches thumbnails by hash from this alone
+   */
+  thumbs: Uint8Array;
   /** UTC ms */
   capturedAt: Float64Array;
   /** width / height */
@@ -28,6 +33,8 @@ export interface TimelineMonth {
   thumbOffsets: Uint32Array;
   thumbBytes: Uint8Array;
 }
+
+const HEX64 = /^[0-9a-f]{64}$/;
 
 function hexToBytes(hex: string, out: Uint8Array, at: number): void {
   for (let i = 0; i < 32; i++) out[at + i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
@@ -57,6 +64,7 @@ export function buildTimelineMonth(
   const rows = [...assets].sort((a, b) => b.capturedAt - a.capturedAt || (a.id < b.id ? -1 : 1));
   const n = rows.length;
   const ids = new Uint8Array(n * 32);
+  const thumbHashes = new Uint8Array(n * 32);
   const capturedAt = new Float64Array(n);
   const ratio = new Float32Array(n);
   const flags = new Uint8Array(n);
@@ -65,6 +73,8 @@ export function buildTimelineMonth(
   let total = 0;
   rows.forEach((a, i) => {
     hexToBytes(a.id, ids, i * 32);
+    const thumb = a.derived['thumbnail']?.hash;
+    if (thumb !== undefined && HEX64.test(thumb)) hexToBytes(thumb, thumbHashes, i * 32);
     capturedAt[i] = a.capturedAt;
     ratio[i] = a.ratio;
     flags[i] =
@@ -79,7 +89,18 @@ export function buildTimelineMonth(
   });
   const thumbBytes = new Uint8Array(total);
   thumbs.forEach((t, i) => thumbBytes.set(t, thumbOffsets[i]!));
-  return { month, version, count: n, ids, capturedAt, ratio, flags, thumbOffsets, thumbBytes };
+  return {
+    month,
+    version,
+    count: n,
+    ids,
+    thumbs: thumbHashes,
+    capturedAt,
+    ratio,
+    flags,
+    thumbOffsets,
+    thumbBytes,
+  };
 }
 
 /** The asset id of row i. */
@@ -87,6 +108,15 @@ export function timelineIdAt(m: TimelineMonth, i: number): AssetId {
   let s = '';
   for (let j = i * 32; j < i * 32 + 32; j++) s += m.ids[j]!.toString(16).padStart(2, '0');
   return s as AssetId;
+}
+
+/** The thumbnail blob hash of row i, or undefined when the asset has none yet. */
+export function timelineThumbAt(m: TimelineMonth, i: number): BlobHash | undefined {
+  const row = m.thumbs.subarray(i * 32, i * 32 + 32);
+  if (row.length < 32 || row.every((b) => b === 0)) return undefined;
+  let s = '';
+  for (const b of row) s += b.toString(16).padStart(2, '0');
+  return s as BlobHash;
 }
 
 /** The thumbhash of row i as base64, or undefined. */
