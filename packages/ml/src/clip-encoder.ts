@@ -1,14 +1,16 @@
 /**
  * CLIP image and text embeddings, L2-normalised, stamped with their model keys. Image
- * preprocessing: shortest side to 224, centre crop, RGB/255, CLIP mean/std, NCHW
- * (bilinear here where OpenAI uses bicubic; the difference is within the embedding's noise).
+ * preprocessing as OpenAI's `clip.load` transform: shortest side to 224 with Pillow's
+ * bicubic (`resizeBicubic`, byte-exact), torchvision's centre crop, RGB/255, CLIP mean/std,
+ * NCHW. It is plain JavaScript, so Node and the browser preprocess identically.
  */
 import { createClipTokenizer, type ClipTokenizer } from './clip-tokenizer.ts';
 import { l2normalize } from './face-embedder.ts';
 import { float32Tensor, outputFloat32, type Tensor } from './inference-session.ts';
 import type { ModelLoader } from './model-loader.ts';
 import { modelKey } from './model-registry.ts';
-import { letterboxNchw, resizeBilinear, type Normalization, type RgbImage } from './rgb-image.ts';
+import { resizeBicubic } from './resize-bicubic.ts';
+import { letterboxNchw, type Normalization, type RgbImage } from './rgb-image.ts';
 
 export const CLIP_NORMALIZATION: Normalization = {
   order: 'rgb',
@@ -28,14 +30,25 @@ export interface ClipEncoder {
   embedText(text: string): Promise<Embedding>;
 }
 
-/** Resize the shortest side to `size` and centre-crop a size×size square. */
+/** Python's round(): halves go to the even neighbour (torchvision's crop offsets use it). */
+function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  return d > 0.5 || (d === 0.5 && f % 2 !== 0) ? f + 1 : f;
+}
+
+/**
+ * torchvision `Resize(size, BICUBIC)` then `CenterCrop(size)` on a Pillow image: the short
+ * side becomes `size`, the long one `int(size·long/short)` (truncated), the crop offset is
+ * `round((side − size) / 2)`.
+ */
 export function centreCrop(img: RgbImage, size: number): RgbImage {
-  const s = size / Math.min(img.width, img.height);
-  const w = Math.max(size, Math.round(img.width * s));
-  const h = Math.max(size, Math.round(img.height * s));
-  const r = resizeBilinear(img, w, h);
-  const x0 = Math.floor((w - size) / 2);
-  const y0 = Math.floor((h - size) / 2);
+  const portrait = img.width <= img.height;
+  const w = portrait ? size : Math.trunc((size * img.width) / img.height);
+  const h = portrait ? Math.trunc((size * img.height) / img.width) : size;
+  const r = w === img.width && h === img.height ? img : resizeBicubic(img, w, h);
+  const x0 = roundHalfEven((w - size) / 2);
+  const y0 = roundHalfEven((h - size) / 2);
   const out = new Uint8Array(size * size * 3);
   for (let y = 0; y < size; y++)
     out.set(r.data.subarray(((y + y0) * w + x0) * 3, ((y + y0) * w + x0 + size) * 3), y * size * 3);
