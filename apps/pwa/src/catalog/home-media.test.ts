@@ -69,6 +69,24 @@ describe('home media over the HTTP blob endpoint', () => {
     await expect(bad.blob(home.hash)).rejects.toMatchObject({ code: 'BLOB_VERIFY_FAILED' });
   });
 
+  it('re-mints a token a minute before it expires (expiresAt in ms, as the issuer gives it)', async () => {
+    const home = await homeNode();
+    let clock = Date.now();
+    const media = createHomeMedia({
+      baseUrl: 'http://node.test',
+      token: home.token,
+      fetch: home.handler,
+      now: () => clock,
+    });
+    await media.blob(home.hash);
+    clock += 8 * 60_000; // the issuer's tokens live 10 minutes
+    await media.blob(home.hash);
+    expect(home.mints()).toBe(1);
+    clock += 90_000;
+    await media.blob(home.hash);
+    expect(home.mints()).toBe(2);
+  });
+
   it('refuses bytes that do not match their address', async () => {
     const home = await homeNode();
     const tamper = async (r: Request) => {

@@ -70,8 +70,8 @@ export function createHomeMedia(
   async function token(fresh: boolean): Promise<string> {
     if (current && !fresh) {
       const t = await current.catch(() => undefined);
-      // expiresAt is in seconds; renew a minute early so a request never carries a dying token
-      if (t && t.expiresAt * 1000 - 60_000 > now()) return t.token;
+      // expiresAt is in ms (the issuer's); renew a minute early so a request never carries a dying token
+      if (t && t.expiresAt - 60_000 > now()) return t.token;
     }
     current = opts.token();
     return (await current).token;
