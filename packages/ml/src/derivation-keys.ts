@@ -11,7 +11,7 @@ export type DerivedKind = 'faces' | 'tags' | 'ocr' | 'clip';
 const TASKS: Record<DerivedKind, readonly ModelTask[]> = {
   faces: ['face-detection', 'face-embedding'],
   tags: ['object-detection'],
-  ocr: ['ocr-detection', 'ocr-recognition'],
+  ocr: ['ocr-detection', 'ocr-recognition', 'ocr-direction'],
   clip: ['clip-image'],
 };
 

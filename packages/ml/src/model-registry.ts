@@ -12,6 +12,7 @@ export type ModelTask =
   | 'ocr-detection'
   | 'ocr-recognition'
   | 'ocr-keys'
+  | 'ocr-direction'
   | 'clip-image'
   | 'clip-text'
   | 'clip-vocab';
@@ -138,6 +139,18 @@ export const MODELS: readonly ModelSpec[] = [
     normalization: { order: 'rgb', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
   },
   {
+    // Text direction (0° / 180°) of each detected line, PaddleOCR's mobile v2.0 classifier.
+    id: 'ppocr-mobile-v2-cls',
+    task: 'ocr-direction',
+    version: '2.0',
+    file: 'ocr/ch_ppocr_mobile_v2.0_cls_infer.onnx',
+    sha256: '491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640',
+    bytes: 578966,
+    license: 'Apache-2.0',
+    url: 'ocr/ch_ppocr_mobile_v2.0_cls_infer.onnx',
+    normalization: { order: 'rgb', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
+  },
+  {
     id: 'ppocr-keys-v1',
     task: 'ocr-keys',
     version: '1',
@@ -192,6 +205,7 @@ export const DEFAULT_MODELS: Readonly<Record<ModelTask, string>> = {
   'ocr-detection': 'ppocr-v4-det',
   'ocr-recognition': 'ppocr-v4-rec',
   'ocr-keys': 'ppocr-keys-v1',
+  'ocr-direction': 'ppocr-mobile-v2-cls',
   'clip-image': 'clip-vit-b32-visual',
   'clip-text': 'clip-vit-b32-textual',
   'clip-vocab': 'clip-bpe',

@@ -5,7 +5,8 @@ import { decodeImage } from './decode-image.sharp.ts';
 import { createOnnxNodeRuntime } from './inference-session.onnx-node.ts';
 import { createModelLoader } from './model-loader.ts';
 import { createFsModelStore, defaultModelsDir } from './model-store.fs.ts';
-import { ctcGreedy, createTextReader, textBoxes } from './ocr.ts';
+import { ctcGreedy, createTextReader, rotate180, rotate90ccw, textBoxes } from './ocr.ts';
+import type { RgbImage } from './rgb-image.ts';
 
 const dir = defaultModelsDir();
 
@@ -18,13 +19,38 @@ describe.skipIf(!existsSync(join(dir, 'ocr/ch_PP-OCRv4_rec_infer.onnx')))(
 
     it('reads the synthetic text image, line by line, top to bottom', async () => {
       const r = await reader.read(await decodeImage(join(dir, 'test-images/synthetic-text.jpg')));
-      expect(r.model).toBe('ppocr-v4-det@4+ppocr-v4-rec@4');
+      expect(r.model).toBe('ppocr-v4-det@4+ppocr-v4-rec@4+ppocr-mobile-v2-cls@2.0');
       expect(r.lines).toHaveLength(2);
       // The recogniser drops some spaces (as the models README notes), so compare without them.
       expect(r.lines[0]?.text.replace(/\s/g, '')).toBe('HelloPhotoLibrary2024');
       expect(r.lines[1]?.text.replace(/\s/g, '')).toBe('Invoice#12345total99.50');
       expect(r.lines[0]?.box.y).toBeLessThan(r.lines[1]?.box.y as number);
       for (const l of r.lines) expect(l.confidence).toBeGreaterThan(0.9);
+    });
+
+    it.each([
+      ['upside down (180°)', (i: RgbImage) => rotate180(i)],
+      ['sideways (90° clockwise)', (i: RgbImage) => rotate180(rotate90ccw(i))],
+      ['sideways (90° counter-clockwise)', (i: RgbImage) => rotate90ccw(i)],
+    ])('reads the same lines from the image turned %s, with the direction classifier', async (_, turn) => {
+      const r = await reader.read(turn(await decodeImage(join(dir, 'test-images/synthetic-text.jpg'))));
+      const lines = r.lines.map((l) => l.text.replace(/\s/g, '')).sort();
+      expect(lines).toEqual(['HelloPhotoLibrary2024', 'Invoice#12345total99.50']);
+    });
+
+    it('without the classifier file, reads upright text as before and says so in the model key', async () => {
+      const noCls = createModelLoader({
+        store: {
+          read: (f) => (f.includes('_cls_') ? Promise.resolve(undefined) : createFsModelStore(dir).read(f)),
+        },
+        runtime: createOnnxNodeRuntime(),
+      });
+      const r = await createTextReader(noCls).read(
+        await decodeImage(join(dir, 'test-images/synthetic-text.jpg')),
+      );
+      expect(r.model).toBe('ppocr-v4-det@4+ppocr-v4-rec@4');
+      expect(r.lines).toHaveLength(2);
+      await noCls.stop();
     });
 
     it('finds no text in a photo without any', async () => {
@@ -35,6 +61,21 @@ describe.skipIf(!existsSync(join(dir, 'ocr/ch_PP-OCRv4_rec_infer.onnx')))(
 );
 
 describe('OCR post-processing', () => {
+  it('turns images 90° counter-clockwise and 180°', () => {
+    // 3×2: pixels numbered 0..5 in the red channel, row by row.
+    const img: RgbImage = {
+      width: 3,
+      height: 2,
+      data: Uint8Array.from({ length: 18 }, (_, i) => (i % 3 ? 0 : i / 3)),
+    };
+    const red = (i: RgbImage) => Array.from({ length: i.width * i.height }, (_, p) => i.data[p * 3]);
+    expect(red(rotate180(img))).toEqual([5, 4, 3, 2, 1, 0]);
+    const r = rotate90ccw(img);
+    expect([r.width, r.height]).toEqual([2, 3]);
+    // numpy.rot90([[0,1,2],[3,4,5]]) == [[2,5],[1,4],[0,3]]
+    expect(red(r)).toEqual([2, 5, 1, 4, 0, 3]);
+  });
+
   it('boxes connected text regions and skips weak ones', () => {
     const w = 40,
       h = 20;

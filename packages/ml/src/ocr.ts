@@ -1,15 +1,17 @@
 /**
- * OCR with PaddleOCR PP-OCRv4 (det + rec). Detection: DB probability map → binarise →
+ * OCR with PaddleOCR PP-OCRv4 (det + cls + rec). Detection: DB probability map → binarise →
  * connected components → axis-aligned boxes, kept when their mean score is high, then
- * unclipped (area·1.5/perimeter). Recognition: each box resized to height 48, CTC greedy
- * decode over `ppocr_keys_v1.txt`. Rotated text and the direction classifier are not
- * handled yet (photos are upright after EXIF orientation in most cases).
+ * unclipped (area·1.5/perimeter). As PaddleOCR does, a box 1.5× taller than wide is turned
+ * 90° (vertical or sideways text), then the direction classifier turns lines it finds
+ * upside down (≥ 0.9) by 180°. Recognition: each line resized to height 48, CTC greedy
+ * decode over `ppocr_keys_v1.txt`. Without the classifier's file, lines are read as found.
  */
+import { ModelMissingError } from './errors.ts';
 import { float32Tensor, outputFloat32 } from './inference-session.ts';
-import type { ModelLoader } from './model-loader.ts';
+import type { LoadedModel, ModelLoader } from './model-loader.ts';
 import { modelKey } from './model-registry.ts';
 import type { Box } from './nms.ts';
-import { letterboxNchw, type Normalization, type RgbImage } from './rgb-image.ts';
+import { letterboxNchw, resizeBilinear, type Normalization, type RgbImage } from './rgb-image.ts';
 
 export interface OcrLine {
   readonly text: string;
@@ -21,7 +23,7 @@ export interface OcrResult {
   readonly lines: OcrLine[];
   /** All lines joined, for search. */
   readonly text: string;
-  /** e.g. 'ppocr-v4-det@4+ppocr-v4-rec@4' */
+  /** e.g. 'ppocr-v4-det@4+ppocr-v4-rec@4+ppocr-mobile-v2-cls@2.0' */
   readonly model: string;
 }
 
@@ -30,6 +32,8 @@ export interface OcrOptions {
   readonly binaryThreshold?: number;
   readonly boxThreshold?: number;
   readonly minConfidence?: number;
+  /** Direction classifier confidence needed to turn a line 180° (PaddleOCR: 0.9). */
+  readonly clsThreshold?: number;
 }
 
 export interface TextReader {
@@ -112,6 +116,42 @@ function crop(img: RgbImage, b: Box): RgbImage {
   return { width: w, height: h, data };
 }
 
+/** The image turned 180°. */
+export function rotate180(img: RgbImage): RgbImage {
+  const n = img.width * img.height;
+  const data = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) data.set(img.data.subarray(i * 3, i * 3 + 3), (n - 1 - i) * 3);
+  return { width: img.width, height: img.height, data };
+}
+
+/** The image turned 90° counter-clockwise (numpy's rot90, as PaddleOCR turns tall crops). */
+export function rotate90ccw(img: RgbImage): RgbImage {
+  const { width: w, height: h } = img;
+  const data = new Uint8Array(w * h * 3);
+  // Output is h wide and w tall: out(x, y) = in(w − 1 − y, x).
+  for (let y = 0; y < w; y++)
+    for (let x = 0; x < h; x++)
+      data.set(img.data.subarray((x * w + (w - 1 - y)) * 3, (x * w + (w - 1 - y)) * 3 + 3), (y * h + x) * 3);
+  return { width: h, height: w, data };
+}
+
+/** Probability that a line is upside down, from the cls model ([1,3,48,192], (0°, 180°)). */
+async function upsideDown(cls: LoadedModel, line: RgbImage): Promise<number> {
+  // Height 48, width up to 192, the rest padded with mid-grey (0 after normalisation, as PaddleOCR pads).
+  // Long lines are squeezed to 192 wide, not shrunk in height (PaddleOCR's resize_norm_img).
+  const w = Math.min(192, Math.ceil((48 * line.width) / line.height));
+  const fitted = letterboxNchw(resizeBilinear(line, w, 48), w, 48, cls.spec.normalization ?? REC_NORM);
+  const data = new Float32Array(3 * 48 * 192);
+  for (let c = 0; c < 3; c++)
+    for (let y = 0; y < 48; y++)
+      data.set(fitted.data.subarray((c * 48 + y) * w, (c * 48 + y + 1) * w), (c * 48 + y) * 192);
+  const out = outputFloat32(
+    await cls.session.run({ [cls.session.inputNames[0] ?? 'x']: float32Tensor(data, [1, 3, 48, 192]) }),
+    cls.session.outputNames[0] ?? 'softmax_0.tmp_0',
+  );
+  return out.data[1] as number;
+}
+
 /** CTC greedy decode: argmax per step, collapse repeats, drop blanks (index 0). */
 export function ctcGreedy(
   probs: Float32Array,
@@ -146,10 +186,17 @@ export function ctcGreedy(
 export function createTextReader(loader: ModelLoader, options: OcrOptions = {}): TextReader {
   const maxSide = options.maxSide ?? 960;
   let keys: Promise<string[]> | undefined;
+  /** The classifier, or undefined when its file is missing (lines are then read as found). */
+  const direction = () =>
+    loader.session('ocr-direction').catch((err: unknown) => {
+      if (err instanceof ModelMissingError) return undefined;
+      throw err;
+    });
   return {
     async read(img) {
       const det = await loader.session('ocr-detection');
       const rec = await loader.session('ocr-recognition');
+      const cls = await direction();
       keys ??= loader.file('ocr-keys').then(({ bytes }) =>
         new TextDecoder()
           .decode(bytes)
@@ -171,7 +218,9 @@ export function createTextReader(loader: ModelLoader, options: OcrOptions = {}):
         .sort((a, b) => (Math.abs(a.y - b.y) < Math.min(a.height, b.height) / 2 ? a.x - b.x : a.y - b.y));
       const lines: OcrLine[] = [];
       for (const box of boxes) {
-        const c = crop(img, box);
+        let c = crop(img, box);
+        if (c.height >= 1.5 * c.width) c = rotate90ccw(c);
+        if (cls && (await upsideDown(cls, c)) >= (options.clsThreshold ?? 0.9)) c = rotate180(c);
         const rw = Math.max(8, Math.min(1600, Math.round((c.width * 48) / c.height)));
         const input = letterboxNchw(c, rw, 48, REC_NORM, 0);
         const out = outputFloat32(
@@ -188,7 +237,7 @@ export function createTextReader(loader: ModelLoader, options: OcrOptions = {}):
       return {
         lines,
         text: lines.map((l) => l.text).join('\n'),
-        model: `${modelKey(det.spec)}+${modelKey(rec.spec)}`,
+        model: [det, rec, ...(cls ? [cls] : [])].map((m) => modelKey(m.spec)).join('+'),
       };
     },
   };
