@@ -64,23 +64,25 @@ export function resizeBicubic(img: RgbImage, width: number, height: number): Rgb
   if (width !== img.width) {
     const c = coefficients(img.width, width);
     const out = new Uint8Array(width * img.height * 3);
+    const data = img.data;
+    const { bounds, k, ksize } = c;
     for (let y = 0; y < img.height; y++) {
       const row = y * img.width * 3;
+      const orow = y * width * 3;
       for (let xx = 0; xx < width; xx++) {
-        const xmin = c.bounds[xx * 2] as number;
-        const n = c.bounds[xx * 2 + 1] as number;
-        const kOff = xx * c.ksize;
+        const n = bounds[xx * 2 + 1] as number;
+        const kOff = xx * ksize;
+        let p = row + (bounds[xx * 2] as number) * 3;
         let r = HALF;
         let g = HALF;
         let b = HALF;
-        for (let x = 0; x < n; x++) {
-          const w = c.k[kOff + x] as number;
-          const p = row + (x + xmin) * 3;
-          r += (img.data[p] as number) * w;
-          g += (img.data[p + 1] as number) * w;
-          b += (img.data[p + 2] as number) * w;
+        for (let x = 0; x < n; x++, p += 3) {
+          const w = k[kOff + x] as number;
+          r += (data[p] as number) * w;
+          g += (data[p + 1] as number) * w;
+          b += (data[p + 2] as number) * w;
         }
-        const o = (y * width + xx) * 3;
+        const o = orow + xx * 3;
         out[o] = clip8(r);
         out[o + 1] = clip8(g);
         out[o + 2] = clip8(b);
