@@ -19,11 +19,11 @@ import {
   homeNodeBackupView,
   homeNodePolicy,
   openBlob,
+  openPartial,
   pinsOf,
   createReplicator,
   createMemoryBlobStore,
   scrubBlobs,
-  readAll,
   toHex,
   type AssetBlobs,
   type BlobHash,
@@ -59,45 +59,39 @@ const served: BlobStore =
     ? fsStore
     : {
         ...fsStore,
-        async open(hash, range) {
-          const r = await fsStore.open(hash, range);
-          if (range?.start !== config.corruptChunk! * chunkSize) return r;
-          const bytes = await readAll(fsStore, hash, range);
-          bytes[7] = (bytes[7] ?? 0) ^ 0x80;
-          return {
-            ...r,
-            body: (async function* () {
-              yield bytes;
-            })(),
-          };
+        async read(hash, start, length) {
+          const r = await fsStore.read(hash, start, length);
+          if (start === config.corruptChunk! * chunkSize) r.bytes[7] = (r.bytes[7] ?? 0) ^ 0x80;
+          return r;
         },
       };
 
 /** The receiving side can be paused at a byte count (so a test can kill the sender mid-transfer). */
 let pauseAt = Infinity;
+let appended = 0;
 let release: (() => void) | undefined;
 const receiveBase: BlobStore = config.memory ? createMemoryBlobStore({ hashing: nodeHashing }) : fsStore;
 const received: BlobStore = {
   ...receiveBase,
-  put(body, opts) {
-    if (body instanceof Uint8Array || pauseAt === Infinity) return receiveBase.put(body, opts);
-    const src = body;
-    return receiveBase.put(
-      (async function* () {
-        let n = 0;
-        for await (const c of src) {
-          n += c.length;
-          yield c;
-          if (n >= pauseAt) {
-            pauseAt = Infinity;
-            const gate = new Promise<void>((r) => (release = r));
-            emit({ event: 'paused', bytes: n });
-            await gate;
-          }
+  async resume(hash, chunkSize, verify) {
+    const partial = await openPartial(receiveBase, hash, chunkSize, verify);
+    return {
+      get size() {
+        return partial.size;
+      },
+      async append(c) {
+        await partial.append(c);
+        appended += c.length;
+        if (appended >= pauseAt) {
+          pauseAt = Infinity;
+          const gate = new Promise<void>((r) => (release = r));
+          emit({ event: 'paused', bytes: appended });
+          await gate;
         }
-      })(),
-      opts,
-    );
+      },
+      commit: () => partial.commit(),
+      close: () => partial.close(),
+    };
   },
 };
 
@@ -130,6 +124,7 @@ const commands: Record<string, (m: Record<string, unknown>) => Promise<unknown>>
   },
   fetch: async (m) => {
     pauseAt = (m.pauseAt as number | undefined) ?? Infinity;
+    appended = 0;
     const r = await client.fetch(m.hash as BlobHash, { peers: peers(m.peers as string[]) });
     return r;
   },
@@ -188,6 +183,12 @@ const commands: Record<string, (m: Record<string, unknown>) => Promise<unknown>>
     );
     return { ms: performance.now() - t0, bytes };
   },
+  /** CPU time of this process (µs, all threads) and its main thread's busy time (ms), for CPU per byte. */
+  cpu: () =>
+    Promise.resolve({
+      ...process.cpuUsage(),
+      mainMs: (process.threadCpuUsage().user + process.threadCpuUsage().system) / 1000,
+    }),
   rawPull: async (m) => rawPull(node, peerIdFromString(m.peer as string), m.bytes as number),
   clear: async () => {
     for await (const h of receiveBase.list()) await receiveBase.delete(h);

@@ -9,7 +9,8 @@
 import type { Libp2p, PeerId } from '@libp2p/interface';
 import type { BlobHash } from '../ids.ts';
 import type { PeerAccess } from '../net/peer-access.ts';
-import type { BlobStore, BlobPutResult } from './blob-store.ts';
+import type { BlobStore, BlobPutResult, PartialBlob } from './blob-store.ts';
+import { openPartial } from './partial-blob.ts';
 import { BLOB_PROTOCOL, type BlobResponse } from './blob-protocol.ts';
 import { createHasBatcher } from './has-batcher.ts';
 import { createBlobSession, type BlobSession } from './blob-session.ts';
@@ -143,9 +144,7 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
   }
 
   async function verify(data: Uint8Array, expected: Uint8Array): Promise<boolean> {
-    const h = await hashing.sha256();
-    h.update(data);
-    return bytesEqual(h.digest(), expected);
+    return bytesEqual(await hashing.sha256Of(data), expected);
   }
 
   async function fetchOnce(hash: BlobHash, opts: FetchOptions): Promise<FetchResult> {
@@ -189,63 +188,68 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
         return { ...r, from: [...from], dropped: [...dropped], resentBytes, bytesReceived };
       }
       const manifestPeer = key;
-      let current: PeerId | undefined = peer;
-      const chunks = async function* (): AsyncIterable<Uint8Array> {
-        let done = 0;
-        let bytes = 0;
-        while (done < n) {
-          if (!current)
+      const expectedLength = (i: number) => Math.min(meta.cs, meta.size - i * meta.cs);
+      const checkChunk = async (i: number, d: Uint8Array) =>
+        i < n &&
+        d.length === expectedLength(i) &&
+        bytesEqual(await hashing.sha256Of(d), meta.ch.subarray(32 * i, 32 * i + 32));
+      let partial: PartialBlob;
+      try {
+        partial = await openPartial(store, hash, meta.cs, checkChunk);
+      } catch (e) {
+        throw new BlobTransferError(hash, 'cannot open a partial write', { cause: e });
+      }
+      let committed = false;
+      try {
+        let done = partial.size === meta.size ? n : Math.floor(partial.size / meta.cs);
+        let bytes = partial.size;
+        const writes: Promise<void>[] = [];
+        for (let src = peer as PeerId | undefined; done < n; src = next()) {
+          if (!src)
             throw new BlobTransferError(hash, `no peer left (tried ${[...dropped].join(', ') || 'none'})`);
-          const src: PeerId = current;
-          type Got = { ok: true; res: BlobResponse } | { ok: false; err: unknown };
-          const pipe: { i: number; p: Promise<Got> }[] = [];
-          let issued = done;
           let s: BlobSession;
           try {
             s = await session(src);
           } catch {
             dropped.add(src.toString());
-            current = next();
             continue;
           }
-          let failed = false;
-          while (done < n && !failed) {
+          // Requests stay `window` ahead; each answer's hash is checked off the main thread as
+          // soon as it arrives, so checking overlaps with receiving the next chunks.
+          const pipe: { i: number; p: Promise<Uint8Array | undefined> }[] = [];
+          let issued = done;
+          while (done < n) {
             while (issued < n && pipe.length < window) {
-              const p = timed(s.request({ t: 'get', h: hash, i: issued }), 'chunk', src).then(
-                (res): Got => ({ ok: true, res }),
-                (err: unknown): Got => ({ ok: false, err }),
+              const i = issued++;
+              const p = timed(s.request({ t: 'get', h: hash, i }), 'chunk', src).then(
+                async (res) =>
+                  res.t === 'data' && res.i === i && (await checkChunk(i, res.d)) ? res.d : undefined,
+                () => undefined,
               );
-              pipe.push({ i: issued++, p });
+              pipe.push({ i, p });
             }
             const head = pipe.shift()!;
-            const got = await head.p;
-            const want = Math.min(meta.cs, meta.size - head.i * meta.cs);
-            const good =
-              got.ok &&
-              got.res.t === 'data' &&
-              got.res.i === head.i &&
-              got.res.d.length === want &&
-              (await verify(got.res.d, meta.ch.subarray(32 * head.i, 32 * head.i + 32)));
-            if (!good) {
-              failed = true;
+            const d = await head.p;
+            if (!d) {
               dropped.add(src.toString());
               // The failed chunk and those still under way are asked again elsewhere.
-              for (const c of [head, ...pipe]) resentBytes += Math.min(meta.cs, meta.size - c.i * meta.cs);
+              for (const c of [head, ...pipe]) resentBytes += expectedLength(c.i);
               break;
             }
-            const d = (got.res as Extract<BlobResponse, { t: 'data' }>).d;
             bytesReceived += d.length;
             from.add(src.toString());
+            const w = partial.append(d);
+            w.catch(() => undefined);
+            writes.push(w);
+            if (writes.length > 2) await writes.shift();
             done++;
             bytes += d.length;
             opts.onProgress?.({ hash, bytes, total: meta.size });
-            yield d;
           }
-          if (failed) current = next();
         }
-      };
-      try {
-        const r = await store.put(chunks(), { expected: hash });
+        await Promise.all(writes);
+        committed = true;
+        const r = await partial.commit();
         return { ...r, from: [...from], dropped: [...dropped], resentBytes, bytesReceived };
       } catch (e) {
         // Every chunk matched a manifest that did not add up: that manifest's peer lied.
@@ -254,6 +258,9 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
           continue;
         }
         throw e;
+      } finally {
+        // What was verified stays on disk for the next attempt.
+        if (!committed) await partial.close();
       }
     }
     throw new BlobTransferError(

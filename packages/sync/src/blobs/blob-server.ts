@@ -8,7 +8,6 @@ import type { Connection, Libp2p, Stream } from '@libp2p/interface';
 import type { BlobHash } from '../ids.ts';
 import type { PeerAccess } from '../net/peer-access.ts';
 import type { BlobStore } from './blob-store.ts';
-import { readAll } from './blob-store.ts';
 import { createManifestCache } from './blob-manifest.ts';
 import {
   BLOB_PROTOCOL,
@@ -76,36 +75,23 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
           };
         case 'meta': {
           // Small blobs: one read serves both the one-chunk manifest and the inline bytes.
-          const size = await store.size(req.h as BlobHash);
-          if (size === undefined) return { t: 'err', id: req.id, code: 'NOT_FOUND' };
-          if (size <= Math.min(req.inline, inlineLimit, chunkSize)) {
-            const data = await readAll(store, req.h as BlobHash);
-            const h = await options.hashing.sha256();
-            h.update(data);
-            return { t: 'meta', id: req.id, size, cs: chunkSize, ch: h.digest(), data };
+          const limit = Math.min(req.inline, inlineLimit, chunkSize);
+          const known = await store.size(req.h as BlobHash);
+          if (known === undefined) return { t: 'err', id: req.id, code: 'NOT_FOUND' };
+          if (known <= limit) {
+            const { size, bytes } = await store.read(req.h as BlobHash, 0, limit);
+            const ch = await options.hashing.sha256Of(bytes);
+            if (size <= limit) return { t: 'meta', id: req.id, size, cs: chunkSize, ch, data: bytes };
           }
           const m = await manifests.get(req.h as BlobHash);
-          const res: BlobResponse = {
-            t: 'meta',
-            id: req.id,
-            size: m.size,
-            cs: m.chunkSize,
-            ch: m.chunkHashes,
-          };
-          if (m.size <= Math.min(req.inline, inlineLimit)) res.data = await readAll(store, req.h as BlobHash);
-          return res;
+          return { t: 'meta', id: req.id, size: m.size, cs: m.chunkSize, ch: m.chunkHashes };
         }
         case 'get': {
           const start = req.i * chunkSize;
-          const size = await store.size(req.h as BlobHash);
-          if (size === undefined) return { t: 'err', id: req.id, code: 'NOT_FOUND' };
+          const { size, bytes } = await store.read(req.h as BlobHash, start, chunkSize);
           if (start >= size && !(start === 0 && size === 0))
             return { t: 'err', id: req.id, code: 'BAD_REQUEST' };
-          const d = await readAll(store, req.h as BlobHash, {
-            start,
-            end: Math.min(size, start + chunkSize),
-          });
-          return { t: 'data', id: req.id, i: req.i, d };
+          return { t: 'data', id: req.id, i: req.i, d: bytes };
         }
       }
     } catch (e) {

@@ -32,6 +32,8 @@ async function* pieces(data: Uint8Array, sizes: number[]): AsyncIterable<Uint8Ar
   }
 }
 
+const wrongHash = 'ab'.repeat(32) as BlobHash;
+
 export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void {
   describe(`BlobStore contract: ${name}`, () => {
     let store: BlobStore;
@@ -68,6 +70,18 @@ export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void 
         expect(await readAll(store, hash, { start, end })).toEqual(data.subarray(start, end));
       }
       expect(await readAll(store, hash, { start: 1_299_000 })).toEqual(data.subarray(1_299_000));
+    });
+
+    it('reads a range into memory in one call, shorter at the end, with the size', async () => {
+      const data = pattern(300_000, 5);
+      const { hash } = await store.put(data);
+      expect(await store.read(hash, 1000, 5000)).toEqual({ size: 300_000, bytes: data.subarray(1000, 6000) });
+      expect(await store.read(hash, 299_000, 5000)).toEqual({ size: 300_000, bytes: data.subarray(299_000) });
+      expect((await store.read(hash, 300_000, 10)).bytes.length).toBe(0);
+      await expect(store.read(hash, 300_001, 10)).rejects.toMatchObject({ code: 'BLOB_RANGE_INVALID' });
+      await expect(store.read(wrongHash, 0, 10)).rejects.toMatchObject({ code: 'BLOB_NOT_FOUND' });
+      await store.delete(hash);
+      await expect(store.read(hash, 0, 10)).rejects.toMatchObject({ code: 'BLOB_NOT_FOUND' });
     });
 
     it('rejects ranges outside the blob with BLOB_RANGE_INVALID', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, open, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rename, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -6,6 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { createFsBlobStore } from './blob-store.fs.ts';
 import { runBlobStoreContract } from './blob-store.contract.ts';
 import { BlobStoreFullError } from './errors.ts';
+import { readAll } from './blob-store.ts';
+import { bytesEqual, sha256Hex } from './hashing.ts';
+import { nodeHashing } from './hashing.node.ts';
+import type { BlobHash } from '../ids.ts';
 
 const tempRoot = () => mkdtemp(join(tmpdir(), 'hearth-blobs-'));
 
@@ -47,6 +51,54 @@ describe('filesystem blob store', () => {
     await store.start();
     expect(await readdir(join(root, 'tmp'))).toEqual([]);
     expect(await store.stats()).toEqual({ count: 0, bytes: 0 });
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('keeps the verified chunks of an interrupted write and resumes from them after a restart', async () => {
+    const root = await tempRoot();
+    const cs = 64 * 1024;
+    const data = new Uint8Array(5 * cs + 100).map((_, i) => (i * 31) >> 3);
+    const hash = (await sha256Hex(nodeHashing, data)) as BlobHash;
+    const chunk = (i: number) => data.subarray(i * cs, Math.min(data.length, (i + 1) * cs));
+    const checked: number[] = [];
+    const verify = async (i: number, bytes: Uint8Array) => {
+      checked.push(i);
+      return bytesEqual(await nodeHashing.sha256Of(bytes), await nodeHashing.sha256Of(chunk(i)));
+    };
+    let store = createFsBlobStore({ root });
+    await store.start();
+    const first = await store.resume!(hash, cs, verify);
+    expect(first.size).toBe(0);
+    for (const i of [0, 1, 2]) await first.append(chunk(i));
+    await first.append(new Uint8Array(1000).fill(9)); // a torn write: must not be kept
+    await first.close();
+    // A restart: the partial of a dead writer is claimed, its good chunks kept, the rest dropped.
+    const [left] = await readdir(join(root, 'partial'));
+    await rename(join(root, 'partial', left!), join(root, 'partial', `${hash}.4194305`));
+    store = createFsBlobStore({ root });
+    await store.start();
+    expect(await store.has(hash)).toBe(false);
+    checked.length = 0;
+    const second = await store.resume!(hash, cs, verify);
+    expect(second.size).toBe(3 * cs);
+    expect(checked).toEqual([0, 1, 2, 3]);
+    for (const i of [3, 4, 5]) await second.append(chunk(i));
+    expect(await second.commit()).toEqual({ hash, size: data.length, created: true });
+    expect(await readAll(store, hash)).toEqual(data);
+    expect(await readdir(join(root, 'partial'))).toEqual([]);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('refuses to publish a partial whose bytes do not add up to its hash, and keeps nothing', async () => {
+    const root = await tempRoot();
+    const store = createFsBlobStore({ root });
+    await store.start();
+    const hash = (await sha256Hex(nodeHashing, new Uint8Array(10))) as BlobHash;
+    const p = await store.resume!(hash, 64 * 1024, () => Promise.resolve(true));
+    await p.append(new Uint8Array(10).fill(1));
+    await expect(p.commit()).rejects.toMatchObject({ code: 'BLOB_HASH_MISMATCH' });
+    expect(await store.has(hash)).toBe(false);
+    expect(await readdir(join(root, 'partial'))).toEqual([]);
     await rm(root, { recursive: true, force: true });
   });
 

@@ -20,6 +20,8 @@ import type {
   BlobStoreStats,
 } from './blob-store.ts';
 import { asChunks, resolveRange } from './blob-store.ts';
+import { createReadHandles } from './blob-read-handles.fs.ts';
+import { dropStalePartials, resumePartial, type PartialHost } from './blob-partial.fs.ts';
 import { BlobHashMismatchError, BlobNotFoundError, BlobRangeError, BlobStoreFullError } from './errors.ts';
 import { toHex } from './hashing.ts';
 import { nodeHashing } from './hashing.node.ts';
@@ -45,6 +47,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
   const blobsDir = join(root, 'sha256');
   const tmpDir = join(root, 'tmp');
   const quarantineDir = join(root, 'quarantine');
+  const partialDir = join(root, 'partial');
   const openTemp = options.openTemp ?? ((p: string) => open(p, 'wx', 0o600));
   const pathOf = (hash: BlobHash) => join(blobsDir, hash.slice(0, 2), hash.slice(2, 4), hash);
 
@@ -66,6 +69,22 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     }
   }
 
+  const handles = createReadHandles(pathOf);
+
+  /** Moves a fsynced, verified file into place and makes the rename durable. */
+  async function publish(file: string, hash: BlobHash): Promise<boolean> {
+    if ((await sizeOf(hash)) !== undefined) {
+      await unlink(file).catch(() => undefined);
+      return false;
+    }
+    const dir = join(blobsDir, hash.slice(0, 2), hash.slice(2, 4));
+    await mkdir(dir, { recursive: true });
+    await rename(file, pathOf(hash));
+    await fsyncDir(dir);
+    return true;
+  }
+  const partials: PartialHost = { root, partialDir, publish, isLiveWriter };
+
   async function* walk(): AsyncIterable<BlobHash> {
     const level = async (d: string) => readdir(d).catch(() => [] as string[]);
     for (const a of (await level(blobsDir)).sort())
@@ -82,12 +101,16 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       await mkdir(blobsDir, { recursive: true });
       await mkdir(quarantineDir, { recursive: true });
       await mkdir(tmpDir, { recursive: true });
+      await mkdir(partialDir, { recursive: true });
       // Leftovers of dead writers are interrupted writes: never visible as blobs, safe to drop.
       for (const name of await readdir(tmpDir)) {
-        if (!isLiveWriter(name)) await rm(join(tmpDir, name), { recursive: true, force: true });
+        if (!isLiveWriter(Number(/^(\d+)-/.exec(name)?.[1])))
+          await rm(join(tmpDir, name), { recursive: true, force: true });
       }
+      // Partials are kept for resuming; those nobody came back for in a week are dropped.
+      await dropStalePartials(partials, PARTIAL_MAX_AGE_MS);
     },
-    stop: () => Promise.resolve(),
+    stop: () => handles.closeAll(),
     has: async (hash) => (await sizeOf(hash)) !== undefined,
     size: sizeOf,
     async open(hash: BlobHash, range?: BlobRange): Promise<BlobRead> {
@@ -101,6 +124,8 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
           : createReadStream(pathOf(hash), { start: r.start, end: r.end - 1, highWaterMark: READ_CHUNK });
       return { size, start: r.start, end: r.end, body };
     },
+    read: (hash, start, length) => handles.read(asBlobHash(hash), start, length),
+    resume: (hash, chunkSize, verify) => resumePartial(partials, asBlobHash(hash), chunkSize, verify),
     async put(input, opts: BlobPutOptions = {}): Promise<BlobPutResult> {
       const tmp = join(tmpDir, `${process.pid}-${randomUUID()}`);
       const h = await nodeHashing.sha256();
@@ -121,15 +146,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
         const hash = toHex(h.digest()) as BlobHash;
         if (opts.expected && opts.expected !== hash)
           throw new BlobHashMismatchError(opts.expected, hash, `blob store ${root}`);
-        const dest = pathOf(hash);
-        if ((await sizeOf(hash)) !== undefined) {
-          await unlink(tmp).catch(() => undefined);
-          return { hash, size, created: false };
-        }
-        await mkdir(join(blobsDir, hash.slice(0, 2), hash.slice(2, 4)), { recursive: true });
-        await rename(tmp, dest);
-        await fsyncDir(join(blobsDir, hash.slice(0, 2), hash.slice(2, 4)));
-        return { hash, size, created: true };
+        return { hash, size, created: await publish(tmp, hash) };
       } catch (e) {
         await fh?.close().catch(() => undefined);
         await unlink(tmp).catch(() => undefined);
@@ -138,6 +155,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       }
     },
     async delete(hash) {
+      handles.evict(hash);
       try {
         await unlink(pathOf(asBlobHash(hash)));
         return true;
@@ -147,6 +165,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       }
     },
     async quarantine(hash) {
+      handles.evict(hash);
       try {
         await rename(pathOf(asBlobHash(hash)), join(quarantineDir, `${hash}.${Date.now()}`));
         return true;
@@ -170,9 +189,10 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
   };
 }
 
-/** Temp files are named `<pid>-<uuid>`; a writer is live while its process exists. */
-function isLiveWriter(tempName: string): boolean {
-  const pid = Number(/^(\d+)-/.exec(tempName)?.[1]);
+const PARTIAL_MAX_AGE_MS = 7 * 24 * 3600_000;
+
+/** Temp files are named `<pid>-<uuid>`, partials `<hash>.<pid>`; a writer is live while its process exists. */
+function isLiveWriter(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return false; // this process is starting: none of its puts are running yet
   try {

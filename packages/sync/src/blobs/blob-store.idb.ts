@@ -15,7 +15,7 @@ import type {
   BlobStore,
   BlobStoreStats,
 } from './blob-store.ts';
-import { asChunks, resolveRange } from './blob-store.ts';
+import { asChunks, readViaOpen, resolveRange } from './blob-store.ts';
 import { BlobHashMismatchError, BlobNotFoundError, BlobRangeError, BlobStoreFullError } from './errors.ts';
 import type { Hashing } from './hashing.ts';
 import { toHex } from './hashing.ts';
@@ -63,7 +63,7 @@ export function createIdbBlobStore(options: IdbBlobStoreOptions): BlobStore {
     ]);
   }
 
-  return {
+  const store: BlobStore = {
     async start() {
       db = await openDB<BlobDb>(options.name, 1, {
         upgrade(d) {
@@ -102,6 +102,7 @@ export function createIdbBlobStore(options: IdbBlobStoreOptions): BlobStore {
       }
       return { size: meta.size, start: r.start, end: r.end, body: body() };
     },
+    read: (hash, start, length) => readViaOpen(store, hash, start, length),
     async put(input, opts: BlobPutOptions = {}): Promise<BlobPutResult> {
       const d = need();
       const writeId = crypto.randomUUID();
@@ -180,4 +181,5 @@ export function createIdbBlobStore(options: IdbBlobStoreOptions): BlobStore {
       return { count, bytes };
     },
   };
+  return store;
 }

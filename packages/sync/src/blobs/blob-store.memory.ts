@@ -45,6 +45,13 @@ export function createMemoryBlobStore(options: { hashing?: Hashing } = {}): Memo
       }
       return Promise.resolve({ size: data.length, start: r.start, end: r.end, body: body() });
     },
+    read(hash, start, length) {
+      const data = blobs.get(hash);
+      if (!data) return Promise.reject(new BlobNotFoundError(hash));
+      if (!Number.isSafeInteger(start) || start < 0 || start > data.length)
+        return Promise.reject(new BlobRangeError(hash, start, start + length, data.length));
+      return Promise.resolve({ size: data.length, bytes: data.slice(start, start + Math.max(0, length)) });
+    },
     async put(input, opts: BlobPutOptions = {}): Promise<BlobPutResult> {
       const h = await hashing.sha256();
       const parts: Uint8Array[] = [];

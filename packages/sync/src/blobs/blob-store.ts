@@ -4,6 +4,7 @@
  * publishes it atomically, so a crash leaves either no blob or the right one.
  */
 import type { BlobHash } from '../ids.ts';
+import { BlobNotFoundError, BlobRangeError } from './errors.ts';
 
 /** A byte range, `end` exclusive (HTTP's inclusive ranges are converted at the edge). */
 export interface BlobRange {
@@ -41,6 +42,24 @@ export interface BlobStoreStats {
   bytes: number;
 }
 
+/**
+ * A blob being written chunk by chunk whose verified chunks outlive the writer (a fetch
+ * that a restart interrupted resumes from them instead of from zero). Nothing in it is
+ * visible as a blob until `commit`, which checks the whole blob as `put` does.
+ */
+export interface PartialBlob {
+  /** Bytes kept from an earlier attempt, every chunk of them re-checked by the caller's `verify`. */
+  readonly size: number;
+  append(chunk: Uint8Array): Promise<void>;
+  /** Checks the whole blob against its hash and publishes it (BlobHashMismatchError: nothing kept). */
+  commit(): Promise<BlobPutResult>;
+  /** Stops writing, keeping what was appended for a later `resume`. */
+  close(): Promise<void>;
+}
+
+/** Checks chunk `index` of a partial against the blob's manifest. */
+export type ChunkVerifier = (index: number, bytes: Uint8Array) => Promise<boolean>;
+
 /** A content-addressed blob store; see runBlobStoreContract for the behaviour every backend shares. */
 export interface BlobStore {
   /** Prepares the store and removes leftovers of interrupted writes. */
@@ -51,6 +70,17 @@ export interface BlobStore {
   size(hash: BlobHash): Promise<number | undefined>;
   /** Opens the whole blob or a range; BlobNotFoundError when absent, BlobRangeError when out of bounds. */
   open(hash: BlobHash, range?: BlobRange): Promise<BlobRead>;
+  /**
+   * Reads up to `length` bytes at `start` into memory (fewer at the blob's end), with the
+   * blob's size: one call per chunk a server sends. BlobRangeError when `start` > size.
+   */
+  read(hash: BlobHash, start: number, length: number): Promise<{ size: number; bytes: Uint8Array }>;
+  /**
+   * Opens (or creates) the partial write of `hash`, keeping the leading chunks of an earlier
+   * attempt that `verify` accepts and dropping the rest. Optional: stores without it restart
+   * interrupted fetches from zero (see openPartial).
+   */
+  resume?(hash: BlobHash, chunkSize: number, verify: ChunkVerifier): Promise<PartialBlob>;
   /** Streams bytes in, verifies and publishes them atomically. */
   put(body: AsyncIterable<Uint8Array> | Uint8Array, options?: BlobPutOptions): Promise<BlobPutResult>;
   /** True when something was deleted. */
@@ -59,6 +89,21 @@ export interface BlobStore {
   quarantine(hash: BlobHash): Promise<boolean>;
   list(): AsyncIterable<BlobHash>;
   stats(): Promise<BlobStoreStats>;
+}
+
+/** Reads a range through `open`, for backends without a faster path. */
+export async function readViaOpen(
+  store: BlobStore,
+  hash: BlobHash,
+  start: number,
+  length: number,
+): Promise<{ size: number; bytes: Uint8Array }> {
+  const size = await store.size(hash);
+  if (size === undefined) throw new BlobNotFoundError(hash);
+  if (!Number.isSafeInteger(start) || start < 0 || start > size)
+    throw new BlobRangeError(hash, start, start + length, size);
+  const end = Math.min(size, start + Math.max(0, length));
+  return { size, bytes: await readAll(store, hash, { start, end }) };
 }
 
 /** Reads a whole blob (or range) into memory; for small blobs and tests. */

@@ -68,21 +68,14 @@ function client(p: Peer, window = 4) {
   return createBlobClient({ node: p.node, store: p.store, access: p.access, hashing: nodeHashing, window });
 }
 
-/** A store that flips one byte of chunk `index` in ranged reads (manifest reads stay honest). */
+/** A store that flips one byte of chunk `index` when a chunk is read (manifest reads stay honest). */
 function corruptChunk(index: number) {
   return (s: MemoryBlobStore): BlobStore => ({
     ...s,
-    async open(hash, range) {
-      const r = await s.open(hash, range);
-      if (range?.start !== index * CHUNK) return r;
-      const bytes = await readAll(s, hash, range);
-      bytes[100] = (bytes[100] ?? 0) ^ 0x01;
-      return {
-        ...r,
-        body: (async function* () {
-          yield bytes;
-        })(),
-      };
+    async read(hash, start, length) {
+      const r = await s.read(hash, start, length);
+      if (start === index * CHUNK) r.bytes[100] = (r.bytes[100] ?? 0) ^ 0x01;
+      return r;
     },
   });
 }

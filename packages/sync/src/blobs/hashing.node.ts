@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import type { Hashing, IncrementalHash } from './hashing.ts';
 
 function wrap(algo: 'sha256' | 'sha1'): Promise<IncrementalHash> {
@@ -10,4 +10,8 @@ function wrap(algo: 'sha256' | 'sha1'): Promise<IncrementalHash> {
 }
 
 /** node:crypto hashing (native, the fastest here). */
-export const nodeHashing: Hashing = { sha256: () => wrap('sha256'), sha1: () => wrap('sha1') };
+export const nodeHashing: Hashing = {
+  sha256: () => wrap('sha256'),
+  sha1: () => wrap('sha1'),
+  sha256Of: async (data) => new Uint8Array(await webcrypto.subtle.digest('SHA-256', data)),
+};

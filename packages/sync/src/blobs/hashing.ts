@@ -14,6 +14,11 @@ export interface IncrementalHash {
 export interface Hashing {
   sha256(): Promise<IncrementalHash>;
   sha1(): Promise<IncrementalHash>;
+  /**
+   * SHA-256 of one buffer, off the calling thread where the platform can (WebCrypto runs
+   * it on Node's thread pool): a receiver checks chunks while its main thread decrypts.
+   */
+  sha256Of(data: Uint8Array): Promise<Uint8Array>;
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

@@ -10,4 +10,13 @@ function wrap(h: IHasher): IncrementalHash {
 export const wasmHashing: Hashing = {
   sha256: async () => wrap(await createSHA256()),
   sha1: async () => wrap(await createSHA1()),
+  async sha256Of(data) {
+    // WebCrypto exists only in secure contexts (a PWA served over plain http on a LAN has none).
+    const subtle = globalThis.crypto?.subtle;
+    if (subtle) return new Uint8Array(await subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
+    const h = await createSHA256();
+    h.init();
+    h.update(data);
+    return h.digest('binary');
+  },
 };

@@ -3,6 +3,7 @@ export * from './errors.ts';
 export * from './hashing.ts';
 export * from './digests.ts';
 export * from './blob-store.ts';
+export { openPartial } from './partial-blob.ts';
 export { wasmHashing } from './hashing.wasm.ts';
 export { createMemoryBlobStore, type MemoryBlobStore } from './blob-store.memory.ts';
 export * from './blob-protocol.ts';

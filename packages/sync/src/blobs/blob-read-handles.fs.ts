@@ -1,0 +1,116 @@
+/**
+ * Open file handles for serving chunks: a peer fetching a 500 MB blob asks for 500 chunks,
+ * and opening, stat-ing and closing the file for each one cost more than reading it. A
+ * handle is reused while chunks are asked for and closed when idle or evicted (delete,
+ * quarantine). Each read is one positioned read into one buffer, with no stream or copy.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import type { BlobHash } from '../ids.ts';
+import { BlobNotFoundError, BlobRangeError } from './errors.ts';
+
+interface Entry {
+  ready: Promise<{ fh: FileHandle; size: number }>;
+  users: number;
+  lastUse: number;
+  evicted: boolean;
+}
+
+/** Reads ranges of blob files through a small cache of open handles. */
+export interface ReadHandles {
+  read(hash: BlobHash, start: number, length: number): Promise<{ size: number; bytes: Uint8Array }>;
+  /** Closes the handle of a blob that is being deleted or moved (at once, or when its reads end). */
+  evict(hash: BlobHash): void;
+  closeAll(): Promise<void>;
+}
+
+export function createReadHandles(
+  pathOf: (hash: BlobHash) => string,
+  options: { max?: number; idleMs?: number } = {},
+): ReadHandles {
+  const max = options.max ?? 16;
+  const idleMs = options.idleMs ?? 2000;
+  const entries = new Map<BlobHash, Entry>();
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+
+  const closeEntry = (e: Entry) =>
+    void e.ready.then(
+      ({ fh }) => fh.close(),
+      () => undefined,
+    );
+
+  function sweep(now: number): void {
+    for (const [hash, e] of entries) {
+      const excess = entries.size > max;
+      if (e.users === 0 && (e.evicted || excess || now - e.lastUse > idleMs)) {
+        entries.delete(hash);
+        closeEntry(e);
+      }
+    }
+    if (entries.size === 0 && sweeper) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  }
+
+  function acquire(hash: BlobHash): Entry {
+    let e = entries.get(hash);
+    if (!e || e.evicted) {
+      const ready = open(pathOf(hash), 'r').then(
+        async (fh) => ({ fh, size: (await fh.stat()).size }),
+        (err: NodeJS.ErrnoException) => {
+          throw err.code === 'ENOENT' ? new BlobNotFoundError(hash) : err;
+        },
+      );
+      e = { ready, users: 0, lastUse: 0, evicted: false };
+      entries.set(hash, e);
+      // A failed open is not cached: the next read tries again.
+      const failed = e;
+      void ready.catch(() => entries.get(hash) === failed && entries.delete(hash));
+      if (!sweeper) {
+        sweeper = setInterval(() => sweep(performance.now()), idleMs);
+        sweeper.unref?.();
+      }
+    }
+    e.users++;
+    return e;
+  }
+
+  return {
+    async read(hash, start, length) {
+      const e = acquire(hash);
+      try {
+        const { fh, size } = await e.ready;
+        if (!Number.isSafeInteger(start) || start < 0 || start > size)
+          throw new BlobRangeError(hash, start, start + length, size);
+        const n = Math.min(Math.max(0, length), size - start);
+        const bytes = new Uint8Array(n);
+        let at = 0;
+        while (at < n) {
+          const { bytesRead } = await fh.read(bytes, at, n - at, start + at);
+          if (bytesRead === 0) throw new BlobNotFoundError(hash); // truncated under us
+          at += bytesRead;
+        }
+        return { size, bytes };
+      } finally {
+        e.users--;
+        e.lastUse = performance.now();
+        // An evicted handle replaced in the map by a newer one is closed by its last reader.
+        if (e.evicted && e.users === 0 && entries.get(hash) !== e) closeEntry(e);
+        else if (e.evicted || entries.size > max) sweep(e.lastUse);
+      }
+    },
+    evict(hash) {
+      const e = entries.get(hash);
+      if (!e) return;
+      e.evicted = true;
+      sweep(performance.now());
+    },
+    async closeAll() {
+      if (sweeper) clearInterval(sweeper);
+      sweeper = undefined;
+      const all = [...entries.values()];
+      entries.clear();
+      await Promise.all(all.map((e) => e.ready.then(({ fh }) => fh.close()).catch(() => undefined)));
+    },
+  };
+}

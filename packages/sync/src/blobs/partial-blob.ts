@@ -1,0 +1,70 @@
+/**
+ * Opens the partial write a fetch appends verified chunks to: the store's own resumable
+ * partial when it has one (the filesystem store), otherwise a plain `put` fed chunk by chunk,
+ * which starts from zero after a restart but keeps every other guarantee.
+ */
+import type { BlobHash } from '../ids.ts';
+import type { BlobPutResult, BlobStore, ChunkVerifier, PartialBlob } from './blob-store.ts';
+
+export function openPartial(
+  store: BlobStore,
+  hash: BlobHash,
+  chunkSize: number,
+  verify: ChunkVerifier,
+): Promise<PartialBlob> {
+  return store.resume ? store.resume(hash, chunkSize, verify) : Promise.resolve(partialViaPut(store, hash));
+}
+
+/** Chunks waiting for the put; appends wait when the put falls this far behind. */
+const BEHIND = 2;
+
+function partialViaPut(store: BlobStore, hash: BlobHash): PartialBlob {
+  const items: (Uint8Array | null)[] = [];
+  let wake: (() => void) | undefined;
+  let drained: (() => void) | undefined;
+  let stopped: Error | undefined;
+  let failed: unknown;
+  let settled = false;
+
+  async function* body(): AsyncIterable<Uint8Array> {
+    for (;;) {
+      while (items.length === 0 && !stopped) await new Promise<void>((r) => (wake = r));
+      if (stopped) throw stopped;
+      const c = items.shift()!;
+      drained?.();
+      if (c === null) return;
+      yield c;
+    }
+  }
+  const put: Promise<BlobPutResult> = store.put(body(), { expected: hash });
+  put.then(
+    () => (settled = true),
+    (e: unknown) => {
+      settled = true;
+      failed = e;
+      drained?.();
+    },
+  );
+
+  return {
+    size: 0,
+    async append(chunk) {
+      if (failed !== undefined) throw failed;
+      if (stopped) throw stopped;
+      items.push(chunk);
+      wake?.();
+      while (items.length > BEHIND && !settled) await new Promise<void>((r) => (drained = r));
+      if (failed !== undefined) throw failed;
+    },
+    commit() {
+      items.push(null);
+      wake?.();
+      return put;
+    },
+    async close() {
+      stopped ??= new Error('fetch stopped');
+      wake?.();
+      await put.catch(() => undefined);
+    },
+  };
+}
