@@ -1,10 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { MediaError } from './errors.ts';
 import type { EncodedImage, EncodeTarget, ImageCodec, RenderRequest, RenderResult } from './image-codec.ts';
 import { inputName, type MediaInput } from './media-input.ts';
-import type { RgbaImage } from './rgba-image.ts';
+import { fitInside, resizeArea, type RgbaImage } from './rgba-image.ts';
 import { sniffMime } from './sniff-mime.ts';
 import { decodeHeic, decodeJxl } from './wasm-decoders.ts';
 
@@ -33,7 +34,7 @@ export function createSharpCodec(opts: SharpCodecOptions = {}): ImageCodec {
     async render(input: MediaInput, req: RenderRequest): Promise<RenderResult> {
       const name = inputName(input);
       const src = await sourceOf(input, name);
-      const head = typeof src === 'string' ? await readHead(src) : src.subarray(0, 64);
+      const head = typeof src === 'string' ? readHead(src) : src.subarray(0, 64);
       const mime = sniffMime(head, name);
       let decoded: { data: Uint8Array; width: number; height: number; channels: number };
       let size = { width: 0, height: 0 };
@@ -91,76 +92,79 @@ export function createSharpCodec(opts: SharpCodecOptions = {}): ImageCodec {
       };
       const encoded: Record<string, EncodedImage> = {};
       const pixels: Record<string, RgbaImage> = {};
-      // Tiny outputs (thumbhash, dHash) are resized from the smallest encoded size, not from the
-      // full decode: same pixels to within resampling, a fraction of the work.
+      // The smallest encoded size is resized once to raw pixels; it is encoded from there, and the
+      // tiny pixel outputs (thumbhash, dHash) are area-averaged from it in JS: same picture, and
+      // no further native pass. Larger outputs start at once from the decode, in parallel.
       const smallest = req.encode.reduce<EncodeTarget | undefined>(
         (a, t) => (!a || t.shortSide < a.shortSide ? t : a),
         undefined,
       );
-      const small = smallest
-        ? await sharp(decoded.data, raw)
-            .resize({
-              width: smallest.shortSide,
-              height: smallest.shortSide,
-              fit: 'outside',
-              withoutEnlargement: true,
-            })
-            .raw()
-            .toBuffer({ resolveWithObject: true })
-            .catch((e: unknown) => {
-              throw classify(e, name);
-            })
-        : undefined;
-      const pixelSource = small
-        ? {
-            data: small.data,
-            raw: {
-              raw: { width: small.info.width, height: small.info.height, channels: small.info.channels },
-            },
-          }
-        : { data: decoded.data, raw };
+      const encode = async (t: EncodeTarget, p: Sharp): Promise<void> => {
+        p =
+          t.format === 'jpeg'
+            ? p.flatten({ background: '#ffffff' }).jpeg({ quality: t.quality })
+            : p.webp({ quality: t.quality });
+        const out = await p.timeout(timeout).toBuffer({ resolveWithObject: true });
+        encoded[t.name] = {
+          bytes: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength),
+          width: out.info.width,
+          height: out.info.height,
+          format: t.format,
+        };
+      };
+      const fit = (side: number) => ({
+        width: side,
+        height: side,
+        fit: 'outside' as const,
+        withoutEnlargement: true,
+      });
+      // Largest target first; each smaller one is averaged from the smallest image made so far
+      // that still covers it (dHash 9×8 from the thumbhash's 100 px, not from the thumbnail).
+      const pixelsFrom = (src: { data: Uint8Array; width: number; height: number; channels: number }) => {
+        const sized = req.pixels.map((t) => ({
+          t,
+          size: t.maxSide
+            ? fitInside(src.width, src.height, t.maxSide)
+            : { width: t.width ?? 1, height: t.height ?? 1 },
+        }));
+        sized.sort((a, b) => b.size.width * b.size.height - a.size.width * a.size.height);
+        let from = src;
+        for (const { t, size } of sized) {
+          const img = resizeArea(from, size.width, size.height);
+          pixels[t.name] = img;
+          if (img.width >= 16 && img.height >= 16) from = { ...img, channels: 4 };
+        }
+      };
       try {
         await Promise.all([
-          ...req.encode.map(async (t) => {
-            let p =
-              t === smallest && small
-                ? sharp(pixelSource.data, pixelSource.raw)
-                : sharp(decoded.data, raw).resize({
-                    width: t.shortSide,
-                    height: t.shortSide,
-                    fit: 'outside',
-                    withoutEnlargement: true,
-                  });
-            p =
-              t.format === 'jpeg'
-                ? p.flatten({ background: '#ffffff' }).jpeg({ quality: t.quality })
-                : p.webp({ quality: t.quality });
-            const out = await p.timeout(timeout).toBuffer({ resolveWithObject: true });
-            encoded[t.name] = {
-              bytes: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength),
-              width: out.info.width,
-              height: out.info.height,
-              format: t.format,
+          ...req.encode
+            .filter((t) => t !== smallest)
+            .map((t) => encode(t, sharp(decoded.data, raw).resize(fit(t.shortSide)))),
+          (async () => {
+            if (!smallest) return pixelsFrom(decoded);
+            const small = await sharp(decoded.data, raw)
+              .resize(fit(smallest.shortSide))
+              .raw()
+              .toBuffer({ resolveWithObject: true });
+            const s = {
+              data: small.data,
+              width: small.info.width,
+              height: small.info.height,
+              channels: small.info.channels,
             };
-          }),
-          ...req.pixels.map(async (t) => {
-            const src =
-              t.maxSide && smallest && t.maxSide <= smallest.shortSide
-                ? pixelSource
-                : (t.width ?? 0) <= (smallest?.shortSide ?? 0) &&
-                    (t.height ?? 0) <= (smallest?.shortSide ?? 0)
-                  ? pixelSource
-                  : { data: decoded.data, raw };
-            const p = t.maxSide
-              ? sharp(src.data, src.raw).resize({ width: t.maxSide, height: t.maxSide, fit: 'inside' })
-              : sharp(src.data, src.raw).resize({ width: t.width ?? 1, height: t.height ?? 1, fit: 'fill' });
-            const out = await p.ensureAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-            pixels[t.name] = {
-              width: out.info.width,
-              height: out.info.height,
-              data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength),
-            };
-          }),
+            const webp = encode(
+              smallest,
+              sharp(s.data, { raw: { width: s.width, height: s.height, channels: s.channels } }),
+            );
+            // Pixel targets larger than the small size come from the full decode.
+            const big = req.pixels.some(
+              (t) =>
+                Math.max(t.maxSide ?? 0, t.width ?? 0, t.height ?? 0) > Math.min(s.width, s.height) &&
+                Math.min(s.width, s.height) < Math.min(decoded.width, decoded.height),
+            );
+            pixelsFrom(big ? decoded : s);
+            await webp;
+          })(),
         ]);
       } catch (e) {
         throw classify(e, name);
@@ -182,7 +186,9 @@ async function sourceOf(input: MediaInput, name: string): Promise<string | Uint8
   }
   let s;
   try {
-    s = await stat(input.path);
+    // Synchronous on purpose: a stat from the page cache takes microseconds, while an async one
+    // waits for a libuv thread, and those are all busy with sharp's decodes during an ingest.
+    s = statSync(input.path);
   } catch (e) {
     throw new MediaError(
       'MEDIA_NOT_FOUND',
@@ -196,15 +202,14 @@ async function sourceOf(input: MediaInput, name: string): Promise<string | Uint8
   return input.path;
 }
 
-async function readHead(path: string): Promise<Uint8Array> {
-  const { open } = await import('node:fs/promises');
-  const fh = await open(path, 'r');
+/** The first 64 bytes, read synchronously (see sourceOf). */
+function readHead(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
   try {
     const buf = new Uint8Array(64);
-    const { bytesRead } = await fh.read(buf, 0, 64, 0);
-    return buf.subarray(0, bytesRead);
+    return buf.subarray(0, readSync(fd, buf, 0, 64, 0));
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 

@@ -5,8 +5,11 @@ import { inputName, type MediaInput } from './media-input.ts';
 import { dHash } from './perceptual-hash.ts';
 import { isRawMime } from './sniff-mime.ts';
 
-/** Bump when the derivative recipe changes, so the reconcile loop regenerates them. */
-export const DERIVATIVES_PIPELINE_VERSION = 1;
+/**
+ * Bump when the derivative recipe changes, so the reconcile loop regenerates them.
+ * 2: thumbhash and dHash pixels are area-averaged from the thumbnail (were libvips resizes).
+ */
+export const DERIVATIVES_PIPELINE_VERSION = 2;
 
 /** Immich's defaults: thumbnail WebP 250 px short side q80, preview JPEG 1440 px q80. */
 export const THUMBNAIL: EncodeTarget = { name: 'thumbnail', shortSide: 250, format: 'webp', quality: 80 };
