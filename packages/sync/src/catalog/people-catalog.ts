@@ -24,6 +24,7 @@ import {
   type PersonSummary,
 } from './people-view.ts';
 import type { RootDoc } from './root-doc.ts';
+import { text } from './schema-check.ts';
 
 /** The actor of the people document's first change (never used for later changes). */
 const GENESIS_ACTOR = '686561727468' + '01' + '00'.repeat(9);
@@ -112,9 +113,23 @@ export async function openPeopleCatalog(opts: PeopleCatalogOptions): Promise<Peo
     unmerge: (id) => change((d) => edits.unmergePerson(d, id)),
     assignFace: (key, person) => change((d) => edits.assignFace(d, key, person)),
     applyClustering(model, clustering) {
-      let n = 0;
-      change((d) => void (n = edits.applyClustering(d, model, clustering, now())));
-      return n;
+      // The diff is read from the materialised document (plain objects, fast); inside a change
+      // every read goes through a proxy, which at 100k faces costs seconds.
+      const cur = handle.doc();
+      const reset = cur.faces !== undefined && cur.clusteredWith !== model;
+      const stored: Readonly<Record<string, unknown>> = reset ? {} : (cur.faces ?? {});
+      const remove = Object.keys(stored).filter((k) => !clustering.has(k));
+      const set: [string, string][] = [];
+      const fresh = new Set<string>();
+      for (const [k, id] of clustering) {
+        if (text(stored[k]) === id) continue;
+        set.push([k, id]);
+        if (cur.people[id] === undefined) fresh.add(id);
+      }
+      if (!reset && cur.clusteredWith === model && set.length === 0 && remove.length === 0) return 0;
+      const c = { model, reset, set, remove, newPeople: [...fresh] };
+      change((d) => edits.writeClustering(d, c, now()));
+      return set.length + remove.length;
     },
     onChange(listener) {
       const l = () => listener();

@@ -94,36 +94,26 @@ export function assignFace(d: PeopleDoc, faceKey: string, personId: string | nul
   d.assignments[faceKey] = personId;
 }
 
+/** What one clustering run changes (computed outside the change: reads there are slow proxies). */
+export interface ClusteringChange {
+  model: string;
+  /** The face model changed: every stored entry goes. */
+  reset: boolean;
+  set: readonly (readonly [faceKey: string, person: string])[];
+  remove: readonly string[];
+  /** Ids in `set` that have no person record yet (they get unnamed, visible records). */
+  newPeople: readonly string[];
+}
+
 /**
- * Writes the node's clustering (face key → machine person id): only entries that changed,
- * person records for new ids (unnamed, visible), and the faces no longer clustered are
- * removed. A different `model` starts `faces` afresh (embeddings of two models do not
- * compare). User fields are never touched. Returns how many face entries changed.
+ * Writes the node's clustering: changed entries only, new people unnamed and visible. A user's
+ * fields are never touched.
  */
-export function applyClustering(
-  d: PeopleDoc,
-  model: string,
-  clustering: ReadonlyMap<string, string>,
-  now: number,
-): number {
-  if (d.faces === undefined) d.faces = {};
+export function writeClustering(d: PeopleDoc, c: ClusteringChange, now: number): void {
+  if (d.faces === undefined || c.reset) d.faces = {};
+  if (d.clusteredWith !== c.model) d.clusteredWith = c.model;
   const faces = d.faces;
-  let changed = 0;
-  if (d.clusteredWith !== model) {
-    for (const k of Object.keys(faces)) delete faces[k];
-    d.clusteredWith = model;
-  }
-  for (const k of Object.keys(faces))
-    if (!clustering.has(k)) {
-      delete faces[k];
-      changed++;
-    }
-  for (const [k, id] of clustering) {
-    addPerson(d, id, now);
-    if (faces[k]?.val !== id) {
-      faces[k] = im(id);
-      changed++;
-    }
-  }
-  return changed;
+  for (const k of c.remove) delete faces[k];
+  for (const id of c.newPeople) addPerson(d, id, now);
+  for (const [k, id] of c.set) faces[k] = im(id);
 }
