@@ -69,6 +69,37 @@ describe.each(['tcp', 'ws'] as const)('blob transfer between processes over %s',
     // 300 MB written and hashed several times on a shared 2-core machine: give it room, bounded.
   }, 300_000);
 
+  it('resumes from the verified chunks on disk after the receiver is SIGKILLed mid-blob and restarted', async () => {
+    const size = 64 * MiB + 12345;
+    const [sender, receiver] = await Promise.all([start({ transport }), start({ transport })]);
+    await pair(receiver, sender);
+    const { hash } = await sender.call<{ hash: string }>('generate', { size, seed: 11 }, 120_000);
+    const fetching = receiver.call<Fetched>(
+      'fetch',
+      { hash, peers: [sender.peerId], pauseAt: size / 2 },
+      120_000,
+    );
+    fetching.catch(() => undefined); // the receiver dies before it answers
+    const paused = await receiver.event<{ bytes: number }>('paused');
+    await receiver.stop('SIGKILL');
+
+    // Same store directory, new process (and peer id): it finds its partial and checks it.
+    const restarted = await start({ transport, store: receiver.store });
+    await pair(restarted, sender);
+    expect(await restarted.call('has', { hash })).toBe(false);
+    const r = await restarted.call<Fetched & { bytesReceived: number }>(
+      'fetch',
+      { hash, peers: [sender.peerId] },
+      120_000,
+    );
+    expect(r.hash).toBe(hash);
+    expect(r.size).toBe(size);
+    // Everything written before the kill is kept: only the rest crosses the network again.
+    expect(paused.bytes).toBeGreaterThanOrEqual(size / 2);
+    expect(r.bytesReceived).toBeLessThanOrEqual(size - paused.bytes);
+    expect(await restarted.call('sha256', { hash }, 60_000)).toBe(hash);
+  }, 180_000);
+
   it('detects a corrupted chunk, stores nothing corrupt and completes from another peer', async () => {
     const [bad, good, receiver] = await Promise.all([
       start({ transport, corruptChunk: 3 }),

@@ -27,6 +27,8 @@ export interface BlobPeerConfig {
   window?: number;
   corruptChunk?: number;
   memory?: boolean;
+  /** An existing store directory (a restarted peer); default: a fresh temp directory. */
+  store?: string;
 }
 
 const script = fileURLToPath(new URL('./blob-peer.ts', import.meta.url));
@@ -35,7 +37,7 @@ export async function spawnBlobPeer(
   config: BlobPeerConfig = {},
   timeoutMs = 20_000,
 ): Promise<BlobPeerProcess> {
-  const store = await mkdtemp(join(tmpdir(), 'hearth-blob-peer-'));
+  const store = config.store ?? (await mkdtemp(join(tmpdir(), 'hearth-blob-peer-')));
   const child = spawn(process.execPath, [script, JSON.stringify({ transport: 'tcp', ...config, store })], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
