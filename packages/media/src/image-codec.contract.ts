@@ -4,6 +4,7 @@ import type { ImageCodec } from './image-codec.ts';
 import { makeDerivatives, MAX_INPUT_PIXELS } from './make-derivatives.ts';
 import { hammingDistance } from './perceptual-hash.ts';
 import { detailRatio, type RgbaImage } from './rgba-image.ts';
+import { lyingJxl } from './testing/bad-input-corpus.ts';
 import { makeLyingPng, makePng } from './testing/png-builder.ts';
 import { fromBase64, SAMPLE_JPEG_B64 } from './testing/samples.ts';
 
@@ -89,6 +90,12 @@ export function runImageCodecContract(name: string, setup: () => ImageCodec | Pr
       await expect(makeDerivatives(codec, { bytes: bomb, name: 'bomb.png' })).rejects.toSatisfy((e) =>
         isMediaError(e, 'MEDIA_TOO_LARGE'),
       );
+    });
+
+    it('refuses a JPEG XL bomb (50,000 × 50,000 header) with MEDIA_TOO_LARGE, before libjxl', async () => {
+      await expect(
+        makeDerivatives(codec, { bytes: lyingJxl(50_000, 50_000), name: 'bomb.jxl' }),
+      ).rejects.toSatisfy((e) => isMediaError(e, 'MEDIA_TOO_LARGE'));
     });
 
     it('rejects empty input with MEDIA_EMPTY_FILE and non-images with MEDIA_UNSUPPORTED_FORMAT', async () => {

@@ -1,3 +1,4 @@
+import { imageSize } from 'image-size';
 import libheif from 'libheif-js/wasm-bundle.js';
 import { MediaError } from './errors.ts';
 import type { RgbaImage } from './rgba-image.ts';
@@ -62,7 +63,7 @@ let jxlReady:
   | Promise<(b: ArrayBuffer) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>>
   | undefined;
 
-/** Decode a JPEG XL file to 8-bit RGBA. */
+/** Decode a JPEG XL file to 8-bit RGBA; sizes over `maxPixels` are refused from the header. */
 export async function decodeJxl(
   bytes: Uint8Array,
   name: string,
@@ -76,6 +77,29 @@ export async function decodeJxl(
       b: ArrayBuffer,
     ) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>;
   })();
+  // libjxl would allocate the whole canvas before we see its size: read the size from the
+  // header first (image-size parses the codestream SizeHeader, bare or in the container).
+  let dims;
+  try {
+    dims = imageSize(bytes);
+  } catch (e) {
+    throw new MediaError(
+      'MEDIA_CORRUPT_FILE',
+      name,
+      'the JPEG XL header cannot be read; the original is kept',
+      { cause: e },
+    );
+  }
+  const w = dims.width ?? 0;
+  const h = dims.height ?? 0;
+  if (!w || !h)
+    throw new MediaError('MEDIA_CORRUPT_FILE', name, 'the JPEG XL header has no size; the original is kept');
+  if (w * h > maxPixels)
+    throw new MediaError(
+      'MEDIA_TOO_LARGE',
+      name,
+      `${w}x${h} exceeds the ${maxPixels}-pixel limit; not decoded (decompression bomb?)`,
+    );
   const decode = await jxlReady;
   let img;
   try {

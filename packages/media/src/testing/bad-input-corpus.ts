@@ -48,6 +48,31 @@ export function manyFrameGif(frames: number): Uint8Array {
   return cat(header, loop, body, new Uint8Array([0x3b]));
 }
 
+/**
+ * A JPEG XL codestream whose SizeHeader claims `width`×`height` (each 1…2^30), followed by
+ * noise: enough for a header check to refuse it, nothing a decoder could finish.
+ */
+export function lyingJxl(width: number, height: number): Uint8Array {
+  const bits: number[] = [];
+  const put = (v: number, n: number) => {
+    for (let i = 0; i < n; i++) bits.push(Math.floor(v / 2 ** i) % 2); // LSB first, as JPEG XL
+  };
+  const dim = (v: number) => {
+    const sel = [9, 13, 18, 30].findIndex((n) => v - 1 < 2 ** n);
+    put(sel, 2);
+    put(v - 1, [9, 13, 18, 30][sel] as number);
+  };
+  put(0, 1); // not a small (multiple of 8, ≤256) image
+  dim(height);
+  put(0, 3); // width coded explicitly, not as a ratio
+  dim(width);
+  const out = new Uint8Array(2 + Math.ceil(bits.length / 8) + 64);
+  out.set([0xff, 0x0a]);
+  bits.forEach((b, i) => (out[2 + (i >> 3)] = (out[2 + (i >> 3)] as number) | (b << (i & 7))));
+  for (let i = 2 + Math.ceil(bits.length / 8); i < out.length; i++) out[i] = (i * 73) & 0xff;
+  return out;
+}
+
 /** The corpus: at least 30 generated cases, plus variants of `sources` when given. */
 export async function buildBadInputCorpus(sources: CorpusSources = {}): Promise<BadInput[]> {
   const jpeg = fromBase64(PLAIN_JPEG_B64);
@@ -227,6 +252,12 @@ export async function buildBadInputCorpus(sources: CorpusSources = {}): Promise<
       bytes: cat(new Uint8Array([0xff, 0x0a]), random.subarray(0, 500)),
       expect: 'error',
       why: 'JPEG XL signature then noise',
+    },
+    {
+      name: 'jxl-bomb-50000.jxl',
+      bytes: lyingJxl(50_000, 50_000),
+      expect: 'error',
+      why: 'JPEG XL header claiming 50,000 × 50,000 (refused from the header, before libjxl)',
     },
     {
       name: 'avif-garbage.avif',
