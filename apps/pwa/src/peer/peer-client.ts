@@ -34,6 +34,9 @@ export function createPeerClient(): PeerClient {
   let next = 0;
 
   let ready: Promise<Worker> | undefined;
+  // Posted once the worker is ready: earlier messages would be lost.
+  const reportNetwork = () =>
+    void ready?.then((w) => w.postMessage({ t: 'network', online: navigator.onLine } satisfies PeerRequest));
   function start(): Promise<Worker> {
     ready ??= new Promise((resolve) => {
       const w = new Worker(new URL('./peer.worker.ts', import.meta.url), {
@@ -41,6 +44,10 @@ export function createPeerClient(): PeerClient {
         name: 'hearth-peer',
       });
       worker = w;
+      // The worker may not get these events itself (Chromium's offline mode sends them only
+      // to the page); it hangs up when offline and redials at once when back.
+      window.addEventListener('online', reportNetwork);
+      window.addEventListener('offline', reportNetwork);
       w.onmessage = (ev: MessageEvent<PeerReply>) => {
         const m = ev.data;
         if (m.t === 'ready') resolve(w);
@@ -90,6 +97,8 @@ export function createPeerClient(): PeerClient {
     },
     peers,
     stop() {
+      window.removeEventListener('online', reportNetwork);
+      window.removeEventListener('offline', reportNetwork);
       worker?.terminate();
       worker = undefined;
       ready = undefined;

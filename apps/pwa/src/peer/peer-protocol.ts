@@ -23,7 +23,9 @@ export type PeerRequest =
   | { id: number; t: 'pair'; link: string; name: string }
   | { id: number; t: 'connect' }
   /** a LibraryClient method (or `mediaBlob`) on the worker's synced catalog */
-  | { id: number; t: 'lib'; method: string; args: unknown[] };
+  | { id: number; t: 'lib'; method: string; args: unknown[] }
+  /** the page's online/offline events (not acknowledged) */
+  | { t: 'network'; online: boolean };
 
 export type PeerReply =
   | { id: number; t: 'paired'; info: PairingInfo }

@@ -36,6 +36,8 @@ let node: Promise<PeerNode> | undefined;
 // Refuses everyone until the library is known (pairing is allowed regardless).
 const access = createSwitchableAccess();
 let catalogPeer: Promise<CatalogPeer> | undefined;
+/** the page's online/offline reports, once the home node is kept connected */
+let onNetwork: ((online: boolean) => void) | undefined;
 
 async function deviceKey() {
   const bytes = await loadDeviceKeyBytes();
@@ -103,16 +105,18 @@ async function connect(): Promise<void> {
 
 /**
  * Keeps the home node connected: redials when it drops (backoff up to 30 s) and at once when
- * the browser says it is back online, so edits made offline sync without a reload.
+ * the browser says it is back online, so edits made offline sync without a reload. Returns
+ * what to call when the page reports the network state: a worker does not always get the
+ * `online`/`offline` events itself (Chromium's offline mode sends them only to the page).
  */
-function keepHomeConnected(n: PeerNode, info: PairingInfo): void {
+function keepHomeConnected(n: PeerNode, info: PairingInfo): (online: boolean) => void {
   let delay = 1000;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const connected = () => n.getPeers().some((p) => p.toString() === info.homeNode);
+  const home = () => n.getPeers().find((p) => p.toString() === info.homeNode);
   const redial = () => {
     clearTimeout(timer);
     timer = undefined;
-    if (connected()) return;
+    if (home()) return;
     dialHome(info).then(
       () => (delay = 1000),
       () => {
@@ -124,10 +128,22 @@ function keepHomeConnected(n: PeerNode, info: PairingInfo): void {
   n.addEventListener('peer:disconnect', (ev) => {
     if (ev.detail.toString() === info.homeNode && timer === undefined) timer = setTimeout(redial, delay);
   });
-  scope.addEventListener('online', () => {
-    delay = 1000;
-    redial();
-  });
+  const network = (online: boolean) => {
+    if (online) {
+      delay = 1000;
+      redial();
+      return;
+    }
+    // Offline, Chromium keeps the WebSocket open but silent, and libp2p would notice only when
+    // a keep-alive ping fails, 10-60 s later. Hang up now: the status tells the truth and
+    // nothing more is written into the void. The node's end of it may live on half-open; the
+    // redial replaces it (Libp2pNetworkAdapter restarts the link on the new hello).
+    const peer = home();
+    if (peer) n.hangUp(peer).catch((e: unknown) => console.info('hang-up failed:', e));
+  };
+  scope.addEventListener('online', () => network(true));
+  scope.addEventListener('offline', () => network(false));
+  return network;
 }
 
 /** The synced catalog, opened once; offline it loads from IndexedDB. */
@@ -137,7 +153,7 @@ function catalog(): Promise<CatalogPeer> {
     if (!info) throw new PwaError('NOT_PAIRED', 'this device is not paired; pair it under Devices first');
     const n = await ensureNode(info.homeAddrs);
     // Offline is normal: the catalog opens from IndexedDB and syncs once the dial succeeds.
-    keepHomeConnected(n, info);
+    onNetwork = keepHomeConnected(n, info);
     dialHome(info).catch((e: unknown) => console.info('home node not reachable now:', e));
     const peer = await openCatalogPeer({
       node: n,
@@ -160,6 +176,7 @@ async function callLibrary(method: string, args: unknown[]): Promise<unknown> {
 
 scope.onmessage = (ev: MessageEvent<PeerRequest>) => {
   const req = ev.data;
+  if (req.t === 'network') return onNetwork?.(req.online);
   const fail = (e: unknown) => {
     const err = e as { code?: unknown; message?: unknown };
     post({
