@@ -7,6 +7,19 @@ import type { Browser, Page } from 'playwright-core';
 import { appRoot, hasBuild, hasChromium, launchChromium, servePwa } from './browser.ts';
 
 export { hasChromium };
+// Paired devices with a real home node (bench/pwa-offline-edit.bench.ts).
+export {
+  addToAlbum,
+  goOffline,
+  NATURE_PHOTOS,
+  newPairingLink,
+  openAlbum,
+  pairDevice,
+  renameAlbum,
+  startSyncedHome,
+  type Device,
+  type SyncedHome,
+} from './synced-devices.ts';
 
 /** A running app with a seeded library. */
 export interface BenchApp {
