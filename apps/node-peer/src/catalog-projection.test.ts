@@ -29,15 +29,22 @@ function step(n: number, kind: string, version: number, rest: Partial<DerivedRec
  */
 function recordingCatalog(present: AssetId[] = []) {
   const added: NewAsset[] = [];
+  /** ids addAssets was called with that the catalog had already (the node becomes a holder) */
+  const existing: string[] = [];
   const have = new Set<string>(present);
   const derived = new Map<string, Record<string, { hash: string; pipeline: number }>>();
   let opened = 0;
   const catalog = {
     getAsset: (a: AssetId) => (have.has(a) ? ({} as never) : undefined),
     addAssets: (list: NewAsset[]) => {
-      added.push(...list);
-      for (const x of list) have.add(x.id);
-      return Promise.resolve({ added: list.map((x) => x.id), existing: [] });
+      const fresh = list.filter((x) => !have.has(x.id));
+      existing.push(...list.filter((x) => have.has(x.id)).map((x) => x.id));
+      added.push(...fresh);
+      for (const x of fresh) have.add(x.id);
+      return Promise.resolve({
+        added: fresh.map((x) => x.id),
+        existing: list.filter((x) => !fresh.includes(x)).map((x) => x.id),
+      });
     },
     setDerived: (a: AssetId, refs: Record<string, { hash: string; pipeline: number }>) => {
       const cur = derived.get(a) ?? {};
@@ -49,7 +56,7 @@ function recordingCatalog(present: AssetId[] = []) {
     opened++;
     return Promise.resolve(catalog);
   };
-  return { open, added, derived, opened: () => opened };
+  return { open, added, existing, derived, opened: () => opened };
 }
 
 /** A journal over plain maps whose `markProjected` edits the records like the real one. */
@@ -137,6 +144,21 @@ describe('projectAssets', () => {
     expect(c.derived.get(id(1))?.['thumbnail']).toEqual({ hash: hash(1), pipeline: 1 });
     expect(c.derived.has(id(2))).toBe(false);
     expect(j.marked).toEqual([id(1), id(2)]);
+  });
+
+  it("adds the node as a holder of an asset a device put in the synced catalog first, without the device's edits being redone", async () => {
+    const j = journal(
+      [asset(1, 'photo', { rating: 4 })],
+      [step(1, 'images', 1, { blobs: { thumbnail: hash(1) } })],
+    );
+    const c = recordingCatalog([id(1)]);
+    const rated: AssetId[] = [];
+    const setRating = (a: AssetId) => void rated.push(a);
+    const open = async () => Object.assign(await c.open(), { setRating });
+    expect(await projectAssets(open, j, j.markProjected)).toBe(0);
+    expect(c.existing).toEqual([id(1)]);
+    expect(rated).toEqual([]);
+    expect(c.derived.get(id(1))?.['thumbnail']).toEqual({ hash: hash(1), pipeline: 1 });
   });
 
   it('replaces the refs when the step is redone at a new pipeline version', async () => {

@@ -86,7 +86,9 @@ export async function projectAssets(
     if (slice.some(({ a, step }) => !a.projected || Object.keys(derivedRefs(step)).length > 0)) {
       catalog ??= await open();
       const c = catalog;
-      const fresh = slice.filter(({ a }) => !a.projected && !c.getAsset(a.id));
+      // Also an asset the synced catalog has already (a device added it, e.g. an upload): the
+      // catalog then only records the node as a holder of the original ("backed up").
+      const fresh = slice.filter(({ a }) => !a.projected);
       const r = await c.addAssets(fresh.map(({ a, step }) => toNewAsset(a, step)));
       const now = new Set<string>(r.added);
       for (const { a, step } of slice) {
