@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { startBlobHttp } from './blob-http.ts';
 import { startNodePeople } from './people-sync.ts';
 import { advertisedHttpUrls } from './http-urls.ts';
+import { trimHeap } from './heap-trim.ts';
 
 /** A part of the daemon with a lifecycle; parts stop in reverse start order. */
 interface Part {
@@ -156,6 +157,17 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       loop = lp;
       await lp.start();
       parts.push({ name: 'reconcile loop', stop: () => lp.stop() });
+      // Loading the journal, the loop's first pass over every asset and an import burst grow
+      // the heap; once such work is over, give the memory back (an idle node should be small).
+      let trimmedAt = -1;
+      const trim = () => {
+        if (!lp.status().idle || l.catalog.version === trimmedAt) return;
+        trimmedAt = l.catalog.version;
+        trimHeap();
+      };
+      void lp.idle().then(() => setTimeout(trim, 500).unref());
+      const trimmer = setInterval(trim, 30_000).unref();
+      parts.push({ name: 'heap trim', stop: async () => clearInterval(trimmer) });
       const facesKey = pipeline.ml.find((f) => f.kind === 'faces' && f.enabled)?.key;
       if (facesKey) {
         const people = await startNodePeople({ lib: l, peers: ps, modelKey: facesKey, log });

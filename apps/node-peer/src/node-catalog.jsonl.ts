@@ -59,7 +59,7 @@ export function createJsonlCatalog(dir: string): NodeCatalog {
       const { size } = await r.stat();
       // Read in chunks: a 100k-asset journal is ~80 MB, and holding it whole would leave the
       // process that much bigger for good.
-      const buf = Buffer.alloc(Math.min(4 << 20, Math.max(0, size - offset)));
+      const buf = Buffer.alloc(Math.min(64 << 10, Math.max(0, size - offset)));
       const decoder = new StringDecoder('utf8');
       while (offset < size) {
         const { bytesRead } = await r.read(buf, 0, Math.min(buf.length, size - offset), offset);

@@ -41,6 +41,36 @@ export interface ReconcileOptions {
   onError?: (kind: string, asset: AssetId, err: unknown) => void;
 }
 
+/** A queue with O(1) shift: a read index, the array compacted once half of it is consumed. */
+function createFifo<T>(): {
+  push(t: T): void;
+  shift(): T | undefined;
+  clear(): void;
+  readonly length: number;
+} {
+  let items: T[] = [];
+  let head = 0;
+  return {
+    push: (t) => void items.push(t),
+    shift() {
+      if (head >= items.length) return undefined;
+      const t = items[head++];
+      if (head > 1024 && head * 2 > items.length) {
+        items = items.slice(head);
+        head = 0;
+      }
+      return t;
+    },
+    clear() {
+      items = [];
+      head = 0;
+    },
+    get length() {
+      return items.length - head;
+    },
+  };
+}
+
 /**
  * The loop keeps no state of its own: "done" means the catalog has a derived record at
  * the step's version whose blob exists. The record is written only after its blob is
@@ -49,7 +79,8 @@ export interface ReconcileOptions {
  */
 export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
   const { catalog, blobs, steps } = opts;
-  const queues = new Map(steps.map((s) => [s.kind, [] as AssetRecord[]]));
+  // FIFO per kind; `shift()` on a 100k-long array is O(n), and a new pipeline version queues every asset.
+  const queues = new Map(steps.map((s) => [s.kind, createFifo<AssetRecord>()]));
   const queued = new Map(steps.map((s) => [s.kind, new Set<AssetId>()]));
   const running = new Map(steps.map((s) => [s.kind, new Set<Promise<void>>()]));
   const counts = new Map(steps.map((s) => [s.kind, { done: 0, failed: 0 }]));
@@ -135,7 +166,7 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
   function pump(): void {
     if (stopping) return;
     for (const step of steps) {
-      const q = queues.get(step.kind) ?? [];
+      const q = queues.get(step.kind) ?? createFifo<AssetRecord>();
       const r = running.get(step.kind) ?? new Set();
       while (r.size < (step.concurrency ?? opts.concurrency) && q.length) {
         const a = q.shift() as AssetRecord;
@@ -198,7 +229,7 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
       unsubscribe?.();
       if (timer) clearInterval(timer);
       abort.abort();
-      for (const q of queues.values()) q.length = 0;
+      for (const q of queues.values()) q.clear();
       await scanning;
       await Promise.all([...running.values()].flatMap((s) => [...s]));
     },

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DERIVATIVES_PIPELINE_VERSION } from '@hearth/media';
 import { createFsBlobStore } from '@hearth/sync/platform';
 import { initLibrary } from '../library.ts';
 
@@ -21,7 +22,8 @@ export async function buildNodeLibrary(
   await blobs.start();
   const thumb = (await blobs.put(new TextEncoder().encode('bench thumbnail'))).hash;
   const preview = (await blobs.put(new TextEncoder().encode('bench preview'))).hash;
-  const version = opts.imagesVersion ?? 1;
+  // The current pipeline's version, so a bench's node finds nothing to redo.
+  const version = opts.imagesVersion ?? DERIVATIVES_PIPELINE_VERSION;
   const lines: string[] = [];
   const start = Date.UTC(2015, 0, 1);
   for (let i = 0; i < assets; i++) {
