@@ -99,7 +99,15 @@ describe.skipIf(!hasFixtures)('hearth CLI (separate processes)', () => {
       daemon: null,
       auditEntries: 4,
       derivatives: { images: { done: rows.length, missing: 0 } },
+      // The export is the library's backup so far; hard links share this disk.
+      backups: {
+        exports: { count: 2, last: { dir: out, linked: 0, copied: 0 }, importedSinceLastExport: 0 },
+        auditReplicas: [],
+      },
     });
+    expect((await runCli(['--data-dir', d, 'status'])).stdout).toMatch(
+      /backups: last export .* 0 imported since/,
+    );
     expect(readdirSync(join(out, '2012', '08'))).toContain('el_torcal_rocks.jpg');
   });
 

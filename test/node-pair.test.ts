@@ -97,6 +97,18 @@ describe('pairing and revocation through the CLI', () => {
       ]);
       expect(pull.code, pull.stderr + pull.stdout).toBe(0);
       expect(JSON.parse(pull.stdout)).toMatchObject({ ok: true, length: 3 }); // library.created, import, device.paired
+      // The serving node's status counts that replica among its backups.
+      await expect
+        .poll(
+          async () =>
+            (
+              JSON.parse((await runCli(['--data-dir', d, 'status', '--json'])).stdout) as {
+                backups: { auditReplicas: { peer: string; length: number }[] };
+              }
+            ).backups.auditReplicas,
+          { timeout: 20_000 },
+        )
+        .toEqual([expect.objectContaining({ peer: phone.peerId.toString(), length: 3, behind: 0 })]);
       // An unpaired node gets nothing.
       const stranger = await runCli(
         [

@@ -10,14 +10,18 @@ export async function serveAuditLog(
   audit: AuditLog,
   isPaired: (peer: string) => boolean,
   log: (s: string) => void,
+  /** Called after a peer's replication ended, with the log's length (`hearth status` backups). */
+  onServed?: (peer: string, length: number) => Promise<void>,
 ): Promise<() => Promise<void>> {
   await node.handle(
     AUDIT_PROTOCOL,
     (stream: Stream, connection: Connection) => {
       // Unpaired peers learn nothing, not even that a log exists.
       if (!isPaired(connection.remotePeer.toString())) return void stream.abort(new Error('not paired'));
+      const peer = connection.remotePeer.toString();
       audit
         .replicate(streamToDuplex(stream), false)
+        .then(async () => onServed?.(peer, (await audit.entries()).length))
         .catch((err: unknown) => log(`audit replication: ${(err as Error).message}`));
     },
     { maxInboundStreams: 2 },

@@ -16,6 +16,7 @@ import { startBlobHttp } from './blob-http.ts';
 import { startNodePeople } from './people-sync.ts';
 import { advertisedHttpUrls } from './http-urls.ts';
 import { trimHeap } from './heap-trim.ts';
+import { recordAuditPull } from './backups.ts';
 
 /** A part of the daemon with a lifecycle; parts stop in reverse start order. */
 interface Part {
@@ -112,6 +113,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
         audit: l.audit,
         log,
         httpUrls: () => advertisedHttpUrls(http?.url ?? '', config.host),
+        onAuditServed: (peer, length) => recordAuditPull(l.layout.root, peer, length),
       });
       await da.start();
       admin = da;

@@ -59,6 +59,8 @@ export function createDeviceAdmin(opts: {
   log: (s: string) => void;
   /** Where devices reach the node's HTTP server (blobs), for the pairing grant. */
   httpUrls?: () => string[];
+  /** A paired node finished pulling the audit log (the daemon remembers it for `hearth status`). */
+  onAuditServed?: (peer: string, length: number) => Promise<void>;
 }): DeviceAdmin {
   const { peers, key, audit } = opts;
   const codes = createPairingCodes();
@@ -124,6 +126,7 @@ export function createDeviceAdmin(opts: {
         audit,
         (p) => peers.access.isPaired(p) && p !== peers.deviceId,
         opts.log,
+        opts.onAuditServed,
       );
     },
     async stop() {

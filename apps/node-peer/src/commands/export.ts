@@ -28,7 +28,14 @@ export function registerExport(program: Command): void {
           template: o.template,
           ...(o.copy ? { copy: true } : {}),
         });
-        await lib.audit.append('export', { dir: target, assets: r.exported, template: o.template });
+        // linked/copied: `hearth status` tells a real second copy from hard links on this disk.
+        await lib.audit.append('export', {
+          dir: target,
+          assets: r.exported,
+          template: o.template,
+          linked: r.linked,
+          copied: r.copied,
+        });
         if (o.json) printJson(r);
         else {
           process.stdout.write(

@@ -6,6 +6,7 @@ import { libraryStatus } from '../library-status.ts';
 import { createPipeline } from '../pipeline.ts';
 import { formatTags, mlSummary } from '../ml-summary.ts';
 import { createPeopleIndex } from '../people-index.ts';
+import { backupLines, backupStatus } from '../backups.ts';
 import { configOf, formatBytes, printJson } from './common.ts';
 
 /** People among the stored faces of the current face models (null when faces are off). */
@@ -25,7 +26,7 @@ async function countPeople(lib: Library, facesKey: string | undefined): Promise<
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('assets, bytes, the daemon, what the reconcile loop is doing, the audit log')
+    .description('assets, bytes, the daemon, what the reconcile loop is doing, the audit log, backups')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const cfg = configOf(cmd);
@@ -66,7 +67,9 @@ export function registerStatus(program: Command): void {
           ...mlSummary(lib.catalog),
           people: await countPeople(lib, pipeline.ml.find((f) => f.kind === 'faces' && f.enabled)?.key),
         };
-        const auditEntries = (await lib.audit.entries()).length;
+        const audit = await lib.audit.entries();
+        const auditEntries = audit.length;
+        const backups = await backupStatus(lib.layout.root, audit, lib.catalog.assets());
         const out = {
           ...st,
           daemon: daemon ?? null,
@@ -75,6 +78,7 @@ export function registerStatus(program: Command): void {
           reconcile: live?.reconcile ?? null,
           devicesOnline: live?.devicesOnline ?? null,
           auditEntries,
+          backups,
         };
         if (opts.json) return printJson(out);
         const w = (s: string) => process.stdout.write(s + '\n');
@@ -104,6 +108,7 @@ export function registerStatus(program: Command): void {
             `ml results: ${ml.faces} faces in ${ml.photosWithFaces} photos, ${ml.people ?? 0} people, tags ${formatTags(ml.tags)}`,
           );
         w(`audit log: ${auditEntries} entries`);
+        for (const line of backupLines(backups)) w(line);
       } finally {
         await lib.stop();
       }
