@@ -13,7 +13,9 @@ export type MediaErrorCode =
   | 'MEDIA_TOOL_MISSING'
   | 'MEDIA_TOOL_FAILED'
   | 'MEDIA_BAD_NAME'
-  | 'MEDIA_NOT_FOUND';
+  | 'MEDIA_NOT_FOUND'
+  /** The caller's AbortSignal fired; the job was stopped (native process killed, worker ended). */
+  | 'MEDIA_ABORTED';
 
 export class MediaError extends HearthError {
   override readonly code: MediaErrorCode;
@@ -24,6 +26,18 @@ export class MediaError extends HearthError {
     this.code = code;
     this.file = file;
   }
+}
+
+/** MEDIA_ABORTED for `file`, with the signal's reason as its cause. */
+export function mediaAborted(file: string, signal?: AbortSignal): MediaError {
+  return new MediaError('MEDIA_ABORTED', file, 'stopped on request; the original is kept', {
+    cause: signal?.reason,
+  });
+}
+
+/** MEDIA_ABORTED for `file` when `signal` has fired, else undefined. */
+export function abortedError(signal: AbortSignal | undefined, file: string): MediaError | undefined {
+  return signal?.aborted ? mediaAborted(file, signal) : undefined;
 }
 
 /** True if `e` is a MediaError (optionally with the given code). */

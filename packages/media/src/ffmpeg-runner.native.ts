@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MediaError } from './errors.ts';
+import { abortedError, MediaError, mediaAborted } from './errors.ts';
 import { INPUT, OUTPUT, type FfmpegJob, type FfmpegResult, type FfmpegRunner } from './ffmpeg-runner.ts';
 import { inputName } from './media-input.ts';
-import { withInputPath, withTempDir } from './temp-file.node.ts';
+import { removeStaleTempDirs, withInputPath, withTempDir } from './temp-file.node.ts';
 
 /** Options for {@link createNativeFfmpegRunner}. */
 export interface NativeFfmpegOptions {
@@ -16,6 +16,9 @@ export interface NativeFfmpegOptions {
 export function createNativeFfmpegRunner(opts: NativeFfmpegOptions = {}): FfmpegRunner {
   return {
     name: 'ffmpeg-native',
+    async start() {
+      await removeStaleTempDirs();
+    },
     run(job: FfmpegJob): Promise<FfmpegResult> {
       return withInputPath(job.input, (inPath) =>
         withTempDir(async (dir) => {
@@ -51,13 +54,23 @@ export function createNativeFfmpegRunner(opts: NativeFfmpegOptions = {}): Ffmpeg
 
 function exec(bin: string, args: string[], job: FfmpegJob, name: string): Promise<FfmpegResult> {
   return new Promise((resolve, reject) => {
+    const early = abortedError(job.signal, name);
+    if (early) return reject(early);
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let log = '';
     let timedOut = false;
+    let aborted = false;
     const timer = job.timeoutMs
       ? setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), job.timeoutMs)
       : undefined;
+    // SIGKILL: the output is thrown away anyway, and a kill cannot be ignored or delayed.
+    const onAbort = () => ((aborted = true), child.kill('SIGKILL'));
+    job.signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      job.signal?.removeEventListener('abort', onAbort);
+    };
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d: string) => {
@@ -69,7 +82,7 @@ function exec(bin: string, args: string[], job: FfmpegJob, name: string): Promis
       log = (log + d).slice(-4000);
     });
     child.on('error', (e) => {
-      clearTimeout(timer);
+      done();
       reject(
         new MediaError(
           'MEDIA_TOOL_MISSING',
@@ -80,8 +93,9 @@ function exec(bin: string, args: string[], job: FfmpegJob, name: string): Promis
       );
     });
     child.on('close', (code) => {
-      clearTimeout(timer);
-      if (timedOut)
+      done();
+      if (aborted) reject(mediaAborted(name, job.signal));
+      else if (timedOut)
         reject(
           new MediaError(
             'MEDIA_TIMEOUT',

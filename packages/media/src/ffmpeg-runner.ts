@@ -16,6 +16,8 @@ export interface FfmpegJob {
   onProgress?: (seconds: number) => void;
   /** Bound on the job; it is killed when exceeded (MEDIA_TIMEOUT). */
   timeoutMs?: number;
+  /** Stops the job (native process killed, worker terminated): MEDIA_ABORTED. */
+  signal?: AbortSignal;
 }
 
 /** What a job produced. */
@@ -34,4 +36,6 @@ export interface FfmpegResult {
 export interface FfmpegRunner {
   readonly name: string;
   run(job: FfmpegJob): Promise<FfmpegResult>;
+  /** Called by the VideoTool's start() (native: removes temp dirs a killed process left). */
+  start?(): Promise<void>;
 }

@@ -1,8 +1,14 @@
-import { MediaError } from './errors.ts';
+import { abortedError, MediaError } from './errors.ts';
 import type { FfmpegJob, FfmpegResult, FfmpegRunner } from './ffmpeg-runner.ts';
 import { inputName, type MediaInput } from './media-input.ts';
 import { parseProbe, playbackArgs, posterArgs, probeArgs } from './video-policy.ts';
-import type { TranscodeOptions, TranscodeResult, VideoInfo, VideoTool } from './video-tool.ts';
+import type {
+  TranscodeOptions,
+  TranscodeResult,
+  VideoInfo,
+  VideoJobOptions,
+  VideoTool,
+} from './video-tool.ts';
 
 /** Options for {@link createFfmpegVideoTool}. */
 export interface FfmpegVideoToolOptions {
@@ -17,8 +23,17 @@ export function createFfmpegVideoTool(runner: FfmpegRunner, opts: FfmpegVideoToo
   const shortTimeout = opts.shortJobTimeoutMs ?? 60_000;
   const perSecond = opts.transcodeTimeoutPerSecondMs ?? 30_000;
 
+  // Every job goes through here: an aborted signal stops before starting the next one.
+  const exec = async (job: FfmpegJob): Promise<FfmpegResult> => {
+    const stopped = abortedError(job.signal, inputName(job.input));
+    if (stopped) throw stopped;
+    return runner.run(job);
+  };
+  const withSignal = (job: FfmpegJob, signal: AbortSignal | undefined): FfmpegJob =>
+    signal ? { ...job, signal } : job;
+
   const run = async (job: FfmpegJob, what: string): Promise<FfmpegResult> => {
-    const r = await runner.run(job);
+    const r = await exec(job);
     if (r.exitCode !== 0) {
       throw new MediaError(
         'MEDIA_CORRUPT_FILE',
@@ -29,10 +44,12 @@ export function createFfmpegVideoTool(runner: FfmpegRunner, opts: FfmpegVideoToo
     return r;
   };
 
-  const probe = async (input: MediaInput): Promise<VideoInfo> => {
+  const probe = async (input: MediaInput, o: VideoJobOptions = {}): Promise<VideoInfo> => {
     if ('bytes' in input && input.bytes.byteLength === 0)
       throw new MediaError('MEDIA_EMPTY_FILE', inputName(input), 'the file is empty (0 bytes)');
-    const r = await runner.run({ tool: 'ffprobe', args: probeArgs(), input, timeoutMs: shortTimeout });
+    const r = await exec(
+      withSignal({ tool: 'ffprobe', args: probeArgs(), input, timeoutMs: shortTimeout }, o.signal),
+    );
     const info = parseProbe(r.stdout);
     if (!info) {
       throw new MediaError(
@@ -46,22 +63,32 @@ export function createFfmpegVideoTool(runner: FfmpegRunner, opts: FfmpegVideoToo
 
   return {
     name: runner.name,
-    async start() {},
+    async start() {
+      await runner.start?.();
+    },
     async stop() {},
     probe,
-    async posterFrame(input: MediaInput): Promise<Uint8Array> {
-      const info = await probe(input);
-      let r = await runner.run({
-        tool: 'ffmpeg',
-        args: posterArgs(info),
-        input,
-        outputExt: 'png',
-        timeoutMs: shortTimeout,
-      });
+    async posterFrame(input: MediaInput, o: VideoJobOptions = {}): Promise<Uint8Array> {
+      const info = await probe(input, o);
+      let r = await exec(
+        withSignal(
+          { tool: 'ffmpeg', args: posterArgs(info), input, outputExt: 'png', timeoutMs: shortTimeout },
+          o.signal,
+        ),
+      );
       if (r.exitCode !== 0 || !r.output?.byteLength) {
         // dark throughout (every frame filtered out): take the plain pick
         r = await run(
-          { tool: 'ffmpeg', args: posterArgs(info, false), input, outputExt: 'png', timeoutMs: shortTimeout },
+          withSignal(
+            {
+              tool: 'ffmpeg',
+              args: posterArgs(info, false),
+              input,
+              outputExt: 'png',
+              timeoutMs: shortTimeout,
+            },
+            o.signal,
+          ),
           'extract a poster frame',
         );
       }
@@ -74,15 +101,18 @@ export function createFfmpegVideoTool(runner: FfmpegRunner, opts: FfmpegVideoToo
       return r.output;
     },
     async transcode(input: MediaInput, o: TranscodeOptions = {}): Promise<TranscodeResult> {
-      const info = await probe(input);
+      const info = await probe(input, o);
       const { action, args } = playbackArgs(info);
-      const job: FfmpegJob = {
-        tool: 'ffmpeg',
-        args,
-        input,
-        outputExt: 'mp4',
-        timeoutMs: Math.max(300_000, info.durationS * perSecond),
-      };
+      const job: FfmpegJob = withSignal(
+        {
+          tool: 'ffmpeg',
+          args,
+          input,
+          outputExt: 'mp4',
+          timeoutMs: Math.max(300_000, info.durationS * perSecond),
+        },
+        o.signal,
+      );
       const onProgress = o.onProgress;
       if (onProgress && info.durationS > 0)
         job.onProgress = (s) => onProgress(Math.max(0, Math.min(1, s / info.durationS)));
@@ -90,7 +120,7 @@ export function createFfmpegVideoTool(runner: FfmpegRunner, opts: FfmpegVideoToo
       if (!r.output?.byteLength)
         throw new MediaError('MEDIA_TOOL_FAILED', inputName(input), `${runner.name} produced no output`);
       onProgress?.(1);
-      const out = await probe({ bytes: r.output, name: `${inputName(input)}.playback.mp4` });
+      const out = await probe({ bytes: r.output, name: `${inputName(input)}.playback.mp4` }, o);
       return { action, bytes: r.output, info: out };
     },
   };

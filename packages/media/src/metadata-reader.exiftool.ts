@@ -5,7 +5,7 @@ import { assertNotEmpty } from './extract-metadata.ts';
 import { inputName, type MediaInput } from './media-input.ts';
 import type { MetadataReader } from './metadata-reader.ts';
 import type { RawTags } from './raw-tags.ts';
-import { withInputPath } from './temp-file.node.ts';
+import { removeStaleTempDirs, withInputPath } from './temp-file.node.ts';
 
 /** Options for {@link createExiftoolReader}. */
 export interface ExiftoolReaderOptions {
@@ -34,6 +34,7 @@ export function createExiftoolReader(opts: ExiftoolReaderOptions = {}): Metadata
     name: 'exiftool',
     async start() {
       tool();
+      await removeStaleTempDirs();
     },
     async stop() {
       const t = et;

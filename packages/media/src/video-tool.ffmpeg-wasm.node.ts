@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { MediaError } from './errors.ts';
+import { abortedError, MediaError, mediaAborted } from './errors.ts';
 import type { WasmJobMessage, WasmWorkerReply } from './ffmpeg-wasm.worker.ts';
 import type { FfmpegJob, FfmpegResult, FfmpegRunner } from './ffmpeg-runner.ts';
 import { createFfmpegVideoTool, type FfmpegVideoToolOptions } from './ffmpeg-video-tool.ts';
@@ -17,6 +17,8 @@ export function createWasmFfmpegRunner(): FfmpegRunner {
     name: 'ffmpeg-wasm',
     async run(job: FfmpegJob): Promise<FfmpegResult> {
       const name = inputName(job.input);
+      const early = abortedError(job.signal, name);
+      if (early) throw early;
       const bytes = 'bytes' in job.input ? job.input.bytes : new Uint8Array(await readFile(job.input.path));
       const message: WasmJobMessage = {
         tool: job.tool,
@@ -44,8 +46,16 @@ export function createWasmFfmpegRunner(): FfmpegRunner {
           : undefined;
         const finish = () => {
           clearTimeout(timer);
+          job.signal?.removeEventListener('abort', onAbort);
           void worker.terminate();
         };
+        // Terminating the worker stops the wasm mid-instruction; nothing of the job survives it.
+        const onAbort = () => {
+          finish();
+          reject(mediaAborted(name, job.signal));
+        };
+        job.signal?.addEventListener('abort', onAbort, { once: true });
+        if (job.signal?.aborted) onAbort();
         worker.on('message', (m: WasmWorkerReply) => {
           if (m.type === 'progress') job.onProgress?.(m.seconds);
           else if (m.type === 'error') {
@@ -62,6 +72,7 @@ export function createWasmFfmpegRunner(): FfmpegRunner {
         });
         worker.on('exit', (code) => {
           clearTimeout(timer);
+          job.signal?.removeEventListener('abort', onAbort);
           // settles only if nothing else did: a worker that died without replying
           reject(
             new MediaError('MEDIA_TOOL_FAILED', name, `ffmpeg.wasm worker exited (${code}) without a result`),

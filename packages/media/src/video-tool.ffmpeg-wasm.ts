@@ -1,5 +1,5 @@
 import { FFmpeg } from '@ffmpeg/ffmpeg';
-import { MediaError } from './errors.ts';
+import { abortedError, MediaError } from './errors.ts';
 import type { FfmpegJob, FfmpegResult, FfmpegRunner } from './ffmpeg-runner.ts';
 import { createFfmpegVideoTool, type FfmpegVideoToolOptions } from './ffmpeg-video-tool.ts';
 import { extensionOf, inputName } from './media-input.ts';
@@ -24,7 +24,12 @@ export function createBrowserWasmFfmpegRunner(opts: BrowserFfmpegOptions): Ffmpe
       const name = inputName(job.input);
       if (!('bytes' in job.input))
         throw new MediaError('MEDIA_NOT_FOUND', name, 'the browser backend takes bytes; read the file first');
+      const early = abortedError(job.signal, name);
+      if (early) throw early;
       const ff = new FFmpeg();
+      // terminate() ends the core's worker; the pending load/exec then rejects, reported below.
+      const onAbort = () => ff.terminate();
+      job.signal?.addEventListener('abort', onAbort, { once: true });
       let stdout = '';
       let log = '';
       ff.on('log', ({ type, message }) => {
@@ -53,6 +58,8 @@ export function createBrowserWasmFfmpegRunner(opts: BrowserFfmpegOptions): Ffmpe
           ? { exitCode, stdout, log, output: data }
           : { exitCode, stdout, log };
       } catch (e) {
+        const stopped = abortedError(job.signal, name);
+        if (stopped) throw stopped;
         throw new MediaError(
           'MEDIA_TOOL_FAILED',
           name,
@@ -60,6 +67,7 @@ export function createBrowserWasmFfmpegRunner(opts: BrowserFfmpegOptions): Ffmpe
           { cause: e },
         );
       } finally {
+        job.signal?.removeEventListener('abort', onAbort);
         ff.terminate();
       }
     },

@@ -21,8 +21,17 @@ export interface TranscodeResult {
   info: VideoInfo;
 }
 
+/** Options every VideoTool operation takes. */
+export interface VideoJobOptions {
+  /**
+   * Stops the operation: a native ffmpeg is killed, an ffmpeg.wasm worker terminated, and the
+   * promise rejects with MediaError MEDIA_ABORTED (e.g. on the node's shutdown).
+   */
+  signal?: AbortSignal;
+}
+
 /** Options for {@link VideoTool.transcode}. */
-export interface TranscodeOptions {
+export interface TranscodeOptions extends VideoJobOptions {
   /** Called with 0…1 as the job advances. */
   onProgress?: (fraction: number) => void;
 }
@@ -30,16 +39,17 @@ export interface TranscodeOptions {
 /**
  * Video operations for ingest and playback. Backends: native ffmpeg (child process) and
  * ffmpeg.wasm (worker); both run the same arguments (video-policy.ts). Errors are MediaError
- * (MEDIA_EMPTY_FILE, MEDIA_UNSUPPORTED_FORMAT, MEDIA_CORRUPT_FILE, MEDIA_TIMEOUT, MEDIA_TOOL_FAILED).
+ * (MEDIA_EMPTY_FILE, MEDIA_UNSUPPORTED_FORMAT, MEDIA_CORRUPT_FILE, MEDIA_TIMEOUT, MEDIA_TOOL_FAILED,
+ * MEDIA_ABORTED).
  */
 export interface VideoTool {
   readonly name: string;
-  probe(input: MediaInput): Promise<VideoInfo>;
+  probe(input: MediaInput, opts?: VideoJobOptions): Promise<VideoInfo>;
   /**
    * A representative frame (not a black first frame) as PNG, 1440 px short side at most, as
    * displayed (rotation applied). Feed it to makeDerivatives for the video's thumbnail/preview.
    */
-  posterFrame(input: MediaInput): Promise<Uint8Array>;
+  posterFrame(input: MediaInput, opts?: VideoJobOptions): Promise<Uint8Array>;
   /** H.264/AAC 720p CRF 23 MP4 when needed (Immich's policy), a remux otherwise. */
   transcode(input: MediaInput, opts?: TranscodeOptions): Promise<TranscodeResult>;
   start(): Promise<void>;
