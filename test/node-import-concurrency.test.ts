@@ -28,6 +28,51 @@ describe.skipIf(!hasFixtures)('import from several processes, and --watch', () =
     expect((await runCli(['--data-dir', d, 'verify'])).code).toBe(0);
   });
 
+  it('two separate nodes (each its own data dir and running daemon) import the same folder at once: one asset per file on each, the same ids', async () => {
+    const src = tmp('two-src');
+    await makeDistinctJpegs(src, 24, 'two');
+    const dirs = [tmp('node-a'), tmp('node-b')];
+    const daemons = dirs.map((d) =>
+      spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']),
+    );
+    onTestFinished(() => daemons.forEach((p) => void p.child.kill('SIGKILL')));
+    await Promise.all(daemons.map((p) => p.waitFor(/^ready$/m, 60_000)));
+    const runs = await Promise.all(dirs.map((d) => runCli(['--data-dir', d, 'import', src, '--json'])));
+    for (const r of runs) {
+      expect(r.code, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as { imported: unknown[] }).imported).toHaveLength(24);
+    }
+    const ids = await Promise.all(
+      dirs.map(async (d) =>
+        (await runCli(['--data-dir', d, 'ls', '--json'])).stdout
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { id: string }).id)
+          .sort(),
+      ),
+    );
+    expect(ids[0]).toHaveLength(24);
+    expect(new Set(ids[0]).size).toBe(24);
+    // Content-addressed: the two libraries name every photo the same, so syncing them merges.
+    expect(ids[1]).toEqual(ids[0]);
+    // Each node's daemon makes its own derivatives.
+    for (const d of dirs)
+      await expect
+        .poll(
+          async () =>
+            (
+              JSON.parse((await runCli(['--data-dir', d, 'status', '--json'])).stdout) as {
+                derivatives: { images: { done: number } };
+              }
+            ).derivatives.images.done,
+          { timeout: 120_000, interval: 1000 },
+        )
+        .toBe(24);
+    for (const p of daemons) p.child.kill('SIGTERM');
+    for (const p of daemons) expect((await p.exited).code).toBe(0);
+    for (const d of dirs) expect((await runCli(['--data-dir', d, 'verify'])).code).toBe(0);
+  }, 240_000);
+
   it('--watch imports a file copied in slowly once it stops growing, whole', async () => {
     const d = tmp('watch');
     const src = tmp('watch-src');
