@@ -90,10 +90,12 @@ export function createHomeMedia(
     const type = sent && sent !== 'application/octet-stream' ? sent : mime;
     const size = Number(res.headers.get('content-length') ?? NaN);
     if (!(size > wholeMax) || !res.body) {
-      const bytes = await res.arrayBuffer();
-      const got = hex(await crypto.subtle.digest('SHA-256', bytes));
+      // The body as a Blob stays where the browser received it; storing that Blob later
+      // moves no bytes through this thread again. Only the hash reads it here, once.
+      const body = await res.blob();
+      const got = hex(await crypto.subtle.digest('SHA-256', await body.arrayBuffer()));
       if (got !== hash) throw new BlobVerifyError(hash, got);
-      return new Blob([bytes], { type });
+      return body.type === type ? body : body.slice(0, body.size, type);
     }
     // Large (an original video): hashed as it streams, kept as parts the browser may page out.
     const h = sha256.create();
