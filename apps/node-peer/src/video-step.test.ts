@@ -64,4 +64,12 @@ describe.skipIf(!hasFfmpeg)('video step on the ffmpeg.wasm backend (needs ffmpeg
       message: expect.stringMatching(/video of broken\.mp4 failed/) as unknown,
     });
   }, 60_000);
+
+  it('the loop aborting its signal (shutdown) stops the work with MEDIA_ABORTED, not a failure verdict', async () => {
+    const { step } = await video;
+    const ac = new AbortController();
+    const running = step.run(asset('h264.mp4'), { originalPath: join(dir, 'h264.mp4'), signal: ac.signal });
+    ac.abort();
+    await expect(running).rejects.toMatchObject({ code: 'MEDIA_ABORTED' });
+  }, 60_000);
 });

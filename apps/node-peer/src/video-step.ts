@@ -68,13 +68,15 @@ export async function createVideoStep(opts: VideoStepOptions = {}): Promise<Vide
     version: media.DERIVATIVES_PIPELINE_VERSION * 1000 + VIDEO_STEP_REVISION,
     concurrency: 1,
     appliesTo: (a) => a.type === 'video',
-    async run(a, { originalPath }) {
+    async run(a, { originalPath, signal }) {
       const t = await load();
       const input = { path: originalPath, name: a.fileName };
       try {
-        const poster = await t.video.posterFrame(input);
+        // The loop's stop aborts `signal`: ffmpeg is killed rather than waited for, and the
+        // video (never recorded) is redone on the next start.
+        const poster = await t.video.posterFrame(input, { signal });
         const d = await t.render(t.codec, { bytes: poster, name: `${a.fileName}.poster.png` });
-        const play = await t.video.transcode(input);
+        const play = await t.video.transcode(input, { signal });
         return {
           blobs: { thumbnail: d.thumbnail.bytes, preview: d.preview.bytes, playback: play.bytes },
           values: {
