@@ -73,7 +73,11 @@ export interface PeopleCatalogOptions {
   now?: () => number;
 }
 
-/** Opens (or creates, and lists in the root) the library's people document. */
+/**
+ * Opens (or creates, and lists in the root) the library's people document. Rejects like
+ * `repo.find` when the root lists a people document no connected peer has yet: call again
+ * once a peer is connected.
+ */
 export async function openPeopleCatalog(opts: PeopleCatalogOptions): Promise<PeopleCatalog> {
   const { repo, root } = opts;
   const now = opts.now ?? Date.now;
