@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,5 +83,42 @@ describe('JSONL node catalog', () => {
     await b.start();
     expect(b.size).toBe(50);
     await Promise.all([a.stop(), b.stop()]);
+  });
+
+  it('a snapshot stands for the journal it was taken of: a start reads it and only the tail; a replaced journal voids it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-cat-'));
+    const a = createJsonlCatalog(dir);
+    await a.start();
+    for (let i = 1; i <= 20; i++) await a.add(rec(i));
+    await a.edit(rec(3).id, { rating: 4 });
+    await a.addDerived({
+      asset: rec(3).id,
+      kind: 'images',
+      version: 2,
+      blobs: { thumbnail: rec(99).original },
+    });
+    expect(await a.tailBytes()).toBeGreaterThan(0);
+    await a.compact();
+    expect(await a.tailBytes()).toBe(0);
+    await a.add(rec(21)); // after the snapshot: read from the journal's tail
+    await a.edit(rec(3).id, { rating: 5 });
+    await a.stop();
+    const b = createJsonlCatalog(dir);
+    await b.start();
+    expect(b.size).toBe(21);
+    expect(b.get(rec(3).id)).toMatchObject({ rating: 5, original: rec(3).original });
+    expect(b.derived(rec(3).id).get('images')).toMatchObject({ asset: rec(3).id, version: 2 });
+    expect(await b.tailBytes()).toBeGreaterThan(0);
+    expect(await b.tailBytes()).toBeLessThan(400);
+    await b.stop();
+    // Another journal in its place (restored from elsewhere): the snapshot no longer matches it.
+    writeFileSync(
+      join(dir, 'catalog.jsonl'),
+      `\n${JSON.stringify({ op: 'add', asset: rec(50) })}\n`.repeat(60),
+    );
+    const c = createJsonlCatalog(dir);
+    await c.start();
+    expect([...c.assets()].map((r) => r.size)).toEqual([50]);
+    await c.stop();
   });
 });

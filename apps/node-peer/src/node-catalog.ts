@@ -25,6 +25,10 @@ export interface NodeCatalog {
   markProjected(id: AssetId, derivedVersion?: number): Promise<void>;
   /** Called for every asset new to this process (added here or read from another process). Returns unsubscribe. */
   onAdded(listener: (asset: AssetRecord) => void): () => void;
+  /** Journal bytes written since the last snapshot: what a start replays beyond it. */
+  tailBytes(): Promise<number>;
+  /** Write a snapshot of the current state, so the next start reads that instead of the whole journal. */
+  compact(): Promise<void>;
   /** Wait for pending writes. */
   stop(): Promise<void>;
 }
