@@ -59,6 +59,11 @@ void describe('PWA as a catalog peer of a real home node', { skip, timeout: 300_
     await addToAlbum(a.page, 1, 3, /Trip/);
     await openAlbum(a.page, /Trip/);
     await a.page.getByTestId('album-count').filter({ hasText: '4 items' }).waitFor();
+    // The sync status says the edit waits to be sent.
+    await a.page
+      .getByTestId('sync-pending')
+      .filter({ hasText: /\b1 to send\b/ })
+      .waitFor();
     await renameAlbum(b.page, 'Summer trip');
     assert.equal(await a.page.getByRole('textbox', { name: 'Album title' }).inputValue(), 'Trip');
 
@@ -74,6 +79,8 @@ void describe('PWA as a catalog peer of a real home node', { skip, timeout: 300_
     await albumTitleIs(a.page, 'Summer trip', soon);
     await a.page.getByTestId('album-count').filter({ hasText: '4 items' }).waitFor(soon);
     await b.page.getByTestId('album-count').filter({ hasText: '4 items' }).waitFor(soon);
+    for (const d of [a, b])
+      await d.page.getByTestId('sync-pending').filter({ hasText: 'all synced' }).waitFor(soon);
     await b.page.screenshot({ path: shot('synced-album-phone-b') });
   });
 });

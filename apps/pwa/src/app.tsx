@@ -19,7 +19,11 @@ import { PeerProvider } from './peer/peer-context.tsx';
 /** The whole app: routes inside the shell, with the library and upload queue provided. */
 export function App(props: { library: LibraryClient; uploads: UploadQueue; peer?: PeerClient }): JSX.Element {
   const Shell = (p: { children?: JSX.Element }) => (
-    <AppShell pendingUploads={usePendingUploads()} peers={props.peer?.peers() ?? 0}>
+    <AppShell
+      pendingUploads={usePendingUploads()}
+      peers={props.peer?.peers() ?? 0}
+      syncPending={props.peer?.syncPending()}
+    >
       {p.children}
     </AppShell>
   );

@@ -12,9 +12,11 @@ import {
   followRootDoc,
   Libp2pNetworkAdapter,
   requestBlobToken,
+  syncPendingWith,
   type DeviceId,
   type PeerNode,
   type RootDoc,
+  type SyncPending,
   type SwitchableAccess,
 } from '@hearth/sync';
 import { createCatalogStorage } from '@hearth/sync/platform';
@@ -36,6 +38,8 @@ export interface CatalogPeerOptions {
 /** A running catalog peer; `stop()` flushes the repo. */
 export interface CatalogPeer {
   library: CatalogLibrary;
+  /** documents with changes the home node lacks / has that we lack (undefined: not met yet) */
+  syncPending(): SyncPending | undefined;
   stop(): Promise<void>;
 }
 
@@ -81,6 +85,7 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
   await client.start();
   return {
     library: client,
+    syncPending: () => syncPendingWith(repo, pairing.homeNode as RepoPeerId),
     async stop() {
       unfollow();
       await client.stop();

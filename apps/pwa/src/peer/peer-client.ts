@@ -7,7 +7,7 @@ import { createSignal } from 'solid-js';
 import { PwaError } from '../errors.ts';
 import { loadPairing } from './device-store.idb.ts';
 import type { LibraryChange } from '../library/library-client.ts';
-import type { PairingInfo, PeerReply, PeerRequest } from './peer-protocol.ts';
+import type { PairingInfo, PeerReply, PeerRequest, SyncCounts } from './peer-protocol.ts';
 import type { LibraryTransport } from './worker-library.ts';
 
 /** Pairing or connecting failed; `code` is the home node's or the sync package's. */
@@ -20,6 +20,8 @@ export interface PeerClient extends LibraryTransport {
   /** dials the paired home node (no-op when unpaired) */
   connect(): Promise<void>;
   peers(): number;
+  /** documents pending with the home node each way (undefined: not known yet) */
+  syncPending(): SyncCounts | undefined;
   stop(): void;
 }
 
@@ -30,6 +32,7 @@ export function createPeerClient(): PeerClient {
   let worker: Worker | undefined;
   const pending = new Map<number, Pending>();
   const [peers, setPeers] = createSignal(0);
+  const [syncPending, setSyncPending] = createSignal<SyncCounts | undefined>();
   const libraryListeners = new Set<(change: LibraryChange) => void>();
   let next = 0;
 
@@ -52,6 +55,7 @@ export function createPeerClient(): PeerClient {
         const m = ev.data;
         if (m.t === 'ready') resolve(w);
         else if (m.t === 'peers') setPeers(m.count);
+        else if (m.t === 'sync') setSyncPending(m.pending ?? undefined);
         else if (m.t === 'lib-change') for (const l of libraryListeners) l(m.change);
         else pending.get(m.id)?.resolve(m);
       };
@@ -96,6 +100,7 @@ export function createPeerClient(): PeerClient {
       return () => void libraryListeners.delete(listener);
     },
     peers,
+    syncPending,
     stop() {
       window.removeEventListener('online', reportNetwork);
       window.removeEventListener('offline', reportNetwork);

@@ -19,6 +19,12 @@ export interface PairingInfo {
   pairedAt: number;
 }
 
+/** What the sync status shows as pending with the home node, in documents. */
+export interface SyncCounts {
+  toSend: number;
+  toReceive: number;
+}
+
 export type PeerRequest =
   | { id: number; t: 'pair'; link: string; name: string }
   | { id: number; t: 'connect' }
@@ -34,4 +40,6 @@ export type PeerReply =
   | { t: 'lib-change'; change: LibraryChange }
   | { id: number; t: 'error'; code: string; message: string }
   | { t: 'peers'; count: number }
+  /** documents pending with the home node each way (null: not known, it has not connected) */
+  | { t: 'sync'; pending: SyncCounts | null }
   | { t: 'ready' };

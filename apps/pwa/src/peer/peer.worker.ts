@@ -162,10 +162,26 @@ function catalog(): Promise<CatalogPeer> {
       blobBaseUrl: info.homeHttpUrl ?? scope.location.origin,
     });
     peer.library.onChange((change) => post({ t: 'lib-change', change }));
+    reportSyncPending(peer);
     return peer;
   })();
   void catalogPeer.catch(() => (catalogPeer = undefined));
   return catalogPeer;
+}
+
+/**
+ * Tells the page what is pending with the home node each way, when it changes. Polled: the
+ * counts follow local edits and the home node's reported heads, from many documents.
+ */
+function reportSyncPending(peer: CatalogPeer): void {
+  let last = '';
+  setInterval(() => {
+    const pending = peer.syncPending() ?? null;
+    const key = JSON.stringify(pending);
+    if (key === last) return;
+    last = key;
+    post({ t: 'sync', pending });
+  }, 500);
 }
 
 async function callLibrary(method: string, args: unknown[]): Promise<unknown> {

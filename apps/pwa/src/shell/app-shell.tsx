@@ -1,6 +1,7 @@
 import { A, useLocation } from '@solidjs/router';
 import { Show, type JSX } from 'solid-js';
 import { UpdatePrompt } from '../pwa/update-prompt.tsx';
+import type { SyncCounts } from '../peer/peer-protocol.ts';
 import { SyncStatus } from './sync-status.tsx';
 
 const NAV: readonly { href: string; label: string; icon: string; phone: boolean }[] = [
@@ -22,6 +23,7 @@ export function AppShell(props: {
   children?: JSX.Element;
   pendingUploads: number;
   peers: number;
+  syncPending?: SyncCounts | undefined;
 }): JSX.Element {
   const location = useLocation();
   const inViewer = () => location.pathname.startsWith('/photos/');
@@ -36,7 +38,7 @@ export function AppShell(props: {
             <img src="./icons/favicon-32.png" alt="" width="24" height="24" /> Hearth
           </A>
           <span class="grow" />
-          <SyncStatus pendingUploads={props.pendingUploads} peers={props.peers} />
+          <SyncStatus pendingUploads={props.pendingUploads} peers={props.peers} sync={props.syncPending} />
         </header>
         <nav class="sidebar" aria-label="Main">
           <ul>

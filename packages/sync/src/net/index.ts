@@ -26,4 +26,5 @@ export { PAIR_PROTOCOL, type PairingGrant } from './pairing-protocol.ts';
 export { createPairingServer, type PairingServer, type PairingServerOptions } from './pairing-server.ts';
 export { pairWithCode, type PairingResult } from './pairing-client.ts';
 export { findDoc } from './find-doc.ts';
+export { syncPendingWith, type SyncPending } from './sync-pending.ts';
 export { createSwitchableAccess, type SwitchableAccess } from './switchable-access.ts';
