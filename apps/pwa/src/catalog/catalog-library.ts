@@ -36,6 +36,8 @@ export interface CatalogLibraryOptions {
   media: MediaCache;
   deviceId: DeviceId;
   remote?: RemoteMedia;
+  /** A tokened URL of a blob on the home node that a `<video>` can stream (see home-media.ts). */
+  streamUrl?: (hash: string) => Promise<string>;
 }
 
 function details(a: Asset, deviceId: DeviceId): AssetDetails {
@@ -101,10 +103,15 @@ function albumView(a: {
 export interface CatalogLibrary extends LibraryClient {
   /** The verified bytes of an asset's media, fetched from the home node when not held here. */
   mediaBlob(id: string, kind: MediaKind): Promise<Blob | undefined>;
+  /**
+   * Where a `<video>` streams a video this device does not hold from: the node's playback
+   * transcode, else its original. Undefined when held here (`mediaBlob(id, 'playback')`) or unknown.
+   */
+  streamUrl(id: string): Promise<string | undefined>;
 }
 
 export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrary {
-  const { catalog, media, deviceId, remote } = opts;
+  const { catalog, media, deviceId, remote, streamUrl } = opts;
   const urls = new Map<string, string>();
   const fetching = new Map<string, Promise<Blob | undefined>>();
   const ids = (xs: readonly string[]) => xs as readonly AssetId[];
@@ -116,6 +123,8 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
   }
 
   async function loadMedia(id: string, kind: MediaKind): Promise<Blob | undefined> {
+    // Playback bytes are this device's own original or nothing: the node's are streamed by URL.
+    if (kind === 'playback') return media.get(id, 'original');
     const held = await media.get(id, kind);
     if (held) return held;
     const a = catalog.getAsset(id as AssetId);
@@ -123,6 +132,12 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
     const blob = await remote(a, kind);
     if (blob) await media.put(id, kind, blob);
     return blob;
+  }
+
+  async function streamOf(id: string): Promise<string | undefined> {
+    const a = catalog.getAsset(id as AssetId);
+    if (!a || a.type !== 'video' || !streamUrl || (await media.get(id, 'original'))) return undefined;
+    return streamUrl(a.derived['playback']?.hash ?? a.id);
   }
 
   /** One load per asset and kind at a time: a screenful of tiles asks for each once. */
@@ -244,10 +259,15 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
     },
 
     mediaBlob,
+    streamUrl: streamOf,
     async mediaUrl(id, kind) {
       const key = `${id}/${kind}`;
       const known = urls.get(key);
       if (known) return known;
+      if (kind === 'playback') {
+        const stream = await streamOf(id);
+        if (stream) return stream;
+      }
       const blob = await mediaBlob(id, kind);
       if (!blob) return undefined;
       const u = urls.get(key) ?? URL.createObjectURL(blob);

@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import { Repo } from '@automerge/automerge-repo';
 import { createBlobHttpHandler, createBlobTokenIssuer, createCatalog, type BlobHash } from '@hearth/sync';
-import { createMemoryBlobStore, createTestRoot, fakeDeviceId } from '@hearth/sync/testing';
+import { createMemoryBlobStore, createTestRoot, fakeAssetId, fakeDeviceId } from '@hearth/sync/testing';
 import { describe, expect, it } from 'vitest';
 import { createCatalogLibrary } from './catalog-library.ts';
 import { createHomeMedia } from './home-media.ts';
@@ -129,6 +129,47 @@ describe('home media over the HTTP blob endpoint', () => {
       expect(await lib.mediaUrl(home.hash, 'thumbnail')).toBeUndefined();
       const kept = await cache.get(home.hash, 'original');
       expect(kept?.size).toBe(home.bytes.length);
+    } finally {
+      await lib.stop();
+      await repo.shutdown();
+    }
+  });
+});
+
+describe('video playback from the home node', () => {
+  it('streams a video the device does not hold by a tokened URL (its playback ref, else the original)', async () => {
+    const home = await homeNode();
+    const repo = new Repo({ network: [] });
+    const catalog = createCatalog({ repo, root: createTestRoot(repo), deviceId: device });
+    const cache = await openIdbMediaCache('home-media-video');
+    const remote = createHomeMedia({ baseUrl: 'http://node.test/', token: home.token, fetch: home.handler });
+    const lib = createCatalogLibrary({
+      catalog,
+      media: cache,
+      deviceId: device,
+      remote,
+      streamUrl: remote.streamUrl,
+    });
+    await lib.start();
+    try {
+      const video = fakeAssetId(1);
+      const photo = fakeAssetId(2);
+      await catalog.addAssets([
+        { id: video, type: 'video', mime: 'video/mp4', size: 9, capturedAt: 1e12, width: 3, height: 2 },
+        { id: photo, type: 'image', mime: 'image/jpeg', size: 9, capturedAt: 1e12, width: 3, height: 2 },
+      ]);
+      // No transcode yet: the original streams.
+      const first = new URL((await lib.mediaUrl(video, 'playback'))!);
+      expect(first.pathname).toBe(`/blobs/${video}`);
+      catalog.setDerived(video, { playback: { hash: home.hash as BlobHash, pipeline: 1 } });
+      const url = (await lib.streamUrl(video))!;
+      expect(new URL(url).pathname).toBe(`/blobs/${home.hash}`);
+      // What a <video> does: GET with Range and no headers but the URL's token.
+      const part = await home.handler(new Request(url, { headers: { range: 'bytes=0-9' } }));
+      expect(part.status).toBe(206);
+      expect(new Uint8Array(await part.arrayBuffer())).toEqual(home.bytes.subarray(0, 10));
+      expect(await lib.streamUrl(photo)).toBeUndefined();
+      expect(await lib.mediaBlob(video, 'playback')).toBeUndefined(); // nothing downloaded
     } finally {
       await lib.stop();
       await repo.shutdown();

@@ -61,7 +61,10 @@ const KIND_MIME: Partial<Record<MediaKind, string>> = { thumbnail: 'image/webp',
 
 export function createHomeMedia(
   opts: HomeMediaOptions,
-): RemoteMedia & { blob(hash: string, mime?: string): Promise<Blob> } {
+): RemoteMedia & {
+  blob(hash: string, mime?: string): Promise<Blob>;
+  streamUrl(hash: string): Promise<string>;
+} {
   const doFetch = opts.fetch ?? ((r: Request) => fetch(r));
   const now = opts.now ?? Date.now;
   const wholeMax = opts.wholeMax ?? WHOLE_MAX;
@@ -112,9 +115,16 @@ export function createHomeMedia(
     return new Blob(parts, { type });
   }
 
+  /** A URL a `<video>` streams and seeks with Range (it cannot send headers: the token rides along). */
+  async function streamUrl(hash: string): Promise<string> {
+    const url = new URL(`blobs/${hash}`, opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
+    url.searchParams.set('token', await token(false));
+    return url.toString();
+  }
+
   const remote = async (asset: Asset, kind: MediaKind) => {
     const hash = mediaHash(asset, kind);
     return hash === undefined ? undefined : blob(hash, KIND_MIME[kind] ?? asset.mime);
   };
-  return Object.assign(remote, { blob });
+  return Object.assign(remote, { blob, streamUrl });
 }

@@ -81,6 +81,7 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
     media: await openIdbMediaCache(`hearth-media-${pairing.libraryId}`),
     deviceId,
     remote,
+    streamUrl: remote.streamUrl,
   });
   await client.start();
   return {

@@ -69,7 +69,11 @@ export interface LibraryChange {
   months: string[];
 }
 
-export type MediaKind = 'thumbnail' | 'preview' | 'original';
+/**
+ * `playback` is what a `<video>` plays: a URL it can stream and seek with Range requests (the
+ * home node's transcode or original, tokened), or this device's own original; never cached as bytes.
+ */
+export type MediaKind = 'thumbnail' | 'preview' | 'original' | 'playback';
 
 /** See the file comment. Long-lived: `start()` before use, `stop()` when done. */
 export interface LibraryClient {

@@ -309,8 +309,8 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
       // Without a preview the original stands in (local imports are originals).
       if (missing.has(key)) return undefined;
       const blob =
-        (await open().get('blobs', key)) ??
-        (kind === 'preview' ? await open().get('blobs', `${id}:original`) : undefined);
+        (kind === 'playback' ? undefined : await open().get('blobs', key)) ??
+        (kind === 'preview' || kind === 'playback' ? await open().get('blobs', `${id}:original`) : undefined);
       if (!blob) {
         missing.add(key);
         return undefined;

@@ -29,6 +29,7 @@ export const LIBRARY_METHODS: ReadonlySet<string> = new Set([
   'reorderAlbum',
   'setAlbumCover',
   'mediaBlob',
+  'streamUrl',
 ]);
 
 /** How the page reaches the worker (the PeerClient implements it). */
@@ -72,6 +73,11 @@ export function createWorkerLibrary(transport: LibraryTransport): LibraryClient 
       const key = `${id}/${kind}`;
       const known = urls.get(key);
       if (known) return known;
+      // A video this device does not hold streams from the node (a tokened URL, not cached).
+      if (kind === 'playback') {
+        const stream = await call<string | undefined>('streamUrl', id);
+        if (stream) return stream;
+      }
       const blob = await call<Blob | undefined>('mediaBlob', id, kind);
       if (!blob) return undefined;
       const u = urls.get(key) ?? URL.createObjectURL(blob);

@@ -25,6 +25,11 @@ export function ViewerView(): JSX.Element {
     () => params.id,
     async (id) => (await lib.mediaUrl(id, 'preview')) ?? (await lib.mediaUrl(id, 'thumbnail')) ?? '',
   );
+  // A video plays its own stream; the preview (a still) is only its poster.
+  const [video] = createResource(
+    () => [params.id, asset()?.type] as const,
+    async ([id, type]) => (type === 'video' ? ((await lib.mediaUrl(id, 'playback')) ?? '') : ''),
+  );
   const [zoom, setZoom] = createSignal(1);
   const [info, setInfo] = createSignal(window.innerWidth >= 1100);
   createEffect(
@@ -103,7 +108,7 @@ export function ViewerView(): JSX.Element {
         <Show when={asset()} fallback={<p class="muted">Loading…</p>}>
           {(a) => (
             <Show
-              when={a().type === 'video' && src()}
+              when={a().type === 'video' && video()}
               fallback={
                 <img
                   class="viewer-image"
@@ -117,10 +122,10 @@ export function ViewerView(): JSX.Element {
               {/* Range requests do the seeking: the src is an object URL or the node's tokened HTTP URL. */}
               <video
                 class="viewer-image"
-                src={src()}
+                src={video()}
                 controls
                 playsinline
-                poster={thumbhashUrl(a().thumbhash)}
+                poster={src() || thumbhashUrl(a().thumbhash)}
               />
             </Show>
           )}
