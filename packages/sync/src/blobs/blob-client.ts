@@ -11,7 +11,8 @@ import type { BlobHash } from '../ids.ts';
 import type { PeerAccess } from '../net/peer-access.ts';
 import type { BlobStore, BlobPutResult, PartialBlob } from './blob-store.ts';
 import { openPartial } from './partial-blob.ts';
-import { BLOB_PROTOCOL, type BlobResponse } from './blob-protocol.ts';
+import { BLOB_PROTOCOL, MAX_SMALLS, type BlobResponse, type SmallItem } from './blob-protocol.ts';
+import { createPeerBatcher } from './peer-batcher.ts';
 import { createHasBatcher } from './has-batcher.ts';
 import { createBlobSession, type BlobSession } from './blob-session.ts';
 import { chunkCount } from './blob-manifest.ts';
@@ -133,6 +134,16 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
     return res.t === 'has' && res.have.length === hashes.length ? res.have : undefined;
   });
 
+  const askSmall = createPeerBatcher<SmallItem>(
+    async (peer, hashes) => {
+      const s = await session(peer);
+      const res = await timed(s.request({ t: 'smalls', h: hashes, inline: INLINE }), 'smalls', peer);
+      return res.t === 'smalls' && res.items.length === hashes.length ? res.items : undefined;
+    },
+    MAX_SMALLS,
+    2,
+  );
+
   async function whoHas(hash: BlobHash, peers = pairedPeers()): Promise<Holder[]> {
     const answers = await Promise.all(
       peers.map(async (peer) => {
@@ -158,6 +169,23 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
 
     for (let peer = next(); peer; peer = next()) {
       const key = peer.toString();
+      // Small blobs come whole in a batched answer; bigger ones fall through to `meta`.
+      const small = await askSmall(peer, hash);
+      if (small && 'e' in small) {
+        dropped.add(key);
+        continue;
+      }
+      if (small?.d) {
+        bytesReceived += small.d.length;
+        if (!(await verify(small.d, hashBytes))) {
+          dropped.add(key);
+          continue;
+        }
+        from.add(key);
+        const r = await store.put(small.d, { expected: hash });
+        opts.onProgress?.({ hash, bytes: r.size, total: r.size });
+        return { ...r, from: [...from], dropped: [...dropped], resentBytes, bytesReceived };
+      }
       let meta: Extract<BlobResponse, { t: 'meta' }>;
       try {
         const res = await timed(

@@ -25,6 +25,7 @@ describe('blob protocol codec', () => {
       { t: 'has', id: 1, h: [H] },
       { t: 'meta', id: 2, h: H, inline: 1000 },
       { t: 'get', id: 3, h: H, i: 7 },
+      { t: 'smalls', id: 5, h: [H, H], inline: 262144 },
     ];
     for (const req of reqs) expect(decodeRequest(flat(encodeFrame(req)))).toEqual(req);
     const d = new Uint8Array([1, 2, 3]);
@@ -36,6 +37,19 @@ describe('blob protocol codec', () => {
     });
     const meta = { t: 'meta', id: 4, size: 10, cs: 65536, ch: new Uint8Array(32) } as const;
     expect(decodeResponse(flat(encodeFrame(meta)))).toEqual(meta);
+    const smalls = {
+      t: 'smalls',
+      id: 6,
+      items: [{ s: 3, d: new Uint8Array([1, 2, 3]) }, { s: 5_000_000 }, { e: 'NOT_FOUND' }],
+    } as const;
+    expect(decodeResponse(flat(encodeFrame(smalls)))).toEqual(smalls);
+    // An inline blob whose length disagrees with its size is a broken answer.
+    expect(() =>
+      decodeResponse(encode({ t: 'smalls', id: 7, items: [{ s: 4, d: new Uint8Array(3) }] })),
+    ).toThrow(/malformed/);
+    expect(() => decodeRequest(encode({ t: 'smalls', id: 8, h: Array(65).fill(H), inline: 1 }))).toThrow(
+      /malformed/,
+    );
   });
 
   it('rejects malformed frames with BLOB_PROTOCOL', () => {

@@ -5,6 +5,9 @@
  * - `has`  {h: hashes}          → `has`  {have: booleans}     ("who has it")
  * - `meta` {h, inline}          → `meta` {size, cs, ch, data?} (chunk manifest; whole blob inline when small)
  * - `get`  {h, i}               → `data` {i, d}                (chunk i: bytes [i·cs, min(size,(i+1)·cs)))
+ * - `smalls` {h: hashes, inline} → `smalls` {items}           (many small blobs in one answer: per hash
+ *   `{s: size, d: bytes}` when inlined, `{s: size}` when not (too big, or the answer is full: ask `meta`),
+ *   `{e: 'NOT_FOUND'}`)
  * - any                         → `err`  {code}                (NOT_FOUND, BAD_REQUEST)
  *
  * Every frame is size-limited on read; a peer that breaks the format is disconnected.
@@ -23,16 +26,25 @@ export const MAX_FRAME = MAX_CHUNK + 4096;
 export const MAX_REQUEST_FRAME = 64 * 1024;
 /** At most this many hashes per `has` query. */
 export const MAX_HAS = 512;
+/** At most this many hashes per `smalls` query. */
+export const MAX_SMALLS = 64;
+/** Inline bytes in one `smalls` answer, leaving room for the items' headers within MAX_FRAME. */
+export const SMALLS_BUDGET = MAX_CHUNK - 16 * 1024;
+
+/** One item of a `smalls` answer. */
+export type SmallItem = { s: number; d?: Uint8Array } | { e: 'NOT_FOUND' };
 
 export type BlobRequest =
   | { t: 'has'; id: number; h: string[] }
   | { t: 'meta'; id: number; h: string; inline: number }
-  | { t: 'get'; id: number; h: string; i: number };
+  | { t: 'get'; id: number; h: string; i: number }
+  | { t: 'smalls'; id: number; h: string[]; inline: number };
 
 export type BlobResponse =
   | { t: 'has'; id: number; have: boolean[] }
   | { t: 'meta'; id: number; size: number; cs: number; ch: Uint8Array; data?: Uint8Array }
   | { t: 'data'; id: number; i: number; d: Uint8Array }
+  | { t: 'smalls'; id: number; items: SmallItem[] }
   | { t: 'err'; id: number; code: 'NOT_FOUND' | 'BAD_REQUEST' };
 
 /** Data answers skip CBOR: `0x00, id (f64), i (u32), bytes`, so a chunk is never copied to encode it. 0x00 is never a CBOR map. */
@@ -77,7 +89,22 @@ export function decodeRequest(bytes: Uint8Array): BlobRequest {
     return { t: 'meta', id: m.id, h: m.h, inline: m.inline };
   if (m.t === 'get' && typeof m.h === 'string' && HEX64.test(m.h) && isIndex(m.i))
     return { t: 'get', id: m.id, h: m.h, i: m.i };
+  if (
+    m.t === 'smalls' &&
+    Array.isArray(m.h) &&
+    m.h.length <= MAX_SMALLS &&
+    m.h.every((x) => typeof x === 'string' && HEX64.test(x)) &&
+    isIndex(m.inline)
+  )
+    return { t: 'smalls', id: m.id, h: m.h as string[], inline: m.inline };
   throw new BlobProtocolError(`malformed request ${JSON.stringify(m.t)}`);
+}
+
+function isSmallItem(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null) return false;
+  const o = x as Record<string, unknown>;
+  if (o.e === 'NOT_FOUND') return true;
+  return isIndex(o.s) && (o.d === undefined || (o.d instanceof Uint8Array && o.d.length === o.s));
 }
 
 export function decodeResponse(bytes: Uint8Array): BlobResponse {
@@ -111,6 +138,10 @@ export function decodeResponse(bytes: Uint8Array): BlobResponse {
       break;
     case 'data':
       if (isIndex(m.i) && m.d instanceof Uint8Array) return { t: 'data', id: m.id, i: m.i, d: m.d };
+      break;
+    case 'smalls':
+      if (Array.isArray(m.items) && m.items.length <= MAX_SMALLS && m.items.every(isSmallItem))
+        return { t: 'smalls', id: m.id, items: m.items as SmallItem[] };
       break;
     case 'err':
       if (m.code === 'NOT_FOUND' || m.code === 'BAD_REQUEST') return { t: 'err', id: m.id, code: m.code };

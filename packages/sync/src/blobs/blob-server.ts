@@ -14,10 +14,12 @@ import {
   MAX_CHUNK,
   MAX_REQUEST_FRAME,
   MIN_CHUNK,
+  SMALLS_BUDGET,
   decodeRequest,
   encodeFrame,
   type BlobRequest,
   type BlobResponse,
+  type SmallItem,
 } from './blob-protocol.ts';
 import { BlobNotFoundError, BlobRangeError } from './errors.ts';
 import { readFrames, sendFrame } from './frame-stream.ts';
@@ -86,6 +88,29 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
           const m = await manifests.get(req.h as BlobHash);
           return { t: 'meta', id: req.id, size: m.size, cs: m.chunkSize, ch: m.chunkHashes };
         }
+        case 'smalls': {
+          // Many thumbnails in one answer: inline every small blob the frame budget allows;
+          // the others get their size only, and the client asks `meta` for them.
+          const limit = Math.min(req.inline, inlineLimit, chunkSize);
+          const sizes = await Promise.all(req.h.map((h) => store.size(h as BlobHash)));
+          let budget = SMALLS_BUDGET;
+          const items = await Promise.all(
+            req.h.map(async (h, k): Promise<SmallItem> => {
+              const size = sizes[k];
+              if (size === undefined) return { e: 'NOT_FOUND' };
+              if (size > limit || size > budget) return { s: size };
+              budget -= size;
+              try {
+                const r = await store.read(h as BlobHash, 0, size);
+                return r.bytes.length === r.size ? { s: r.size, d: r.bytes } : { s: r.size };
+              } catch (e) {
+                if (e instanceof BlobNotFoundError) return { e: 'NOT_FOUND' };
+                throw e;
+              }
+            }),
+          );
+          return { t: 'smalls', id: req.id, items };
+        }
         case 'get': {
           const start = req.i * chunkSize;
           const { size, bytes } = await store.read(req.h as BlobHash, start, chunkSize);
@@ -96,7 +121,7 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
       }
     } catch (e) {
       if (e instanceof BlobNotFoundError) {
-        manifests.forget(req.t === 'has' ? ('' as BlobHash) : (req.h as BlobHash));
+        if (typeof req.h === 'string') manifests.forget(req.h as BlobHash);
         return { t: 'err', id: req.id, code: 'NOT_FOUND' };
       }
       if (e instanceof BlobRangeError) return { t: 'err', id: req.id, code: 'BAD_REQUEST' };

@@ -70,6 +70,8 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
   }
 
   const handles = createReadHandles(pathOf);
+  /** Fan-out directories known to exist (they are never removed), so most puts skip a mkdir. */
+  const made = new Set<string>();
 
   /** Moves a fsynced, verified file into place and makes the rename durable. */
   async function publish(file: string, hash: BlobHash): Promise<boolean> {
@@ -78,8 +80,16 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       return false;
     }
     const dir = join(blobsDir, hash.slice(0, 2), hash.slice(2, 4));
-    await mkdir(dir, { recursive: true });
-    await rename(file, pathOf(hash));
+    if (!made.has(dir)) await mkdir(dir, { recursive: true });
+    try {
+      await rename(file, pathOf(hash));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !made.has(dir)) throw e;
+      made.delete(dir); // removed behind our back: make it again, once
+      await mkdir(dir, { recursive: true });
+      await rename(file, pathOf(hash));
+    }
+    made.add(dir);
     await fsyncDir(dir);
     return true;
   }

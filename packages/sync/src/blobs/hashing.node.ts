@@ -9,9 +9,15 @@ function wrap(algo: 'sha256' | 'sha1'): Promise<IncrementalHash> {
   });
 }
 
+const SMALL = 64 * 1024;
+
 /** node:crypto hashing (native, the fastest here). */
 export const nodeHashing: Hashing = {
   sha256: () => wrap('sha256'),
   sha1: () => wrap('sha1'),
-  sha256Of: async (data) => new Uint8Array(await webcrypto.subtle.digest('SHA-256', data)),
+  // Small buffers hash here: a thread-pool round trip costs more than hashing 64 KiB.
+  sha256Of: async (data) =>
+    data.length <= SMALL
+      ? new Uint8Array(createHash('sha256').update(data).digest())
+      : new Uint8Array(await webcrypto.subtle.digest('SHA-256', data)),
 };
