@@ -4,14 +4,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import {
   createBlobHttpHandler,
+  createBlobServer,
   createBlobTokenIssuer,
   serveBlobTokens,
   type AssetId,
   type BlobStore,
 } from '@hearth/sync';
-import { toNodeListener } from '@hearth/sync/platform';
+import { nodeHashing, toNodeListener } from '@hearth/sync/platform';
 import type { NodeCatalog } from './node-catalog.ts';
 import type { PeerServices } from './peer-services.ts';
+import { createUploadHandler, type UploadHttpOptions } from './upload-http.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
 
 /**
@@ -25,6 +27,8 @@ export async function startBlobHttp(opts: {
   peers: PeerServices;
   blobs: BlobStore;
   catalog: NodeCatalog;
+  /** Imports an uploaded original (`PUT /blobs/<hash>`); without it uploads are refused (405). */
+  importFile?: UploadHttpOptions['importFile'];
 }): Promise<{ route: (req: IncomingMessage, res: ServerResponse) => boolean; stop(): Promise<void> }> {
   const keyFile = join(opts.dataDir, 'blob-token.key');
   let key = await readFile(keyFile).catch(() => undefined);
@@ -34,6 +38,15 @@ export async function startBlobHttp(opts: {
   }
   const issuer = createBlobTokenIssuer({ key, isPaired: (d) => opts.peers.access.isPaired(d) });
   const unserve = await serveBlobTokens(opts.peers.node, opts.peers.access, issuer);
+  // The same store over libp2p (`/hearth/blob/1`): paired devices fetch originals from the node
+  // and ask it "do you have it" — the "backed up" confirmation of their pin policy.
+  const blobServer = createBlobServer({
+    node: opts.peers.node,
+    store: opts.blobs,
+    access: opts.peers.access,
+    hashing: nodeHashing,
+  });
+  await blobServer.start();
   const listener = toNodeListener(
     createBlobHttpHandler({
       store: opts.blobs,
@@ -42,6 +55,14 @@ export async function startBlobHttp(opts: {
       contentType: (hash) => opts.catalog.get(hash as string as AssetId)?.mime,
     }),
   );
+  const importFile = opts.importFile;
+  const upload =
+    importFile &&
+    createUploadHandler({
+      verify: (t) => issuer.verify(t),
+      uploadsDir: join(opts.dataDir, 'uploads'),
+      importFile,
+    });
   return {
     route(req, res) {
       if (!(req.url ?? '').startsWith('/blobs/')) return false;
@@ -51,16 +72,23 @@ export async function startBlobHttp(opts: {
       res.setHeader('access-control-expose-headers', 'content-length, content-range, accept-ranges, etag');
       if (req.method === 'OPTIONS') {
         res.writeHead(204, {
-          'access-control-allow-methods': 'GET, HEAD',
-          'access-control-allow-headers': 'authorization, range, if-range, if-none-match',
+          'access-control-allow-methods': 'GET, HEAD, PUT',
+          'access-control-allow-headers': 'authorization, range, if-range, if-none-match, content-type',
           'access-control-max-age': '86400',
         });
         res.end();
         return true;
       }
+      if (req.method === 'PUT' && upload) {
+        void upload(req, res);
+        return true;
+      }
       listener(req, res);
       return true;
     },
-    stop: unserve,
+    async stop() {
+      await blobServer.stop();
+      await unserve();
+    },
   };
 }

@@ -13,6 +13,7 @@ import { createDeviceAdmin, type DeviceAdmin } from './device-admin.ts';
 import { adminRoute, loadOrCreateAdminToken } from './admin-api.ts';
 import { join } from 'node:path';
 import { startBlobHttp } from './blob-http.ts';
+import { createUploadImporter } from './upload-import.ts';
 import { startNodePeople } from './people-sync.ts';
 import { advertisedHttpUrls } from './http-urls.ts';
 import { trimHeap } from './heap-trim.ts';
@@ -119,11 +120,15 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       admin = da;
       parts.push({ name: 'pairing', stop: () => da.stop() });
       const token = await loadOrCreateAdminToken(join(l.layout.root, 'admin.token'));
+      // Uploads from paired devices are imported like `hearth import` (exiftool starts on the first).
+      const uploads = createUploadImporter(l, log);
+      parts.push({ name: 'uploads', stop: () => uploads.stop() });
       const blobHttp = await startBlobHttp({
         dataDir: l.layout.root,
         peers: ps,
         blobs: l.blobs,
         catalog: l.catalog,
+        importFile: uploads.importFile,
       });
       parts.push({ name: 'blob tokens', stop: () => blobHttp.stop() });
       // The synced catalog follows the node's own: new imports (from any process) appear in it.
