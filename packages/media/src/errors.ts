@@ -1,4 +1,5 @@
-import { HearthError } from '@hearth/sync';
+// The light entry: the main one would pull libp2p and Automerge into every browser bundle.
+import { HearthError } from '@hearth/sync/errors';
 
 /**
  * Stable codes for everything that can go wrong turning a file into an asset. Callers switch

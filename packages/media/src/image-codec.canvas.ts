@@ -1,4 +1,4 @@
-import { imageSize } from 'image-size';
+import { imageHeaderSize } from './image-header.ts';
 import { MediaError } from './errors.ts';
 import type { EncodedImage, ImageCodec, RenderRequest, RenderResult } from './image-codec.ts';
 import { inputName, type MediaInput } from './media-input.ts';
@@ -61,7 +61,7 @@ export function createCanvasCodec(opts: CanvasCodecOptions = {}): ImageCodec {
       } else {
         let dims;
         try {
-          dims = imageSize(bytes);
+          dims = imageHeaderSize(bytes);
         } catch (e) {
           throw new MediaError(
             'MEDIA_CORRUPT_FILE',

@@ -1,5 +1,5 @@
 import * as exifrModule from 'exifr';
-import { imageSize } from 'image-size';
+import { imageHeaderSize } from './image-header.ts';
 import { MediaError } from './errors.ts';
 import { assertNotEmpty } from './extract-metadata.ts';
 import { inputName, type MediaInput } from './media-input.ts';
@@ -100,7 +100,7 @@ export function createExifrReader(opts: ExifrReaderOptions = {}): MetadataReader
       composeExiftoolStyle(out);
       try {
         // exifr reads tags, not pixel headers: the file's own size comes from image-size.
-        const dims = imageSize(bytes);
+        const dims = imageHeaderSize(bytes);
         if (dims.width && dims.height) {
           out['ImageWidth'] = dims.width;
           out['ImageHeight'] = dims.height;

@@ -1,4 +1,4 @@
-import { imageSize } from 'image-size';
+import { imageHeaderSize } from './image-header.ts';
 import libheif from 'libheif-js/wasm-bundle.js';
 import { MediaError } from './errors.ts';
 import type { RgbaImage } from './rgba-image.ts';
@@ -78,10 +78,10 @@ export async function decodeJxl(
     ) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>;
   })();
   // libjxl would allocate the whole canvas before we see its size: read the size from the
-  // header first (image-size parses the codestream SizeHeader, bare or in the container).
+  // header first (image-size's parser reads the codestream SizeHeader, bare or in the container).
   let dims;
   try {
-    dims = imageSize(bytes);
+    dims = imageHeaderSize(bytes);
   } catch (e) {
     throw new MediaError(
       'MEDIA_CORRUPT_FILE',

@@ -1,0 +1,190 @@
+/**
+ * The browser backends really run in Chromium: the canvas codec (createImageBitmap +
+ * OffscreenCanvas, libheif / libjxl wasm) and the exifr reader, in a Web Worker of a page
+ * built by Vite, on real fixtures; their output is compared with the Node backends' (sharp,
+ * exifr, exiftool) on the same files. Debian's Chromium through playwright-core, as the PWA e2e.
+ */
+import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { thumbHashToAverageRGBA, thumbHashToRGBA } from 'thumbhash';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractMetadata } from './extract-metadata.ts';
+import { makeDerivatives, type Derivatives } from './make-derivatives.ts';
+import type { MediaMetadata } from './media-metadata.ts';
+import { hammingDistance } from './perceptual-hash.ts';
+import { createExifrReader } from './metadata-reader.exifr.ts';
+import { createExiftoolReader } from './metadata-reader.exiftool.ts';
+import { createSharpCodec } from './image-codec.sharp.ts';
+import type { ParityResult } from './testing/browser/harness-worker.browser.ts';
+import { fixturesDir } from './testing/fixtures.node.ts';
+
+const CHROMIUM = process.env['HEARTH_CHROMIUM'] ?? '/usr/bin/chromium';
+const assets = join(fixturesDir(), 'immich-test-assets');
+const FILES = [
+  'formats/jpg/el_torcal_rocks.jpg',
+  'metadata/faces/portrait-orientation-6.jpg', // EXIF orientation 6
+  'formats/png/density_plot.png',
+  'formats/webp/denali.webp',
+  'formats/avif/8bit-sRGB.avif',
+  'formats/heic/IMG_2682.heic', // libheif wasm
+  'formats/jxl/8bit-sRGB.jxl', // libjxl wasm
+];
+const skip = !existsSync(CHROMIUM)
+  ? `no Chromium at ${CHROMIUM} (apt-get install chromium)`
+  : !existsSync(assets)
+    ? 'no ../shared/fixtures/immich-test-assets'
+    : '';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+};
+
+/** Static server for the built page, the fixtures (/fixtures/) and libjxl's wasm (/wasm/). */
+function serve(dist: string): Promise<{ server: Server; url: string }> {
+  const jxlWasm = createRequire(import.meta.url).resolve('@jsquash/jxl/codec/dec/jxl_dec.wasm');
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = path.startsWith('/fixtures/')
+      ? join(assets, normalize(path.slice('/fixtures/'.length)))
+      : path === '/wasm/jxl_dec.wasm'
+        ? jxlWasm
+        : join(dist, normalize(path === '/' ? '/index.html' : path));
+    if (!file.startsWith(assets) && !file.startsWith(dist) && file !== jxlWasm)
+      return void res.writeHead(403).end();
+    if (!existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve({ server, url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/` });
+    }),
+  );
+}
+
+describe.skipIf(skip)(`media backends in Chromium match Node's ${skip ? `(skipped: ${skip})` : ''}`, () => {
+  let dist: string;
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  let browserResults: Map<string, ParityResult>;
+  const node = new Map<string, { d: Derivatives; exifr: MediaMetadata; exiftool: MediaMetadata }>();
+
+  beforeAll(async () => {
+    dist = mkdtempSync(join(tmpdir(), 'hearth-media-parity-'));
+    await build({
+      root: fileURLToPath(new URL('./testing/browser/', import.meta.url)),
+      configFile: false,
+      logLevel: 'warn',
+      base: '/',
+      worker: { format: 'es' },
+      build: { outDir: dist, emptyOutDir: true, minify: false, reportCompressedSize: false },
+    });
+    const s = await serve(dist);
+    server = s.server;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      timeout: 30_000,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+      ],
+    });
+    const page = await browser.newPage();
+    await page.goto(s.url);
+    await page.waitForFunction(() => typeof window.hearthMediaParity === 'function');
+    const results = await page.evaluate((files) => window.hearthMediaParity!({ files }), FILES);
+    browserResults = new Map(results.map((r) => [r.file, r]));
+
+    const codec = createSharpCodec();
+    const exifr = createExifrReader();
+    const exiftool = createExiftoolReader({ maxProcs: 1 });
+    await exiftool.start();
+    try {
+      for (const f of FILES) {
+        const input = { path: join(assets, f) };
+        const bytes = { bytes: new Uint8Array(readFileSync(input.path)), name: f.split('/').pop() ?? f };
+        node.set(f, {
+          d: await makeDerivatives(codec, input),
+          exifr: await extractMetadata(exifr, bytes),
+          exiftool: await extractMetadata(exiftool, input),
+        });
+      }
+    } finally {
+      await Promise.all([exiftool.stop(), codec.stop()]);
+    }
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => (server ? server.close(r) : r(undefined)));
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  it.each(FILES)('%s', (f) => {
+    const b = browserResults.get(f);
+    const n = node.get(f);
+    expect(b?.error).toBeUndefined();
+    expect(b?.inWorker).toBe(true);
+    const bd = b?.derivatives;
+    const bm = b?.metadata;
+    if (!bd || !bm || !n) throw new Error('no result');
+    // Dimensions after orientation, and both outputs at the same sizes (±1 px of rounding).
+    expect([bd.width, bd.height]).toEqual([n.d.width, n.d.height]);
+    for (const [bo, no] of [
+      [bd.thumbnail, n.d.thumbnail],
+      [bd.preview, n.d.preview],
+    ] as const) {
+      expect(bo.format).toBe(no.format);
+      expect(Math.abs(bo.width - no.width)).toBeLessThanOrEqual(1);
+      expect(Math.abs(bo.height - no.height)).toBeLessThanOrEqual(1);
+      expect(bo.bytes).toBeGreaterThan(100);
+    }
+    if (f.endsWith('.heic')) expect(bd.decoder).toBe('libheif-wasm');
+    if (f.endsWith('.jxl')) expect(bd.decoder).toBe('jxl-wasm');
+    // Thumbhash close: same average colour and same placeholder picture, within a few levels.
+    const hb = Uint8Array.from(atob(bd.thumbhash), (c) => c.charCodeAt(0));
+    const hn = Uint8Array.from(atob(n.d.thumbhash), (c) => c.charCodeAt(0));
+    const ab = thumbHashToAverageRGBA(hb);
+    const an = thumbHashToAverageRGBA(hn);
+    for (const k of ['r', 'g', 'b'] as const) expect(Math.abs(ab[k] - an[k])).toBeLessThan(0.06);
+    const pb = thumbHashToRGBA(hb);
+    const pn = thumbHashToRGBA(hn);
+    expect([pb.w, pb.h]).toEqual([pn.w, pn.h]);
+    let diff = 0;
+    for (let i = 0; i < pb.rgba.length; i++)
+      diff += Math.abs((pb.rgba[i] as number) - (pn.rgba[i] as number));
+    expect(diff / pb.rgba.length).toBeLessThan(12);
+    expect(hammingDistance(bd.phash, n.d.phash)).toBeLessThanOrEqual(12);
+    // Metadata: the same library (exifr) gives the same answers in Chromium and Node …
+    expect(bm.captureLocal).toBe(n.exifr.captureTime.local);
+    expect(bm.captureUtcMs).toBe(n.exifr.captureTime.utcMs);
+    expect(bm.captureSource).toBe(n.exifr.captureTime.source);
+    expect(bm.mime).toBe(n.exifr.mime);
+    expect([bm.width, bm.height, bm.orientation]).toEqual([
+      n.exifr.width,
+      n.exifr.height,
+      n.exifr.orientation,
+    ]);
+    expect([bm.make, bm.model]).toEqual([n.exifr.camera?.make, n.exifr.camera?.model]);
+    expect(bm.gps).toEqual(
+      n.exifr.gps ? { latitude: n.exifr.gps.latitude, longitude: n.exifr.gps.longitude } : undefined,
+    );
+    // … and agrees with exiftool on the capture time and the displayed size.
+    if (n.exiftool.captureTime.source !== 'file') expect(bm.captureLocal).toBe(n.exiftool.captureTime.local);
+    if (n.exiftool.width !== undefined)
+      expect([bm.width, bm.height]).toEqual([n.exiftool.width, n.exiftool.height]);
+  });
+});
