@@ -1,7 +1,7 @@
 /**
- * ml-tags-ocr: photos per second for YOLOX-Nano tags and for PP-OCRv4 OCR over the shared
- * test photos (decode excluded), and `overhead_ratio` = pipeline time ÷ bare onnxruntime
- * time in the same run (pre/post-processing cost; goal ≤ 1.15).
+ * ml-tags-ocr: photos per second for YOLOX-Nano tags and for PP-OCRv4 OCR (det + direction
+ * classifier + rec) over the shared test photos (decode excluded), and `overhead_ratio` =
+ * pipeline time ÷ bare onnxruntime time in the same run (pre/post-processing cost; goal ≤ 1.15).
  * `npm run bench -- ml-tags-ocr [rounds]`
  */
 import { createModelLoader, createObjectTagger, createTextReader, type RgbImage } from '@hearth/ml';
