@@ -360,7 +360,9 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
    * stream we write to, and whatever we sent lately may be lost. Our outbound stream is
    * dropped (a new one opens on the hello's connection) and automerge-repo is told the peer
    * left, so it syncs from a fresh sync state with the returning peer instead of assuming
-   * the peer has what was sent into the dead stream.
+   * the peer has what was sent into the dead stream (automerge-repo's own WebSocket server
+   * adapter does the same on a second join: close the old socket, peer-disconnected, then
+   * peer-candidate).
    */
   #restart(link: Link): void {
     const { outbound, repoPeer } = link;
