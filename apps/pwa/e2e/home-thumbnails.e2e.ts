@@ -5,8 +5,12 @@
  * (CORS, a token minted over libp2p). After pairing, every timeline tile shows a decoded
  * thumbnail of the node's size (250 px short side), not the thumbhash placeholder; the viewer
  * shows the preview; after going offline a reload still shows the thumbnails (IndexedDB).
+ * Then a second device backs up a photo from the browser: the node imports the upload and
+ * the viewer marks it "backed up" once the node holds it.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { fixturesDir, hasBuild, hasChromium, launchChromium, servePwa } from './browser.ts';
@@ -132,6 +136,34 @@ void describe('thumbnails and previews from a real home node', { skip, timeout: 
         Math.min(t.w, t.h),
         Math.min(THUMB_SHORT, sizes.get(t.id)!.height, sizes.get(t.id)!.width),
       );
+    await context.close();
+  });
+
+  void it('backs up a photo added in the browser: it reaches the node, and the viewer marks it backed up', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    const offer = JSON.parse(node.hearth('pair', '--json')) as { link: string };
+    assert.match(await pairInUi(page, app.url, offer.link, 'Phone'), /Paired/);
+    await page.goto(`${app.url}#/import`);
+    await page.reload();
+    const photo = `${fixturesDir}/immich-test-assets/metadata/faces/portrait-orientation-6.jpg`;
+    const id = createHash('sha256').update(readFileSync(photo)).digest('hex');
+    assert.ok(!sizes.has(id), 'a photo the node does not have yet');
+    await page.getByTestId('file-input').setInputFiles([photo]);
+    await page.locator('li[data-state="done"]').waitFor({ timeout: 90_000 });
+    // On the node (its own CLI reads the journal), imported from the upload under its name.
+    const onNode = node
+      .hearth('ls', '--json')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; fileName: string })
+      .find((a) => a.id === id);
+    assert.equal(onNode?.fileName, 'portrait-orientation-6.jpg');
+    // The node derives it and records itself as a holder in the synced catalog.
+    await page.goto(`${app.url}#/photos/${id}`);
+    await page.getByText('Backed up to the home node').waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: shot('home-backed-up-laptop') });
     await context.close();
   });
 });

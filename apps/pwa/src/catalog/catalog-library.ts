@@ -24,8 +24,19 @@ import {
   type TimelineItem,
 } from '../library/timeline-item.ts';
 import type { MediaCache } from './media-cache.ts';
+import { PwaError } from '../errors.ts';
 
 const THIRTY_DAYS = 30 * 86_400_000;
+
+/** Backing up needs this device's copy of the original, and it is not (or no longer) here. */
+export class OriginalNotHereError extends PwaError {
+  constructor(id: string) {
+    super(
+      'ORIGINAL_NOT_HERE',
+      `this device does not hold the original of ${id.slice(0, 12)}…; add the file again`,
+    );
+  }
+}
 
 /** Fetches an asset's media from elsewhere (the home node); must verify before resolving. */
 export type RemoteMedia = (asset: Asset, kind: MediaKind) => Promise<Blob | undefined>;
@@ -38,6 +49,8 @@ export interface CatalogLibraryOptions {
   remote?: RemoteMedia;
   /** A tokened URL of a blob on the home node that a `<video>` can stream (see home-media.ts). */
   streamUrl?: (hash: string) => Promise<string>;
+  /** Sends an original to the home node (see home-media.ts `upload`). */
+  upload?: (hash: string, bytes: Blob, name: string) => Promise<void>;
 }
 
 function details(a: Asset, deviceId: DeviceId): AssetDetails {
@@ -111,7 +124,7 @@ export interface CatalogLibrary extends LibraryClient {
 }
 
 export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrary {
-  const { catalog, media, deviceId, remote, streamUrl } = opts;
+  const { catalog, media, deviceId, remote, streamUrl, upload } = opts;
   const urls = new Map<string, string>();
   const fetching = new Map<string, Promise<Blob | undefined>>();
   const ids = (xs: readonly string[]) => xs as readonly AssetId[];
@@ -260,6 +273,13 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
 
     mediaBlob,
     streamUrl: streamOf,
+    ...(upload && {
+      async backUp(id: string) {
+        const bytes = await media.get(id, 'original');
+        if (!bytes) throw new OriginalNotHereError(id);
+        await upload(id, bytes, catalog.getAsset(id as AssetId)?.fileName ?? id);
+      },
+    }),
     async mediaUrl(id, kind) {
       const key = `${id}/${kind}`;
       const known = urls.get(key);

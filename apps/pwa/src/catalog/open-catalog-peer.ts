@@ -82,6 +82,7 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
     deviceId,
     remote,
     streamUrl: remote.streamUrl,
+    upload: remote.upload,
   });
   await client.start();
   return {

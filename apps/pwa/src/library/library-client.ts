@@ -109,6 +109,12 @@ export interface LibraryClient {
   reorderAlbum(id: string, asset: string, toIndex: number): Promise<void>;
   setAlbumCover(id: string, asset: string | undefined): Promise<void>;
 
+  /**
+   * Sends this device's original of an asset to the home node ("backed up"); only a paired
+   * library has it. Rejects when the node is unreachable or refuses; the queue shows that.
+   */
+  backUp?(id: string): Promise<void>;
+
   /** A URL the page can put in `src` (object URL or a tokened HTTP URL); undefined when not here yet. */
   mediaUrl(id: string, kind: MediaKind): Promise<string | undefined>;
 

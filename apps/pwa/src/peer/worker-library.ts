@@ -30,6 +30,7 @@ export const LIBRARY_METHODS: ReadonlySet<string> = new Set([
   'setAlbumCover',
   'mediaBlob',
   'streamUrl',
+  'backUp',
 ]);
 
 /** How the page reaches the worker (the PeerClient implements it). */
@@ -69,6 +70,7 @@ export function createWorkerLibrary(transport: LibraryTransport): LibraryClient 
     removeFromAlbum: (id, assets) => call('removeFromAlbum', id, assets),
     reorderAlbum: (id, asset, to) => call('reorderAlbum', id, asset, to),
     setAlbumCover: (id, asset) => call('setAlbumCover', id, asset),
+    backUp: (id) => call('backUp', id),
     async mediaUrl(id: string, kind: MediaKind) {
       const key = `${id}/${kind}`;
       const known = urls.get(key);

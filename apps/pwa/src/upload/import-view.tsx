@@ -6,6 +6,7 @@ const LABEL: Record<UploadEntry['state'], string> = {
   queued: 'Waiting',
   hashing: 'Checking',
   importing: 'Adding',
+  uploading: 'Backing up',
   done: 'Added',
   duplicate: 'Already in library',
   failed: 'Failed',
@@ -92,7 +93,7 @@ export function ImportView(): JSX.Element {
             {(e) => (
               <li data-state={e.state}>
                 <span class="grow name">{e.name}</span>
-                <Show when={e.state === 'hashing' || e.state === 'importing'}>
+                <Show when={e.state === 'hashing' || e.state === 'importing' || e.state === 'uploading'}>
                   <progress max="1" value={e.progress} aria-label={`${e.name} progress`} />
                 </Show>
                 <span class="state">{LABEL[e.state]}</span>

@@ -107,3 +107,44 @@ describe('upload queue (IndexedDB)', () => {
     await library.stop();
   });
 });
+
+describe('upload queue backing up to the home node (paired library)', () => {
+  it('sends each new original to the node; a failed send is retried, a backed-up duplicate is not resent', async () => {
+    const local = createLocalLibrary({ dbName: 'uq-lib-bk' });
+    await local.start();
+    const sent: string[] = [];
+    let fail = true;
+    const backedUp = new Set<string>();
+    const library = {
+      addAssets: local.addAssets.bind(local),
+      async getAsset(id: string) {
+        const a = await local.getAsset(id);
+        return a && { ...a, backedUp: backedUp.has(id) };
+      },
+      async backUp(id: string) {
+        if (fail) throw new Error('the home node is not connected');
+        sent.push(id);
+        backedUp.add(id);
+      },
+    };
+    const q = createUploadQueue({ dbName: 'uq-bk', library, processor: hashingProcessor() });
+    await q.start();
+    await q.add([file('a.jpg', 'aaa')]);
+    await q.idle();
+    const [failed] = q.entries();
+    expect([failed?.state, failed?.error]).toEqual(['failed', 'the home node is not connected']);
+    fail = false;
+    await q.retry(failed!.id);
+    await q.idle();
+    const id = createHash('sha256').update('aaa').digest('hex');
+    expect(sent).toEqual([id]);
+    expect(q.entries().map((e) => e.state)).toEqual(['duplicate']);
+    // The same photo again: the node has it, nothing is sent.
+    await q.add([file('again.jpg', 'aaa'), file('b.jpg', 'bbb')]);
+    await q.idle();
+    expect(sent).toEqual([id, createHash('sha256').update('bbb').digest('hex')]);
+    expect(q.entries().map((e) => e.state)).toEqual(['duplicate', 'duplicate', 'done']);
+    await q.stop();
+    await local.stop();
+  });
+});

@@ -17,7 +17,7 @@ interface QueueSchema extends DBSchema {
 /** What the queue needs. */
 export interface UploadQueueOptions {
   dbName: string;
-  library: Pick<LibraryClient, 'getAsset' | 'addAssets'>;
+  library: Pick<LibraryClient, 'getAsset' | 'addAssets' | 'backUp'>;
   /** made lazily on first use (a worker in the browser) */
   processor?: () => FileProcessor;
 }
@@ -67,7 +67,8 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
       const p = await (await getProcessor()).process(file, (f) => void save({ ...e, progress: f }, false));
       e = { ...e, hash: p.hash, state: 'importing', progress: 1 };
       await save(e);
-      if (await opts.library.getAsset(p.hash)) {
+      const had = await opts.library.getAsset(p.hash);
+      if (had) {
         e = { ...e, state: 'duplicate' };
       } else {
         const asset = {
@@ -86,6 +87,13 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
         };
         const r = await opts.library.addAssets([asset]);
         e = { ...e, state: r.added.length ? 'done' : 'duplicate' };
+      }
+      // Paired: the home node gets the original (also one added earlier but never backed up).
+      if (opts.library.backUp && !had?.backedUp) {
+        const done = e.state;
+        await save({ ...e, state: 'uploading', progress: 0 });
+        await opts.library.backUp(p.hash);
+        e = { ...e, state: done };
       }
       // The library holds the bytes now: the queue's copy would double the space used.
       await open().delete('files', entry.id);

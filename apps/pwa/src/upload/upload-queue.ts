@@ -4,7 +4,8 @@
  * deduplicated by content hash, and handed to the library.
  */
 
-export type UploadState = 'queued' | 'hashing' | 'importing' | 'done' | 'duplicate' | 'failed';
+/** `uploading`: a paired device sends the original to the home node (the "backed up" step). */
+export type UploadState = 'queued' | 'hashing' | 'importing' | 'uploading' | 'done' | 'duplicate' | 'failed';
 
 /** One file in the queue. */
 export interface UploadEntry {
@@ -58,4 +59,4 @@ export interface UploadQueue {
 }
 
 export const isPending = (e: UploadEntry): boolean =>
-  e.state === 'queued' || e.state === 'hashing' || e.state === 'importing';
+  e.state === 'queued' || e.state === 'hashing' || e.state === 'importing' || e.state === 'uploading';
