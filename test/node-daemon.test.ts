@@ -109,7 +109,7 @@ describe('hearth start (daemon)', () => {
     const order = [...p.output().matchAll(/^stopped (.+)$/gm)].map((m) => m[1]);
     expect(order).toEqual([
       'http',
-      'heap trim',
+      'journal snapshot',
       'reconcile loop',
       'media tools',
       'catalog projection',

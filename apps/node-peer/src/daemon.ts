@@ -183,10 +183,12 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       void lp.idle().then(() => setTimeout(trim, 500).unref());
       const trimmer = setInterval(trim, 30_000).unref();
       parts.push({
-        name: 'heap trim',
+        name: 'journal snapshot',
         stop: async () => {
           clearInterval(trimmer);
           await trimming;
+          // A node stopped before it went idle still leaves a snapshot for its next start.
+          if ((await l.catalog.tailBytes()) > 4 << 20) await l.catalog.compact();
         },
       });
       const facesKey = pipeline.ml.find((f) => f.kind === 'faces' && f.enabled)?.key;
