@@ -114,6 +114,7 @@ describe('hearth start (daemon)', () => {
       'media tools',
       'catalog projection',
       'blob tokens',
+      'uploads',
       'pairing',
       'peer services',
       'blob store',
