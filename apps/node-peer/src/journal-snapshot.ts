@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 
@@ -76,6 +76,10 @@ export async function writeSnapshot(
 ): Promise<void> {
   const tail = await journalTail(journal, journalBytes);
   if (tail === undefined) return;
+  // A write cut short by a kill leaves its temp file; one writer at a time (the daemon holds
+  // the data dir's lock), so any temp file here is such a leftover.
+  for (const f of await readdir(dirname(path)))
+    if (f.endsWith('.snapshot.tmp')) await unlink(join(dirname(path), f)).catch(() => undefined);
   const header: SnapshotHeader = { v: 1, journalBytes, tail };
   const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.snapshot.tmp`);
   const fh = await open(tmp, 'w');

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -98,8 +98,10 @@ describe('JSONL node catalog', () => {
       blobs: { thumbnail: rec(99).original },
     });
     expect(await a.tailBytes()).toBeGreaterThan(0);
+    writeFileSync(join(dir, '.deadbeef.snapshot.tmp'), 'left by a killed writer');
     await a.compact();
     expect(await a.tailBytes()).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['catalog.jsonl', 'catalog.snapshot']);
     await a.add(rec(21)); // after the snapshot: read from the journal's tail
     await a.edit(rec(3).id, { rating: 5 });
     await a.stop();
