@@ -1,15 +1,48 @@
 import { imageHeaderSize } from './image-header.ts';
-import { MediaError } from './errors.ts';
+import { MediaError, type MediaErrorCode } from './errors.ts';
 import type { EncodedImage, ImageCodec, RenderRequest, RenderResult } from './image-codec.ts';
 import { inputName, type MediaInput } from './media-input.ts';
 import { fitInside, fitShortSide, type RgbaImage } from './rgba-image.ts';
 import { sniffMime } from './sniff-mime.ts';
+import type { BrowserDecodeReply, BrowserDecodeRequest } from './wasm-decode.worker.browser.ts';
 import { decodeHeic, decodeJxl, type WasmModuleLoader } from './wasm-decoders.ts';
 
 /** Options for {@link createCanvasCodec}. */
 export interface CanvasCodecOptions {
   /** Loads libjxl's wasm (a bundler URL in the PWA). */
   loadJxlWasm?: WasmModuleLoader;
+  /**
+   * Decode HEIC / JPEG XL in a Web Worker of their own (one per decode). Default: yes on a
+   * page's main thread, no when the codec already runs in a worker.
+   */
+  decodeInWorker?: boolean;
+  /** libjxl's wasm URL, for that worker (it cannot be handed `loadJxlWasm`). */
+  jxlWasmUrl?: string;
+}
+
+/** HEIC / JPEG XL decode in a fresh Web Worker, ended after; errors keep their code. */
+function decodeInWorker(
+  kind: 'heic' | 'jxl',
+  bytes: Uint8Array,
+  name: string,
+  maxPixels: number,
+  jxlWasmUrl: string | undefined,
+): Promise<RgbaImage> {
+  const worker = new Worker(new URL('./wasm-decode.worker.browser.ts', import.meta.url), { type: 'module' });
+  return new Promise<RgbaImage>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<BrowserDecodeReply>) => {
+      worker.terminate();
+      const m = e.data;
+      if (m.ok) resolve({ width: m.width, height: m.height, data: m.data });
+      else reject(new MediaError((m.code as MediaErrorCode) ?? 'MEDIA_CORRUPT_FILE', name, m.message));
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new MediaError('MEDIA_TOOL_FAILED', name, `the decoder worker failed (${e.message})`));
+    };
+    const req: BrowserDecodeRequest = { kind, bytes, name, maxPixels, ...(jxlWasmUrl ? { jxlWasmUrl } : {}) };
+    worker.postMessage(req);
+  });
 }
 
 /**
@@ -20,6 +53,7 @@ export interface CanvasCodecOptions {
  * Chromium cannot decode, go through the same wasm decoders as the Node backend.
  */
 export function createCanvasCodec(opts: CanvasCodecOptions = {}): ImageCodec {
+  const inWorker = opts.decodeInWorker ?? typeof document !== 'undefined';
   return {
     name: 'canvas',
     async start() {},
@@ -49,8 +83,12 @@ export function createCanvasCodec(opts: CanvasCodecOptions = {}): ImageCodec {
       if (mime === 'image/heic' || mime === 'image/heif' || mime === 'image/jxl') {
         const raw: RgbaImage =
           mime === 'image/jxl'
-            ? await decodeJxl(bytes, name, req.maxInputPixels, opts.loadJxlWasm)
-            : await decodeHeic(bytes, name, req.maxInputPixels);
+            ? inWorker
+              ? await decodeInWorker('jxl', bytes, name, req.maxInputPixels, opts.jxlWasmUrl)
+              : await decodeJxl(bytes, name, req.maxInputPixels, opts.loadJxlWasm)
+            : inWorker
+              ? await decodeInWorker('heic', bytes, name, req.maxInputPixels, undefined)
+              : await decodeHeic(bytes, name, req.maxInputPixels);
         decoder = mime === 'image/jxl' ? 'jxl-wasm' : 'libheif-wasm';
         source = new ImageData(
           new Uint8ClampedArray(raw.data.buffer as ArrayBuffer, raw.data.byteOffset, raw.data.byteLength),
