@@ -2,7 +2,7 @@
 // IndexedDB (fake-indexeddb) clones Node's File/Blob, not happy-dom's, so this runs in plain Node.
 import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createLocalLibrary } from '../library/local-library.idb.ts';
 import { hashBlob } from './hash-blob.ts';
 import type { FileProcessor } from './upload-queue.ts';
@@ -109,7 +109,7 @@ describe('upload queue (IndexedDB)', () => {
 });
 
 describe('upload queue backing up to the home node (paired library)', () => {
-  it('sends each new original to the node; a failed send is retried, a backed-up duplicate is not resent', async () => {
+  it('sends each new original to the node; a failed send goes again once online, a backed-up duplicate is not resent', async () => {
     const local = createLocalLibrary({ dbName: 'uq-lib-bk' });
     await local.start();
     const sent: string[] = [];
@@ -127,14 +127,17 @@ describe('upload queue backing up to the home node (paired library)', () => {
         backedUp.add(id);
       },
     };
-    const q = createUploadQueue({ dbName: 'uq-bk', library, processor: hashingProcessor() });
+    const online = new EventTarget();
+    const q = createUploadQueue({ dbName: 'uq-bk', library, processor: hashingProcessor(), online });
     await q.start();
     await q.add([file('a.jpg', 'aaa')]);
     await q.idle();
     const [failed] = q.entries();
     expect([failed?.state, failed?.error]).toEqual(['failed', 'the home node is not connected']);
+    // Back online: the send goes again by itself.
     fail = false;
-    await q.retry(failed!.id);
+    online.dispatchEvent(new Event('online'));
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
     await q.idle();
     const id = createHash('sha256').update('aaa').digest('hex');
     expect(sent).toEqual([id]);

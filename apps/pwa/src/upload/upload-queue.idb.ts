@@ -20,6 +20,8 @@ export interface UploadQueueOptions {
   library: Pick<LibraryClient, 'getAsset' | 'addAssets' | 'backUp'>;
   /** made lazily on first use (a worker in the browser) */
   processor?: () => FileProcessor;
+  /** what says the browser is back online (default: the global scope) */
+  online?: EventTarget;
 }
 
 export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
@@ -92,7 +94,13 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
       if (opts.library.backUp && !had?.backedUp) {
         const done = e.state;
         await save({ ...e, state: 'uploading', progress: 0 });
-        await opts.library.backUp(p.hash);
+        try {
+          await opts.library.backUp(p.hash);
+        } catch (err) {
+          // Kept in the library here; only the send failed: tried again once back online.
+          e = { ...e, sendFailed: true };
+          throw err;
+        }
         e = { ...e, state: done };
       }
       // The library holds the bytes now: the queue's copy would double the space used.
@@ -121,7 +129,15 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
     });
   }
 
-  return {
+  const online: EventTarget | undefined =
+    opts.online ?? ('addEventListener' in globalThis ? (globalThis as unknown as EventTarget) : undefined);
+
+  /** Back online: sends that failed (not files that did) go again. */
+  function onOnline(): void {
+    for (const e of list) if (e.state === 'failed' && e.sendFailed) void api.retry(e.id);
+  }
+
+  const api: UploadQueue = {
     async start() {
       stopped = false;
       db = await openDB<QueueSchema>(opts.dbName, 1, {
@@ -136,8 +152,10 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
         .map((e) => (isPending(e) ? { ...e, state: 'queued', progress: 0 } : e));
       notify();
       kick();
+      online?.addEventListener('online', onOnline);
     },
     async stop() {
+      online?.removeEventListener('online', onOnline);
       stopped = true;
       await running;
       processor?.close();
@@ -179,7 +197,7 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
     async retry(id) {
       const e = list.find((x) => x.id === id);
       if (!e || e.state !== 'failed') return;
-      const { error: _error, ...rest } = e;
+      const { error: _error, sendFailed: _sendFailed, ...rest } = e;
       await save({ ...rest, state: 'queued', progress: 0 });
       kick();
     },
@@ -196,4 +214,5 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
   };
+  return api;
 }

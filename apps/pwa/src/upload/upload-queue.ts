@@ -20,6 +20,8 @@ export interface UploadEntry {
   /** SHA-256 once hashed: the asset id */
   hash?: string;
   error?: string;
+  /** failed only in sending to the home node (offline?): retried when the browser is back online */
+  sendFailed?: boolean;
   addedAt: number;
 }
 
