@@ -1,4 +1,4 @@
-import type { BlobRequest } from './blob-protocol.ts';
+import type { BlobRequest, BlobResponse } from './blob-protocol.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Libp2p } from '@libp2p/interface';
 import * as lp from 'it-length-prefixed';
@@ -37,11 +37,11 @@ describe('blob protocol codec', () => {
     });
     const meta = { t: 'meta', id: 4, size: 10, cs: 65536, ch: new Uint8Array(32) } as const;
     expect(decodeResponse(flat(encodeFrame(meta)))).toEqual(meta);
-    const smalls = {
+    const smalls: BlobResponse = {
       t: 'smalls',
       id: 6,
       items: [{ s: 3, d: new Uint8Array([1, 2, 3]) }, { s: 5_000_000 }, { e: 'NOT_FOUND' }],
-    } as const;
+    };
     expect(decodeResponse(flat(encodeFrame(smalls)))).toEqual(smalls);
     // An inline blob whose length disagrees with its size is a broken answer.
     expect(() =>
