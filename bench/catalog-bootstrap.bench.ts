@@ -5,12 +5,20 @@
  *   first_month_s  until the newest month is readable from its catalog
  *   full_s         until every asset is readable
  *   bytes_ratio    bytes received (snapshot frames + automerge sync payloads) / saved size
- * with /hearth/catalog-snapshot/1 then sync (what Hearth does), and, as the same-run anchor,
- * plain automerge-repo sync from empty. ratio = anchor / value (the speed-up).
+ * with /hearth/catalog-snapshot/1 then sync (what Hearth does: the home runs a lazy catalog;
+ * the fresh peer has nodefs storage, loads the newest month's shards and stores the others
+ * unopened with their summaries, then opens a lazy catalog), and, with `anchor` as the
+ * third argument, the same-run anchor: plain automerge-repo sync from empty into an in-memory
+ * eager catalog (at 100,000 it runs for many minutes). ratio = anchor / value (the speed-up).
+ * Also reported: indexed_s, from the start until the fresh peer's timeline index holds every
+ * month (each shard opened once, one at a time).
  * The bench trusts every peer (no pairing); the access check is one Set lookup.
- * Usage: npm run bench -- catalog-bootstrap [assets=100000] [runs=1]
+ * Usage: npm run bench -- catalog-bootstrap [assets=100000] [runs=1] [anchor]
  */
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Repo, type AutomergeUrl } from '@automerge/automerge-repo';
@@ -18,6 +26,8 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { peerIdFromString } from '@libp2p/peer-id';
 import {
   createCatalog,
+  createMemoryTimelineIndexStore,
+  createTimelineIndexer,
   fetchCatalogSnapshot,
   parseShardKey,
   readShard,
@@ -27,7 +37,7 @@ import {
   type PeerAccess,
   type RootDoc,
 } from '@hearth/sync';
-import { createPeerNode } from '@hearth/sync/platform';
+import { createCatalogStorage, createPeerNode } from '@hearth/sync/platform';
 import { catalogFixture, openFixture, BENCH_DEVICE, type CatalogFixture } from './catalog-fixture.ts';
 import { median, report } from './report.ts';
 
@@ -54,6 +64,7 @@ async function homeProcess(f: CatalogFixture): Promise<void> {
   lib.repo.networkSubsystem.addNetworkAdapter(new Libp2pNetworkAdapter({ node, access: everyone }));
   await serveCatalogSnapshots({ node, repo: lib.repo, root: lib.root, access: everyone }).start();
   const newest = lib.catalog.months()[0]!;
+  await lib.catalog.openMonths([newest]);
   const home: Home = {
     addr: node.getMultiaddrs()[0]!.toString(),
     peerId: node.peerId.toString(),
@@ -71,7 +82,9 @@ async function homeProcess(f: CatalogFixture): Promise<void> {
 /** One fresh peer joining; resolves with its timings. */
 async function join(home: Home, mode: 'snapshot' | 'sync') {
   const node = await createPeerNode({ listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false });
-  const repo = new Repo();
+  const dir = await mkdtemp(joinPath(tmpdir(), 'hearth-bootstrap-'));
+  const storage = mode === 'snapshot' ? createCatalogStorage(dir) : undefined;
+  const repo = new Repo(storage ? { storage } : {});
   let bytes = 0;
   let lastMessage = performance.now();
   const adapter = new Libp2pNetworkAdapter({ node, access: everyone });
@@ -95,7 +108,12 @@ async function join(home: Home, mode: 'snapshot' | 'sync') {
     }
   };
   const open = async (root: Awaited<ReturnType<Repo['find']>>) => {
-    catalog = createCatalog({ repo, root: root as never, deviceId: BENCH_DEVICE });
+    catalog = createCatalog({
+      repo,
+      root: root as never,
+      deviceId: BENCH_DEVICE,
+      ...(mode === 'snapshot' ? { lazyShards: {} } : {}),
+    });
     catalog.onChange(checkFirst);
     started = catalog.start();
   };
@@ -105,9 +123,10 @@ async function join(home: Home, mode: 'snapshot' | 'sync') {
       node,
       peer: peerIdFromString(home.peerId),
       repo,
+      ...(storage ? { storage } : {}),
       // The newest month is readable once its shards are in (they come right after the root).
       onDoc: (k, key, handle) => {
-        if (k !== 'shard' || firstMonth || parseShardKey(key)?.month !== home.newest) return;
+        if (k !== 'shard' || !handle || firstMonth || parseShardKey(key)?.month !== home.newest) return;
         newestRows += readShard(handle.doc() as AssetShardDoc).assets.length;
         if (newestRows >= home.newestCount) firstMonth = performance.now() - t0;
       },
@@ -140,12 +159,25 @@ async function join(home: Home, mode: 'snapshot' | 'sync') {
     check();
   });
   const full = performance.now() - t0;
+  const say = (what: string) =>
+    process.stderr.write(`${mode}: ${what} at ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  say(`first month ${(firstMonth / 1000).toFixed(2)} s, all ${c.assetCount()} assets`);
+  let indexed = 0;
+  if (mode === 'snapshot') {
+    const indexer = createTimelineIndexer({ catalog: c, store: createMemoryTimelineIndexStore() });
+    await indexer.start();
+    await indexer.stop();
+    indexed = performance.now() - t0;
+    say('timeline index complete');
+  }
   // Let the sync that follows a snapshot (heads exchange) finish before counting bytes.
   while (performance.now() - lastMessage < 1000) await new Promise((r) => setTimeout(r, 200));
+  say('sync settled');
   await c.stop();
   await repo.shutdown();
   await node.stop();
-  return { first: firstMonth / 1000, full: full / 1000, bytes };
+  await rm(dir, { recursive: true, force: true, maxRetries: 5 });
+  return { first: firstMonth / 1000, full: full / 1000, indexed: indexed / 1000, bytes };
 }
 
 if (process.argv[2] === 'home') {
@@ -161,38 +193,36 @@ if (process.argv[2] === 'home') {
     createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l) as Home)),
   );
   try {
-    const snap = [];
-    const plain = [];
+    type Run = Awaited<ReturnType<typeof join>>;
+    const snap: Run[] = [];
+    const plain: Run[] = [];
+    const withAnchor = process.argv[4] === 'anchor';
     for (let i = 0; i < runs; i++) {
       snap.push(await join(home, 'snapshot'));
-      plain.push(await join(home, 'sync'));
+      if (withAnchor) plain.push(await join(home, 'sync'));
     }
-    const m = (xs: Array<{ first: number; full: number; bytes: number }>, k: 'first' | 'full' | 'bytes') =>
-      median(xs.map((x) => x[k]));
+    const m = (xs: Run[], k: 'first' | 'full' | 'indexed' | 'bytes') => median(xs.map((x) => x[k]));
+    const anchored = (metric: string, k: 'first' | 'full', name: string) =>
+      report({
+        bench: b,
+        metric,
+        value: m(snap, k),
+        unit: 's',
+        ...(withAnchor ? { anchor: { name, value: m(plain, k) }, ratio: m(plain, k) / m(snap, k) } : {}),
+      });
     const b = 'catalog-bootstrap';
-    report({
-      bench: b,
-      metric: 'first_month_s',
-      value: m(snap, 'first'),
-      unit: 's',
-      anchor: { name: 'plain_sync_first_month_s', value: m(plain, 'first') },
-      ratio: m(plain, 'first') / m(snap, 'first'),
-    });
-    report({
-      bench: b,
-      metric: 'full_s',
-      value: m(snap, 'full'),
-      unit: 's',
-      anchor: { name: 'plain_sync_full_s', value: m(plain, 'full') },
-      ratio: m(plain, 'full') / m(snap, 'full'),
-    });
+    anchored('first_month_s', 'first', 'plain_sync_first_month_s');
+    anchored('full_s', 'full', 'plain_sync_full_s');
     report({
       bench: b,
       metric: 'bytes_ratio',
       value: m(snap, 'bytes') / home.savedBytes,
       unit: 'x',
-      anchor: { name: 'plain_sync_bytes_ratio', value: m(plain, 'bytes') / home.savedBytes },
+      ...(withAnchor
+        ? { anchor: { name: 'plain_sync_bytes_ratio', value: m(plain, 'bytes') / home.savedBytes } }
+        : {}),
     });
+    report({ bench: b, metric: 'indexed_s', value: m(snap, 'indexed'), unit: 's' });
     report({ bench: b, metric: 'assets', value: home.total, unit: 'count' });
   } finally {
     child.stdin!.end();

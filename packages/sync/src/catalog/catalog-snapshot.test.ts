@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Repo } from '@automerge/automerge-repo';
 import type { PeerAccess } from '../net/peer-access.ts';
 import { connectPeers } from '../net/connect-peers.ts';
@@ -6,6 +9,7 @@ import { createPeerNode } from '../net/create-peer-node.node.ts';
 import { Libp2pNetworkAdapter } from '../net/libp2p-network-adapter.ts';
 import { fetchCatalogSnapshot, serveCatalogSnapshots } from './catalog-snapshot.ts';
 import { createCatalog } from './create-catalog.ts';
+import { createCatalogStorage } from './platform.node.ts';
 import type { RootDoc } from './root-doc.ts';
 import { createTestRoot, fakeAssetId, fakeDeviceId, sampleAsset, waitUntil } from './test-library.ts';
 
@@ -15,22 +19,36 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
+const dirs: string[] = [];
+// automerge-repo's throttled sync-state saves outlive shutdown: remove directories at the end.
+afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true, maxRetries: 5 }))));
+async function storage() {
+  const dir = await mkdtemp(join(tmpdir(), 'hearth-snap-'));
+  dirs.push(dir);
+  return createCatalogStorage(dir);
+}
+
 const allow = (who: () => string): PeerAccess => ({
   isPaired: (p) => p === who(),
   onRevoked: () => () => {},
 });
 
-async function homeWithLibrary(access: (client: () => string) => PeerAccess) {
+async function homeWithLibrary(access: (client: () => string) => PeerAccess, stored = false) {
   const node = await createPeerNode(LOOPBACK);
   const client = await createPeerNode(LOOPBACK);
   cleanup.push(
     async () => node.stop(),
     async () => client.stop(),
   );
-  const repo = new Repo();
+  const repo = stored ? new Repo({ storage: await storage() }) : new Repo();
   cleanup.push(() => repo.shutdown());
   const root = createTestRoot(repo);
-  const catalog = createCatalog({ repo, root, deviceId: fakeDeviceId(1) });
+  const catalog = createCatalog({
+    repo,
+    root,
+    deviceId: fakeDeviceId(1),
+    ...(stored ? { lazyShards: { maxOpen: 1, idleMs: 0 } } : {}),
+  });
   await catalog.start();
   cleanup.push(() => catalog.stop());
   await catalog.addAssets(
@@ -39,6 +57,7 @@ async function homeWithLibrary(access: (client: () => string) => PeerAccess) {
     ),
   );
   catalog.setFavorite(fakeAssetId(7), true);
+  await catalog.flush();
   const album = await catalog.createAlbum('Snap');
   catalog.addToAlbum(album, [fakeAssetId(1), fakeAssetId(2)]);
   const server = serveCatalogSnapshots({ node, repo, root, access: access(() => client.peerId.toString()) });
@@ -91,6 +110,35 @@ describe('catalog snapshot bootstrap', { timeout: 60_000 }, () => {
       20_000,
       'sync after snapshot',
     );
+  });
+
+  it('a lazy home sends closed shards as stored; a lazy device stores all but the newest month unopened', async () => {
+    const home = await homeWithLibrary(allow, true);
+    const adapter = await storage();
+    const repo = new Repo({ storage: adapter });
+    cleanup.push(() => repo.shutdown());
+    const loaded: string[] = [];
+    const got = await fetchCatalogSnapshot({
+      node: home.client,
+      peer: home.node.peerId,
+      repo,
+      storage: adapter,
+      onDoc: (k, key, handle) => void (k === 'shard' && handle && loaded.push(key)),
+    });
+    expect(got.invalid).toEqual([]);
+    const months = home.catalog.months();
+    expect(loaded).toEqual([months[0]]);
+
+    const root = await repo.find<RootDoc>(got.rootUrl! as never);
+    const catalog = createCatalog({ repo, root, deviceId: fakeDeviceId(2), lazyShards: {} });
+    await catalog.start();
+    cleanup.push(() => catalog.stop());
+    expect(catalog.months()).toEqual(months);
+    expect(catalog.assetCount()).toBe(60);
+    expect(catalog.hasAsset(fakeAssetId(7))).toBe(true);
+    await home.catalog.openMonths(months);
+    await catalog.openMonths(months);
+    for (const m of months) expect(catalog.monthAssets(m)).toEqual(home.catalog.monthAssets(m));
   });
 
   it('an unpaired peer gets nothing, not even whether documents exist', async () => {

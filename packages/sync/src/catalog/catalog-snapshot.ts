@@ -6,10 +6,25 @@
  * exchange heads and whatever changed meanwhile. Saved documents are compact and load
  * in one step, where syncing from empty replays every change through the sync protocol.
  *
+ * Shards a lazy server holds closed are sent as their stored bytes (no document is loaded)
+ * with their shard summary (ids, heads). A receiver given its storage adapter writes such
+ * shards straight to storage with their summaries, loading only the newest month's shards, so
+ * a lazy catalog opened afterwards knows every asset without loading 100,000 records.
+ *
  * Like every Hearth handler, the server checks the remote peer first: an unpaired peer's
  * stream is aborted before anything is read or written.
  */
-import { isValidDocumentId, type DocHandle, type DocumentId, type Repo } from '@automerge/automerge-repo';
+import {
+  isValidDocumentId,
+  parseAutomergeUrl,
+  type AutomergeUrl,
+  type DocHandle,
+  type DocumentId,
+  type Repo,
+  type StorageAdapterInterface,
+} from '@automerge/automerge-repo';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Libp2p, PeerId as Libp2pPeerId, Stream } from '@libp2p/interface';
 import { decode, encode } from 'cborg';
 import * as lp from 'it-length-prefixed';
@@ -18,6 +33,7 @@ import { InvalidCatalogDataError } from './catalog-errors.ts';
 import type { RootDoc } from './root-doc.ts';
 import { readRootIndex } from './root-doc-validation.ts';
 import { parseShardKey } from './shard-key.ts';
+import { decodeShardSummary, repoSummaryStore, SUMMARY_NAMESPACE } from './shard-summary.ts';
 
 export const CATALOG_SNAPSHOT_PROTOCOL = '/hearth/catalog-snapshot/1';
 /** Largest document frame accepted (a full 2,000-record shard saves to well under 1 MiB). */
@@ -30,6 +46,8 @@ interface DocFrame {
   key: string;
   id: string;
   b: Uint8Array;
+  /** a shard's summary (shard-summary.ts), when the server has one */
+  s?: Uint8Array;
 }
 
 type SnapshotNode = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>;
@@ -55,10 +73,20 @@ export function serveCatalogSnapshots(opts: {
     for (const [key, url] of shards) docs.push(['shard', key, url]);
     for (const [id, url] of index.value.albums) docs.push(['album', id, url]);
     if (index.value.people) docs.push(['people', '', index.value.people]);
+    const summaries = repoSummaryStore(repo);
     for (const [k, key, url] of docs) {
-      const b = await repo.export(url as never);
+      const { documentId } = parseAutomergeUrl(url as AutomergeUrl);
+      // A document the repo holds is saved from memory; a closed shard is sent as stored.
+      const open = repo.handles[documentId]?.isReady();
+      const b = open
+        ? await repo.export(url as AutomergeUrl)
+        : ((await repo.storageSubsystem?.loadDocData(documentId)) ??
+          (await repo.export(url as AutomergeUrl)));
       if (!b) continue;
-      yield encode({ k, key, id: url.slice('automerge:'.length), b } satisfies DocFrame);
+      const frame: DocFrame = { k, key, id: documentId, b };
+      const summary = k === 'shard' ? await summaries?.load(key) : undefined;
+      if (summary) frame.s = summary;
+      yield encode(frame);
     }
   }
 
@@ -112,7 +140,13 @@ export async function fetchCatalogSnapshot(opts: {
   node: Pick<Libp2p, 'dialProtocol'>;
   peer: Libp2pPeerId;
   repo: Repo;
-  onDoc?: (kind: SnapshotDocKind, key: string, handle: DocHandle<unknown>) => void;
+  /** told after each document; `handle` is undefined for a shard written straight to storage */
+  onDoc?: (kind: SnapshotDocKind, key: string, handle: DocHandle<unknown> | undefined) => void;
+  /**
+   * The repo's storage adapter: shards with a summary, other than the newest month's, are
+   * written to it with their summary instead of being loaded (for a lazy catalog).
+   */
+  storage?: StorageAdapterInterface;
   maxFrameBytes?: number;
   signal?: AbortSignal;
 }): Promise<SnapshotResult> {
@@ -123,6 +157,7 @@ export async function fetchCatalogSnapshot(opts: {
   );
   const result: SnapshotResult = { rootUrl: undefined, docs: 0, bytes: 0, invalid: [] };
   const where = `catalog snapshot from ${opts.peer.toString()}`;
+  let newestMonth: string | undefined;
   for await (const chunk of lp.decode(stream, { maxDataLength: opts.maxFrameBytes ?? MAX_SNAPSHOT_FRAME })) {
     const bytes = chunk.subarray();
     result.bytes += bytes.length;
@@ -143,8 +178,29 @@ export async function fetchCatalogSnapshot(opts: {
       result.invalid.push(new InvalidCatalogDataError(where, 'malformed frame'));
       continue;
     }
+    const docId = frame.id as DocumentId;
+    const month = frame.k === 'shard' ? parseShardKey(frame.key)?.month : undefined;
+    if (month !== undefined) newestMonth ??= month;
+    if (
+      opts.storage &&
+      month !== undefined &&
+      month !== newestMonth &&
+      frame.s &&
+      !opts.repo.handles[docId]
+    ) {
+      if (!decodeShardSummary(frame.s).ok) {
+        result.invalid.push(new InvalidCatalogDataError(where, `shard ${frame.key}: malformed summary`));
+        continue;
+      }
+      // Stored as an incremental chunk under its hash, as automerge-repo names its own.
+      await opts.storage.save([docId, 'incremental', bytesToHex(sha256(frame.b))], frame.b);
+      await opts.storage.save([SUMMARY_NAMESPACE, frame.key], frame.s);
+      result.docs++;
+      opts.onDoc?.('shard', frame.key, undefined);
+      continue;
+    }
     try {
-      const handle = opts.repo.import<unknown>(frame.b, { docId: frame.id as DocumentId });
+      const handle = opts.repo.import<unknown>(frame.b, { docId });
       if (!handle.isReady()) handle.doneLoading();
       if (frame.k === 'root') result.rootUrl = handle.url;
       result.docs++;

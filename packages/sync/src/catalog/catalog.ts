@@ -65,8 +65,14 @@ export interface Catalog {
   removeFromAlbum(id: AlbumId, assets: readonly AssetId[]): void;
   reorderAlbum(id: AlbumId, asset: AssetId, toIndex: number): void;
   setAlbumCover(id: AlbumId, asset: AssetId | undefined): void;
+  /** An album, if open (lazy catalogs open albums on demand: `openAlbums` first). */
   getAlbum(id: AlbumId): Album | undefined;
+  /** The open albums (every album in an eager catalog). */
   listAlbums(): Album[];
+  /** Every album the library lists, open or not. */
+  albumIds(): AlbumId[];
+  /** Opens these albums (default: all); edits of a closed album also open it. */
+  openAlbums(ids?: readonly AlbumId[]): Promise<void>;
 
   /** Subscribes to changes; returns the unsubscribe function. */
   onChange(listener: (change: CatalogChange) => void): () => void;

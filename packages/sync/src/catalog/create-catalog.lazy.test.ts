@@ -40,10 +40,12 @@ async function storedLibrary() {
   await c.start();
   await c.addAssets(assets);
   c.setFavorite(fakeAssetId(2), true);
+  const album = await c.createAlbum('Kept');
+  c.addToAlbum(album, [fakeAssetId(1), fakeAssetId(2)]);
   const expected = { months: c.months(), version: c.monthVersion('2023-01'), rows: c.monthAssets('2023-01') };
   await c.stop();
   await repo.shutdown();
-  return { dir, rootUrl: root.url, expected };
+  return { dir, rootUrl: root.url, expected, album };
 }
 
 /** Opens the stored library with a lazy catalog; `evicted` lists evictions as they happen. */
@@ -90,6 +92,17 @@ describe('lazy catalog', { timeout: 30_000 }, () => {
     // The timeline index compares this stamp with its own: it must not need the document.
     expect(catalog.monthVersion('2023-01')).toBe(lib.expected.version);
     expect(catalog.getAsset(fakeAssetId(2))).toBeUndefined();
+    // Albums too open on demand; an edit of a closed album opens it.
+    expect(catalog.albumIds()).toEqual([lib.album]);
+    expect(catalog.listAlbums()).toEqual([]);
+    catalog.renameAlbum(lib.album, 'Renamed');
+    await waitUntil(
+      () => catalog.getAlbum(lib.album)?.title === 'Renamed',
+      [onChange(catalog)],
+      5000,
+      'album',
+    );
+    expect(catalog.getAlbum(lib.album)?.assets).toEqual([fakeAssetId(1), fakeAssetId(2)]);
 
     await catalog.openAssets([fakeAssetId(2)]);
     expect(catalog.getAsset(fakeAssetId(2))?.favorite).toBe(true);

@@ -29,9 +29,10 @@ export interface CatalogOptions {
   /** clock for added-at/trashed-at times (tests pin it) */
   now?: () => number;
   /**
-   * Open asset shards on demand and evict idle ones (needs a repo with storage; see
-   * shard-set.ts). Reads of a month or an asset then need `openMonths`/`openAssets` first;
-   * edits of a closed shard apply once it is open. Absent: every shard is opened at start.
+   * Open asset shards and albums on demand and evict idle shards (needs a repo with storage;
+   * see shard-set.ts). Reads of a month, an asset or an album then need `openMonths`,
+   * `openAssets` or `openAlbums` first; edits of a closed shard or album apply once it is
+   * open. Absent: every shard and album is opened at start.
    */
   lazyShards?: LazyShardOptions;
 }
@@ -41,6 +42,8 @@ export function createCatalog(opts: CatalogOptions): Catalog {
   const { repo, root, deviceId } = opts;
   const now = opts.now ?? Date.now;
   const albums = new Map<AlbumId, { handle: DocHandle<AlbumDoc>; off: () => void }>();
+  /** every album the root lists (id → url); a lazy catalog opens them on demand */
+  const listedAlbums = new Map<AlbumId, string>();
   const opening = new Map<string, Promise<void>>();
   const changes = new Listeners<CatalogChange>();
   const invalid = new Listeners<InvalidCatalogDataError>();
@@ -110,8 +113,13 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     // A document already waiting for its handle to become ready is retried by that wait.
     for (const [key, url] of index.value.shards)
       if (!shards.get(key)?.known && !isWaiting(url)) once(`s:${key}`, () => openShard(key, url));
-    for (const [id, url] of index.value.albums)
+    for (const [id, url] of index.value.albums) {
+      listedAlbums.set(id as AlbumId, url);
+      // Lazy: album documents cost more to hold than their size suggests (~3.5 MiB per
+      // 1,000 entries through the repo), so they open when the apps ask (openAlbums).
+      if (set.lazy) continue;
       if (!albums.has(id as AlbumId) && !isWaiting(url)) once(`a:${id}`, () => openAlbum(id, url));
+    }
     await Promise.all(work);
   }
   const onRootChange = () => void syncRoot();
@@ -189,10 +197,25 @@ export function createCatalog(opts: CatalogOptions): Catalog {
 
   const editAsset = (id: AssetId, fn: (d: AssetShardDoc) => void) => editShard(shardOf(id), fn);
 
-  function album(id: AlbumId): DocHandle<AlbumDoc> {
+  /** Changes an album: at once when open, else once it is opened (lazy catalogs). */
+  function editAlbum(id: AlbumId, fn: (d: AlbumDoc) => void): void {
     const a = albums.get(id);
-    if (!a) throw new AlbumNotFoundError(id);
-    return a.handle;
+    if (a) return void a.handle.change(fn);
+    if (!set.lazy || !listedAlbums.has(id)) throw new AlbumNotFoundError(id);
+    openAlbumsNow([id]).then(
+      () => albums.get(id)?.handle.change(fn),
+      (e: unknown) => report(`album ${id}`, `edit not applied: ${String(e)}`),
+    );
+  }
+
+  async function openAlbumsNow(ids: readonly AlbumId[]): Promise<void> {
+    for (const id of ids) {
+      const url = listedAlbums.get(id);
+      if (albums.has(id) || url === undefined) continue;
+      let p = opening.get(`a:${id}`);
+      if (!p) opening.set(`a:${id}`, (p = openAlbum(id, url)));
+      await p;
+    }
   }
 
   function readAlbumOf(id: AlbumId, handle: DocHandle<AlbumDoc>): Album | undefined {
@@ -324,38 +347,49 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     },
     deletePermanently(ids) {
       for (const id of ids) editAsset(id, (d) => assetEdits.deleteRecord(d, id));
-      for (const [albumId, a] of albums) {
-        const current = readAlbumOf(albumId, a.handle);
-        const hit = current ? ids.filter((id) => current.assets.includes(id)) : [];
-        if (hit.length > 0) a.handle.change((d) => albumEdits.removeFromAlbum(d, hit));
-      }
+      const fromAlbums = () => {
+        for (const [albumId, a] of albums) {
+          const current = readAlbumOf(albumId, a.handle);
+          const hit = current ? ids.filter((id) => current.assets.includes(id)) : [];
+          if (hit.length > 0) a.handle.change((d) => albumEdits.removeFromAlbum(d, hit));
+        }
+      };
+      fromAlbums();
+      // A lazy catalog opens its closed albums for this (rare) operation.
+      if (set.lazy && listedAlbums.size > albums.size)
+        openAlbumsNow([...listedAlbums.keys()]).then(fromAlbums, (e: unknown) =>
+          report('albums', `permanent deletion not applied to every album: ${String(e)}`),
+        );
     },
 
     async createAlbum(title) {
       const id = asAlbumId(randomId());
       const handle = repo.create<AlbumDoc>(albumEdits.newAlbum(id, title, deviceId, now()));
       registerAlbum(id, handle);
+      listedAlbums.set(id, handle.url);
       root.change((r) => void (r.albums[id] = handle.url));
       return id;
     },
     renameAlbum(id, title) {
       const t = albumEdits.checkTitle(title);
-      album(id).change((d) => void (d.title = t));
+      editAlbum(id, (d) => void (d.title = t));
     },
-    describeAlbum: (id, description) => album(id).change((d) => void (d.description = description)),
+    describeAlbum: (id, description) => editAlbum(id, (d) => void (d.description = description)),
     addToAlbum(id, ids) {
       const at = now();
-      album(id).change((d) => void albumEdits.addToAlbum(d, ids, deviceId, at));
+      editAlbum(id, (d) => void albumEdits.addToAlbum(d, ids, deviceId, at));
     },
-    removeFromAlbum: (id, ids) => album(id).change((d) => albumEdits.removeFromAlbum(d, ids)),
+    removeFromAlbum: (id, ids) => editAlbum(id, (d) => albumEdits.removeFromAlbum(d, ids)),
     reorderAlbum: (id, asset, toIndex) =>
-      album(id).change((d) => void albumEdits.moveInAlbum(d, asset, toIndex)),
+      editAlbum(id, (d) => void albumEdits.moveInAlbum(d, asset, toIndex)),
     setAlbumCover(id, asset) {
-      album(id).change((d) => {
+      editAlbum(id, (d) => {
         if (asset === undefined) delete d.cover;
         else d.cover = new ImmutableString(asset);
       });
     },
+    openAlbums: (ids) => openAlbumsNow(ids ?? [...listedAlbums.keys()]),
+    albumIds: () => [...listedAlbums.keys()],
     getAlbum(id) {
       const a = albums.get(id);
       return a ? readAlbumOf(id, a.handle) : undefined;

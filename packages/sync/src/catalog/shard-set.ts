@@ -279,10 +279,21 @@ export function createShardSet(opts: {
     lazy?.onEvict?.(s.key);
   }
 
-  /** A sync message for a closed shard: the repo loads it from storage; follow its changes. */
+  /**
+   * A sync message for a shard. Closed: the repo loads it from storage to answer, and we follow
+   * its changes. Open: it counts as use, so a shard is not evicted in the middle of a sync.
+   */
   const onMessage = (m: RepoMessage) => {
     const s = 'documentId' in m && m.documentId ? byDoc.get(m.documentId) : undefined;
-    if (s && !s.handle && lazy && !stopped) void open(s).catch(() => {});
+    if (!s || !lazy || stopped) return;
+    // Sync traffic is use: a shard is not evicted while a peer is syncing it.
+    if (s.handle) s.lastUsed = Date.now();
+    // After the repo's own handling has set the document up for this peer: opening it first
+    // (a `find` before the repo's) left requests from ephemeral peers unanswered.
+    else
+      setTimeout(() => {
+        if (!s.handle && !stopped) void open(s).catch(() => {});
+      }, 0);
   };
   /**
    * A persistent peer connected: open the shards it may lack (its recorded sync state with us is

@@ -27,7 +27,8 @@ export interface ShardSummaryStore {
   save(key: string, bytes: Uint8Array): Promise<void>;
 }
 
-const NAMESPACE = 'hearth-shard-summary';
+/** The storage namespace of summaries (key `[SUMMARY_NAMESPACE, shardKey]`). */
+export const SUMMARY_NAMESPACE = 'hearth-shard-summary';
 /** Heads as the repo's handles give them (`DocHandle.heads()`: base58check of the hashes). */
 const HEAD = /^[1-9A-HJ-NP-Za-km-z]{1,100}$/;
 
@@ -36,8 +37,8 @@ export function repoSummaryStore(repo: Repo): ShardSummaryStore | undefined {
   const storage = repo.storageSubsystem;
   if (!storage) return undefined;
   return {
-    load: (key) => storage.load(NAMESPACE, key),
-    save: (key, bytes) => storage.save(NAMESPACE, key, bytes),
+    load: (key) => storage.load(SUMMARY_NAMESPACE, key),
+    save: (key, bytes) => storage.save(SUMMARY_NAMESPACE, key, bytes),
   };
 }
 
@@ -64,14 +65,25 @@ export function decodeShardSummary(bytes: Uint8Array): Checked<ShardSummary> {
     return bad('shard summary heads malformed');
   if (!(r.i instanceof Uint8Array) || r.i.length % 32 !== 0) return bad('shard summary ids malformed');
   if (typeof r.t !== 'number' || !Number.isFinite(r.t)) return bad('shard summary time malformed');
-  const ids: string[] = [];
-  const hex = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
-  for (let n = 0; n < r.i.length; n += 32) {
-    let s = '';
-    for (let i = n; i < n + 32; i++) s += hex[r.i[i]!]!;
-    ids.push(s);
+  return ok({ heads: r.h as string[], ids: idsToHex(r.i), changedAt: r.t });
+}
+
+const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
+
+/**
+ * 32-byte ids to hex strings, through one flat string: building each id by concatenation
+ * would leave 100,000 rope strings of 32 pieces (hundreds of MB at library scale).
+ */
+function idsToHex(bytes: Uint8Array): string[] {
+  const chars = new Uint8Array(bytes.length * 2);
+  for (let i = 0; i < bytes.length; i++) {
+    chars[i * 2] = HEX_DIGITS[bytes[i]! >> 4]!;
+    chars[i * 2 + 1] = HEX_DIGITS[bytes[i]! & 15]!;
   }
-  return ok({ heads: r.h as string[], ids, changedAt: r.t });
+  const all = new TextDecoder().decode(chars);
+  const ids: string[] = [];
+  for (let n = 0; n < all.length; n += 64) ids.push(all.slice(n, n + 64));
+  return ids;
 }
 
 /** Whether two head lists name the same heads (order-insensitive). */
