@@ -1,0 +1,141 @@
+// @vitest-environment node
+// The worker-side search over a real catalog (automerge-repo in memory), as the peer worker runs it.
+import 'fake-indexeddb/auto';
+import { Repo } from '@automerge/automerge-repo';
+import { createCatalog, type DeviceId } from '@hearth/sync';
+import { createTestRoot, fakeDeviceId } from '@hearth/sync/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCatalogLibrary } from '../catalog/catalog-library.ts';
+import { openIdbMediaCache } from '../catalog/media-cache.idb.ts';
+import type { LibraryClient, NewLocalAsset } from '../library/library-client.ts';
+import { createLibrarySearch, type LibrarySearch } from './library-search.ts';
+
+const hex = (n: number) => n.toString(16).padStart(64, '0');
+const FALCON = hex(1);
+const ROCKS = hex(2);
+const RIDGE = hex(3);
+const FIR = hex(4);
+
+function asset(n: number, capturedAt: number, extra: Partial<NewLocalAsset>): NewLocalAsset {
+  return {
+    id: hex(n),
+    type: 'image',
+    mime: 'image/jpeg',
+    size: 1000 + n,
+    capturedAt,
+    width: 400,
+    height: 300,
+    ...extra,
+  };
+}
+
+let n = 0;
+let repo: Repo | undefined;
+let search: LibrarySearch | undefined;
+afterEach(async () => {
+  search?.stop();
+  await repo?.shutdown();
+});
+
+async function setup(): Promise<{ lib: LibraryClient; s: LibrarySearch; reads: { months: number } }> {
+  repo = new Repo({ network: [] });
+  const deviceId: DeviceId = fakeDeviceId(1);
+  const catalog = createCatalog({ repo, root: createTestRoot(repo), deviceId });
+  const lib = createCatalogLibrary({
+    catalog,
+    media: await openIdbMediaCache(`search-media-${n++}`),
+    deviceId,
+  });
+  await lib.start();
+  await lib.addAssets([
+    asset(1, Date.UTC(2022, 2, 31, 11), {
+      fileName: 'prairie_falcon.jpg',
+      camera: { make: 'Canon', model: 'Canon EOS R5' },
+    }),
+    asset(2, Date.UTC(2012, 7, 5, 11), {
+      fileName: 'el_torcal_rocks.jpg',
+      camera: { make: 'SONY', model: 'DSLR-A550' },
+    }),
+    asset(3, Date.UTC(2023, 8, 25, 8), {
+      fileName: 'tanners_ridge.jpg',
+      camera: { make: 'NIKON CORPORATION', model: 'NIKON D750' },
+    }),
+    asset(4, Date.UTC(2023, 6, 1, 8), { fileName: 'silver_fir.jpg' }),
+  ]);
+  // Counts full reads of the library: the index is built once, never per query.
+  const reads = { months: 0 };
+  const counted: LibraryClient = {
+    ...lib,
+    months: () => {
+      reads.months++;
+      return lib.months();
+    },
+  };
+  search = createLibrarySearch(counted);
+  await search.ready;
+  return { lib, s: search, reads };
+}
+
+const ids = async (s: LibrarySearch, q: string, f = {}) => (await s.search(q, f)).items.map((i) => i.id);
+
+describe('library search (worker side, over the synced catalog)', () => {
+  it('finds by file name words, camera make/model, years and seasons; every word must match', async () => {
+    const { s, reads } = await setup();
+    expect(s.size()).toBe(4);
+    expect(await ids(s, 'falcon')).toEqual([FALCON]);
+    expect(await ids(s, 'torcal rocks')).toEqual([ROCKS]);
+    expect(await ids(s, 'nikon')).toEqual([RIDGE]);
+    expect(await ids(s, 'sony dslr')).toEqual([ROCKS]);
+    expect(await ids(s, 'canon 2022')).toEqual([FALCON]);
+    expect(await ids(s, 'canon 2023')).toEqual([]);
+    expect(await ids(s, '2012')).toEqual([ROCKS]);
+    // Summer is June–August: the fir (July) is in, the ridge (September) is not.
+    expect(await ids(s, 'summer 2023')).toEqual([FIR]);
+    expect(await ids(s, '2023')).toEqual([RIDGE, FIR]); // newest first
+    expect(await ids(s, 'fal')).toEqual([FALCON]); // prefixes, as one types
+    expect(await ids(s, 'nothing-like-this')).toEqual([]);
+    expect(await ids(s, '   ')).toEqual([]);
+    expect(reads.months).toBe(1);
+  });
+
+  it('follows catalog changes: descriptions, albums (added, renamed), favorites, archive, trash, delete', async () => {
+    const { lib, s, reads } = await setup();
+    await lib.setDescription(FIR, 'Misty morning in the Black Forest');
+    await vi.waitFor(async () => expect(await ids(s, 'misty forest')).toEqual([FIR]));
+
+    const album = await lib.createAlbum('Andalusia trip');
+    await lib.addToAlbum(album, [ROCKS, FALCON]);
+    await vi.waitFor(async () => expect(await ids(s, 'andalusia')).toEqual([FALCON, ROCKS]));
+    await lib.renameAlbum(album, 'Spain');
+    await vi.waitFor(async () => expect(await ids(s, 'spain')).toEqual([FALCON, ROCKS]));
+    expect(await ids(s, 'andalusia')).toEqual([]);
+    await lib.removeFromAlbum(album, [FALCON]);
+    await vi.waitFor(async () => expect(await ids(s, 'spain')).toEqual([ROCKS]));
+
+    await lib.setFavorite([RIDGE], true);
+    await vi.waitFor(async () => expect(await ids(s, '', { favorites: true })).toEqual([RIDGE]));
+    expect(await ids(s, '2023', { favorites: true })).toEqual([RIDGE]);
+    expect(await ids(s, '')).toEqual([]); // an empty box alone lists nothing
+
+    await lib.setArchived([FIR], true);
+    await vi.waitFor(async () => expect(await ids(s, 'summer 2023')).toEqual([]));
+    expect(await ids(s, 'summer 2023', { archived: true })).toEqual([FIR]);
+
+    await lib.trash([FALCON]);
+    await vi.waitFor(async () => expect(await ids(s, 'falcon')).toEqual([]));
+    await lib.restore([FALCON]);
+    await vi.waitFor(async () => expect(await ids(s, 'falcon')).toEqual([FALCON]));
+
+    await lib.deletePermanently([ROCKS]);
+    await vi.waitFor(async () => expect(await ids(s, 'torcal')).toEqual([]));
+    expect(s.size()).toBe(3);
+    expect(reads.months).toBe(1);
+  });
+
+  it('indexes assets that arrive after the first build (as a sync brings them)', async () => {
+    const { lib, s } = await setup();
+    await lib.addAssets([asset(5, Date.UTC(2019, 4, 2), { fileName: 'wood_anemones.jpg' })]);
+    await vi.waitFor(async () => expect(await ids(s, 'anemones 2019')).toEqual([hex(5)]));
+    expect(await ids(s, 'may 2019')).toEqual([hex(5)]);
+  });
+});

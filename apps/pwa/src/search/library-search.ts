@@ -1,0 +1,153 @@
+/**
+ * Search over what a LibraryClient holds (in the peer worker: the synced catalog), with
+ * `@hearth/ml`'s portable text index: file names, descriptions, user tags, camera make and
+ * model, places, album titles, and capture dates ("2019", "summer 2023"). The index is built
+ * once, then kept current from the library's change events, so a query never rebuilds it and
+ * answers offline from whatever has synced.
+ */
+import { createSearchIndex, type SearchDocument } from '@hearth/ml';
+import type { AssetDetails, LibraryChange, LibraryClient } from '../library/library-client.ts';
+import {
+  FLAG_ARCHIVED,
+  FLAG_FAVORITE,
+  FLAG_TRASHED,
+  FLAG_VIDEO,
+  type TimelineItem,
+} from '../library/timeline-item.ts';
+import type { SearchFilters, SearchResult } from './search-types.ts';
+
+/** Most results one query returns (the grid is virtualized; this bounds the message). */
+export const MAX_RESULTS = 1000;
+
+/** See the file comment. `stop()` unsubscribes from the library. */
+export interface LibrarySearch {
+  /** resolves once the first full read of the library is indexed */
+  readonly ready: Promise<void>;
+  /** how many assets are indexed */
+  size(): number;
+  search(query: string, filters?: SearchFilters): Promise<SearchResult>;
+  stop(): void;
+}
+
+function rowOf(a: AssetDetails): TimelineItem {
+  const flags =
+    (a.favorite ? FLAG_FAVORITE : 0) |
+    (a.archived ? FLAG_ARCHIVED : 0) |
+    (a.trashedAt !== undefined ? FLAG_TRASHED : 0) |
+    (a.type === 'video' ? FLAG_VIDEO : 0);
+  return a.thumbhash !== undefined
+    ? { id: a.id, capturedAt: a.capturedAt, ratio: a.ratio, flags, thumbhash: a.thumbhash }
+    : { id: a.id, capturedAt: a.capturedAt, ratio: a.ratio, flags };
+}
+
+export function createLibrarySearch(lib: LibraryClient): LibrarySearch {
+  const index = createSearchIndex();
+  const rows = new Map<string, TimelineItem>();
+  const details = new Map<string, AssetDetails>();
+  const albumTitles = new Map<string, string>();
+  /** album id → its assets, and asset id → the albums it is in */
+  const albumAssets = new Map<string, readonly string[]>();
+  const assetAlbums = new Map<string, Set<string>>();
+
+  function docOf(a: AssetDetails): SearchDocument {
+    const camera = [a.camera?.make, a.camera?.model].filter(Boolean).join(' ');
+    const albums = [...(assetAlbums.get(a.id) ?? [])].map((id) => albumTitles.get(id) ?? '');
+    return {
+      id: a.id,
+      takenAt: a.capturedAt,
+      tags: a.tags,
+      albums,
+      ...(a.fileName ? { fileName: a.fileName } : {}),
+      ...(a.description ? { description: a.description } : {}),
+      ...(camera ? { camera } : {}),
+      ...(a.place ? { place: a.place } : {}),
+    };
+  }
+  function put(a: AssetDetails): void {
+    details.set(a.id, a);
+    rows.set(a.id, rowOf(a));
+    index.put(docOf(a));
+  }
+  function drop(id: string): void {
+    details.delete(id);
+    rows.delete(id);
+    index.remove(id);
+  }
+  /** Records an album's title and members; returns the assets whose album words changed. */
+  function setAlbum(id: string, title: string | undefined, assets: readonly string[]): Set<string> {
+    const touched = new Set([...(albumAssets.get(id) ?? []), ...assets]);
+    for (const a of albumAssets.get(id) ?? []) assetAlbums.get(a)?.delete(id);
+    if (title === undefined) {
+      albumTitles.delete(id);
+      albumAssets.delete(id);
+    } else {
+      albumTitles.set(id, title);
+      albumAssets.set(id, assets);
+      for (const a of assets) {
+        const s = assetAlbums.get(a) ?? new Set<string>();
+        s.add(id);
+        assetAlbums.set(a, s);
+      }
+    }
+    return touched;
+  }
+
+  async function build(): Promise<void> {
+    for (const album of await lib.listAlbums()) setAlbum(album.id, album.title, album.assets);
+    for (const m of await lib.months()) {
+      for (const item of await lib.monthItems(m.month)) {
+        const a = await lib.getAsset(item.id);
+        if (a) put(a);
+      }
+    }
+  }
+
+  async function apply(change: LibraryChange): Promise<void> {
+    const assets = new Set(change.assets);
+    for (const id of change.albums) {
+      const album = await lib.getAlbum(id);
+      for (const a of setAlbum(id, album?.title, album?.assets ?? [])) assets.add(a);
+    }
+    for (const id of assets) {
+      const a = await lib.getAsset(id);
+      if (a) put(a);
+      else drop(id);
+    }
+  }
+
+  // Changes are applied in order, after the first build (which may already include them:
+  // applying a change twice is harmless, it re-reads the same records).
+  const ready = build();
+  let queue: Promise<void> = ready;
+  const off = lib.onChange((change) => {
+    queue = queue
+      .then(() => apply(change))
+      .catch((e: unknown) => console.warn('search index: a change could not be applied:', e));
+  });
+
+  return {
+    ready,
+    size: () => index.size,
+    async search(query, filters = {}) {
+      await queue;
+      const text = query.trim();
+      const keep = (r: TimelineItem) =>
+        !(r.flags & FLAG_TRASHED) &&
+        (filters.archived || !(r.flags & FLAG_ARCHIVED)) &&
+        (!filters.favorites || (r.flags & FLAG_FAVORITE) !== 0);
+      // An empty box lists nothing, unless "favorites only" alone is the question.
+      if (!text && !filters.favorites) return { items: [], total: 0 };
+      const hits = await index.search(text, { limit: index.size });
+      const items: TimelineItem[] = [];
+      let total = 0;
+      for (const h of hits) {
+        const r = rows.get(h.id);
+        if (!r || !keep(r)) continue;
+        total++;
+        if (items.length < MAX_RESULTS) items.push(r);
+      }
+      return { items, total };
+    },
+    stop: off,
+  };
+}

@@ -1,0 +1,17 @@
+/** What the search view asks and gets back (plain data: it crosses the worker boundary). */
+import type { TimelineItem } from '../library/timeline-item.ts';
+
+/** Filters beside the words of the query. Trashed items are never results. */
+export interface SearchFilters {
+  /** only favorites (alone, with an empty query, lists every favorite) */
+  favorites?: boolean;
+  /** archived items are results too (hidden by default, as in the timeline) */
+  archived?: boolean;
+}
+
+/** The matching assets as timeline rows, best first (newest first among equals). */
+export interface SearchResult {
+  items: TimelineItem[];
+  /** how many matched, when more than `items` holds */
+  total: number;
+}
