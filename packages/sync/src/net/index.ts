@@ -28,3 +28,12 @@ export { pairWithCode, type PairingResult } from './pairing-client.ts';
 export { findDoc } from './find-doc.ts';
 export { syncPendingWith, type SyncPending } from './sync-pending.ts';
 export { createSwitchableAccess, type SwitchableAccess } from './switchable-access.ts';
+export * from './device-admin-errors.ts';
+export { DEVICE_ADMIN_PROTOCOL } from './device-admin-protocol.ts';
+export {
+  createDeviceAdminServer,
+  type DeviceAdminServer,
+  type DeviceAdminServerOptions,
+} from './device-admin-server.ts';
+export { requestRevocation } from './device-admin-client.ts';
+export { listLibraryDevices, type LibraryDevice } from './library-devices.ts';
