@@ -1,5 +1,6 @@
 import {
   asDeviceId,
+  createDeviceAdminServer,
   createPairingCodes,
   createPairingServer,
   encodePairingLink,
@@ -118,9 +119,10 @@ export function createDeviceAdmin(opts: {
   }
 
   let unserveAudit: (() => Promise<void>) | undefined;
-  return {
+  const admin: DeviceAdmin = {
     async start() {
       await server.start();
+      await remoteAdmin.start();
       unserveAudit = await serveAuditLog(
         peers.node,
         audit,
@@ -131,6 +133,7 @@ export function createDeviceAdmin(opts: {
     },
     async stop() {
       await unserveAudit?.();
+      await remoteAdmin.stop();
       await server.stop();
     },
     offer() {
@@ -163,4 +166,15 @@ export function createDeviceAdmin(opts: {
       return { ...row, revoked: true, online: false };
     },
   };
+  // `/hearth/device-admin/1`: a paired device revokes another from the app, by the same
+  // revoke as `hearth devices revoke`.
+  const remoteAdmin = createDeviceAdminServer({
+    node: peers.node,
+    access: peers.access,
+    async revoke(deviceId, by) {
+      await admin.revoke(deviceId);
+      opts.log(`revoked device ${deviceId} at the request of ${by}`);
+    },
+  });
+  return admin;
 }
