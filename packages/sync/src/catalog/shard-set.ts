@@ -79,6 +79,16 @@ export function createShardSet(opts: {
   let flushing: Promise<void> = Promise.resolve();
   let background: Promise<void> = Promise.resolve();
   let stopped = false;
+  /** background opens waiting for an eviction to make room */
+  const roomWaiters: Array<() => void> = [];
+  const openCount = () => [...shards.values()].filter((x) => x.handle).length;
+  /** Resolves once fewer than `maxOpen` shards are open (or the set stops). */
+  async function room(): Promise<void> {
+    while (lazy && !stopped && openCount() >= lazy.maxOpen) {
+      await new Promise<void>((r) => roomWaiters.push(r));
+      scheduleEvict();
+    }
+  }
 
   function locate(id: string, key: ShardKey): void {
     const cur = location.get(id);
@@ -248,7 +258,8 @@ export function createShardSet(opts: {
   async function evictIdle(): Promise<void> {
     if (!lazy) return;
     const open = [...shards.values()].filter((s) => s.handle && !s.evicting);
-    const over = open.length - lazy.maxOpen;
+    // A background sweep waiting for room needs one below the budget.
+    const over = open.length - (roomWaiters.length > 0 ? lazy.maxOpen - 1 : lazy.maxOpen);
     if (over <= 0) return;
     const t = Date.now();
     const idle = open
@@ -277,6 +288,7 @@ export function createShardSet(opts: {
     handle.removeAllListeners('change');
     await repo.removeFromCache(s.docId);
     lazy?.onEvict?.(s.key);
+    for (const wake of roomWaiters.splice(0)) wake();
   }
 
   /**
@@ -310,6 +322,9 @@ export function createShardSet(opts: {
         if (s.handle || !s.known) continue;
         const state = await storage.loadSyncState(s.docId, storageId);
         if (state && sameHeads(encodeHeads(state.sharedHeads), s.heads)) continue;
+        // One budget's worth at a time: each is evicted once its sync went quiet.
+        await room();
+        if (stopped) return;
         await open(s).catch(() => {});
       }
     });
@@ -332,6 +347,7 @@ export function createShardSet(opts: {
     },
     async stop() {
       stopped = true;
+      for (const wake of roomWaiters.splice(0)) wake();
       repo.networkSubsystem.off('message', onMessage);
       repo.networkSubsystem.off('peer', onPeer);
       clearTimeout(evictTimer);
