@@ -10,10 +10,12 @@ import {
   createLibraryAccess,
   findDoc,
   followRootDoc,
+  listLibraryDevices,
   Libp2pNetworkAdapter,
   requestBlobToken,
   syncPendingWith,
   type DeviceId,
+  type LibraryDevice,
   type PeerNode,
   type RootDoc,
   type SyncPending,
@@ -40,6 +42,8 @@ export interface CatalogPeer {
   library: CatalogLibrary;
   /** documents with changes the home node lacks / has that we lack (undefined: not met yet) */
   syncPending(): SyncPending | undefined;
+  /** every device of the library in the synced root document (signatures checked) */
+  devices(): Promise<LibraryDevice[]>;
   stop(): Promise<void>;
 }
 
@@ -88,6 +92,7 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
   return {
     library: client,
     syncPending: () => syncPendingWith(repo, pairing.homeNode as RepoPeerId),
+    devices: () => listLibraryDevices(root.doc(), pairing.libraryPublicKey ?? ''),
     async stop() {
       unfollow();
       await client.stop();

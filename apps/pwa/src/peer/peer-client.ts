@@ -7,7 +7,7 @@ import { createSignal } from 'solid-js';
 import { PwaError } from '../errors.ts';
 import { loadPairing } from './device-store.idb.ts';
 import type { LibraryChange } from '../library/library-client.ts';
-import type { PairingInfo, PeerReply, PeerRequest, SyncCounts } from './peer-protocol.ts';
+import type { PairingInfo, PeerDevice, PeerReply, PeerRequest, SyncCounts } from './peer-protocol.ts';
 import type { LibraryTransport } from './worker-library.ts';
 
 /** Pairing or connecting failed; `code` is the home node's or the sync package's. */
@@ -19,6 +19,10 @@ export interface PeerClient extends LibraryTransport {
   pair(link: string, name: string): Promise<PairingInfo>;
   /** dials the paired home node (no-op when unpaired) */
   connect(): Promise<void>;
+  /** every device of the library, from the synced root document */
+  devices(): Promise<PeerDevice[]>;
+  /** asks the home node to revoke a device; throws a PeerError with the node's code */
+  revokeDevice(deviceId: string): Promise<void>;
   peers(): number;
   /** documents pending with the home node each way (undefined: not known yet) */
   syncPending(): SyncCounts | undefined;
@@ -87,6 +91,16 @@ export function createPeerClient(): PeerClient {
     async connect() {
       if (!(await loadPairing())) return;
       const r = await call({ t: 'connect' });
+      if (r.t === 'error') throw new PeerError(r.code, r.message);
+    },
+    async devices() {
+      const r = await call({ t: 'devices' });
+      if (r.t === 'devices') return r.devices;
+      if (r.t === 'error') throw new PeerError(r.code, r.message);
+      throw new PeerError('PEER_PROTOCOL', 'unexpected answer from the peer worker; reload the app');
+    },
+    async revokeDevice(deviceId) {
+      const r = await call({ t: 'revoke', deviceId });
       if (r.t === 'error') throw new PeerError(r.code, r.message);
     },
     async callLibrary(method, args) {

@@ -19,6 +19,20 @@ export interface PairingInfo {
   pairedAt: number;
 }
 
+/** A device of the library as the devices page shows it (from the synced root document). */
+export interface PeerDevice {
+  deviceId: string;
+  name: string;
+  role: string;
+  /** when it was paired (its certificate issued), ms since epoch; 0: not known */
+  issuedAt: number;
+  /** when it was revoked; absent: not revoked */
+  revokedAt?: number;
+  thisDevice: boolean;
+  /** connected to this device now (this device itself counts as online) */
+  online: boolean;
+}
+
 /** What the sync status shows as pending with the home node, in documents. */
 export interface SyncCounts {
   toSend: number;
@@ -28,6 +42,10 @@ export interface SyncCounts {
 export type PeerRequest =
   | { id: number; t: 'pair'; link: string; name: string }
   | { id: number; t: 'connect' }
+  /** every device of the library, from the synced root document */
+  | { id: number; t: 'devices' }
+  /** asks the home node to revoke a device (`/hearth/device-admin/1`) */
+  | { id: number; t: 'revoke'; deviceId: string }
   /** a LibraryClient method (or `mediaBlob`) on the worker's synced catalog */
   | { id: number; t: 'lib'; method: string; args: unknown[] }
   /** the page's online/offline events (not acknowledged) */
@@ -36,6 +54,8 @@ export type PeerRequest =
 export type PeerReply =
   | { id: number; t: 'paired'; info: PairingInfo }
   | { id: number; t: 'connected' }
+  | { id: number; t: 'devices'; devices: PeerDevice[] }
+  | { id: number; t: 'revoked' }
   | { id: number; t: 'lib-ok'; value: unknown }
   | { t: 'lib-change'; change: LibraryChange }
   | { id: number; t: 'error'; code: string; message: string }

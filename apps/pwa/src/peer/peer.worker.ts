@@ -23,6 +23,7 @@ import { openCatalogPeer, type CatalogPeer } from '../catalog/open-catalog-peer.
 import { pickHomeHttpUrl } from '../catalog/home-http-url.ts';
 import { PwaError } from '../errors.ts';
 import { LIBRARY_METHODS } from './worker-library.ts';
+import { listDevices, revokeDevice } from './worker-devices.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: PeerReply) => scope.postMessage(m);
@@ -190,6 +191,13 @@ async function callLibrary(method: string, args: unknown[]): Promise<unknown> {
   return lib[method]!(...args);
 }
 
+/** Runs `f` with this device's node and pairing; refused when the device is not paired. */
+async function withPairing<T>(f: (n: PeerNode, info: PairingInfo) => Promise<T>): Promise<T> {
+  const info = await loadPairing();
+  if (!info) throw new PwaError('NOT_PAIRED', 'this device is not paired; pair it under Devices first');
+  return f(await ensureNode(info.homeAddrs), info);
+}
+
 scope.onmessage = (ev: MessageEvent<PeerRequest>) => {
   const req = ev.data;
   if (req.t === 'network') return onNetwork?.(req.online);
@@ -204,6 +212,16 @@ scope.onmessage = (ev: MessageEvent<PeerRequest>) => {
   };
   if (req.t === 'pair')
     pair(req.link, req.name).then((info) => post({ id: req.id, t: 'paired', info }), fail);
+  else if (req.t === 'devices')
+    withPairing((n, info) => catalog().then((p) => listDevices(n, p, info))).then(
+      (devices) => post({ id: req.id, t: 'devices', devices }),
+      fail,
+    );
+  else if (req.t === 'revoke')
+    withPairing((n, info) => revokeDevice(n, info, req.deviceId, () => dialHome(info))).then(
+      () => post({ id: req.id, t: 'revoked' }),
+      fail,
+    );
   else if (req.t === 'lib')
     callLibrary(req.method, req.args).then((value) => post({ id: req.id, t: 'lib-ok', value }), fail);
   else connect().then(() => post({ id: req.id, t: 'connected' }), fail);

@@ -1,5 +1,6 @@
-import { createResource, createSignal, For, Show, type JSX } from 'solid-js';
+import { createResource, createSignal, Show, type JSX } from 'solid-js';
 import { usePeer } from '../peer/peer-context.tsx';
+import { DeviceList } from './device-list.tsx';
 
 /**
  * Devices and pairing: paste the `hearth://pair?…` link that `hearth start` / `hearth pair`
@@ -41,25 +42,10 @@ export function DevicesView(): JSX.Element {
         {(p) => (
           <>
             <h2>Devices in this library</h2>
-            <ul class="device-list" aria-label="Devices in this library">
-              <For
-                each={[
-                  { name: `${p().deviceName} (this device)`, id: p().deviceId, role: p().role },
-                  { name: 'Home node', id: p().homeNode, role: 'home-node' },
-                ]}
-              >
-                {(d) => (
-                  <li>
-                    <strong>{d.name}</strong> <span class="muted">· {d.role}</span>
-                    <br />
-                    <code class="muted">{d.id}</code>
-                  </li>
-                )}
-              </For>
-            </ul>
+            <DeviceList peer={peer!} />
             <p class="muted">
-              Library {p().libraryId}, paired {new Date(p().pairedAt).toLocaleString()}. Revoke devices with
-              “hearth devices revoke” on the home node.
+              Library {p().libraryId}, this device paired {new Date(p().pairedAt).toLocaleString()}. The home
+              node signs revocations (also “hearth devices revoke” there).
             </p>
           </>
         )}

@@ -1,0 +1,51 @@
+/**
+ * The devices page's side in the peer worker: every device of the library from the synced
+ * root document (with who is connected now), and revocation, which only the home node can
+ * sign (it holds the library key): asked for over `/hearth/device-admin/1`.
+ */
+import { requestRevocation, type PeerNode } from '@hearth/sync';
+import type { CatalogPeer } from '../catalog/open-catalog-peer.ts';
+import { PwaError } from '../errors.ts';
+import type { PairingInfo, PeerDevice } from './peer-protocol.ts';
+
+/** The library's devices, this one and the home node first, then by pairing time. */
+export async function listDevices(
+  node: PeerNode,
+  peer: CatalogPeer,
+  info: PairingInfo,
+): Promise<PeerDevice[]> {
+  const online = new Set(node.getPeers().map((p) => p.toString()));
+  const rank = (d: PeerDevice) => (d.thisDevice ? 0 : d.role === 'home-node' ? 1 : 2);
+  return (await peer.devices())
+    .map((d) => ({
+      ...d,
+      thisDevice: d.deviceId === info.deviceId,
+      online: d.revokedAt === undefined && (d.deviceId === info.deviceId || online.has(d.deviceId)),
+    }))
+    .sort((a, b) => rank(a) - rank(b) || a.issuedAt - b.issuedAt);
+}
+
+/**
+ * Asks the home node to revoke `deviceId`, dialling it first when it is not connected. The
+ * typed errors of `@hearth/sync` (DEVICE_ADMIN_NOT_PAIRED, UNKNOWN_DEVICE,
+ * CANNOT_REVOKE_HOME_NODE, DEVICE_ADMIN_FAILED) reach the page by their code.
+ */
+export async function revokeDevice(
+  node: PeerNode,
+  info: PairingInfo,
+  deviceId: string,
+  dialHome: () => Promise<void>,
+): Promise<void> {
+  if (deviceId === info.homeNode)
+    throw new PwaError('CANNOT_REVOKE_HOME_NODE', 'the home node cannot be revoked from a device');
+  if (!node.getPeers().some((p) => p.toString() === info.homeNode)) {
+    try {
+      await dialHome();
+    } catch (e) {
+      throw new PwaError('HOME_OFFLINE', 'the home node is not reachable now: revoking needs it online', {
+        cause: e,
+      });
+    }
+  }
+  await requestRevocation(node, info.homeNode, deviceId);
+}

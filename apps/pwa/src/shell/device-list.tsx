@@ -1,0 +1,142 @@
+import { createResource, createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
+import type { PeerClient } from '../peer/peer-client.ts';
+import type { PeerDevice } from '../peer/peer-protocol.ts';
+
+/** How often the list is re-read: who is online, and revocations that arrived by sync. */
+const REFRESH_MS = 3000;
+
+/**
+ * Every device of the library, read from the synced root document (certificates and
+ * revocations, signatures checked in the worker), with a revoke button behind a confirmation.
+ * Revoking asks the home node, which holds the library key.
+ */
+export function DeviceList(props: { peer: PeerClient }): JSX.Element {
+  const [devices, { refetch }] = createResource(() => props.peer.devices());
+  const timer = setInterval(() => void refetch(), REFRESH_MS);
+  onCleanup(() => clearInterval(timer));
+  const [confirming, setConfirming] = createSignal<PeerDevice>();
+  const [busy, setBusy] = createSignal(false);
+  const [message, setMessage] = createSignal('');
+  const me = () => devices.latest?.find((d) => d.thisDevice);
+
+  async function revoke(d: PeerDevice): Promise<void> {
+    setBusy(true);
+    setMessage(`Revoking ${d.name || d.deviceId}…`);
+    try {
+      await props.peer.revokeDevice(d.deviceId);
+      setMessage(`Revoked ${d.name || d.deviceId}: it can no longer sync with this library.`);
+      setConfirming(undefined);
+      void refetch();
+    } catch (e) {
+      setMessage(revokeFailure(e));
+      setConfirming(undefined);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <Show when={me()?.revokedAt !== undefined}>
+        <p role="alert">
+          This device was revoked: it no longer syncs with the library. Pair it again with a new code to
+          rejoin.
+        </p>
+      </Show>
+      <Show when={devices.error as unknown}>
+        {(err) => <p role="alert">Cannot list the devices: {(err() as Error).message}</p>}
+      </Show>
+      <ul class="device-list" aria-label="Devices in this library">
+        <For each={devices.latest ?? []}>
+          {(d) => (
+            <li data-device-id={d.deviceId} data-revoked={d.revokedAt !== undefined ? 'true' : 'false'}>
+              <strong>{d.name || 'Unnamed device'}</strong>
+              <Show when={d.thisDevice}> (this device)</Show>{' '}
+              <span class="muted">
+                · {d.role === 'home-node' ? 'home node' : 'device'}
+                <Show when={d.issuedAt > 0}> · paired {new Date(d.issuedAt).toLocaleString()}</Show>
+              </span>{' '}
+              <Show
+                when={d.revokedAt === undefined}
+                fallback={
+                  <span class="device-revoked" style={{ color: '#a3241b', 'font-weight': 600 }}>
+                    · revoked {new Date(d.revokedAt!).toLocaleString()}
+                  </span>
+                }
+              >
+                <span class="muted">{d.online ? '· online' : '· offline'}</span>
+              </Show>
+              <br />
+              <code class="muted">{d.deviceId}</code>
+              <Show when={!d.thisDevice && d.role !== 'home-node' && d.revokedAt === undefined}>
+                <br />
+                <button
+                  type="button"
+                  class="danger"
+                  disabled={busy()}
+                  onClick={() => setConfirming(d)}
+                  aria-label={`Revoke ${d.name || d.deviceId}`}
+                >
+                  Revoke
+                </button>
+              </Show>
+            </li>
+          )}
+        </For>
+      </ul>
+      <Show when={message()}>
+        <p role="status" class="device-admin-status">
+          {message()}
+        </p>
+      </Show>
+      <Show when={confirming()}>
+        {(d) => (
+          <div
+            class="dialog-backdrop"
+            onClick={(e) => e.target === e.currentTarget && setConfirming(undefined)}
+          >
+            <div
+              class="dialog"
+              role="alertdialog"
+              aria-modal="true"
+              aria-labelledby="revoke-title"
+              aria-describedby="revoke-desc"
+              onKeyDown={(e) => e.key === 'Escape' && setConfirming(undefined)}
+            >
+              <h2 id="revoke-title">Revoke “{d().name || d().deviceId}”?</h2>
+              <p id="revoke-desc">
+                It is cut off at once and can no longer sync photos or albums with this library. What it
+                already holds stays on it. To bring it back, pair it again with a new code.
+              </p>
+              <div class="row">
+                <button type="button" class="danger" disabled={busy()} onClick={() => void revoke(d())}>
+                  Revoke device
+                </button>
+                <button type="button" class="ghost" autofocus onClick={() => setConfirming(undefined)}>
+                  Cancel
+                </button>
+              </div>
+            </div>
+          </div>
+        )}
+      </Show>
+    </>
+  );
+}
+
+/** What to tell the person when revoking failed, by the error's code. */
+export function revokeFailure(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  switch (err.code) {
+    case 'DEVICE_ADMIN_NOT_PAIRED':
+      return 'Revoking failed: the home node does not count this device as paired (it may have been revoked itself).';
+    case 'UNKNOWN_DEVICE':
+      return 'Revoking failed: the home node does not know that device.';
+    case 'CANNOT_REVOKE_HOME_NODE':
+      return 'The home node cannot be revoked.';
+    case 'HOME_OFFLINE':
+      return 'Revoking needs the home node, and it is not reachable now: try again when it is online.';
+    default:
+      return `Revoking failed (${err.code ?? 'error'}): ${err.message ?? String(e)}`;
+  }
+}
