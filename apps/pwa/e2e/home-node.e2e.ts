@@ -1,7 +1,8 @@
 /**
  * The PWA served by a real home node (separate process): two browser contexts pair as two
  * devices through the Devices page (libp2p WebSockets from the page's peer worker), the node
- * lists both, and each shows one connected peer.
+ * lists both, and each shows one connected peer; then device A revokes device B from its
+ * Devices page (the home node signs it), and B loses its connection for good.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -19,6 +20,8 @@ const skip = !hasChromium
 void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, () => {
   let node: HomeNode;
   let browser: Browser;
+  /** the two devices the first test pairs (the revoke test uses them) */
+  const paired: { page: Page; deviceId: string }[] = [];
 
   before(async () => {
     node = await startHomeNode();
@@ -46,6 +49,7 @@ void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, ()
     const a = await pairDevice(node.pairingLink, 'Laptop A');
     const offer = JSON.parse(node.hearth('pair', '--json')) as { link: string };
     const b = await pairDevice(offer.link, 'Phone B');
+    paired.push(a, b);
     assert.notEqual(a.deviceId, b.deviceId);
     const devices = node.hearth('devices', '--json');
     assert.ok(devices.includes(a.deviceId), 'the node lists device A');
@@ -67,5 +71,33 @@ void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, ()
     );
     await a.page.getByRole('status').filter({ hasText: '1 peer' }).waitFor();
     await a.page.screenshot({ path: new URL('./screenshots/devices-laptop.png', import.meta.url).pathname });
+  });
+
+  void it('device A revokes device B from the Devices page; B is cut off and the node lists it revoked', async () => {
+    const [a, b] = paired;
+    assert.ok(a && b, 'the pairing test ran first');
+    await a.page.goto(`${node.url}#/devices`);
+    const list = a.page.getByRole('list', { name: 'Devices in this library' });
+    // Every device of the library, from the synced root document: A, the home node, B.
+    const rowB = list.locator(`li[data-device-id="${b.deviceId}"]`);
+    await rowB.getByText('Phone B').waitFor();
+    await list.getByText('home node').first().waitFor();
+    // The home node has no revoke button; B has one, behind a confirmation.
+    assert.equal(await list.getByRole('button', { name: /^Revoke/ }).count(), 1);
+    await rowB.getByRole('button', { name: 'Revoke Phone B' }).click();
+    const dialog = a.page.getByRole('alertdialog');
+    await dialog.getByText('Revoke “Phone B”?').waitFor();
+    await a.page.screenshot({ path: new URL('./screenshots/devices-revoke.png', import.meta.url).pathname });
+    await dialog.getByRole('button', { name: 'Revoke device' }).click();
+    await a.page.getByRole('status').filter({ hasText: 'Revoked Phone B' }).waitFor();
+    // The revocation reaches A's replica of the root document by sync.
+    await list.locator(`li[data-device-id="${b.deviceId}"][data-revoked="true"]`).waitFor();
+    await a.page.getByRole('status').filter({ hasText: '1 peer' }).waitFor();
+    const rows = JSON.parse(node.hearth('devices', '--json')) as { deviceId: string; revoked: boolean }[];
+    assert.equal(rows.find((r) => r.deviceId === b.deviceId)?.revoked, true);
+    assert.equal(rows.find((r) => r.deviceId === a.deviceId)?.revoked, false);
+    // B is cut off (the node refuses its redials: test/revocation-cutoff covers that part).
+    await b.page.getByRole('status').filter({ hasText: 'no peer connected' }).waitFor();
+    await a.page.screenshot({ path: new URL('./screenshots/devices-revoked.png', import.meta.url).pathname });
   });
 });

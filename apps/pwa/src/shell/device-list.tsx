@@ -10,13 +10,18 @@ const REFRESH_MS = 3000;
  * revocations, signatures checked in the worker), with a revoke button behind a confirmation.
  * Revoking asks the home node, which holds the library key.
  */
-export function DeviceList(props: { peer: PeerClient }): JSX.Element {
+export function DeviceList(props: {
+  peer: PeerClient;
+  /** shown until the synced list is read (or when it cannot be): what the pairing recorded */
+  fallback: PeerDevice[];
+}): JSX.Element {
   const [devices, { refetch }] = createResource(() => props.peer.devices());
   const timer = setInterval(() => void refetch(), REFRESH_MS);
   onCleanup(() => clearInterval(timer));
   const [confirming, setConfirming] = createSignal<PeerDevice>();
   const [busy, setBusy] = createSignal(false);
   const [message, setMessage] = createSignal('');
+  const shown = () => (devices.latest?.length ? devices.latest : props.fallback);
   const me = () => devices.latest?.find((d) => d.thisDevice);
 
   async function revoke(d: PeerDevice): Promise<void> {
@@ -47,7 +52,7 @@ export function DeviceList(props: { peer: PeerClient }): JSX.Element {
         {(err) => <p role="alert">Cannot list the devices: {(err() as Error).message}</p>}
       </Show>
       <ul class="device-list" aria-label="Devices in this library">
-        <For each={devices.latest ?? []}>
+        <For each={shown()}>
           {(d) => (
             <li data-device-id={d.deviceId} data-revoked={d.revokedAt !== undefined ? 'true' : 'false'}>
               <strong>{d.name || 'Unnamed device'}</strong>
@@ -64,7 +69,10 @@ export function DeviceList(props: { peer: PeerClient }): JSX.Element {
                   </span>
                 }
               >
-                <span class="muted">{d.online ? '· online' : '· offline'}</span>
+                {/* Whether a device that is not connected here is online elsewhere is not known. */}
+                <Show when={d.online || d.role === 'home-node'}>
+                  <span class="muted">{d.online ? '· online' : '· offline'}</span>
+                </Show>
               </Show>
               <br />
               <code class="muted">{d.deviceId}</code>

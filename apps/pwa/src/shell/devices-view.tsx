@@ -42,7 +42,27 @@ export function DevicesView(): JSX.Element {
         {(p) => (
           <>
             <h2>Devices in this library</h2>
-            <DeviceList peer={peer!} />
+            <DeviceList
+              peer={peer!}
+              fallback={[
+                {
+                  deviceId: p().deviceId,
+                  name: p().deviceName,
+                  role: p().role,
+                  issuedAt: p().pairedAt,
+                  thisDevice: true,
+                  online: true,
+                },
+                {
+                  deviceId: p().homeNode,
+                  name: 'Home node',
+                  role: 'home-node',
+                  issuedAt: 0,
+                  thisDevice: false,
+                  online: false,
+                },
+              ]}
+            />
             <p class="muted">
               Library {p().libraryId}, this device paired {new Date(p().pairedAt).toLocaleString()}. The home
               node signs revocations (also “hearth devices revoke” there).
