@@ -1,5 +1,5 @@
 import { imageHeaderSize } from './image-header.ts';
-import libheif from 'libheif-js/wasm-bundle.js';
+import type libheifModule from 'libheif-js/wasm-bundle.js';
 import { MediaError } from './errors.ts';
 import type { RgbaImage } from './rgba-image.ts';
 
@@ -9,8 +9,14 @@ import type { RgbaImage } from './rgba-image.ts';
  * are portable; they run on the calling thread, so callers bound their concurrency.
  */
 
+type Libheif = typeof libheifModule;
+let libheifReady: Promise<Libheif> | undefined;
+
 /** Decode the primary image of a HEIC/HEIF file to RGBA, with its irot/imir applied. */
 export async function decodeHeic(bytes: Uint8Array, name: string, maxPixels: number): Promise<RgbaImage> {
+  // Loaded on the first HEIC: its wasm (2 MB of JS with the wasm inlined) would otherwise be in every bundle
+  // that can decode an image, such as the PWA's import worker.
+  const libheif = await (libheifReady ??= import('libheif-js/wasm-bundle.js').then((m) => m.default));
   let images;
   try {
     images = new libheif.HeifDecoder().decode(bytes);
