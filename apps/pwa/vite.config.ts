@@ -41,6 +41,16 @@ export default defineConfig({
         // open its catalog replica offline (Workbox skips files over 2 MiB by default).
         globPatterns: ['**/*.{js,css,html,png,svg,webmanifest,wasm}'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        // The HEIC (libheif, 2 MB of inlined wasm) and JPEG XL (libjxl) decoders load only when
+        // such a file is imported: not precached at install, cached on first use instead.
+        globIgnores: ['**/wasm-bundle-*.js', '**/jxl_dec-*.wasm', '**/wasm-decode.worker.browser-*.js'],
+        runtimeCaching: [
+          {
+            urlPattern: /\/assets\/(wasm-bundle-|jxl_dec-|wasm-decode\.worker\.browser-)[^/]*$/,
+            handler: 'CacheFirst',
+            options: { cacheName: 'hearth-decoders', expiration: { maxEntries: 8 } },
+          },
+        ],
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
         // Workbox's own bundle skips babel/terser work we do not need.

@@ -16,6 +16,8 @@ import { appRoot, fixturesDir, hasBuild, hasChromium, launchChromium, servePwa }
 
 const nature = `${fixturesDir}/immich-test-assets/albums/nature`;
 const rotated = `${fixturesDir}/immich-test-assets/metadata/faces/portrait-orientation-6.jpg`;
+const heic = `${fixturesDir}/immich-test-assets/formats/heic/IMG_2682.heic`;
+const gpsDir = `${fixturesDir}/immich-test-assets/metadata/gps-position`;
 const hasFixtures = (() => {
   try {
     return readdirSync(nature).length > 0;
@@ -144,6 +146,113 @@ void describe('PWA in Chromium (no home node)', { skip, timeout: 180_000 }, () =
     );
     await page.evaluate(() => document.querySelector('[data-testid="timeline-scroller"]')?.scrollTo(0, 0));
     await snap('timeline');
+  });
+
+  void it('imports HEIC and GPS photos like the node (media browser backend); bad files fail alone', async () => {
+    await page.goto(`${server.url}#/import`);
+    const good = [heic, `${gpsDir}/thompson-springs.jpg`, `${gpsDir}/empty_gps.jpg`];
+    const torcal = readFileSync(`${nature}/el_torcal_rocks.jpg`);
+    await page.getByTestId('file-input').setInputFiles([
+      ...good.map((f) => ({
+        name: f.split('/').pop()!,
+        mimeType: f.endsWith('.heic') ? 'image/heic' : 'image/jpeg',
+        buffer: readFileSync(f),
+      })),
+      { name: 'empty.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(0) },
+      { name: 'cut-in-header.jpg', mimeType: 'image/jpeg', buffer: torcal.subarray(0, 200) },
+    ]);
+    const list = page.getByRole('list', { name: 'Backup queue' });
+    // the libheif wasm loads on this first HEIC and decodes a 12 MP photo: give it time
+    await list
+      .locator('li', { hasText: 'IMG_2682.heic' })
+      .and(list.locator('li[data-state="done"]'))
+      .waitFor({
+        timeout: 90_000,
+      });
+    for (const f of good) {
+      const name = f.split('/').pop()!;
+      await list.locator('li[data-state="done"]', { hasText: name }).waitFor();
+    }
+    for (const name of ['empty.jpg', 'cut-in-header.jpg']) {
+      const li = list.locator('li[data-state="failed"]', { hasText: name });
+      await li.waitFor();
+      assert.match((await li.locator('.error').textContent()) ?? '', new RegExp(name.replace('.', '\\.')));
+    }
+    await snap('import-heic');
+
+    const read = (id: string) =>
+      page.evaluate(async (id) => {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const r = indexedDB.open('hearth-library');
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error);
+        });
+        const get = (store: string, key: string) =>
+          new Promise<unknown>((resolve, reject) => {
+            const r = db.transaction(store).objectStore(store).get(key);
+            r.onsuccess = () => resolve(r.result);
+            r.onerror = () => reject(r.error);
+          });
+        const asset = (await get('assets', id)) as Record<string, unknown>;
+        const size = async (kind: string) => {
+          const b = (await get('blobs', `${id}:${kind}`)) as Blob | undefined;
+          if (!b) return undefined;
+          const bmp = await createImageBitmap(b);
+          return { type: b.type, width: bmp.width, height: bmp.height };
+        };
+        const out = { asset, thumbnail: await size('thumbnail'), preview: await size('preview') };
+        db.close();
+        return out;
+      }, id);
+
+    // HEIC: 4032×3024, taken 11:04:22.348 in Nebraska (no offset tag: the zone at its GPS, CDT).
+    const h = await read(sha(heic));
+    assert.equal(h.asset['mime'], 'image/heic');
+    assert.equal(h.asset['capturedAt'], Date.UTC(2019, 2, 21, 16, 4, 22, 348));
+    assert.equal(h.asset['tzOffsetMin'], -300);
+    assert.deepEqual([h.asset['width'], h.asset['height']], [4032, 3024]);
+    assert.deepEqual(h.asset['camera'], { make: 'Apple', model: 'iPhone 7' });
+    const hg = h.asset['gps'] as { lat: number; lon: number };
+    assert.ok(Math.abs(hg.lat - 41.2203) < 1e-3 && Math.abs(hg.lon + 96.0716) < 1e-3, JSON.stringify(hg));
+    assert.deepEqual(h.thumbnail, { type: 'image/webp', width: 333, height: 250 });
+    assert.deepEqual(h.preview, { type: 'image/jpeg', width: 1920, height: 1440 });
+    assert.equal(typeof h.asset['thumbhash'], 'string');
+
+    // Offset from the date tag itself (15:15:44-04:00); GPS in Utah. Never enlarged (150×103).
+    const t = await read(sha(`${gpsDir}/thompson-springs.jpg`));
+    // .310: its SubSecTimeOriginal, as exiftool on the node reads it too.
+    assert.equal(t.asset['capturedAt'], Date.UTC(2022, 0, 10, 19, 15, 44, 310));
+    assert.equal(t.asset['tzOffsetMin'], -240);
+    const tg = t.asset['gps'] as { lat: number; lon: number };
+    assert.ok(Math.abs(tg.lat - 39.115) < 1e-3 && Math.abs(tg.lon + 108.401) < 1e-3, JSON.stringify(tg));
+    assert.deepEqual(t.thumbnail, { type: 'image/webp', width: 150, height: 103 });
+
+    // Empty GPS tags (0,0) are no location.
+    const e = await read(sha(`${gpsDir}/empty_gps.jpg`));
+    assert.equal(e.asset['gps'], undefined);
+
+    await page.goto(`${server.url}#/`);
+    await page.locator('.tile').first().waitFor();
+    // Scroll down a half screen at a time until the virtualized timeline renders its tile.
+    await page.waitForFunction(
+      (id) => {
+        if (document.querySelector(`.tile[data-id="${id}"]`)) return true;
+        const s = document.querySelector('[data-testid="timeline-scroller"]');
+        if (s) s.scrollTop += s.clientHeight / 2;
+        return false;
+      },
+      sha(heic),
+      { polling: 100 },
+    );
+    const tile = page.locator(`.tile[data-id="${sha(heic)}"]`);
+    await tile.scrollIntoViewIfNeeded();
+    assert.match((await tile.getAttribute('aria-label')) ?? '', /Mar 21, 2019/);
+    await tile.locator('img').waitFor();
+    const box = await tile.boundingBox();
+    assert.ok(
+      box && box.width > box.height,
+      `HEIC tile should be landscape, got ${box?.width}×${box?.height}`,
+    );
   });
 
   void it('opens the viewer and steps with the arrow keys', async () => {

@@ -75,6 +75,8 @@ function details(a: Asset, deviceId: DeviceId): AssetDetails {
   if (a.thumbhash !== undefined) d.thumbhash = a.thumbhash;
   if (a.fileName !== undefined) d.fileName = a.fileName;
   if (a.camera !== undefined) d.camera = a.camera;
+  if (a.tzOffsetMin !== 0) d.tzOffsetMin = a.tzOffsetMin;
+  if (a.gps !== undefined) d.gps = a.gps;
   if (a.place !== undefined) d.place = a.place;
   if (a.trashedAt !== undefined) d.trashedAt = a.trashedAt;
   return d;
@@ -209,10 +211,11 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
       // The bytes go in first: a record whose thumbnail is missing would flash an empty tile.
       for (const a of fresh.values()) {
         if (a.thumbnail) await media.put(a.id, 'thumbnail', a.thumbnail);
+        if (a.preview) await media.put(a.id, 'preview', a.preview);
         if (a.original) await media.put(a.id, 'original', a.original);
       }
       const r = await catalog.addAssets(
-        [...fresh.values()].map(({ original: _o, thumbnail: _t, ...rest }) => ({
+        [...fresh.values()].map(({ original: _o, thumbnail: _t, preview: _p, ...rest }) => ({
           ...rest,
           id: rest.id as AssetId,
         })),

@@ -23,6 +23,9 @@ export interface AssetDetails {
   thumbhash?: string;
   fileName?: string;
   camera?: { make?: string; model?: string };
+  /** the camera's UTC offset in minutes, when known */
+  tzOffsetMin?: number;
+  gps?: { lat: number; lon: number; alt?: number };
   place?: string;
   favorite: boolean;
   archived: boolean;
@@ -47,8 +50,12 @@ export interface NewLocalAsset {
   thumbhash?: string;
   fileName?: string;
   camera?: { make?: string; model?: string };
+  /** the camera's UTC offset in minutes, when known */
+  tzOffsetMin?: number;
+  gps?: { lat: number; lon: number; alt?: number };
   original?: Blob;
   thumbnail?: Blob;
+  preview?: Blob;
 }
 
 /** An album as the UI reads it. */

@@ -182,9 +182,12 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
           if (n.thumbhash !== undefined) a.thumbhash = n.thumbhash;
           if (n.fileName !== undefined) a.fileName = n.fileName;
           if (n.camera !== undefined) a.camera = n.camera;
+          if (n.tzOffsetMin !== undefined) a.tzOffsetMin = n.tzOffsetMin;
+          if (n.gps !== undefined) a.gps = n.gps;
           await tx.objectStore('assets').put(a);
           if (n.original) await tx.objectStore('blobs').put(n.original, `${n.id}:original`);
           if (n.thumbnail) await tx.objectStore('blobs').put(n.thumbnail, `${n.id}:thumbnail`);
+          if (n.preview) await tx.objectStore('blobs').put(n.preview, `${n.id}:preview`);
           const m = monthKeyOf(a.capturedAt);
           touched.set(m, [...(touched.get(m) ?? []), rowOf(a)]);
           added.push(n.id);

@@ -30,7 +30,8 @@ export function ImportView(): JSX.Element {
     );
   });
   const add = (files: FileList | null | undefined) => {
-    const list = [...(files ?? [])].filter((f) => f.size > 0);
+    // Empty files too: they fail in the queue with a reason, rather than vanish unseen.
+    const list = [...(files ?? [])];
     if (list.length) void queue.add(list);
   };
   return (

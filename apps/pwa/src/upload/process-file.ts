@@ -1,84 +1,106 @@
 /**
- * Hash + probe of one file, in the worker: EXIF date and camera (exifr), dimensions after
- * EXIF orientation (createImageBitmap applies it), a WebP thumbnail (250 px short side,
- * q80, as on the home node) and a thumbhash. Videos get their hash and type here; the home
- * node probes them properly.
+ * Hash + probe of one file, in the worker, through @hearth/media's browser backend — the same
+ * `processImage` the home node's import runs: capture time with its offset by Immich's tag
+ * priority, GPS (none for empty tags), camera, size after EXIF orientation, thumbnail (WebP
+ * 250 px short side q80), preview (JPEG 1440 px) and thumbhash. HEIC / JPEG XL decode with
+ * the wasm decoders inline here (this is already a worker); their wasm loads only when such a
+ * file comes. Videos get their hash, type and (when the tags have one) capture time; the home
+ * node probes and transcodes them.
  */
-import exifr from 'exifr';
-import { rgbaToThumbHash } from 'thumbhash';
+import {
+  extractMetadata,
+  MediaError,
+  processImage,
+  type MediaMetadata,
+  type ProcessedImage,
+} from '@hearth/media';
+import { createCanvasCodec, createExifrReader } from '@hearth/media/browser';
 import { hashBlob } from './hash-blob.ts';
 import type { ProcessedFile } from './upload-queue.ts';
 
-const THUMB_SHORT_SIDE = 250;
+const reader = createExifrReader();
+const codec = createCanvasCodec({ decodeInWorker: false });
 
-function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/=+$/, '');
+/** Copies into a Blob-friendly ArrayBuffer (the codec's output may be a view on a larger one). */
+function blobOf(bytes: Uint8Array, type: string): Blob {
+  return new Blob([bytes.slice().buffer], { type });
 }
 
-function scaled(w: number, h: number, shortSide: number): [number, number] {
-  const s = Math.min(1, shortSide / Math.min(w, h));
-  return [Math.max(1, Math.round(w * s)), Math.max(1, Math.round(h * s))];
-}
-
-async function exifOf(file: Blob): Promise<{ capturedAt?: number; make?: string; model?: string }> {
-  try {
-    const tags = (await exifr.parse(file, ['DateTimeOriginal', 'CreateDate', 'Make', 'Model'])) as
-      Record<string, unknown> | undefined;
-    const date = tags?.['DateTimeOriginal'] ?? tags?.['CreateDate'];
-    const out: { capturedAt?: number; make?: string; model?: string } = {};
-    if (date instanceof Date && !Number.isNaN(date.getTime())) out.capturedAt = date.getTime();
-    if (typeof tags?.['Make'] === 'string') out.make = tags['Make'].trim();
-    if (typeof tags?.['Model'] === 'string') out.model = tags['Model'].trim();
-    return out;
-  } catch {
-    // No or broken EXIF: the file's own time stands in; the home node reads it again later.
-    return {};
+/** The facts of a MediaMetadata that the library keeps (the node's `factsOf`). */
+function factsOf(m: MediaMetadata, out: ProcessedFile): void {
+  out.capturedAt = m.captureTime.utcMs;
+  if (m.captureTime.offsetMinutes !== undefined) out.tzOffsetMin = m.captureTime.offsetMinutes;
+  if (m.width !== undefined && m.height !== undefined) {
+    out.width = m.width;
+    out.height = m.height;
   }
+  if (m.camera?.make || m.camera?.model) {
+    out.camera = {};
+    if (m.camera.make) out.camera.make = m.camera.make;
+    if (m.camera.model) out.camera.model = m.camera.model;
+  }
+  if (m.gps)
+    out.gps = {
+      lat: m.gps.latitude,
+      lon: m.gps.longitude,
+      ...(m.gps.altitude !== undefined ? { alt: m.gps.altitude } : {}),
+    };
 }
 
+/**
+ * Hashes and probes `file`. A file the media pipeline cannot read (empty, truncated, not an
+ * image) rejects with the pipeline's MediaError, whose message names the file and what to do.
+ */
 export async function processFile(
   file: File,
   onProgress: (fraction: number) => void,
 ): Promise<ProcessedFile> {
-  const hash = await hashBlob(file, (f) => onProgress(f * 0.8));
+  // Checked for videos too, which are not decoded here (an empty one would become an asset).
+  if (file.size === 0)
+    throw new MediaError(
+      'MEDIA_EMPTY_FILE',
+      file.name,
+      'the file is empty (0 bytes); re-copy it from the source',
+    );
+  const hash = await hashBlob(file, (f) => onProgress(f * 0.6));
   const isVideo = file.type.startsWith('video/');
-  const exif = isVideo ? {} : await exifOf(file);
   const out: ProcessedFile = {
     hash,
     type: isVideo ? 'video' : 'image',
     mime: file.type || 'application/octet-stream',
     width: 0,
     height: 0,
-    capturedAt: exif.capturedAt ?? file.lastModified,
+    capturedAt: file.lastModified,
   };
-  if (exif.make !== undefined || exif.model !== undefined) {
-    out.camera = {};
-    if (exif.make !== undefined) out.camera.make = exif.make;
-    if (exif.model !== undefined) out.camera.model = exif.model;
-  }
-  if (!isVideo && typeof createImageBitmap === 'function' && typeof OffscreenCanvas === 'function') {
-    const bitmap = await createImageBitmap(file);
-    out.width = bitmap.width;
-    out.height = bitmap.height;
-    const [tw, th] = scaled(bitmap.width, bitmap.height, THUMB_SHORT_SIDE);
-    const canvas = new OffscreenCanvas(tw, th);
-    const ctx = canvas.getContext('2d');
-    if (ctx) {
-      ctx.drawImage(bitmap, 0, 0, tw, th);
-      out.thumbnail = await canvas.convertToBlob({ type: 'image/webp', quality: 0.8 });
-      const s = 100 / Math.max(tw, th);
-      const [hw, hh] = [Math.max(1, Math.round(tw * s)), Math.max(1, Math.round(th * s))];
-      const small = new OffscreenCanvas(hw, hh);
-      const sctx = small.getContext('2d');
-      if (sctx) {
-        sctx.drawImage(bitmap, 0, 0, hw, hh);
-        out.thumbhash = toBase64(rgbaToThumbHash(hw, hh, sctx.getImageData(0, 0, hw, hh).data));
-      }
+  if (isVideo) {
+    try {
+      // Only the tags: a video's bytes are not decoded here.
+      factsOf(
+        await extractMetadata(
+          reader,
+          { bytes: new Uint8Array(await file.slice(0, 4 << 20).arrayBuffer()), name: file.name },
+          { fileTimeMs: file.lastModified },
+        ),
+        out,
+      );
+    } catch {
+      // No readable tags: the file's own time stands in; the home node probes it properly.
     }
-    bitmap.close();
+    onProgress(1);
+    return out;
   }
+  const input = { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name };
+  const { metadata, derivatives }: ProcessedImage = await processImage({ reader, codec }, input, {
+    fileTimeMs: file.lastModified,
+  });
+  factsOf(metadata, out);
+  out.mime = metadata.mime;
+  // The decoded size is after orientation whatever the tags say (HEIC irot, broken EXIF).
+  out.width = derivatives.width;
+  out.height = derivatives.height;
+  out.thumbhash = derivatives.thumbhash;
+  out.thumbnail = blobOf(derivatives.thumbnail.bytes, `image/${derivatives.thumbnail.format}`);
+  out.preview = blobOf(derivatives.preview.bytes, `image/${derivatives.preview.format}`);
   onProgress(1);
   return out;
 }

@@ -85,7 +85,10 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
           original: file,
           ...(p.thumbhash !== undefined ? { thumbhash: p.thumbhash } : {}),
           ...(p.thumbnail !== undefined ? { thumbnail: p.thumbnail } : {}),
+          ...(p.preview !== undefined ? { preview: p.preview } : {}),
           ...(p.camera !== undefined ? { camera: p.camera } : {}),
+          ...(p.tzOffsetMin !== undefined ? { tzOffsetMin: p.tzOffsetMin } : {}),
+          ...(p.gps !== undefined ? { gps: p.gps } : {}),
         };
         const r = await opts.library.addAssets([asset]);
         e = { ...e, state: r.added.length ? 'done' : 'duplicate' };

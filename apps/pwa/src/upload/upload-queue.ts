@@ -32,11 +32,18 @@ export interface ProcessedFile {
   mime: string;
   width: number;
   height: number;
-  /** UTC ms: EXIF DateTimeOriginal when present, else the file's modification time */
+  /** UTC ms: the capture time by Immich's tag priority, else the file's modification time */
   capturedAt: number;
+  /** the camera's UTC offset in minutes, when the tags (or the GPS position) give it */
+  tzOffsetMin?: number;
   thumbhash?: string;
+  /** WebP, 250 px short side */
   thumbnail?: Blob;
+  /** JPEG, 1440 px short side (never enlarged) */
+  preview?: Blob;
   camera?: { make?: string; model?: string };
+  /** none when the tags are empty (0,0) or out of range */
+  gps?: { lat: number; lon: number; alt?: number };
 }
 
 /** Hashes and probes one file; the browser's runs in a worker. */

@@ -4,6 +4,8 @@ import type { FileProcessor, ProcessedFile } from './upload-queue.ts';
 /** A file could not be read or decoded. */
 export class FileProcessingError extends PwaError {
   constructor(name: string, reason: string) {
+    // The media package's messages already start with the file's name.
+    if (reason.startsWith(`${name}: `)) reason = reason.slice(name.length + 2);
     super(
       'FILE_PROCESSING',
       `could not read ${name}: ${reason}; check the file opens on this device and add it again`,
