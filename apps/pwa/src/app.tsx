@@ -15,6 +15,7 @@ import { UploadQueueProvider, usePendingUploads } from './upload/upload-context.
 import { DevicesView } from './shell/devices-view.tsx';
 import type { PeerClient } from './peer/peer-client.ts';
 import { PeerProvider } from './peer/peer-context.tsx';
+import { SearchView } from './search/search-view.tsx';
 
 /** The whole app: routes inside the shell, with the library and upload queue provided. */
 export function App(props: { library: LibraryClient; uploads: UploadQueue; peer?: PeerClient }): JSX.Element {
@@ -81,14 +82,7 @@ export function App(props: { library: LibraryClient; uploads: UploadQueue; peer?
                 </PlaceholderView>
               )}
             />
-            <Route
-              path="/search"
-              component={() => (
-                <PlaceholderView title="Search">
-                  Search by what is in a photo arrives with the home node’s smart search.
-                </PlaceholderView>
-              )}
-            />
+            <Route path="/search" component={() => <SearchView />} />
             <Route path="/import" component={ImportView} />
             <Route path="/devices" component={DevicesView} />
             <Route path="/settings" component={SettingsView} />

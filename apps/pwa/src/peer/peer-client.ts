@@ -9,6 +9,7 @@ import { loadPairing } from './device-store.idb.ts';
 import type { LibraryChange } from '../library/library-client.ts';
 import type { PairingInfo, PeerDevice, PeerReply, PeerRequest, SyncCounts } from './peer-protocol.ts';
 import type { LibraryTransport } from './worker-library.ts';
+import type { SearchFilters, SearchResult } from '../search/search-types.ts';
 
 /** Pairing or connecting failed; `code` is the home node's or the sync package's. */
 export class PeerError extends PwaError {}
@@ -26,6 +27,8 @@ export interface PeerClient extends LibraryTransport {
   peers(): number;
   /** documents pending with the home node each way (undefined: not known yet) */
   syncPending(): SyncCounts | undefined;
+  /** searches the synced catalog in the worker (paired devices only) */
+  search(query: string, filters: SearchFilters): Promise<SearchResult>;
   stop(): void;
 }
 
@@ -106,6 +109,12 @@ export function createPeerClient(): PeerClient {
     async callLibrary(method, args) {
       const r = await call({ t: 'lib', method, args });
       if (r.t === 'lib-ok') return r.value;
+      if (r.t === 'error') throw new PeerError(r.code, r.message);
+      throw new PeerError('PEER_PROTOCOL', 'unexpected answer from the peer worker; reload the app');
+    },
+    async search(query, filters) {
+      const r = await call({ t: 'search', query, filters });
+      if (r.t === 'search-ok') return r.result;
       if (r.t === 'error') throw new PeerError(r.code, r.message);
       throw new PeerError('PEER_PROTOCOL', 'unexpected answer from the peer worker; reload the app');
     },

@@ -1,5 +1,6 @@
 /** Messages between the page and the peer worker (which runs libp2p and the synced catalog). */
 import type { LibraryChange } from '../library/library-client.ts';
+import type { SearchFilters, SearchResult } from '../search/search-types.ts';
 
 /** What this device knows about its pairing. */
 export interface PairingInfo {
@@ -48,6 +49,8 @@ export type PeerRequest =
   | { id: number; t: 'revoke'; deviceId: string }
   /** a LibraryClient method (or `mediaBlob`) on the worker's synced catalog */
   | { id: number; t: 'lib'; method: string; args: unknown[] }
+  /** a search over the synced catalog (the index lives in the worker) */
+  | { id: number; t: 'search'; query: string; filters: SearchFilters }
   /** the page's online/offline events (not acknowledged) */
   | { t: 'network'; online: boolean };
 
@@ -57,6 +60,7 @@ export type PeerReply =
   | { id: number; t: 'devices'; devices: PeerDevice[] }
   | { id: number; t: 'revoked' }
   | { id: number; t: 'lib-ok'; value: unknown }
+  | { id: number; t: 'search-ok'; result: SearchResult }
   | { t: 'lib-change'; change: LibraryChange }
   | { id: number; t: 'error'; code: string; message: string }
   | { t: 'peers'; count: number }

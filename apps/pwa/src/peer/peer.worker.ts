@@ -24,6 +24,7 @@ import { pickHomeHttpUrl } from '../catalog/home-http-url.ts';
 import { PwaError } from '../errors.ts';
 import { LIBRARY_METHODS } from './worker-library.ts';
 import { listDevices, revokeDevice } from './worker-devices.ts';
+import type { LibrarySearch } from '../search/library-search.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: PeerReply) => scope.postMessage(m);
@@ -191,6 +192,23 @@ async function callLibrary(method: string, args: unknown[]): Promise<unknown> {
   return lib[method]!(...args);
 }
 
+let librarySearch: Promise<LibrarySearch> | undefined;
+/**
+ * The search index over the synced catalog: built on the first search (loaded only then, so
+ * the worker's start-up does not pay for it), then kept current from the catalog's changes.
+ */
+function searchIndex(): Promise<LibrarySearch> {
+  librarySearch ??= (async () => {
+    const [{ createLibrarySearch }, peer] = await Promise.all([
+      import('../search/library-search.ts'),
+      catalog(),
+    ]);
+    return createLibrarySearch(peer.library);
+  })();
+  void librarySearch.catch(() => (librarySearch = undefined));
+  return librarySearch;
+}
+
 /** Runs `f` with this device's node and pairing; refused when the device is not paired. */
 async function withPairing<T>(f: (n: PeerNode, info: PairingInfo) => Promise<T>): Promise<T> {
   const info = await loadPairing();
@@ -224,6 +242,10 @@ scope.onmessage = (ev: MessageEvent<PeerRequest>) => {
     );
   else if (req.t === 'lib')
     callLibrary(req.method, req.args).then((value) => post({ id: req.id, t: 'lib-ok', value }), fail);
+  else if (req.t === 'search')
+    searchIndex()
+      .then((s) => s.search(req.query, req.filters))
+      .then((result) => post({ id: req.id, t: 'search-ok', result }), fail);
   else connect().then(() => post({ id: req.id, t: 'connected' }), fail);
 };
 // Messages posted while the module's top-level awaits (wasm) were pending would be lost, so
