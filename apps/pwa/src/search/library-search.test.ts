@@ -92,6 +92,7 @@ describe('library search (worker side, over the synced catalog)', () => {
     // Summer is June–August: the fir (July) is in, the ridge (September) is not.
     expect(await ids(s, 'summer 2023')).toEqual([FIR]);
     expect(await ids(s, '2023')).toEqual([RIDGE, FIR]); // newest first
+    expect(await ids(s, '2012-2022')).toEqual([FALCON, ROCKS]);
     expect(await ids(s, 'fal')).toEqual([FALCON]); // prefixes, as one types
     expect(await ids(s, 'nothing-like-this')).toEqual([]);
     expect(await ids(s, '   ')).toEqual([]);
