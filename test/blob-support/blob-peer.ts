@@ -81,7 +81,7 @@ const received: BlobStore = {
       },
       async append(c) {
         await partial.append(c);
-        appended += c.length;
+        appended += c instanceof Uint8Array ? c.length : c.reduce((n, p) => n + p.length, 0);
         if (appended >= pauseAt) {
           pauseAt = Infinity;
           const gate = new Promise<void>((r) => (release = r));

@@ -83,13 +83,14 @@ export async function resumePartial(
     async append(chunk) {
       if (closed) throw new Error('partial blob closed');
       // The position is taken before any await, so appends may overlap (positioned writes).
+      const pieces = chunk instanceof Uint8Array ? [chunk] : chunk;
       const at = size;
-      size += chunk.length;
-      h.update(chunk);
+      for (const p of pieces) {
+        size += p.length;
+        h.update(p);
+      }
       try {
-        let off = 0;
-        while (off < chunk.length)
-          off += (await fh.write(chunk, off, chunk.length - off, at + off)).bytesWritten;
+        await writeAllAt(fh, pieces, at);
       } catch (e) {
         return fail(e);
       }
@@ -123,6 +124,19 @@ export async function resumePartial(
       await fh.close().catch(() => undefined);
     },
   };
+}
+
+/** Writes the pieces at `at` with positioned writev (no joined copy), finishing short writes. */
+async function writeAllAt(fh: FileHandle, pieces: readonly Uint8Array[], at: number): Promise<void> {
+  let rest = pieces.filter((p) => p.length > 0);
+  while (rest.length > 0) {
+    let { bytesWritten } = await fh.writev(rest, at);
+    at += bytesWritten;
+    let k = 0;
+    while (k < rest.length && bytesWritten >= rest[k]!.length) bytesWritten -= rest[k++]!.length;
+    rest = rest.slice(k);
+    if (bytesWritten > 0) rest[0] = rest[0]!.subarray(bytesWritten);
+  }
 }
 
 /** Drops partials of dead writers not touched for `maxAgeMs` (fetches nobody resumed). */

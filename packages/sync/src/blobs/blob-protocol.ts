@@ -43,7 +43,8 @@ export type BlobRequest =
 export type BlobResponse =
   | { t: 'has'; id: number; have: boolean[] }
   | { t: 'meta'; id: number; size: number; cs: number; ch: Uint8Array; data?: Uint8Array }
-  | { t: 'data'; id: number; i: number; d: Uint8Array }
+  /** `d` is a list of pieces when decoded from a frame list (nothing joined; see `chunkPieces`). */
+  | { t: 'data'; id: number; i: number; d: Uint8Array | Uint8ArrayList }
   | { t: 'smalls'; id: number; items: SmallItem[] }
   | { t: 'err'; id: number; code: 'NOT_FOUND' | 'BAD_REQUEST' };
 
@@ -107,14 +108,27 @@ function isSmallItem(x: unknown): boolean {
   return isIndex(o.s) && (o.d === undefined || (o.d instanceof Uint8Array && o.d.length === o.s));
 }
 
-export function decodeResponse(bytes: Uint8Array): BlobResponse {
-  if (bytes[0] === 0x00) {
-    if (bytes.length < DATA_HEADER) throw new BlobProtocolError('short data frame');
-    const view = new DataView(bytes.buffer, bytes.byteOffset, DATA_HEADER);
+/** The pieces of a data answer's bytes, in order (no copy). */
+export function chunkPieces(d: Uint8Array | Uint8ArrayList): readonly Uint8Array[] {
+  return d instanceof Uint8Array ? [d] : [...d];
+}
+
+/**
+ * Decodes an answer. A data frame given as a Uint8ArrayList keeps its bytes as the pieces
+ * they arrived in (only the 13-byte header is copied); any other frame is joined to decode.
+ */
+export function decodeResponse(frame: Uint8Array | Uint8ArrayList): BlobResponse {
+  const first = frame.length === 0 ? undefined : frame instanceof Uint8Array ? frame[0] : frame.get(0);
+  if (first === 0x00) {
+    if (frame.length < DATA_HEADER) throw new BlobProtocolError('short data frame');
+    const head = frame.subarray(0, DATA_HEADER);
+    const view = new DataView(head.buffer, head.byteOffset, DATA_HEADER);
     const id = view.getFloat64(1);
     if (!isId(id)) throw new BlobProtocolError('data frame without id');
-    return { t: 'data', id, i: view.getUint32(9), d: bytes.subarray(DATA_HEADER) };
+    const d = frame instanceof Uint8Array ? frame.subarray(DATA_HEADER) : frame.sublist(DATA_HEADER);
+    return { t: 'data', id, i: view.getUint32(9), d };
   }
+  const bytes = frame instanceof Uint8Array ? frame : frame.subarray();
   const m = obj(bytes);
   if (!isId(m.id)) throw new BlobProtocolError('response without id');
   switch (m.t) {

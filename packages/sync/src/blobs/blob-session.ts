@@ -11,7 +11,7 @@ import {
   type BlobResponse,
 } from './blob-protocol.ts';
 import { BlobPeerError, BlobProtocolError } from './errors.ts';
-import { readFrames, sendFrame } from './frame-stream.ts';
+import { readFrameLists, sendFrame } from './frame-stream.ts';
 
 /** Requests in flight on one stream. */
 export interface BlobSession {
@@ -48,7 +48,7 @@ export function createBlobSession(peer: string, stream: Stream): BlobSession {
 
   void (async () => {
     try {
-      for await (const frame of readFrames(stream, MAX_FRAME)) {
+      for await (const frame of readFrameLists(stream, MAX_FRAME)) {
         const res = decodeResponse(frame);
         const head = queue.shift();
         if (!head || head.id !== res.id)

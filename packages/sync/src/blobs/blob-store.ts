@@ -50,7 +50,8 @@ export interface BlobStoreStats {
 export interface PartialBlob {
   /** Bytes kept from an earlier attempt, every chunk of them re-checked by the caller's `verify`. */
   readonly size: number;
-  append(chunk: Uint8Array): Promise<void>;
+  /** Appends one verified chunk, whole or as the pieces it arrived in (written without joining). */
+  append(chunk: Uint8Array | readonly Uint8Array[]): Promise<void>;
   /** Checks the whole blob against its hash and publishes it (BlobHashMismatchError: nothing kept). */
   commit(): Promise<BlobPutResult>;
   /** Stops writing, keeping what was appended for a later `resume`. */

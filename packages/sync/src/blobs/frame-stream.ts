@@ -16,3 +16,12 @@ export async function sendFrame(stream: Stream, payload: Uint8Array | Uint8Array
 export async function* readFrames(stream: Stream, maxFrame: number): AsyncIterable<Uint8Array> {
   for await (const f of lp.decode(stream, { maxDataLength: maxFrame })) yield f.subarray();
 }
+
+/**
+ * The frames arriving on a stream, as the pieces they arrived in: a 1 MiB chunk comes as
+ * ~16 decrypted transport messages, and joining them would allocate one more buffer per
+ * frame (the receiver's GC was a third of its CPU). Throws like `readFrames`.
+ */
+export function readFrameLists(stream: Stream, maxFrame: number): AsyncIterable<Uint8ArrayList> {
+  return lp.decode(stream, { maxDataLength: maxFrame });
+}

@@ -51,7 +51,8 @@ function partialViaPut(store: BlobStore, hash: BlobHash): PartialBlob {
     async append(chunk) {
       if (failed !== undefined) throw failed;
       if (stopped) throw stopped;
-      items.push(chunk);
+      if (chunk instanceof Uint8Array) items.push(chunk);
+      else items.push(...chunk);
       wake?.();
       while (items.length > BEHIND && !settled) await new Promise<void>((r) => (drained = r));
       if (failed !== undefined) throw failed;
