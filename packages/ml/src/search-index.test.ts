@@ -56,6 +56,10 @@ describe('search query parsing', () => {
     });
     expect(parseQuery('café').words).toEqual(['cafe']);
     expect(parseQuery('2018-2020').range).toEqual({ from: Date.UTC(2018, 0, 1), to: Date.UTC(2021, 0, 1) });
+    expect(parseQuery('beach 2012 to 2022')).toEqual({
+      words: ['beach'],
+      range: { from: Date.UTC(2012, 0, 1), to: Date.UTC(2023, 0, 1) },
+    });
   });
 });
 

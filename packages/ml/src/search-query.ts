@@ -70,6 +70,9 @@ export function parseQuery(q: string, options: { southern?: boolean } = {}): Par
     ) {
       range = { from: Date.UTC(Number(w), 0, 1), to: Date.UTC((year(ws[i + 1]) as number) + 1, 0, 1) };
       i++;
+    } else if (year(w) !== undefined && next === 'to' && year(ws[i + 2]) !== undefined) {
+      range = { from: Date.UTC(Number(w), 0, 1), to: Date.UTC((year(ws[i + 2]) as number) + 1, 0, 1) };
+      i += 2;
     } else if (year(w) !== undefined) {
       range = { from: Date.UTC(Number(w), 0, 1), to: Date.UTC(Number(w) + 1, 0, 1) };
     } else if (w !== 'to' || range === undefined) {
