@@ -1,7 +1,7 @@
 /**
  * Errors of `@hearth/ml`. Each has a stable `code`; messages name the file and what to do.
  */
-import { HearthError } from '@hearth/sync';
+import { HearthError } from '@hearth/sync/errors';
 
 /** A model file is not in the models dir: its feature is disabled, nothing crashes. */
 export class ModelMissingError extends HearthError {

@@ -5,7 +5,7 @@
  * person. A user's decisions (hand assignments, merges) always win: they override every
  * machine assignment, and survive a full re-cluster with stable ids.
  */
-import { asPersonId, randomId, type PersonId } from '@hearth/sync';
+import { asPersonId, randomId, type PersonId } from '@hearth/sync/ids';
 import { InvalidInputError } from './errors.ts';
 import type { SimilarityScorer } from './similarity-scorer.ts';
 
