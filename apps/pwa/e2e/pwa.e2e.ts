@@ -324,7 +324,7 @@ void describe('PWA in Chromium (no home node)', { skip, timeout: 180_000 }, () =
         const n = document.querySelectorAll('.tile').length;
         return n > 0 ? n : false;
       })
-      .then((h) => h.jsonValue());
+      .then(async (h) => Number(await h.jsonValue()));
     assert.ok(inDom < 400, `${inDom} tiles in the DOM`);
     await page.getByRole('slider', { name: 'Jump to a month' }).focus();
     await page.keyboard.press('End');
