@@ -6,9 +6,12 @@
  *
  *   npm run bench -- blob-throughput [--scale 1] [--runs 3] [--chunk 1048576] [--window 8] [--transports tcp,ws]
  *
- * Metrics: `<t>_mb_s` (blob path, MB/s; anchor = bare stream), `<t>_ratio` (goal ≥ 0.8).
+ * Metrics: `<t>_mb_s` (blob path, MB/s; anchor = bare stream), `<t>_ratio` (goal ≥ 0.8), and
+ * `<t>_cpu_ms_per_mb` (CPU of both processes per MB moved, blob path; anchor = bare stream):
+ * on a shared 2-core machine the sum of both processes' CPU bounds the ratio, and CPU per MB
+ * moves far less with the load than MB/s does (Linux only: read from /proc).
  */
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { median, report } from './report.ts';
 import { pair, spawnBlobPeer } from '../test/blob-support/spawn-blob-peer.ts';
@@ -33,6 +36,21 @@ const spec = [
   { size: 2_500_000, count: Math.round(200 * scale) },
   { size: 30_000, count: Math.round(2000 * scale) },
 ];
+/** User + system CPU of the processes, in ms (undefined where /proc is absent). */
+async function cpuMs(pids: (number | undefined)[]): Promise<number | undefined> {
+  try {
+    let ticks = 0;
+    for (const pid of pids) {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14, 15)
+    }
+    return ticks * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
 const total = spec.reduce((s, x) => s + x.size * x.count, 0);
 
 for (const transport of values.transports.split(',') as ('tcp' | 'ws')[]) {
@@ -43,14 +61,20 @@ for (const transport of values.transports.split(',') as ('tcp' | 'ws')[]) {
     const hashes = await sender.call<string[]>('generateMix', { spec, seed: 1 }, 600_000);
     const blob: number[] = [];
     const bare: number[] = [];
+    const blobCpu: number[] = [];
+    const bareCpu: number[] = [];
+    const pids = [sender.child.pid, receiver.child.pid];
     for (let r = 0; r < runs; r++) {
+      const c0 = await cpuMs(pids);
       const raw = await receiver.call<{ ms: number; bytes: number }>(
         'rawPull',
         { peer: sender.peerId, bytes: total },
         600_000,
       );
       bare.push(raw.bytes / 1e6 / (raw.ms / 1000));
+      const c1 = await cpuMs(pids);
       await receiver.call('clear', {}, 600_000);
+      const c2 = await cpuMs(pids);
       const got = await receiver.call<{ ms: number; bytes: number }>(
         'fetchMany',
         { hashes, peers: [sender.peerId], concurrency: Number(values.concurrency) },
@@ -58,6 +82,11 @@ for (const transport of values.transports.split(',') as ('tcp' | 'ws')[]) {
       );
       if (got.bytes !== total) throw new Error(`fetched ${got.bytes} of ${total} bytes`);
       blob.push(got.bytes / 1e6 / (got.ms / 1000));
+      const c3 = await cpuMs(pids);
+      if (c0 !== undefined && c1 !== undefined && c2 !== undefined && c3 !== undefined) {
+        bareCpu.push((c1 - c0) / (raw.bytes / 1e6));
+        blobCpu.push((c3 - c2) / (got.bytes / 1e6));
+      }
     }
     const b = median(blob);
     const a = median(bare);
@@ -76,6 +105,15 @@ for (const transport of values.transports.split(',') as ('tcp' | 'ws')[]) {
       unit: 'ratio',
       anchor: { name: 'goal', value: 0.8 },
     });
+    if (blobCpu.length > 0)
+      report({
+        bench: 'blob-throughput',
+        metric: `${transport}_cpu_ms_per_mb`,
+        value: median(blobCpu),
+        unit: 'ms/MB',
+        anchor: { name: `bare libp2p ${transport} stream`, value: median(bareCpu) },
+        ratio: median(blobCpu) / median(bareCpu),
+      });
   } finally {
     await sender.stop();
     await receiver.stop();
