@@ -147,6 +147,8 @@ describe('lazy catalog', { timeout: 30_000 }, () => {
       const dir2 = await mkdtemp(join(tmpdir(), 'hearth-lazy-'));
       dirs.push(dir2);
       await import('node:fs/promises').then((fs) => fs.cp(lib.dir, dir2, { recursive: true }));
+      // B is another device: its own automerge-repo storage id (a copied dir would share A's).
+      await rm(join(dir2, 'st', 'orage-adapter-id'));
       const a = await openLazy(lib.dir, lib.rootUrl, 'peer-a');
       const b = await openLazy(dir2, lib.rootUrl, 'peer-b');
       const link = linkRepos(a.repo, b.repo);
