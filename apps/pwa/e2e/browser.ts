@@ -13,6 +13,17 @@ export const hasChromium = existsSync(CHROMIUM);
 export const appRoot = fileURLToPath(new URL('..', import.meta.url));
 export const hasBuild = existsSync(`${appRoot}/dist/index.html`);
 
+/** Why the browser e2e cannot run here (for `node:test`'s `skip`), or false when it can. */
+export const e2eSkipReason: string | false = !hasChromium
+  ? 'no Chromium at /usr/bin/chromium (apt-get install chromium)'
+  : !hasBuild
+    ? 'no dist/: run `npm run build -w @hearth/pwa`'
+    : false;
+
+/** Where an e2e saves the screenshot called `name`. */
+export const screenshotPath = (name: string): string =>
+  fileURLToPath(new URL(`./screenshots/${name}.png`, import.meta.url));
+
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export const fixturesDir = process.env['HEARTH_FIXTURES_DIR'] ?? `${repoRoot}/../shared/fixtures`;
 

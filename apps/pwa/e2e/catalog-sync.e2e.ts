@@ -11,8 +11,6 @@ import {
   addToAlbum,
   albumTitleIs,
   goOffline,
-  hasBuild,
-  hasChromium,
   newPairingLink,
   openAlbum,
   pairDevice,
@@ -21,14 +19,11 @@ import {
   type Device,
   type SyncedHome,
 } from './synced-devices.ts';
+import { e2eSkipReason, screenshotPath } from './browser.ts';
 
-const skip = !hasChromium
-  ? 'no Chromium at /usr/bin/chromium (apt-get install chromium)'
-  : !hasBuild
-    ? 'no dist/: run `npm run build -w @hearth/pwa`'
-    : false;
+const skip = e2eSkipReason;
 
-const shot = (name: string) => new URL(`./screenshots/${name}.png`, import.meta.url).pathname;
+const shot = screenshotPath;
 
 void describe('PWA as a catalog peer of a real home node', { skip, timeout: 300_000 }, () => {
   let home: SyncedHome;

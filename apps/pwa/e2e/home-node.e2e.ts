@@ -7,15 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { hasBuild, hasChromium, launchChromium } from './browser.ts';
+import { e2eSkipReason, launchChromium } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import { pairInUi } from './pair-in-ui.ts';
 
-const skip = !hasChromium
-  ? 'no Chromium at /usr/bin/chromium (apt-get install chromium)'
-  : !hasBuild
-    ? 'no dist/: run `npm run build -w @hearth/pwa`'
-    : false;
+const skip = e2eSkipReason;
 
 void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, () => {
   let node: HomeNode;

@@ -13,20 +13,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { fixturesDir, hasBuild, hasChromium, launchChromium, servePwa } from './browser.ts';
+import { e2eSkipReason, fixturesDir, launchChromium, screenshotPath, servePwa } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import { pairInUi } from './pair-in-ui.ts';
 
-const skip = !hasChromium
-  ? 'no Chromium at /usr/bin/chromium (apt-get install chromium)'
-  : !hasBuild
-    ? 'no dist/: run `npm run build -w @hearth/pwa`'
-    : false;
+const skip = e2eSkipReason;
 
 const PHOTOS = 9; // albums/nature in the shared fixtures
 const THUMB_SHORT = 250;
 const PREVIEW_SHORT = 1440;
-const shot = (name: string) => new URL(`./screenshots/${name}.png`, import.meta.url).pathname;
+const shot = screenshotPath;
 
 /** What the page shows for each tile: its id and the decoded thumbnail's pixel size. */
 function tileImages(page: Page): Promise<{ id: string; src: string; w: number; h: number }[]> {

@@ -10,21 +10,16 @@ import type { Page } from 'playwright-core';
 import {
   addToAlbum,
   goOffline,
-  hasBuild,
-  hasChromium,
   pairDevice,
   startSyncedHome,
   type Device,
   type SyncedHome,
 } from './synced-devices.ts';
+import { e2eSkipReason, screenshotPath } from './browser.ts';
 
-const skip = !hasChromium
-  ? 'no Chromium at /usr/bin/chromium (apt-get install chromium)'
-  : !hasBuild
-    ? 'no dist/: run `npm run build -w @hearth/pwa`'
-    : false;
+const skip = e2eSkipReason;
 
-const shot = (name: string) => new URL(`./screenshots/${name}.png`, import.meta.url).pathname;
+const shot = screenshotPath;
 const box = (page: Page) => page.getByRole('searchbox', { name: 'Search your photos' });
 const results = (page: Page) => page.getByTestId('search-results').locator('.tile');
 
