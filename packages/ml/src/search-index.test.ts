@@ -99,6 +99,26 @@ describe('search index', () => {
     expect((await i2.search('cat')).map((h) => h.id)).toEqual(['dog19']);
     expect(i2.size).toBe(3);
   });
+
+  it('finds words put after a query, by prefix, in order with the older ones', async () => {
+    const i3 = createSearchIndex();
+    for (const d of docs) i3.put(d);
+    expect((await i3.search('zebra')).map((h) => h.id)).toEqual([]);
+    // New words land between known ones in the sorted vocabulary, not only at its end.
+    i3.put({ id: 'z1', takenAt: Date.UTC(2020, 0, 1), tags: ['zebra', 'boat'], description: 'aardvark' });
+    i3.put({ id: 'z2', takenAt: Date.UTC(2021, 0, 1), tags: ['zebu'] });
+    expect((await i3.search('zeb')).map((h) => h.id)).toEqual(['z2', 'z1']);
+    expect((await i3.search('aard')).map((h) => h.id)).toEqual(['z1']);
+    expect((await i3.search('boa')).map((h) => h.id)).toEqual(['z1']);
+    expect((await i3.search('bicy')).map((h) => h.id)).toEqual(['dog19']);
+    // A word that lost every document and comes back is found once, not twice.
+    i3.remove('z1');
+    expect(await i3.search('zebra')).toEqual([]);
+    i3.put({ id: 'z3', tags: ['zebra'] });
+    expect(await i3.search('zebra')).toEqual([{ id: 'z3', score: 3, matched: ['tags'] }]);
+    // Date ranges skip documents without a date.
+    expect((await i3.search('zeb 2021')).map((h) => h.id)).toEqual(['z2']);
+  });
 });
 
 const vocab = join(defaultModelsDir(), 'clip/bpe_simple_vocab_16e6.txt');
