@@ -19,6 +19,21 @@ export {
   type PeopleCatalog,
   type PeopleCatalogOptions,
 } from './people-catalog.ts';
+export {
+  openMlCatalog,
+  findMlCatalog,
+  mlDocUrl,
+  type MlCatalog,
+  type MlCatalogOptions,
+} from './ml-catalog.ts';
+export {
+  readMlState,
+  ML_BLOB_KINDS,
+  type MlBlobKind,
+  type MlDoc,
+  type MlMonthRef,
+  type MlState,
+} from './ml-doc.ts';
 export { resolvePerson } from './people-edits.ts';
 export {
   readPeopleState,

@@ -81,6 +81,42 @@ describe('people catalog', { timeout: 30_000 }, () => {
     expect(people.read().people['personA0001']?.name).toBe('Ada');
   });
 
+  it('"not this person" takes a face out of a person, also on every later clustering run', async () => {
+    const { people } = await open();
+    const run = new Map([
+      [face(1, 0), 'personA0001'],
+      [face(2, 0), 'personA0001'],
+      [face(3, 0), 'personA0001'],
+      [face(4, 0), 'personB0001'],
+    ]);
+    people.applyClustering('m@1', run);
+    people.rename(p('personA0001'), 'Ada');
+    people.rejectFace(face(3, 0), p('personA0001'));
+    expect(people.faceAssignments().has(face(3, 0))).toBe(false);
+    expect(people.list().map((x) => [x.name, x.faces])).toEqual([
+      ['Ada', 2],
+      ['', 1],
+    ]);
+    // The next run still puts the face in A: it stays out. If it moves it to B, it shows there.
+    people.applyClustering('m@1', new Map([...run, [face(5, 0), 'personA0001']]));
+    expect(people.faceAssignments().has(face(3, 0))).toBe(false);
+    expect(people.faceAssignments().get(face(5, 0))).toBe('personA0001');
+    people.applyClustering('m@1', new Map([...run, [face(3, 0), 'personB0001']]));
+    expect(people.faceAssignments().get(face(3, 0))).toBe('personB0001');
+    // Rejecting a merged-away person rejects whom the user saw (the merge target).
+    people.merge(p('personB0001'), p('personA0001'));
+    people.rejectFace(face(4, 0), p('personB0001'));
+    expect(people.faceAssignments().has(face(4, 0))).toBe(false);
+    // A hand assignment to that person takes the rejection back; a rejection undoes a hand assignment.
+    people.assignFace(face(4, 0), p('personA0001'));
+    expect(people.faceAssignments().get(face(4, 0))).toBe('personA0001');
+    people.rejectFace(face(4, 0), p('personA0001'));
+    expect(people.read().assignments[face(4, 0)]).toBeUndefined();
+    expect(people.faceAssignments().has(face(4, 0))).toBe(false);
+    expect(() => people.rejectFace('bad', p('personA0001'))).toThrow(InvalidCatalogInputError);
+    expect(() => people.rejectFace(face(1, 0), p('nobody000'))).toThrow(InvalidCatalogInputError);
+  });
+
   it('refuses bad input with a typed error and changes nothing', async () => {
     const { people } = await open();
     const ada = people.createPerson('Ada');

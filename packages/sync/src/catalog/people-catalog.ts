@@ -62,6 +62,8 @@ export interface PeopleCatalog {
   unmerge(id: PersonId): void;
   /** Puts one face on a person (`null` hands it back to the clustering). */
   assignFace(faceKey: string, person: PersonId | null): void;
+  /** "Not this person": the face leaves that person, and stays out on later clustering runs. */
+  rejectFace(faceKey: string, person: PersonId): void;
   /** The home node's clustering run; returns how many face entries changed. */
   applyClustering(model: string, clustering: ReadonlyMap<string, string>): number;
   onChange(listener: () => void): () => void;
@@ -116,6 +118,7 @@ export async function openPeopleCatalog(opts: PeopleCatalogOptions): Promise<Peo
     merge: (from, into) => change((d) => edits.mergePeople(d, from, into)),
     unmerge: (id) => change((d) => edits.unmergePerson(d, id)),
     assignFace: (key, person) => change((d) => edits.assignFace(d, key, person)),
+    rejectFace: (key, person) => change((d) => edits.rejectFace(d, key, person)),
     applyClustering(model, clustering) {
       // The diff is read from the materialised document (plain objects, fast); inside a change
       // every read goes through a proxy, which at 100k faces costs seconds.

@@ -29,6 +29,11 @@ export interface PeopleDoc {
   faces?: Record<string, ImmutableString>;
   /** models key of the face embedder `faces` was clustered with */
   clusteredWith?: string;
+  /**
+   * "Not this person": `assetId/faceIndex/personId` → true. The face never shows as that
+   * person again, whatever later clustering runs find (a set: flat keys merge).
+   */
+  rejected?: Record<string, true>;
 }
 
 export function emptyPeople(): PeopleDoc {

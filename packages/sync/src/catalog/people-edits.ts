@@ -92,6 +92,25 @@ export function assignFace(d: PeopleDoc, faceKey: string, personId: string | nul
   }
   person(d, personId);
   d.assignments[faceKey] = personId;
+  // Putting a face on someone by hand takes back an earlier "not this person" for them.
+  if (d.rejected?.[`${faceKey}/${personId}`] !== undefined) delete d.rejected[`${faceKey}/${personId}`];
+}
+
+/**
+ * "Not this person": the face leaves `personId` (as the user saw it: merges resolved) now and
+ * on every later clustering run. A hand assignment of the face to that person is undone too.
+ */
+export function rejectFace(d: PeopleDoc, faceKey: string, personId: string): void {
+  if (!/^[^/]+\/\d+$/.test(faceKey))
+    throw new InvalidCatalogInputError(
+      `face key must be "<assetId>/<faceIndex>", got ${JSON.stringify(faceKey)}`,
+    );
+  person(d, personId);
+  const target = resolvePerson(d.people, personId);
+  const hand = d.assignments[faceKey];
+  if (hand !== undefined && resolvePerson(d.people, String(hand)) === target) delete d.assignments[faceKey];
+  d.rejected ??= {};
+  d.rejected[`${faceKey}/${target}`] = true;
 }
 
 /** What one clustering run changes (computed outside the change: reads there are slow proxies). */

@@ -14,6 +14,8 @@ export interface PeopleState {
   /** the node's clustering: face key → person id */
   faces: Record<string, string>;
   clusteredWith?: string;
+  /** "not this person" decisions: `faceKey/personId` */
+  rejected: Set<string>;
   /** malformed entries that were skipped */
   invalid: string[];
 }
@@ -44,6 +46,7 @@ export function readPeopleState(doc: unknown): Checked<PeopleState> {
     people: Object.fromEntries(r.value.people.map((p) => [p.id, p])),
     assignments: stringMap(d['assignments'], 'assignment', invalid),
     faces: stringMap(d['faces'], 'face', invalid),
+    rejected: new Set(isObject(d['rejected']) ? Object.keys(d['rejected']) : []),
     invalid,
   };
   const model = text(d['clusteredWith']);
@@ -51,10 +54,16 @@ export function readPeopleState(doc: unknown): Checked<PeopleState> {
   return ok(state);
 }
 
-/** Face key → person with every user decision applied: hand assignment first, then merges. */
+/**
+ * Face key → person with every user decision applied: hand assignment first, then merges; a
+ * face the user said is not that person shows as nobody (until clustering puts it elsewhere).
+ */
 export function facePeople(s: PeopleState): Map<string, PersonId> {
   const out = new Map<string, PersonId>();
-  for (const [k, id] of Object.entries(s.faces)) out.set(k, resolvePerson(s.people, id) as PersonId);
+  for (const [k, id] of Object.entries(s.faces)) {
+    const p = resolvePerson(s.people, id);
+    if (!s.rejected.has(`${k}/${p}`) && !s.rejected.has(`${k}/${id}`)) out.set(k, p as PersonId);
+  }
   for (const [k, id] of Object.entries(s.assignments)) out.set(k, resolvePerson(s.people, id) as PersonId);
   return out;
 }

@@ -19,5 +19,7 @@ export interface RootDoc {
   albums: Record<string, string>;
   /** automerge URL of the people document, once created */
   people?: string;
+  /** automerge URL of the ML document (month blobs of machine results), once created */
+  ml?: string;
   settings: Record<string, string | number | boolean>;
 }

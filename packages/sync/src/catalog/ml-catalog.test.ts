@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Repo } from '@automerge/automerge-repo';
+import type { BlobHash } from '../ids.ts';
+import { InvalidCatalogInputError } from './catalog-errors.ts';
+import { findMlCatalog, mlDocUrl, openMlCatalog } from './ml-catalog.ts';
+import { readMlState } from './ml-doc.ts';
+import type { RootDoc } from './root-doc.ts';
+import { createTestRoot, linkRepos, memoryRepo, waitUntil } from './test-library.ts';
+
+const repos: Repo[] = [];
+afterEach(async () => {
+  for (const r of repos.splice(0)) await r.shutdown();
+});
+
+const H = (c: string) => c.repeat(64) as BlobHash;
+
+describe('ML document', { timeout: 30_000 }, () => {
+  it('the node creates it at its deterministic URL; a device finds it once the root lists it and sees every month ref', async () => {
+    const nodeRepo = memoryRepo('node');
+    const phone = memoryRepo('phone');
+    repos.push(nodeRepo, phone);
+    const root = createTestRoot(nodeRepo);
+    linkRepos(nodeRepo, phone);
+    const rootOnPhone = await phone.find<RootDoc>(root.url);
+    expect(await findMlCatalog({ repo: phone, root: rootOnPhone })).toBeUndefined();
+
+    const ml = await openMlCatalog({ repo: nodeRepo, root, now: () => 5 });
+    expect(ml.url).toBe(await mlDocUrl('test-library-0001'));
+    expect(root.doc().ml).toBe(ml.url);
+    ml.setMonth('text', '2024-07', { hash: H('a'), models: 'yolox@1;ppocr@4', source: 's1', assets: 3 });
+    ml.setMonth('clip', '2024-07', { hash: H('b'), models: 'clip@1', source: 's2', assets: 3 });
+    ml.setMonth('text', '2024-08', { hash: H('c'), models: 'yolox@1', source: 's3', assets: 1 });
+    // A rebuilt month replaces its ref; a month left without results loses it.
+    ml.setMonth('text', '2024-07', { hash: H('d'), models: 'yolox@2;ppocr@4', source: 's4', assets: 4 });
+    ml.setMonth('text', '2024-08', undefined);
+
+    const rootChanged = (wake: () => void) => {
+      rootOnPhone.on('change', wake);
+      return () => rootOnPhone.off('change', wake);
+    };
+    await waitUntil(() => rootOnPhone.doc()?.ml === ml.url, [rootChanged]);
+    const seen = await findMlCatalog({ repo: phone, root: rootOnPhone });
+    await waitUntil(() => seen?.read().clip.size === 1, [(w) => seen!.onChange(w)]);
+    const s = seen!.read();
+    expect([...s.text.keys()]).toEqual(['2024-07']);
+    expect(s.text.get('2024-07')).toEqual({
+      hash: H('d'),
+      models: 'yolox@2;ppocr@4',
+      source: 's4',
+      assets: 4,
+      updatedAt: 5,
+    });
+    expect(s.clip.get('2024-07')?.hash).toBe(H('b'));
+  });
+
+  it('refuses a bad month or hash, and skips malformed entries from a peer', async () => {
+    const repo = memoryRepo('a');
+    repos.push(repo);
+    const ml = await openMlCatalog({ repo, root: createTestRoot(repo) });
+    const ref = { hash: H('a'), models: 'm@1', source: 's', assets: 1 };
+    expect(() => ml.setMonth('text', '2024-13', ref)).toThrow(InvalidCatalogInputError);
+    expect(() => ml.setMonth('text', '2024-01', { ...ref, hash: 'xyz' as BlobHash })).toThrow(
+      InvalidCatalogInputError,
+    );
+    expect(ml.read().text.size).toBe(0);
+    const r = readMlState({
+      schema: 1,
+      kind: 'ml',
+      text: { '2024-01': { hash: H('a'), models: 'm', source: 's', assets: 1, updatedAt: 1 }, nope: {} },
+      clip: { '2024-02': { hash: 'short' } },
+    });
+    expect(r.ok && [...r.value.text.keys()]).toEqual(['2024-01']);
+    expect(r.ok && r.value.invalid).toHaveLength(2);
+    expect(readMlState({ kind: 'people' }).ok).toBe(false);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The library's ML document (see ml-doc.ts), listed in the root as `ml`. The home node
+ * creates it (deterministic id and first change, as the people document) and writes month
+ * references; devices only read it, and so open it only once the root lists it.
+ */
+import * as A from '@automerge/automerge';
+import {
+  parseAutomergeUrl,
+  stringifyAutomergeUrl,
+  type AutomergeUrl,
+  type BinaryDocumentId,
+  type DocHandle,
+  type Repo,
+} from '@automerge/automerge-repo';
+import { InvalidCatalogDataError, InvalidCatalogInputError } from './catalog-errors.ts';
+import {
+  emptyMl,
+  readMlState,
+  type MlBlobKind,
+  type MlDoc,
+  type MlMonthRef,
+  type MlState,
+} from './ml-doc.ts';
+import type { RootDoc } from './root-doc.ts';
+
+/** The actor of the ML document's first change (never used for later changes). */
+const GENESIS_ACTOR = '686561727468' + '02' + '00'.repeat(9);
+
+/** The URL of a library's ML document: the first 16 bytes of SHA-256 of its name. */
+export async function mlDocUrl(libraryId: string): Promise<AutomergeUrl> {
+  const bytes = new TextEncoder().encode(`hearth/ml/1\0${libraryId}`);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return stringifyAutomergeUrl({ documentId: digest.slice(0, 16) as BinaryDocumentId });
+}
+
+function mlGenesis(): Uint8Array {
+  return A.save(
+    A.change(A.init<MlDoc>({ actor: GENESIS_ACTOR }), { time: 0 }, (d) => void Object.assign(d, emptyMl())),
+  );
+}
+
+/** Which blob holds each month's machine results. */
+export interface MlCatalog {
+  readonly url: AutomergeUrl;
+  /** The document as plain data; throws InvalidCatalogDataError when it is not an ML document. */
+  read(): MlState;
+  /** The home node's write: the month's current blob of `kind` (`undefined` removes it). */
+  setMonth(kind: MlBlobKind, month: string, ref: Omit<MlMonthRef, 'updatedAt'> | undefined): void;
+  onChange(listener: () => void): () => void;
+}
+
+export interface MlCatalogOptions {
+  repo: Repo;
+  root: DocHandle<RootDoc>;
+  now?: () => number;
+}
+
+function wrap(handle: DocHandle<MlDoc>, now: () => number): MlCatalog {
+  const read = (): MlState => {
+    const r = readMlState(handle.doc());
+    if (!r.ok) throw new InvalidCatalogDataError(`ml ${handle.url}`, r.reason);
+    return r.value;
+  };
+  return {
+    url: handle.url,
+    read,
+    setMonth(kind, month, ref) {
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
+        throw new InvalidCatalogInputError(`ML month must be YYYY-MM, got ${JSON.stringify(month)}`);
+      if (ref && !/^[0-9a-f]{64}$/.test(ref.hash))
+        throw new InvalidCatalogInputError(`ML ${kind} blob of ${month}: hash must be lowercase hex SHA-256`);
+      handle.change((d) => {
+        if (!ref) delete d[kind][month];
+        // Replaced whole: one writer, so there is nothing to merge inside a reference.
+        else
+          d[kind][month] = {
+            hash: new A.ImmutableString(ref.hash),
+            models: new A.ImmutableString(ref.models),
+            source: new A.ImmutableString(ref.source),
+            assets: ref.assets,
+            updatedAt: now(),
+          };
+      });
+    },
+    onChange(listener) {
+      const l = () => listener();
+      handle.on('change', l);
+      return () => handle.off('change', l);
+    },
+  };
+}
+
+/** Opens (or creates, and lists in the root) the ML document: the home node's side. */
+export async function openMlCatalog(opts: MlCatalogOptions): Promise<MlCatalog> {
+  const { repo, root } = opts;
+  const listed = root.doc().ml;
+  let handle: DocHandle<MlDoc>;
+  if (listed) handle = await repo.find<MlDoc>(listed as AutomergeUrl);
+  else {
+    const url = await mlDocUrl(String(root.doc().libraryId));
+    const docId = parseAutomergeUrl(url).documentId;
+    handle = repo.handles[docId] ?? repo.import<MlDoc>(mlGenesis(), { docId });
+    if (!handle.isReady()) handle.doneLoading();
+    root.change((r) => {
+      if (r.ml !== url) r.ml = url;
+    });
+  }
+  return wrap(handle, opts.now ?? Date.now);
+}
+
+/**
+ * A device's side: the ML document once the root lists it (undefined before: the home node
+ * has written no ML results yet). Rejects like `repo.find` when no connected peer has it.
+ */
+export async function findMlCatalog(opts: MlCatalogOptions): Promise<MlCatalog | undefined> {
+  const listed = opts.root.doc().ml;
+  if (typeof listed !== 'string') return undefined;
+  return wrap(await opts.repo.find<MlDoc>(listed as AutomergeUrl), opts.now ?? Date.now);
+}

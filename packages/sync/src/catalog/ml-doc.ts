@@ -1,0 +1,96 @@
+/**
+ * The ML document: where each month's machine results are, for devices that search offline.
+ *
+ * Machine tags, OCR text and CLIP embeddings have one writer (the home node) and are
+ * replaced whole when a model changes, so they need no CRDT merge. They travel as
+ * content-addressed blobs, one per month and kind (`text`: tags + OCR of the month's
+ * photos; `clip`: the month's CLIP embedding shard), and this small document only says which
+ * blob is current: about 2 × 12 entries a year, however many photos there are (measured:
+ * see docs/benchmarks.md, ml-sync-size). People per photo need nothing here: the people
+ * document's face keys (`assetId/faceIndex`) already name the photo.
+ */
+import type { ImmutableString } from '@automerge/automerge';
+import type { BlobHash } from '../ids.ts';
+import { bad, finite, isObject, ok, text, type Checked } from './schema-check.ts';
+
+/** The kinds of month blob the ML document points at. */
+export const ML_BLOB_KINDS = ['text', 'clip'] as const;
+export type MlBlobKind = (typeof ML_BLOB_KINDS)[number];
+
+/** One month's blob of one kind, as stored. */
+export interface MlMonthRecord {
+  hash: ImmutableString;
+  /** models key(s) of the results in it (`id@version`, `;`-joined for several) */
+  models: ImmutableString;
+  /** digest of what the blob was built from, so the writer rebuilds only what changed */
+  source: ImmutableString;
+  /** photos in it */
+  assets: number;
+  updatedAt: number;
+}
+
+export interface MlDoc {
+  schema: 1;
+  kind: 'ml';
+  /** month (`YYYY-MM`) → blob of tags and OCR text */
+  text: Record<string, MlMonthRecord>;
+  /** month → CLIP embedding shard */
+  clip: Record<string, MlMonthRecord>;
+}
+
+export function emptyMl(): MlDoc {
+  return { schema: 1, kind: 'ml', text: {}, clip: {} };
+}
+
+/** A month blob reference as read (plain strings). */
+export interface MlMonthRef {
+  hash: BlobHash;
+  models: string;
+  source: string;
+  assets: number;
+  updatedAt: number;
+}
+
+/** The ML document as plain data; malformed entries are skipped and listed. */
+export interface MlState {
+  text: Map<string, MlMonthRef>;
+  clip: Map<string, MlMonthRef>;
+  invalid: string[];
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** Reads one month reference, or undefined when it is malformed. */
+export function readMlMonthRef(v: unknown): MlMonthRef | undefined {
+  if (!isObject(v)) return undefined;
+  const hash = text(v['hash']);
+  const models = text(v['models']);
+  const source = text(v['source']);
+  const assets = finite(v['assets']);
+  const updatedAt = finite(v['updatedAt']);
+  if (hash === undefined || !HEX64.test(hash) || models === undefined || source === undefined)
+    return undefined;
+  if (assets === undefined || updatedAt === undefined) return undefined;
+  return { hash: hash as BlobHash, models, source, assets, updatedAt };
+}
+
+/** Validates an ML document from a peer or a file. */
+export function readMlState(doc: unknown): Checked<MlState> {
+  if (!isObject(doc)) return bad('not an object');
+  if (doc['kind'] !== 'ml' || doc['schema'] !== 1) return bad('not a schema-1 ML document');
+  const out: MlState = { text: new Map(), clip: new Map(), invalid: [] };
+  for (const kind of ML_BLOB_KINDS) {
+    const map = doc[kind];
+    if (!isObject(map)) {
+      out.invalid.push(`${kind} is not a map`);
+      continue;
+    }
+    for (const [month, v] of Object.entries(map)) {
+      const ref = MONTH.test(month) ? readMlMonthRef(v) : undefined;
+      if (ref) out[kind].set(month, ref);
+      else out.invalid.push(`${kind}[${month}] malformed`);
+    }
+  }
+  return ok(out);
+}
