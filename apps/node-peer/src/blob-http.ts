@@ -13,7 +13,7 @@ import {
 import { nodeHashing, toNodeListener } from '@hearth/sync/platform';
 import type { NodeCatalog } from './node-catalog.ts';
 import type { PeerServices } from './peer-services.ts';
-import { createUploadHandler, type UploadHttpOptions } from './upload-http.ts';
+import { createUploadHandler, isUploadRequest, type UploadHttpOptions } from './upload-http.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
 
 /**
@@ -69,17 +69,22 @@ export async function startBlobHttp(opts: {
       // An app served from another origin fetches here too; the bearer token (not a cookie)
       // is the credential, so any origin may ask — without a token it gets 401 like anyone.
       res.setHeader('access-control-allow-origin', '*');
-      res.setHeader('access-control-expose-headers', 'content-length, content-range, accept-ranges, etag');
+      res.setHeader(
+        'access-control-expose-headers',
+        'content-length, content-range, accept-ranges, etag, upload-offset',
+      );
       if (req.method === 'OPTIONS') {
         res.writeHead(204, {
           'access-control-allow-methods': 'GET, HEAD, PUT',
-          'access-control-allow-headers': 'authorization, range, if-range, if-none-match, content-type',
+          'access-control-allow-headers':
+            'authorization, range, if-range, if-none-match, content-type, content-range',
           'access-control-max-age': '86400',
         });
         res.end();
         return true;
       }
-      if (req.method === 'PUT' && upload) {
+      // PUT (and `HEAD ?upload`, the resume offset) go to the upload endpoint.
+      if (upload && isUploadRequest(req)) {
         void upload(req, res);
         return true;
       }

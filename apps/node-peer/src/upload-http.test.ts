@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -77,6 +77,113 @@ describe('PUT /blobs/<hash>: uploads from paired devices', () => {
     const res = await put(`${s.base}/blobs/${hash}`, bytes, 'good');
     expect(res.status).toBe(422);
     expect(await res.json()).toEqual({ error: 'not a photo or video' });
+  });
+
+  it('resumes: pieces by Content-Range, the held offset by HEAD ?upload, the whole hash checked at the end', async () => {
+    const s = await serve(() => ({ id: hash, duplicate: false }));
+    const url = `${s.base}/blobs/${hash}?name=IMG_2.jpg`;
+    const piece = (from: number, to: number, token = 'good') =>
+      fetch(url, {
+        method: 'PUT',
+        body: bytes.slice(from, to),
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-range': `bytes ${from}-${to - 1}/${bytes.length}`,
+        },
+      });
+    const offset = async () => {
+      const r = await fetch(`${s.base}/blobs/${hash}?upload`, {
+        method: 'HEAD',
+        headers: { authorization: 'Bearer good' },
+      });
+      expect(r.status).toBe(200);
+      return Number(r.headers.get('upload-offset'));
+    };
+    expect(await offset()).toBe(0);
+    expect((await piece(0, 5, 'forged')).status).toBe(403);
+    const first = await piece(0, 10);
+    expect(first.status).toBe(202);
+    expect(first.headers.get('upload-offset')).toBe('10');
+    expect(await offset()).toBe(10);
+    // Not where the node is: refused with where it is, nothing appended.
+    const gap = await piece(12, 15);
+    expect(gap.status).toBe(409);
+    expect(gap.headers.get('upload-offset')).toBe('10');
+    expect(s.imported).toEqual([]);
+    const last = await piece(10, bytes.length);
+    expect(last.status).toBe(201);
+    expect(s.imported).toEqual([{ name: 'IMG_2.jpg', bytes: Buffer.from(bytes) }]);
+    expect(await offset()).toBe(0);
+    expect(await readdir(join(s.uploadsDir, 'partial'))).toEqual([]);
+  });
+
+  it('keeps the bytes of a piece whose connection broke off, and resumes after them', async () => {
+    const s = await serve(() => ({ id: hash, duplicate: false }));
+    const { connect } = await import('node:net');
+    const cut = 7;
+    // A piece that promises the whole file but sends 7 bytes, then the connection dies.
+    await new Promise<void>((resolve, reject) => {
+      const sock = connect(Number(new URL(s.base).port), '127.0.0.1', () => {
+        const head =
+          `PUT /blobs/${hash} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer good\r\n` +
+          `content-range: bytes 0-${bytes.length - 1}/${bytes.length}\r\ncontent-length: ${bytes.length}\r\n\r\n`;
+        sock.write(Buffer.concat([Buffer.from(head), Buffer.from(bytes.slice(0, cut))]), () => {
+          // Cut once the node has written what arrived (bounded: 2,000 looks at the file).
+          void (async () => {
+            const partial = join(s.uploadsDir, 'partial', hash);
+            for (let i = 0; i < 2000; i++) {
+              if ((await stat(partial).catch(() => undefined))?.size === cut) break;
+              await new Promise((r) => setImmediate(r));
+            }
+            sock.destroy();
+            resolve();
+          })();
+        });
+      });
+      sock.on('error', reject);
+    });
+    let held = 0;
+    // The node sees the broken connection on its own time: ask until it has settled.
+    for (let i = 0; i < 100 && held !== cut; i++) {
+      const r = await fetch(`${s.base}/blobs/${hash}?upload`, {
+        method: 'HEAD',
+        headers: { authorization: 'Bearer good' },
+      });
+      held = Number(r.headers.get('upload-offset'));
+    }
+    expect(held).toBe(cut);
+    const rest = await fetch(`${s.base}/blobs/${hash}`, {
+      method: 'PUT',
+      body: bytes.slice(cut),
+      headers: {
+        authorization: 'Bearer good',
+        'content-range': `bytes ${cut}-${bytes.length - 1}/${bytes.length}`,
+      },
+    });
+    expect(rest.status).toBe(201);
+    expect(s.imported.map((i) => i.bytes)).toEqual([Buffer.from(bytes)]);
+  });
+
+  it('drops pieces that do not add up to the named blob', async () => {
+    const s = await serve(() => ({ id: hash, duplicate: false }));
+    const other = new Uint8Array(Buffer.from('not the photo at all!!'));
+    const res = await fetch(`${s.base}/blobs/${hash}`, {
+      method: 'PUT',
+      body: other,
+      headers: {
+        authorization: 'Bearer good',
+        'content-range': `bytes 0-${other.length - 1}/${other.length}`,
+      },
+    });
+    expect(res.status).toBe(422);
+    expect(s.imported).toEqual([]);
+    expect(await readdir(join(s.uploadsDir, 'partial'))).toEqual([]);
+    const bad = await fetch(`${s.base}/blobs/${hash}`, {
+      method: 'PUT',
+      body: other,
+      headers: { authorization: 'Bearer good', 'content-range': 'bytes 5-2/9' },
+    });
+    expect(bad.status).toBe(416);
   });
 
   it('makes a safe file name', () => {
