@@ -15,6 +15,8 @@ export * from './clip-encoder.ts';
 export * from './coco-labels.ts';
 export * from './object-tagger.ts';
 export * from './vector-index.ts';
+export * from './vector-shard-merge.ts';
+export * from './ml-month-text.ts';
 export * from './top-k.ts';
 export * from './similarity-scorer.ts';
 export * from './ocr.ts';

@@ -241,10 +241,14 @@ export function createVectorIndex(
   };
 }
 
-/** Read an embedding shard into a new index on `runtime`. Returns the model key it was made with. */
+/**
+ * Read an embedding shard into a new index on `runtime` (`options` as createVectorIndex's:
+ * `scoring: 'js'` in the browser). Returns the model key it was made with.
+ */
 export function loadVectorShard(
   runtime: InferenceRuntime,
   shard: Uint8Array,
+  options: VectorIndexOptions = {},
 ): { index: VectorIndex; model: string } {
   const view = new DataView(shard.buffer, shard.byteOffset, shard.byteLength);
   if (shard.byteLength < 8 || view.getUint32(0, true) !== MAGIC)
@@ -265,7 +269,7 @@ export function loadVectorShard(
     throw new InvalidInputError(
       `embedding shard is ${shard.byteLength} bytes, its header needs ${8 + hlen + n * 4 + n * header.dims}; it is truncated or corrupt`,
     );
-  const index = createVectorIndex(runtime, header.dims);
+  const index = createVectorIndex(runtime, header.dims, options);
   let o = 8 + hlen + n * 4;
   const v = new Float32Array(header.dims);
   for (let i = 0; i < n; i++) {
