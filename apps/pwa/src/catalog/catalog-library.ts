@@ -51,6 +51,8 @@ export interface CatalogLibraryOptions {
   streamUrl?: (hash: string) => Promise<string>;
   /** Sends an original to the home node (see home-media.ts `upload`). */
   upload?: (hash: string, bytes: Blob, name: string) => Promise<void>;
+  /** Whether the home node holds a blob now (see home-media.ts `holds`): "free up space" asks it. */
+  holds?: (hash: string) => Promise<boolean>;
 }
 
 function details(a: Asset, deviceId: DeviceId): AssetDetails {
@@ -126,7 +128,7 @@ export interface CatalogLibrary extends LibraryClient {
 }
 
 export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrary {
-  const { catalog, media, deviceId, remote, streamUrl, upload } = opts;
+  const { catalog, media, deviceId, remote, streamUrl, upload, holds } = opts;
   const urls = new Map<string, string>();
   const fetching = new Map<string, Promise<Blob | undefined>>();
   /** Fetched bytes whose store into the media cache is still running. */
@@ -164,6 +166,12 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
     const a = catalog.getAsset(id as AssetId);
     if (!a || a.type !== 'video' || !streamUrl || (await media.get(id, 'original'))) return undefined;
     return streamUrl(a.derived['playback']?.hash ?? a.id);
+  }
+
+  /** Originals held here that the catalog says another device (the home node) holds too. */
+  async function freeable(): Promise<{ asset: string; size: number }[]> {
+    const held = await media.held('original');
+    return held.filter((h) => catalog.getAsset(h.asset as AssetId)?.holders.some((d) => d !== deviceId));
   }
 
   /** One load per asset and kind at a time: a screenful of tiles asks for each once. */
@@ -293,6 +301,32 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
         const bytes = await media.get(id, 'original');
         if (!bytes) throw new OriginalNotHereError(id);
         await upload(id, bytes, catalog.getAsset(id as AssetId)?.fileName ?? id);
+      },
+    }),
+    ...(holds && {
+      async spaceToFree() {
+        const f = await freeable();
+        return { count: f.length, bytes: f.reduce((n, h) => n + h.size, 0) };
+      },
+      async freeUpSpace() {
+        let freed = 0;
+        let bytes = 0;
+        let kept = 0;
+        for (const h of await freeable()) {
+          // Asked right before each removal: the catalog's word may be stale, the node's is not.
+          const sure = await holds(h.asset).catch(() => false);
+          if (!sure) {
+            kept++;
+            continue;
+          }
+          await media.remove(h.asset, 'original');
+          const u = urls.get(`${h.asset}/original`);
+          if (u) URL.revokeObjectURL(u);
+          urls.delete(`${h.asset}/original`);
+          freed++;
+          bytes += h.size;
+        }
+        return { freed, bytes, kept };
       },
     }),
     async mediaUrl(id, kind) {

@@ -41,6 +41,10 @@ export interface HomeMediaOptions {
   now?: () => number;
   /** blobs above this many bytes are hash-streamed instead of read whole (default 64 MiB) */
   wholeMax?: number;
+  /** bytes per upload piece (default 8 MiB): what an interrupted upload may have to send again */
+  uploadPiece?: number;
+  /** told the bytes of each upload request sent (tests and progress) */
+  onSent?: (bytes: number) => void;
 }
 
 /**
@@ -48,6 +52,7 @@ export interface HomeMediaOptions {
  * streamed through an incremental SHA-256 so a large original is never one buffer.
  */
 const WHOLE_MAX = 64 * 1024 * 1024;
+const UPLOAD_PIECE = 8 * 1024 * 1024;
 
 const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
 
@@ -63,10 +68,14 @@ export function createHomeMedia(opts: HomeMediaOptions): RemoteMedia & {
   blob(hash: string, mime?: string): Promise<Blob>;
   streamUrl(hash: string): Promise<string>;
   upload(hash: string, bytes: Blob, name: string): Promise<void>;
+  holds(hash: string): Promise<boolean>;
 } {
   const doFetch = opts.fetch ?? ((r: Request) => fetch(r));
   const now = opts.now ?? Date.now;
   const wholeMax = opts.wholeMax ?? WHOLE_MAX;
+  const uploadPiece = opts.uploadPiece ?? UPLOAD_PIECE;
+  const blobUrl = (hash: string) =>
+    new URL(`blobs/${hash}`, opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
   let current: Promise<{ token: string; expiresAt: number }> | undefined;
 
   async function token(fresh: boolean): Promise<string> {
@@ -80,7 +89,7 @@ export function createHomeMedia(opts: HomeMediaOptions): RemoteMedia & {
   }
 
   async function blob(hash: string, mime = 'application/octet-stream'): Promise<Blob> {
-    const url = new URL(`blobs/${hash}`, opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
+    const url = blobUrl(hash);
     const get = async (fresh: boolean) =>
       doFetch(new Request(url, { headers: { authorization: `Bearer ${await token(fresh)}` } }));
     let res = await get(false);
@@ -114,29 +123,79 @@ export function createHomeMedia(opts: HomeMediaOptions): RemoteMedia & {
     return new Blob(parts, { type });
   }
 
-  /**
-   * Backs up an original: `PUT /blobs/<hash>?name=` (the node checks the bytes are that blob,
-   * then imports them). Resolves once the node holds it (201 new, 200 it had it already).
-   */
-  async function upload(hash: string, bytes: Blob, name: string): Promise<void> {
-    const url = new URL(`blobs/${hash}`, opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
-    url.searchParams.set('name', name);
-    const put = async (fresh: boolean) =>
+  /** A request with the token, minted afresh once when the node refuses it (403). */
+  async function send(url: URL, init: RequestInit = {}): Promise<Response> {
+    const go = async (fresh: boolean) =>
       doFetch(
         new Request(url, {
-          method: 'PUT',
-          body: bytes,
-          headers: { authorization: `Bearer ${await token(fresh)}` },
+          ...init,
+          headers: {
+            ...(init.headers as Record<string, string>),
+            authorization: `Bearer ${await token(fresh)}`,
+          },
         }),
       );
-    let res = await put(false);
-    if (res.status === 403) res = await put(true);
+    const res = await go(false);
+    return res.status === 403 ? go(true) : res;
+  }
+
+  /**
+   * Backs up an original: `PUT /blobs/<hash>?name=` (the node checks the bytes are that blob,
+   * then imports them). Resumable: it asks the node how much it holds from an earlier,
+   * interrupted attempt (`HEAD ?upload` → `upload-offset`) and sends the rest in pieces of
+   * `uploadPiece` bytes (`Content-Range`), so a dropped connection costs at most the piece in
+   * flight. A node without resumable uploads gets the whole file in one PUT. Resolves once the
+   * node holds it (201 new, 200 it had it already).
+   */
+  async function upload(hash: string, bytes: Blob, name: string): Promise<void> {
+    const url = blobUrl(hash);
+    const probe = new URL(url);
+    probe.searchParams.set('upload', '');
+    url.searchParams.set('name', name);
+    const head = await send(probe, { method: 'HEAD' });
+    const held = head.headers.get('upload-offset');
+    if (held === null || bytes.size === 0) {
+      const res = await send(url, { method: 'PUT', body: bytes });
+      opts.onSent?.(bytes.size);
+      if (!res.ok) throw new BlobFetchError(hash, res.status);
+      return;
+    }
+    let offset = Math.min(Number(held) || 0, bytes.size - 1);
+    // Each round either moves forward or learns the node's offset; a node that keeps
+    // answering otherwise is not followed for ever.
+    for (let rounds = 2 * Math.ceil(bytes.size / uploadPiece) + 4; rounds > 0; rounds--) {
+      const end = Math.min(bytes.size, offset + uploadPiece);
+      const res = await send(url, {
+        method: 'PUT',
+        body: bytes.slice(offset, end),
+        headers: { 'content-range': `bytes ${offset}-${end - 1}/${bytes.size}` },
+      });
+      opts.onSent?.(end - offset);
+      if (res.status !== 202 && res.status !== 409) {
+        if (!res.ok) throw new BlobFetchError(hash, res.status);
+        return;
+      }
+      const at = Number(res.headers.get('upload-offset'));
+      if (!(at >= 0 && at < bytes.size)) break;
+      offset = at;
+    }
+    throw new BlobFetchError(hash, 409);
+  }
+
+  /**
+   * Whether the home node holds the blob now (`HEAD /blobs/<hash>`: 200 yes, 404 no). This is
+   * the confirmation "free up space" waits for; anything else (offline, 5xx) throws.
+   */
+  async function holds(hash: string): Promise<boolean> {
+    const res = await send(blobUrl(hash), { method: 'HEAD' });
+    if (res.status === 404) return false;
     if (!res.ok) throw new BlobFetchError(hash, res.status);
+    return true;
   }
 
   /** A URL a `<video>` streams and seeks with Range (it cannot send headers: the token rides along). */
   async function streamUrl(hash: string): Promise<string> {
-    const url = new URL(`blobs/${hash}`, opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
+    const url = blobUrl(hash);
     url.searchParams.set('token', await token(false));
     return url.toString();
   }
@@ -145,5 +204,5 @@ export function createHomeMedia(opts: HomeMediaOptions): RemoteMedia & {
     const hash = mediaHash(asset, kind);
     return hash === undefined ? undefined : blob(hash, KIND_MIME[kind] ?? asset.mime);
   };
-  return Object.assign(remote, { blob, streamUrl, upload });
+  return Object.assign(remote, { blob, streamUrl, upload, holds });
 }

@@ -32,6 +32,22 @@ export async function openIdbMediaCache(dbName: string): Promise<MediaCache> {
       const tx = db.transaction('media', 'readwrite');
       await Promise.all([...KINDS.map((k) => tx.store.delete(`${asset}/${k}`)), tx.done]);
     },
+    async remove(asset, kind) {
+      await db.delete('media', `${asset}/${kind}`);
+    },
+    async held(kind) {
+      // Keys first (strings only); then one read per match — a Blob read is a handle, not bytes.
+      const suffix = `/${kind}`;
+      const keys = (await db.getAllKeys('media')).filter(
+        (k): k is string => typeof k === 'string' && k.endsWith(suffix),
+      );
+      const out: { asset: string; size: number }[] = [];
+      for (const k of keys) {
+        const b = (await db.get('media', k)) as Blob | undefined;
+        if (b) out.push({ asset: k.slice(0, -suffix.length), size: b.size });
+      }
+      return out;
+    },
     close: () => db.close(),
   };
 }

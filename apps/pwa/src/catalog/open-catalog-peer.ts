@@ -87,6 +87,7 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
     remote,
     streamUrl: remote.streamUrl,
     upload: remote.upload,
+    holds: remote.holds,
   });
   await client.start();
   return {

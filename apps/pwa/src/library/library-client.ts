@@ -122,6 +122,14 @@ export interface LibraryClient {
    */
   backUp?(id: string): Promise<void>;
 
+  /** "Free up space" (paired only): originals held here that the home node holds too. */
+  spaceToFree?(): Promise<{ count: number; bytes: number }>;
+  /**
+   * Removes those originals from this device, each only after the home node confirms right
+   * then that it holds it (`kept`: not confirmed, left here). Opening one fetches it again.
+   */
+  freeUpSpace?(): Promise<{ freed: number; bytes: number; kept: number }>;
+
   /** A URL the page can put in `src` (object URL or a tokened HTTP URL); undefined when not here yet. */
   mediaUrl(id: string, kind: MediaKind): Promise<string | undefined>;
 

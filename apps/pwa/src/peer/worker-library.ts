@@ -31,6 +31,8 @@ export const LIBRARY_METHODS: ReadonlySet<string> = new Set([
   'mediaBlob',
   'streamUrl',
   'backUp',
+  'spaceToFree',
+  'freeUpSpace',
 ]);
 
 /** How the page reaches the worker (the PeerClient implements it). */
@@ -71,6 +73,8 @@ export function createWorkerLibrary(transport: LibraryTransport): LibraryClient 
     reorderAlbum: (id, asset, to) => call('reorderAlbum', id, asset, to),
     setAlbumCover: (id, asset) => call('setAlbumCover', id, asset),
     backUp: (id) => call('backUp', id),
+    spaceToFree: () => call('spaceToFree'),
+    freeUpSpace: () => call('freeUpSpace'),
     async mediaUrl(id: string, kind: MediaKind) {
       const key = `${id}/${kind}`;
       const known = urls.get(key);

@@ -1,4 +1,6 @@
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
+import { useLibrary } from '../shell/library-context.tsx';
+import { FreeUpSpace } from './free-up-space.tsx';
 import { useUploads } from './upload-context.tsx';
 import { isPending, type UploadEntry } from './upload-queue.ts';
 
@@ -20,6 +22,7 @@ const ACCEPT = 'image/*,video/*,.heic,.heif,.dng,.avif,.jxl';
  */
 export function ImportView(): JSX.Element {
   const { queue, entries } = useUploads();
+  const library = useLibrary();
   const [over, setOver] = createSignal(false);
   const overall = createMemo(() => {
     const list = entries();
@@ -111,6 +114,7 @@ export function ImportView(): JSX.Element {
           </For>
         </ul>
       </Show>
+      <FreeUpSpace library={library} />
     </section>
   );
 }

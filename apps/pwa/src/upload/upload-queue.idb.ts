@@ -156,6 +156,9 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
       notify();
       kick();
       online?.addEventListener('online', onOnline);
+      // A send cut off by a reload or by going offline goes again now (it resumes where the
+      // node's copy stops), not only on the next `online` event, which may never come.
+      if ((globalThis.navigator as Navigator | undefined)?.onLine !== false) onOnline();
     },
     async stop() {
       online?.removeEventListener('online', onOnline);

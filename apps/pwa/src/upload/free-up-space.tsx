@@ -1,0 +1,105 @@
+import { createResource, createSignal, Show, type JSX } from 'solid-js';
+import type { LibraryClient } from '../library/library-client.ts';
+
+/** Bytes as people read them (decimal units, like the phone's storage settings). */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = -1;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+/**
+ * "Free up space": removes from this browser the originals the home node holds (thumbnails and
+ * previews stay, so the timeline and viewer still work offline; an original comes back from the
+ * node when it is opened). Shows what it would free, asks before doing it, and says what it did,
+ * including originals it kept because the node did not confirm it holds them.
+ */
+export function FreeUpSpace(props: {
+  library: Pick<LibraryClient, 'spaceToFree' | 'freeUpSpace'>;
+}): JSX.Element {
+  const lib = props.library;
+  const [space, { refetch }] = createResource(async () => (await lib.spaceToFree?.()) ?? null);
+  const [confirming, setConfirming] = createSignal(false);
+  const [busy, setBusy] = createSignal(false);
+  const [message, setMessage] = createSignal('');
+
+  async function free(): Promise<void> {
+    setConfirming(false);
+    setBusy(true);
+    setMessage('Freeing up space…');
+    try {
+      const r = await lib.freeUpSpace!();
+      setMessage(
+        `Freed ${formatBytes(r.bytes)} (${r.freed} ${r.freed === 1 ? 'original' : 'originals'})` +
+          (r.kept ? `; kept ${r.kept} the home node did not confirm it holds` : '') +
+          '.',
+      );
+    } catch (e) {
+      setMessage(`Could not free up space: ${(e as Error).message ?? String(e)}`);
+    } finally {
+      setBusy(false);
+      void refetch();
+    }
+  }
+
+  return (
+    <Show when={lib.freeUpSpace && space() !== null}>
+      <section class="stack" aria-labelledby="free-space-title">
+        <h2 id="free-space-title">Free up space</h2>
+        <p class="muted">
+          Originals that are backed up to the home node can be removed from this device. Thumbnails and
+          previews stay; an original is fetched again when you open it.
+        </p>
+        <div class="row">
+          <button
+            type="button"
+            disabled={busy() || !space()?.count}
+            onClick={() => setConfirming(true)}
+            data-testid="free-up-space"
+          >
+            {space()?.count ? `Free up ${formatBytes(space()!.bytes)}` : 'Nothing to free up'}
+          </button>
+          <Show when={space()?.count}>
+            <span class="muted">
+              {space()!.count} backed-up {space()!.count === 1 ? 'original' : 'originals'} on this device
+            </span>
+          </Show>
+        </div>
+        <Show when={confirming()}>
+          <div class="dialog-backdrop" onClick={(e) => e.target === e.currentTarget && setConfirming(false)}>
+            <div
+              class="dialog"
+              role="alertdialog"
+              aria-modal="true"
+              aria-labelledby="free-space-confirm"
+              onKeyDown={(e) => e.key === 'Escape' && setConfirming(false)}
+            >
+              <h2 id="free-space-confirm">
+                Remove {space()!.count} {space()!.count === 1 ? 'original' : 'originals'} (
+                {formatBytes(space()!.bytes)}) from this device?
+              </h2>
+              <p>The home node keeps them. Each is removed only after the home node confirms it holds it.</p>
+              <div class="row">
+                <button type="button" class="danger" onClick={() => void free()}>
+                  Remove from this device
+                </button>
+                <button type="button" class="ghost" autofocus onClick={() => setConfirming(false)}>
+                  Cancel
+                </button>
+              </div>
+            </div>
+          </div>
+        </Show>
+        <Show when={message()}>
+          <p role="status">{message()}</p>
+        </Show>
+      </section>
+    </Show>
+  );
+}
