@@ -5,13 +5,18 @@
  * the same run and the same processes: a bare libp2p stream moving the same number of bytes.
  *
  *   npm run bench -- blob-throughput [--scale 1] [--runs 3] [--chunk 1048576] [--window 8] [--transports tcp,ws]
+ *     [--cpu-prof <dir>]
+ *
+ * `--cpu-prof <dir>` writes V8 CPU profiles of both peer processes during the last run's
+ * bare pull and blob fetch (`<dir>/{bare,blob}-<transport>-{sender,receiver}.cpuprofile`).
  *
  * Metrics: `<t>_mb_s` (blob path, MB/s; anchor = bare stream), `<t>_ratio` (goal ≥ 0.8), and
  * `<t>_cpu_ms_per_mb` (CPU of both processes per MB moved, blob path; anchor = bare stream):
  * on a shared 2-core machine the sum of both processes' CPU bounds the ratio, and CPU per MB
  * moves far less with the load than MB/s does (Linux only: read from /proc).
  */
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { median, report } from './report.ts';
 import { pair, spawnBlobPeer } from '../test/blob-support/spawn-blob-peer.ts';
@@ -25,6 +30,7 @@ const { values } = parseArgs({
     transports: { type: 'string', default: 'tcp,ws' },
     concurrency: { type: 'string', default: '16' },
     memory: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 });
 const scale = Number(values.scale);
@@ -51,11 +57,23 @@ async function cpuMs(pids: (number | undefined)[]): Promise<number | undefined> 
   }
 }
 
+if (values['cpu-prof']) await mkdir(values['cpu-prof'], { recursive: true });
 const total = spec.reduce((s, x) => s + x.size * x.count, 0);
 
 for (const transport of values.transports.split(',') as ('tcp' | 'ws')[]) {
   const sender = await spawnBlobPeer({ transport, chunkSize });
   const receiver = await spawnBlobPeer({ transport, chunkSize, window, memory: values.memory });
+  const profDir = values['cpu-prof'];
+  /** Runs `f`, profiling both peers when asked to and this is the last run. */
+  const profiled = async <T>(what: string, last: boolean, f: () => Promise<T>): Promise<T> => {
+    if (!profDir || !last) return f();
+    await Promise.all([sender.call('profileStart'), receiver.call('profileStart')]);
+    const out = await f();
+    const file = (role: string) => join(profDir, `${what}-${transport}-${role}.cpuprofile`);
+    await sender.call('profileStop', { file: file('sender') });
+    await receiver.call('profileStop', { file: file('receiver') });
+    return out;
+  };
   try {
     await pair(receiver, sender);
     const hashes = await sender.call<string[]>('generateMix', { spec, seed: 1 }, 600_000);
@@ -66,19 +84,24 @@ for (const transport of values.transports.split(',') as ('tcp' | 'ws')[]) {
     const pids = [sender.child.pid, receiver.child.pid];
     for (let r = 0; r < runs; r++) {
       const c0 = await cpuMs(pids);
-      const raw = await receiver.call<{ ms: number; bytes: number }>(
-        'rawPull',
-        { peer: sender.peerId, bytes: total },
-        600_000,
+      const last = r === runs - 1;
+      const raw = await profiled('bare', last, () =>
+        receiver.call<{ ms: number; bytes: number }>(
+          'rawPull',
+          { peer: sender.peerId, bytes: total },
+          600_000,
+        ),
       );
       bare.push(raw.bytes / 1e6 / (raw.ms / 1000));
       const c1 = await cpuMs(pids);
       await receiver.call('clear', {}, 600_000);
       const c2 = await cpuMs(pids);
-      const got = await receiver.call<{ ms: number; bytes: number }>(
-        'fetchMany',
-        { hashes, peers: [sender.peerId], concurrency: Number(values.concurrency) },
-        600_000,
+      const got = await profiled('blob', last, () =>
+        receiver.call<{ ms: number; bytes: number }>(
+          'fetchMany',
+          { hashes, peers: [sender.peerId], concurrency: Number(values.concurrency) },
+          600_000,
+        ),
       );
       if (got.bytes !== total) throw new Error(`fetched ${got.bytes} of ${total} bytes`);
       blob.push(got.bytes / 1e6 / (got.ms / 1000));

@@ -6,6 +6,8 @@
  *
  * argv[2] is JSON: {store, transport, chunkSize?, window?, corruptChunk?}.
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { createInterface } from 'node:readline';
 import { multiaddr } from '@multiformats/multiaddr';
 import { peerIdFromString } from '@libp2p/peer-id';
@@ -73,8 +75,8 @@ let release: (() => void) | undefined;
 const receiveBase: BlobStore = config.memory ? createMemoryBlobStore({ hashing: nodeHashing }) : fsStore;
 const received: BlobStore = {
   ...receiveBase,
-  async resume(hash, chunkSize, verify) {
-    const partial = await openPartial(receiveBase, hash, chunkSize, verify);
+  async resume(hash, chunkSize, verify, options) {
+    const partial = await openPartial(receiveBase, hash, chunkSize, verify, options);
     return {
       get size() {
         return partial.size;
@@ -89,7 +91,7 @@ const received: BlobStore = {
           await gate;
         }
       },
-      commit: () => partial.commit(),
+      commit: (digest) => partial.commit(digest),
       close: () => partial.close(),
     };
   },
@@ -110,6 +112,8 @@ const client = createBlobClient({
 });
 await serveRaw(node);
 const peers = (ids: string[]) => ids.map((p) => peerIdFromString(p));
+
+let profiler: Session | undefined;
 
 const commands: Record<string, (m: Record<string, unknown>) => Promise<unknown>> = {
   allow: (m) => Promise.resolve(void allowed.add(m.peer as string)),
@@ -189,6 +193,21 @@ const commands: Record<string, (m: Record<string, unknown>) => Promise<unknown>>
       ...process.cpuUsage(),
       mainMs: (process.threadCpuUsage().user + process.threadCpuUsage().system) / 1000,
     }),
+  /** Starts a V8 CPU profile of this process (benchmarks: `--cpu-prof`). */
+  profileStart: async () => {
+    profiler ??= new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  },
+  /** Stops the profile and writes it (a `.cpuprofile`, for Chrome DevTools or speedscope). */
+  profileStop: async (m) => {
+    if (!profiler) throw new Error('no profile running');
+    const { profile } = await profiler.post('Profiler.stop');
+    await writeFile(m.file as string, JSON.stringify(profile));
+    profiler.disconnect();
+    profiler = undefined;
+  },
   rawPull: async (m) => rawPull(node, peerIdFromString(m.peer as string), m.bytes as number),
   clear: async () => {
     for await (const h of receiveBase.list()) await receiveBase.delete(h);

@@ -1,10 +1,12 @@
 /**
- * Fetches blobs over `/hearth/blob/1` into the local store. It asks paired peers who has
+ * Fetches blobs over `/hearth/blob/2` into the local store. It asks paired peers who has
  * a blob (fastest answer first), takes the chunk manifest from one, then pipelines chunk
- * requests (`window` in flight), checks every chunk's SHA-256 before handing it to
- * `store.put` (which checks the whole blob before publishing it). When a peer dies or
- * sends bytes that do not verify, it is dropped for that blob and the next peer carries
- * on from the first chunk not yet verified: at most `window` chunks are fetched twice.
+ * requests (`window` in flight) and checks every chunk before it is stored: one running
+ * SHA-256 over the chunks in order, whose digest at each chunk boundary must match the
+ * manifest's prefix digest (the last one is the blob's address, so the whole-blob check
+ * is the same pass). When a peer dies or sends bytes that do not verify, it is dropped for
+ * that blob and the next peer carries on from the first chunk not yet verified: at most
+ * `window` chunks are fetched twice.
  */
 import type { Libp2p, PeerId } from '@libp2p/interface';
 import type { BlobHash } from '../ids.ts';
@@ -13,6 +15,7 @@ import type { BlobStore, BlobPutResult, PartialBlob } from './blob-store.ts';
 import { openPartial } from './partial-blob.ts';
 import {
   BLOB_PROTOCOL,
+  OLD_BLOB_PROTOCOLS,
   MAX_SMALLS,
   chunkPieces,
   type BlobResponse,
@@ -22,8 +25,8 @@ import { createPeerBatcher } from './peer-batcher.ts';
 import { createHasBatcher } from './has-batcher.ts';
 import { createBlobSession, type BlobSession } from './blob-session.ts';
 import { chunkCount } from './blob-manifest.ts';
-import { BlobHashMismatchError, BlobPeerError, BlobTransferError } from './errors.ts';
-import { bytesEqual, type Hashing } from './hashing.ts';
+import { BlobHashMismatchError, BlobPeerError, BlobTransferError, BlobVersionError } from './errors.ts';
+import { bytesEqual, type Hashing, type IncrementalHash } from './hashing.ts';
 
 /** What the client needs from a libp2p node. */
 export type BlobClientNode = Pick<Libp2p, 'dialProtocol' | 'getConnections'>;
@@ -97,9 +100,14 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
     sessions.set(key, list);
     if (list.length < perPeer) {
       const entry: PoolEntry = {
-        promise: node
-          .dialProtocol(peer, BLOB_PROTOCOL)
-          .then((stream) => (entry.session = createBlobSession(key, stream))),
+        promise: node.dialProtocol(peer, [BLOB_PROTOCOL, ...OLD_BLOB_PROTOCOLS]).then((stream) => {
+          // Offering the old versions too tells "too old" apart from "does not serve blobs".
+          if (stream.protocol !== BLOB_PROTOCOL) {
+            stream.abort(new Error('old blob protocol'));
+            throw new BlobVersionError(key, stream.protocol ?? 'an unknown protocol', BLOB_PROTOCOL);
+          }
+          return (entry.session = createBlobSession(key, stream));
+        }),
       };
       entry.promise.catch(() => (entry.failed = true));
       list.push(entry);
@@ -160,8 +168,15 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
     return answers.filter((a): a is Holder => a !== undefined).sort((a, b) => a.rttMs - b.rttMs);
   }
 
-  async function verify(data: Uint8Array, expected: Uint8Array): Promise<boolean> {
-    return bytesEqual(await hashing.sha256Of(data), expected);
+  /** Stores a blob that came whole; false (nothing stored) when it is not the blob asked for. */
+  async function putWhole(hash: BlobHash, data: Uint8Array): Promise<BlobPutResult | undefined> {
+    // `put` hashes what it writes and refuses a mismatch, so the bytes are hashed once.
+    try {
+      return await store.put(data, { expected: hash });
+    } catch (e) {
+      if (e instanceof BlobHashMismatchError) return undefined;
+      throw e;
+    }
   }
 
   async function fetchOnce(hash: BlobHash, opts: FetchOptions): Promise<FetchResult> {
@@ -172,6 +187,7 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
     let bytesReceived = 0;
     const next = () => candidates.find((p) => !dropped.has(p.toString()));
     const hashBytes = hexBytes(hash);
+    let tooOld: BlobVersionError | undefined;
 
     for (let peer = next(); peer; peer = next()) {
       const key = peer.toString();
@@ -183,12 +199,12 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
       }
       if (small?.d) {
         bytesReceived += small.d.length;
-        if (!(await verify(small.d, hashBytes))) {
+        const r = await putWhole(hash, small.d);
+        if (!r) {
           dropped.add(key);
           continue;
         }
         from.add(key);
-        const r = await store.put(small.d, { expected: hash });
         opts.onProgress?.({ hash, bytes: r.size, total: r.size });
         return { ...r, from: [...from], dropped: [...dropped], resentBytes, bytesReceived };
       }
@@ -201,48 +217,62 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
         );
         if (res.t !== 'meta') throw new BlobTransferError(hash, `${key} answered ${res.t}`);
         meta = res;
-      } catch {
+      } catch (e) {
+        if (e instanceof BlobVersionError) tooOld = e;
         dropped.add(key);
         continue;
       }
       const n = chunkCount(meta.size, meta.cs);
-      if (meta.ch.length !== n * 32 || (n === 1 && !bytesEqual(meta.ch.subarray(0, 32), hashBytes))) {
+      // The last prefix digest is the address: a manifest that is not for this blob stops here.
+      if (meta.ch.length !== n * 32 || !bytesEqual(meta.ch.subarray(32 * (n - 1)), hashBytes)) {
         dropped.add(key);
         continue;
       }
       if (meta.data) {
         bytesReceived += meta.data.length;
-        if (meta.data.length !== meta.size || !(await verify(meta.data, hashBytes))) {
+        const r = meta.data.length === meta.size ? await putWhole(hash, meta.data) : undefined;
+        if (!r) {
           dropped.add(key);
           continue;
         }
         from.add(key);
-        const r = await store.put(meta.data, { expected: hash });
         opts.onProgress?.({ hash, bytes: meta.size, total: meta.size });
         return { ...r, from: [...from], dropped: [...dropped], resentBytes, bytesReceived };
       }
-      const manifestPeer = key;
+      // The manifest in use and whose it is: a peer that takes over brings its own (below).
+      let ch = meta.ch;
+      let chFrom = key;
       const expectedLength = (i: number) => Math.min(meta.cs, meta.size - i * meta.cs);
-      // Chunks are hashed piece by piece as they arrived (never joined), on this thread: CPU,
-      // not latency, bounds throughput on a loaded machine, and a thread-pool digest copies.
+      // One running hash over the verified chunks, in order (those kept on disk, then those
+      // received). A chunk is tried on a fork, kept only if the prefix digest matches, so a
+      // bad chunk leaves the state at the last good boundary for the next peer. Chunks are
+      // hashed as the pieces they arrived in (never joined), on this thread: CPU, not latency,
+      // bounds throughput on a loaded machine, and a thread-pool digest copies.
+      let running: IncrementalHash = await hashing.sha256();
+      let verified = 0;
       const checkChunk = async (i: number, pieces: readonly Uint8Array[]) => {
-        if (i >= n) return false;
+        if (i !== verified || i >= n) return false;
         let length = 0;
         for (const p of pieces) length += p.length;
         if (length !== expectedLength(i)) return false;
-        const h = await hashing.sha256();
+        const h = await running.fork();
         for (const p of pieces) h.update(p);
-        return bytesEqual(h.digest(), meta.ch.subarray(32 * i, 32 * i + 32));
+        if (!bytesEqual(h.peek(), ch.subarray(32 * i, 32 * i + 32))) return false;
+        running = h;
+        verified++;
+        return true;
       };
       let partial: PartialBlob;
       try {
-        partial = await openPartial(store, hash, meta.cs, (i, bytes) => checkChunk(i, [bytes]));
+        partial = await openPartial(store, hash, meta.cs, (i, bytes) => checkChunk(i, [bytes]), {
+          verifiedByCaller: true,
+        });
       } catch (e) {
         throw new BlobTransferError(hash, 'cannot open a partial write', { cause: e });
       }
       let committed = false;
       try {
-        let done = partial.size === meta.size ? n : Math.floor(partial.size / meta.cs);
+        let done = verified;
         let bytes = partial.size;
         const writes: Promise<void>[] = [];
         for (let src = peer as PeerId | undefined; done < n; src = next()) {
@@ -251,12 +281,29 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
           let s: BlobSession;
           try {
             s = await session(src);
-          } catch {
+            // A chunk that failed may have been honest against a lying manifest: the peer that
+            // takes over serves against its own, which must agree on what is verified so far.
+            if (src.toString() !== chFrom) {
+              const res = await timed(s.request({ t: 'meta', h: hash, inline: 0 }), 'manifest', src);
+              const at = 32 * (verified - 1);
+              if (
+                res.t !== 'meta' ||
+                res.size !== meta.size ||
+                res.cs !== meta.cs ||
+                res.ch.length !== n * 32 ||
+                !bytesEqual(res.ch.subarray(32 * (n - 1)), hashBytes) ||
+                (verified > 0 && !bytesEqual(res.ch.subarray(at, at + 32), ch.subarray(at, at + 32)))
+              )
+                throw new BlobTransferError(hash, `${src.toString()}'s manifest does not fit`);
+              ch = res.ch;
+              chFrom = src.toString();
+            }
+          } catch (e) {
+            if (e instanceof BlobVersionError) tooOld = e;
             dropped.add(src.toString());
             continue;
           }
-          // Requests stay `window` ahead; each answer's hash is checked off the main thread as
-          // soon as it arrives, so checking overlaps with receiving the next chunks.
+          // Requests stay `window` ahead, so checking a chunk overlaps with receiving the next.
           const pipe: { i: number; p: Promise<readonly Uint8Array[] | undefined> }[] = [];
           let issued = done;
           while (done < n) {
@@ -270,8 +317,7 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
             }
             const head = pipe.shift()!;
             const d = await head.p;
-            // Checked just before it is stored, so the bytes are still in cache when the
-            // partial hashes them again for the whole-blob check and writes them.
+            // Checked just before it is stored, so the bytes are still in cache when written.
             if (!d || !(await checkChunk(head.i, d))) {
               dropped.add(src.toString());
               // The failed chunk and those still under way are asked again elsewhere.
@@ -292,12 +338,14 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
         }
         await Promise.all(writes);
         committed = true;
-        const r = await partial.commit();
+        // Every chunk matched its prefix digest and the last one is the address: the running
+        // digest is the blob's, computed in the same pass (the partial need not hash again).
+        const r = await partial.commit(running.digest());
         return { ...r, from: [...from], dropped: [...dropped], resentBytes, bytesReceived };
       } catch (e) {
         // Every chunk matched a manifest that did not add up: that manifest's peer lied.
         if (e instanceof BlobHashMismatchError) {
-          dropped.add(manifestPeer);
+          dropped.add(chFrom);
           continue;
         }
         throw e;
@@ -309,8 +357,10 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
     throw new BlobTransferError(
       hash,
       candidates.length
-        ? `every peer failed or sent bad bytes (${[...dropped].join(', ')})`
+        ? `every peer failed or sent bad bytes (${[...dropped].join(', ')})` +
+            (tooOld ? `; ${tooOld.message}` : '')
         : 'no paired peer has it',
+      { cause: tooOld },
     );
   }
 

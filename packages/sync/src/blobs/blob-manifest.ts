@@ -1,24 +1,29 @@
 /**
- * A blob's chunk manifest: the SHA-256 of every fixed-size chunk. The receiver checks
- * each chunk against it before storing, and the whole blob against its address when the
- * last chunk is in, so a manifest that lies is caught too (and its peer dropped).
+ * A blob's chunk manifest: the SHA-256 of every prefix that ends at a chunk boundary,
+ * `SHA-256(bytes[0, min(size, (i+1)·chunkSize)))` for chunk i, so the last entry is the
+ * blob's address. A receiver that takes the chunks in order keeps one running hash and
+ * peeks at its digest at each boundary: every chunk is checked before it is stored, and
+ * the whole-blob check is the last chunk's check, in one pass over the bytes (a list of
+ * per-chunk hashes needed two: a chunk's hash starts from the IV, the blob's does not).
+ * A manifest that lies is caught by the first chunk it lies about, or at once when its
+ * last entry is not the address. See docs/architecture.md (blobs) for the measurements.
  */
 import type { BlobHash } from '../ids.ts';
 import type { BlobStore } from './blob-store.ts';
 import type { Hashing } from './hashing.ts';
 
-/** Chunk size and the concatenated 32-byte chunk hashes. */
+/** Chunk size and the concatenated 32-byte prefix digests, one per chunk. */
 export interface BlobManifest {
   size: number;
   chunkSize: number;
-  chunkHashes: Uint8Array;
+  prefixDigests: Uint8Array;
 }
 
 export function chunkCount(size: number, chunkSize: number): number {
   return Math.max(1, Math.ceil(size / chunkSize));
 }
 
-/** Reads the blob once, hashing chunk by chunk. */
+/** Reads the blob once, peeking at the running hash at every chunk boundary. */
 export async function computeManifest(
   store: BlobStore,
   hashing: Hashing,
@@ -28,8 +33,8 @@ export async function computeManifest(
   const r = await store.open(hash);
   const n = chunkCount(r.size, chunkSize);
   const out = new Uint8Array(n * 32);
+  const h = await hashing.sha256();
   let i = 0;
-  let h = await hashing.sha256();
   let fill = 0;
   for await (const c of r.body) {
     let off = 0;
@@ -38,15 +43,14 @@ export async function computeManifest(
       h.update(c.subarray(off, off + take));
       fill += take;
       off += take;
-      if (fill === chunkSize) {
-        out.set(h.digest(), 32 * i++);
-        h = await hashing.sha256();
+      if (fill === chunkSize && i < n - 1) {
+        out.set(h.peek(), 32 * i++);
         fill = 0;
       }
     }
   }
-  if (fill > 0 || i === 0) out.set(h.digest(), 32 * i);
-  return { size: r.size, chunkSize, chunkHashes: out.subarray(0, 32 * n) };
+  out.set(h.digest(), 32 * i);
+  return { size: r.size, chunkSize, prefixDigests: out };
 }
 
 /** A small LRU of manifests, so a big blob is hashed once while peers fetch it. */

@@ -5,11 +5,13 @@
  * bytes not fsynced before a crash may be missing or wrong — keeps the leading ones that
  * verify and goes on from there. `commit` publishes exactly as `put` does: fsync, whole-blob
  * hash check, rename into place, directory fsync; a blob is absent or whole and verified.
+ * With `verifiedByCaller` the whole-blob hash is the caller's running one, which saw every
+ * kept and appended chunk in order (one hash pass); otherwise the partial hashes them too.
  */
 import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobHash } from '../ids.ts';
-import type { BlobPutResult, ChunkVerifier, PartialBlob } from './blob-store.ts';
+import type { BlobPutResult, ChunkVerifier, PartialBlob, ResumeOptions } from './blob-store.ts';
 import { BlobHashMismatchError, BlobStoreFullError } from './errors.ts';
 import { toHex } from './hashing.ts';
 import { nodeHashing } from './hashing.node.ts';
@@ -28,7 +30,9 @@ export async function resumePartial(
   hash: BlobHash,
   chunkSize: number,
   verify: ChunkVerifier,
+  options: ResumeOptions = {},
 ): Promise<PartialBlob> {
+  const byCaller = options.verifiedByCaller === true;
   const mine = join(host.partialDir, `${hash}.${process.pid}`);
   // Claim the leftover of a dead writer (a restart); a live one is left alone.
   for (const name of await readdir(host.partialDir).catch(() => [] as string[])) {
@@ -45,7 +49,7 @@ export async function resumePartial(
   } catch {
     fh = await open(mine, 'w+', 0o600);
   }
-  const h = await nodeHashing.sha256();
+  const h = byCaller ? undefined : await nodeHashing.sha256();
   let size = 0;
   try {
     const have = (await fh.stat()).size;
@@ -55,7 +59,7 @@ export async function resumePartial(
       const { bytesRead } = await fh.read(buf, 0, n, size);
       const bytes = buf.subarray(0, bytesRead);
       if (bytesRead !== n || !(await verify(i, bytes))) break;
-      h.update(bytes);
+      h?.update(bytes);
       size += n;
     }
     if (size < have) await fh.truncate(size);
@@ -87,7 +91,7 @@ export async function resumePartial(
       const at = size;
       for (const p of pieces) {
         size += p.length;
-        h.update(p);
+        h?.update(p);
       }
       try {
         await writeAllAt(fh, pieces, at);
@@ -95,8 +99,9 @@ export async function resumePartial(
         return fail(e);
       }
     },
-    async commit(): Promise<BlobPutResult> {
+    async commit(digest?: Uint8Array): Promise<BlobPutResult> {
       if (closed) throw new Error('partial blob closed');
+      if (byCaller && digest?.length !== 32) throw new TypeError("commit needs the caller's digest");
       closed = true;
       try {
         await fh.sync();
@@ -104,7 +109,7 @@ export async function resumePartial(
       } catch (e) {
         return fail(e);
       }
-      const got = toHex(h.digest()) as BlobHash;
+      const got = toHex(h ? h.digest() : digest!) as BlobHash;
       if (got !== hash) {
         await unlink(mine).catch(() => undefined);
         throw new BlobHashMismatchError(hash, got, `blob store ${host.root}`);

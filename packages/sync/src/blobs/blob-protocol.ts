@@ -1,9 +1,10 @@
 /**
- * `/hearth/blob/1` wire format: varint-length-prefixed CBOR frames. The client sends
+ * `/hearth/blob/2` wire format: varint-length-prefixed CBOR frames. The client sends
  * requests, each with an `id`; the server answers every request on a stream in order.
  *
  * - `has`  {h: hashes}          → `has`  {have: booleans}     ("who has it")
- * - `meta` {h, inline}          → `meta` {size, cs, ch, data?} (chunk manifest; whole blob inline when small)
+ * - `meta` {h, inline}          → `meta` {size, cs, ch, data?} (chunk manifest: `ch` is the SHA-256 of
+ *   each prefix ending at a chunk boundary, see blob-manifest.ts; whole blob inline when small)
  * - `get`  {h, i}               → `data` {i, d}                (chunk i: bytes [i·cs, min(size,(i+1)·cs)))
  * - `smalls` {h: hashes, inline} → `smalls` {items}           (many small blobs in one answer: per hash
  *   `{s: size, d: bytes}` when inlined, `{s: size}` when not (too big, or the answer is full: ask `meta`),
@@ -16,7 +17,14 @@ import { decode, encode } from 'cborg';
 import { Uint8ArrayList } from 'uint8arraylist';
 import { BlobProtocolError } from './errors.ts';
 
-export const BLOB_PROTOCOL = '/hearth/blob/1';
+/**
+ * Version 2: the manifest carries prefix digests (one hash pass on receive). Version 1's
+ * carried per-chunk hashes; a v2 client that meets a v1-only peer says so with a
+ * BlobVersionError, and a v1 client meeting a v2-only peer fails protocol selection.
+ */
+export const BLOB_PROTOCOL = '/hearth/blob/2';
+/** Earlier versions, offered after the current one only to tell an old peer apart. */
+export const OLD_BLOB_PROTOCOLS: readonly string[] = ['/hearth/blob/1'];
 /** Smallest and largest chunk a peer may announce (bounds memory per request). */
 export const MIN_CHUNK = 64 * 1024;
 export const MAX_CHUNK = 1024 * 1024;

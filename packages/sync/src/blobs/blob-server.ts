@@ -1,5 +1,5 @@
 /**
- * Serves `/hearth/blob/1` from a BlobStore. The access check comes before anything is
+ * Serves `/hearth/blob/2` from a BlobStore. The access check comes before anything is
  * read: an unpaired peer's stream is reset at once, whatever it was going to ask, so it
  * cannot tell a known hash from an unknown one. Requests on a stream are answered in
  * order; the client bounds how many it has in flight, and writes wait for `drain`.
@@ -86,7 +86,7 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
             if (size <= limit) return { t: 'meta', id: req.id, size, cs: chunkSize, ch, data: bytes };
           }
           const m = await manifests.get(req.h as BlobHash);
-          return { t: 'meta', id: req.id, size: m.size, cs: m.chunkSize, ch: m.chunkHashes };
+          return { t: 'meta', id: req.id, size: m.size, cs: m.chunkSize, ch: m.prefixDigests };
         }
         case 'smalls': {
           // Many thumbnails in one answer: inline every small blob the frame budget allows;

@@ -135,7 +135,8 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       return { size, start: r.start, end: r.end, body };
     },
     read: (hash, start, length) => handles.read(asBlobHash(hash), start, length),
-    resume: (hash, chunkSize, verify) => resumePartial(partials, asBlobHash(hash), chunkSize, verify),
+    resume: (hash, chunkSize, verify, options) =>
+      resumePartial(partials, asBlobHash(hash), chunkSize, verify, options),
     async put(input, opts: BlobPutOptions = {}): Promise<BlobPutResult> {
       const tmp = join(tmpDir, `${process.pid}-${randomUUID()}`);
       const h = await nodeHashing.sha256();

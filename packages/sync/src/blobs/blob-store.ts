@@ -52,14 +52,27 @@ export interface PartialBlob {
   readonly size: number;
   /** Appends one verified chunk, whole or as the pieces it arrived in (written without joining). */
   append(chunk: Uint8Array | readonly Uint8Array[]): Promise<void>;
-  /** Checks the whole blob against its hash and publishes it (BlobHashMismatchError: nothing kept). */
-  commit(): Promise<BlobPutResult>;
+  /**
+   * Checks the whole blob against its hash and publishes it (BlobHashMismatchError: nothing
+   * kept). With `verifiedByCaller`, `digest` is the caller's SHA-256 of everything appended.
+   */
+  commit(digest?: Uint8Array): Promise<BlobPutResult>;
   /** Stops writing, keeping what was appended for a later `resume`. */
   close(): Promise<void>;
 }
 
-/** Checks chunk `index` of a partial against the blob's manifest. */
+/** Checks chunk `index` of a partial against the blob's manifest; chunks come in order from 0. */
 export type ChunkVerifier = (index: number, bytes: Uint8Array) => Promise<boolean>;
+
+/** Options of `resume`. */
+export interface ResumeOptions {
+  /**
+   * The caller hashes, in order, every chunk it verifies (those `verify` keeps and those it
+   * appends) and passes the digest to `commit`: the partial does not hash the bytes again,
+   * so a received blob is hashed once (see blob-manifest.ts).
+   */
+  verifiedByCaller?: boolean;
+}
 
 /** A content-addressed blob store; see runBlobStoreContract for the behaviour every backend shares. */
 export interface BlobStore {
@@ -81,7 +94,12 @@ export interface BlobStore {
    * attempt that `verify` accepts and dropping the rest. Optional: stores without it restart
    * interrupted fetches from zero (see openPartial).
    */
-  resume?(hash: BlobHash, chunkSize: number, verify: ChunkVerifier): Promise<PartialBlob>;
+  resume?(
+    hash: BlobHash,
+    chunkSize: number,
+    verify: ChunkVerifier,
+    options?: ResumeOptions,
+  ): Promise<PartialBlob>;
   /** Streams bytes in, verifies and publishes them atomically. */
   put(body: AsyncIterable<Uint8Array> | Uint8Array, options?: BlobPutOptions): Promise<BlobPutResult>;
   /** True when something was deleted. */

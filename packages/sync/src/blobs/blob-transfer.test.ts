@@ -8,7 +8,16 @@ import { createBlobClient } from './blob-client.ts';
 import { nodeHashing } from './hashing.node.ts';
 import { sha256Hex } from './hashing.ts';
 import { createAllowListAccess, createTestNode, type AllowListAccess } from './test-peers.node.ts';
-import { BLOB_PROTOCOL } from './blob-protocol.ts';
+import {
+  BLOB_PROTOCOL,
+  MAX_REQUEST_FRAME,
+  OLD_BLOB_PROTOCOLS,
+  decodeRequest,
+  encodeFrame,
+  type BlobResponse,
+} from './blob-protocol.ts';
+import { computeManifest } from './blob-manifest.ts';
+import { readFrames, sendFrame } from './frame-stream.ts';
 import { createBlobSession } from './blob-session.ts';
 
 const CHUNK = 64 * 1024;
@@ -80,7 +89,7 @@ function corruptChunk(index: number) {
   });
 }
 
-describe.each(['tcp', 'ws'] as const)('/hearth/blob/1 over %s', (transport) => {
+describe.each(['tcp', 'ws'] as const)('/hearth/blob/2 over %s', (transport) => {
   it('fetches a small blob in one request and a large one chunk by chunk, verified', async () => {
     const [a, b] = [await peer({ transport }), await peer({ transport })];
     await connect(a, b);
@@ -142,7 +151,7 @@ describe('many blobs at once', () => {
   });
 });
 
-describe('/hearth/blob/1 failures', () => {
+describe('/hearth/blob/2 failures', () => {
   it('drops a peer that serves a corrupted chunk and completes from another, storing nothing corrupt', async () => {
     const data = pattern(10 * CHUNK, 3);
     const bad = await peer({ wrap: corruptChunk(4) });
@@ -180,6 +189,96 @@ describe('/hearth/blob/1 failures', () => {
     expect(r.resentBytes).toBeLessThanOrEqual(window * CHUNK);
     expect(r.bytesReceived).toBe(data.length);
     expect(await readAll(me.store, hash)).toEqual(data);
+  });
+
+  it('drops a peer whose manifest lies about a middle prefix; the next peer serves against its own', async () => {
+    const data = pattern(6 * CHUNK, 9);
+    const [liar, good, me] = [await peer(), await peer(), await peer()];
+    await connect(me, liar);
+    await connect(me, good);
+    const { hash } = await liar.store.put(data);
+    await good.store.put(data);
+    // The liar answers honestly, except that the third prefix digest of its manifest is
+    // wrong (the last one, the address, stays right: only the chunk check can catch it).
+    await liar.server.stop();
+    const honest = await computeManifest(liar.store, nodeHashing, hash, CHUNK);
+    await liar.node.handle(BLOB_PROTOCOL, async (stream) => {
+      for await (const frame of readFrames(stream, MAX_REQUEST_FRAME)) {
+        const req = decodeRequest(frame);
+        let res: BlobResponse;
+        if (req.t === 'smalls')
+          res = { t: 'smalls', id: req.id, items: req.h.map(() => ({ s: data.length })) };
+        else if (req.t === 'meta') {
+          const ch = honest.prefixDigests.slice();
+          ch[32 * 2] = (ch[32 * 2] ?? 0) ^ 1;
+          res = { t: 'meta', id: req.id, size: data.length, cs: CHUNK, ch };
+        } else if (req.t === 'get')
+          res = { t: 'data', id: req.id, i: req.i, d: data.subarray(req.i * CHUNK, (req.i + 1) * CHUNK) };
+        else res = { t: 'err', id: req.id, code: 'BAD_REQUEST' };
+        await sendFrame(stream, encodeFrame(res));
+      }
+    });
+    const c = client(me);
+    const r = await c.fetch(hash, { peers: [liar.node.peerId, good.node.peerId] });
+    expect(r.dropped).toEqual([liar.node.peerId.toString()]);
+    expect(r.from).toEqual([liar.node.peerId.toString(), good.node.peerId.toString()]);
+    expect(await readAll(me.store, hash)).toEqual(data);
+    c.stop();
+  });
+
+  it('drops a peer whose manifest does not end in the address before asking it for any chunk', async () => {
+    const data = pattern(4 * CHUNK, 11);
+    const liar = await peer({
+      // The manifest is computed from a whole-blob read: serve it one wrong byte.
+      wrap: (s) => ({
+        ...s,
+        async open(h, range) {
+          const r = await s.open(h, range);
+          if (range) return r;
+          return {
+            ...r,
+            body: (async function* () {
+              for await (const c of r.body) yield c.map((b, i) => (i === 0 ? b ^ 1 : b));
+            })(),
+          };
+        },
+      }),
+    });
+    const [good, me] = [await peer(), await peer()];
+    await connect(me, liar);
+    await connect(me, good);
+    const { hash } = await liar.store.put(data);
+    await good.store.put(data);
+    const c = client(me);
+    const r = await c.fetch(hash, { peers: [liar.node.peerId, good.node.peerId] });
+    expect(r).toMatchObject({ dropped: [liar.node.peerId.toString()], from: [good.node.peerId.toString()] });
+    expect(r.bytesReceived).toBe(data.length);
+    c.stop();
+  });
+
+  it('tells a peer that speaks an older blob protocol apart (typed error), and fetches elsewhere', async () => {
+    const [old, good, me] = [await peer(), await peer(), await peer()];
+    await connect(me, old);
+    await connect(me, good);
+    // An old peer: serves /hearth/blob/1 only.
+    await old.server.stop();
+    await old.node.handle(OLD_BLOB_PROTOCOLS[0]!, (stream) => void stream.close());
+    const { hash } = await good.store.put(pattern(3 * CHUNK, 10));
+    await old.store.put(pattern(3 * CHUNK, 10));
+    const c = client(me);
+    const only = c.fetch(hash, { peers: [old.node.peerId] });
+    await expect(only).rejects.toMatchObject({
+      code: 'BLOB_TRANSFER_FAILED',
+      cause: { code: 'BLOB_PROTOCOL_VERSION', protocol: '/hearth/blob/1' },
+    });
+    await expect(only).rejects.toThrow(/speaks \/hearth\/blob\/1, not \/hearth\/blob\/2/);
+    const r = await c.fetch(hash, { peers: [old.node.peerId, good.node.peerId] });
+    expect(r).toMatchObject({
+      hash,
+      dropped: [old.node.peerId.toString()],
+      from: [good.node.peerId.toString()],
+    });
+    c.stop();
   });
 
   it('refuses an unpaired peer the same way for a known and an unknown hash', async () => {

@@ -60,6 +60,20 @@ export class BlobProtocolError extends HearthError {
   }
 }
 
+/** A peer speaks an older `/hearth/blob` version (it must be updated before it can serve blobs). */
+export class BlobVersionError extends HearthError {
+  readonly peer: string;
+  readonly protocol: string;
+  constructor(peer: string, protocol: string, expected: string) {
+    super(
+      'BLOB_PROTOCOL_VERSION',
+      `peer ${peer} speaks ${protocol}, not ${expected}; update Hearth on that device to fetch blobs from it`,
+    );
+    this.peer = peer;
+    this.protocol = protocol;
+  }
+}
+
 /** A blob read token was missing, malformed, expired or for something else. */
 export class BlobTokenError extends HearthError {
   constructor(detail: string) {

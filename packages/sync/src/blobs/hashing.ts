@@ -8,6 +8,10 @@ export interface IncrementalHash {
   update(data: Uint8Array): void;
   /** The digest; the hash may not be updated afterwards. */
   digest(): Uint8Array;
+  /** The digest of the bytes so far, without ending the hash (a manifest's prefix digests). */
+  peek(): Uint8Array;
+  /** An independent copy of the running hash (to try a chunk and keep the state only if it verifies). */
+  fork(): Promise<IncrementalHash>;
 }
 
 /** The hash functions blobs need: SHA-256 for addressing and chunks, SHA-1 for Immich-compatible duplicate checks. */

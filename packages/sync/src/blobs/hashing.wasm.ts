@@ -1,15 +1,30 @@
 import { createSHA1, createSHA256, type IHasher } from 'hash-wasm';
 import type { Hashing, IncrementalHash } from './hashing.ts';
 
-function wrap(h: IHasher): IncrementalHash {
-  h.init();
-  return { update: (data) => void h.update(data), digest: () => h.digest('binary') };
+function wrap(h: IHasher, create: () => Promise<IHasher>): IncrementalHash {
+  return {
+    update: (data) => void h.update(data),
+    digest: () => h.digest('binary'),
+    peek() {
+      const state = h.save();
+      const d = h.digest('binary');
+      h.load(state);
+      return d;
+    },
+    async fork() {
+      const copy = await create();
+      copy.load(h.save());
+      return wrap(copy, create);
+    },
+  };
 }
+
+const start = (create: () => Promise<IHasher>) => async () => wrap((await create()).init(), create);
 
 /** Portable hashing (browsers, workers): hash-wasm, because WebCrypto cannot hash incrementally. */
 export const wasmHashing: Hashing = {
-  sha256: async () => wrap(await createSHA256()),
-  sha1: async () => wrap(await createSHA1()),
+  sha256: start(createSHA256),
+  sha1: start(createSHA1),
   async sha256Of(data) {
     // WebCrypto exists only in secure contexts (a PWA served over plain http on a LAN has none).
     const subtle = globalThis.crypto?.subtle;

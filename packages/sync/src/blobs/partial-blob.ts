@@ -4,15 +4,19 @@
  * which starts from zero after a restart but keeps every other guarantee.
  */
 import type { BlobHash } from '../ids.ts';
-import type { BlobPutResult, BlobStore, ChunkVerifier, PartialBlob } from './blob-store.ts';
+import type { BlobPutResult, BlobStore, ChunkVerifier, PartialBlob, ResumeOptions } from './blob-store.ts';
 
+/** Without `resume`, the put hashes what it writes itself; a caller's digest is not needed. */
 export function openPartial(
   store: BlobStore,
   hash: BlobHash,
   chunkSize: number,
   verify: ChunkVerifier,
+  options?: ResumeOptions,
 ): Promise<PartialBlob> {
-  return store.resume ? store.resume(hash, chunkSize, verify) : Promise.resolve(partialViaPut(store, hash));
+  return store.resume
+    ? store.resume(hash, chunkSize, verify, options)
+    : Promise.resolve(partialViaPut(store, hash));
 }
 
 /** Chunks waiting for the put; appends wait when the put falls this far behind. */
