@@ -2,6 +2,8 @@ import { mkdtemp, open, readdir, rename, rm, writeFile, mkdir } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createFsBlobStore } from './blob-store.fs.ts';
 import { runBlobStoreContract } from './blob-store.contract.ts';
@@ -116,4 +118,106 @@ describe('filesystem blob store', () => {
       await rm(root, { recursive: true, force: true });
     },
   );
+});
+
+describe('filesystem blob store: small blobs through the write-ahead log', () => {
+  const logDir = (root: string) => join(root, 'log');
+  /** Makes this process's open log look like a dead writer's (as after a crash). */
+  async function orphanLogs(root: string): Promise<void> {
+    for (const name of await readdir(logDir(root)))
+      await rename(join(logDir(root), name), join(logDir(root), `4194305-${name.replace(/^\d+-/, '')}`));
+  }
+
+  it('replays the log of a dead writer: torn and missing blob files are written again, tombstoned ones stay deleted', async () => {
+    const root = await tempRoot();
+    const store = createFsBlobStore({ root, logMaxBlob: 64 * 1024 });
+    await store.start();
+    const blobs = [1, 2, 3, 4].map((s) => new Uint8Array(30_000).map((_, i) => (i * s) & 255));
+    const hashes = [];
+    for (const b of blobs) hashes.push((await store.put(b)).hash);
+    expect(await store.delete(hashes[3]!)).toBe(true);
+    // A crash before the files reached the disk: one torn, one gone.
+    await writeFile(store.pathOf(hashes[0]!), blobs[0]!.subarray(0, 100));
+    await rm(store.pathOf(hashes[1]!));
+    await orphanLogs(root);
+    // And a torn record at the log's end (an append the crash cut short).
+    const [log] = await readdir(logDir(root));
+    await writeFile(join(logDir(root), log!), new Uint8Array(60).fill(7), { flag: 'a' });
+
+    const again = createFsBlobStore({ root });
+    await again.start();
+    for (const i of [0, 1, 2]) expect(await readAll(again, hashes[i]!)).toEqual(blobs[i]);
+    expect(await again.has(hashes[3]!)).toBe(false);
+    expect(await readdir(logDir(root))).toEqual([]);
+    await again.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('a checkpoint empties the log; stop removes it', async () => {
+    const root = await tempRoot();
+    const store = createFsBlobStore({ root });
+    await store.start();
+    const results = await Promise.all([5, 6, 7].map((s) => store.put(new Uint8Array(1000).fill(s))));
+    expect(results.every((r) => r.created)).toBe(true);
+    expect(await readdir(logDir(root))).toHaveLength(1);
+    await store.stop();
+    expect(await readdir(logDir(root))).toEqual([]);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'a small blob on a full disk: BlobStoreFullError, nothing kept',
+    async () => {
+      const root = await tempRoot();
+      const store = createFsBlobStore({ root, openTemp: () => open('/dev/full', 'w') });
+      await store.start();
+      await expect(store.put(new Uint8Array(30_000).fill(3))).rejects.toMatchObject({
+        code: 'BLOB_STORE_FULL',
+      });
+      expect(await store.stats()).toEqual({ count: 0, bytes: 0 });
+      expect(await readdir(join(root, 'tmp'))).toEqual([]);
+      await store.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  );
+
+  it('a writer SIGKILLed mid-batch leaves every blob whole and verified or absent, and no leftovers', async () => {
+    const root = await tempRoot();
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(new URL('./blob-store-crash-child.fs.ts', import.meta.url)), root],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const acked: string[] = [];
+    const exited = new Promise((r) => child.on('exit', r));
+    await new Promise<void>((resolve, reject) => {
+      let buf = '';
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const lines = buf.split('\n');
+        buf = lines.pop()!;
+        acked.push(...lines);
+        if (acked.length >= 300) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`writer exited (${code}) before the kill`)));
+    });
+    child.kill('SIGKILL');
+    await exited;
+
+    const store = createFsBlobStore({ root });
+    await store.start();
+    const held = new Set<string>();
+    for await (const h of store.list()) {
+      held.add(h);
+      expect(await sha256Hex(nodeHashing, await readAll(store, h))).toBe(h);
+    }
+    for (const h of acked) expect(held.has(h)).toBe(true); // every put that resolved is kept
+    expect(held.size).toBeGreaterThanOrEqual(acked.length);
+    expect(await readdir(join(root, 'tmp'))).toEqual([]);
+    expect(await readdir(logDir(root))).toEqual([]);
+    await store.stop();
+    await rm(root, { recursive: true, force: true });
+  }, 60_000);
 });

@@ -2,13 +2,15 @@
  * The home node's BlobStore: one file per blob at `<root>/sha256/ab/cd/<hash>`.
  * A put writes `<root>/tmp/<random>`, fsyncs, checks the hash, then renames into place
  * (and fsyncs the directory), so a crash leaves either no blob or a whole verified one.
+ * Small blobs given whole (thumbnails) go through a write-ahead log instead, so that many
+ * at once share one fsync (blob-store-log.fs.ts); `start()` replays the logs of dead writers.
  * `start()` removes temp leftovers of interrupted writes — only those of processes that are
  * gone: a daemon and a CLI import may share one store, and one must not break the other's put.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { BlobHash } from '../ids.ts';
 import { asBlobHash } from '../ids.ts';
 import type {
@@ -22,6 +24,7 @@ import type {
 import { asChunks, resolveRange } from './blob-store.ts';
 import { createReadHandles } from './blob-read-handles.fs.ts';
 import { dropStalePartials, resumePartial, type PartialHost } from './blob-partial.fs.ts';
+import { createSmallBlobLog, fsyncDir, replaySmallBlobLogs, type LoggedBlob } from './blob-store-log.fs.ts';
 import { BlobHashMismatchError, BlobNotFoundError, BlobRangeError, BlobStoreFullError } from './errors.ts';
 import { toHex } from './hashing.ts';
 import { nodeHashing } from './hashing.node.ts';
@@ -32,6 +35,10 @@ export interface FsBlobStoreOptions {
   root: string;
   /** Opens the temp file; a test seam (e.g. `/dev/full` to provoke a real ENOSPC). */
   openTemp?: (path: string) => Promise<FileHandle>;
+  /** Whole blobs up to this size go through the write-ahead log (default 256 KiB; 0: never). */
+  logMaxBlob?: number;
+  /** Reports a failed background checkpoint of the log (nothing is lost: the log is kept). */
+  onError?: (e: unknown) => void;
 }
 
 /** The filesystem store, plus where a blob lives (tests flip bits in it). */
@@ -60,21 +67,15 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     }
   }
 
-  async function fsyncDir(dir: string): Promise<void> {
-    const fh = await open(dir, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  }
-
   const handles = createReadHandles(pathOf);
   /** Fan-out directories known to exist (they are never removed), so most puts skip a mkdir. */
   const made = new Set<string>();
 
-  /** Moves a fsynced, verified file into place and makes the rename durable. */
-  async function publish(file: string, hash: BlobHash): Promise<boolean> {
+  /**
+   * Moves a verified file into place; fsynced before (`durable`), the rename is made
+   * durable too. Files of logged blobs are neither: the log record is what survives a crash.
+   */
+  async function publish(file: string, hash: BlobHash, durable = true): Promise<boolean> {
     if ((await sizeOf(hash)) !== undefined) {
       await unlink(file).catch(() => undefined);
       return false;
@@ -90,8 +91,68 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       await rename(file, pathOf(hash));
     }
     made.add(dir);
-    await fsyncDir(dir);
+    if (durable) await fsyncDir(dir);
     return true;
+  }
+
+  const logMax = options.logMaxBlob ?? 256 * 1024;
+  const log = createSmallBlobLog({
+    dir: join(root, 'log'),
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+
+  /** Writes a temp file without fsync (the log makes the blob durable); ENOSPC typed, nothing left. */
+  async function writeTemp(bytes: Uint8Array, durable: boolean): Promise<string> {
+    const tmp = join(tmpDir, `${process.pid}-${randomUUID()}`);
+    let fh: FileHandle | undefined;
+    try {
+      fh = await openTemp(tmp);
+      let off = 0;
+      while (off < bytes.length) off += (await fh.write(bytes, off, bytes.length - off)).bytesWritten;
+      if (durable) await fh.sync();
+      await fh.close();
+      return tmp;
+    } catch (e) {
+      await fh?.close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+      if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new BlobStoreFullError(root, { cause: e });
+      throw e;
+    }
+  }
+
+  /** A small whole blob: hashed once, its file written, then logged and published with others. */
+  async function putLogged(bytes: Uint8Array, opts: BlobPutOptions): Promise<BlobPutResult> {
+    opts.signal?.throwIfAborted();
+    const hash = createHash('sha256').update(bytes).digest('hex') as BlobHash;
+    if (opts.expected && opts.expected !== hash)
+      throw new BlobHashMismatchError(opts.expected, hash, `blob store ${root}`);
+    const size = bytes.length;
+    if ((await sizeOf(hash)) !== undefined) return { hash, size, created: false };
+    const tmp = await writeTemp(bytes, false);
+    try {
+      const created = await log.append(hash, bytes, async () =>
+        (await publish(tmp, hash, false)) ? pathOf(hash) : undefined,
+      );
+      return { hash, size, created };
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new BlobStoreFullError(root, { cause: e });
+      throw e;
+    }
+  }
+
+  /**
+   * Replay: a logged blob's file must be whole; a missing or torn one is written again,
+   * durably. A deleted one is not brought back, but a file left for it (a put racing the
+   * delete) is kept only if whole.
+   */
+  async function restore({ hash, bytes }: LoggedBlob): Promise<string | undefined> {
+    const path = pathOf(hash);
+    const held = await readFile(path).catch(() => undefined);
+    if (held && createHash('sha256').update(held).digest('hex') === hash) return path;
+    await unlink(path).catch(() => undefined);
+    if (bytes) await publish(await writeTemp(bytes, true), hash);
+    return undefined; // written durably, or nothing there
   }
   const partials: PartialHost = { root, partialDir, publish, isLiveWriter };
 
@@ -119,8 +180,13 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       }
       // Partials are kept for resuming; those nobody came back for in a week are dropped.
       await dropStalePartials(partials, PARTIAL_MAX_AGE_MS);
+      // Small blobs a dead writer logged: their files may not have reached the disk.
+      await replaySmallBlobLogs(join(root, 'log'), isLiveWriter, restore);
     },
-    stop: () => handles.closeAll(),
+    async stop() {
+      await log.close();
+      await handles.closeAll();
+    },
     has: async (hash) => (await sizeOf(hash)) !== undefined,
     size: sizeOf,
     async open(hash: BlobHash, range?: BlobRange): Promise<BlobRead> {
@@ -138,6 +204,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     resume: (hash, chunkSize, verify, options) =>
       resumePartial(partials, asBlobHash(hash), chunkSize, verify, options),
     async put(input, opts: BlobPutOptions = {}): Promise<BlobPutResult> {
+      if (input instanceof Uint8Array && input.length <= logMax) return putLogged(input, opts);
       const tmp = join(tmpDir, `${process.pid}-${randomUUID()}`);
       const h = await nodeHashing.sha256();
       let size = 0;
@@ -169,6 +236,8 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       handles.evict(hash);
       try {
         await unlink(pathOf(asBlobHash(hash)));
+        // After the unlink: a crash between the two brings the blob back whole (from the log).
+        await log.forget(asBlobHash(hash));
         return true;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -179,6 +248,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       handles.evict(hash);
       try {
         await rename(pathOf(asBlobHash(hash)), join(quarantineDir, `${hash}.${Date.now()}`));
+        await log.forget(asBlobHash(hash));
         return true;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -202,7 +272,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
 
 const PARTIAL_MAX_AGE_MS = 7 * 24 * 3600_000;
 
-/** Temp files are named `<pid>-<uuid>`, partials `<hash>.<pid>`; a writer is live while its process exists. */
+/** Temp files and logs are named `<pid>-<uuid>`, partials `<hash>.<pid>`; a writer is live while its process exists. */
 function isLiveWriter(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return false; // this process is starting: none of its puts are running yet
