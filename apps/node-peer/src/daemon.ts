@@ -14,7 +14,8 @@ import { adminRoute, loadOrCreateAdminToken } from './admin-api.ts';
 import { join } from 'node:path';
 import { startBlobHttp } from './blob-http.ts';
 import { createUploadImporter } from './upload-import.ts';
-import { startNodePeople } from './people-sync.ts';
+import { startNodePeople, type PeopleSyncLoop } from './people-sync.ts';
+import { startNodeMlProjection } from './ml-projection.ts';
 import { advertisedHttpUrls } from './http-urls.ts';
 import { trimHeap } from './heap-trim.ts';
 import { recordAuditPull } from './backups.ts';
@@ -50,13 +51,14 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
   let peers: PeerServices | undefined;
   let admin: DeviceAdmin | undefined;
   let ready = false;
+  let peopleLoop: PeopleSyncLoop | undefined;
 
   async function statusRoute(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (!lib || new URL(req.url ?? '/', 'http://x').pathname !== '/api/status') return false;
     const body = {
       ...(await libraryStatus(lib)),
       reconcile: loop?.status(),
-      ml: { enabled: config.ml, features: mlFeatures },
+      ml: { enabled: config.ml, features: mlFeatures, people: peopleLoop?.people() ?? null },
       ready,
       peerId: peers?.deviceId,
       addresses: peers?.addresses() ?? [],
@@ -194,7 +196,15 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       const facesKey = pipeline.ml.find((f) => f.kind === 'faces' && f.enabled)?.key;
       if (facesKey) {
         const people = await startNodePeople({ lib: l, peers: ps, modelKey: facesKey, log });
+        peopleLoop = people;
         parts.push({ name: 'people', stop: () => people.stop() });
+      }
+      // Machine tags, OCR text and CLIP shards, per month, for devices' offline search.
+      const key = (k: string) => pipeline.ml.find((f) => f.kind === k && f.enabled)?.key;
+      const mlKeys = { tags: key('tags'), ocr: key('ocr'), clip: key('clip') };
+      if (mlKeys.tags || mlKeys.ocr || mlKeys.clip) {
+        const mlSync = startNodeMlProjection({ lib: l, peers: ps, keys: mlKeys, log });
+        parts.push({ name: 'ml sync', stop: () => mlSync.stop() });
       }
       const h = createNodeHttpServer({
         host: config.host,

@@ -86,6 +86,8 @@ export function createPeopleSync(opts: PeopleSyncOptions): PeopleSync {
 
 /** A people sync the daemon runs whenever the node's catalog changed (polled). */
 export interface PeopleSyncLoop {
+  /** People shown to users after the last run (users' merges and hiding applied), once one ran. */
+  people(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -97,6 +99,7 @@ export function startPeopleSyncLoop(
   intervalMs = 2000,
 ): PeopleSyncLoop {
   let seen = -1;
+  let people: number | undefined;
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
     const v = version();
@@ -105,6 +108,7 @@ export function startPeopleSyncLoop(
     running = running
       .then(() => sync.run())
       .then((r) => {
+        people = r.people;
         if (r.written > 0 || r.newFaces > 0)
           log(`people: ${r.people} people from ${r.faces} faces (${r.written} face entries written)`);
       })
@@ -113,6 +117,7 @@ export function startPeopleSyncLoop(
   tick();
   const timer = setInterval(tick, intervalMs);
   return {
+    people: () => people,
     async stop() {
       clearInterval(timer);
       await running;

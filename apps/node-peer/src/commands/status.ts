@@ -1,27 +1,12 @@
 import type { Command } from 'commander';
 import { readDaemonInfo } from '../daemon-lock.ts';
-import { readFile } from 'node:fs/promises';
-import { openLibrary, type Library } from '../library.ts';
+import { openLibrary } from '../library.ts';
 import { libraryStatus } from '../library-status.ts';
 import { createPipeline } from '../pipeline.ts';
 import { formatTags, mlSummary } from '../ml-summary.ts';
-import { createPeopleIndex } from '../people-index.ts';
+import { countPeople } from '../people-count.ts';
 import { backupLines, backupStatus } from '../backups.ts';
 import { configOf, formatBytes, printJson } from './common.ts';
-
-/** People among the stored faces of the current face models (null when faces are off). */
-async function countPeople(lib: Library, facesKey: string | undefined): Promise<number | null> {
-  if (facesKey === undefined) return null;
-  const { createFaceClusterer } = await import('@hearth/ml');
-  const index = createPeopleIndex({
-    catalog: lib.catalog,
-    readBlob: (h) => readFile(lib.blobs.pathOf(h)),
-    modelKey: facesKey,
-    clusterer: createFaceClusterer(),
-  });
-  await index.update();
-  return index.people().size;
-}
 
 export function registerStatus(program: Command): void {
   program
@@ -39,6 +24,7 @@ export function registerStatus(program: Command): void {
               reconcile?: { idle: boolean; kinds: Record<string, { pending: number; running: number }> };
               devicesOnline?: number;
               addresses?: string[];
+              ml?: { people?: number | null };
             }
           | undefined;
         if (daemon?.url) {
@@ -61,11 +47,15 @@ export function registerStatus(program: Command): void {
           derivatives[step.kind] = d;
         }
         await pipeline.stop();
+        const facesKey = pipeline.ml.find((f) => f.kind === 'faces' && f.enabled)?.key;
+        // With a daemon, its people loop's count; without, the stored people document's.
+        const people = await countPeople(lib, facesKey, daemon ? live?.ml?.people : undefined);
         const ml = {
           enabled: cfg.ml,
           features: pipeline.ml,
           ...mlSummary(lib.catalog),
-          people: await countPeople(lib, pipeline.ml.find((f) => f.kind === 'faces' && f.enabled)?.key),
+          people: people?.people ?? null,
+          peopleFrom: people?.from ?? null,
         };
         const audit = await lib.audit.entries();
         const auditEntries = audit.length;
@@ -105,7 +95,7 @@ export function registerStatus(program: Command): void {
           w(f.enabled ? `ml ${f.kind}: on (${f.key ?? ''})` : `ml ${f.kind}: disabled: ${f.reason ?? ''}`);
         if (cfg.ml)
           w(
-            `ml results: ${ml.faces} faces in ${ml.photosWithFaces} photos, ${ml.people ?? 0} people, tags ${formatTags(ml.tags)}`,
+            `ml results: ${ml.faces} faces in ${ml.photosWithFaces} photos, ${ml.people ?? 0} people${ml.peopleFrom === 'estimate' ? ' (estimated: no daemon has clustered them yet)' : ''}, tags ${formatTags(ml.tags)}`,
           );
         w(`audit log: ${auditEntries} entries`);
         for (const line of backupLines(backups)) w(line);

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { MlAssetText } from '@hearth/ml';
+import type { DocHandle, Repo } from '@automerge/automerge-repo';
+import type { BlobHash, MlBlobKind, MlCatalog, RootDoc } from '@hearth/sync';
+import { monthOf } from '@hearth/sync';
+import { toNewAsset } from './catalog-projection.ts';
+import type { NodeCatalog } from './node-catalog.ts';
+
+/** The models keys of the enabled ML features (a kind without a key is off). */
+export interface MlKeys {
+  tags?: string | undefined;
+  ocr?: string | undefined;
+  clip?: string | undefined;
+}
+
+/** Options of {@link projectMl}. */
+export interface MlProjectionOptions {
+  journal: Pick<NodeCatalog, 'assets' | 'derived'>;
+  keys: MlKeys;
+  readBlob(hash: BlobHash): Promise<Uint8Array>;
+  putBlob(bytes: Uint8Array): Promise<BlobHash>;
+  ml: MlCatalog;
+}
+
+const sha = (s: string | Uint8Array) => createHash('sha256').update(s).digest('hex');
+
+interface Month {
+  text: Record<string, MlAssetText>;
+  /** asset id → its per-photo CLIP shard */
+  clip: Map<string, BlobHash>;
+}
+
+/** Each photo's current results, grouped by capture month (as the catalog's shards). */
+function byMonth(opts: MlProjectionOptions): Map<string, Month> {
+  const months = new Map<string, Month>();
+  const { keys } = opts;
+  for (const a of opts.journal.assets()) {
+    if (a.type !== 'photo') continue;
+    const d = opts.journal.derived(a.id);
+    const current = (kind: string, key: string | undefined) => {
+      const r = key === undefined ? undefined : d.get(kind);
+      return r && r.failed === undefined && r.values?.['model'] === key ? r : undefined;
+    };
+    const tags = current('tags', keys.tags);
+    const ocr = current('ocr', keys.ocr);
+    const clip = current('clip', keys.clip)?.blobs['clip'];
+    if (!tags && !ocr && !clip) continue;
+    const n = toNewAsset(a);
+    const key = monthOf(n.capturedAt, n.tzOffsetMin ?? 0);
+    let m = months.get(key);
+    if (!m) months.set(key, (m = { text: {}, clip: new Map() }));
+    const t: MlAssetText = {};
+    const list = typeof tags?.values?.['tags'] === 'string' ? parseTags(tags.values['tags']) : [];
+    if (list.length) t.tags = list;
+    const text = ocr?.values?.['text'];
+    if (typeof text === 'string' && text) t.ocr = text;
+    if (t.tags || t.ocr || tags || ocr) m.text[a.id] = t;
+    if (clip) m.clip.set(a.id, clip);
+  }
+  return months;
+}
+
+function parseTags(json: string): { label: string; confidence: number }[] {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v)
+      ? v.filter(
+          (t): t is { label: string; confidence: number } =>
+            typeof t?.label === 'string' && typeof t?.confidence === 'number',
+        )
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Brings the synced ML document up to date with the node's results: per capture month, one
+ * blob of tags + OCR text and one CLIP shard (the per-photo shards joined), each written only
+ * when what it is built from changed (`source`, a digest of its inputs, is kept beside the
+ * ref), and removed for a month left without results. Only results of the enabled models
+ * count: a model change re-derives them, and the month blobs follow. Returns the refs written.
+ */
+export async function projectMl(opts: MlProjectionOptions): Promise<number> {
+  const { encodeMlMonthText, mergeVectorShards } = await import('@hearth/ml');
+  const months = byMonth(opts);
+  const state = opts.ml.read();
+  let written = 0;
+  const textModels = [opts.keys.tags && `tags=${opts.keys.tags}`, opts.keys.ocr && `ocr=${opts.keys.ocr}`]
+    .filter(Boolean)
+    .join(';');
+  for (const [month, m] of [...months].sort(([a], [b]) => (a < b ? 1 : -1))) {
+    const ids = Object.keys(m.text);
+    if (ids.length) {
+      const models: Record<string, string> = {};
+      if (opts.keys.tags) models['tags'] = opts.keys.tags;
+      if (opts.keys.ocr) models['ocr'] = opts.keys.ocr;
+      const bytes = encodeMlMonthText({ month, models, assets: m.text });
+      const source = sha(bytes);
+      if (state.text.get(month)?.source !== source) {
+        const hash = await opts.putBlob(bytes);
+        opts.ml.setMonth('text', month, { hash, models: textModels, source, assets: ids.length });
+        written++;
+      }
+    }
+    if (m.clip.size && opts.keys.clip) {
+      const list = [...m.clip].sort(([a], [b]) => (a < b ? -1 : 1));
+      const source = sha(`${opts.keys.clip}\n${list.map(([id, h]) => `${id}:${h}`).join('\n')}`);
+      if (state.clip.get(month)?.source !== source) {
+        const shards = await Promise.all(list.map(([, h]) => opts.readBlob(h)));
+        const hash = await opts.putBlob(mergeVectorShards(shards));
+        opts.ml.setMonth('clip', month, { hash, models: opts.keys.clip, source, assets: list.length });
+        written++;
+      }
+    }
+  }
+  for (const kind of ['text', 'clip'] as MlBlobKind[])
+    for (const month of state[kind].keys()) {
+      const m = months.get(month);
+      const has =
+        kind === 'text' ? m && Object.keys(m.text).length > 0 : m && m.clip.size > 0 && opts.keys.clip;
+      if (!has) {
+        opts.ml.setMonth(kind, month, undefined);
+        written++;
+      }
+    }
+  return written;
+}
+
+/** Reads a stored blob of the node's store. */
+export const readStoredBlob = (pathOf: (h: BlobHash) => string) => (h: BlobHash) => readFile(pathOf(h));
+
+/** What {@link startNodeMlProjection} needs from the running daemon. */
+export interface NodeMlProjectionOptions {
+  lib: {
+    catalog: NodeCatalog;
+    blobs: { pathOf(h: BlobHash): string; put(b: Uint8Array): Promise<{ hash: BlobHash }> };
+  };
+  peers: { repo: Repo; root: DocHandle<RootDoc> };
+  keys: MlKeys;
+  log: (line: string) => void;
+  intervalMs?: number;
+}
+
+/**
+ * The daemon's part: whenever the node's journal moved (polled, at most every `intervalMs`),
+ * project its ML results into the synced ML document. Runs never overlap.
+ */
+export function startNodeMlProjection(opts: NodeMlProjectionOptions): { stop(): Promise<void> } {
+  let ml: Promise<MlCatalog> | undefined;
+  let seen = -1;
+  let running: Promise<void> = Promise.resolve();
+  const readBlob = readStoredBlob((h) => opts.lib.blobs.pathOf(h));
+  const tick = () => {
+    const v = opts.lib.catalog.version;
+    if (v === seen) return;
+    seen = v;
+    running = running
+      .then(async () => {
+        ml ??= import('@hearth/sync').then((s) =>
+          s.openMlCatalog({ repo: opts.peers.repo, root: opts.peers.root }),
+        );
+        const n = await projectMl({
+          journal: opts.lib.catalog,
+          keys: opts.keys,
+          readBlob,
+          putBlob: async (b) => (await opts.lib.blobs.put(b)).hash,
+          ml: await ml,
+        });
+        if (n > 0) opts.log(`ml sync: ${n} month blob refs written`);
+      })
+      .catch((err: unknown) => {
+        ml = undefined;
+        seen = -1;
+        opts.log(`ml sync: ${(err as Error).message}`);
+      });
+  };
+  tick();
+  const timer = setInterval(tick, opts.intervalMs ?? 2000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
