@@ -1,14 +1,16 @@
-import { rgbaToThumbHash } from 'thumbhash';
 import { MediaError } from './errors.ts';
 import type { EncodedImage, EncodeTarget, ImageCodec } from './image-codec.ts';
 import { inputName, type MediaInput } from './media-input.ts';
 import { dHash } from './perceptual-hash.ts';
 import { isRawMime } from './sniff-mime.ts';
+import { encodeThumbHash } from './thumbhash-encode.ts';
 
 /**
  * Bump when the derivative recipe changes, so the reconcile loop regenerates them.
  * 2: thumbhash (from 32 px, was 100) and dHash pixels area-averaged from the thumbnail in JS
  *    (were libvips resizes).
+ * Not bumped for the integer ThumbHash encoder (thumbhash-encode.ts): a factor may differ by
+ * one quantisation step from the library's, an invisible change not worth re-deriving a library.
  */
 export const DERIVATIVES_PIPELINE_VERSION = 2;
 
@@ -105,7 +107,7 @@ export async function makeDerivatives(
     height: r.height,
     thumbnail: t,
     preview: p,
-    thumbhash: toBase64(rgbaToThumbHash(th.width, th.height, th.data)),
+    thumbhash: toBase64(encodeThumbHash(th.width, th.height, th.data)),
     phash: dHash(ph),
     decoder: r.decoder,
     source,
