@@ -81,6 +81,8 @@ function details(a: Asset, deviceId: DeviceId): AssetDetails {
   if (a.gps !== undefined) d.gps = a.gps;
   if (a.place !== undefined) d.place = a.place;
   if (a.trashedAt !== undefined) d.trashedAt = a.trashedAt;
+  // Both parts carry the pair; only the still plays the other.
+  if (a.type === 'image' && a.livePhotoPair !== undefined) d.livePhotoVideo = a.livePhotoPair;
   return d;
 }
 

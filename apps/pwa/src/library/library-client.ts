@@ -35,6 +35,8 @@ export interface AssetDetails {
   tags: string[];
   /** true once a home node confirmed it holds the original */
   backedUp: boolean;
+  /** a Live Photo still: the asset id of its paired video (played from the viewer) */
+  livePhotoVideo?: string;
 }
 
 /** What an import supplies: ingest fields and the bytes this device has. */

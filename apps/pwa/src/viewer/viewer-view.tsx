@@ -1,16 +1,25 @@
 /**
  * The full-screen viewer: preview (or original, or the thumbhash while neither is here),
- * zoom (double-click / wheel / +/-), arrows and swipes to the neighbours, video with
- * seeking, and the info panel with the editable fields.
+ * zoom (pinch, double-tap, double-click, wheel, +/-/0; the original replaces the preview once
+ * zoomed in), arrows and swipes to the neighbours, video with seeking (its tokened URL renewed
+ * when it expires mid-play), Live Photos, the original on demand, and the info panel.
  */
 import { useNavigate, useParams } from '@solidjs/router';
-import { createEffect, createResource, createSignal, on, onCleanup, Show, type JSX } from 'solid-js';
+import { createEffect, createResource, createSignal, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { useLibrary } from '../shell/library-context.tsx';
 import { neighbours } from '../shell/navigation-order.ts';
 import { thumbhashUrl } from '../timeline/thumbhash-url.ts';
 import { InfoPanel } from './info-panel.tsx';
+import { createLivePhoto, LiveBadge, LiveVideo } from './live-photo.tsx';
+import { saveOriginal } from './save-original.ts';
+import { createVideoRefresh } from './video-refresh.ts';
+import { attachZoomGestures } from './zoom-gestures.ts';
+import { NO_ZOOM, zoomAt, type Zoom } from './zoom-math.ts';
 
-const SWIPE_PX = 60;
+/** Originals a browser draws itself (a HEIC/RAW original keeps showing the preview). */
+const DRAWABLE = /^image\/(jpeg|png|webp|gif|avif|bmp)$/;
+/** past this zoom the preview's pixels run out: the original is fetched */
+const FULL_AT = 1.5;
 
 export function ViewerView(): JSX.Element {
   const lib = useLibrary();
@@ -30,29 +39,77 @@ export function ViewerView(): JSX.Element {
     () => [params.id, asset()?.type] as const,
     async ([id, type]) => (type === 'video' ? ((await lib.mediaUrl(id, 'playback')) ?? '') : ''),
   );
-  const [zoom, setZoom] = createSignal(1);
+  const refresh = createVideoRefresh(lib, () => params.id);
+  const live = createLivePhoto(lib, () => asset()?.livePhotoVideo);
+  const [zoom, setZoom] = createSignal<Zoom>(NO_ZOOM);
+  const [gesturing, setGesturing] = createSignal(false);
+  const [full, setFull] = createSignal<string>();
+  const [note, setNote] = createSignal('');
   const [info, setInfo] = createSignal(window.innerWidth >= 1100);
   createEffect(
     on(
       () => params.id,
-      () => setZoom(1),
+      () => {
+        setZoom(NO_ZOOM);
+        setFull(undefined);
+        setNote('');
+        live.reset();
+        refresh.reset();
+      },
+    ),
+  );
+  // Zoomed in past the preview's detail: the original, fetched from the home node if need be.
+  createEffect(
+    on(
+      () => zoom().s > FULL_AT,
+      (deep) => {
+        const a = asset();
+        if (!deep || full() || a?.type !== 'image' || !DRAWABLE.test(a.mime)) return;
+        const id = a.id;
+        void lib
+          .mediaUrl(id, 'original')
+          .then((u) => u && params.id === id && setFull(u))
+          .catch(() => undefined);
+      },
     ),
   );
   const off = lib.onChange((c) => c.assets.includes(params.id) && setVersion((v) => v + 1));
   onCleanup(off);
 
+  let stage!: HTMLDivElement;
+  let image: HTMLElement | undefined;
+  const setImage = (el: HTMLElement) => (image = el);
+  const bounds = () => ({
+    imageW: image?.offsetWidth || stage.clientWidth,
+    imageH: image?.offsetHeight || stage.clientHeight,
+    stageW: stage.clientWidth,
+    stageH: stage.clientHeight,
+  });
   const go = (id: string | undefined) => id && navigate(`/photos/${id}`, { replace: true });
   const close = () => (history.length > 1 ? history.back() : navigate('/'));
+  const zoomBy = (k: number) => setZoom((z) => zoomAt(z, z.s * k, { x: 0, y: 0 }, bounds()));
+  onMount(() => {
+    const detach = attachZoomGestures(stage, {
+      zoom,
+      setZoom,
+      bounds,
+      setGesturing,
+      onSwipe: (to) => go(neighbours(params.id)[to]),
+      onHold: (on) => void live.play(on),
+    });
+    onCleanup(detach);
+  });
   const onKey = (e: KeyboardEvent) => {
-    if ((e.target as HTMLElement | null)?.closest('input, textarea')) return;
+    if ((e.target as Partial<HTMLElement> | null)?.closest?.('input, textarea')) return;
     const n = neighbours(params.id);
     if (e.key === 'ArrowLeft') go(n.prev);
     else if (e.key === 'ArrowRight') go(n.next);
     else if (e.key === 'Escape') close();
     else if (e.key === 'i') setInfo((v) => !v);
     else if (e.key === 'f') void toggleFavorite();
-    else if (e.key === '+' || e.key === '=') setZoom((z) => Math.min(8, z * 1.5));
-    else if (e.key === '-') setZoom((z) => Math.max(1, z / 1.5));
+    else if (e.key === '+' || e.key === '=') zoomBy(1.5);
+    else if (e.key === '-') zoomBy(1 / 1.5);
+    else if (e.key === '0') setZoom(NO_ZOOM);
   };
   window.addEventListener('keydown', onKey);
   onCleanup(() => window.removeEventListener('keydown', onKey));
@@ -62,7 +119,10 @@ export function ViewerView(): JSX.Element {
     if (a) await lib.setFavorite([a.id], !a.favorite);
   }
 
-  let startX: number | undefined;
+  const transform = (): JSX.CSSProperties => ({
+    transform: `translate(${zoom().x}px, ${zoom().y}px) scale(${zoom().s})`,
+    ...(gesturing() ? { transition: 'none' } : {}),
+  });
   return (
     <div class="viewer" role="dialog" aria-modal="true" aria-label="Photo viewer">
       <div class="viewer-bar">
@@ -70,6 +130,20 @@ export function ViewerView(): JSX.Element {
           ←
         </button>
         <span class="grow" />
+        <Show when={asset()?.livePhotoVideo}>
+          <LiveBadge live={live} />
+        </Show>
+        <button
+          type="button"
+          class="ghost"
+          onClick={() => {
+            const a = asset();
+            if (a) void saveOriginal(lib, a, setNote);
+          }}
+          aria-label="Download original"
+        >
+          ⤓
+        </button>
         <button
           type="button"
           class="ghost"
@@ -91,19 +165,9 @@ export function ViewerView(): JSX.Element {
       </div>
       <div
         class="viewer-stage"
-        onDblClick={() => setZoom((z) => (z > 1 ? 1 : 2.5))}
-        onWheel={(e) => {
-          if (!e.ctrlKey && Math.abs(e.deltaY) < 1) return;
-          setZoom((z) => Math.min(8, Math.max(1, z * (e.deltaY < 0 ? 1.15 : 1 / 1.15))));
-        }}
-        onPointerDown={(e) => (startX = e.clientX)}
-        onPointerUp={(e) => {
-          if (startX === undefined || zoom() > 1) return;
-          const dx = e.clientX - startX;
-          startX = undefined;
-          if (dx > SWIPE_PX) go(neighbours(params.id).prev);
-          else if (dx < -SWIPE_PX) go(neighbours(params.id).next);
-        }}
+        ref={(el) => (stage = el)}
+        style={{ 'touch-action': 'none' }}
+        data-zoom={zoom().s.toFixed(2)}
       >
         <Show when={asset()} fallback={<p class="muted">Loading…</p>}>
           {(a) => (
@@ -111,25 +175,30 @@ export function ViewerView(): JSX.Element {
               when={a().type === 'video' && video()}
               fallback={
                 <img
+                  ref={setImage}
                   class="viewer-image"
-                  src={src() || thumbhashUrl(a().thumbhash) || ''}
+                  src={full() || src() || thumbhashUrl(a().thumbhash) || ''}
+                  data-full={full() ? 'original' : 'preview'}
                   alt={a().description || a().fileName || 'Photo'}
-                  style={{ transform: `scale(${zoom()})`, 'aspect-ratio': `${a().ratio}` }}
+                  style={{ ...transform(), 'aspect-ratio': `${a().ratio}` }}
                   draggable={false}
                 />
               }
             >
               {/* Range requests do the seeking: the src is an object URL or the node's tokened HTTP URL. */}
               <video
+                ref={setImage}
                 class="viewer-image"
-                src={video()}
+                src={refresh.src() ?? video()}
                 controls
                 playsinline
                 poster={src() || thumbhashUrl(a().thumbhash)}
+                onError={(e) => void refresh.onError(e.currentTarget)}
               />
             </Show>
           )}
         </Show>
+        <LiveVideo live={live} style={transform()} />
         <Show when={neighbours(params.id).prev}>
           <button
             type="button"
@@ -149,6 +218,15 @@ export function ViewerView(): JSX.Element {
           >
             ›
           </button>
+        </Show>
+        <Show when={note()}>
+          <p
+            class="viewer-note"
+            role="status"
+            style={{ position: 'absolute', bottom: '1rem', left: 0, right: 0, 'text-align': 'center' }}
+          >
+            {note()}
+          </p>
         </Show>
       </div>
       <Show when={info() && asset()}>{(a) => <InfoPanel asset={a()} />}</Show>

@@ -1,0 +1,82 @@
+/**
+ * Live Photos in the viewer: the still's paired video plays over it while the LIVE badge is
+ * hovered (mouse) or the photo is held (touch), or after a click on the badge until it ends —
+ * as Google Photos and Immich do. The video is asked for on the first play only.
+ */
+import { createSignal, Show, type Accessor, type JSX } from 'solid-js';
+import type { LibraryClient } from '../library/library-client.ts';
+
+/** The state of one Live Photo: its video URL once asked for, and whether it plays. */
+export interface LivePhoto {
+  playing: Accessor<boolean>;
+  url: Accessor<string | undefined>;
+  play(on: boolean): Promise<void>;
+  /** back to the still (another asset opened) */
+  reset(): void;
+}
+
+export function createLivePhoto(
+  lib: Pick<LibraryClient, 'mediaUrl'>,
+  pair: () => string | undefined,
+): LivePhoto {
+  const [url, setUrl] = createSignal<string>();
+  const [playing, setPlaying] = createSignal(false);
+  let asking: string | undefined;
+  return {
+    playing,
+    url,
+    async play(on) {
+      const id = pair();
+      if (!id || !on) return void setPlaying(false);
+      if (!url() && asking !== id) {
+        asking = id;
+        const u = await lib.mediaUrl(id, 'playback').catch(() => undefined);
+        if (pair() !== id) return;
+        setUrl(u);
+      }
+      setPlaying(url() !== undefined);
+    },
+    reset() {
+      asking = undefined;
+      setUrl(undefined);
+      setPlaying(false);
+    },
+  };
+}
+
+/** The LIVE badge in the viewer's bar. */
+export function LiveBadge(props: { live: LivePhoto }): JSX.Element {
+  return (
+    <button
+      type="button"
+      class="ghost live-badge"
+      aria-label="Play Live Photo"
+      aria-pressed={props.live.playing()}
+      onPointerEnter={(e) => e.pointerType === 'mouse' && void props.live.play(true)}
+      onPointerLeave={(e) => e.pointerType === 'mouse' && void props.live.play(false)}
+      onClick={() => void props.live.play(!props.live.playing())}
+    >
+      ◉ LIVE
+    </button>
+  );
+}
+
+/** The motion part over the still, shown while it plays (muted: it starts without a gesture). */
+export function LiveVideo(props: { live: LivePhoto; style: JSX.CSSProperties }): JSX.Element {
+  return (
+    <Show when={props.live.playing() && props.live.url()}>
+      {(src) => (
+        <video
+          class="viewer-image live-video"
+          data-testid="live-video"
+          src={src()}
+          autoplay
+          muted
+          playsinline
+          onEnded={() => void props.live.play(false)}
+          style={{ position: 'absolute', inset: 0, margin: 'auto', ...props.style }}
+        />
+      )}
+    </Show>
+  );
+}

@@ -1,0 +1,123 @@
+import { createMemoryHistory, MemoryRouter, Route } from '@solidjs/router';
+import { cleanup, fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AssetDetails, LibraryClient, MediaKind } from '../library/library-client.ts';
+import { LibraryProvider } from '../shell/library-context.tsx';
+import { ViewerView } from './viewer-view.tsx';
+
+const base: AssetDetails = {
+  id: 'still',
+  type: 'image',
+  mime: 'image/jpeg',
+  size: 100,
+  capturedAt: 1e12,
+  width: 400,
+  height: 300,
+  ratio: 4 / 3,
+  favorite: false,
+  archived: false,
+  rating: 0,
+  description: '',
+  tags: [],
+  backedUp: true,
+};
+
+/** A library that answers the viewer from a table and records which media it was asked for. */
+function fakeLibrary(assets: AssetDetails[]) {
+  const asked: string[] = [];
+  let n = 0;
+  const lib = {
+    getAsset: async (id: string) => assets.find((a) => a.id === id),
+    async mediaUrl(id: string, kind: MediaKind) {
+      asked.push(`${id}/${kind}`);
+      // Playback of a video: the node's tokened URL, a new token each time.
+      return kind === 'playback' ? `http://node.test/blobs/${id}?token=t${n++}` : `blob:${id}/${kind}`;
+    },
+    onChange: () => () => {},
+    setFavorite: async () => {},
+    listAlbums: async () => [],
+  } as unknown as LibraryClient;
+  return { lib, asked };
+}
+
+function mount(lib: LibraryClient, id: string) {
+  const history = createMemoryHistory();
+  history.set({ value: `/photos/${id}` });
+  render(() => (
+    <LibraryProvider client={lib}>
+      <MemoryRouter history={history}>
+        <Route path="/photos/:id" component={() => <ViewerView />} />
+      </MemoryRouter>
+    </LibraryProvider>
+  ));
+}
+
+const stage = () => document.querySelector<HTMLElement>('.viewer-stage')!;
+const zoom = () => Number(stage().dataset['zoom']);
+const pointer = (type: string, id: number, x: number, kind = 'touch') =>
+  fireEvent(
+    stage(),
+    new PointerEvent(type, { pointerId: id, clientX: x, clientY: 0, pointerType: kind, bubbles: true }),
+  );
+
+describe('<ViewerView>', () => {
+  afterEach(cleanup);
+
+  it('pinch zooms with two fingers, a double-tap zooms back out', async () => {
+    const { lib } = fakeLibrary([base]);
+    mount(lib, 'still');
+    await screen.findByRole('img');
+    pointer('pointerdown', 1, -50);
+    pointer('pointerdown', 2, 50);
+    pointer('pointermove', 1, -100);
+    pointer('pointermove', 2, 100);
+    expect(zoom()).toBe(2);
+    pointer('pointerup', 1, -100);
+    pointer('pointerup', 2, 100);
+    for (let i = 0; i < 2; i++) {
+      pointer('pointerdown', 3, 0);
+      pointer('pointerup', 3, 0);
+    }
+    expect(zoom()).toBe(1);
+  });
+
+  it('a double-click zooms in and brings the original (from the home node if not here); 0 resets', async () => {
+    const { lib, asked } = fakeLibrary([base]);
+    mount(lib, 'still');
+    const img = await screen.findByRole('img');
+    pointer('pointerdown', 1, 0, 'mouse');
+    pointer('pointerup', 1, 0, 'mouse');
+    fireEvent.dblClick(img);
+    expect(zoom()).toBe(2.5);
+    await waitFor(() => expect(img.getAttribute('src')).toBe('blob:still/original'));
+    expect(asked).toContain('still/original');
+    fireEvent.keyDown(document.body, { key: '0' });
+    expect(zoom()).toBe(1);
+  });
+
+  it('a Live Photo plays its paired video from the LIVE badge', async () => {
+    const { lib, asked } = fakeLibrary([{ ...base, livePhotoVideo: 'motion' }]);
+    mount(lib, 'still');
+    const badge = await screen.findByRole('button', { name: 'Play Live Photo' });
+    expect(asked).not.toContain('motion/playback'); // asked for on the first play only
+    fireEvent.click(badge);
+    const v = await screen.findByTestId('live-video');
+    expect(v.getAttribute('src')).toMatch(/^http:\/\/node\.test\/blobs\/motion\?token=/);
+    expect(badge.getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(badge);
+    await waitFor(() => expect(screen.queryByTestId('live-video')).toBeNull());
+  });
+
+  it('a streamed video whose token expired gets a fresh URL and goes on', async () => {
+    const { lib, asked } = fakeLibrary([{ ...base, id: 'clip', type: 'video', mime: 'video/mp4' }]);
+    mount(lib, 'clip');
+    await waitFor(() => expect(document.querySelector('video')?.getAttribute('src')).toMatch(/token=t0$/));
+    const video = document.querySelector('video')!;
+    fireEvent.error(video);
+    await waitFor(() => expect(video.getAttribute('src')).toMatch(/token=t1$/));
+    expect(asked.filter((a) => a === 'clip/playback')).toHaveLength(2);
+    // Not again at once: a video failing for another reason is not retried in a loop.
+    fireEvent.error(video);
+    expect(asked.filter((a) => a === 'clip/playback')).toHaveLength(2);
+  });
+});
