@@ -7,6 +7,7 @@ import {
   issueCertificate,
   issueRevocation,
   readPairedDevices,
+  sendRevocationNotice,
   type DeviceId,
 } from '@hearth/sync';
 import type { AuditLog } from './audit-log.ts';
@@ -154,6 +155,11 @@ export function createDeviceAdmin(opts: {
       peers.root.change((d) => {
         d.revocations[deviceId] = rev;
       });
+      // Tell a connected device before the cut: otherwise it sees only refused redials, as the
+      // root document carrying the revocation rarely reaches it first (bounded, 2 s).
+      if (peers.node.getConnections().some((c) => c.remotePeer.toString() === deviceId))
+        if (!(await sendRevocationNotice(peers.node, deviceId, rev)))
+          opts.log(`device ${deviceId} could not be told it was revoked`);
       await peers.access.update(peers.root.doc());
       // Cut live connections now; the gater refuses new ones.
       await Promise.all(

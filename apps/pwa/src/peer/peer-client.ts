@@ -25,6 +25,8 @@ export interface PeerClient extends LibraryTransport {
   /** asks the home node to revoke a device; throws a PeerError with the node's code */
   revokeDevice(deviceId: string): Promise<void>;
   peers(): number;
+  /** when the home node said this device was revoked (this session); see also `pairing().revokedAt` */
+  removed(): number | undefined;
   /** documents pending with the home node each way (undefined: not known yet) */
   syncPending(): SyncCounts | undefined;
   /** searches the synced catalog in the worker (paired devices only) */
@@ -39,6 +41,7 @@ export function createPeerClient(): PeerClient {
   let worker: Worker | undefined;
   const pending = new Map<number, Pending>();
   const [peers, setPeers] = createSignal(0);
+  const [removed, setRemoved] = createSignal<number>();
   const [syncPending, setSyncPending] = createSignal<SyncCounts | undefined>();
   const libraryListeners = new Set<(change: LibraryChange) => void>();
   let next = 0;
@@ -62,6 +65,7 @@ export function createPeerClient(): PeerClient {
         const m = ev.data;
         if (m.t === 'ready') resolve(w);
         else if (m.t === 'peers') setPeers(m.count);
+        else if (m.t === 'removed') setRemoved(m.revokedAt);
         else if (m.t === 'sync') setSyncPending(m.pending ?? undefined);
         else if (m.t === 'lib-change') for (const l of libraryListeners) l(m.change);
         else pending.get(m.id)?.resolve(m);
@@ -123,6 +127,7 @@ export function createPeerClient(): PeerClient {
       return () => void libraryListeners.delete(listener);
     },
     peers,
+    removed,
     syncPending,
     stop() {
       window.removeEventListener('online', reportNetwork);

@@ -18,6 +18,8 @@ export interface PairingInfo {
   /** base64url Ed25519 key of the library (absent in pairings saved before the catalog peer) */
   libraryPublicKey?: string;
   pairedAt: number;
+  /** the home node said this device was revoked (ms since epoch): it must pair again, with a new key */
+  revokedAt?: number;
 }
 
 /** A device of the library as the devices page shows it (from the synced root document). */
@@ -66,4 +68,6 @@ export type PeerReply =
   | { t: 'peers'; count: number }
   /** documents pending with the home node each way (null: not known, it has not connected) */
   | { t: 'sync'; pending: SyncCounts | null }
+  /** the home node told this device it was revoked (`/hearth/revoked/1`) */
+  | { t: 'removed'; revokedAt: number }
   | { t: 'ready' };

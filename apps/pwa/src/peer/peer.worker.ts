@@ -23,7 +23,7 @@ import { openCatalogPeer, type CatalogPeer } from '../catalog/open-catalog-peer.
 import { pickHomeHttpUrl } from '../catalog/home-http-url.ts';
 import { PwaError } from '../errors.ts';
 import { LIBRARY_METHODS } from './worker-library.ts';
-import { listDevices, revokeDevice } from './worker-devices.ts';
+import { listDevices, revokeDevice, watchRevocation } from './worker-devices.ts';
 import type { LibrarySearch } from '../search/library-search.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -74,6 +74,13 @@ function ensureNode(allow: readonly string[]): Promise<PeerNode> {
 
 async function pair(link: string, name: string): Promise<PairingInfo> {
   const parsed = parsePairingLink(link);
+  // A revoked device's key is refused for good: pairing again starts from a new one.
+  if ((await loadPairing())?.revokedAt !== undefined) {
+    const old = node;
+    node = undefined;
+    await (await old?.catch(() => undefined))?.stop();
+    await saveDeviceKeyBytes(exportDeviceKey(await generateDeviceKey()));
+  }
   const addrs = dialable(parsed.addrs);
   const n = await ensureNode(addrs);
   const grant = await pairWithCode(n, { ...parsed, addrs }, { name });
@@ -156,6 +163,7 @@ function catalog(): Promise<CatalogPeer> {
     const n = await ensureNode(info.homeAddrs);
     // Offline is normal: the catalog opens from IndexedDB and syncs once the dial succeeds.
     onNetwork = keepHomeConnected(n, info);
+    void watchRevocation(n, info, (revokedAt) => post({ t: 'removed', revokedAt }));
     dialHome(info).catch((e: unknown) => console.info('home node not reachable now:', e));
     const peer = await openCatalogPeer({
       node: n,

@@ -3,7 +3,8 @@
  * root document (with who is connected now), and revocation, which only the home node can
  * sign (it holds the library key): asked for over `/hearth/device-admin/1`.
  */
-import { requestRevocation, type PeerNode } from '@hearth/sync';
+import { handleRevocationNotices, requestRevocation, type PeerNode } from '@hearth/sync';
+import { loadPairing, savePairing } from './device-store.idb.ts';
 import type { CatalogPeer } from '../catalog/open-catalog-peer.ts';
 import { PwaError } from '../errors.ts';
 import type { PairingInfo, PeerDevice } from './peer-protocol.ts';
@@ -48,4 +49,31 @@ export async function revokeDevice(
     }
   }
   await requestRevocation(node, info.homeNode, deviceId);
+}
+
+/**
+ * Listens for the home node's notice that this device was revoked (`/hearth/revoked/1`: it
+ * comes just before the node cuts the connection, signed by the library key). The pairing
+ * remembers it, so the app still says so after a reload, and pairing again makes a new key
+ * (the revoked one is refused for good). Safe to call more than once.
+ */
+export async function watchRevocation(
+  node: PeerNode,
+  info: PairingInfo,
+  onRemoved: (revokedAt: number) => void,
+): Promise<void> {
+  if (!info.libraryPublicKey) return;
+  await handleRevocationNotices({
+    node,
+    deviceId: info.deviceId,
+    homeNode: info.homeNode,
+    libraryPublicKey: info.libraryPublicKey,
+    onRevoked(rev) {
+      void (async () => {
+        const now = await loadPairing();
+        if (now?.deviceId === rev.deviceId) await savePairing({ ...now, revokedAt: rev.revokedAt });
+        onRemoved(rev.revokedAt);
+      })();
+    },
+  }).catch(() => undefined); // already listening
 }

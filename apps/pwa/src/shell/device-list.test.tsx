@@ -75,7 +75,15 @@ describe('<DeviceList>', () => {
     const { peer } = fakePeer(devices);
     render(() => <DeviceList peer={peer} fallback={[dev('me', 'Recorded name', { thisDevice: true })]} />);
     expect(screen.getByText('Recorded name')).toBeTruthy();
-    expect((await screen.findByRole('alert')).textContent).toContain('This device was revoked');
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'This device was removed from the library',
+    );
+  });
+
+  it('says so when the home node told this device it was removed, before the root document did', async () => {
+    const { peer } = fakePeer(library());
+    render(() => <DeviceList peer={peer} fallback={[]} removed />);
+    expect((await screen.findByRole('alert')).textContent).toContain('pair it again');
   });
 
   it('names each failure by its code', () => {

@@ -14,6 +14,8 @@ export function DeviceList(props: {
   peer: PeerClient;
   /** shown until the synced list is read (or when it cannot be): what the pairing recorded */
   fallback: PeerDevice[];
+  /** the home node told this device it was revoked (before the root document could) */
+  removed?: boolean;
 }): JSX.Element {
   const [devices, { refetch }] = createResource(() => props.peer.devices());
   const timer = setInterval(() => void refetch(), REFRESH_MS);
@@ -42,10 +44,10 @@ export function DeviceList(props: {
 
   return (
     <>
-      <Show when={me()?.revokedAt !== undefined}>
-        <p role="alert">
-          This device was revoked: it no longer syncs with the library. Pair it again with a new code to
-          rejoin.
+      <Show when={props.removed || me()?.revokedAt !== undefined}>
+        <p role="alert" class="removed-notice">
+          This device was removed from the library: it no longer syncs with it. To rejoin, pair it again below
+          with a new code from the home node.
         </p>
       </Show>
       <Show when={devices.error as unknown}>

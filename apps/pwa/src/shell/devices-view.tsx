@@ -15,6 +15,8 @@ export function DevicesView(): JSX.Element {
   const [name, setName] = createSignal(defaultName());
   const [message, setMessage] = createSignal('');
   const [busy, setBusy] = createSignal(false);
+  /** revoked, as the home node said (this session, or remembered by the pairing) */
+  const removed = () => peer?.removed() !== undefined || pairing()?.revokedAt !== undefined;
 
   async function pair(): Promise<void> {
     if (!peer) return;
@@ -44,6 +46,7 @@ export function DevicesView(): JSX.Element {
             <h2>Devices in this library</h2>
             <DeviceList
               peer={peer!}
+              removed={removed()}
               fallback={[
                 {
                   deviceId: p().deviceId,

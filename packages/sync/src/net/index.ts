@@ -36,4 +36,10 @@ export {
   type DeviceAdminServerOptions,
 } from './device-admin-server.ts';
 export { requestRevocation } from './device-admin-client.ts';
+export {
+  REVOCATION_NOTICE_PROTOCOL,
+  handleRevocationNotices,
+  sendRevocationNotice,
+  type RevocationNoticeOptions,
+} from './revocation-notice.ts';
 export { listLibraryDevices, type LibraryDevice } from './library-devices.ts';
