@@ -18,6 +18,7 @@ import {
   type DocHandle,
   type DocHandleChangePayload,
   type DocumentId,
+  type PeerId,
   type PeerMetadata,
   type Repo,
   type RepoMessage,
@@ -85,8 +86,11 @@ export function createShardSet(opts: {
   /** Resolves once fewer than `maxOpen` shards are open (or the set stops). */
   async function room(): Promise<void> {
     while (lazy && !stopped && openCount() >= lazy.maxOpen) {
-      await new Promise<void>((r) => roomWaiters.push(r));
+      const woken = new Promise<void>((r) => roomWaiters.push(r));
+      // Ask for an eviction now that a waiter is registered: one that ran before (at open
+      // time) saw no waiter, found the set within budget and left this wait without a wake.
       scheduleEvict();
+      await woken;
     }
   }
 
@@ -312,13 +316,14 @@ export function createShardSet(opts: {
    * behind the shard, or absent), one at a time, so the repo's sync announces them; they are
    * evicted again once idle. Ephemeral peers ask for what they need.
    */
-  const onPeer = ({ peerMetadata }: { peerMetadata: PeerMetadata }) => {
+  const onPeer = ({ peerId, peerMetadata }: { peerId: PeerId; peerMetadata: PeerMetadata }) => {
     const storageId = peerMetadata.storageId;
     const storage = repo.storageSubsystem;
     if (!lazy || !storageId || peerMetadata.isEphemeral || !storage) return;
     background = background.then(async () => {
       for (const s of [...shards.values()]) {
-        if (stopped) return;
+        // A peer that left stops its sweep: the sweep of its next connection comes after this one.
+        if (stopped || !repo.peers.includes(peerId)) return;
         if (s.handle || !s.known) continue;
         const state = await storage.loadSyncState(s.docId, storageId);
         if (state && sameHeads(encodeHeads(state.sharedHeads), s.heads)) continue;
