@@ -40,7 +40,12 @@ export interface DeviceAdmin {
   stop(): Promise<void>;
   offer(): PairingOffer;
   list(): Promise<DeviceRow[]>;
-  revoke(deviceId: string): Promise<DeviceRow>;
+  /**
+   * Revoke a device. `by` is the paired device that asked over `/hearth/device-admin/1`;
+   * without it the request came from this node's own admin API (`hearth devices revoke`).
+   * The audit entry records which.
+   */
+  revoke(deviceId: string, by?: string): Promise<DeviceRow>;
 }
 
 export class UnknownDeviceError extends NodePeerError {
@@ -146,7 +151,7 @@ export function createDeviceAdmin(opts: {
       };
     },
     list,
-    async revoke(deviceId) {
+    async revoke(deviceId, by) {
       const row = (await list()).find((r) => r.deviceId === deviceId);
       if (!row || (row.role === 'home-node' && deviceId === peers.deviceId))
         throw new UnknownDeviceError(deviceId);
@@ -168,7 +173,13 @@ export function createDeviceAdmin(opts: {
           .filter((c) => c.remotePeer.toString() === deviceId)
           .map((c) => c.close().catch(() => undefined)),
       );
-      await audit.append('device.revoked', { deviceId, name: row.name });
+      // Who asked: a device revoking another from the app, or the node's own CLI.
+      await audit.append('device.revoked', {
+        deviceId,
+        name: row.name,
+        by: by ?? peers.deviceId,
+        via: by === undefined ? 'admin-api' : 'device-admin',
+      });
       return { ...row, revoked: true, online: false };
     },
   };
@@ -178,7 +189,7 @@ export function createDeviceAdmin(opts: {
     node: peers.node,
     access: peers.access,
     async revoke(deviceId, by) {
-      await admin.revoke(deviceId);
+      await admin.revoke(deviceId, by);
       opts.log(`revoked device ${deviceId} at the request of ${by}`);
     },
   });
