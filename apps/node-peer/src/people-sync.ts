@@ -139,11 +139,15 @@ export interface NodePeopleOptions {
 export async function startNodePeople(opts: NodePeopleOptions): Promise<PeopleSyncLoop> {
   const { openPeopleCatalog } = await import('@hearth/sync');
   let opened: Promise<PeopleCatalog> | undefined;
+  let doc: PeopleCatalog | undefined;
   const sync = createPeopleSync({
     journal: opts.lib.catalog,
     readBlob: (h) => readFile(opts.lib.blobs.pathOf(h)),
     modelKey: opts.modelKey,
-    people: () => (opened ??= openPeopleCatalog({ repo: opts.peers.repo, root: opts.peers.root })),
+    people: () =>
+      (opened ??= openPeopleCatalog({ repo: opts.peers.repo, root: opts.peers.root }).then((p) => (doc = p))),
   });
-  return startPeopleSyncLoop(sync, () => opts.lib.catalog.version, opts.log, opts.intervalMs);
+  const loop = startPeopleSyncLoop(sync, () => opts.lib.catalog.version, opts.log, opts.intervalMs);
+  // Read from the document each time: a user's merge on a device changes the count between runs.
+  return { people: () => (doc ? doc.list().length : loop.people()), stop: () => loop.stop() };
 }
