@@ -4,7 +4,8 @@
  * origin** (Vite preview), so the blobs must come from the node's HTTP URL in the pairing grant
  * (CORS, a token minted over libp2p). After pairing, every timeline tile shows a decoded
  * thumbnail of the node's size (250 px short side), not the thumbhash placeholder; the viewer
- * shows the preview; after going offline a reload still shows the thumbnails (IndexedDB).
+ * shows the preview; a reload paints the tiles from the timeline index before the peer worker
+ * has opened the catalog, and after going offline a reload still shows the thumbnails (IndexedDB).
  * Then a second device backs up a photo from the browser: the node imports the upload and
  * the viewer marks it "backed up" once the node holds it.
  */
@@ -37,6 +38,26 @@ function tileImages(page: Page): Promise<{ id: string; src: string; w: number; h
       };
     }),
   );
+}
+
+/**
+ * After a reload, the first tiles were painted before the peer worker had opened the synced
+ * catalog (both are marks on the page's timeline; the worker reports its own clock): the rows
+ * came from the timeline index in IndexedDB, not from the catalog's shards.
+ */
+async function assertPaintedBeforeCatalog(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      performance.getEntriesByName('hearth:first-tiles').length > 0 &&
+      performance.getEntriesByName('hearth:catalog-open').length > 0,
+    null,
+    { timeout: 60_000 },
+  );
+  const t = await page.evaluate(() => ({
+    tiles: performance.getEntriesByName('hearth:first-tiles')[0]!.startTime,
+    catalog: performance.getEntriesByName('hearth:catalog-open')[0]!.startTime,
+  }));
+  assert.ok(t.tiles < t.catalog, `first tiles at ${t.tiles} ms, catalog open at ${t.catalog} ms`);
 }
 
 void describe('thumbnails and previews from a real home node', { skip, timeout: 300_000 }, () => {
@@ -118,10 +139,17 @@ void describe('thumbnails and previews from a real home node', { skip, timeout: 
     assert.equal(Math.min(preview.w, preview.h), Math.min(PREVIEW_SHORT, o.width, o.height), 'preview size');
     await page.screenshot({ path: shot('home-preview-laptop') });
 
+    // A reload paints from the timeline index before the worker has opened the catalog.
+    await page.goto(`${app.url}#/`);
+    await page.reload();
+    await assertPaintedBeforeCatalog(page);
+    assert.equal(await page.locator('.tile').count(), PHOTOS);
+
     // Offline: the cached thumbnails come from IndexedDB after a reload.
     await context.setOffline(true);
     await page.goto(`${app.url}#/`);
     await page.reload();
+    await assertPaintedBeforeCatalog(page);
     await page.waitForFunction((n) => {
       const imgs = [...document.querySelectorAll<HTMLImageElement>('.tile img')];
       return imgs.length === n && imgs.every((i) => i.complete && i.naturalWidth > 0);

@@ -10,13 +10,15 @@ import { createUploadQueue } from './upload/upload-queue.idb.ts';
 import { createPeerClient } from './peer/peer-client.ts';
 import { loadPairing } from './peer/device-store.idb.ts';
 import { createWorkerLibrary } from './peer/worker-library.ts';
+import { openTimelineReader } from './catalog/timeline-index-reader.ts';
 import type { LibraryClient } from './library/library-client.ts';
 import './styles.css';
 
 const peer = createPeerClient();
 const pairing = await loadPairing();
 const library: LibraryClient = pairing?.libraryPublicKey
-  ? createWorkerLibrary(peer)
+  ? // The timeline paints from the index in IndexedDB; everything else asks the worker.
+    createWorkerLibrary(peer, { timeline: openTimelineReader(pairing.libraryId) })
   : createLocalLibrary({ dbName: 'hearth-library' });
 const uploads = createUploadQueue({ dbName: 'hearth-uploads', library });
 const root = document.getElementById('root');

@@ -27,6 +27,7 @@ import { PwaError } from '../errors.ts';
 import { createCatalogLibrary, type CatalogLibrary } from './catalog-library.ts';
 import { createHomeMedia } from './home-media.ts';
 import { openIdbMediaCache } from './media-cache.idb.ts';
+import { startCatalogTimeline, type CatalogTimeline } from './catalog-timeline.ts';
 
 /** What the worker hands over: its node, the switchable access the node was built with. */
 export interface CatalogPeerOptions {
@@ -35,11 +36,15 @@ export interface CatalogPeerOptions {
   pairing: PairingInfo;
   /** the home node's HTTP server (the app's origin when the node serves the app) */
   blobBaseUrl: string;
+  /** a month of the timeline index (and its count) was rewritten: the page re-reads it */
+  onTimelineMonth?: (month: string) => void;
 }
 
 /** A running catalog peer; `stop()` flushes the repo. */
 export interface CatalogPeer {
   library: CatalogLibrary;
+  /** the timeline index the page paints from, kept up to date with the catalog */
+  timeline: CatalogTimeline;
   /** documents with changes the home node lacks / has that we lack (undefined: not met yet) */
   syncPending(): SyncPending | undefined;
   /** every device of the library in the synced root document (signatures checked) */
@@ -90,12 +95,19 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
     holds: remote.holds,
   });
   await client.start();
+  const timeline = startCatalogTimeline({
+    catalog,
+    libraryId: pairing.libraryId,
+    onMonth: (m) => opts.onTimelineMonth?.(m),
+  });
   return {
     library: client,
+    timeline,
     syncPending: () => syncPendingWith(repo, pairing.homeNode as RepoPeerId),
     devices: () => listLibraryDevices(root.doc(), pairing.libraryPublicKey ?? ''),
     async stop() {
       unfollow();
+      await timeline.stop();
       await client.stop();
       await repo.shutdown();
     },

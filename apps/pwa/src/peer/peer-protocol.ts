@@ -68,6 +68,8 @@ export type PeerReply =
   | { t: 'peers'; count: number }
   /** documents pending with the home node each way (null: not known, it has not connected) */
   | { t: 'sync'; pending: SyncCounts | null }
+  /** the synced catalog is open in the worker (epoch ms, the worker's clock): e2e checks the page painted before */
+  | { t: 'catalog-open'; at: number }
   /** the home node told this device it was revoked (`/hearth/revoked/1`) */
   | { t: 'removed'; revokedAt: number }
   | { t: 'ready' };

@@ -5,6 +5,8 @@
  * home node up, and once paired it runs the catalog replica (automerge-repo, IndexedDB) and
  * answers the page's LibraryClient calls (see worker-library.ts).
  */
+// First, for its side effect: WebRTC's stand-in must be in place before libp2p loads.
+import './rtc-worker-shim.ts';
 import {
   createSwitchableAccess,
   deviceIdOf,
@@ -13,6 +15,7 @@ import {
   importDeviceKey,
   pairWithCode,
   parsePairingLink,
+  startDeviceMesh,
   type PeerNode,
 } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
@@ -38,6 +41,8 @@ let node: Promise<PeerNode> | undefined;
 // Refuses everyone until the library is known (pairing is allowed regardless).
 const access = createSwitchableAccess();
 let catalogPeer: Promise<CatalogPeer> | undefined;
+/** the dial to the home node made when the catalog opened (`connect` reports its failure) */
+let firstDial: Promise<void> | undefined;
 /** the page's online/offline reports, once the home node is kept connected */
 let onNetwork: ((online: boolean) => void) | undefined;
 
@@ -108,8 +113,11 @@ async function dialHome(info: PairingInfo): Promise<void> {
 async function connect(): Promise<void> {
   const info = await loadPairing();
   if (!info) return;
-  await dialHome(info);
+  // The page paints from the timeline index without the catalog, so opening it is this
+  // call's job (it keeps the index current), whether or not the home node answers. The
+  // catalog dials the node itself; this reports how that dial went (one dial, not two racing).
   await catalog();
+  await firstDial?.catch(() => dialHome(info));
 }
 
 /**
@@ -146,9 +154,10 @@ function keepHomeConnected(n: PeerNode, info: PairingInfo): (online: boolean) =>
     // Offline, Chromium keeps the WebSocket open but silent, and libp2p would notice only when
     // a keep-alive ping fails, 10-60 s later. Hang up now: the status tells the truth and
     // nothing more is written into the void. The node's end of it may live on half-open; the
-    // redial replaces it (Libp2pNetworkAdapter restarts the link on the new hello).
-    const peer = home();
-    if (peer) n.hangUp(peer).catch((e: unknown) => console.info('hang-up failed:', e));
+    // redial replaces it (Libp2pNetworkAdapter restarts the link on the new hello). Direct
+    // WebRTC links to other devices go too (offline means offline); the device mesh dials
+    // them again once the home node is back.
+    for (const peer of n.getPeers()) n.hangUp(peer).catch((e: unknown) => console.info('hang-up failed:', e));
   };
   scope.addEventListener('online', () => network(true));
   scope.addEventListener('offline', () => network(false));
@@ -164,14 +173,35 @@ function catalog(): Promise<CatalogPeer> {
     // Offline is normal: the catalog opens from IndexedDB and syncs once the dial succeeds.
     onNetwork = keepHomeConnected(n, info);
     void watchRevocation(n, info, (revokedAt) => post({ t: 'removed', revokedAt }));
-    dialHome(info).catch((e: unknown) => console.info('home node not reachable now:', e));
+    firstDial = dialHome(info);
+    firstDial.catch((e: unknown) => console.info('home node not reachable now:', e));
     const peer = await openCatalogPeer({
       node: n,
       access,
       pairing: info,
       blobBaseUrl: info.homeHttpUrl ?? scope.location.origin,
+      // The page reads months from the index, so it hears of a month once the index has it.
+      onTimelineMonth: (month) =>
+        post({ t: 'lib-change', change: { assets: [], albums: [], months: [month] } }),
     });
-    peer.library.onChange((change) => post({ t: 'lib-change', change }));
+    // Other paired browsers, directly over WebRTC signalled through the home node's relay.
+    startDeviceMesh({
+      node: n,
+      access,
+      relay: { peerId: info.homeNode, addrs: info.homeAddrs },
+      devices: () =>
+        access
+          .current()
+          ?.certificates()
+          .filter((c) => c.role === 'device')
+          .map((c) => c.deviceId) ?? [],
+      log: (line) => console.info(line),
+    });
+    peer.library.onChange((change) => {
+      if (change.assets.length > 0 || change.albums.length > 0)
+        post({ t: 'lib-change', change: { ...change, months: [] } });
+    });
+    post({ t: 'catalog-open', at: performance.timeOrigin + performance.now() });
     reportSyncPending(peer);
     return peer;
   })();

@@ -4,6 +4,7 @@
  * media bytes come back as Blobs the page turns into object URLs.
  */
 import type { LibraryChange, LibraryClient, MediaKind } from '../library/library-client.ts';
+import type { TimelineReader } from '../catalog/timeline-index-reader.ts';
 
 /** What the page may call on the worker's catalog (anything else is refused there). */
 export const LIBRARY_METHODS: ReadonlySet<string> = new Set([
@@ -41,18 +42,27 @@ export interface LibraryTransport {
   onLibraryChange(listener: (change: LibraryChange) => void): () => void;
 }
 
-export function createWorkerLibrary(transport: LibraryTransport): LibraryClient {
+/**
+ * `timeline`: where the page reads months and their rows itself (the timeline index in
+ * IndexedDB), so painting needs no worker; absent, those calls go to the worker's catalog too.
+ */
+export function createWorkerLibrary(
+  transport: LibraryTransport,
+  opts: { timeline?: TimelineReader } = {},
+): LibraryClient {
+  const { timeline } = opts;
   const urls = new Map<string, string>();
   const call = <T>(method: string, ...args: unknown[]) => transport.callLibrary(method, args) as Promise<T>;
   return {
-    // Opening the catalog is the worker's first library call; months() below waits for it.
+    // Opening the catalog is the worker's first library call (or the page's `connect`).
     start: async () => {},
     async stop() {
+      timeline?.close();
       for (const u of urls.values()) URL.revokeObjectURL(u);
       urls.clear();
     },
-    months: () => call('months'),
-    monthItems: (month) => call('monthItems', month),
+    months: () => (timeline ? timeline.months() : call('months')),
+    monthItems: (month) => (timeline ? timeline.monthItems(month) : call('monthItems', month)),
     getAsset: (id) => call('getAsset', id),
     addAssets: (assets) => call('addAssets', assets),
     setFavorite: (ids, v) => call('setFavorite', ids, v),
