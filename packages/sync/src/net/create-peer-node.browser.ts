@@ -7,7 +7,7 @@ import { webRTC } from '@libp2p/webrtc';
 import { webSockets } from '@libp2p/websockets';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
-import { cutOffRevoked, revocationGater, type PeerNode, type PeerNodeInit } from './peer-node.ts';
+import { cutOffRevoked, relayGater, revocationGater, type PeerNode, type PeerNodeInit } from './peer-node.ts';
 
 /**
  * Browser dial policy. libp2p's browser default refuses plain `/ws` and private addresses,
@@ -20,18 +20,30 @@ export function browserDialAllowed(ma: Multiaddr, allow: readonly string[]): boo
   return /\/(wss|tls\/ws|webrtc|webrtc-direct|p2p-circuit)(\/|$)/.test(s);
 }
 
-/** A browser peer: WebSockets, WebRTC and circuit relay transport. Noise + yamux. Started on return. */
+/**
+ * A browser peer: WebSockets, WebRTC and circuit relay transport. Noise + yamux. Started on
+ * return. It listens on `/p2p-circuit` (a reservation on a relay it is connected to: the
+ * home node) and `/webrtc` (other devices reach it at `<relay>/p2p-circuit/webrtc/p2p/<it>`;
+ * see device-mesh.ts). ICE uses host candidates only unless `iceServers` are given.
+ */
 export async function createPeerNode(init: PeerNodeInit = {}): Promise<PeerNode> {
   const allow = init.allowDial ?? [];
   const node = await createLibp2p({
     ...(init.privateKey ? { privateKey: init.privateKey } : {}),
     addresses: { listen: init.listen ?? ['/p2p-circuit', '/webrtc'] },
-    transports: [webSockets(), webRTC(), circuitRelayTransport()],
+    transports: [
+      webSockets(),
+      // A fresh configuration per connection: libp2p fills in its default STUN servers
+      // (Google's and others) on the object it is given when it has none.
+      webRTC({ rtcConfiguration: () => ({ iceServers: init.iceServers ?? [] }) }),
+      circuitRelayTransport(),
+    ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: {
       denyDialMultiaddr: (ma) => !browserDialAllowed(ma, allow),
       ...revocationGater(init.access),
+      ...relayGater(init.access),
     },
     services: { identify: identify(), ping: ping() },
   });

@@ -7,7 +7,7 @@ import { ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { webSockets } from '@libp2p/websockets';
 import { createLibp2p } from 'libp2p';
-import { cutOffRevoked, revocationGater, type PeerNode, type PeerNodeInit } from './peer-node.ts';
+import { cutOffRevoked, relayGater, revocationGater, type PeerNode, type PeerNodeInit } from './peer-node.ts';
 
 /**
  * A Node.js peer: TCP and WebSockets (browsers dial the `/ws` address), mDNS on the LAN,
@@ -23,7 +23,11 @@ export async function createPeerNode(init: PeerNodeInit = {}): Promise<PeerNode>
     streamMuxers: [yamux()],
     peerDiscovery: init.mdns ? [mdns()] : [],
     // Node may dial loopback and private addresses (the home node is on the LAN).
-    connectionGater: { denyDialMultiaddr: () => false, ...revocationGater(init.access) },
+    connectionGater: {
+      denyDialMultiaddr: () => false,
+      ...revocationGater(init.access),
+      ...relayGater(init.access),
+    },
     services: {
       identify: identify(),
       ping: ping(),

@@ -3,7 +3,14 @@ export { ProtocolViolationError } from './errors.ts';
 export { TimeoutError, withTimeout } from './with-timeout.ts';
 export { createLibraryAccess, type LibraryAccess, type LibraryAccessOptions } from './library-access.ts';
 export { enforceRevocations } from './revocation-enforcer.ts';
-export { revocationGater, type PeerNode, type PeerNodeInit } from './peer-node.ts';
+export { relayGater, revocationGater, type PeerNode, type PeerNodeInit } from './peer-node.ts';
+export {
+  isDirectWebRtc,
+  startDeviceMesh,
+  type DeviceMesh,
+  type DeviceMeshOptions,
+  type MeshNode,
+} from './device-mesh.ts';
 export { AUTOMERGE_PROTOCOL } from './automerge-frames.ts';
 export {
   Libp2pNetworkAdapter,

@@ -22,6 +22,11 @@ export interface PeerNodeInit {
    * that may be dialled although libp2p's browser default refuses private and plain `/ws`.
    */
   allowDial?: string[];
+  /**
+   * Browser: STUN/TURN servers for WebRTC between devices (default none: host candidates
+   * only, which is enough on one LAN and contacts no third party).
+   */
+  iceServers?: { urls: string | string[]; username?: string; credential?: string }[];
 }
 
 /** The libp2p node of a device, with the services Hearth relies on. */
@@ -42,6 +47,26 @@ export function revocationGater(
     denyDialPeer: revoked,
     denyInboundEncryptedConnection: revoked,
     denyOutboundEncryptedConnection: revoked,
+  };
+}
+
+/**
+ * The connection gater part that keeps the circuit relay to the library: the home node
+ * grants relay reservations only to paired devices and relays only between two of them,
+ * and a browser accepts relayed connections only from paired devices. Without `access`
+ * everyone is allowed (tests).
+ */
+export function relayGater(
+  access: PeerAccess | undefined,
+): Pick<
+  ConnectionGater,
+  'denyInboundRelayReservation' | 'denyOutboundRelayedConnection' | 'denyInboundRelayedConnection'
+> {
+  const stranger = (p: PeerId): boolean => (access ? !access.isPaired(p.toString()) : false);
+  return {
+    denyInboundRelayReservation: stranger,
+    denyOutboundRelayedConnection: (source, destination) => stranger(source) || stranger(destination),
+    denyInboundRelayedConnection: (_relay, remote) => stranger(remote),
   };
 }
 

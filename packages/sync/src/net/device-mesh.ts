@@ -1,0 +1,143 @@
+import type { Connection, Libp2p, PeerId } from '@libp2p/interface';
+import { multiaddr } from '@multiformats/multiaddr';
+import type { PeerAccess } from './peer-access.ts';
+
+/** What the mesh needs from a libp2p node. */
+export type MeshNode = Pick<
+  Libp2p,
+  'peerId' | 'dial' | 'getConnections' | 'addEventListener' | 'removeEventListener'
+>;
+
+/** Options of {@link startDeviceMesh}. */
+export interface DeviceMeshOptions {
+  node: MeshNode;
+  /**
+   * The home node, whose circuit relay carries the WebRTC signalling: its PeerId and the
+   * addresses this device dials it on (with or without `/p2p/<id>`).
+   */
+  relay: { peerId: string; addrs: readonly string[] };
+  /**
+   * The devices to keep a direct connection to, read on every round (the library's paired
+   * browser devices; this device, the relay and unpaired peers are skipped).
+   */
+  devices(): Iterable<string>;
+  access: PeerAccess;
+  /** First retry delay after a failed dial, doubled up to `maxRetryMs` (default 5 s / 60 s). */
+  minRetryMs?: number;
+  maxRetryMs?: number;
+  /** One line per direct connection opened (either side dialled) and per failed dial. */
+  log?: (line: string) => void;
+}
+
+/** A running mesh; `stop()` stops dialling (connections stay until the node hangs up). */
+export interface DeviceMesh {
+  /** Dials the devices that lack a direct connection now (e.g. after the device list changed). */
+  refresh(): void;
+  stop(): void;
+}
+
+/** Whether `c` is a direct (not relayed, not limited) WebRTC connection. */
+export const isDirectWebRtc = (c: Connection): boolean =>
+  c.status === 'open' && c.limits === undefined && /\/webrtc(\/|$)/.test(c.remoteAddr.toString());
+
+/**
+ * Keeps a direct WebRTC connection to every other paired device of the library, so catalog
+ * sync between two browsers does not need the home node to carry it: each dial goes
+ * `<home addr>/p2p/<home>/p2p-circuit/webrtc/p2p/<device>`, the home node's relay carries
+ * only the SDP/ICE exchange, and the data then flows device to device. A device that is
+ * offline (no reservation on the relay) is retried with backoff. Nothing is dialled while
+ * the relay is not connected: without it there is no way to signal.
+ */
+export function startDeviceMesh(opts: DeviceMeshOptions): DeviceMesh {
+  const { node, relay, access } = opts;
+  const minRetry = opts.minRetryMs ?? 5000;
+  const maxRetry = opts.maxRetryMs ?? 60_000;
+  const self = node.peerId.toString();
+  const relayAddrs = relay.addrs.map((a) => a.replace(/\/p2p\/[^/]+$/, ''));
+  const dialing = new Set<string>();
+  const backoff = new Map<string, { delay: number; next: number }>();
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const open = (peer: string) => node.getConnections().filter((c) => c.remotePeer.toString() === peer);
+  const relayUp = () => open(relay.peerId).some((c) => c.status === 'open' && c.limits === undefined);
+  // The other device is dialling us right now (its relayed connection arrived moments ago):
+  // dialling back would only make a second WebRTC connection.
+  const beingDialled = (peer: string) =>
+    open(peer).some(
+      (c) => c.direction === 'inbound' && c.limits !== undefined && Date.now() - c.timeline.open < 20_000,
+    );
+
+  function schedule(): void {
+    clearTimeout(timer);
+    if (stopped) return;
+    const next = Math.min(...[...backoff.values()].map((b) => b.next), Date.now() + minRetry);
+    timer = setTimeout(refresh, Math.max(0, next - Date.now()));
+  }
+
+  function dial(peer: string): void {
+    dialing.add(peer);
+    const addrs = relayAddrs.map((a) => multiaddr(`${a}/p2p/${relay.peerId}/p2p-circuit/webrtc/p2p/${peer}`));
+    node.dial(addrs, { signal: AbortSignal.timeout(30_000) }).then(
+      () => {
+        dialing.delete(peer);
+        backoff.delete(peer);
+      },
+      (e: unknown) => {
+        dialing.delete(peer);
+        const delay = Math.min((backoff.get(peer)?.delay ?? minRetry / 2) * 2, maxRetry);
+        backoff.set(peer, { delay, next: Date.now() + delay });
+        opts.log?.(`no direct connection to ${peer} (retry in ${delay} ms): ${(e as Error).message}`);
+        schedule();
+      },
+    );
+  }
+
+  function refresh(): void {
+    if (stopped) return;
+    if (relayUp()) {
+      const now = Date.now();
+      for (const peer of new Set(opts.devices())) {
+        if (peer === self || peer === relay.peerId || dialing.has(peer) || !access.isPaired(peer)) continue;
+        if (open(peer).some(isDirectWebRtc) || beingDialled(peer)) continue;
+        if ((backoff.get(peer)?.next ?? 0) > now) continue;
+        dial(peer);
+      }
+    }
+    schedule();
+  }
+
+  const onPeer = (ev: CustomEvent<PeerId>) => {
+    // The relay came (back): dial now. A device went away: try again at once, through the
+    // relay, in case only the direct path broke.
+    const peer = ev.detail.toString();
+    if (peer === relay.peerId) backoff.clear();
+    else backoff.delete(peer);
+    refresh();
+  };
+  // Our own addresses changed: typically the relay reservation arrived, so others can dial us.
+  const onSelf = () => refresh();
+  const onOpen = (ev: CustomEvent<Connection>) => {
+    const c = ev.detail;
+    if (isDirectWebRtc(c))
+      opts.log?.(
+        `direct connection to ${c.remotePeer.toString()} over ${c.remoteAddr.toString()} (${c.direction})`,
+      );
+  };
+  node.addEventListener('connection:open', onOpen);
+  node.addEventListener('peer:connect', onPeer);
+  node.addEventListener('peer:disconnect', onPeer);
+  node.addEventListener('self:peer:update', onSelf);
+  refresh();
+  return {
+    refresh,
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      node.removeEventListener('connection:open', onOpen);
+      node.removeEventListener('peer:connect', onPeer);
+      node.removeEventListener('peer:disconnect', onPeer);
+      node.removeEventListener('self:peer:update', onSelf);
+    },
+  };
+}
