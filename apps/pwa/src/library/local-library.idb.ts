@@ -5,7 +5,7 @@
  * asset and its timeline row in one transaction, so the index never disagrees with the
  * records. Other tabs hear about changes over a BroadcastChannel.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { randomId } from '../errors.ts';
 import type { AlbumView, AssetDetails, LibraryChange, LibraryClient, MediaKind } from './library-client.ts';
 import { AlbumNotFoundError, LibraryStorageError } from './library-errors.ts';
@@ -48,6 +48,31 @@ function rowOf(a: AssetDetails): TimelineItem {
   return row;
 }
 
+/** The month an asset is listed under: its camera-local month (see monthKeyOf). */
+const monthOfAsset = (a: AssetDetails): string => monthKeyOf(a.capturedAt, a.tzOffsetMin ?? 0);
+
+/**
+ * Version 2 lists assets by their camera-local month (version 1 used the UTC month): the
+ * upgrade files every stored row again, in the upgrade's own transaction.
+ */
+const DB_VERSION = 2;
+
+async function rebuildMonths(
+  tx: IDBPTransaction<LibrarySchema, StoreNames<LibrarySchema>[], 'versionchange'>,
+) {
+  const byMonth = new Map<string, TimelineItem[]>();
+  for (const a of await tx.objectStore('assets').getAll()) {
+    const m = monthOfAsset(a);
+    byMonth.set(m, [...(byMonth.get(m) ?? []), rowOf(a)]);
+  }
+  await tx.objectStore('months').clear();
+  await tx.objectStore('summaries').clear();
+  for (const [month, items] of byMonth) {
+    await tx.objectStore('months').put({ month, items: items.sort(newestFirst) });
+    await tx.objectStore('summaries').put({ month, count: items.length });
+  }
+}
+
 /** Items stay in the trash this long (as in Immich), then they are deleted. */
 export const TRASH_DAYS = 30;
 
@@ -81,7 +106,7 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
       if (!a) continue;
       edit(a);
       await tx.objectStore('assets').put(a);
-      const m = monthKeyOf(a.capturedAt);
+      const m = monthOfAsset(a);
       months.set(m, [...(months.get(m) ?? []), a]);
     }
     for (const [month, changed] of months) {
@@ -111,13 +136,17 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
   const client: LibraryClient = {
     async start() {
       try {
-        db = await openDB<LibrarySchema>(opts.dbName, 1, {
-          upgrade(d) {
-            d.createObjectStore('summaries', { keyPath: 'month' });
-            d.createObjectStore('months', { keyPath: 'month' });
-            d.createObjectStore('assets', { keyPath: 'id' });
-            d.createObjectStore('albums', { keyPath: 'id' });
-            d.createObjectStore('blobs');
+        db = await openDB<LibrarySchema>(opts.dbName, DB_VERSION, {
+          upgrade(d, oldVersion, _newVersion, tx) {
+            if (oldVersion < 1) {
+              d.createObjectStore('summaries', { keyPath: 'month' });
+              d.createObjectStore('months', { keyPath: 'month' });
+              d.createObjectStore('assets', { keyPath: 'id' });
+              d.createObjectStore('albums', { keyPath: 'id' });
+              d.createObjectStore('blobs');
+            } else if (oldVersion < 2)
+              // A failed request aborts the upgrade, and openDB rejects (LibraryStorageError).
+              rebuildMonths(tx).catch(() => undefined);
           },
         });
       } catch (e) {
@@ -188,7 +217,7 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
           if (n.original) await tx.objectStore('blobs').put(n.original, `${n.id}:original`);
           if (n.thumbnail) await tx.objectStore('blobs').put(n.thumbnail, `${n.id}:thumbnail`);
           if (n.preview) await tx.objectStore('blobs').put(n.preview, `${n.id}:preview`);
-          const m = monthKeyOf(a.capturedAt);
+          const m = monthOfAsset(a);
           touched.set(m, [...(touched.get(m) ?? []), rowOf(a)]);
           added.push(n.id);
         }
@@ -225,7 +254,7 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
       for (const id of ids) {
         const a = await tx.objectStore('assets').get(id);
         if (!a) continue;
-        months.add(monthKeyOf(a.capturedAt));
+        months.add(monthOfAsset(a));
         await tx.objectStore('assets').delete(id);
         for (const k of ['thumbnail', 'preview', 'original']) {
           await tx.objectStore('blobs').delete(`${id}:${k}`);

@@ -32,8 +32,12 @@ export const FLAG_ARCHIVED = 2;
 export const FLAG_TRASHED = 4;
 export const FLAG_VIDEO = 8;
 
-/** The month key of a UTC timestamp, as the catalog shards it. */
-export function monthKeyOf(ms: number): string {
-  const d = new Date(ms);
+/**
+ * The month key of a capture time, as the catalog shards it (`monthOf` in @hearth/sync): the
+ * camera's local month, so a photo taken 23:30 on 31 December at UTC+2 belongs to December.
+ * `tzOffsetMin` is the capture's offset from UTC (0 when unknown).
+ */
+export function monthKeyOf(ms: number, tzOffsetMin = 0): string {
+  const d = new Date(ms + tzOffsetMin * 60_000);
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }

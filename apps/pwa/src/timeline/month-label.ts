@@ -8,7 +8,7 @@ const dayYearFormat = new Intl.DateTimeFormat(undefined, {
   year: 'numeric',
 });
 
-/** "July 2024" for `2024-07` (month keys are UTC months of capture time). */
+/** "July 2024" for `2024-07` (month keys are the camera-local months of capture time). */
 export function monthLabel(month: string): string {
   const [y, m] = month.split('-').map(Number);
   return monthFormat.format(Date.UTC(y ?? 1970, (m ?? 1) - 1, 15));
