@@ -136,6 +136,37 @@ describe('replication policy', () => {
     expect(store.blobs.size).toBe(4);
   });
 
+  it('the replicator learns sizes a pin does not know from the fetch, and counts pinned and held blobs', async () => {
+    const [device, home] = [await peer(), await peer()];
+    await connect(home, device);
+    const photo = await asset(device.store, device.node.peerId.toString(), Date.now(), [
+      ['original', bytes(200_000, 4)],
+      ['thumbnail', bytes(7_000, 5)],
+    ]);
+    photo.blobs[1]!.size = 0; // derivative sizes are not in the catalog
+    await home.store.put(bytes(1_000, 6));
+    const held = {
+      ...photo,
+      blobs: [{ kind: 'preview' as const, hash: (await home.store.put(bytes(1_000, 6))).hash, size: 1_000 }],
+    };
+    const fetched: string[] = [];
+    const rep = createReplicator({
+      store: home.store,
+      source: { pins: () => pinsOf(homeNodePolicy(), [photo, held, photo]) },
+      fetcher: home.client,
+      onFetched: (p) => void fetched.push(p.kind),
+    });
+    expect(await rep.runOnce()).toMatchObject({
+      pinned: 3,
+      held: 3,
+      filesDone: 2,
+      bytesDone: 207_000,
+      bytesLeft: 0,
+      failed: 0,
+    });
+    expect(fetched.sort()).toEqual(['original', 'thumbnail']);
+  });
+
   it('the replicator counts failures and retries on poke', async () => {
     const store = createMemoryBlobStore({ hashing: nodeHashing });
     const data = bytes(1000, 9);

@@ -16,11 +16,18 @@ export interface PinSource {
 
 /** Fetches one blob into the local store (BlobClient fits). */
 export interface BlobFetcher {
-  fetch(hash: BlobHash, options?: { onProgress?: (p: { bytes: number }) => void }): Promise<unknown>;
+  fetch(
+    hash: BlobHash,
+    options?: { onProgress?: (p: { bytes: number; total?: number }) => void },
+  ): Promise<unknown>;
 }
 
 /** A progress snapshot. */
 export interface ReplicationProgress {
+  /** Distinct blobs pinned in the current pass. */
+  pinned: number;
+  /** Of those, held now (held before the pass, plus fetched). */
+  held: number;
   filesDone: number;
   filesLeft: number;
   bytesDone: number;
@@ -38,6 +45,8 @@ export interface ReplicatorOptions {
   store: BlobStore;
   source: PinSource;
   fetcher: BlobFetcher;
+  /** Called after a pinned blob was fetched (e.g. to record the device as a holder). */
+  onFetched?: (pin: Pin) => Promise<void> | void;
   /** Fetches in flight (default 4). */
   concurrency?: number;
   /** Next pass after a failure (default 30 s). */
@@ -59,6 +68,8 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
   const retryAfterMs = options.retryAfterMs ?? 30_000;
   const events = new EventTarget();
   let state: ReplicationProgress = {
+    pinned: 0,
+    held: 0,
     filesDone: 0,
     filesLeft: 0,
     bytesDone: 0,
@@ -84,10 +95,16 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
 
   async function pass(): Promise<ReplicationProgress> {
     const want = new Map<BlobHash, Pin>();
-    for await (const p of options.source.pins())
-      if (!want.has(p.hash) && !(await options.store.has(p.hash))) want.set(p.hash, p);
+    const seen = new Set<BlobHash>();
+    for await (const p of options.source.pins()) {
+      if (seen.has(p.hash)) continue;
+      seen.add(p.hash);
+      if (!(await options.store.has(p.hash))) want.set(p.hash, p);
+    }
     const queue = [...want.values()];
     state = {
+      pinned: seen.size,
+      held: seen.size - queue.length,
       filesDone: 0,
       filesLeft: queue.length,
       bytesDone: 0,
@@ -103,24 +120,38 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       for (let p = queue.shift(); p && !stopping; p = queue.shift()) {
         let partial = 0;
         const pinned = p;
+        // A pin may not know its size (derivatives in the catalog): the fetch tells it.
+        let size = pinned.size;
         try {
           await options.fetcher.fetch(pinned.hash, {
-            onProgress: ({ bytes }) => {
-              const d = Math.min(bytes, pinned.size) - partial;
+            onProgress: ({ bytes, total }) => {
+              if (total !== undefined && total !== size) {
+                state.bytesLeft += total - size;
+                size = total;
+              }
+              const d = Math.min(bytes, size) - partial;
               partial += d;
               state.bytesDone += d;
               state.bytesLeft -= d;
               emit(started);
             },
           });
-          state.bytesDone += pinned.size - partial;
-          state.bytesLeft -= pinned.size - partial;
+          state.bytesDone += size - partial;
+          state.bytesLeft -= size - partial;
           state.filesDone++;
+          state.held++;
         } catch {
           state.bytesDone -= partial;
-          state.bytesLeft += partial - pinned.size;
+          state.bytesLeft += partial - size;
           state.failed++;
+          state.filesLeft--;
+          emit(started);
+          continue;
         }
+        // Best effort: the blob is held either way.
+        await Promise.resolve()
+          .then(() => options.onFetched?.(pinned))
+          .catch(() => undefined);
         state.filesLeft--;
         emit(started);
       }
