@@ -113,6 +113,7 @@ describe('hearth start (daemon)', () => {
       'reconcile loop',
       'media tools',
       'catalog projection',
+      'replication',
       'blob tokens',
       'uploads',
       'pairing',

@@ -1,6 +1,7 @@
 import type { CommandHandler } from './peer-context.ts';
 import { netCommands } from './net-commands.ts';
 import { catalogCommands } from './catalog-commands.ts';
+import { blobCommands } from './blob-commands.ts';
 
 /**
  * Every command a peer process understands, by name. To add a set (e.g. catalog
@@ -10,4 +11,5 @@ import { catalogCommands } from './catalog-commands.ts';
 export const commandTable: Record<string, CommandHandler> = {
   ...netCommands,
   ...catalogCommands,
+  ...blobCommands,
 };

@@ -19,6 +19,7 @@ import { startNodeMlProjection } from './ml-projection.ts';
 import { advertisedHttpUrls } from './http-urls.ts';
 import { trimHeap } from './heap-trim.ts';
 import { recordAuditPull } from './backups.ts';
+import { startNodeReplication, type NodeReplication } from './node-replication.ts';
 
 /** A part of the daemon with a lifecycle; parts stop in reverse start order. */
 interface Part {
@@ -50,6 +51,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
   let mlFeatures: MlFeature[] = [];
   let peers: PeerServices | undefined;
   let admin: DeviceAdmin | undefined;
+  let replication: NodeReplication | undefined;
   let ready = false;
   let peopleLoop: PeopleSyncLoop | undefined;
 
@@ -58,6 +60,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
     const body = {
       ...(await libraryStatus(lib)),
       reconcile: loop?.status(),
+      replication: replication?.status() ?? null,
       ml: { enabled: config.ml, features: mlFeatures, people: peopleLoop?.people() ?? null },
       ready,
       peerId: peers?.deviceId,
@@ -133,6 +136,10 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
         importFile: uploads.importFile,
       });
       parts.push({ name: 'blob tokens', stop: () => blobHttp.stop() });
+      // Pulls what the pin policy wants and this node lacks from paired peers.
+      const repl = startNodeReplication({ lib: l, peers: ps, log });
+      replication = repl;
+      parts.push({ name: 'replication', stop: () => repl.stop() });
       // The synced catalog follows the node's own: new imports (from any process) appear in it.
       let projected = -1;
       let projecting: Promise<unknown> = Promise.resolve();

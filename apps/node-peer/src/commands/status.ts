@@ -6,6 +6,7 @@ import { createPipeline } from '../pipeline.ts';
 import { formatTags, mlSummary } from '../ml-summary.ts';
 import { countPeople } from '../people-count.ts';
 import { backupLines, backupStatus } from '../backups.ts';
+import { replicationLines, type ReplicationStatus } from '../node-replication.ts';
 import { configOf, formatBytes, printJson } from './common.ts';
 
 export function registerStatus(program: Command): void {
@@ -24,6 +25,7 @@ export function registerStatus(program: Command): void {
               reconcile?: { idle: boolean; kinds: Record<string, { pending: number; running: number }> };
               devicesOnline?: number;
               addresses?: string[];
+              replication?: ReplicationStatus | null;
               ml?: { people?: number | null };
             }
           | undefined;
@@ -67,6 +69,7 @@ export function registerStatus(program: Command): void {
           ml,
           reconcile: live?.reconcile ?? null,
           devicesOnline: live?.devicesOnline ?? null,
+          replication: live?.replication ?? null,
           auditEntries,
           backups,
         };
@@ -89,6 +92,7 @@ export function registerStatus(program: Command): void {
               : `reconcile loop: ${busy.map(([n, k]) => `${n} ${k.running} running, ${k.pending} queued`).join('; ')}`,
           );
         }
+        if (live) for (const line of replicationLines(live.replication)) w(line);
         for (const [k, d] of Object.entries(derivatives)) w(`${k}: ${d.done} done, ${d.missing} to do`);
         if (!cfg.ml) w('ml: off (config ml / HEARTH_ML)');
         for (const f of pipeline.ml)

@@ -1,0 +1,190 @@
+/**
+ * The home node's replicator: it pins every original and derivative the synced catalog
+ * lists (`homeNodePolicy`) and fetches what it does not hold from paired peers over
+ * `/hearth/blob/1` — originals a device added, or everything when this is a second home
+ * node. A fetched original is recorded in the catalog with this node among its holders, so
+ * devices (and the other node's `hearth status`) see it backed up here.
+ *
+ * The synced catalog is opened only once a paired peer is connected (there is nobody to
+ * fetch from before), which keeps an idle node's memory small. Passes run on start, when a
+ * paired peer connects, when the root document changes (a device paired) and when the
+ * catalog changes (debounced).
+ */
+import {
+  createBlobClient,
+  createReplicator,
+  homeNodePolicy,
+  type Asset,
+  type AssetBlobs,
+  type BlobHash,
+  type BlobKind,
+  type Catalog,
+  type NewAsset,
+  type Pin,
+  type ReplicationProgress,
+} from '@hearth/sync';
+import { nodeHashing } from '@hearth/sync/platform';
+import type { Library } from './library.ts';
+import type { PeerServices } from './peer-services.ts';
+import { formatBytes } from './commands/common.ts';
+
+/** What `/api/status` and `hearth status` show about replication. */
+export interface ReplicationStatus extends ReplicationProgress {
+  /** Originals in the synced catalog, and how many some other device or node also holds. */
+  originals: number;
+  originalsHeldElsewhere: number;
+}
+
+/** The running replicator of the daemon. */
+export interface NodeReplication {
+  status(): ReplicationStatus | null;
+  stop(): Promise<void>;
+}
+
+/** Derived outputs by their catalog name (see catalog-projection.ts). */
+const KIND: Record<string, BlobKind> = {
+  thumbnail: 'thumbnail',
+  preview: 'preview',
+  playback: 'transcode',
+  poster: 'preview',
+};
+
+/** An asset's blobs as the pin policy reads them; derivative sizes are not in the catalog (0: learnt on fetch). */
+export function assetBlobs(a: Asset): AssetBlobs {
+  return {
+    assetId: a.id,
+    capturedAt: a.capturedAt,
+    importedBy: a.addedBy,
+    blobs: [
+      { kind: 'original', hash: a.id as string as BlobHash, size: a.size },
+      ...Object.entries(a.derived).map(([name, d]) => ({
+        kind: KIND[name] ?? 'preview',
+        hash: d.hash,
+        size: 0,
+      })),
+    ],
+  };
+}
+
+/** The record that adds this node to an asset's holders (an existing asset changes nothing else). */
+function holderRecord(a: Asset): NewAsset {
+  const n: NewAsset = {
+    id: a.id,
+    type: a.type,
+    mime: a.mime,
+    size: a.size,
+    capturedAt: a.capturedAt,
+    width: a.width,
+    height: a.height,
+  };
+  return n;
+}
+
+export function startNodeReplication(opts: {
+  lib: Library;
+  peers: PeerServices;
+  log: (line: string) => void;
+  /** Fetches in flight (default 4). */
+  concurrency?: number;
+}): NodeReplication {
+  const { lib, peers } = opts;
+  const self = peers.deviceId as string;
+  const client = createBlobClient({
+    node: peers.node,
+    store: lib.blobs,
+    access: peers.access,
+    hashing: nodeHashing,
+  });
+  const policy = homeNodePolicy();
+  let catalog: Catalog | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let debounce: ReturnType<typeof setTimeout> | undefined;
+  const pairedOnline = () => peers.node.getPeers().some((p) => peers.access.isPaired(p.toString()));
+
+  async function open(): Promise<Catalog> {
+    if (catalog) return catalog;
+    const c = await peers.catalog();
+    catalog = c;
+    unsubscribe = c.onChange(() => {
+      clearTimeout(debounce);
+      debounce = setTimeout(() => replicator.poke(), 500);
+      debounce.unref();
+    });
+    return c;
+  }
+
+  function assets(c: Catalog): Asset[] {
+    return c.months().flatMap((m) => c.monthAssets(m));
+  }
+
+  const replicator = createReplicator({
+    store: lib.blobs,
+    concurrency: opts.concurrency ?? 4,
+    fetcher: client,
+    source: {
+      async *pins(): AsyncIterable<Pin> {
+        if (!catalog && !pairedOnline()) return;
+        const c = await open();
+        for (const a of assets(c)) yield* await policy.pins(assetBlobs(a));
+      },
+    },
+    onFetched: async (pin) => {
+      const a = pin.kind === 'original' ? catalog?.getAsset(pin.assetId) : undefined;
+      if (a && catalog) await catalog.addAssets([holderRecord(a)]);
+    },
+  });
+  let last = '';
+  replicator.addEventListener('idle', (e) => {
+    const p = (e as CustomEvent<ReplicationProgress>).detail;
+    const line = `replication: ${p.held} of ${p.pinned} pinned blobs held${p.failed ? `, ${p.failed} failed (retrying)` : ''}`;
+    if (line !== last && p.pinned > 0) opts.log(line);
+    last = line;
+  });
+  const onConnect = (e: Event) => {
+    const peer = (e as CustomEvent<{ toString(): string }>).detail;
+    if (peers.access.isPaired(peer.toString())) replicator.poke();
+  };
+  peers.node.addEventListener('peer:connect', onConnect);
+  // A device pairing over an open connection: it is paired once the root document says so.
+  const onRootChange = () => replicator.poke();
+  peers.root.on('change', onRootChange);
+  void replicator.start();
+
+  return {
+    status() {
+      if (!catalog) return null;
+      const p = replicator.progress();
+      let originals = 0;
+      let elsewhere = 0;
+      for (const a of assets(catalog)) {
+        originals++;
+        if (a.holders.some((h) => h !== self)) elsewhere++;
+      }
+      return { ...p, originals, originalsHeldElsewhere: elsewhere };
+    },
+    async stop() {
+      peers.node.removeEventListener('peer:connect', onConnect);
+      peers.root.off('change', onRootChange);
+      clearTimeout(debounce);
+      unsubscribe?.();
+      await replicator.stop();
+      client.stop();
+    },
+  };
+}
+
+/** `hearth status` lines for replication (from the daemon's /api/status). */
+export function replicationLines(r: ReplicationStatus | null | undefined): string[] {
+  if (!r) return ['replication: no paired device or node connected yet'];
+  const out = [`replication: ${r.held} of ${r.pinned} pinned blobs held`];
+  if (r.running || r.filesLeft > 0) {
+    const rate = r.rate > 0 ? `, ${formatBytes(r.rate)}/s` : '';
+    const eta = r.eta !== undefined ? `, about ${Math.ceil(r.eta)} s left` : '';
+    out.push(
+      `  fetching: ${r.filesDone} files (${formatBytes(r.bytesDone)}) done, ${r.filesLeft} (${formatBytes(r.bytesLeft)}) left${rate}${eta}`,
+    );
+  }
+  if (r.failed) out.push(`  ${r.failed} failed (retried when a peer holding them connects)`);
+  out.push(`originals also held by another device or node: ${r.originalsHeldElsewhere} of ${r.originals}`);
+  return out;
+}

@@ -1,0 +1,43 @@
+/**
+ * Blob commands for peer processes: hold blobs in a memory store and serve them over
+ * `/hearth/blob/1` to paired peers (a device whose originals a home node pulls).
+ */
+import { createBlobServer, createMemoryBlobStore, type BlobStore } from '@hearth/sync';
+import { nodeHashing } from '@hearth/sync/platform';
+import type { CommandHandler, PeerContext } from './peer-context.ts';
+
+function storeOf(ctx: PeerContext): BlobStore {
+  let s = ctx.extra['blobs'] as BlobStore | undefined;
+  if (!s) {
+    s = createMemoryBlobStore({ hashing: nodeHashing });
+    ctx.extra['blobs'] = s;
+  }
+  return s;
+}
+
+export const blobCommands: Record<string, CommandHandler> = {
+  /** Serves the peer's blobs to paired peers. */
+  async 'blob-serve'(ctx) {
+    const server = createBlobServer({
+      node: ctx.node,
+      store: storeOf(ctx),
+      access: ctx.access,
+      hashing: nodeHashing,
+    });
+    await server.start();
+    return true;
+  },
+
+  /** Stores `size` bytes made from `seed`; returns { hash, size }. */
+  async 'blob-put'(ctx, args) {
+    const size = Number(args['size']);
+    let x = Number(args['seed'] ?? 1) >>> 0;
+    const bytes = new Uint8Array(size);
+    for (let i = 0; i < size; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      bytes[i] = x >>> 24;
+    }
+    const r = await storeOf(ctx).put(bytes);
+    return { hash: r.hash, size: r.size };
+  },
+};
