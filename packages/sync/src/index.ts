@@ -4,3 +4,4 @@ export * from './identity/index.ts';
 export * from './catalog/index.ts';
 export * from './net/index.ts';
 export * from './blobs/index.ts';
+export * from './status/index.ts';
