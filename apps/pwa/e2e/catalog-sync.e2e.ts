@@ -3,7 +3,8 @@
  * two browser contexts pair and become catalog peers (automerge-repo in the peer worker over
  * libp2p WebSockets); the imported photos appear in both timelines. Then device A goes
  * offline and adds photos to a shared album while device B renames it; when A is back, both
- * show the merged album (new title, all photos). Every wait is on a selector, bounded.
+ * show the merged album (new title, all photos). B reloaded offline shows when it last synced.
+ * Every wait is on a selector, bounded.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -77,5 +78,18 @@ void describe('PWA as a catalog peer of a real home node', { skip, timeout: 300_
     for (const d of [a, b])
       await d.page.getByTestId('sync-pending').filter({ hasText: 'all synced' }).waitFor(soon);
     await b.page.screenshot({ path: shot('synced-album-phone-b') });
+  });
+
+  void it('after a reload while offline, the status shows what was last known', async () => {
+    await goOffline(b);
+    await b.page.goto(b.page.url().replace(/#.*$/, '#/'));
+    await b.page.reload();
+    // The worker cannot know what is pending until it reaches the node; the page remembers.
+    await b.page
+      .getByTestId('sync-last')
+      .filter({ hasText: /^ · last synced (just now|\d+ min ago)$/ })
+      .waitFor({ timeout: 30_000 });
+    assert.equal(await b.page.getByTestId('sync-pending').count(), 0);
+    await b.page.locator('.tile').first().waitFor();
   });
 });

@@ -1,8 +1,9 @@
 import { A, useLocation } from '@solidjs/router';
-import { Show, type JSX } from 'solid-js';
+import { createEffect, createSignal, onCleanup, Show, type JSX } from 'solid-js';
 import { UpdatePrompt } from '../pwa/update-prompt.tsx';
 import type { SyncCounts } from '../peer/peer-protocol.ts';
 import { SyncStatus } from './sync-status.tsx';
+import { loadSyncMemory, rememberSync } from './sync-memory.ts';
 
 const NAV: readonly { href: string; label: string; icon: string; phone: boolean }[] = [
   { href: '/', label: 'Photos', icon: '▦', phone: true },
@@ -26,6 +27,20 @@ export function AppShell(props: {
   syncPending?: SyncCounts | undefined;
 }): JSX.Element {
   const location = useLocation();
+  // What is pending with the home node, remembered across reloads (shown until it is known
+  // again), refreshed while it is known so "last synced" stays true, and a clock for "ago".
+  const [last, setLast] = createSignal(loadSyncMemory());
+  const [now, setNow] = createSignal(Date.now());
+  const remember = () => {
+    const p = props.syncPending;
+    if (p) setLast(rememberSync(p));
+  };
+  createEffect(remember);
+  const tick = setInterval(() => {
+    remember();
+    setNow(Date.now());
+  }, 30_000);
+  onCleanup(() => clearInterval(tick));
   const inViewer = () => location.pathname.startsWith('/photos/');
   return (
     <div class="app" classList={{ 'in-viewer': inViewer() }}>
@@ -38,7 +53,13 @@ export function AppShell(props: {
             <img src="./icons/favicon-32.png" alt="" width="24" height="24" /> Hearth
           </A>
           <span class="grow" />
-          <SyncStatus pendingUploads={props.pendingUploads} peers={props.peers} sync={props.syncPending} />
+          <SyncStatus
+            pendingUploads={props.pendingUploads}
+            peers={props.peers}
+            sync={props.syncPending}
+            last={last()}
+            now={now()}
+          />
         </header>
         <nav class="sidebar" aria-label="Main">
           <ul>

@@ -1,6 +1,7 @@
 import { Show, type JSX } from 'solid-js';
 import type { SyncCounts } from '../peer/peer-protocol.ts';
 import { createOnlineSignal } from './online-status.ts';
+import { lastSyncText, type SyncMemory } from './sync-memory.ts';
 
 /**
  * Online/offline, peers and what is pending each way: catalog documents (albums, months) with
@@ -11,6 +12,10 @@ export function SyncStatus(props: {
   peers: number;
   /** catalog documents pending with the home node each way (absent: unpaired or not known yet) */
   sync?: SyncCounts | undefined;
+  /** what was last known (sync-memory.ts), shown while `sync` is not known (after an offline reload) */
+  last?: SyncMemory | undefined;
+  /** the clock for "5 min ago" (the shell ticks it) */
+  now?: number;
 }): JSX.Element {
   const online = createOnlineSignal();
   return (
@@ -32,6 +37,18 @@ export function SyncStatus(props: {
                 ]
                   .filter(Boolean)
                   .join(', ')}
+          </span>
+        )}
+      </Show>
+      <Show when={!props.sync && props.last}>
+        {(m) => (
+          <span
+            class="muted"
+            data-testid="sync-last"
+            title="what this device last knew; it has not reached the home node since"
+          >
+            {' · '}
+            {lastSyncText(m(), props.now ?? Date.now())}
           </span>
         )}
       </Show>
