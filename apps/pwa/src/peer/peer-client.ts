@@ -7,6 +7,7 @@ import { createSignal } from 'solid-js';
 import { PwaError } from '../errors.ts';
 import { loadPairing } from './device-store.idb.ts';
 import type { LibraryChange } from '../library/library-client.ts';
+import { hostWorkerRtc } from './rtc-host.ts';
 import type { PairingInfo, PeerDevice, PeerReply, PeerRequest, SyncCounts } from './peer-protocol.ts';
 import type { LibraryTransport } from './worker-library.ts';
 import type { SearchFilters, SearchResult } from '../search/search-types.ts';
@@ -39,6 +40,7 @@ type Req = PeerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id
 
 export function createPeerClient(): PeerClient {
   let worker: Worker | undefined;
+  let stopRtc: (() => void) | undefined;
   const pending = new Map<number, Pending>();
   const [peers, setPeers] = createSignal(0);
   const [removed, setRemoved] = createSignal<number>();
@@ -57,6 +59,8 @@ export function createPeerClient(): PeerClient {
         name: 'hearth-peer',
       });
       worker = w;
+      // The worker's WebRTC peer connections live here (browsers offer them only in a window).
+      stopRtc = hostWorkerRtc(w);
       // The worker may not get these events itself (Chromium's offline mode sends them only
       // to the page); it hangs up when offline and redials at once when back.
       window.addEventListener('online', reportNetwork);
@@ -137,6 +141,7 @@ export function createPeerClient(): PeerClient {
       window.removeEventListener('offline', reportNetwork);
       worker?.terminate();
       worker = undefined;
+      stopRtc?.();
       ready = undefined;
     },
   };

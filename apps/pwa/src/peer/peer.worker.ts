@@ -5,6 +5,8 @@
  * home node up, and once paired it runs the catalog replica (automerge-repo, IndexedDB) and
  * answers the page's LibraryClient calls (see worker-library.ts).
  */
+// First, for its side effect: WebRTC's stand-in must be in place before libp2p loads.
+import './rtc-worker-shim.ts';
 import {
   createSwitchableAccess,
   deviceIdOf,
@@ -13,6 +15,7 @@ import {
   importDeviceKey,
   pairWithCode,
   parsePairingLink,
+  startDeviceMesh,
   type PeerNode,
 } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
@@ -151,9 +154,10 @@ function keepHomeConnected(n: PeerNode, info: PairingInfo): (online: boolean) =>
     // Offline, Chromium keeps the WebSocket open but silent, and libp2p would notice only when
     // a keep-alive ping fails, 10-60 s later. Hang up now: the status tells the truth and
     // nothing more is written into the void. The node's end of it may live on half-open; the
-    // redial replaces it (Libp2pNetworkAdapter restarts the link on the new hello).
-    const peer = home();
-    if (peer) n.hangUp(peer).catch((e: unknown) => console.info('hang-up failed:', e));
+    // redial replaces it (Libp2pNetworkAdapter restarts the link on the new hello). Direct
+    // WebRTC links to other devices go too (offline means offline); the device mesh dials
+    // them again once the home node is back.
+    for (const peer of n.getPeers()) n.hangUp(peer).catch((e: unknown) => console.info('hang-up failed:', e));
   };
   scope.addEventListener('online', () => network(true));
   scope.addEventListener('offline', () => network(false));
@@ -179,6 +183,19 @@ function catalog(): Promise<CatalogPeer> {
       // The page reads months from the index, so it hears of a month once the index has it.
       onTimelineMonth: (month) =>
         post({ t: 'lib-change', change: { assets: [], albums: [], months: [month] } }),
+    });
+    // Other paired browsers, directly over WebRTC signalled through the home node's relay.
+    startDeviceMesh({
+      node: n,
+      access,
+      relay: { peerId: info.homeNode, addrs: info.homeAddrs },
+      devices: () =>
+        access
+          .current()
+          ?.certificates()
+          .filter((c) => c.role === 'device')
+          .map((c) => c.deviceId) ?? [],
+      log: (line) => console.info(line),
     });
     peer.library.onChange((change) => {
       if (change.assets.length > 0 || change.albums.length > 0)
