@@ -23,6 +23,7 @@ import type { BlobHash } from '../ids.ts';
 const MAGIC = 0x48424c31;
 const TOMBSTONE = 0xffffffff;
 const HEADER = 40;
+const MAX_BATCH = 256;
 
 /** Publishes a logged blob once its record is durable; returns the published file (undefined: already held). */
 export type Publish = () => Promise<string | undefined>;
@@ -82,7 +83,7 @@ export function createSmallBlobLog(options: SmallBlobLogOptions): SmallBlobLog {
   const limit = options.checkpointBytes ?? 32 << 20;
   const idleMs = options.idleMs ?? 2000;
   let gen: Promise<Generation> | undefined;
-  let queue: Waiting[] = [];
+  const queue: Waiting[] = [];
   let flushing: Promise<void> | undefined;
   let checkpointing: Promise<void> | undefined;
   let idle: ReturnType<typeof setTimeout> | undefined;
@@ -100,9 +101,16 @@ export function createSmallBlobLog(options: SmallBlobLogOptions): SmallBlobLog {
   function flush(): Promise<void> {
     flushing ??= (async () => {
       while (queue.length) {
-        const batch = queue;
-        queue = [];
-        const g = await (gen ??= newGeneration());
+        // Bounded, so one writev stays within the system's iovec limit (IOV_MAX 1024).
+        const batch = queue.splice(0, MAX_BATCH);
+        let g: Generation;
+        try {
+          g = await (gen ??= newGeneration());
+        } catch (e) {
+          gen = undefined; // e.g. a full disk: the next batch tries again
+          for (const w of batch) w.reject(e);
+          continue;
+        }
         const parts: Uint8Array[] = [];
         for (const w of batch) {
           parts.push(header(w.hash, w.bytes?.length ?? TOMBSTONE));
