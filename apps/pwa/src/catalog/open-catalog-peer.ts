@@ -4,7 +4,12 @@
  * who may sync, the catalog over it, and media from the home node's HTTP blob endpoint.
  * Offline is normal: the documents load from IndexedDB and sync when the node is reachable.
  */
-import { Repo, type AutomergeUrl, type PeerId as RepoPeerId } from '@automerge/automerge-repo';
+import {
+  Repo,
+  type AutomergeUrl,
+  type DocHandle,
+  type PeerId as RepoPeerId,
+} from '@automerge/automerge-repo';
 import {
   createCatalog,
   createLibraryAccess,
@@ -49,6 +54,11 @@ export interface CatalogPeer {
   syncPending(): SyncPending | undefined;
   /** every device of the library in the synced root document (signatures checked) */
   devices(): Promise<LibraryDevice[]>;
+  /** the repo and root the catalog runs on (the search opens the ML and people documents) */
+  repo: Repo;
+  root: DocHandle<RootDoc>;
+  /** a blob from the home node by hash, checked (rejects while it is unreachable) */
+  remoteBlob(hash: string): Promise<Uint8Array>;
   stop(): Promise<void>;
 }
 
@@ -105,6 +115,9 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
     timeline,
     syncPending: () => syncPendingWith(repo, pairing.homeNode as RepoPeerId),
     devices: () => listLibraryDevices(root.doc(), pairing.libraryPublicKey ?? ''),
+    repo,
+    root,
+    remoteBlob: async (hash) => new Uint8Array(await (await remote.blob(hash)).arrayBuffer()),
     async stop() {
       unfollow();
       await timeline.stop();

@@ -237,11 +237,22 @@ let librarySearch: Promise<LibrarySearch> | undefined;
  */
 function searchIndex(): Promise<LibrarySearch> {
   librarySearch ??= (async () => {
-    const [{ createLibrarySearch }, peer] = await Promise.all([
-      import('../search/library-search.ts'),
-      catalog(),
-    ]);
-    return createLibrarySearch(peer.library);
+    const [{ createLibrarySearch }, { createMlSearchSource }, { openIdbMlBlobCache }, peer, info] =
+      await Promise.all([
+        import('../search/library-search.ts'),
+        import('../search/ml-search-source.ts'),
+        import('../search/ml-blob-cache.idb.ts'),
+        catalog(),
+        loadPairing(),
+      ]);
+    // Machine tags, OCR text and people from the home node's models, kept for offline search.
+    const ml = createMlSearchSource({
+      repo: peer.repo,
+      root: peer.root,
+      cache: await openIdbMlBlobCache(`hearth-ml-${info?.libraryId ?? 'unpaired'}`),
+      fetchBlob: (hash) => peer.remoteBlob(hash),
+    });
+    return createLibrarySearch(peer.library, ml);
   })();
   void librarySearch.catch(() => (librarySearch = undefined));
   return librarySearch;

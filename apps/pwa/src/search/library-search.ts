@@ -14,6 +14,7 @@ import {
   FLAG_VIDEO,
   type TimelineItem,
 } from '../library/timeline-item.ts';
+import type { MlSearchSource } from './ml-search-source.ts';
 import type { SearchFilters, SearchResult } from './search-types.ts';
 
 /** Most results one query returns (the grid is virtualized; this bounds the message). */
@@ -40,7 +41,11 @@ function rowOf(a: AssetDetails): TimelineItem {
     : { id: a.id, capturedAt: a.capturedAt, ratio: a.ratio, flags };
 }
 
-export function createLibrarySearch(lib: LibraryClient): LibrarySearch {
+/**
+ * `ml` (optional) adds what the home node's models found: machine tags, OCR text and the names
+ * of the people in each photo.
+ */
+export function createLibrarySearch(lib: LibraryClient, ml?: MlSearchSource): LibrarySearch {
   const index = createSearchIndex();
   const rows = new Map<string, TimelineItem>();
   const details = new Map<string, AssetDetails>();
@@ -52,11 +57,14 @@ export function createLibrarySearch(lib: LibraryClient): LibrarySearch {
   function docOf(a: AssetDetails): SearchDocument {
     const camera = [a.camera?.make, a.camera?.model].filter(Boolean).join(' ');
     const albums = [...(assetAlbums.get(a.id) ?? [])].map((id) => albumTitles.get(id) ?? '');
+    const machine = ml?.words(a.id);
     return {
       id: a.id,
       takenAt: a.capturedAt,
-      tags: a.tags,
+      tags: machine?.tags.length ? [...a.tags, ...machine.tags] : a.tags,
       albums,
+      ...(machine?.ocr ? { ocr: machine.ocr } : {}),
+      ...(machine?.people.length ? { people: machine.people } : {}),
       ...(a.fileName ? { fileName: a.fileName } : {}),
       ...(a.description ? { description: a.description } : {}),
       ...(camera ? { camera } : {}),
@@ -117,12 +125,21 @@ export function createLibrarySearch(lib: LibraryClient): LibrarySearch {
 
   // Changes are applied in order, after the first build (which may already include them:
   // applying a change twice is harmless, it re-reads the same records).
-  const ready = build();
+  const ready = Promise.all([build(), ml?.ready]).then(() => undefined);
   let queue: Promise<void> = ready;
   const off = lib.onChange((change) => {
     queue = queue
       .then(() => apply(change))
       .catch((e: unknown) => console.warn('search index: a change could not be applied:', e));
+  });
+  // New machine words re-index those photos (from the details already read).
+  const offMl = ml?.onChange((ids) => {
+    queue = queue.then(() => {
+      for (const id of ids) {
+        const a = details.get(id);
+        if (a) put(a);
+      }
+    });
   });
 
   return {
@@ -148,6 +165,10 @@ export function createLibrarySearch(lib: LibraryClient): LibrarySearch {
       }
       return { items, total };
     },
-    stop: off,
+    stop() {
+      off();
+      offMl?.();
+      ml?.stop();
+    },
   };
 }

@@ -1,0 +1,189 @@
+// @vitest-environment node
+// Machine words in the worker's search: the home node's ML document and people document synced
+// to this device (automerge-repo in memory, two linked repos), month blobs fetched once, then
+// answered from the cache with the home node gone.
+import 'fake-indexeddb/auto';
+import { createHash } from 'node:crypto';
+import type { Repo } from '@automerge/automerge-repo';
+import { encodeMlMonthText } from '@hearth/ml';
+import {
+  createCatalog,
+  openMlCatalog,
+  openPeopleCatalog,
+  type BlobHash,
+  type MlCatalog,
+  type PeopleCatalog,
+  type PersonId,
+  type RootDoc,
+} from '@hearth/sync';
+import { createTestRoot, fakeDeviceId, linkRepos, memoryRepo, waitUntil } from '@hearth/sync/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCatalogLibrary } from '../catalog/catalog-library.ts';
+import { openIdbMediaCache } from '../catalog/media-cache.idb.ts';
+import { createLibrarySearch, type LibrarySearch } from './library-search.ts';
+import { createMemoryMlBlobCache, openIdbMlBlobCache } from './ml-blob-cache.idb.ts';
+import { createMlSearchSource } from './ml-search-source.ts';
+
+const hex = (n: number) => n.toString(16).padStart(64, '0');
+const DOG = hex(1);
+const SIGN = hex(2);
+const ADA = hex(3);
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex') as BlobHash;
+
+const repos: Repo[] = [];
+const stops: (() => void)[] = [];
+afterEach(async () => {
+  for (const s of stops.splice(0)) s();
+  for (const r of repos.splice(0)) await r.shutdown();
+});
+
+/** The home node: the month blob, the ML document, the people document (one named person). */
+async function homeNode() {
+  const repo = memoryRepo('home');
+  repos.push(repo);
+  const root = createTestRoot(repo);
+  const blobs = new Map<string, Uint8Array>();
+  const ml: MlCatalog = await openMlCatalog({ repo, root });
+  const july = encodeMlMonthText({
+    month: '2024-07',
+    models: { tags: 'yolox@1', ocr: 'ppocr@1' },
+    assets: {
+      [DOG]: {
+        tags: [
+          { label: 'dog', confidence: 0.9 },
+          { label: 'bicycle', confidence: 0.7 },
+        ],
+      },
+      [SIGN]: { ocr: 'OPEN DAILY 12345' },
+    },
+  });
+  blobs.set(sha(july), july);
+  ml.setMonth('text', '2024-07', { hash: sha(july), models: 'x', source: 's', assets: 2 });
+  const people: PeopleCatalog = await openPeopleCatalog({ repo, root });
+  people.applyClustering(
+    'm@1',
+    new Map([
+      [`${ADA}/0`, 'personA0001'],
+      [`${DOG}/1`, 'personB0001'],
+    ]),
+  );
+  people.rename('personA0001' as PersonId, 'Ada Lovelace');
+  return { repo, root, ml, people, blobs };
+}
+
+async function device(home: Repo) {
+  const repo = memoryRepo('phone');
+  repos.push(repo);
+  const link = linkRepos(home, repo);
+  return { repo, link };
+}
+
+describe('ML words in the PWA search (offline, from synced data)', { timeout: 30_000 }, () => {
+  it('finds photos by machine tag, OCR word and person name; follows renames; answers offline from the cache', async () => {
+    const home = await homeNode();
+    const { repo, link } = await device(home.repo);
+    const root = await repo.find<RootDoc>(home.root.url);
+    const deviceId = fakeDeviceId(2);
+    const lib = createCatalogLibrary({
+      catalog: createCatalog({ repo, root, deviceId }),
+      media: await openIdbMediaCache('ml-search-media'),
+      deviceId,
+    });
+    await lib.start();
+    const at = Date.UTC(2024, 6, 10);
+    await lib.addAssets(
+      [DOG, SIGN, ADA].map((id, i) => ({
+        id,
+        type: 'image' as const,
+        mime: 'image/jpeg',
+        size: 100 + i,
+        capturedAt: at + i,
+        width: 4,
+        height: 3,
+        fileName: `img_${i}.jpg`,
+      })),
+    );
+    const fetched: string[] = [];
+    const cache = await openIdbMlBlobCache('ml-search-blobs');
+    const rootChanged = (wake: () => void) => {
+      root.on('change', wake);
+      return () => root.off('change', wake);
+    };
+    await waitUntil(() => Boolean(root.doc()?.ml && root.doc()?.people), [rootChanged]);
+    const ml = createMlSearchSource({
+      repo,
+      root,
+      cache,
+      fetchBlob: async (h) => {
+        fetched.push(h);
+        const b = home.blobs.get(h);
+        if (!b) throw new Error('404');
+        return b;
+      },
+    });
+    const s: LibrarySearch = createLibrarySearch(lib, ml);
+    stops.push(() => s.stop());
+    await s.ready;
+    const ids = async (q: string) => (await s.search(q)).items.map((i) => i.id);
+    await vi.waitFor(async () => expect(await ids('dog')).toEqual([DOG]));
+    expect(await ids('bicycle')).toEqual([DOG]);
+    expect(await ids('12345')).toEqual([SIGN]);
+    expect(await ids('daily')).toEqual([SIGN]);
+    await vi.waitFor(async () => expect(await ids('lovelace')).toEqual([ADA]));
+    // An unnamed person gives no words; naming them on any device makes their photos findable.
+    expect(await ids('bob')).toEqual([]);
+    home.people.rename('personB0001' as PersonId, 'Bob');
+    await vi.waitFor(async () => expect(await ids('bob')).toEqual([DOG]));
+    expect(fetched).toHaveLength(1);
+
+    // The home node goes away. A fresh start of the search (a reload) answers from the cache.
+    link.disconnect();
+    s.stop();
+    stops.pop();
+    const offline = createLibrarySearch(
+      lib,
+      createMlSearchSource({ repo, root, cache, fetchBlob: () => Promise.reject(new Error('offline')) }),
+    );
+    stops.push(() => offline.stop());
+    await offline.ready;
+    expect((await offline.search('12345')).items.map((i) => i.id)).toEqual([SIGN]);
+    expect((await offline.search('dog bob')).items.map((i) => i.id)).toEqual([DOG]);
+  });
+
+  it('a month it cannot fetch yet is tried again on the next change; a replaced month replaces its words', async () => {
+    const home = await homeNode();
+    const { repo } = await device(home.repo);
+    const root = await repo.find<RootDoc>(home.root.url);
+    const rootChanged = (wake: () => void) => {
+      root.on('change', wake);
+      return () => root.off('change', wake);
+    };
+    await waitUntil(() => Boolean(root.doc()?.ml), [rootChanged]);
+    let online = false;
+    const changed: string[][] = [];
+    const ml = createMlSearchSource({
+      repo,
+      root,
+      cache: createMemoryMlBlobCache(),
+      fetchBlob: async (h) => {
+        if (!online) throw new Error('offline');
+        return home.blobs.get(h)!;
+      },
+    });
+    stops.push(() => ml.stop());
+    ml.onChange((ids) => changed.push(ids));
+    await ml.ready;
+    expect(ml.words(DOG)?.tags ?? []).toEqual([]);
+    online = true;
+    const next = encodeMlMonthText({
+      month: '2024-07',
+      models: { tags: 'yolox@2' },
+      assets: { [DOG]: { tags: [{ label: 'wolf', confidence: 0.8 }] } },
+    });
+    home.blobs.set(sha(next), next);
+    home.ml.setMonth('text', '2024-07', { hash: sha(next), models: 'y', source: 't', assets: 1 });
+    await vi.waitFor(() => expect(ml.words(DOG)?.tags).toEqual(['wolf']));
+    expect(ml.words(SIGN)?.ocr).toBeUndefined();
+    expect(changed.flat()).toContain(DOG);
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * What the home node's models found, as search words per photo (runs in the peer worker):
+ * machine tags and OCR text from the month blobs the synced ML document points at, and the
+ * names of the people in a photo from the synced people document (face keys are
+ * `assetId/faceIndex`). Month blobs are fetched from the home node once and kept in an
+ * `MlBlobCache`, so search covers them offline; a month that cannot be fetched now (offline,
+ * never fetched) is retried on the next change and every `retryMs`.
+ */
+import type { DocHandle, Repo } from '@automerge/automerge-repo';
+import { decodeMlMonthText, type MlAssetText } from '@hearth/ml';
+import {
+  findMlCatalog,
+  openPeopleCatalog,
+  type MlCatalog,
+  type PeopleCatalog,
+  type RootDoc,
+} from '@hearth/sync';
+import type { MlBlobCache } from './ml-blob-cache.idb.ts';
+
+/** Search words of one photo from machine results. */
+export interface MlWords {
+  tags: string[];
+  ocr?: string;
+  /** names of the (named, visible) people in it */
+  people: string[];
+}
+
+export interface MlSearchSource {
+  /** resolves once the documents and the cached (or fetchable) month blobs are read */
+  readonly ready: Promise<void>;
+  words(assetId: string): MlWords | undefined;
+  /** `assets` whose words changed */
+  onChange(listener: (assets: string[]) => void): () => void;
+  stop(): void;
+}
+
+export interface MlSearchSourceOptions {
+  repo: Repo;
+  root: DocHandle<RootDoc>;
+  cache: MlBlobCache;
+  /** a month blob from the home node, hash-checked (rejects offline) */
+  fetchBlob(hash: string): Promise<Uint8Array>;
+  retryMs?: number;
+}
+
+export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSource {
+  const listeners = new Set<(assets: string[]) => void>();
+  /** month → [blob hash, its assets' results] */
+  const months = new Map<string, { hash: string; assets: Map<string, MlAssetText> }>();
+  /** asset → its results (from whichever month holds it) */
+  const text = new Map<string, MlAssetText>();
+  /** asset → names of people in it */
+  let names = new Map<string, string[]>();
+  let ml: MlCatalog | undefined;
+  let people: PeopleCatalog | undefined;
+  let stopped = false;
+  const offs: (() => void)[] = [];
+  const emit = (ids: Iterable<string>) => {
+    const list = [...new Set(ids)];
+    if (list.length) for (const l of listeners) l(list);
+  };
+
+  async function blob(hash: string): Promise<Uint8Array> {
+    const held = await opts.cache.get(hash);
+    if (held) return held;
+    const bytes = await opts.fetchBlob(hash);
+    await opts.cache.put(hash, bytes);
+    return bytes;
+  }
+
+  let pending = false;
+  async function loadMonths(): Promise<void> {
+    if (!ml) return;
+    const refs = ml.read().text;
+    const touched: string[] = [];
+    pending = false;
+    for (const [month, ref] of refs) {
+      if (months.get(month)?.hash === ref.hash) continue;
+      let assets: Map<string, MlAssetText>;
+      try {
+        assets = new Map(Object.entries(decodeMlMonthText(await blob(ref.hash)).assets));
+      } catch (e) {
+        pending = true; // offline, or a bad blob: the next change or retry tries again
+        console.info(`ML results of ${month} not available now:`, e);
+        continue;
+      }
+      for (const id of months.get(month)?.assets.keys() ?? []) {
+        text.delete(id);
+        touched.push(id);
+      }
+      for (const [id, t] of assets) {
+        text.set(id, t);
+        touched.push(id);
+      }
+      months.set(month, { hash: ref.hash, assets });
+    }
+    for (const month of [...months.keys()])
+      if (!refs.has(month)) {
+        for (const id of months.get(month)?.assets.keys() ?? []) {
+          text.delete(id);
+          touched.push(id);
+        }
+        months.delete(month);
+      }
+    if (!pending) await opts.cache.retain(new Set([...refs.values()].map((r) => r.hash))).catch(() => {});
+    emit(touched);
+  }
+
+  function loadPeople(): void {
+    if (!people) return;
+    const state = people.read();
+    const next = new Map<string, string[]>();
+    for (const [face, person] of people.faceAssignments()) {
+      const p = state.people[person];
+      if (!p || p.hidden || !p.name) continue;
+      const asset = face.slice(0, face.lastIndexOf('/'));
+      const list = next.get(asset) ?? [];
+      if (!list.includes(p.name)) list.push(p.name);
+      next.set(asset, list);
+    }
+    const touched = [...names.keys(), ...next.keys()].filter(
+      (id) => (names.get(id) ?? []).join('\0') !== (next.get(id) ?? []).join('\0'),
+    );
+    names = next;
+    emit(touched);
+  }
+
+  // Documents open once the root lists them (the home node creates them); changes are serialised.
+  let queue: Promise<void> = Promise.resolve();
+  const run = (f: () => Promise<void> | void) => {
+    queue = queue.then(f).catch((e: unknown) => console.warn('ML search words:', e));
+    return queue;
+  };
+  async function follow(): Promise<void> {
+    if (stopped) return;
+    const r = opts.root.doc();
+    if (!ml && r?.ml) {
+      ml = await findMlCatalog({ repo: opts.repo, root: opts.root });
+      if (ml) offs.push(ml.onChange(() => void run(loadMonths)));
+    }
+    if (!people && r?.people) {
+      people = await openPeopleCatalog({ repo: opts.repo, root: opts.root });
+      offs.push(people.onChange(() => void run(loadPeople)));
+    }
+    await loadMonths();
+    loadPeople();
+  }
+  const onRoot = () => void run(follow);
+  opts.root.on('change', onRoot);
+  offs.push(() => opts.root.off('change', onRoot));
+  const timer = setInterval(() => {
+    if (pending) void run(loadMonths);
+  }, opts.retryMs ?? 60_000);
+  const ready = run(follow);
+
+  return {
+    ready,
+    words(id) {
+      const n = names.get(id);
+      const t = text.get(id);
+      if (!t && !n) return undefined;
+      const w: MlWords = { tags: t?.tags?.map((x) => x.label) ?? [], people: n ?? [] };
+      if (t?.ocr) w.ocr = t.ocr;
+      return w;
+    },
+    onChange(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+      for (const off of offs.splice(0)) off();
+    },
+  };
+}
