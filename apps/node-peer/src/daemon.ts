@@ -18,6 +18,7 @@ import { startNodePeople, type PeopleSyncLoop } from './people-sync.ts';
 import { startNodeMlProjection } from './ml-projection.ts';
 import { advertisedHttpUrls } from './http-urls.ts';
 import { trimHeap } from './heap-trim.ts';
+import { startStatusFeed } from './status-feed.ts';
 import { recordAuditPull } from './backups.ts';
 import { startNodeReplication, type NodeReplication } from './node-replication.ts';
 
@@ -173,6 +174,10 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       loop = lp;
       await lp.start();
       parts.push({ name: 'reconcile loop', stop: () => lp.stop() });
+      // What the loop and imports are doing, for the app's status panel (`/hearth/status/1`).
+      const feed = startStatusFeed({ lib: l, peers: ps, loop: lp, log });
+      await feed.start();
+      parts.push({ name: 'status feed', stop: () => feed.stop() });
       // Loading the journal, the loop's first pass over every asset and an import burst grow
       // the heap; once such work is over, give the memory back (an idle node should be small).
       // Idle is also when the journal is folded into a snapshot, once its tail is big enough

@@ -10,6 +10,8 @@ export interface KindStatus {
   pending: number;
   running: number;
   failed: number;
+  /** file name of the newest job started, while the kind has work running */
+  current?: string;
 }
 
 /** What the loop is doing, for `hearth status` and the PWA. */
@@ -84,6 +86,8 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
   const queued = new Map(steps.map((s) => [s.kind, new Set<AssetId>()]));
   const running = new Map(steps.map((s) => [s.kind, new Set<Promise<void>>()]));
   const counts = new Map(steps.map((s) => [s.kind, { done: 0, failed: 0 }]));
+  /** per kind, the file of the newest job started (status: what it is working on) */
+  const current = new Map<string, string>();
   const abort = new AbortController();
   let stopping = false;
   let scanning: Promise<void> | undefined;
@@ -170,6 +174,7 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
       const r = running.get(step.kind) ?? new Set();
       while (r.size < (step.concurrency ?? opts.concurrency) && q.length) {
         const a = q.shift() as AssetRecord;
+        current.set(step.kind, a.fileName);
         const p: Promise<void> = job(step, a).finally(() => {
           r.delete(p);
           pump();
@@ -243,6 +248,8 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
           pending: queues.get(s.kind)?.length ?? 0,
           running: running.get(s.kind)?.size ?? 0,
         };
+        const file = current.get(s.kind);
+        if (file !== undefined && (running.get(s.kind)?.size ?? 0) > 0) kinds[s.kind]!.current = file;
       }
       return { idle: isIdle(), kinds };
     },

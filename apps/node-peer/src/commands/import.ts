@@ -1,6 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { importPaths, type ImportReport } from '../importer.ts';
+import { createImportProgressWriter } from '../import-progress.ts';
 import { createFactsReader } from '../media-facts.ts';
 import { watchImport } from '../watch-import.ts';
 import { configOf, printJson } from './common.ts';
@@ -56,6 +57,8 @@ export function registerImport(program: Command): void {
       process.once('SIGTERM', onSignal);
       await loop?.start();
       const facts = await createFactsReader();
+      // For the daemon's status (and the app's status panel): this import runs in its own process.
+      const progress = createImportProgressWriter(lib.layout.root);
       try {
         const report = await importPaths(paths, {
           blobs: lib.blobs,
@@ -64,6 +67,7 @@ export function registerImport(program: Command): void {
           ...(opts.album ? { albums: opts.album } : {}),
           signal: ac.signal,
           onProgress: (done, total, file) => {
+            progress.update(done, total, file);
             if (!bar) return;
             if (!started) bar.start(total, 0, { file: '' });
             started = true;
@@ -72,6 +76,7 @@ export function registerImport(program: Command): void {
           },
         });
         bar?.stop();
+        await progress.finish(Boolean(report.stopped) || ac.signal.aborted);
         if (report.imported.length)
           await lib.audit.append('import', {
             imported: report.imported.length,

@@ -1,0 +1,79 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import {
+  generateDeviceKey,
+  pairWithCode,
+  parsePairingLink,
+  watchNodeStatus,
+  type NodeStatus,
+} from '@hearth/sync';
+import { createPeerNode } from '@hearth/sync/platform';
+import { hasFixtures, makeDistinctJpegs, runCli, spawnCli } from '@hearth/node-peer/testing';
+
+describe.skipIf(!hasFixtures)('the home node status over /hearth/status/1', () => {
+  it('a paired device watches an import and the thumbnails being made, to the end', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'hearth-status-'));
+    const photos = join(mkdtempSync(join(tmpdir(), 'hearth-status-in-')), 'in');
+    const N = 24;
+    await makeDistinctJpegs(photos, N, 'status');
+    expect((await runCli(['--data-dir', d, 'init'])).code).toBe(0);
+    const daemon = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
+    onTestFinished(() => void daemon.child.kill('SIGKILL'));
+    await daemon.waitFor(/^ready$/m);
+    const device = await createPeerNode({
+      privateKey: await generateDeviceKey(),
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      relayServer: false,
+    });
+    onTestFinished(() => device.stop());
+    const pair = await runCli(['--data-dir', d, 'pair', '--json']);
+    const link = parsePairingLink((JSON.parse(pair.stdout) as { link: string }).link);
+    await pairWithCode(device, link, { name: 'watcher' });
+
+    const seen: NodeStatus[] = [];
+    let resolveDone!: () => void;
+    const allDone = new Promise<void>((r) => (resolveDone = r));
+    let resolveFirst!: () => void;
+    const first = new Promise<void>((r) => (resolveFirst = r));
+    const ac = new AbortController();
+    const watching = watchNodeStatus(
+      device,
+      link.peerId,
+      (s) => {
+        seen.push(s);
+        resolveFirst();
+        const images = s.reconcile.kinds['images'];
+        if (s.import?.finishedAt && s.reconcile.idle && images?.done === N) resolveDone();
+      },
+      { signal: ac.signal },
+    );
+    await first;
+    expect(seen[0]).toMatchObject({ assets: 0, import: null, reconcile: { idle: true } });
+
+    const imp = await runCli(['--data-dir', d, 'import', photos], { timeoutMs: 120_000 });
+    expect(imp.code, imp.stderr).toBe(0);
+    await allDone;
+    ac.abort();
+    await watching;
+    daemon.child.kill('SIGTERM');
+    await daemon.exited;
+
+    const last = seen.at(-1)!;
+    expect(last).toMatchObject({
+      assets: N,
+      devicesOnline: 1,
+      import: { done: N, total: N },
+      backups: { lastExportAt: null, notExported: N, auditCopies: 0 },
+    });
+    expect(last.import?.stopped).toBeUndefined();
+    // It changed while the work ran: thumbnails being made, with the file being worked on.
+    const busy = seen.filter((s) => !s.reconcile.idle);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy.some((s) => /^IMG_\d{4}\.jpg$/.test(s.reconcile.kinds['images']?.current ?? ''))).toBe(true);
+    const doneCounts = seen.map((s) => s.reconcile.kinds['images']?.done ?? 0);
+    expect(new Set(doneCounts).size).toBeGreaterThan(2);
+    expect(doneCounts).toEqual([...doneCounts].sort((a, b) => a - b)); // only ever grows
+  });
+});
