@@ -3,6 +3,7 @@
  * of connected peers for the sync status. The worker (libp2p and its crypto) is loaded only
  * when the device pairs or is paired, so it never delays the first paint.
  */
+import type { NodeStatus } from '@hearth/sync';
 import { createSignal } from 'solid-js';
 import { PwaError } from '../errors.ts';
 import { loadPairing } from './device-store.idb.ts';
@@ -30,6 +31,8 @@ export interface PeerClient extends LibraryTransport {
   removed(): number | undefined;
   /** documents pending with the home node each way (undefined: not known yet) */
   syncPending(): SyncCounts | undefined;
+  /** what the home node is doing (`/hearth/status/1`); undefined: not known (not connected) */
+  nodeStatus(): NodeStatus | undefined;
   /** searches the synced catalog in the worker (paired devices only) */
   search(query: string, filters: SearchFilters): Promise<SearchResult>;
   stop(): void;
@@ -45,6 +48,7 @@ export function createPeerClient(): PeerClient {
   const [peers, setPeers] = createSignal(0);
   const [removed, setRemoved] = createSignal<number>();
   const [syncPending, setSyncPending] = createSignal<SyncCounts | undefined>();
+  const [nodeStatus, setNodeStatus] = createSignal<NodeStatus | undefined>();
   const libraryListeners = new Set<(change: LibraryChange) => void>();
   let next = 0;
 
@@ -71,6 +75,7 @@ export function createPeerClient(): PeerClient {
         else if (m.t === 'peers') setPeers(m.count);
         else if (m.t === 'removed') setRemoved(m.revokedAt);
         else if (m.t === 'sync') setSyncPending(m.pending ?? undefined);
+        else if (m.t === 'node-status') setNodeStatus(m.status ?? undefined);
         else if (m.t === 'lib-change') for (const l of libraryListeners) l(m.change);
         // A mark on the page's timeline: the e2e proves the first tiles were painted before it.
         else if (m.t === 'catalog-open')
@@ -136,6 +141,7 @@ export function createPeerClient(): PeerClient {
     peers,
     removed,
     syncPending,
+    nodeStatus,
     stop() {
       window.removeEventListener('online', reportNetwork);
       window.removeEventListener('offline', reportNetwork);

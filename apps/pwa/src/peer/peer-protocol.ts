@@ -1,4 +1,5 @@
 /** Messages between the page and the peer worker (which runs libp2p and the synced catalog). */
+import type { NodeStatus } from '@hearth/sync';
 import type { LibraryChange } from '../library/library-client.ts';
 import type { SearchFilters, SearchResult } from '../search/search-types.ts';
 
@@ -68,6 +69,8 @@ export type PeerReply =
   | { t: 'peers'; count: number }
   /** documents pending with the home node each way (null: not known, it has not connected) */
   | { t: 'sync'; pending: SyncCounts | null }
+  /** the home node's work (`/hearth/status/1`); null: not known now (not connected) */
+  | { t: 'node-status'; status: NodeStatus | null }
   /** the synced catalog is open in the worker (epoch ms, the worker's clock): e2e checks the page painted before */
   | { t: 'catalog-open'; at: number }
   /** the home node told this device it was revoked (`/hearth/revoked/1`) */

@@ -27,6 +27,7 @@ import { pickHomeHttpUrl } from '../catalog/home-http-url.ts';
 import { PwaError } from '../errors.ts';
 import { LIBRARY_METHODS } from './worker-library.ts';
 import { listDevices, revokeDevice, watchRevocation } from './worker-devices.ts';
+import { watchHomeStatus } from './worker-node-status.ts';
 import type { LibrarySearch } from '../search/library-search.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -203,6 +204,7 @@ function catalog(): Promise<CatalogPeer> {
     });
     post({ t: 'catalog-open', at: performance.timeOrigin + performance.now() });
     reportSyncPending(peer);
+    watchHomeStatus(n, info, (status) => post({ t: 'node-status', status }));
     return peer;
   })();
   void catalogPeer.catch(() => (catalogPeer = undefined));

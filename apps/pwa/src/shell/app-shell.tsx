@@ -3,6 +3,7 @@ import { createEffect, createSignal, onCleanup, Show, type JSX } from 'solid-js'
 import { UpdatePrompt } from '../pwa/update-prompt.tsx';
 import type { SyncCounts } from '../peer/peer-protocol.ts';
 import { SyncStatus } from './sync-status.tsx';
+import { NodeStatusPanel } from './node-status.tsx';
 import { loadSyncMemory, rememberSync } from './sync-memory.ts';
 
 const NAV: readonly { href: string; label: string; icon: string; phone: boolean }[] = [
@@ -60,6 +61,7 @@ export function AppShell(props: {
             last={last()}
             now={now()}
           />
+          <NodeStatusPanel />
         </header>
         <nav class="sidebar" aria-label="Main">
           <ul>
