@@ -68,12 +68,12 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
     return bytes;
   }
 
+  /** something could not be read yet: `follow` runs again every `retryMs` */
   let pending = false;
   async function loadMonths(): Promise<void> {
     if (!ml) return;
     const refs = ml.read().text;
     const touched: string[] = [];
-    pending = false;
     for (const [month, ref] of refs) {
       if (months.get(month)?.hash === ref.hash) continue;
       let assets: Map<string, MlAssetText>;
@@ -134,13 +134,20 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
   async function follow(): Promise<void> {
     if (stopped) return;
     const r = opts.root.doc();
-    if (!ml && r?.ml) {
-      ml = await findMlCatalog({ repo: opts.repo, root: opts.root });
-      if (ml) offs.push(ml.onChange(() => void run(loadMonths)));
-    }
-    if (!people && r?.people) {
-      people = await openPeopleCatalog({ repo: opts.repo, root: opts.root });
-      offs.push(people.onChange(() => void run(loadPeople)));
+    pending = false;
+    try {
+      if (!ml && r?.ml) {
+        ml = await findMlCatalog({ repo: opts.repo, root: opts.root });
+        if (ml) offs.push(ml.onChange(() => void run(loadMonths)));
+      }
+      if (!people && r?.people) {
+        people = await openPeopleCatalog({ repo: opts.repo, root: opts.root });
+        offs.push(people.onChange(() => void run(loadPeople)));
+      }
+    } catch (e) {
+      // Listed but not here yet and no peer has it now (offline before its first sync).
+      pending = true;
+      console.info('ML or people document not available yet:', e);
     }
     await loadMonths();
     loadPeople();
@@ -149,8 +156,8 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
   opts.root.on('change', onRoot);
   offs.push(() => opts.root.off('change', onRoot));
   const timer = setInterval(() => {
-    if (pending) void run(loadMonths);
-  }, opts.retryMs ?? 60_000);
+    if (pending) void run(follow);
+  }, opts.retryMs ?? 10_000);
   const ready = run(follow);
 
   return {

@@ -1,0 +1,165 @@
+/**
+ * Search by what the home node's models found, offline on a paired device: a real home node
+ * (ML on, the shared models) imports a street photo (YOLOX: dog, bicycle, car), the synthetic
+ * text image (OCR) and 15 face crops of three people; a second paired peer (Node, in this
+ * process, as another device would) names one person; then Chromium pairs, and its search finds
+ * the photos by a machine tag, an OCR word and the person's name — again offline after a reload,
+ * from the month blobs and documents it keeps.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Repo } from '@automerge/automerge-repo';
+import {
+  createLibraryAccess,
+  createSwitchableAccess,
+  findDoc,
+  followRootDoc,
+  Libp2pNetworkAdapter,
+  openPeopleCatalog,
+  pairWithCode,
+  parsePairingLink,
+  syncPendingWith,
+  type PersonId,
+  type RootDoc,
+} from '@hearth/sync';
+import { createPeerNode } from '@hearth/sync/platform';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { e2eSkipReason, launchChromium, screenshotPath } from './browser.ts';
+import { startHomeNode, type HomeNode } from './home-node.ts';
+import { pairInUi } from './pair-in-ui.ts';
+
+const MODELS = process.env['HEARTH_MODELS_DIR'] ?? join(import.meta.dirname, '../../../../shared/models');
+const IMAGES = join(MODELS, 'test-images');
+const skip =
+  e2eSkipReason || (!existsSync(join(MODELS, 'face-detection')) ? `no models at ${MODELS}` : false);
+const PHOTOS = 17;
+
+const box = (page: Page) => page.getByRole('searchbox', { name: 'Search your photos' });
+
+/** Asks `query` until the answer says `count` photos (machine words arrive after the catalog). */
+async function searchUntil(page: Page, query: string, count: number, timeoutMs = 60_000): Promise<void> {
+  const want = count === 0 ? 'No photos match.' : `${count} photo${count === 1 ? '' : 's'}`;
+  const end = Date.now() + timeoutMs;
+  let last: string;
+  for (;;) {
+    await box(page).fill('');
+    await box(page).fill(query);
+    await page.locator(`[data-testid="search-summary"][data-answered="${query}"]`).waitFor();
+    last = (await page.getByTestId('search-summary').textContent()) ?? '';
+    if (last.startsWith(want)) return;
+    if (Date.now() > end) assert.fail(`search "${query}": wanted ${want}, got ${last}`);
+    await page.waitForTimeout(1000);
+  }
+}
+
+/** Another device of the library (libp2p + automerge-repo here) that names a person. */
+async function namePerson(node: HomeNode, file: string, name: string): Promise<number> {
+  const access = createSwitchableAccess();
+  const peer = await createPeerNode({ listen: ['/ip4/127.0.0.1/tcp/0'], access, relayServer: false });
+  const adapter = new Libp2pNetworkAdapter({ node: peer, access, readyTimeoutMs: 500 });
+  const repo = new Repo({ network: [adapter], peerId: peer.peerId.toString() as never });
+  try {
+    const link = parsePairingLink((JSON.parse(node.hearth('pair', '--json')) as { link: string }).link);
+    const grant = await pairWithCode(peer, link, { name: 'Tablet' });
+    const library = createLibraryAccess({
+      libraryPublicKey: grant.libraryPublicKey,
+      trusted: [grant.homeNode, peer.peerId.toString()],
+    });
+    access.use(library);
+    adapter.refresh();
+    const root = await findDoc<RootDoc>(repo, grant.rootDocUrl as never, 30_000);
+    followRootDoc(root, library, () => adapter.refresh());
+    const ids = new Map(
+      node
+        .hearth('ls', '--json')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; fileName: string })
+        .map((a) => [a.fileName, a.id]),
+    );
+    // The daemon clusters the faces into the people document, then lists it in the root.
+    for (let i = 0; i < 120 && !root.doc()?.people; i++) await new Promise((r) => setTimeout(r, 500));
+    const people = await openPeopleCatalog({ repo, root });
+    let person: PersonId | undefined;
+    for (let i = 0; i < 120 && !(person = people.faceAssignments().get(`${ids.get(file)}/0`)); i++)
+      await new Promise((r) => setTimeout(r, 500));
+    assert.ok(person, `no person for ${file}`);
+    people.rename(person, name);
+    // Until the home node (the hub the browser syncs with) reports it has the rename.
+    for (let i = 0; i < 100 && syncPendingWith(repo, grant.homeNode as never)?.toSend !== 0; i++)
+      await new Promise((r) => setTimeout(r, 200));
+    assert.equal(syncPendingWith(repo, grant.homeNode as never)?.toSend, 0, 'the rename reached the node');
+    return people.list().find((p) => p.id === person)?.faces ?? 0;
+  } finally {
+    await repo.shutdown().catch(() => {});
+    await peer.stop();
+  }
+}
+
+void describe('PWA search by machine tags, OCR text and people, offline', { skip, timeout: 600_000 }, () => {
+  let node: HomeNode;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let amyFaces = 0;
+
+  before(async () => {
+    node = await startHomeNode();
+    const src = mkdtempSync(join(tmpdir(), 'hearth-e2e-ml-'));
+    for (const f of ['dog-bicycle-car.jpg', 'synthetic-text.jpg']) cpSync(join(IMAGES, f), join(src, f));
+    for (const who of ['amy', 'penny', 'raj'])
+      for (let i = 1; i <= 5; i++)
+        cpSync(join(IMAGES, 'faces-faceapi', `${who}${i}.png`), join(src, `${who}${i}.png`));
+    node.hearth('import', src);
+    // Wait for thumbnails and every ML step (bounded: each status is a CLI round trip).
+    for (let i = 0; i < 90; i++) {
+      const st = node.hearth('status');
+      if (
+        /images: \d+ done, 0 to do/.test(st) &&
+        /tags: \d+ done, 0 to do/.test(st) &&
+        /ocr: \d+ done, 0 to do/.test(st) &&
+        /faces: \d+ done, 0 to do/.test(st)
+      )
+        break;
+    }
+    amyFaces = await namePerson(node, 'amy1.png', 'Amy Farrah');
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 1600 }, locale: 'en-US' });
+    page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    assert.match(await pairInUi(page, node.url, node.pairingLink, 'Laptop'), /Paired/);
+    await page.goto(`${node.url}#/`);
+    await page.reload();
+    await page
+      .locator('.tile')
+      .nth(PHOTOS - 1)
+      .waitFor();
+  });
+  after(async () => {
+    await browser?.close();
+    await node?.stop();
+  });
+
+  void it('finds photos by a machine tag, an OCR word and a person named on another device', async () => {
+    await page.getByRole('link', { name: 'Search' }).click();
+    await searchUntil(page, 'bicycle', 1);
+    await searchUntil(page, '12345', 1);
+    assert.ok(amyFaces >= 5, `Amy's person has ${amyFaces} faces`);
+    await searchUntil(page, 'farrah', amyFaces);
+    await page.screenshot({ path: screenshotPath('search-ml-person') });
+  });
+
+  void it('answers the same offline, after a reload', async () => {
+    await context.setOffline(true);
+    await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+    await page.reload();
+    await box(page).waitFor();
+    await searchUntil(page, 'dog', 1, 20_000);
+    await searchUntil(page, '12345', 1, 20_000);
+    await searchUntil(page, 'amy farrah', amyFaces, 20_000);
+    await page.screenshot({ path: screenshotPath('search-ml-offline') });
+  });
+});
