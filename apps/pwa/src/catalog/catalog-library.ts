@@ -137,8 +137,15 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
   const storing = new Map<string, { blob: Blob; done: Promise<void> }>();
   const ids = (xs: readonly string[]) => xs as readonly AssetId[];
 
+  /*
+   * A lazy catalog (`lazyShards`) reads only open shards and albums, so every read opens what
+   * it needs first; on an eager catalog these opens are no-ops.
+   */
+  const openAsset = (id: string) => catalog.openAssets([id as AssetId]);
+
   /** Album edits on an unknown album: the catalog's error becomes the UI's. */
-  function album<T>(id: string, fn: (id: AlbumId) => T): T {
+  async function album<T>(id: string, fn: (id: AlbumId) => T): Promise<T> {
+    await catalog.openAlbums([id as AlbumId]);
     if (!catalog.getAlbum(id as AlbumId)) throw new AlbumNotFoundError(id);
     return fn(id as AlbumId);
   }
@@ -149,6 +156,7 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
     const key = `${id}/${kind}`;
     const held = storing.get(key)?.blob ?? (await media.get(id, kind));
     if (held) return held;
+    await openAsset(id);
     const a = catalog.getAsset(id as AssetId);
     if (!a || !remote) return undefined;
     const blob = await remote(a, kind);
@@ -165,6 +173,7 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
   }
 
   async function streamOf(id: string): Promise<string | undefined> {
+    await openAsset(id);
     const a = catalog.getAsset(id as AssetId);
     if (!a || a.type !== 'video' || !streamUrl || (await media.get(id, 'original'))) return undefined;
     return streamUrl(a.derived['playback']?.hash ?? a.id);
@@ -172,8 +181,13 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
 
   /** Originals held here that the catalog says another device (the home node) holds too. */
   async function freeable(): Promise<{ asset: string; size: number }[]> {
-    const held = await media.held('original');
-    return held.filter((h) => catalog.getAsset(h.asset as AssetId)?.holders.some((d) => d !== deviceId));
+    const out: { asset: string; size: number }[] = [];
+    // One at a time: a lazy catalog keeps only its budget of shards open.
+    for (const h of await media.held('original')) {
+      await openAsset(h.asset);
+      if (catalog.getAsset(h.asset as AssetId)?.holders.some((d) => d !== deviceId)) out.push(h);
+    }
+    return out;
   }
 
   /** One load per asset and kind at a time: a screenful of tiles asks for each once. */
@@ -198,15 +212,21 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
     },
 
     async months(): Promise<MonthSummary[]> {
-      return catalog
-        .months()
-        .map((month) => ({ month, count: catalog.monthAssets(month).length }))
-        .filter((m) => m.count > 0);
+      // One month at a time: a lazy catalog holds only its budget of shards open.
+      const out: MonthSummary[] = [];
+      for (const month of catalog.months()) {
+        await catalog.openMonths([month]);
+        const count = catalog.monthAssets(month).length;
+        if (count > 0) out.push({ month, count });
+      }
+      return out;
     },
     async monthItems(month) {
+      await catalog.openMonths([month as never]);
       return catalog.monthAssets(month as never).map(row);
     },
     async getAsset(id) {
+      await openAsset(id);
       const a = catalog.getAsset(id as AssetId);
       return a && details(a, deviceId);
     },
@@ -215,7 +235,7 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
       const existing: string[] = [];
       const fresh = new Map<string, NewLocalAsset>();
       for (const a of assets) {
-        if (fresh.has(a.id) || catalog.getAsset(a.id as AssetId)) existing.push(a.id);
+        if (fresh.has(a.id) || catalog.hasAsset(a.id as AssetId)) existing.push(a.id);
         else fresh.set(a.id, a);
       }
       // The bytes go in first: a record whose thumbnail is missing would flash an empty tile.
@@ -249,6 +269,7 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
     },
     async deletePermanently(xs) {
       // Covers are not album entries in the catalog's eyes; clear them so no album points at nothing.
+      await catalog.openAlbums();
       for (const a of catalog.listAlbums())
         if (a.cover !== undefined && xs.includes(a.cover)) catalog.setAlbumCover(a.id, undefined);
       catalog.deletePermanently(ids(xs));
@@ -256,9 +277,11 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
     },
     async purgeTrash(olderThanMs = THIRTY_DAYS, now = Date.now()) {
       const old: string[] = [];
-      for (const m of catalog.months())
+      for (const m of catalog.months()) {
+        await catalog.openMonths([m]);
         for (const a of catalog.monthAssets(m))
           if (a.trashedAt !== undefined && now - a.trashedAt > olderThanMs) old.push(a.id);
+      }
       if (old.length) await this.deletePermanently(old);
       return old;
     },
@@ -270,30 +293,32 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
     },
 
     async listAlbums() {
+      await catalog.openAlbums();
       return catalog.listAlbums().map(albumView);
     },
     async getAlbum(id) {
+      await catalog.openAlbums([id as AlbumId]);
       const a = catalog.getAlbum(id as AlbumId);
       return a && albumView(a);
     },
     createAlbum: (title) => catalog.createAlbum(title),
     async renameAlbum(id, title) {
-      album(id, (a) => catalog.renameAlbum(a, title));
+      await album(id, (a) => catalog.renameAlbum(a, title));
     },
     async describeAlbum(id, description) {
-      album(id, (a) => catalog.describeAlbum(a, description));
+      await album(id, (a) => catalog.describeAlbum(a, description));
     },
     async addToAlbum(id, xs) {
-      album(id, (a) => catalog.addToAlbum(a, ids(xs)));
+      await album(id, (a) => catalog.addToAlbum(a, ids(xs)));
     },
     async removeFromAlbum(id, xs) {
-      album(id, (a) => catalog.removeFromAlbum(a, ids(xs)));
+      await album(id, (a) => catalog.removeFromAlbum(a, ids(xs)));
     },
     async reorderAlbum(id, asset, toIndex) {
-      album(id, (a) => catalog.reorderAlbum(a, asset as AssetId, toIndex));
+      await album(id, (a) => catalog.reorderAlbum(a, asset as AssetId, toIndex));
     },
     async setAlbumCover(id, asset) {
-      album(id, (a) => catalog.setAlbumCover(a, asset as AssetId | undefined));
+      await album(id, (a) => catalog.setAlbumCover(a, asset as AssetId | undefined));
     },
 
     mediaBlob,
@@ -302,6 +327,7 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
       async backUp(id: string) {
         const bytes = await media.get(id, 'original');
         if (!bytes) throw new OriginalNotHereError(id);
+        await openAsset(id);
         await upload(id, bytes, catalog.getAsset(id as AssetId)?.fileName ?? id);
       },
     }),
