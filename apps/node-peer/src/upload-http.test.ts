@@ -12,7 +12,7 @@ afterEach(async () => {
   for (const c of cleanup.splice(0)) await c();
 });
 
-async function serve(result: (path: string) => UploadImport) {
+async function serve(result: (path: string) => UploadImport, maxBytes = 1000) {
   const uploadsDir = await mkdtemp(join(tmpdir(), 'hearth-upload-'));
   const imported: { name: string; bytes: Buffer }[] = [];
   const handler = createUploadHandler({
@@ -24,7 +24,7 @@ async function serve(result: (path: string) => UploadImport) {
       imported.push({ name: basename(path), bytes: await readFile(path) });
       return result(path);
     },
-    maxBytes: 1000,
+    maxBytes,
   });
   const server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -184,6 +184,21 @@ describe('PUT /blobs/<hash>: uploads from paired devices', () => {
       headers: { authorization: 'Bearer good', 'content-range': 'bytes 5-2/9' },
     });
     expect(bad.status).toBe(416);
+  });
+
+  it('a large file in pieces: hashed from disk to the end (more than a stream buffer)', async () => {
+    const big = new Uint8Array(Buffer.alloc(300_000, 7));
+    const bigHash = createHash('sha256').update(big).digest('hex');
+    const s = await serve(() => ({ id: bigHash, duplicate: false }), 1e6);
+    const send = (from: number, to: number) =>
+      fetch(`${s.base}/blobs/${bigHash}`, {
+        method: 'PUT',
+        body: big.slice(from, to),
+        headers: { authorization: 'Bearer good', 'content-range': `bytes ${from}-${to - 1}/${big.length}` },
+      });
+    expect((await send(0, 100_000)).status).toBe(202);
+    expect((await send(100_000, big.length)).status).toBe(201);
+    expect(s.imported[0]?.bytes.length).toBe(big.length);
   });
 
   it('makes a safe file name', () => {

@@ -101,7 +101,7 @@ export function createUploadHandler(
   /** Hashes the file from disk and imports it under `name`; the partial is removed after. */
   async function finish(path: string, hash: string, name: string | null): Promise<Answer> {
     const h = createHash('sha256');
-    await pipeline(createReadStream(path), counter(Infinity, h));
+    for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
     const got = h.digest('hex');
     if (got !== hash)
       return [422, { error: `the bytes are ${got.slice(0, 12)}…, not ${hash.slice(0, 12)}…` }];
