@@ -33,6 +33,13 @@ class HandlerTarget extends EventTarget {
  * passes everything to the real channel once that has been transferred here.
  */
 export class LateDataChannel extends HandlerTarget {
+  // Accessors defined per instance by handlerProp.
+  declare onopen: Handler;
+  declare onclose: Handler;
+  declare onclosing: Handler;
+  declare onerror: Handler;
+  declare onmessage: Handler;
+  declare onbufferedamountlow: Handler;
   #real: RTCDataChannel | undefined;
   #closed = false;
   #binaryType: BinaryType = 'arraybuffer';
@@ -125,6 +132,12 @@ const calls = new Map<
 
 /** `RTCPeerConnection` as libp2p's WebRTC transport uses it, run by the page. */
 export class WorkerPeerConnection extends HandlerTarget {
+  declare onicecandidate: Handler;
+  declare onicecandidateerror: Handler;
+  declare onconnectionstatechange: Handler;
+  declare oniceconnectionstatechange: Handler;
+  declare onsignalingstatechange: Handler;
+  declare ondatachannel: Handler;
   readonly #id = nextId++;
   readonly #port: Port;
   connectionState: RTCPeerConnectionState = 'new';
