@@ -7,7 +7,8 @@
  * shows the preview; a reload paints the tiles from the timeline index before the peer worker
  * has opened the catalog, and after going offline a reload still shows the thumbnails (IndexedDB).
  * Then a second device backs up a photo from the browser: the node imports the upload and
- * the viewer marks it "backed up" once the node holds it.
+ * the viewer marks it "backed up" once the node holds it. The shell's home node status
+ * (`/hearth/status/1`) follows both: the CLI's import and its thumbnails, then the upload's.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -124,6 +125,14 @@ void describe('thumbnails and previews from a real home node', { skip, timeout: 
     );
     await page.screenshot({ path: shot('home-thumbnails-laptop') });
 
+    // The home node's status (/hearth/status/1) beside the sync status: done with the photos
+    // the CLI imported, and that import's end.
+    const status = page.getByTestId('node-status');
+    await status.locator('summary').getByText('Home node: all done').waitFor();
+    await status.locator('summary').click();
+    await status.getByText(`thumbnails: ${PHOTOS} done`).waitFor();
+    await status.getByText(`last import: ${PHOTOS} of ${PHOTOS} files, finished`).waitFor();
+
     // The viewer shows the preview (bigger than the thumbnail, up to 1440 px short side).
     const first = tiles[0]!;
     await page.locator(`.tile[data-id="${first.id}"]`).click();
@@ -188,6 +197,11 @@ void describe('thumbnails and previews from a real home node', { skip, timeout: 
     await page.goto(`${app.url}#/photos/${id}`);
     await page.getByText('Backed up to the home node').waitFor({ timeout: 120_000 });
     await page.screenshot({ path: shot('home-backed-up-laptop') });
+    // The node's status followed: one more thumbnail made (the page hears it over the stream).
+    await page.goto(`${app.url}#/`);
+    const status = page.getByTestId('node-status');
+    await status.locator('summary').click();
+    await status.getByText(`thumbnails: ${PHOTOS + 1} done`).waitFor({ timeout: 60_000 });
     await context.close();
   });
 });
