@@ -35,9 +35,13 @@ export interface Catalog {
   months(): MonthKey[];
   /** Automerge heads of a month's shards: a cheap version stamp for derived views. */
   monthVersion(month: MonthKey): string;
-  /** Opens these months' shards (a no-op for those open; every shard is open in an eager catalog). */
+  /**
+   * Makes these months' shards readable (a no-op for those open; every shard is open in an
+   * eager catalog). A lazy catalog holds at most its budget of shards (`maxOpen`) and drops
+   * the least recently read first: read what you opened before opening more than that.
+   */
   openMonths(months: readonly MonthKey[]): Promise<void>;
-  /** Opens the shards holding these assets. */
+  /** Makes the shards holding these assets readable (the budget of `openMonths` applies). */
   openAssets(ids: readonly AssetId[]): Promise<void>;
   /** Persists the shard summaries changed so far (also done by `stop` and shortly after changes). */
   flush(): Promise<void>;

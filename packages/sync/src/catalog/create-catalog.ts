@@ -57,7 +57,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     onChange: (s, ids) => changes.emit({ assets: ids as AssetId[], albums: [], months: [s.month] }),
   });
   const { shards, location } = set;
-  const isOpen = (s: ShardState) => s.handle !== undefined;
+  const isReadable = (s: ShardState) => s.handle !== undefined || s.view !== undefined;
 
   /** Makes a listed shard visible: from its summary (lazy) or by opening it. */
   async function openShard(key: ShardKey, url: string): Promise<void> {
@@ -234,7 +234,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
   }
 
   async function openAll(list: Iterable<ShardState>): Promise<void> {
-    for (const s of list) if (!isOpen(s)) await set.open(s);
+    for (const s of list) if (!isReadable(s)) await set.read(s);
   }
 
   return {
@@ -295,9 +295,10 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     getAsset(id) {
       const key = location.get(id);
       const s = key === undefined ? undefined : shards.get(key);
-      if (!s?.handle) return undefined;
+      const doc = s && set.docOf(s);
+      if (!s || !doc) return undefined;
       s.lastUsed = Date.now();
-      const r = readAsset(s.handle.doc(), id);
+      const r = readAsset(doc, id);
       if (r.ok) return r.value;
       report(`shard ${s.key}`, r.reason);
       return undefined;
@@ -305,9 +306,10 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     monthAssets(month) {
       const out = new Map<string, Asset>();
       for (const s of shardsOfMonth(month)) {
-        if (!s.handle) continue;
+        const doc = set.docOf(s);
+        if (!doc) continue;
         s.lastUsed = Date.now();
-        const { assets, invalid: bad } = readShard(s.handle.doc());
+        const { assets, invalid: bad } = readShard(doc);
         for (const reason of bad) report(`shard ${s.key}`, reason);
         for (const a of assets) if (!out.has(a.id)) out.set(a.id, a);
       }

@@ -5,12 +5,17 @@
  * so a lazy catalog answers "which shard holds this photo" and "how many in this month"
  * without loading a document.
  *
- * Lazy mode (`lazy` set, repo with storage): a shard is opened when it is read or edited, when
- * a peer sends a sync message for it, or when a persistent peer connects whose last recorded
- * sync state with us is behind the shard; an open shard that was not used for `idleMs` is
- * flushed, summarized and removed from the repo's cache once more than `maxOpen` are open.
+ * Lazy mode (`lazy` set, repo with storage): a shard is opened in the repo when it is edited,
+ * when a peer sends a sync message for it, or when a persistent peer connects whose last
+ * recorded sync state with us is behind the shard. A shard that is only read gets a read-only
+ * copy loaded straight from storage instead (`read`): a repo handle costs several times the
+ * memory, because automerge-repo loads a document incrementally and then diffs it in full.
+ * The budget (`maxOpen`, copies and handles together) holds at open time: beyond it, the least
+ * recently used read-only copies are dropped at once, and handles that went unused (no read,
+ * edit or sync message) for `idleMs` are flushed, summarized and removed from the repo's cache.
  * Eager mode keeps every opened shard (small libraries, tests, no storage).
  */
+import { free as freeDoc, getHeads, load as loadDoc, type SyncState } from '@automerge/automerge';
 import {
   encodeHeads,
   parseAutomergeUrl,
@@ -30,9 +35,9 @@ import { decodeShardSummary, encodeShardSummary, repoSummaryStore, sameHeads } f
 
 /** Lazy-mode limits. */
 export interface LazyShardOptions {
-  /** open shards kept before idle ones are evicted (default 12) */
+  /** shards held in memory (open or read-only) before the least recently used go (default 12) */
   maxOpen?: number;
-  /** a shard unused (no read, edit or change) this long may be evicted (default 10 s) */
+  /** an open shard unused (no read, edit or sync message) this long may be evicted (default 10 s) */
   idleMs?: number;
   /** told after a shard was evicted (tests, benches) */
   onEvict?: (key: ShardKey) => void;
@@ -51,6 +56,8 @@ export interface ShardState {
   /** false until a summary was read or the document opened: the shard is not visible yet */
   known: boolean;
   handle: DocHandle<AssetShardDoc> | undefined;
+  /** a read-only copy loaded from storage while the shard is not open in the repo (lazy) */
+  view: AssetShardDoc | undefined;
   off: (() => void) | undefined;
   lastUsed: number;
   pins: number;
@@ -59,6 +66,13 @@ export interface ShardState {
 }
 
 export type ShardSet = ReturnType<typeof createShardSet>;
+
+/** The synchronizer's `sync-state` event (automerge-repo does not export its type). */
+interface SyncStateEvent {
+  documentId: DocumentId;
+  peerId: PeerId;
+  syncState: SyncState;
+}
 
 export function createShardSet(opts: {
   repo: Repo;
@@ -75,6 +89,7 @@ export function createShardSet(opts: {
   const byDoc = new Map<DocumentId, ShardState>();
   const location = new Map<string, ShardKey>();
   const opening = new Map<ShardKey, Promise<DocHandle<AssetShardDoc>>>();
+  const reading = new Map<ShardKey, Promise<void>>();
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let evictTimer: ReturnType<typeof setTimeout> | undefined;
   let flushing: Promise<void> = Promise.resolve();
@@ -82,7 +97,8 @@ export function createShardSet(opts: {
   let stopped = false;
   /** background opens waiting for an eviction to make room */
   const roomWaiters: Array<() => void> = [];
-  const openCount = () => [...shards.values()].filter((x) => x.handle).length;
+  const inMemory = (x: ShardState) => x.handle !== undefined || x.view !== undefined;
+  const openCount = () => [...shards.values()].filter(inMemory).length;
   /** Resolves once fewer than `maxOpen` shards are open (or the set stops). */
   async function room(): Promise<void> {
     while (lazy && !stopped && openCount() >= lazy.maxOpen) {
@@ -136,6 +152,7 @@ export function createShardSet(opts: {
       changedAt: 0,
       known: false,
       handle: undefined,
+      view: undefined,
       off: undefined,
       lastUsed: 0,
       pins: 0,
@@ -160,26 +177,78 @@ export function createShardSet(opts: {
     return true;
   }
 
+  /** Checks a shard's document (a bad one throws, nothing changes). */
+  function check(s: ShardState, doc: AssetShardDoc): AssetShardDoc {
+    const checked = validateShardDoc(doc);
+    if (!checked.ok) throw new InvalidCatalogDataError(`shard ${s.key} (${s.url})`, checked.reason);
+    return checked.value;
+  }
+  /** Takes a loaded document's ids and heads over the summary's. */
+  function refresh(s: ShardState, doc: AssetShardDoc, heads: string[]): void {
+    s.lastUsed = Date.now();
+    if (s.known && sameHeads(heads, s.heads)) return;
+    const wasKnown = s.known;
+    setIds(s, Object.keys(doc.assets));
+    s.heads = heads;
+    s.known = true;
+    markDirty(s);
+    // It moved on while closed (synced, or its summary lagged behind a crash).
+    if (wasKnown) opts.onChange(s, []);
+  }
+  function dropView(s: ShardState): void {
+    const v = s.view;
+    s.view = undefined;
+    if (v) freeDoc(v);
+  }
+
   /** Attaches an available handle to its shard (validated: a bad document throws). */
   function attach(s: ShardState, handle: DocHandle<AssetShardDoc>): void {
     if (s.handle === handle) return;
-    const checked = validateShardDoc(handle.doc());
-    if (!checked.ok) throw new InvalidCatalogDataError(`shard ${s.key} (${s.url})`, checked.reason);
+    const doc = check(s, handle.doc());
     const onChange = (p: DocHandleChangePayload<AssetShardDoc>) => changed(s, p);
     handle.on('change', onChange);
     s.handle = handle;
     s.off = () => handle.off('change', onChange);
+    dropView(s);
+    refresh(s, doc, handle.heads());
+  }
+
+  /** The document to read a shard from: its open handle's, else its read-only copy. */
+  function docOf(s: ShardState): AssetShardDoc | undefined {
+    return s.handle?.doc() ?? s.view;
+  }
+
+  /**
+   * Makes a shard readable (`docOf`). Lazy: when the repo does not hold it, a read-only copy
+   * is loaded from storage (what is stored is current: an open shard is flushed before it is
+   * evicted). A document not in storage yet is opened through the repo (a peer may have it).
+   */
+  async function read(s: ShardState): Promise<void> {
+    if (s.evicting) await s.evicting;
     s.lastUsed = Date.now();
-    const heads = handle.heads();
-    if (!s.known || !sameHeads(heads, s.heads)) {
-      const wasKnown = s.known;
-      setIds(s, Object.keys(checked.value.assets));
-      s.heads = heads;
-      s.known = true;
-      markDirty(s);
-      // It moved on while closed (synced, or its summary lagged behind a crash).
-      if (wasKnown) opts.onChange(s, []);
+    if (s.handle || s.view) return;
+    const storage = repo.storageSubsystem;
+    if (!lazy || !storage || repo.handles[s.docId]) return void (await open(s));
+    let p = reading.get(s.key);
+    if (!p) {
+      p = (async () => {
+        const bytes = await storage.loadDocData(s.docId);
+        if (s.handle || s.view) return;
+        if (!bytes || repo.handles[s.docId]) return void (await open(s));
+        const doc = loadDoc<AssetShardDoc>(bytes);
+        try {
+          check(s, doc);
+        } catch (e) {
+          freeDoc(doc);
+          throw e;
+        }
+        s.view = doc;
+        refresh(s, doc, encodeHeads(getHeads(doc)));
+        scheduleEvict();
+      })().finally(() => reading.delete(s.key));
+      reading.set(s.key, p);
     }
+    await p;
   }
 
   function changed(s: ShardState, { doc, patches }: DocHandleChangePayload<AssetShardDoc>): void {
@@ -261,28 +330,61 @@ export function createShardSet(opts: {
   }
   async function evictIdle(): Promise<void> {
     if (!lazy) return;
-    const open = [...shards.values()].filter((s) => s.handle && !s.evicting);
     // A background sweep waiting for room needs one below the budget.
-    const over = open.length - (roomWaiters.length > 0 ? lazy.maxOpen - 1 : lazy.maxOpen);
+    const budget = () => (roomWaiters.length > 0 ? lazy.maxOpen - 1 : lazy.maxOpen);
+    const open = [...shards.values()].filter((s) => inMemory(s) && !s.evicting);
+    const over = open.length - budget();
     if (over <= 0) return;
     const t = Date.now();
+    // A read-only copy goes as soon as the budget needs it. A repo handle goes once unused for
+    // idleMs and once its sync with every connected peer has settled (cut short, a sync
+    // restarts from the stored state and can stall), and never while an edit holds it.
     const idle = open
-      .filter((s) => s.pins === 0 && t - s.lastUsed >= lazy.idleMs)
+      .filter(
+        (s) =>
+          s.pins === 0 &&
+          (!s.handle || (t - s.lastUsed >= lazy.idleMs && (settled(s) || t - s.lastUsed >= settleCapMs))),
+      )
       .sort((a, b) => a.lastUsed - b.lastUsed)
       .slice(0, over);
     for (const s of idle) await (s.evicting = evict(s).finally(() => (s.evicting = undefined)));
-    // Still too many in use: look again once the youngest could have gone idle.
-    if (idle.length < over && !evictTimer && !stopped)
-      evictTimer = setTimeout(() => {
-        evictTimer = undefined;
-        void evictIdle();
-      }, lazy.idleMs);
+    // Still too many in use: look again later (sooner when a sync settles: onSyncState).
+    const still = [...shards.values()].filter((s) => inMemory(s) && !s.evicting).length - budget();
+    if (still > 0 && !evictTimer && !stopped)
+      evictTimer = setTimeout(
+        () => {
+          evictTimer = undefined;
+          void evictIdle();
+        },
+        Math.max(lazy.idleMs, 1000),
+      );
+  }
+  /** An unsettled sync keeps a handle at most this long after its last use. */
+  const settleCapMs = Math.max(lazy?.idleMs ?? 0, 5_000);
+  /** Every connected peer's last reported heads for this shard equal ours. */
+  function settled(s: ShardState): boolean {
+    const ours = s.handle?.heads() ?? s.heads;
+    const theirs = peerHeads.get(s.docId);
+    return repo.peers.every((p) => {
+      const h = theirs?.get(p);
+      return h !== undefined && sameHeads(h, ours);
+    });
   }
   async function evict(s: ShardState): Promise<void> {
+    if (!s.handle) {
+      dropView(s);
+      await writeSummary(s);
+      lazy?.onEvict?.(s.key);
+      for (const wake of roomWaiters.splice(0)) wake();
+      return;
+    }
+    const used = s.lastUsed;
     s.dirty = true; // record the heads it is evicted at, after the repo flushed them
     await writeSummary(s);
-    if (!s.handle || s.pins > 0 || stopped) return;
+    // Used meanwhile (a sync message, an edit, a read): it stays; the next sweep looks again.
+    if (!s.handle || s.pins > 0 || stopped || s.lastUsed !== used) return;
     const handle = s.handle;
+    peerHeads.delete(s.docId);
     s.off?.();
     s.handle = s.off = undefined;
     // automerge-repo 2.5's unload swaps in an empty document and announces it as a change:
@@ -294,6 +396,17 @@ export function createShardSet(opts: {
     lazy?.onEvict?.(s.key);
     for (const wake of roomWaiters.splice(0)) wake();
   }
+
+  /** Each open shard's connected peers' heads, as the repo's sync last reported them. */
+  const peerHeads = new Map<DocumentId, Map<PeerId, string[]>>();
+  const onSyncState = ({ documentId, peerId, syncState }: SyncStateEvent) => {
+    const s = byDoc.get(documentId);
+    if (!s?.handle || !lazy || stopped) return;
+    let m = peerHeads.get(documentId);
+    if (!m) peerHeads.set(documentId, (m = new Map()));
+    m.set(peerId, syncState.theirHeads ? encodeHeads(syncState.theirHeads) : []);
+    if (roomWaiters.length > 0 || openCount() > lazy.maxOpen) scheduleEvict();
+  };
 
   /**
    * A sync message for a shard. Closed: the repo loads it from storage to answer, and we follow
@@ -343,25 +456,32 @@ export function createShardSet(opts: {
     loadSummary,
     attach,
     open,
+    read,
+    docOf,
     use,
     flushSummaries,
     start() {
       stopped = false;
       repo.networkSubsystem.on('message', onMessage);
       repo.networkSubsystem.on('peer', onPeer);
+      repo.synchronizer.on('sync-state', onSyncState);
     },
     async stop() {
       stopped = true;
       for (const wake of roomWaiters.splice(0)) wake();
       repo.networkSubsystem.off('message', onMessage);
       repo.networkSubsystem.off('peer', onPeer);
+      repo.synchronizer.off('sync-state', onSyncState);
       clearTimeout(evictTimer);
       evictTimer = undefined;
       await background;
-      await Promise.allSettled(opening.values());
+      await Promise.allSettled([...opening.values(), ...reading.values()]);
       for (const s of shards.values()) await s.evicting;
       await flushSummaries();
-      for (const s of shards.values()) s.off?.();
+      for (const s of shards.values()) {
+        s.off?.();
+        dropView(s);
+      }
     },
   };
 }
