@@ -141,13 +141,55 @@ describe('upload queue backing up to the home node (paired library)', () => {
     await q.idle();
     const id = createHash('sha256').update('aaa').digest('hex');
     expect(sent).toEqual([id]);
-    expect(q.entries().map((e) => e.state)).toEqual(['duplicate']);
+    expect(q.entries().map((e) => e.state)).toEqual(['done']);
     // The same photo again: the node has it, nothing is sent.
     await q.add([file('again.jpg', 'aaa'), file('b.jpg', 'bbb')]);
     await q.idle();
     expect(sent).toEqual([id, createHash('sha256').update('bbb').digest('hex')]);
-    expect(q.entries().map((e) => e.state)).toEqual(['duplicate', 'duplicate', 'done']);
+    expect(q.entries().map((e) => e.state)).toEqual(['done', 'duplicate', 'done']);
     await q.stop();
+    await local.stop();
+  });
+
+  it('a send cut off by a reload goes again when the next queue starts, without an online event', async () => {
+    const local = createLocalLibrary({ dbName: 'uq-lib-reload' });
+    await local.start();
+    const sent: string[] = [];
+    let fail = true;
+    const library = {
+      addAssets: local.addAssets.bind(local),
+      async getAsset(id: string) {
+        const a = await local.getAsset(id);
+        return a && { ...a, backedUp: sent.includes(id) };
+      },
+      async backUp(id: string) {
+        if (fail) throw new Error('connection reset');
+        sent.push(id);
+      },
+    };
+    const first = createUploadQueue({
+      dbName: 'uq-reload',
+      library,
+      processor: hashingProcessor(),
+      online: new EventTarget(),
+    });
+    await first.start();
+    await first.add([file('big.jpg', 'big')]);
+    await first.idle();
+    expect(first.entries().map((e) => e.state)).toEqual(['failed']);
+    await first.stop();
+    fail = false;
+    const next = createUploadQueue({
+      dbName: 'uq-reload',
+      library,
+      processor: hashingProcessor(),
+      online: new EventTarget(),
+    });
+    await next.start();
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    await next.idle();
+    expect(next.entries().map((e) => [e.state, e.sendFailed])).toEqual([['done', undefined]]);
+    await next.stop();
     await local.stop();
   });
 });

@@ -71,7 +71,8 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
       await save(e);
       const had = await opts.library.getAsset(p.hash);
       if (had) {
-        e = { ...e, state: 'duplicate' };
+        // Added by this very entry before its send failed: still "added", not a duplicate.
+        e = { ...e, state: entry.sendFailed ? 'done' : 'duplicate' };
       } else {
         const asset = {
           id: p.hash,
@@ -104,7 +105,8 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
           e = { ...e, sendFailed: true };
           throw err;
         }
-        e = { ...e, state: done };
+        const { sendFailed: _sent, ...rest } = e;
+        e = { ...rest, state: done };
       }
       // The library holds the bytes now: the queue's copy would double the space used.
       await open().delete('files', entry.id);
@@ -203,7 +205,8 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
     async retry(id) {
       const e = list.find((x) => x.id === id);
       if (!e || e.state !== 'failed') return;
-      const { error: _error, sendFailed: _sendFailed, ...rest } = e;
+      // `sendFailed` stays until the send succeeds: the entry's own photo is not a duplicate.
+      const { error: _error, ...rest } = e;
       await save({ ...rest, state: 'queued', progress: 0 });
       kick();
     },
