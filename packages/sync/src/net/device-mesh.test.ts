@@ -129,6 +129,45 @@ describe('device mesh: WebRTC between devices through the home relay', { timeout
     expect(direct(b, a).length).toBeGreaterThan(0);
   });
 
+  it('a device paired while connected to the relay gets its reservation (the mesh reconnects once)', async () => {
+    const paired = new Set<string>();
+    let refused: () => void = () => {};
+    const refusal = new Promise<void>((resolve) => (refused = resolve));
+    let id = '';
+    const { relay, devices, relayAddr } = await setup((ds) => {
+      id = ds[0]!.peerId.toString();
+      return {
+        // The relay asks when the device requests a reservation.
+        isPaired: (p) => {
+          if (paired.has(p)) return true;
+          if (p === id) refused();
+          return false;
+        },
+        onRevoked: () => () => {},
+      };
+    });
+    const a = devices[0]!;
+    paired.add(relay.peerId.toString());
+    const circuit = () => a.getMultiaddrs().some((m) => m.toString().includes('/p2p-circuit'));
+    // Unpaired, it connects (to pair, as a new device does) and is refused a reservation.
+    await a.dial(multiaddr(relayAddr));
+    await withTimeout(refusal, 20_000, 'the refused reservation');
+    paired.add(id);
+    const lines: string[] = [];
+    const mesh = startDeviceMesh({
+      node: a,
+      relay: { peerId: relay.peerId.toString(), addrs: [relayAddr] },
+      devices: () => [],
+      access: { isPaired: (p) => paired.has(p), onRevoked: () => () => {} },
+      minRetryMs: 200,
+      reservationGraceMs: 500,
+      log: (l) => lines.push(l),
+    });
+    cleanup.push(() => mesh.stop());
+    await withTimeout(when(a, 'self:peer:update', circuit), 20_000, 'the reservation after pairing');
+    expect(lines).toContain('no reservation on the relay: reconnecting to it so it is asked again');
+  });
+
   it('the relay serves paired devices only: a stranger gets no reservation and cannot reach a device', async () => {
     const key = await generateLibraryKey();
     let ids: string[] = [];

@@ -5,7 +5,13 @@ import type { PeerAccess } from './peer-access.ts';
 /** What the mesh needs from a libp2p node. */
 export type MeshNode = Pick<
   Libp2p,
-  'peerId' | 'dial' | 'getConnections' | 'addEventListener' | 'removeEventListener'
+  | 'peerId'
+  | 'dial'
+  | 'hangUp'
+  | 'getConnections'
+  | 'getMultiaddrs'
+  | 'addEventListener'
+  | 'removeEventListener'
 >;
 
 /** Options of {@link startDeviceMesh}. */
@@ -25,6 +31,11 @@ export interface DeviceMeshOptions {
   /** First retry delay after a failed dial, doubled up to `maxRetryMs` (default 5 s / 60 s). */
   minRetryMs?: number;
   maxRetryMs?: number;
+  /**
+   * How long the relay may be connected without granting this device a reservation before
+   * the mesh reconnects to it once (default 10 s); see `reconnectForReservation`.
+   */
+  reservationGraceMs?: number;
   /** One line per direct connection opened (either side dialled) and per failed dial. */
   log?: (line: string) => void;
 }
@@ -56,6 +67,8 @@ export function startDeviceMesh(opts: DeviceMeshOptions): DeviceMesh {
   const relayAddrs = relay.addrs.map((a) => a.replace(/\/p2p\/[^/]+$/, ''));
   const dialing = new Set<string>();
   const backoff = new Map<string, { delay: number; next: number }>();
+  const grace = opts.reservationGraceMs ?? 10_000;
+  let lastReconnect = 0;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -93,9 +106,30 @@ export function startDeviceMesh(opts: DeviceMeshOptions): DeviceMesh {
     );
   }
 
+  /**
+   * Others can dial this device only while it holds a reservation on the relay. libp2p asks
+   * for one when it connects to a relay; a device paired over that very connection was
+   * refused then (the relay serves paired devices only) and is not asked again until it
+   * reconnects. So reconnect, at most once a minute. True while reconnecting.
+   */
+  function reconnectForReservation(): boolean {
+    if (node.getMultiaddrs().some((m) => m.toString().includes('/p2p-circuit'))) return false;
+    const conn = open(relay.peerId).find((c) => c.status === 'open' && c.limits === undefined);
+    const now = Date.now();
+    if (!conn || now - conn.timeline.open < grace || now - lastReconnect < 60_000) return false;
+    lastReconnect = now;
+    opts.log?.('no reservation on the relay: reconnecting to it so it is asked again');
+    const addrs = relayAddrs.map((a) => multiaddr(`${a}/p2p/${relay.peerId}`));
+    node
+      .hangUp(conn.remotePeer)
+      .then(async () => node.dial(addrs, { signal: AbortSignal.timeout(30_000) }))
+      .catch((e: unknown) => opts.log?.(`reconnecting to the relay failed: ${(e as Error).message}`));
+    return true;
+  }
+
   function refresh(): void {
     if (stopped) return;
-    if (relayUp()) {
+    if (relayUp() && !reconnectForReservation()) {
       const now = Date.now();
       for (const peer of new Set(opts.devices())) {
         if (peer === self || peer === relay.peerId || dialing.has(peer) || !access.isPaired(peer)) continue;
