@@ -127,6 +127,8 @@ export interface CatalogLibrary extends LibraryClient {
    * transcode, else its original. Undefined when held here (`mediaBlob(id, 'playback')`) or unknown.
    */
   streamUrl(id: string): Promise<string | undefined>;
+  /** the catalog's version stamp of a month (its shards' heads; no shard is opened for it) */
+  monthVersion(month: string): string;
 }
 
 export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrary {
@@ -323,6 +325,7 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
 
     mediaBlob,
     streamUrl: streamOf,
+    monthVersion: (month) => catalog.monthVersion(month as never),
     ...(upload && {
       async backUp(id: string) {
         const bytes = await media.get(id, 'original');

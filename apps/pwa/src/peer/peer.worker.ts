@@ -239,14 +239,21 @@ let librarySearch: Promise<LibrarySearch> | undefined;
  */
 function searchIndex(): Promise<LibrarySearch> {
   librarySearch ??= (async () => {
-    const [{ createLibrarySearch }, { createMlSearchSource }, { openIdbMlBlobCache }, peer, info] =
-      await Promise.all([
-        import('../search/library-search.ts'),
-        import('../search/ml-search-source.ts'),
-        import('../search/ml-blob-cache.idb.ts'),
-        catalog(),
-        loadPairing(),
-      ]);
+    const [
+      { createLibrarySearch },
+      { createMlSearchSource },
+      { openIdbMlBlobCache },
+      { openIdbSearchCache },
+      peer,
+      info,
+    ] = await Promise.all([
+      import('../search/library-search.ts'),
+      import('../search/ml-search-source.ts'),
+      import('../search/ml-blob-cache.idb.ts'),
+      import('../search/search-cache.idb.ts'),
+      catalog(),
+      loadPairing(),
+    ]);
     // Machine tags, OCR text and people from the home node's models, kept for offline search.
     const ml = createMlSearchSource({
       repo: peer.repo,
@@ -254,7 +261,11 @@ function searchIndex(): Promise<LibrarySearch> {
       cache: await openIdbMlBlobCache(`hearth-ml-${info?.libraryId ?? 'unpaired'}`),
       fetchBlob: (hash) => peer.remoteBlob(hash),
     });
-    return createLibrarySearch(peer.library, ml);
+    // What was read in an earlier session, per month, while the month has not changed.
+    const cache = info
+      ? openIdbSearchCache(`hearth-search-${info.libraryId}`, (m) => peer.library.monthVersion(m))
+      : undefined;
+    return createLibrarySearch(peer.library, ml, cache);
   })();
   void librarySearch.catch(() => (librarySearch = undefined));
   return librarySearch;

@@ -9,6 +9,7 @@ import { createCatalogLibrary } from '../catalog/catalog-library.ts';
 import { openIdbMediaCache } from '../catalog/media-cache.idb.ts';
 import type { LibraryClient, NewLocalAsset } from '../library/library-client.ts';
 import { createLibrarySearch, type LibrarySearch } from './library-search.ts';
+import { openIdbSearchCache } from './search-cache.idb.ts';
 
 const hex = (n: number) => n.toString(16).padStart(64, '0');
 const FALCON = hex(1);
@@ -138,5 +139,58 @@ describe('library search (worker side, over the synced catalog)', () => {
     await lib.addAssets([asset(5, Date.UTC(2019, 4, 2), { fileName: 'wood_anemones.jpg' })]);
     await vi.waitFor(async () => expect(await ids(s, 'anemones 2019')).toEqual([hex(5)]));
     expect(await ids(s, 'may 2019')).toEqual([hex(5)]);
+  });
+});
+
+describe('library search across worker restarts (the per-month cache)', () => {
+  it('takes unchanged months from the cache and reads only the months that moved on', async () => {
+    repo = new Repo({ network: [] });
+    const deviceId: DeviceId = fakeDeviceId(1);
+    const catalog = createCatalog({ repo, root: createTestRoot(repo), deviceId });
+    const lib = createCatalogLibrary({
+      catalog,
+      media: await openIdbMediaCache(`search-cache-media-${n++}`),
+      deviceId,
+    });
+    await lib.start();
+    await lib.addAssets([
+      asset(1, Date.UTC(2022, 2, 31), { fileName: 'prairie_falcon.jpg' }),
+      asset(2, Date.UTC(2012, 7, 5), { fileName: 'el_torcal_rocks.jpg' }),
+    ]);
+    const reads: string[] = [];
+    const counted: LibraryClient = {
+      ...lib,
+      getAsset: (id) => {
+        reads.push(id);
+        return lib.getAsset(id);
+      },
+    };
+    const db = `hearth-search-test-${n++}`;
+    const session = async () => {
+      const cache = openIdbSearchCache(db, (m) => lib.monthVersion(m));
+      const s = createLibrarySearch(counted, undefined, cache);
+      await s.ready;
+      s.stop();
+      cache.close();
+      return s;
+    };
+    const first = await session();
+    expect(reads.sort()).toEqual([FALCON, ROCKS]);
+    expect(await ids(first, 'falcon')).toEqual([FALCON]);
+
+    // A restart: nothing moved, nothing is read through the catalog, the same answers.
+    reads.length = 0;
+    const second = await session();
+    expect(reads).toEqual([]);
+    expect(await ids(second, 'torcal')).toEqual([ROCKS]);
+    expect(second.size()).toBe(2);
+
+    // An edit while the search was not running: only that month is read again.
+    await lib.setDescription(ROCKS, 'Limestone in Andalusia');
+    reads.length = 0;
+    const third = await session();
+    expect(reads).toEqual([ROCKS]);
+    expect(await ids(third, 'limestone')).toEqual([ROCKS]);
+    expect(await ids(third, 'falcon')).toEqual([FALCON]);
   });
 });

@@ -15,6 +15,7 @@ import {
   type TimelineItem,
 } from '../library/timeline-item.ts';
 import type { MlSearchSource } from './ml-search-source.ts';
+import type { SearchCache } from './search-cache.idb.ts';
 import type { SearchFilters, SearchResult } from './search-types.ts';
 
 /** Most results one query returns (the grid is virtualized; this bounds the message). */
@@ -45,7 +46,12 @@ function rowOf(a: AssetDetails): TimelineItem {
  * `ml` (optional) adds what the home node's models found: machine tags, OCR text and the names
  * of the people in each photo.
  */
-export function createLibrarySearch(lib: LibraryClient, ml?: MlSearchSource): LibrarySearch {
+export function createLibrarySearch(
+  lib: LibraryClient,
+  ml?: MlSearchSource,
+  /** months read in an earlier session, taken as they are while their version has not moved */
+  cache?: SearchCache,
+): LibrarySearch {
   const index = createSearchIndex();
   const rows = new Map<string, TimelineItem>();
   const details = new Map<string, AssetDetails>();
@@ -103,10 +109,28 @@ export function createLibrarySearch(lib: LibraryClient, ml?: MlSearchSource): Li
   async function build(): Promise<void> {
     for (const album of await lib.listAlbums()) setAlbum(album.id, album.title, album.assets);
     for (const m of await lib.months()) {
+      // The version is taken before the read: a change meanwhile leaves an older stamp on
+      // what is cached, so the next session reads that month again.
+      const version = cache?.version(m.month);
+      const hit =
+        version === undefined ? undefined : await cache?.get(m.month, version).catch(() => undefined);
+      if (hit) {
+        for (const a of hit) put(a);
+        continue;
+      }
+      const read: AssetDetails[] = [];
       for (const item of await lib.monthItems(m.month)) {
         const a = await lib.getAsset(item.id);
-        if (a) put(a);
+        if (a) {
+          put(a);
+          read.push(a);
+        }
       }
+      // Awaited (one small write per month): what `ready` promises is then also on disk.
+      if (version !== undefined)
+        await cache
+          ?.set(m.month, version, read)
+          .catch((e: unknown) => console.warn(`search cache: ${String(e)}`));
     }
   }
 
