@@ -162,7 +162,7 @@ describe.skipIf(!hasModels)(`ML results on a paired device (needs ${MODELS})`, (
       };
       const text: Record<string, MlAssetText> = {};
       for (const ref of state.text.values())
-        Object.assign(text, decodeMlMonthText(await blob(ref.hash)).assets);
+        Object.assign(text, (await decodeMlMonthText(await blob(ref.hash))).assets);
       const tags = (file: string) => text[ids.get(file) ?? '']?.tags?.map((t) => t.label) ?? [];
       expect(tags('dog-bicycle-car.jpg')).toEqual(expect.arrayContaining(['dog', 'bicycle', 'car']));
       expect(text[ids.get('synthetic-text.jpg') ?? '']?.ocr).toMatch(/12345/);

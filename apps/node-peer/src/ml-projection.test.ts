@@ -94,7 +94,7 @@ describe('projectMl', () => {
     expect(await projectMl(opts)).toBe(3);
     const s = ml.read();
     expect([...s.text.keys()].sort()).toEqual(['2024-07', '2024-08']);
-    const july = decodeMlMonthText(w.blobs.get(s.text.get('2024-07')!.hash)!);
+    const july = await decodeMlMonthText(w.blobs.get(s.text.get('2024-07')!.hash)!);
     expect(july.assets[id(1)]?.tags?.map((t) => t.label)).toEqual(['dog', 'car']);
     expect(july.assets[id(2)]?.ocr).toBe('OPEN 12345');
     expect(s.text.get('2024-07')).toMatchObject({ models: 'tags=tags@1;ocr=ocr@1', assets: 2 });
@@ -132,7 +132,7 @@ describe('projectMl', () => {
     });
     await projectMl({ ...base, keys: { tags: 'tags@2' } });
     const blob = w.blobs.get(ml.read().text.get('2024-07')!.hash)!;
-    expect(decodeMlMonthText(blob).assets[id(1)]?.tags?.[0]?.label).toBe('wolf');
-    expect(decodeMlMonthText(blob).models).toEqual({ tags: 'tags@2' });
+    expect((await decodeMlMonthText(blob)).assets[id(1)]?.tags?.[0]?.label).toBe('wolf');
+    expect((await decodeMlMonthText(blob)).models).toEqual({ tags: 'tags@2' });
   });
 });

@@ -96,7 +96,7 @@ export async function projectMl(opts: MlProjectionOptions): Promise<number> {
       const models: Record<string, string> = {};
       if (opts.keys.tags) models['tags'] = opts.keys.tags;
       if (opts.keys.ocr) models['ocr'] = opts.keys.ocr;
-      const bytes = encodeMlMonthText({ month, models, assets: m.text });
+      const bytes = await encodeMlMonthText({ month, models, assets: m.text });
       const source = sha(bytes);
       if (state.text.get(month)?.source !== source) {
         const hash = await opts.putBlob(bytes);

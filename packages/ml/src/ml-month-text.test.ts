@@ -18,19 +18,24 @@ const month: MlMonthText = {
 };
 
 describe('ML month text blob', () => {
-  it('round-trips; the same results always make the same bytes (so the same blob hash)', () => {
-    const bytes = encodeMlMonthText(month);
-    const back = decodeMlMonthText(bytes);
+  it('round-trips; the same results always make the same bytes (so the same blob hash)', async () => {
+    const bytes = await encodeMlMonthText(month);
+    expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]); // gzip
+    const back = await decodeMlMonthText(bytes);
     expect(back.month).toBe('2024-07');
     expect(back.models).toEqual(month.models);
     expect(back.assets).toEqual({ aaa: month.assets['aaa'], bbb: month.assets['bbb'] });
     const reordered = { ...month, assets: { ccc: {}, bbb: month.assets['bbb']!, aaa: month.assets['aaa']! } };
-    expect(encodeMlMonthText(reordered)).toEqual(bytes);
+    expect(await encodeMlMonthText(reordered)).toEqual(bytes);
   });
 
-  it('a malformed blob throws a typed error; a malformed photo entry is skipped', () => {
-    expect(() => decodeMlMonthText(new TextEncoder().encode('{"format":"x"}'))).toThrow(InvalidInputError);
-    expect(() => decodeMlMonthText(new Uint8Array([0xff, 0x00]))).toThrow(/not JSON/);
+  it('a malformed blob throws a typed error; a malformed photo entry is skipped', async () => {
+    await expect(decodeMlMonthText(new TextEncoder().encode('{"format":"x"}'))).rejects.toThrow(
+      InvalidInputError,
+    );
+    await expect(decodeMlMonthText(new Uint8Array([0xff, 0x00]))).rejects.toThrow(/not gzipped JSON/);
+    const good = await encodeMlMonthText(month);
+    await expect(decodeMlMonthText(good.subarray(0, good.length - 9))).rejects.toThrow(InvalidInputError);
     const raw = {
       format: 'hearth-ml-text/1',
       month: '2024-07',
@@ -46,7 +51,7 @@ describe('ML month text blob', () => {
         c: { ocr: 7 },
       },
     };
-    const m = decodeMlMonthText(new TextEncoder().encode(JSON.stringify(raw)));
+    const m = await decodeMlMonthText(new TextEncoder().encode(JSON.stringify(raw)));
     expect(m.assets).toEqual({ b: { tags: [{ label: 'cat', confidence: 0.7 }] } });
   });
 });

@@ -44,7 +44,7 @@ async function homeNode() {
   const root = createTestRoot(repo);
   const blobs = new Map<string, Uint8Array>();
   const ml: MlCatalog = await openMlCatalog({ repo, root });
-  const july = encodeMlMonthText({
+  const july = await encodeMlMonthText({
     month: '2024-07',
     models: { tags: 'yolox@1', ocr: 'ppocr@1' },
     assets: {
@@ -175,7 +175,7 @@ describe('ML words in the PWA search (offline, from synced data)', { timeout: 30
     await ml.ready;
     expect(ml.words(DOG)?.tags ?? []).toEqual([]);
     online = true;
-    const next = encodeMlMonthText({
+    const next = await encodeMlMonthText({
       month: '2024-07',
       models: { tags: 'yolox@2' },
       assets: { [DOG]: { tags: [{ label: 'wolf', confidence: 0.8 }] } },

@@ -78,7 +78,7 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
       if (months.get(month)?.hash === ref.hash) continue;
       let assets: Map<string, MlAssetText>;
       try {
-        assets = new Map(Object.entries(decodeMlMonthText(await blob(ref.hash)).assets));
+        assets = new Map(Object.entries((await decodeMlMonthText(await blob(ref.hash))).assets));
       } catch (e) {
         pending = true; // offline, or a bad blob: the next change or retry tries again
         console.info(`ML results of ${month} not available now:`, e);
