@@ -6,7 +6,8 @@
  *
  * Each round: device A goes offline (its libp2p connection gone too) and adds a photo to the
  * album; device B renames the album; A comes back online. Clocks start when A's page shows
- * the home node connected again ("1 peer"); marks are taken in the pages (Date.now(), polled
+ * the home node connected again (a peer: "1 peer", or more once the other browser's direct
+ * WebRTC connection is back too); marks are taken in the pages (Date.now(), polled
  * every few ms). Metrics (medians over the rounds):
  * - `converge_ms`: until both edits are visible on both devices (goal ≤ 1000);
  *   anchor, same run: `online_edit_ms`, a rename on B visible on A while both are online.
@@ -46,7 +47,7 @@ function watch(page: Page, key: string, probe: Probe): Promise<void> {
       delete marks[key];
       const holds = (): boolean => {
         if (probe.kind === 'peer')
-          return /(^|\D)1 peer\b/.test(document.querySelector('.sync-status')?.textContent ?? '');
+          return /(^|\D)[1-9]\d* peers?\b/.test(document.querySelector('.sync-status')?.textContent ?? '');
         if (probe.kind === 'title')
           return (
             (document.querySelector('input[aria-label="Album title"]') as HTMLInputElement | null)?.value ===
