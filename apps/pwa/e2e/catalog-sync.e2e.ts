@@ -65,7 +65,10 @@ void describe('PWA as a catalog peer of a real home node', { skip, timeout: 300_
 
     // Back online: the worker redials the home node by itself.
     await a.context.setOffline(false);
-    await a.page.getByRole('status').filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ }).waitFor();
+    await a.page
+      .getByRole('status')
+      .filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ })
+      .waitFor();
   });
 
   // Bounded well below the page timeout: the edits cross within a second of the connection

@@ -38,7 +38,10 @@ void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, ()
     await list.getByText(`${name} (this device)`).waitFor();
     const deviceId = (await list.locator('li').first().locator('code').textContent()) ?? '';
     assert.match(deviceId, /^12D3KooW/);
-    await page.getByRole('status').filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ })
+      .waitFor();
     return { page, deviceId };
   }
 
@@ -66,7 +69,10 @@ void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, ()
         .textContent(),
       a.deviceId,
     );
-    await a.page.getByRole('status').filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ }).waitFor();
+    await a.page
+      .getByRole('status')
+      .filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ })
+      .waitFor();
     await a.page.screenshot({ path: new URL('./screenshots/devices-laptop.png', import.meta.url).pathname });
   });
 
@@ -89,7 +95,10 @@ void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, ()
     await a.page.getByRole('status').filter({ hasText: 'Revoked Phone B' }).waitFor();
     // The revocation reaches A's replica of the root document by sync.
     await list.locator(`li[data-device-id="${b.deviceId}"][data-revoked="true"]`).waitFor();
-    await a.page.getByRole('status').filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ }).waitFor();
+    await a.page
+      .getByRole('status')
+      .filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ })
+      .waitFor();
     const rows = JSON.parse(node.hearth('devices', '--json')) as { deviceId: string; revoked: boolean }[];
     assert.equal(rows.find((r) => r.deviceId === b.deviceId)?.revoked, true);
     assert.equal(rows.find((r) => r.deviceId === a.deviceId)?.revoked, false);
