@@ -157,14 +157,14 @@ export function createDeviceAdmin(opts: {
         throw new UnknownDeviceError(deviceId);
       if (row.revoked) return row;
       const rev = await issueRevocation(key.identity, asDeviceId(deviceId));
-      peers.root.change((d) => {
-        d.revocations[deviceId] = rev;
-      });
-      // Tell a connected device before the cut: otherwise it sees only refused redials, as the
-      // root document carrying the revocation rarely reaches it first (bounded, 2 s).
+      // Tell a connected device first: writing the revocation cuts it off at once, and the root
+      // document carrying it rarely reaches it, so it would see only refused redials (2 s bound).
       if (peers.node.getConnections().some((c) => c.remotePeer.toString() === deviceId))
         if (!(await sendRevocationNotice(peers.node, deviceId, rev)))
           opts.log(`device ${deviceId} could not be told it was revoked`);
+      peers.root.change((d) => {
+        d.revocations[deviceId] = rev;
+      });
       await peers.access.update(peers.root.doc());
       // Cut live connections now; the gater refuses new ones.
       await Promise.all(

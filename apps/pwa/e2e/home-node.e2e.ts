@@ -3,7 +3,8 @@
  * devices through the Devices page (libp2p WebSockets from the page's peer worker), the node
  * lists both, and each shows a connected peer (the home node, and the other browser once
  * their direct WebRTC connection is up); then device A revokes device B from its
- * Devices page (the home node signs it), and B loses its connection for good.
+ * Devices page (the home node signs it), and B loses its connection for good, is told it was
+ * removed from the library (also after a reload), and pairs again as a new device.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -33,6 +34,8 @@ void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, ()
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
+    if (process.env['HEARTH_E2E_DEBUG'])
+      page.on('worker', (w) => w.on('console', (m) => console.error(`[worker ${name}] ${m.text()}`)));
     assert.match(await pairInUi(page, node.url, link, name), /Paired with the library/);
     const list = page.getByRole('list', { name: 'Devices in this library' });
     await list.getByText(`${name} (this device)`).waitFor();
@@ -105,5 +108,29 @@ void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, ()
     // B is cut off (the node refuses its redials: test/revocation-cutoff covers that part).
     await b.page.getByRole('status').filter({ hasText: 'no peer connected' }).waitFor();
     await a.page.screenshot({ path: new URL('./screenshots/devices-revoked.png', import.meta.url).pathname });
+    // The node told B before the cut (/hearth/revoked/1): B says so, and still after a reload.
+    await b.page.getByRole('alert').filter({ hasText: 'This device was removed from the library' }).waitFor();
+    await b.page.reload();
+    await b.page.getByRole('alert').filter({ hasText: 'This device was removed from the library' }).waitFor();
+    await b.page.screenshot({
+      path: new URL('./screenshots/devices-removed-b.png', import.meta.url).pathname,
+    });
+    // Pairing again is offered and works: a new device key (the revoked one stays refused).
+    const offer = JSON.parse(node.hearth('pair', '--json')) as { link: string };
+    assert.match(await pairInUi(b.page, node.url, offer.link, 'Phone B again'), /Paired with the library/);
+    await b.page.reload();
+    const listB = b.page.getByRole('list', { name: 'Devices in this library' });
+    await listB.getByText('Phone B again (this device)').waitFor();
+    const newId = (await listB.locator('li').first().locator('code').textContent()) ?? '';
+    assert.match(newId, /^12D3KooW/);
+    assert.notEqual(newId, b.deviceId);
+    await b.page
+      .getByRole('status')
+      .filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ })
+      .waitFor();
+    assert.equal(await b.page.getByRole('alert').filter({ hasText: 'removed from the library' }).count(), 0);
+    const after = JSON.parse(node.hearth('devices', '--json')) as { deviceId: string; revoked: boolean }[];
+    assert.equal(after.find((r) => r.deviceId === newId)?.revoked, false);
+    assert.equal(after.find((r) => r.deviceId === b.deviceId)?.revoked, true);
   });
 });

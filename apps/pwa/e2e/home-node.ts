@@ -38,6 +38,7 @@ export async function startHomeNode(timeoutMs = 90_000): Promise<HomeNode> {
       timeoutMs,
     );
     child.stdout!.on('data', (b: Buffer) => {
+      if (process.env['HEARTH_E2E_DEBUG']) process.stderr.write(`[node] ${b.toString()}`);
       out += b.toString();
       if (/^ready$/m.test(out)) {
         clearTimeout(timer);
