@@ -84,11 +84,13 @@ describe('projectMl', () => {
     await w.add(2, JULY, { ocr: 'OPEN 12345', clip: 'clip@1' });
     await w.add(3, AUG, { tags: ['cat'] });
     const ml = await setup();
+    const deleted: string[] = [];
     const opts = {
       journal: w.journal,
       keys,
       readBlob: async (h: BlobHash) => w.blobs.get(h)!,
       putBlob: w.put,
+      deleteBlob: async (h: BlobHash) => deleted.push(h),
       ml,
     };
     expect(await projectMl(opts)).toBe(3);
@@ -111,6 +113,15 @@ describe('projectMl', () => {
     expect(await projectMl(opts)).toBe(2);
     expect(ml.read().text.get('2024-07')?.hash).toBe(s.text.get('2024-07')?.hash);
     expect(ml.read().clip.get('2024-08')?.assets).toBe(1);
+    // The replaced August text blob is garbage; nothing else is.
+    expect(deleted).toEqual([s.text.get('2024-08')?.hash]);
+    // August's CLIP shard of one photo is that photo's own shard: replacing it keeps the blob.
+    const photo4 = w.derived.get(id(4))!.get('clip')!.blobs['clip'];
+    expect(ml.read().clip.get('2024-08')?.hash).toBe(photo4);
+    await w.add(5, AUG, { clip: 'clip@1' });
+    await projectMl(opts);
+    expect(ml.read().clip.get('2024-08')?.assets).toBe(2);
+    expect(deleted).not.toContain(photo4);
   });
 
   it('only results of the enabled models count; a model change drops the old ones until re-derived', async () => {

@@ -20,6 +20,8 @@ export interface MlProjectionOptions {
   keys: MlKeys;
   readBlob(hash: BlobHash): Promise<Uint8Array>;
   putBlob(bytes: Uint8Array): Promise<BlobHash>;
+  /** removes a month blob the ML document no longer points at */
+  deleteBlob?(hash: BlobHash): Promise<unknown>;
   ml: MlCatalog;
 }
 
@@ -86,42 +88,55 @@ export async function projectMl(opts: MlProjectionOptions): Promise<number> {
   const { encodeMlMonthText, mergeVectorShards } = await import('@hearth/ml');
   const months = byMonth(opts);
   const state = opts.ml.read();
+  // Per-photo CLIP shards stay whatever happens to month blobs (a one-photo month's shard is
+  // byte for byte its photo's shard, so the same blob).
+  const perPhoto = new Set<string>();
+  for (const m of months.values()) for (const h of m.clip.values()) perPhoto.add(h);
+  /** a replaced month blob is garbage on the node (devices drop it from their caches too) */
+  const replaced = async (old: BlobHash | undefined, now?: BlobHash) => {
+    if (old && old !== now && !perPhoto.has(old)) await opts.deleteBlob?.(old);
+  };
   let written = 0;
-  const textModels = [opts.keys.tags && `tags=${opts.keys.tags}`, opts.keys.ocr && `ocr=${opts.keys.ocr}`]
-    .filter(Boolean)
+  const models: Record<string, string> = {};
+  if (opts.keys.tags) models['tags'] = opts.keys.tags;
+  if (opts.keys.ocr) models['ocr'] = opts.keys.ocr;
+  const textModels = Object.entries(models)
+    .map(([k, v]) => `${k}=${v}`)
     .join(';');
   for (const [month, m] of [...months].sort(([a], [b]) => (a < b ? 1 : -1))) {
-    const ids = Object.keys(m.text);
+    const ids = Object.keys(m.text).sort();
     if (ids.length) {
-      const models: Record<string, string> = {};
-      if (opts.keys.tags) models['tags'] = opts.keys.tags;
-      if (opts.keys.ocr) models['ocr'] = opts.keys.ocr;
-      const bytes = await encodeMlMonthText({ month, models, assets: m.text });
-      const source = sha(bytes);
-      if (state.text.get(month)?.source !== source) {
-        const hash = await opts.putBlob(bytes);
+      // The digest of the inputs (cheap), so an unchanged month is not encoded again.
+      const source = sha(JSON.stringify([textModels, ids.map((id) => [id, m.text[id]])]));
+      const old = state.text.get(month);
+      if (old?.source !== source) {
+        const hash = await opts.putBlob(await encodeMlMonthText({ month, models, assets: m.text }));
         opts.ml.setMonth('text', month, { hash, models: textModels, source, assets: ids.length });
+        await replaced(old?.hash, hash);
         written++;
       }
     }
     if (m.clip.size && opts.keys.clip) {
       const list = [...m.clip].sort(([a], [b]) => (a < b ? -1 : 1));
       const source = sha(`${opts.keys.clip}\n${list.map(([id, h]) => `${id}:${h}`).join('\n')}`);
-      if (state.clip.get(month)?.source !== source) {
+      const old = state.clip.get(month);
+      if (old?.source !== source) {
         const shards = await Promise.all(list.map(([, h]) => opts.readBlob(h)));
         const hash = await opts.putBlob(mergeVectorShards(shards));
         opts.ml.setMonth('clip', month, { hash, models: opts.keys.clip, source, assets: list.length });
+        await replaced(old?.hash, hash);
         written++;
       }
     }
   }
   for (const kind of ['text', 'clip'] as MlBlobKind[])
-    for (const month of state[kind].keys()) {
+    for (const [month, ref] of state[kind]) {
       const m = months.get(month);
       const has =
         kind === 'text' ? m && Object.keys(m.text).length > 0 : m && m.clip.size > 0 && opts.keys.clip;
       if (!has) {
         opts.ml.setMonth(kind, month, undefined);
+        await replaced(ref.hash);
         written++;
       }
     }
@@ -135,7 +150,11 @@ export const readStoredBlob = (pathOf: (h: BlobHash) => string) => (h: BlobHash)
 export interface NodeMlProjectionOptions {
   lib: {
     catalog: NodeCatalog;
-    blobs: { pathOf(h: BlobHash): string; put(b: Uint8Array): Promise<{ hash: BlobHash }> };
+    blobs: {
+      pathOf(h: BlobHash): string;
+      put(b: Uint8Array): Promise<{ hash: BlobHash }>;
+      delete(h: BlobHash): Promise<boolean>;
+    };
   };
   peers: { repo: Repo; root: DocHandle<RootDoc> };
   keys: MlKeys;
@@ -144,7 +163,7 @@ export interface NodeMlProjectionOptions {
 }
 
 /**
- * The daemon's part: whenever the node's journal moved (polled, at most every `intervalMs`),
+ * The daemon's part: whenever the node's journal moved (polled, at most every `intervalMs`, 10 s),
  * project its ML results into the synced ML document. Runs never overlap.
  */
 export function startNodeMlProjection(opts: NodeMlProjectionOptions): { stop(): Promise<void> } {
@@ -166,6 +185,7 @@ export function startNodeMlProjection(opts: NodeMlProjectionOptions): { stop(): 
           keys: opts.keys,
           readBlob,
           putBlob: async (b) => (await opts.lib.blobs.put(b)).hash,
+          deleteBlob: (h) => opts.lib.blobs.delete(h),
           ml: await ml,
         });
         if (n > 0) opts.log(`ml sync: ${n} month blob refs written`);
@@ -177,7 +197,8 @@ export function startNodeMlProjection(opts: NodeMlProjectionOptions): { stop(): 
       });
   };
   tick();
-  const timer = setInterval(tick, opts.intervalMs ?? 2000);
+  // Every 10 s at most: during an import each run rewrites the months that grew.
+  const timer = setInterval(tick, opts.intervalMs ?? 10_000);
   return {
     async stop() {
       clearInterval(timer);
