@@ -25,7 +25,12 @@ const BEHIND = 2;
 function partialViaPut(store: BlobStore, hash: BlobHash): PartialBlob {
   const items: (Uint8Array | null)[] = [];
   let wake: (() => void) | undefined;
-  let drained: (() => void) | undefined;
+  // Several appends may wait at once (a fetch keeps writes in flight): wake them all.
+  const waiting = new Set<() => void>();
+  const drained = () => {
+    for (const w of waiting) w();
+    waiting.clear();
+  };
   let stopped: Error | undefined;
   let failed: unknown;
   let settled = false;
@@ -35,7 +40,7 @@ function partialViaPut(store: BlobStore, hash: BlobHash): PartialBlob {
       while (items.length === 0 && !stopped) await new Promise<void>((r) => (wake = r));
       if (stopped) throw stopped;
       const c = items.shift()!;
-      drained?.();
+      drained();
       if (c === null) return;
       yield c;
     }
@@ -46,7 +51,7 @@ function partialViaPut(store: BlobStore, hash: BlobHash): PartialBlob {
     (e: unknown) => {
       settled = true;
       failed = e;
-      drained?.();
+      drained();
     },
   );
 
@@ -58,7 +63,7 @@ function partialViaPut(store: BlobStore, hash: BlobHash): PartialBlob {
       if (chunk instanceof Uint8Array) items.push(chunk);
       else items.push(...chunk);
       wake?.();
-      while (items.length > BEHIND && !settled) await new Promise<void>((r) => (drained = r));
+      while (items.length > BEHIND && !settled) await new Promise<void>((r) => waiting.add(r));
       if (failed !== undefined) throw failed;
     },
     commit() {
