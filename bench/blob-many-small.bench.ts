@@ -1,7 +1,8 @@
 /**
  * blob-many-small: 10,000 thumbnails of 30 KB fetched over `/hearth/blob/1` (TCP loopback,
- * two peer processes), each in one request (inline in the manifest answer), verified and
- * written to the receiver's filesystem store (temp file, fsync, rename, directory fsync).
+ * two peer processes), many per request (`smalls`), verified and written to the receiver's
+ * filesystem store (hashed once; a write-ahead log with one datasync per batch of puts, files
+ * renamed into place, made durable by a syncfs checkpoint).
  * Also the same into a memory store (the protocol without the disk), and as the anchor a
  * bare libp2p stream moving the same bytes, expressed in 30 KB blobs per second.
  *
