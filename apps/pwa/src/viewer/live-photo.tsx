@@ -74,7 +74,7 @@ export function LiveVideo(props: { live: LivePhoto; style: JSX.CSSProperties }):
           muted
           playsinline
           onEnded={() => void props.live.play(false)}
-          style={{ position: 'absolute', inset: 0, margin: 'auto', ...props.style }}
+          style={{ position: 'absolute', inset: 0, margin: 'auto', background: '#000', ...props.style }}
         />
       )}
     </Show>

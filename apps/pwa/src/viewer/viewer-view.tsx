@@ -87,6 +87,11 @@ export function ViewerView(): JSX.Element {
   });
   const go = (id: string | undefined) => id && navigate(`/photos/${id}`, { replace: true });
   const close = () => (history.length > 1 ? history.back() : navigate('/'));
+  // The movie covers the still exactly (same box), whatever its own pixel size.
+  const liveBox = (): JSX.CSSProperties =>
+    image
+      ? { width: `${image.offsetWidth}px`, height: `${image.offsetHeight}px`, 'object-fit': 'contain' }
+      : {};
   const zoomBy = (k: number) => setZoom((z) => zoomAt(z, z.s * k, { x: 0, y: 0 }, bounds()));
   onMount(() => {
     const detach = attachZoomGestures(stage, {
@@ -198,7 +203,7 @@ export function ViewerView(): JSX.Element {
             </Show>
           )}
         </Show>
-        <LiveVideo live={live} style={transform()} />
+        <LiveVideo live={live} style={{ ...transform(), ...liveBox() }} />
         <Show when={neighbours(params.id).prev}>
           <button
             type="button"
