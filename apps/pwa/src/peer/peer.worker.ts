@@ -146,7 +146,14 @@ function keepHomeConnected(n: PeerNode, info: PairingInfo): (online: boolean) =>
   n.addEventListener('peer:disconnect', (ev) => {
     if (ev.detail.toString() === info.homeNode && timer === undefined) timer = setTimeout(redial, delay);
   });
+  // Chromium's offline mode does not stop WebRTC: a direct connection to another device that
+  // finishes opening after the hang-up below (its signalling was under way) would live on.
+  let offline = false;
+  n.addEventListener('peer:connect', (ev) => {
+    if (offline) n.hangUp(ev.detail).catch((e: unknown) => console.info('hang-up failed:', e));
+  });
   const network = (online: boolean) => {
+    offline = !online;
     if (online) {
       delay = 1000;
       redial();
