@@ -101,7 +101,7 @@ void describe('viewer against a real home node', { skip, timeout: 300_000 }, () 
     await page.keyboard.press('0');
     // Two fingers spreading from 100 px apart to 300 px apart: about 3x.
     const cdp = await page.context().newCDPSession(page);
-    const touch = (type: string, spread: number) =>
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', spread: number) =>
       cdp.send('Input.dispatchTouchEvent', {
         type,
         touchPoints:
