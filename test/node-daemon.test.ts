@@ -110,6 +110,7 @@ describe('hearth start (daemon)', () => {
     expect(order).toEqual([
       'http',
       'journal snapshot',
+      'status feed',
       'reconcile loop',
       'media tools',
       'catalog projection',

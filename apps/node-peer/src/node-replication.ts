@@ -6,21 +6,23 @@
  * devices (and the other node's `hearth status`) see it backed up here.
  *
  * The synced catalog is opened only once a paired peer is connected (there is nobody to
- * fetch from before), which keeps an idle node's memory small. Passes run on start, when a
- * paired peer connects, when the root document changes (a device paired) and when the
- * catalog changes (debounced).
+ * fetch from before), which keeps an idle node's memory small. Full passes run on start,
+ * when a paired peer connects, when the root document changes (a device paired) and after a
+ * failure; a catalog change (debounced) runs a pass over the assets it touched.
  */
 import {
   createBlobClient,
   createReplicator,
   homeNodePolicy,
   type Asset,
+  type AssetId,
   type AssetBlobs,
   type BlobHash,
   type BlobKind,
   type Catalog,
   type NewAsset,
   type Pin,
+  type RootDoc,
   type ReplicationProgress,
 } from '@hearth/sync';
 import { nodeHashing } from '@hearth/sync/platform';
@@ -33,6 +35,8 @@ export interface ReplicationStatus extends ReplicationProgress {
   /** Originals in the synced catalog, and how many some other device or node also holds. */
   originals: number;
   originalsHeldElsewhere: number;
+  /** … of which another home node holds (a second server: a backup). */
+  originalsOnOtherNodes: number;
 }
 
 /** The running replicator of the daemon. */
@@ -99,13 +103,21 @@ export function startNodeReplication(opts: {
   let catalog: Catalog | undefined;
   let unsubscribe: (() => void) | undefined;
   let debounce: ReturnType<typeof setTimeout> | undefined;
+  // A full pass checks every blob of the library (hundreds of thousands of stats at 100k
+  // assets); a catalog change only needs the assets it touched.
+  let fullNext = true;
+  let fullNow = true;
+  const dirty = new Set<AssetId>();
+  /** Pinned and held blobs as of the last full pass, plus what incremental passes added. */
+  const totals = { pinned: 0, held: 0 };
   const pairedOnline = () => peers.node.getPeers().some((p) => peers.access.isPaired(p.toString()));
 
   async function open(): Promise<Catalog> {
     if (catalog) return catalog;
     const c = await peers.catalog();
     catalog = c;
-    unsubscribe = c.onChange(() => {
+    unsubscribe = c.onChange((change) => {
+      for (const id of change.assets) dirty.add(id);
       clearTimeout(debounce);
       debounce = setTimeout(() => replicator.poke(), 500);
       debounce.unref();
@@ -113,8 +125,42 @@ export function startNodeReplication(opts: {
     return c;
   }
 
-  function assets(c: Catalog): Asset[] {
-    return c.months().flatMap((m) => c.monthAssets(m));
+  /**
+   * Whether each asset's original is held by another device (ELSEWHERE) and by another home
+   * node (ON_NODE), as of the last pass that saw it (for status: the catalog is lazy, so its
+   * assets cannot be listed synchronously).
+   */
+  const heldElsewhere = new Map<AssetId, number>();
+  const ELSEWHERE = 1;
+  const ON_NODE = 2;
+  const isNode = (d: string) =>
+    d !== self && peers.root.doc()?.devices[d as keyof RootDoc['devices']]?.role === 'home-node';
+  const note = (a: Asset) =>
+    heldElsewhere.set(
+      a.id,
+      (a.holders.some((h) => h !== self) ? ELSEWHERE : 0) | (a.holders.some(isNode) ? ON_NODE : 0),
+    );
+  /** Every asset, month by month: a lazy catalog holds only a budget of shards at a time. */
+  async function assets(c: Catalog): Promise<Asset[]> {
+    const out: Asset[] = [];
+    for (const m of c.months()) {
+      await c.openMonths([m]);
+      out.push(...c.monthAssets(m));
+    }
+    heldElsewhere.clear();
+    out.forEach(note);
+    return out;
+  }
+  async function assetsById(c: Catalog, ids: readonly AssetId[]): Promise<Asset[]> {
+    const out: Asset[] = [];
+    for (const id of ids) {
+      await c.openAssets([id]);
+      const a = c.getAsset(id);
+      if (a) out.push(a);
+      if (a) note(a);
+      else heldElsewhere.delete(id);
+    }
+    return out;
   }
 
   const replicator = createReplicator({
@@ -123,30 +169,52 @@ export function startNodeReplication(opts: {
     fetcher: client,
     source: {
       async *pins(): AsyncIterable<Pin> {
-        if (!catalog && !pairedOnline()) return;
+        fullNow = fullNext;
+        fullNext = false;
+        if (!catalog && !pairedOnline()) {
+          fullNext = true; // nothing looked at yet
+          return;
+        }
         const c = await open();
-        for (const a of assets(c)) yield* await policy.pins(assetBlobs(a));
+        const ids = [...dirty];
+        dirty.clear();
+        const some = fullNow ? await assets(c) : await assetsById(c, ids);
+        for (const a of some) yield* await policy.pins(assetBlobs(a));
       },
     },
     onFetched: async (pin) => {
+      if (pin.kind === 'original') await catalog?.openAssets([pin.assetId]);
       const a = pin.kind === 'original' ? catalog?.getAsset(pin.assetId) : undefined;
       if (a && catalog) await catalog.addAssets([holderRecord(a)]);
     },
   });
+  /** The totals with a pass's progress: a full pass counts everything, an incremental one adds what it fetched. */
+  function withPass(p: ReplicationProgress): { pinned: number; held: number } {
+    if (fullNow) return { pinned: p.pinned, held: p.held };
+    const missing = p.pinned - (p.held - p.filesDone); // not held at the pass's start: new pins
+    return { pinned: totals.pinned + missing, held: totals.held + p.filesDone };
+  }
   let last = '';
   replicator.addEventListener('idle', (e) => {
-    const p = (e as CustomEvent<ReplicationProgress>).detail;
+    const p = { ...(e as CustomEvent<ReplicationProgress>).detail };
+    Object.assign(totals, withPass(p));
+    Object.assign(p, totals);
+    if (p.failed > 0) fullNext = true; // the retry looks at everything again
     const line = `replication: ${p.held} of ${p.pinned} pinned blobs held${p.failed ? `, ${p.failed} failed (retrying)` : ''}`;
     if (line !== last && p.pinned > 0) opts.log(line);
     last = line;
   });
+  const full = () => {
+    fullNext = true;
+    replicator.poke();
+  };
   const onConnect = (e: Event) => {
     const peer = (e as CustomEvent<{ toString(): string }>).detail;
-    if (peers.access.isPaired(peer.toString())) replicator.poke();
+    if (peers.access.isPaired(peer.toString())) full();
   };
   peers.node.addEventListener('peer:connect', onConnect);
   // A device pairing over an open connection: it is paired once the root document says so.
-  const onRootChange = () => replicator.poke();
+  const onRootChange = full;
   peers.root.on('change', onRootChange);
   void replicator.start();
 
@@ -154,13 +222,19 @@ export function startNodeReplication(opts: {
     status() {
       if (!catalog) return null;
       const p = replicator.progress();
-      let originals = 0;
+      Object.assign(p, p.running ? withPass(p) : totals);
       let elsewhere = 0;
-      for (const a of assets(catalog)) {
-        originals++;
-        if (a.holders.some((h) => h !== self)) elsewhere++;
+      let onNodes = 0;
+      for (const held of heldElsewhere.values()) {
+        if (held & ELSEWHERE) elsewhere++;
+        if (held & ON_NODE) onNodes++;
       }
-      return { ...p, originals, originalsHeldElsewhere: elsewhere };
+      return {
+        ...p,
+        originals: heldElsewhere.size,
+        originalsHeldElsewhere: elsewhere,
+        originalsOnOtherNodes: onNodes,
+      };
     },
     async stop() {
       peers.node.removeEventListener('peer:connect', onConnect);
@@ -185,6 +259,8 @@ export function replicationLines(r: ReplicationStatus | null | undefined): strin
     );
   }
   if (r.failed) out.push(`  ${r.failed} failed (retried when a peer holding them connects)`);
-  out.push(`originals also held by another device or node: ${r.originalsHeldElsewhere} of ${r.originals}`);
+  out.push(
+    `originals also held by another device or node: ${r.originalsHeldElsewhere} of ${r.originals} (by another home node: ${r.originalsOnOtherNodes})`,
+  );
   return out;
 }
