@@ -120,8 +120,11 @@ function albumView(a: {
 
 /** The LibraryClient plus the bytes behind `mediaUrl`, for a page that runs this in a worker. */
 export interface CatalogLibrary extends LibraryClient {
-  /** The verified bytes of an asset's media, fetched from the home node when not held here. */
-  mediaBlob(id: string, kind: MediaKind): Promise<Blob | undefined>;
+  /**
+   * The verified bytes of an asset's media, fetched from the home node when not held here.
+   * `hash`: the blob expected (a timeline row's `thumb`): held bytes of another one are stale.
+   */
+  mediaBlob(id: string, kind: MediaKind, hash?: string): Promise<Blob | undefined>;
   /**
    * Where a `<video>` streams a video this device does not hold from: the node's playback
    * transcode, else its original. Undefined when held here (`mediaBlob(id, 'playback')`) or unknown.
@@ -136,7 +139,7 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
   const urls = new Map<string, string>();
   const fetching = new Map<string, Promise<Blob | undefined>>();
   /** Fetched bytes whose store into the media cache is still running. */
-  const storing = new Map<string, { blob: Blob; done: Promise<void> }>();
+  const storing = new Map<string, { blob: Blob; done: Promise<unknown>; hash?: string }>();
   const ids = (xs: readonly string[]) => xs as readonly AssetId[];
 
   /*
@@ -152,25 +155,36 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
     return fn(id as AlbumId);
   }
 
-  async function loadMedia(id: string, kind: MediaKind): Promise<Blob | undefined> {
+  /** `want`: the blob the caller expects (a timeline row's `thumb`); see `mediaBlob`. */
+  async function loadMedia(id: string, kind: MediaKind, want?: string): Promise<Blob | undefined> {
     // Playback bytes are this device's own original or nothing: the node's are streamed by URL.
     if (kind === 'playback') return media.get(id, 'original');
     const key = `${id}/${kind}`;
-    const held = storing.get(key)?.blob ?? (await media.get(id, kind));
-    if (held) return held;
+    const pending = storing.get(key);
+    const held = pending?.blob ?? (await media.get(id, kind));
+    // Cached by hash: bytes of another blob than the one asked for (the node derived the
+    // thumbnail again, or this device's own was made before the node's) are fetched again.
+    // Bytes stored before hashes were recorded are taken as they are.
+    const had = pending
+      ? pending.hash
+      : held && want !== undefined
+        ? await media.hashOf(id, kind)
+        : undefined;
+    if (held && (want === undefined || had === undefined || had === want)) return held;
     await openAsset(id);
     const a = catalog.getAsset(id as AssetId);
-    if (!a || !remote) return undefined;
-    const blob = await remote(a, kind);
-    if (blob) {
-      // Shown at once, stored behind the next fetch (measured: bench/pwa-blob); until the
-      // store is done the bytes are served from here. A failed store only costs a refetch.
-      const done = media
-        .put(id, kind, blob)
-        .catch((e: unknown) => console.warn(`media cache: ${String(e)}`))
-        .finally(() => storing.delete(key));
-      storing.set(key, { blob, done });
-    }
+    if (!a || !remote) return held;
+    // Stale bytes stay on screen while the node cannot be reached.
+    const blob = held ? await remote(a, kind).catch(() => undefined) : await remote(a, kind);
+    if (!blob) return held;
+    // Shown at once, stored behind the next fetch (measured: bench/pwa-blob); until the
+    // store is done the bytes are served from here. A failed store only costs a refetch.
+    const hash = kind === 'original' ? id : a.derived[kind]?.hash;
+    const done = media
+      .put(id, kind, blob, hash)
+      .catch((e: unknown) => console.warn(`media cache: ${String(e)}`))
+      .finally(() => storing.get(key)?.blob === blob && storing.delete(key));
+    storing.set(key, { blob, done, ...(hash === undefined ? {} : { hash }) });
     return blob;
   }
 
@@ -193,11 +207,11 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
   }
 
   /** One load per asset and kind at a time: a screenful of tiles asks for each once. */
-  function mediaBlob(id: string, kind: MediaKind): Promise<Blob | undefined> {
-    const key = `${id}/${kind}`;
+  function mediaBlob(id: string, kind: MediaKind, hash?: string): Promise<Blob | undefined> {
+    const key = `${id}/${kind}/${hash ?? ''}`;
     let p = fetching.get(key);
     if (!p) {
-      p = loadMedia(id, kind).finally(() => fetching.delete(key));
+      p = loadMedia(id, kind, hash).finally(() => fetching.delete(key));
       fetching.set(key, p);
     }
     return p;
@@ -242,9 +256,10 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
       }
       // The bytes go in first: a record whose thumbnail is missing would flash an empty tile.
       for (const a of fresh.values()) {
-        if (a.thumbnail) await media.put(a.id, 'thumbnail', a.thumbnail);
-        if (a.preview) await media.put(a.id, 'preview', a.preview);
-        if (a.original) await media.put(a.id, 'original', a.original);
+        // Made here, not the node's derivative: once the node derives its own, that one is fetched.
+        if (a.thumbnail) await media.put(a.id, 'thumbnail', a.thumbnail, 'local');
+        if (a.preview) await media.put(a.id, 'preview', a.preview, 'local');
+        if (a.original) await media.put(a.id, 'original', a.original, a.id);
       }
       const r = await catalog.addAssets(
         [...fresh.values()].map(({ original: _o, thumbnail: _t, preview: _p, ...rest }) => ({
@@ -351,24 +366,24 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
             continue;
           }
           await media.remove(h.asset, 'original');
-          const u = urls.get(`${h.asset}/original`);
+          const u = urls.get(`${h.asset}/original/`);
           if (u) URL.revokeObjectURL(u);
-          urls.delete(`${h.asset}/original`);
+          urls.delete(`${h.asset}/original/`);
           freed++;
           bytes += h.size;
         }
         return { freed, bytes, kept };
       },
     }),
-    async mediaUrl(id, kind) {
-      const key = `${id}/${kind}`;
+    async mediaUrl(id, kind, hash) {
+      const key = `${id}/${kind}/${hash ?? ''}`;
       const known = urls.get(key);
       if (known) return known;
       if (kind === 'playback') {
         const stream = await streamOf(id);
         if (stream) return stream;
       }
-      const blob = await mediaBlob(id, kind);
+      const blob = await mediaBlob(id, kind, hash);
       if (!blob) return undefined;
       const u = urls.get(key) ?? URL.createObjectURL(blob);
       urls.set(key, u);

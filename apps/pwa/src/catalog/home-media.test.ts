@@ -323,3 +323,52 @@ describe('free up space', () => {
     }
   });
 });
+
+describe('media cache by hash', () => {
+  it('a thumbnail the node derived again is fetched again; offline the old one is still shown', async () => {
+    const home = await homeNode();
+    const repo = new Repo({ network: [] });
+    const catalog = createCatalog({ repo, root: createTestRoot(repo), deviceId: device });
+    const cache = await openIdbMediaCache('media-by-hash');
+    let up = true;
+    const remote = createHomeMedia({
+      baseUrl: 'http://node.test/',
+      token: home.token,
+      fetch: async (r) => (up ? home.handler(r) : Promise.reject(new TypeError('offline'))),
+    });
+    const lib = createCatalogLibrary({ catalog, media: cache, deviceId: device, remote });
+    await lib.start();
+    try {
+      const id = fakeAssetId(3);
+      const old = new Blob([new Uint8Array([1, 2, 3])]);
+      await lib.addAssets([
+        {
+          id,
+          type: 'image',
+          mime: 'image/jpeg',
+          size: 9,
+          capturedAt: 1e12,
+          width: 3,
+          height: 2,
+          thumbnail: old,
+        },
+      ]);
+      // Made here ('local'); asked without a hash it is what is shown.
+      expect(await lib.mediaBlob(id, 'thumbnail')).toEqual(old);
+      // The node's own thumbnail arrives in the catalog (the row's `thumb` is its hash).
+      catalog.setDerived(id, { thumbnail: { hash: home.hash as BlobHash, pipeline: 2 } });
+      up = false;
+      expect(await lib.mediaBlob(id, 'thumbnail', home.hash)).toEqual(old); // offline: the old one
+      up = true;
+      const fresh = await lib.mediaBlob(id, 'thumbnail', home.hash);
+      expect(new Uint8Array(await fresh!.arrayBuffer())).toEqual(home.bytes);
+      await vi.waitFor(async () => expect(await cache.hashOf(id, 'thumbnail')).toBe(home.hash));
+      // Held now under that hash: not fetched again.
+      up = false;
+      expect((await lib.mediaBlob(id, 'thumbnail', home.hash))?.size).toBe(home.bytes.length);
+    } finally {
+      await lib.stop();
+      await repo.shutdown();
+    }
+  });
+});

@@ -1,4 +1,7 @@
-/** MediaCache in IndexedDB (one record per asset and kind; a thumbnail is a few KB). */
+/**
+ * MediaCache in IndexedDB (one record per asset and kind; a thumbnail is a few KB), and beside
+ * it under `<asset>/<kind>#` the hash of the blob those bytes are.
+ */
 import { openDB, type IDBPDatabase } from 'idb';
 import type { MediaKind } from '../library/library-client.ts';
 import { LibraryStorageError } from '../library/library-errors.ts';
@@ -21,19 +24,30 @@ export async function openIdbMediaCache(dbName: string): Promise<MediaCache> {
     async get(asset, kind) {
       return (await db.get('media', `${asset}/${kind}`)) as Blob | undefined;
     },
-    async put(asset, kind, bytes) {
+    async put(asset, kind, bytes, hash) {
       try {
-        await db.put('media', bytes, `${asset}/${kind}`);
+        const tx = db.transaction('media', 'readwrite');
+        await Promise.all([
+          tx.store.put(bytes, `${asset}/${kind}`),
+          hash === undefined ? tx.store.delete(`${asset}/${kind}#`) : tx.store.put(hash, `${asset}/${kind}#`),
+          tx.done,
+        ]);
       } catch (e) {
         throw new LibraryStorageError(`store the ${kind} of ${asset.slice(0, 12)}…`, e);
       }
     },
+    async hashOf(asset, kind) {
+      const h: unknown = await db.get('media', `${asset}/${kind}#`);
+      return typeof h === 'string' ? h : undefined;
+    },
     async delete(asset) {
       const tx = db.transaction('media', 'readwrite');
-      await Promise.all([...KINDS.map((k) => tx.store.delete(`${asset}/${k}`)), tx.done]);
+      const keys = KINDS.flatMap((k) => [`${asset}/${k}`, `${asset}/${k}#`]);
+      await Promise.all([...keys.map((k) => tx.store.delete(k)), tx.done]);
     },
     async remove(asset, kind) {
-      await db.delete('media', `${asset}/${kind}`);
+      const tx = db.transaction('media', 'readwrite');
+      await Promise.all([tx.store.delete(`${asset}/${kind}`), tx.store.delete(`${asset}/${kind}#`), tx.done]);
     },
     async held(kind) {
       // Keys first (strings only); then one read per match — a Blob read is a handle, not bytes.

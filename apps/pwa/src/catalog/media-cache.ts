@@ -6,7 +6,13 @@ import type { MediaKind } from '../library/library-client.ts';
  */
 export interface MediaCache {
   get(asset: string, kind: MediaKind): Promise<Blob | undefined>;
-  put(asset: string, kind: MediaKind, bytes: Blob): Promise<void>;
+  /**
+   * Stores the bytes; `hash` says which blob they are (the catalog's derived ref, or `local`
+   * for what this device made itself), so a re-derived thumbnail or preview is seen as stale.
+   */
+  put(asset: string, kind: MediaKind, bytes: Blob, hash?: string): Promise<void>;
+  /** Which blob the held bytes are, when recorded (entries stored before hashes were kept: undefined). */
+  hashOf(asset: string, kind: MediaKind): Promise<string | undefined>;
   /** Removes every kind of an asset. */
   delete(asset: string): Promise<void>;
   /** Removes one kind of an asset ("free up space" drops originals only). */

@@ -132,8 +132,12 @@ export interface LibraryClient {
    */
   freeUpSpace?(): Promise<{ freed: number; bytes: number; kept: number }>;
 
-  /** A URL the page can put in `src` (object URL or a tokened HTTP URL); undefined when not here yet. */
-  mediaUrl(id: string, kind: MediaKind): Promise<string | undefined>;
+  /**
+   * A URL the page can put in `src` (object URL or a tokened HTTP URL); undefined when not here
+   * yet. `hash`: the blob expected (a timeline row's `thumb`), so bytes of an older derivative
+   * held here are fetched again (ignored where media are not cached by hash).
+   */
+  mediaUrl(id: string, kind: MediaKind, hash?: string): Promise<string | undefined>;
 
   /** Subscribes to changes (this tab's and other tabs'); returns the unsubscribe function. */
   onChange(listener: (change: LibraryChange) => void): () => void;

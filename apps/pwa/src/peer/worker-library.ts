@@ -85,8 +85,8 @@ export function createWorkerLibrary(
     backUp: (id) => call('backUp', id),
     spaceToFree: () => call('spaceToFree'),
     freeUpSpace: () => call('freeUpSpace'),
-    async mediaUrl(id: string, kind: MediaKind) {
-      const key = `${id}/${kind}`;
+    async mediaUrl(id: string, kind: MediaKind, hash?: string) {
+      const key = `${id}/${kind}/${hash ?? ''}`;
       const known = urls.get(key);
       if (known) return known;
       // A video this device does not hold streams from the node (a tokened URL, not cached).
@@ -94,7 +94,7 @@ export function createWorkerLibrary(
         const stream = await call<string | undefined>('streamUrl', id);
         if (stream) return stream;
       }
-      const blob = await call<Blob | undefined>('mediaBlob', id, kind);
+      const blob = await call<Blob | undefined>('mediaBlob', id, kind, hash);
       if (!blob) return undefined;
       const u = urls.get(key) ?? URL.createObjectURL(blob);
       urls.set(key, u);

@@ -28,12 +28,13 @@ export function TimelineTile(props: {
       // The thumbnail's hash is in the key: a thumbnail the node made after the row was first
       // read is asked for again when the row comes back with it.
       () => [props.tile.item.id, props.tile.item.thumb] as const,
-      ([id]) => {
+      ([id, hash]) => {
         setThumb(undefined);
         // Ask only once the tile has stayed a moment: a fling passes thousands of tiles, and
         // each request is a storage read (the thumbhash covers the tile meanwhile).
         const timer = setTimeout(() => {
-          void props.lib.mediaUrl(id, 'thumbnail').then((u) => {
+          // The hash too: bytes of an older thumbnail held here are not shown for the new one.
+          void props.lib.mediaUrl(id, 'thumbnail', hash).then((u) => {
             if (props.tile.item.id === id) setThumb(u);
           });
         }, THUMB_DELAY_MS);
