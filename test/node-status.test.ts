@@ -57,6 +57,9 @@ describe.skipIf(!hasFixtures)('the home node status over /hearth/status/1', () =
     await allDone;
     ac.abort();
     await watching;
+    // `hearth status` shows the same import (from the importing process's progress note).
+    const st = await runCli(['--data-dir', d, 'status']);
+    expect(st.stdout).toMatch(new RegExp(`last import: ${N} of ${N} files, finished`));
     daemon.child.kill('SIGTERM');
     await daemon.exited;
 

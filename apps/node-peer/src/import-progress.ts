@@ -75,3 +75,13 @@ export async function readImportProgress(dataDir: string): Promise<ImportProgres
   }
   return p;
 }
+
+/** The `hearth status` line of an import, or undefined when there was none. */
+export function importLine(p: ImportProgress | null, now = Date.now()): string | undefined {
+  if (!p) return undefined;
+  if (p.finishedAt === undefined && !p.stopped)
+    return `import: ${p.done} of ${p.total} files${p.current ? ` (${p.current})` : ''}`;
+  const min = Math.round((now - (p.finishedAt ?? p.startedAt)) / 60_000);
+  const when = min < 1 ? 'just now' : min < 90 ? `${min} min ago` : `${Math.round(min / 60)} h ago`;
+  return `last import: ${p.done} of ${p.total} files, ${p.stopped ? 'stopped' : 'finished'} ${when}`;
+}

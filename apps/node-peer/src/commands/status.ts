@@ -7,6 +7,7 @@ import { formatTags, mlSummary } from '../ml-summary.ts';
 import { countPeople } from '../people-count.ts';
 import { backupLines, backupStatus } from '../backups.ts';
 import { replicationLines, type ReplicationStatus } from '../node-replication.ts';
+import { importLine, readImportProgress } from '../import-progress.ts';
 import { configOf, formatBytes, printJson } from './common.ts';
 
 export function registerStatus(program: Command): void {
@@ -22,7 +23,10 @@ export function registerStatus(program: Command): void {
         const daemon = await readDaemonInfo(lib.layout.daemonJson);
         let live:
           | {
-              reconcile?: { idle: boolean; kinds: Record<string, { pending: number; running: number }> };
+              reconcile?: {
+                idle: boolean;
+                kinds: Record<string, { pending: number; running: number; current?: string }>;
+              };
               devicesOnline?: number;
               addresses?: string[];
               replication?: ReplicationStatus | null;
@@ -62,6 +66,8 @@ export function registerStatus(program: Command): void {
         const audit = await lib.audit.entries();
         const auditEntries = audit.length;
         const backups = await backupStatus(lib.layout.root, audit, lib.catalog.assets());
+        // The latest `hearth import` (its own process leaves its progress in the data dir).
+        const importProgress = await readImportProgress(lib.layout.root);
         const out = {
           ...st,
           daemon: daemon ?? null,
@@ -72,6 +78,7 @@ export function registerStatus(program: Command): void {
           replication: live?.replication ?? null,
           auditEntries,
           backups,
+          import: importProgress,
         };
         if (opts.json) return printJson(out);
         const w = (s: string) => process.stdout.write(s + '\n');
@@ -89,9 +96,11 @@ export function registerStatus(program: Command): void {
           w(
             live.reconcile.idle
               ? 'reconcile loop: idle'
-              : `reconcile loop: ${busy.map(([n, k]) => `${n} ${k.running} running, ${k.pending} queued`).join('; ')}`,
+              : `reconcile loop: ${busy.map(([n, k]) => `${n} ${k.running} running, ${k.pending} queued${k.current ? ` (${k.current})` : ''}`).join('; ')}`,
           );
         }
+        const imp = importLine(importProgress);
+        if (imp) w(imp);
         if (live) for (const line of replicationLines(live.replication)) w(line);
         for (const [k, d] of Object.entries(derivatives)) w(`${k}: ${d.done} done, ${d.missing} to do`);
         if (!cfg.ml) w('ml: off (config ml / HEARTH_ML)');
