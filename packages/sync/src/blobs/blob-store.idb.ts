@@ -110,11 +110,12 @@ export function createIdbBlobStore(options: IdbBlobStoreOptions): BlobStore {
       const h = await hashing.sha256();
       let size = 0;
       let index = 0;
-      let buf = new Uint8Array(chunkSize);
+      const buf = new Uint8Array(chunkSize);
       let fill = 0;
+      // IndexedDB clones the record when `put` is called, so a full buffer is handed over as is
+      // and refilled (one chunk in memory, no copy of our own); a short last chunk is trimmed.
       const flush = async () => {
-        await d.put('chunks', buf.slice(0, fill), [writeId, index++]);
-        buf = new Uint8Array(chunkSize);
+        await d.put('chunks', fill === chunkSize ? buf : buf.slice(0, fill), [writeId, index++]);
         fill = 0;
       };
       try {
