@@ -68,7 +68,7 @@ export function startDeviceMesh(opts: DeviceMeshOptions): DeviceMesh {
   const dialing = new Set<string>();
   const backoff = new Map<string, { delay: number; next: number }>();
   const grace = opts.reservationGraceMs ?? 10_000;
-  let lastReconnect = 0;
+  let reconnected = false;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -110,14 +110,15 @@ export function startDeviceMesh(opts: DeviceMeshOptions): DeviceMesh {
    * Others can dial this device only while it holds a reservation on the relay. libp2p asks
    * for one when it connects to a relay; a device paired over that very connection was
    * refused then (the relay serves paired devices only) and is not asked again until it
-   * reconnects. So reconnect, at most once a minute. True while reconnecting.
+   * reconnects. So reconnect, once: a relay refusing for another reason (its reservation
+   * store is full) must not cost the catalog its connection again and again. True when it
+   * reconnects.
    */
   function reconnectForReservation(): boolean {
     if (node.getMultiaddrs().some((m) => m.toString().includes('/p2p-circuit'))) return false;
     const conn = open(relay.peerId).find((c) => c.status === 'open' && c.limits === undefined);
-    const now = Date.now();
-    if (!conn || now - conn.timeline.open < grace || now - lastReconnect < 60_000) return false;
-    lastReconnect = now;
+    if (!conn || reconnected || Date.now() - conn.timeline.open < grace) return false;
+    reconnected = true;
     opts.log?.('no reservation on the relay: reconnecting to it so it is asked again');
     const addrs = relayAddrs.map((a) => multiaddr(`${a}/p2p/${relay.peerId}`));
     node
