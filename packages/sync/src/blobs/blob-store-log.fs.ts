@@ -199,7 +199,7 @@ export function createSmallBlobLog(options: SmallBlobLogOptions): SmallBlobLog {
       return file !== undefined;
     },
     async forget(hash) {
-      const g = await gen;
+      const g = await gen?.catch(() => undefined);
       if (g?.hashes.has(hash)) await enqueue(hash, undefined);
     },
     checkpoint,
