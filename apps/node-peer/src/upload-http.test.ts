@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -199,6 +199,34 @@ describe('PUT /blobs/<hash>: uploads from paired devices', () => {
     expect((await send(0, 100_000)).status).toBe(202);
     expect((await send(100_000, big.length)).status).toBe(201);
     expect(s.imported[0]?.bytes.length).toBe(big.length);
+  });
+
+  it('removes pieces of an upload nobody continued for a week, not a recent one', async () => {
+    const uploadsDir = await mkdtemp(join(tmpdir(), 'hearth-upload-'));
+    cleanup.push(() => rm(uploadsDir, { recursive: true, force: true }));
+    await mkdir(join(uploadsDir, 'partial'));
+    const [old, recent] = ['a'.repeat(64), 'b'.repeat(64)];
+    await writeFile(join(uploadsDir, 'partial', old), 'x');
+    await writeFile(join(uploadsDir, 'partial', recent), 'y');
+    const weekAgo = (Date.now() - 8 * 86_400_000) / 1000;
+    await utimes(join(uploadsDir, 'partial', old), weekAgo, weekAgo);
+    const handler = createUploadHandler({
+      uploadsDir,
+      verify: async () => {},
+      importFile: async () => ({ failed: 'unused' }),
+    });
+    const server = createServer((req, res) => void handler(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanup.push(() => new Promise((r) => server.close(r)));
+    const res = await fetch(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/blobs/${recent}?upload`,
+      {
+        method: 'HEAD',
+        headers: { authorization: 'Bearer t' },
+      },
+    );
+    expect(res.headers.get('upload-offset')).toBe('1');
+    expect(await readdir(join(uploadsDir, 'partial'))).toEqual([recent]);
   });
 
   it('makes a safe file name', () => {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -19,6 +19,9 @@ export interface UploadHttpOptions {
   importFile(path: string): Promise<UploadImport>;
   /** Refuse bodies larger than this (default 20 GiB). */
   maxBytes?: number;
+  /** Pieces of an upload not continued for this long are removed (default 7 days). */
+  partialMaxAgeMs?: number;
+  now?: () => number;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -89,6 +92,20 @@ export function createUploadHandler(
   const partialDir = join(opts.uploadsDir, 'partial');
   /** the request writing each blob's partial file now, and when it is done */
   const writers = new Map<string, { req: IncomingMessage; done: Promise<unknown> }>();
+  const maxAge = opts.partialMaxAgeMs ?? 7 * 86_400_000;
+  const now = opts.now ?? Date.now;
+  let swept = 0;
+
+  /** Drops partials nobody continued for `maxAge` (a device that never came back); at most hourly. */
+  async function sweep(): Promise<void> {
+    if (now() - swept < 3_600_000) return;
+    swept = now();
+    for (const name of await readdir(partialDir).catch(() => [] as string[])) {
+      if (writers.has(name)) continue;
+      const s = await stat(join(partialDir, name)).catch(() => undefined);
+      if (s && now() - s.mtimeMs > maxAge) await rm(join(partialDir, name), { force: true });
+    }
+  }
 
   /** Stops a request still writing `hash` and waits until its bytes are on disk. */
   async function takeOver(hash: string): Promise<void> {
@@ -216,6 +233,7 @@ export function createUploadHandler(
     if (!HEX64.test(hash)) return reply(res, [404, { error: 'not a blob address' }]);
     let answer: Answer;
     try {
+      await sweep();
       if (req.method === 'HEAD') {
         await takeOver(hash);
         const held = await sizeOf(join(partialDir, hash));
