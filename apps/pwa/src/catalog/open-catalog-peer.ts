@@ -85,7 +85,9 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
   const root = await findDoc<RootDoc>(repo, pairing.rootDocUrl as AutomergeUrl);
   const unfollow = followRootDoc(root, library, () => adapter.refresh());
   const deviceId = pairing.deviceId as DeviceId;
-  const catalog = createCatalog({ repo, root, deviceId });
+  // Lazy: shards open when read and idle ones are evicted, so the worker holds the months in
+  // use, not the whole library (the page paints from the timeline index, not from shards).
+  const catalog = createCatalog({ repo, root, deviceId, lazyShards: {} });
   const remote = createHomeMedia({
     baseUrl: opts.blobBaseUrl,
     token: async () => {
