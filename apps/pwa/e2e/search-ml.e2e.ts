@@ -2,9 +2,9 @@
  * Search by what the home node's models found, offline on a paired device: a real home node
  * (ML on, the shared models) imports a street photo (YOLOX: dog, bicycle, car), the synthetic
  * text image (OCR) and 15 face crops of three people; a second paired peer (Node, in this
- * process, as another device would) names one person; then Chromium pairs, and its search finds
- * the photos by a machine tag, an OCR word and the person's name — again offline after a reload,
- * from the month blobs and documents it keeps.
+ * process, as another device would) names one person; then Chromium pairs (its worker fetches
+ * the month blobs before any search), and its search finds the photos by a machine tag, an OCR
+ * word and the person's name — again offline after a reload, from what it kept.
  */
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';
@@ -16,6 +16,7 @@ import {
   createLibraryAccess,
   createSwitchableAccess,
   findDoc,
+  findMlCatalog,
   followRootDoc,
   Libp2pNetworkAdapter,
   openPeopleCatalog,
@@ -88,6 +89,14 @@ async function namePerson(node: HomeNode, file: string, name: string): Promise<n
       await new Promise((r) => setTimeout(r, 500));
     assert.ok(person, `no person for ${file}`);
     people.rename(person, name);
+    // The home node's ML document lists every photo's tags/OCR results (its projection runs every 10 s).
+    const rootChanged = (): boolean => Boolean(root.doc()?.ml);
+    for (let i = 0; i < 120 && !rootChanged(); i++) await new Promise((r) => setTimeout(r, 500));
+    const ml = await findMlCatalog({ repo, root });
+    assert.ok(ml, 'the root lists the ML document');
+    const photos = () => [...ml.read().text.values()].reduce((n, r) => n + r.assets, 0);
+    for (let i = 0; i < 120 && photos() < PHOTOS; i++) await new Promise((r) => setTimeout(r, 500));
+    assert.equal(photos(), PHOTOS);
     // Until the home node (the hub the browser syncs with) reports it has the rename.
     for (let i = 0; i < 100 && syncPendingWith(repo, grant.homeNode as never)?.toSend !== 0; i++)
       await new Promise((r) => setTimeout(r, 200));
@@ -130,6 +139,7 @@ void describe('PWA search by machine tags, OCR text and people, offline', { skip
     context = await browser.newContext({ viewport: { width: 1280, height: 1600 }, locale: 'en-US' });
     page = await context.newPage();
     page.setDefaultTimeout(60_000);
+    if (process.env['E2E_DEBUG']) page.on('console', (m) => console.log('page:', m.text()));
     assert.match(await pairInUi(page, node.url, node.pairingLink, 'Laptop'), /Paired/);
     await page.goto(`${node.url}#/`);
     await page.reload();
@@ -143,16 +153,38 @@ void describe('PWA search by machine tags, OCR text and people, offline', { skip
     await node?.stop();
   });
 
-  void it('finds photos by a machine tag, an OCR word and a person named on another device', async () => {
+  void it('fetches the machine words before anyone searches, and finds photos by a machine tag, an OCR word and a person named on another device', async () => {
+    // The worker fetches month blobs soon after its catalog opens, not at the first search.
+    await page.waitForFunction(
+      async () => {
+        const db = (await indexedDB.databases()).find((d) => d.name?.startsWith('hearth-ml-'));
+        if (!db?.name) return false; // never open one that does not exist: that would create it
+        const open = indexedDB.open(db.name);
+        const conn = await new Promise<IDBDatabase>((resolve, reject) => {
+          open.onsuccess = () => resolve(open.result);
+          open.onerror = () => reject(open.error as Error);
+        });
+        try {
+          if (!conn.objectStoreNames.contains('blobs')) return false;
+          const req = conn.transaction('blobs').objectStore('blobs').count();
+          return await new Promise<boolean>((resolve) => (req.onsuccess = () => resolve(req.result > 0)));
+        } finally {
+          conn.close();
+        }
+      },
+      undefined,
+      { timeout: 60_000, polling: 500 },
+    );
     await page.getByRole('link', { name: 'Search' }).click();
     await searchUntil(page, 'bicycle', 1);
     await searchUntil(page, '12345', 1);
     assert.ok(amyFaces >= 5, `Amy's person has ${amyFaces} faces`);
     await searchUntil(page, 'farrah', amyFaces);
+    await searchUntil(page, 'qwxzv', 0);
     await page.screenshot({ path: screenshotPath('search-ml-person') });
   });
 
-  void it('answers the same offline, after a reload', async () => {
+  void it('answers the same offline, after a reload (from the blobs and documents it kept)', async () => {
     await context.setOffline(true);
     await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
     await page.reload();

@@ -29,6 +29,7 @@ import { LIBRARY_METHODS } from './worker-library.ts';
 import { listDevices, revokeDevice, watchRevocation } from './worker-devices.ts';
 import { watchHomeStatus } from './worker-node-status.ts';
 import type { LibrarySearch } from '../search/library-search.ts';
+import type { MlSearchSource } from '../search/ml-search-source.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: PeerReply) => scope.postMessage(m);
@@ -212,6 +213,9 @@ function catalog(): Promise<CatalogPeer> {
     post({ t: 'catalog-open', at: performance.timeOrigin + performance.now() });
     reportSyncPending(peer);
     watchHomeStatus(n, info, (status) => post({ t: 'node-status', status }));
+    // Machine words are fetched soon after opening, not at the first search, so a device that
+    // goes offline before anyone searched still finds photos by tag, OCR text and person.
+    setTimeout(() => void mlWords(peer, info).catch((e: unknown) => console.info('ML words:', e)), 3000);
     return peer;
   })();
   void catalogPeer.catch(() => (catalogPeer = undefined));
@@ -239,40 +243,40 @@ async function callLibrary(method: string, args: unknown[]): Promise<unknown> {
   return lib[method]!(...args);
 }
 
+let mlSource: Promise<MlSearchSource> | undefined;
+/** The home node's machine tags, OCR text and people, kept (IndexedDB) for offline search. */
+function mlWords(peer: CatalogPeer, info: PairingInfo): Promise<MlSearchSource> {
+  mlSource ??= (async () => {
+    const [{ createMlSearchSource }, { openIdbMlBlobCache }] = await Promise.all([
+      import('../search/ml-search-source.ts'),
+      import('../search/ml-blob-cache.idb.ts'),
+    ]);
+    return createMlSearchSource({
+      repo: peer.repo,
+      root: peer.root,
+      cache: await openIdbMlBlobCache(`hearth-ml-${info.libraryId}`),
+      fetchBlob: (hash) => peer.remoteBlob(hash),
+    });
+  })();
+  void mlSource.catch(() => (mlSource = undefined));
+  return mlSource;
+}
+
 let librarySearch: Promise<LibrarySearch> | undefined;
 /**
- * The search index over the synced catalog: built on the first search (loaded only then, so
- * the worker's start-up does not pay for it), then kept current from the catalog's changes.
+ * The search index over the synced catalog and the machine words: built on the first search
+ * (loaded only then, so the worker's start-up does not pay for it), then kept current from
+ * the catalog's changes.
  */
 function searchIndex(): Promise<LibrarySearch> {
   librarySearch ??= (async () => {
-    const [
-      { createLibrarySearch },
-      { createMlSearchSource },
-      { openIdbMlBlobCache },
-      { openIdbSearchCache },
-      peer,
-      info,
-    ] = await Promise.all([
+    const [{ createLibrarySearch }, peer, info] = await Promise.all([
       import('../search/library-search.ts'),
-      import('../search/ml-search-source.ts'),
-      import('../search/ml-blob-cache.idb.ts'),
-      import('../search/search-cache.idb.ts'),
       catalog(),
       loadPairing(),
     ]);
-    // Machine tags, OCR text and people from the home node's models, kept for offline search.
-    const ml = createMlSearchSource({
-      repo: peer.repo,
-      root: peer.root,
-      cache: await openIdbMlBlobCache(`hearth-ml-${info?.libraryId ?? 'unpaired'}`),
-      fetchBlob: (hash) => peer.remoteBlob(hash),
-    });
-    // What was read in an earlier session, per month, while the month has not changed.
-    const cache = info
-      ? openIdbSearchCache(`hearth-search-${info.libraryId}`, (m) => peer.library.monthVersion(m))
-      : undefined;
-    return createLibrarySearch(peer.library, ml, cache);
+    if (!info) throw new PwaError('NOT_PAIRED', 'this device is not paired; pair it under Devices first');
+    return createLibrarySearch(peer.library, await mlWords(peer, info));
   })();
   void librarySearch.catch(() => (librarySearch = undefined));
   return librarySearch;
