@@ -1,6 +1,6 @@
 /**
  * "Backed up": a home node answers that it holds the blob. The home nodes are asked over
- * `/hearth/blob/1` (`has`), so the answer is the home node's own store, not a catalog
+ * `/hearth/blob/2` (`has`), so the answer is the home node's own store, not a catalog
  * claim that might be ahead of the bytes.
  */
 import type { PeerId } from '@libp2p/interface';

@@ -1,5 +1,5 @@
 /**
- * One outbound `/hearth/blob/1` stream to a peer, with pipelined requests: answers come
+ * One outbound `/hearth/blob/2` stream to a peer, with pipelined requests: answers come
  * back in request order, so each is matched to the oldest pending request.
  */
 import type { Stream } from '@libp2p/interface';
