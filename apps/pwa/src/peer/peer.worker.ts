@@ -270,13 +270,16 @@ let librarySearch: Promise<LibrarySearch> | undefined;
  */
 function searchIndex(): Promise<LibrarySearch> {
   librarySearch ??= (async () => {
-    const [{ createLibrarySearch }, peer, info] = await Promise.all([
+    const [{ createLibrarySearch }, { openIdbSearchCache }, peer, info] = await Promise.all([
       import('../search/library-search.ts'),
+      import('../search/search-cache.idb.ts'),
       catalog(),
       loadPairing(),
     ]);
     if (!info) throw new PwaError('NOT_PAIRED', 'this device is not paired; pair it under Devices first');
-    return createLibrarySearch(peer.library, await mlWords(peer, info));
+    // What was read in an earlier session, per month, while the month has not changed.
+    const cache = openIdbSearchCache(`hearth-search-${info.libraryId}`, (m) => peer.library.monthVersion(m));
+    return createLibrarySearch(peer.library, await mlWords(peer, info), cache);
   })();
   void librarySearch.catch(() => (librarySearch = undefined));
   return librarySearch;
