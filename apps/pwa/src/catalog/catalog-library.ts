@@ -50,7 +50,12 @@ export interface CatalogLibraryOptions {
   /** A tokened URL of a blob on the home node that a `<video>` can stream (see home-media.ts). */
   streamUrl?: (hash: string) => Promise<string>;
   /** Sends an original to the home node (see home-media.ts `upload`). */
-  upload?: (hash: string, bytes: Blob, name: string) => Promise<void>;
+  upload?: (
+    hash: string,
+    bytes: Blob,
+    name: string,
+    progress?: (sent: number, total: number) => void,
+  ) => Promise<void>;
   /** Whether the home node holds a blob now (see home-media.ts `holds`): "free up space" asks it. */
   holds?: (hash: string) => Promise<boolean>;
 }
@@ -342,11 +347,11 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
     streamUrl: streamOf,
     monthVersion: (month) => catalog.monthVersion(month as never),
     ...(upload && {
-      async backUp(id: string) {
+      async backUp(id: string, progress?: (sent: number, total: number) => void) {
         const bytes = await media.get(id, 'original');
         if (!bytes) throw new OriginalNotHereError(id);
         await openAsset(id);
-        await upload(id, bytes, catalog.getAsset(id as AssetId)?.fileName ?? id);
+        await upload(id, bytes, catalog.getAsset(id as AssetId)?.fileName ?? id, progress);
       },
     }),
     ...(holds && {

@@ -230,8 +230,11 @@ describe('backing up to the home node', () => {
     await expect(media.upload(hash, new Blob([bytes]), 'big.jpg')).rejects.toThrow('network error');
     expect(node.done()).toBeUndefined();
     sent = 0;
-    await media.upload(hash, new Blob([bytes]), 'big.jpg');
+    const seen: number[] = [];
+    await media.upload(hash, new Blob([bytes]), 'big.jpg', (done, total) => seen.push(done / total));
     expect(node.done()).toEqual(bytes);
+    // Progress is what the node holds of the whole: from where it stood, piece by piece, to 1.
+    expect(seen).toEqual([0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95, 1]);
     // 2.5 pieces were held: the second attempt sends the other 7,500 bytes.
     expect(sent).toBe(7500);
   });

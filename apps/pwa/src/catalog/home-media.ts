@@ -67,7 +67,12 @@ const KIND_MIME: Partial<Record<MediaKind, string>> = { thumbnail: 'image/webp',
 export function createHomeMedia(opts: HomeMediaOptions): RemoteMedia & {
   blob(hash: string, mime?: string): Promise<Blob>;
   streamUrl(hash: string): Promise<string>;
-  upload(hash: string, bytes: Blob, name: string): Promise<void>;
+  upload(
+    hash: string,
+    bytes: Blob,
+    name: string,
+    progress?: (sent: number, total: number) => void,
+  ): Promise<void>;
   holds(hash: string): Promise<boolean>;
 } {
   const doFetch = opts.fetch ?? ((r: Request) => fetch(r));
@@ -147,7 +152,12 @@ export function createHomeMedia(opts: HomeMediaOptions): RemoteMedia & {
    * flight. A node without resumable uploads gets the whole file in one PUT. Resolves once the
    * node holds it (201 new, 200 it had it already).
    */
-  async function upload(hash: string, bytes: Blob, name: string): Promise<void> {
+  async function upload(
+    hash: string,
+    bytes: Blob,
+    name: string,
+    progress?: (sent: number, total: number) => void,
+  ): Promise<void> {
     const url = blobUrl(hash);
     const probe = new URL(url);
     probe.searchParams.set('upload', '');
@@ -158,9 +168,11 @@ export function createHomeMedia(opts: HomeMediaOptions): RemoteMedia & {
       const res = await send(url, { method: 'PUT', body: bytes });
       opts.onSent?.(bytes.size);
       if (!res.ok) throw new BlobFetchError(hash, res.status);
+      progress?.(bytes.size, bytes.size);
       return;
     }
     let offset = Math.min(Number(held) || 0, bytes.size - 1);
+    progress?.(offset, bytes.size);
     // Each round either moves forward or learns the node's offset; a node that keeps
     // answering otherwise is not followed for ever.
     for (let rounds = 2 * Math.ceil(bytes.size / uploadPiece) + 4; rounds > 0; rounds--) {
@@ -173,11 +185,13 @@ export function createHomeMedia(opts: HomeMediaOptions): RemoteMedia & {
       opts.onSent?.(end - offset);
       if (res.status !== 202 && res.status !== 409) {
         if (!res.ok) throw new BlobFetchError(hash, res.status);
+        progress?.(bytes.size, bytes.size);
         return;
       }
       const at = Number(res.headers.get('upload-offset'));
       if (!(at >= 0 && at < bytes.size)) break;
       offset = at;
+      progress?.(offset, bytes.size);
     }
     throw new BlobFetchError(hash, 409);
   }

@@ -122,7 +122,7 @@ export interface LibraryClient {
    * Sends this device's original of an asset to the home node ("backed up"); only a paired
    * library has it. Rejects when the node is unreachable or refuses; the queue shows that.
    */
-  backUp?(id: string): Promise<void>;
+  backUp?(id: string, progress?: (sent: number, total: number) => void): Promise<void>;
 
   /** "Free up space" (paired only): originals held here that the home node holds too. */
   spaceToFree?(): Promise<{ count: number; bytes: number }>;

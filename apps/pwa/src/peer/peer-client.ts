@@ -38,7 +38,7 @@ export interface PeerClient extends LibraryTransport {
   stop(): void;
 }
 
-type Pending = { resolve: (r: PeerReply) => void };
+type Pending = { resolve: (r: PeerReply) => void; progress?: (done: number, total: number) => void };
 type Req = PeerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 export function createPeerClient(): PeerClient {
@@ -74,6 +74,7 @@ export function createPeerClient(): PeerClient {
         if (m.t === 'ready') resolve(w);
         else if (m.t === 'peers') setPeers(m.count);
         else if (m.t === 'removed') setRemoved(m.revokedAt);
+        else if (m.t === 'lib-progress') pending.get(m.id)?.progress?.(m.done, m.total);
         else if (m.t === 'sync') setSyncPending(m.pending ?? undefined);
         else if (m.t === 'node-status') setNodeStatus(m.status ?? undefined);
         else if (m.t === 'lib-change') for (const l of libraryListeners) l(m.change);
@@ -86,12 +87,12 @@ export function createPeerClient(): PeerClient {
     return ready;
   }
 
-  async function call(req: Req): Promise<PeerReply> {
+  async function call(req: Req, progress?: Pending['progress']): Promise<PeerReply> {
     const w = await start();
     const id = next++;
     try {
       return await new Promise<PeerReply>((resolve) => {
-        pending.set(id, { resolve });
+        pending.set(id, { resolve, ...(progress && { progress }) });
         w.postMessage({ ...req, id });
       });
     } finally {
@@ -122,8 +123,8 @@ export function createPeerClient(): PeerClient {
       const r = await call({ t: 'revoke', deviceId });
       if (r.t === 'error') throw new PeerError(r.code, r.message);
     },
-    async callLibrary(method, args) {
-      const r = await call({ t: 'lib', method, args });
+    async callLibrary(method, args, progress) {
+      const r = await call({ t: 'lib', method, args }, progress);
       if (r.t === 'lib-ok') return r.value;
       if (r.t === 'error') throw new PeerError(r.code, r.message);
       throw new PeerError('PEER_PROTOCOL', 'unexpected answer from the peer worker; reload the app');

@@ -63,6 +63,8 @@ export type PeerReply =
   | { id: number; t: 'devices'; devices: PeerDevice[] }
   | { id: number; t: 'revoked' }
   | { id: number; t: 'lib-ok'; value: unknown }
+  /** progress of a running library call (a backup: bytes sent of the whole) */
+  | { id: number; t: 'lib-progress'; done: number; total: number }
   | { id: number; t: 'search-ok'; result: SearchResult }
   | { t: 'lib-change'; change: LibraryChange }
   | { id: number; t: 'error'; code: string; message: string }

@@ -316,9 +316,12 @@ scope.onmessage = (ev: MessageEvent<PeerRequest>) => {
       () => post({ id: req.id, t: 'revoked' }),
       fail,
     );
-  else if (req.t === 'lib')
-    callLibrary(req.method, req.args).then((value) => post({ id: req.id, t: 'lib-ok', value }), fail);
-  else if (req.t === 'search')
+  else if (req.t === 'lib') {
+    // A backup reports its progress (a function cannot cross postMessage: the worker adds it).
+    const progress = (done: number, total: number) => post({ id: req.id, t: 'lib-progress', done, total });
+    const args = req.method === 'backUp' ? [req.args[0], progress] : req.args;
+    callLibrary(req.method, args).then((value) => post({ id: req.id, t: 'lib-ok', value }), fail);
+  } else if (req.t === 'search')
     searchIndex()
       .then((s) => s.search(req.query, req.filters))
       .then((result) => post({ id: req.id, t: 'search-ok', result }), fail);

@@ -38,7 +38,12 @@ export const LIBRARY_METHODS: ReadonlySet<string> = new Set([
 
 /** How the page reaches the worker (the PeerClient implements it). */
 export interface LibraryTransport {
-  callLibrary(method: string, args: unknown[]): Promise<unknown>;
+  /** `progress`: told how a long call (a backup) goes, in the worker's units */
+  callLibrary(
+    method: string,
+    args: unknown[],
+    progress?: (done: number, total: number) => void,
+  ): Promise<unknown>;
   onLibraryChange(listener: (change: LibraryChange) => void): () => void;
 }
 
@@ -82,7 +87,7 @@ export function createWorkerLibrary(
     removeFromAlbum: (id, assets) => call('removeFromAlbum', id, assets),
     reorderAlbum: (id, asset, to) => call('reorderAlbum', id, asset, to),
     setAlbumCover: (id, asset) => call('setAlbumCover', id, asset),
-    backUp: (id) => call('backUp', id),
+    backUp: (id, progress) => transport.callLibrary('backUp', [id], progress) as Promise<void>,
     spaceToFree: () => call('spaceToFree'),
     freeUpSpace: () => call('freeUpSpace'),
     async mediaUrl(id: string, kind: MediaKind, hash?: string) {

@@ -162,8 +162,9 @@ describe('upload queue backing up to the home node (paired library)', () => {
         const a = await local.getAsset(id);
         return a && { ...a, backedUp: sent.includes(id) };
       },
-      async backUp(id: string) {
+      async backUp(id: string, progress?: (sent: number, total: number) => void) {
         if (fail) throw new Error('connection reset');
+        progress?.(5, 10);
         sent.push(id);
       },
     };
@@ -179,14 +180,18 @@ describe('upload queue backing up to the home node (paired library)', () => {
     expect(first.entries().map((e) => e.state)).toEqual(['failed']);
     await first.stop();
     fail = false;
+    const shown: [string, number][] = [];
     const next = createUploadQueue({
       dbName: 'uq-reload',
       library,
       processor: hashingProcessor(),
       online: new EventTarget(),
     });
+    next.onUpdate((es) => es[0]?.state === 'uploading' && shown.push([es[0].state, es[0].progress]));
     await next.start();
     await vi.waitFor(() => expect(sent).toHaveLength(1));
+    // The entry showed the send's own progress (half of the bytes), not a bar stuck at 0.
+    expect(shown).toContainEqual(['uploading', 0.5]);
     await next.idle();
     expect(next.entries().map((e) => [e.state, e.sendFailed])).toEqual([['done', undefined]]);
     await next.stop();

@@ -99,7 +99,12 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
         const done = e.state;
         await save({ ...e, state: 'uploading', progress: 0 });
         try {
-          await opts.library.backUp(p.hash);
+          // Per piece: what the node holds of the whole (a resumed send starts part-way).
+          const sending = { ...e, state: 'uploading' as const };
+          await opts.library.backUp(
+            p.hash,
+            (sent, total) => void save({ ...sending, progress: total > 0 ? sent / total : 1 }, false),
+          );
         } catch (err) {
           // Kept in the library here; only the send failed: tried again once back online.
           e = { ...e, sendFailed: true };
