@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import sharp, { type Sharp } from 'sharp';
 import { MediaError } from './errors.ts';
 import type { EncodedImage, EncodeTarget, ImageCodec, RenderRequest, RenderResult } from './image-codec.ts';
+import { imageHeaderSize } from './image-header.ts';
 import { inputName, type MediaInput } from './media-input.ts';
 import { fitInside, resizeArea, type RgbaImage } from './rgba-image.ts';
 import { sniffMime } from './sniff-mime.ts';
@@ -70,9 +71,15 @@ export function createSharpCodec(opts: SharpCodecOptions = {}): ImageCodec {
           fallback = await jxl(await bytesOf(src), name, req.maxInputPixels);
           decoder = 'jxl-wasm';
         } else {
-          const meta = await sharp(src, { limitInputPixels: false, failOn: 'none' }).metadata();
-          const w = meta.autoOrient?.width ?? meta.width;
-          const h = meta.autoOrient?.height ?? meta.height;
+          // A JPEG's size comes from its header in JS (no libvips open, no thread hop: about
+          // 1 ms of CPU a photo during an ingest); anything else, or a JPEG whose frame header
+          // is not in its first 256 KB, asks libvips.
+          const quick = mime === 'image/jpeg' ? jpegSize(src) : undefined;
+          const meta = quick
+            ? undefined
+            : await sharp(src, { limitInputPixels: false, failOn: 'none' }).metadata();
+          const w = quick?.width ?? meta?.autoOrient?.width ?? meta?.width;
+          const h = quick?.height ?? meta?.autoOrient?.height ?? meta?.height;
           if (!w || !h)
             throw new MediaError('MEDIA_CORRUPT_FILE', name, 'the image has no dimensions; it is damaged');
           size = { width: w, height: h };
@@ -83,7 +90,7 @@ export function createSharpCodec(opts: SharpCodecOptions = {}): ImageCodec {
               `${w}x${h} exceeds the ${req.maxInputPixels}-pixel limit; not decoded (decompression bomb?)`,
             );
           }
-          if (meta.format === 'heif' && meta.compression === 'hevc') {
+          if (meta?.format === 'heif' && meta.compression === 'hevc') {
             fallback = await heic(await bytesOf(src), name, req.maxInputPixels);
             decoder = 'libheif-wasm';
           }
@@ -235,14 +242,32 @@ async function sourceOf(input: MediaInput, name: string): Promise<string | Uint8
   return input.path;
 }
 
-/** The first 64 bytes, read synchronously (see sourceOf). */
-function readHead(path: string): Uint8Array {
+/** The first `n` bytes (64 by default), read synchronously (see sourceOf). */
+function readHead(path: string, buf = new Uint8Array(64)): Uint8Array {
   const fd = openSync(path, 'r');
   try {
-    const buf = new Uint8Array(64);
-    return buf.subarray(0, readSync(fd, buf, 0, 64, 0));
+    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Reused for JPEG headers (synchronous reads: one call at a time uses it). */
+const jpegHead = new Uint8Array(256 * 1024);
+
+/**
+ * A JPEG's size after its EXIF orientation, from the frame header in its first 256 KB (after
+ * the EXIF, XMP and other APPn segments), or undefined when it is not there or unreadable.
+ */
+function jpegSize(src: string | Uint8Array): { width: number; height: number } | undefined {
+  try {
+    const bytes = typeof src === 'string' ? readHead(src, jpegHead) : src.subarray(0, jpegHead.length);
+    const h = imageHeaderSize(bytes);
+    if (h.type !== 'jpg' || !h.width || !h.height) return undefined;
+    const swap = (h.orientation ?? 1) >= 5;
+    return { width: swap ? h.height : h.width, height: swap ? h.width : h.height };
+  } catch {
+    return undefined;
   }
 }
 
