@@ -3,18 +3,21 @@
  * top to bottom in headless Chromium (garbage collected first, via the DevTools protocol).
  * Goal heap_mb ≤ 200. Anchor, same page and run: the heap right after the first paint.
  *
- * `npm run bench -- pwa-memory [count]`
+ * `npm run bench -- pwa-memory [count] [paired]`
  */
-import { hasChromium, openSeededApp } from '@hearth/pwa/e2e';
+import { hasChromium, openPairedIndexApp, openSeededApp } from '@hearth/pwa/e2e';
 import { report } from './report.ts';
 
-const count = Number(process.argv[2] ?? 100_000);
+// `paired`: the page of a paired device, painting from the timeline index (see pwa-first-paint).
+const paired = process.argv.includes('paired');
+const args = process.argv.slice(2).filter((a) => a !== 'paired');
+const count = Number(args[0] ?? 100_000);
 if (!hasChromium) {
   console.error('pwa-memory: skipped, no Chromium at /usr/bin/chromium (apt-get install chromium)');
   process.exit(0);
 }
 
-const app = await openSeededApp(count);
+const app = await (paired ? openPairedIndexApp : openSeededApp)(count);
 try {
   await app.page.reload();
   await app.page.locator('.tile').first().waitFor();
@@ -48,6 +51,7 @@ try {
   });
   report({ bench: 'pwa-memory', metric: 'scroll_steps', value: steps, unit: 'frames' });
   report({ bench: 'pwa-memory', metric: 'library_items', value: count, unit: 'items' });
+  report({ bench: 'pwa-memory', metric: 'paired_device', value: paired ? 1 : 0, unit: 'bool' });
 } finally {
   await app.close();
 }

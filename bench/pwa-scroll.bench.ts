@@ -5,13 +5,16 @@
  * run), long_tasks over 50 ms during the fling (goal 0), jump_ms from the key press to tiles
  * (thumbhash placeholders) painted in the viewport (goal ≤ 100).
  *
- * `npm run bench -- pwa-scroll [count] [runs]`
+ * `npm run bench -- pwa-scroll [count] [runs] [paired]`
  */
-import { hasChromium, openSeededApp } from '@hearth/pwa/e2e';
+import { hasChromium, openPairedIndexApp, openSeededApp } from '@hearth/pwa/e2e';
 import { median, report } from './report.ts';
 
-const count = Number(process.argv[2] ?? 100_000);
-const runs = Number(process.argv[3] ?? 3);
+// `paired`: the page of a paired device, painting from the timeline index (see pwa-first-paint).
+const paired = process.argv.includes('paired');
+const args = process.argv.slice(2).filter((a) => a !== 'paired');
+const count = Number(args[0] ?? 100_000);
+const runs = Number(args[1] ?? 3);
 
 if (!hasChromium) {
   console.error('pwa-scroll: skipped, no Chromium at /usr/bin/chromium (apt-get install chromium)');
@@ -26,7 +29,7 @@ interface Run {
   jump: number;
 }
 
-const app = await openSeededApp(count);
+const app = await (paired ? openPairedIndexApp : openSeededApp)(count);
 const results: Run[] = [];
 try {
   for (let r = 0; r < runs; r++) {
@@ -112,3 +115,4 @@ report({
 });
 report({ bench: 'pwa-scroll', metric: 'jump_ms', value: median(results.map((r) => r.jump)), unit: 'ms' });
 report({ bench: 'pwa-scroll', metric: 'library_items', value: count, unit: 'items' });
+report({ bench: 'pwa-scroll', metric: 'paired_device', value: paired ? 1 : 0, unit: 'bool' });
