@@ -202,6 +202,15 @@ describe.skipIf(!hasModels)(`ML results on a paired device (needs ${MODELS})`, (
       const q = (await createClipEncoder(loader).embedText('a photo of something green')).vector;
       const [hit] = await index.search(q, 1);
       expect(hit?.id).toBe(ids.get('green.jpg'));
+
+      // With the daemon stopped, `hearth status` reads the stored people document (merge included).
+      await repo.flush();
+      daemon.child.kill('SIGTERM');
+      expect((await daemon.exited).code, daemon.output()).toBe(0);
+      const st = JSON.parse((await runCli(['--data-dir', d, 'status', '--json'], { env })).stdout) as {
+        ml: { people: number; peopleFrom: string };
+      };
+      expect(st.ml).toMatchObject({ people: Number(found) - 1, peopleFrom: 'document' });
     },
   );
 });
