@@ -1,11 +1,11 @@
 /**
  * Worker side of the Chromium video parity test: the browser VideoTool (@ffmpeg/ffmpeg, whose
  * core runs in its own nested worker) probes each clip and makes its poster. The core's JS and
- * wasm come from node_modules through Vite's `?url` imports, as in the PWA: no CDN.
+ * wasm come from node_modules through Vite's `?url` imports (ffmpeg-core-urls.browser.ts), as in
+ * the PWA: no CDN.
  */
-import coreURL from '@ffmpeg/core?url';
-import wasmURL from '@ffmpeg/core/wasm?url';
 import { isMediaError } from '../../errors.ts';
+import { bundledFfmpegCore } from '../../ffmpeg-core-urls.browser.ts';
 import { createBrowserWasmVideoTool } from '../../platform.browser.ts';
 import type { VideoInfo } from '../../video-tool.ts';
 
@@ -34,7 +34,7 @@ const toBase64 = (b: Uint8Array): string => {
 
 const scope = self as unknown as { onmessage: unknown; postMessage(m: unknown): void };
 scope.onmessage = async (e: MessageEvent<VideoParityRequest>) => {
-  const tool = createBrowserWasmVideoTool({ coreURL, wasmURL });
+  const tool = createBrowserWasmVideoTool(bundledFfmpegCore);
   await tool.start();
   const out: VideoParityResult[] = [];
   for (const clip of e.data.clips) {
