@@ -43,12 +43,23 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         // The HEIC (libheif, 2 MB of inlined wasm) and JPEG XL (libjxl) decoders load only when
         // such a file is imported: not precached at install, cached on first use instead.
-        globIgnores: ['**/wasm-bundle-*.js', '**/jxl_dec-*.wasm', '**/wasm-decode.worker.browser-*.js'],
+        // Likewise ffmpeg.wasm (32 MB core + its JS): fetched on the first imported video only.
+        globIgnores: [
+          '**/wasm-bundle-*.js',
+          '**/jxl_dec-*.wasm',
+          '**/wasm-decode.worker.browser-*.js',
+          '**/ffmpeg-core-*.{js,wasm}',
+        ],
         runtimeCaching: [
           {
             urlPattern: /\/assets\/(wasm-bundle-|jxl_dec-|wasm-decode\.worker\.browser-)[^/]*$/,
             handler: 'CacheFirst',
             options: { cacheName: 'hearth-decoders', expiration: { maxEntries: 8 } },
+          },
+          {
+            urlPattern: /\/assets\/ffmpeg-core-[^/]*$/,
+            handler: 'CacheFirst',
+            options: { cacheName: 'hearth-ffmpeg', expiration: { maxEntries: 2 } },
           },
         ],
         navigateFallback: 'index.html',

@@ -4,8 +4,9 @@
  * priority, GPS (none for empty tags), camera, size after EXIF orientation, thumbnail (WebP
  * 250 px short side q80), preview (JPEG 1440 px) and thumbhash. HEIC / JPEG XL decode with
  * the wasm decoders inline here (this is already a worker); their wasm loads only when such a
- * file comes. Videos get their hash, type and (when the tags have one) capture time; the home
- * node probes and transcodes them.
+ * file comes. Videos get their tags' capture time, and from ffmpeg.wasm (loaded on the first
+ * video) their duration, displayed size and a poster rendered like a photo; the home node
+ * transcodes them for playback.
  */
 import {
   extractMetadata,
@@ -47,6 +48,30 @@ function factsOf(m: MediaMetadata, out: ProcessedFile): void {
     };
 }
 
+/** Failures that mean the file itself is bad (the import fails, as for a damaged photo). */
+const BAD_VIDEO = new Set(['MEDIA_EMPTY_FILE', 'MEDIA_CORRUPT_FILE', 'MEDIA_UNSUPPORTED_FORMAT']);
+
+/**
+ * Duration, displayed size and poster (thumbnail, preview, thumbhash) by ffmpeg.wasm, loaded on
+ * the first video (process-video.ts). A file ffmpeg cannot read fails; a video too large for
+ * this device, or ffmpeg.wasm not loading (offline before it was ever cached), keeps the
+ * tags-only facts and the home node probes it.
+ */
+async function addVideoFacts(file: File, out: ProcessedFile): Promise<void> {
+  try {
+    const { processVideo } = await import('./process-video.ts');
+    const { info, derivatives } = await processVideo(file, codec);
+    out.width = info.width;
+    out.height = info.height;
+    out.durationMs = Math.round(info.durationS * 1000);
+    out.thumbhash = derivatives.thumbhash;
+    out.thumbnail = blobOf(derivatives.thumbnail.bytes, `image/${derivatives.thumbnail.format}`);
+    out.preview = blobOf(derivatives.preview.bytes, `image/${derivatives.preview.format}`);
+  } catch (e) {
+    if (e instanceof MediaError && BAD_VIDEO.has(e.code)) throw e;
+  }
+}
+
 /**
  * Hashes and probes `file`. A file the media pipeline cannot read (empty, truncated, not an
  * image) rejects with the pipeline's MediaError, whose message names the file and what to do.
@@ -84,8 +109,9 @@ export async function processFile(
         out,
       );
     } catch {
-      // No readable tags: the file's own time stands in; the home node probes it properly.
+      // No readable tags: the file's own time stands in.
     }
+    await addVideoFacts(file, out);
     onProgress(1);
     return out;
   }

@@ -90,6 +90,7 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
           ...(p.camera !== undefined ? { camera: p.camera } : {}),
           ...(p.tzOffsetMin !== undefined ? { tzOffsetMin: p.tzOffsetMin } : {}),
           ...(p.gps !== undefined ? { gps: p.gps } : {}),
+          ...(p.durationMs !== undefined ? { durationMs: p.durationMs } : {}),
         };
         const r = await opts.library.addAssets([asset]);
         e = { ...e, state: r.added.length ? 'done' : 'duplicate' };

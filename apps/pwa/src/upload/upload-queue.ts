@@ -44,6 +44,8 @@ export interface ProcessedFile {
   camera?: { make?: string; model?: string };
   /** none when the tags are empty (0,0) or out of range */
   gps?: { lat: number; lon: number; alt?: number };
+  /** videos probed on this device (process-video.ts) */
+  durationMs?: number;
 }
 
 /** Hashes and probes one file; the browser's runs in a worker. */
