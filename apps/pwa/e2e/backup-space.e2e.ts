@@ -97,7 +97,7 @@ void describe('backup resume and free up space against a real home node', { skip
     await page.getByTestId('file-input').setInputFiles([big]);
     // Two pieces arrive, the third is cut off: the queue shows the send failed.
     await page.locator('li[data-state="failed"]').waitFor({ timeout: 120_000 });
-    assert.equal(pieces.length, 2);
+    assert.equal(pieces.length, 2, `queue: ${await page.locator('.upload-list').textContent()}`);
     const before = pieces.length;
     // Back: the queue takes the send up again at start and asks the node where it stands.
     await page.reload();
