@@ -37,6 +37,8 @@ export interface FsBlobStoreOptions {
   openTemp?: (path: string) => Promise<FileHandle>;
   /** Whole blobs up to this size go through the write-ahead log (default 256 KiB; 0: never). */
   logMaxBlob?: number;
+  /** The log is checkpointed (its files made durable, the log emptied) at this size (default 32 MiB). */
+  logCheckpointBytes?: number;
   /** Reports a failed background checkpoint of the log (nothing is lost: the log is kept). */
   onError?: (e: unknown) => void;
 }
@@ -97,6 +99,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
 
   const logMax = options.logMaxBlob ?? 256 * 1024;
   const log = createSmallBlobLog({
+    ...(options.logCheckpointBytes ? { checkpointBytes: options.logCheckpointBytes } : {}),
     dir: join(root, 'log'),
     ...(options.onError ? { onError: options.onError } : {}),
   });
@@ -128,14 +131,20 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       throw new BlobHashMismatchError(opts.expected, hash, `blob store ${root}`);
     const size = bytes.length;
     if ((await sizeOf(hash)) !== undefined) return { hash, size, created: false };
-    const tmp = await writeTemp(bytes, false);
+    // The file is written while the log record is made durable, not before: otherwise the
+    // puts of a batch move in lockstep (all writing, then all waiting on one datasync).
+    const written = writeTemp(bytes, false);
+    written.catch(() => undefined); // handled through `publish` below
     try {
       const created = await log.append(hash, bytes, async () =>
-        (await publish(tmp, hash, false)) ? pathOf(hash) : undefined,
+        (await publish(await written, hash, false)) ? pathOf(hash) : undefined,
       );
       return { hash, size, created };
     } catch (e) {
-      await unlink(tmp).catch(() => undefined);
+      const tmp = await written.catch(() => undefined);
+      if (tmp) await unlink(tmp).catch(() => undefined);
+      // Logged but not stored (e.g. the disk filled while writing the file): not brought back.
+      await log.forget(hash).catch(() => undefined);
       if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new BlobStoreFullError(root, { cause: e });
       throw e;
     }
