@@ -11,8 +11,9 @@
  * copy loaded straight from storage instead (`read`): a repo handle costs several times the
  * memory, because automerge-repo loads a document incrementally and then diffs it in full.
  * The budget (`maxOpen`, copies and handles together) holds at open time: beyond it, the least
- * recently used read-only copies are dropped at once, and handles that went unused (no read,
- * edit or sync message) for `idleMs` are flushed, summarized and removed from the repo's cache.
+ * recently used read-only copies are dropped at once, and handles whose sync with every connected
+ * peer has settled (or that went unused for `idleMs`) are flushed, summarized and removed from
+ * the repo's cache.
  * Eager mode keeps every opened shard (small libraries, tests, no storage).
  */
 import { free as freeDoc, getHeads, load as loadDoc, type SyncState } from '@automerge/automerge';
@@ -37,7 +38,11 @@ import { decodeShardSummary, encodeShardSummary, repoSummaryStore, sameHeads } f
 export interface LazyShardOptions {
   /** shards held in memory (open or read-only) before the least recently used go (default 12) */
   maxOpen?: number;
-  /** an open shard unused (no read, edit or sync message) this long may be evicted (default 10 s) */
+  /**
+   * an open shard unused (no read, edit or sync message) this long may be evicted even if a
+   * peer's sync with it has not settled (default 10 s; at least 5 s); a settled one may go after
+   * the smaller of this and 1 s
+   */
   idleMs?: number;
   /** told after a shard was evicted (tests, benches) */
   onEvict?: (key: ShardKey) => void;
@@ -336,15 +341,18 @@ export function createShardSet(opts: {
     const over = open.length - budget();
     if (over <= 0) return;
     const t = Date.now();
-    // A read-only copy goes as soon as the budget needs it. A repo handle goes once unused for
-    // idleMs and once its sync with every connected peer has settled (cut short, a sync
-    // restarts from the stored state and can stall), and never while an edit holds it.
+    // A read-only copy goes as soon as the budget needs it. A repo handle goes once its sync
+    // with every connected peer has settled (cut short, a sync restarts from the stored state
+    // and can stall) and it was unused for a moment, or once unused for idleMs (at least 5 s);
+    // never while an edit holds it. (Idle time alone let a peer's sync messages open shards
+    // faster than they went: 757 MiB while a fresh peer bootstrapped 100k assets.)
     const idle = open
-      .filter(
-        (s) =>
-          s.pins === 0 &&
-          (!s.handle || (t - s.lastUsed >= lazy.idleMs && (settled(s) || t - s.lastUsed >= settleCapMs))),
-      )
+      .filter((s) => {
+        if (s.pins > 0) return false;
+        if (!s.handle) return true;
+        const unused = t - s.lastUsed;
+        return (settled(s) && unused >= settledGraceMs) || unused >= Math.max(lazy.idleMs, settleCapMs);
+      })
       .sort((a, b) => a.lastUsed - b.lastUsed)
       .slice(0, over);
     for (const s of idle) await (s.evicting = evict(s).finally(() => (s.evicting = undefined)));
@@ -359,8 +367,10 @@ export function createShardSet(opts: {
         Math.max(lazy.idleMs, 1000),
       );
   }
-  /** An unsettled sync keeps a handle at most this long after its last use. */
-  const settleCapMs = Math.max(lazy?.idleMs ?? 0, 5_000);
+  /** An unsettled sync keeps a handle at least this long after its last use. */
+  const settleCapMs = 5_000;
+  /** A settled handle stays this long after its last use (an edit often follows an edit). */
+  const settledGraceMs = Math.min(lazy?.idleMs ?? 0, 1_000);
   /** Every connected peer's last reported heads for this shard equal ours. */
   function settled(s: ShardState): boolean {
     const ours = s.handle?.heads() ?? s.heads;
