@@ -38,4 +38,6 @@ export interface FfmpegRunner {
   run(job: FfmpegJob): Promise<FfmpegResult>;
   /** Called by the VideoTool's start() (native: removes temp dirs a killed process left). */
   start?(): Promise<void>;
+  /** Called by the VideoTool's stop() (browser wasm: ends a core kept loaded between jobs). */
+  stop?(): Promise<void>;
 }

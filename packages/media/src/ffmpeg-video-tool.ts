@@ -66,7 +66,9 @@ export function createFfmpegVideoTool(runner: FfmpegRunner, opts: FfmpegVideoToo
     async start() {
       await runner.start?.();
     },
-    async stop() {},
+    async stop() {
+      await runner.stop?.();
+    },
     probe,
     async posterFrame(input: MediaInput, o: VideoJobOptions = {}): Promise<Uint8Array> {
       const info = await probe(input, o);

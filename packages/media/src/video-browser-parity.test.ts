@@ -130,7 +130,8 @@ describe.skipIf(skip)(
       await page.goto(s.url);
       await page.waitForFunction(() => typeof window.hearthVideoParity === 'function');
       const results = await page.evaluate((req) => window.hearthVideoParity!(req), {
-        clips: [...names, 'malformed.mp4'],
+        // the malformed file between good ones: a failed job's core is not reused for the next
+        clips: [...names.slice(0, 2), 'malformed.mp4', ...names.slice(2)],
       });
       for (const r of results) browserResults.set(r.clip, r);
 

@@ -12,6 +12,8 @@ import type { VideoInfo } from '../../video-tool.ts';
 /** Which clips to run: names under the server's /clips/. */
 export interface VideoParityRequest {
   clips: string[];
+  /** The runner's keepLoadedMs (default: its own). */
+  keepLoadedMs?: number;
 }
 
 /** What the browser made of one clip (the test compares it with native ffmpeg's). */
@@ -34,7 +36,11 @@ const toBase64 = (b: Uint8Array): string => {
 
 const scope = self as unknown as { onmessage: unknown; postMessage(m: unknown): void };
 scope.onmessage = async (e: MessageEvent<VideoParityRequest>) => {
-  const tool = createBrowserWasmVideoTool(bundledFfmpegCore);
+  const keep = e.data.keepLoadedMs;
+  const tool = createBrowserWasmVideoTool({
+    ...bundledFfmpegCore,
+    ...(keep !== undefined ? { keepLoadedMs: keep } : {}),
+  });
   await tool.start();
   const out: VideoParityResult[] = [];
   for (const clip of e.data.clips) {
