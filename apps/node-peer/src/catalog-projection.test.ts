@@ -35,7 +35,7 @@ function recordingCatalog(present: AssetId[] = []) {
   const derived = new Map<string, Record<string, { hash: string; pipeline: number }>>();
   let opened = 0;
   const catalog = {
-    getAsset: (a: AssetId) => (have.has(a) ? ({} as never) : undefined),
+    hasAsset: (a: AssetId) => have.has(a),
     addAssets: (list: NewAsset[]) => {
       const fresh = list.filter((x) => !have.has(x.id));
       existing.push(...list.filter((x) => have.has(x.id)).map((x) => x.id));

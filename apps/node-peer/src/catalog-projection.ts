@@ -99,8 +99,9 @@ export async function projectAssets(
           if (a.favorite) c.setFavorite(a.id, true);
         }
         const refs = derivedRefs(step);
-        // An asset deleted from the synced catalog (by a device) is not brought back.
-        if (Object.keys(refs).length > 0 && c.getAsset(a.id)) c.setDerived(a.id, refs);
+        // An asset deleted from the synced catalog (by a device) is not brought back. (hasAsset:
+        // a lazy catalog knows every asset without opening its shard; the edit opens it.)
+        if (Object.keys(refs).length > 0 && c.hasAsset(a.id)) c.setDerived(a.id, refs);
       }
       added += r.added.length;
     }

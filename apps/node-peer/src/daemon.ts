@@ -66,9 +66,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       ready,
       peerId: peers?.deviceId,
       addresses: peers?.addresses() ?? [],
-      syncedAssets: peers?.catalogOpen
-        ? peers.catalogOpen.months().reduce((n, m) => n + (peers?.catalogOpen?.monthAssets(m).length ?? 0), 0)
-        : null,
+      syncedAssets: peers?.catalogOpen ? peers.catalogOpen.assetCount() : null,
       devicesOnline: peers?.node.getPeers().filter((p) => peers?.access.isPaired(p.toString())).length ?? 0,
     };
     res

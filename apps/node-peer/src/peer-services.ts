@@ -26,9 +26,9 @@ export interface PeerServices {
   repo: Repo;
   root: DocHandle<RootDoc>;
   /**
-   * The synced catalog, opened on first use: opening loads every shard (minutes and GBs at
-   * 100k assets with today's @hearth/sync), which an idle node never needs — peers are served
-   * from the repo's storage on demand.
+   * The synced catalog, opened on first use and lazy: it starts from the shards' summaries and
+   * holds at most a budget of shards in memory (reads need `openMonths`/`openAssets` first; see
+   * @hearth/sync's createCatalog). Peers are served from the repo's storage on demand.
    */
   catalog(): Promise<Catalog>;
   /** Whether the synced catalog has been opened. */
@@ -114,7 +114,8 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
     let open: Catalog | undefined;
     const catalog = () =>
       (opening ??= (async () => {
-        const c = createCatalog({ repo, root: handle, deviceId });
+        // Lazy: an eager catalog loads every shard (minutes and GBs at 100k assets).
+        const c = createCatalog({ repo, root: handle, deviceId, lazyShards: {} });
         await c.start();
         open = c;
         return c;
