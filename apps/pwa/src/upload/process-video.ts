@@ -3,10 +3,11 @@
  * (rotation applied), and the poster frame (black frames skipped) rendered into the same
  * thumbnail / preview / thumbhash a photo gets — the home node's video step, on ffmpeg.wasm.
  *
- * process-file.ts imports this module dynamically on the first video, so a photos-only session
- * never loads @ffmpeg/ffmpeg; the ~31 MB core (bundled from node_modules, not precached by the
- * service worker) is fetched by the first probe. Each job runs in @ffmpeg/ffmpeg's own nested
- * worker, which is ended after it, so its memory goes back.
+ * process-file.ts imports this module dynamically on the first video, and the 32 MB core
+ * (bundled from node_modules, not precached by the service worker) is fetched by its first job,
+ * so a photos-only session never downloads it. The core runs in @ffmpeg/ffmpeg's own nested
+ * worker, kept 10 s after a job for the next one (a video takes 2–3), then ended so its memory
+ * goes back.
  */
 import {
   makeDerivatives,
