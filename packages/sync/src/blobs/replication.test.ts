@@ -167,6 +167,33 @@ describe('replication policy', () => {
     expect(fetched.sort()).toEqual(['original', 'thumbnail']);
   });
 
+  it('the replicator fetches many small blobs at once and few large ones', async () => {
+    const store = createMemoryBlobStore({ hashing: nodeHashing });
+    const pins = [
+      ...Array.from({ length: 20 }, (_, i) => ({ kind: 'thumbnail' as const, size: i % 2 ? 30_000 : 0 })),
+      ...Array.from({ length: 3 }, () => ({ kind: 'original' as const, size: 5_000_000 })),
+    ].map((p, i) => ({ ...p, hash: i.toString(16).padStart(64, '0') as BlobHash, assetId: 'a' as AssetId }));
+    const inflight = { small: 0, large: 0, maxSmall: 0, maxLarge: 0 };
+    const rep = createReplicator({
+      store,
+      source: { pins: () => pins },
+      concurrency: 1,
+      smallConcurrency: 8,
+      fetcher: {
+        async fetch(hash) {
+          const lane = pins.find((p) => p.hash === hash)!.kind === 'original' ? 'large' : 'small';
+          inflight[lane]++;
+          inflight.maxSmall = Math.max(inflight.maxSmall, inflight.small);
+          inflight.maxLarge = Math.max(inflight.maxLarge, inflight.large);
+          await new Promise((r) => setImmediate(r));
+          inflight[lane]--;
+        },
+      },
+    });
+    expect(await rep.runOnce()).toMatchObject({ filesDone: 23, failed: 0 });
+    expect([inflight.maxSmall, inflight.maxLarge]).toEqual([8, 1]);
+  });
+
   it('the replicator counts failures and retries on poke', async () => {
     const store = createMemoryBlobStore({ hashing: nodeHashing });
     const data = bytes(1000, 9);

@@ -49,6 +49,12 @@ export interface ReplicatorOptions {
   onFetched?: (pin: Pin) => Promise<void> | void;
   /** Fetches in flight (default 4). */
   concurrency?: number;
+  /**
+   * Fetches in flight for small blobs (≤ 256 KiB, or thumbnails of unknown size), default 32:
+   * they cost little memory, and one at a time they are bound by round trips and fsyncs,
+   * not bandwidth (the client batches the small blobs asked at once into one request).
+   */
+  smallConcurrency?: number;
   /** Next pass after a failure (default 30 s). */
   retryAfterMs?: number;
 }
@@ -63,8 +69,11 @@ export interface Replicator extends EventTarget {
   progress(): ReplicationProgress;
 }
 
+const SMALL = 256 * 1024;
+
 export function createReplicator(options: ReplicatorOptions): Replicator {
   const concurrency = options.concurrency ?? 4;
+  const smallConcurrency = options.smallConcurrency ?? 32;
   const retryAfterMs = options.retryAfterMs ?? 30_000;
   const events = new EventTarget();
   let state: ReplicationProgress = {
@@ -102,6 +111,9 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       if (!(await options.store.has(p.hash))) want.set(p.hash, p);
     }
     const queue = [...want.values()];
+    const isSmall = (p: Pin) => (p.size > 0 ? p.size <= SMALL : p.kind === 'thumbnail');
+    const smalls = queue.filter(isSmall);
+    const larges = queue.filter((p) => !isSmall(p));
     state = {
       pinned: seen.size,
       held: seen.size - queue.length,
@@ -116,8 +128,8 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     };
     const started = performance.now();
     emit(started);
-    const worker = async () => {
-      for (let p = queue.shift(); p && !stopping; p = queue.shift()) {
+    const worker = async (lane: Pin[]) => {
+      for (let p = lane.shift(); p && !stopping; p = lane.shift()) {
         let partial = 0;
         const pinned = p;
         // A pin may not know its size (derivatives in the catalog): the fetch tells it.
@@ -156,7 +168,10 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
         emit(started);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+    await Promise.all([
+      ...Array.from({ length: Math.min(concurrency, larges.length) }, () => worker(larges)),
+      ...Array.from({ length: Math.min(smallConcurrency, smalls.length) }, () => worker(smalls)),
+    ]);
     state.running = false;
     emit(started);
     events.dispatchEvent(new CustomEvent('idle', { detail: { ...state } }));
