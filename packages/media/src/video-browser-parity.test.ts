@@ -84,6 +84,7 @@ describe.skipIf(skip)(
     const clips = new Map<string, Uint8Array>();
     let names: string[] = [];
     const browserResults = new Map<string, VideoParityResult>();
+    const ops = new Map<'transcode' | 'abort', VideoParityResult[]>();
     const native = new Map<string, { info: VideoInfo; poster: Awaited<ReturnType<typeof posterFacts>> }>();
 
     beforeAll(async () => {
@@ -134,6 +135,11 @@ describe.skipIf(skip)(
         clips: [...names.slice(0, 2), 'malformed.mp4', ...names.slice(2)],
       });
       for (const r of results) browserResults.set(r.clip, r);
+      for (const op of ['transcode', 'abort'] as const)
+        ops.set(
+          op,
+          await page.evaluate((req) => window.hearthVideoParity!(req), { clips: ['hevc.mp4'], op }),
+        );
 
       const tool = createNativeVideoTool();
       await tool.start();
@@ -177,6 +183,25 @@ describe.skipIf(skip)(
         expect(hammingDistance(p.phash, n.poster.phash)).toBeLessThanOrEqual(4);
       },
     );
+
+    it('transcodes HEVC to the playback profile as native does, with progress to 1', async () => {
+      const b = ops.get('transcode')?.[0];
+      expect(b?.error).toBeUndefined();
+      const n = await createNativeVideoTool().transcode({
+        bytes: clips.get('hevc.mp4') as Uint8Array,
+        name: 'h.mp4',
+      });
+      expect(b?.transcode?.action).toBe(n.action);
+      expect({ ...b?.transcode?.info, durationS: 0 }).toEqual({ ...n.info, durationS: 0 });
+      expect(Math.abs((b?.transcode?.info.durationS ?? 0) - n.info.durationS)).toBeLessThan(0.1);
+      expect(b?.transcode?.lastProgress).toBe(1);
+    });
+
+    it('an aborted transcode rejects with MEDIA_ABORTED and the next job still runs', () => {
+      const b = ops.get('abort')?.[0];
+      expect(b?.error?.code).toBe('MEDIA_ABORTED');
+      expect(b?.info).toMatchObject({ codec: 'hevc', width: 1280, height: 720 });
+    });
 
     it('a malformed MP4 fails alone with a named error; the clips after it still work', () => {
       const b = browserResults.get('malformed.mp4');

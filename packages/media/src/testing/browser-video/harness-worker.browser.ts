@@ -14,6 +14,11 @@ export interface VideoParityRequest {
   clips: string[];
   /** The runner's keepLoadedMs (default: its own). */
   keepLoadedMs?: number;
+  /**
+   * `transcode`: the playback transcode instead of probe + poster. `abort`: a transcode aborted
+   * at its first progress report, then a probe of the same clip (the runner goes on).
+   */
+  op?: 'probe-poster' | 'transcode' | 'abort';
 }
 
 /** What the browser made of one clip (the test compares it with native ffmpeg's). */
@@ -26,6 +31,8 @@ export interface VideoParityResult {
   probeMs?: number;
   posterMs?: number;
   error?: { code?: string; message: string };
+  /** op `transcode`: what was done, the output's probe, the last progress reported. */
+  transcode?: { action: string; info: VideoInfo; bytes: number; lastProgress: number };
 }
 
 const toBase64 = (b: Uint8Array): string => {
@@ -48,6 +55,26 @@ scope.onmessage = async (e: MessageEvent<VideoParityRequest>) => {
     try {
       const bytes = new Uint8Array(await (await fetch(`/clips/${clip}`)).arrayBuffer());
       const input = { bytes, name: clip };
+      if (e.data.op === 'transcode') {
+        let lastProgress = 0;
+        const t = await tool.transcode(input, { onProgress: (f) => (lastProgress = f) });
+        r.transcode = { action: t.action, info: t.info, bytes: t.bytes.byteLength, lastProgress };
+        out.push(r);
+        continue;
+      }
+      if (e.data.op === 'abort') {
+        const stop = new AbortController();
+        const job = tool.transcode(input, { signal: stop.signal, onProgress: (f) => f > 0 && stop.abort() });
+        await job.catch((err: unknown) => {
+          r.error = {
+            ...(isMediaError(err) ? { code: err.code } : {}),
+            message: err instanceof Error ? err.message : String(err),
+          };
+        });
+        r.info = await tool.probe(input);
+        out.push(r);
+        continue;
+      }
       let t = performance.now();
       r.info = await tool.probe(input);
       r.probeMs = Math.round(performance.now() - t);
