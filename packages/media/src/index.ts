@@ -19,5 +19,7 @@ export * from './ffmpeg-video-tool.ts';
 export * from './live-photo.ts';
 export * from './motion-photo.ts';
 export * from './reverse-geocoder.ts';
+export * from './place-label.ts';
+export { parseCitiesPbf } from './cities-pbf.ts';
 export { decodeHeic, decodeJxl, type WasmModuleLoader } from './wasm-decoders.ts';
 export * from './process-image.ts';

@@ -6,3 +6,7 @@ export {
   createBrowserWasmFfmpegRunner,
   type BrowserFfmpegOptions,
 } from './video-tool.ffmpeg-wasm.ts';
+export {
+  createBundledCitiesReverseGeocoder,
+  type BrowserCitiesOptions,
+} from './reverse-geocoder.cities.browser.ts';
