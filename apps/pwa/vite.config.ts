@@ -61,6 +61,12 @@ export default defineConfig({
             handler: 'CacheFirst',
             options: { cacheName: 'hearth-ffmpeg', expiration: { maxEntries: 2 } },
           },
+          {
+            // The place names list (6.4 MB, not precached): fetched on the first GPS photo.
+            urlPattern: /\/assets\/cities-[^/]*\.pbf$/,
+            handler: 'CacheFirst',
+            options: { cacheName: 'hearth-places', expiration: { maxEntries: 2 } },
+          },
         ],
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,

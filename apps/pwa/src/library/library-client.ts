@@ -27,6 +27,8 @@ export interface AssetDetails {
   tzOffsetMin?: number;
   gps?: { lat: number; lon: number; alt?: number };
   place?: string;
+  /** dHash (16 hex chars) of an image imported on this device, as the node records it */
+  phash?: string;
   favorite: boolean;
   archived: boolean;
   trashedAt?: number;
@@ -55,6 +57,10 @@ export interface NewLocalAsset {
   /** the camera's UTC offset in minutes, when known */
   tzOffsetMin?: number;
   gps?: { lat: number; lon: number; alt?: number };
+  /** "City, Region, Country" from the offline reverse geocoder */
+  place?: string;
+  /** dHash, 16 hex chars */
+  phash?: string;
   original?: Blob;
   thumbnail?: Blob;
   preview?: Blob;

@@ -75,6 +75,19 @@ describe('local library persistence', () => {
     await lib.stop();
   });
 
+  it("keeps an import's place name and dHash across a reload, as the node records them", async () => {
+    const a = createLocalLibrary({ dbName: 'place-phash' });
+    await a.start();
+    const gps = { lat: 41.2203, lon: -96.0716 };
+    const place = 'Omaha, NE, United States';
+    await a.addAssets([{ ...newYearsEve, gps, place, phash: '0f0f0f0f0f0f0f0f' }]);
+    await a.stop();
+    const b = createLocalLibrary({ dbName: 'place-phash' });
+    await b.start();
+    expect(await b.getAsset(newYearsEve.id)).toMatchObject({ gps, place, phash: '0f0f0f0f0f0f0f0f' });
+    await b.stop();
+  });
+
   it('a version 1 database (UTC months) is filed again by local month when opened', async () => {
     const { id, capturedAt } = newYearsEve;
     const asset = { ...newYearsEve, ratio: 4 / 3, favorite: false, archived: false, rating: 0 };

@@ -213,6 +213,8 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
           if (n.camera !== undefined) a.camera = n.camera;
           if (n.tzOffsetMin !== undefined) a.tzOffsetMin = n.tzOffsetMin;
           if (n.gps !== undefined) a.gps = n.gps;
+          if (n.place !== undefined) a.place = n.place;
+          if (n.phash !== undefined) a.phash = n.phash;
           await tx.objectStore('assets').put(a);
           if (n.original) await tx.objectStore('blobs').put(n.original, `${n.id}:original`);
           if (n.thumbnail) await tx.objectStore('blobs').put(n.thumbnail, `${n.id}:thumbnail`);

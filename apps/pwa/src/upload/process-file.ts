@@ -16,6 +16,7 @@ import {
   type ProcessedImage,
 } from '@hearth/media';
 import { createCanvasCodec, createExifrReader } from '@hearth/media/browser';
+import { localPlaceOf } from '../library/local-library-place.ts';
 import { hashBlob } from './hash-blob.ts';
 import type { ProcessedFile } from './upload-queue.ts';
 
@@ -120,6 +121,9 @@ export async function processFile(
     fileTimeMs: file.lastModified,
   });
   factsOf(metadata, out);
+  const place = out.gps && (await localPlaceOf(out.gps));
+  if (place) out.place = place;
+  out.phash = derivatives.phash;
   out.mime = metadata.mime;
   // The decoded size is after orientation whatever the tags say (HEIC irot, broken EXIF).
   out.width = derivatives.width;

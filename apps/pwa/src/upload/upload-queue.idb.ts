@@ -90,6 +90,8 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
           ...(p.camera !== undefined ? { camera: p.camera } : {}),
           ...(p.tzOffsetMin !== undefined ? { tzOffsetMin: p.tzOffsetMin } : {}),
           ...(p.gps !== undefined ? { gps: p.gps } : {}),
+          ...(p.place !== undefined ? { place: p.place } : {}),
+          ...(p.phash !== undefined ? { phash: p.phash } : {}),
           ...(p.durationMs !== undefined ? { durationMs: p.durationMs } : {}),
         };
         const r = await opts.library.addAssets([asset]);

@@ -44,6 +44,10 @@ export interface ProcessedFile {
   camera?: { make?: string; model?: string };
   /** none when the tags are empty (0,0) or out of range */
   gps?: { lat: number; lon: number; alt?: number };
+  /** "City, Region, Country" of `gps` (library/local-library-place.ts) */
+  place?: string;
+  /** dHash of an image (16 hex chars), for near-duplicate review */
+  phash?: string;
   /** videos probed on this device (process-video.ts) */
   durationMs?: number;
 }
