@@ -167,6 +167,14 @@ void describe(
         const b = document.querySelector(`.tile[data-id="${id}"]`)?.getBoundingClientRect();
         return b !== undefined && b.height > b.width;
       }, id);
+      // The viewer plays the local original (no playback transcode here): Chromium reads its length.
+      await tile.click();
+      const played = await page.waitForFunction(() => {
+        const v = document.querySelector('video');
+        return v && v.src.startsWith('blob:') && v.readyState >= 1 ? v.duration : false;
+      });
+      const seconds = (await played.jsonValue()) as number;
+      assert.ok(Math.abs(seconds - duration / 1000) < 0.25, `viewer ${seconds} s, probe ${duration} ms`);
     });
   },
 );
