@@ -7,8 +7,9 @@
  *
  * The synced catalog is opened only once a paired peer is connected (there is nobody to
  * fetch from before), which keeps an idle node's memory small. Full passes run on start,
- * when a paired peer connects, when the root document changes (a device paired) and after a
- * failure; a catalog change (debounced) runs a pass over the assets it touched.
+ * when a paired peer connects and when the root document changes (a device paired); a
+ * catalog change (debounced) runs a pass over the assets it touched, and the retry after a
+ * failure one over the assets that failed.
  */
 import {
   createBlobClient,
@@ -182,6 +183,8 @@ export function startNodeReplication(opts: {
         for (const a of some) yield* await policy.pins(assetBlobs(a));
       },
     },
+    // The retry (after `retryAfterMs`) looks at these assets again, not at the whole library.
+    onFailed: (pin) => void dirty.add(pin.assetId),
     onFetched: async (pin) => {
       if (pin.kind === 'original') await catalog?.openAssets([pin.assetId]);
       const a = pin.kind === 'original' ? catalog?.getAsset(pin.assetId) : undefined;
@@ -199,7 +202,6 @@ export function startNodeReplication(opts: {
     const p = { ...(e as CustomEvent<ReplicationProgress>).detail };
     Object.assign(totals, withPass(p));
     Object.assign(p, totals);
-    if (p.failed > 0) fullNext = true; // the retry looks at everything again
     const line = `replication: ${p.held} of ${p.pinned} pinned blobs held${p.failed ? `, ${p.failed} failed (retrying)` : ''}`;
     if (line !== last && p.pinned > 0) opts.log(line);
     last = line;

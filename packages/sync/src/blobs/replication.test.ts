@@ -199,6 +199,7 @@ describe('replication policy', () => {
     const data = bytes(1000, 9);
     const hash = (await createMemoryBlobStore({ hashing: nodeHashing }).put(data)).hash;
     let available = false;
+    const failures: string[] = [];
     const fetcher = {
       async fetch(h: BlobHash) {
         if (!available) throw new Error('no peer has it yet');
@@ -212,6 +213,7 @@ describe('replication policy', () => {
       },
       fetcher,
       retryAfterMs: 60_000,
+      onFailed: (p, e) => failures.push(`${p.kind}: ${(e as Error).message}`),
     });
     const idle = () =>
       new Promise<ReplicationProgress>((resolve) =>
@@ -222,6 +224,7 @@ describe('replication policy', () => {
     let next = idle();
     await rep.start();
     expect(await next).toMatchObject({ failed: 1, filesDone: 0 });
+    expect(failures).toEqual(['original: no peer has it yet']);
     available = true;
     next = idle();
     rep.poke();

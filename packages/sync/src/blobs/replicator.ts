@@ -47,6 +47,8 @@ export interface ReplicatorOptions {
   fetcher: BlobFetcher;
   /** Called after a pinned blob was fetched (e.g. to record the device as a holder). */
   onFetched?: (pin: Pin) => Promise<void> | void;
+  /** Called when fetching a pinned blob failed (it is tried again in the next pass that pins it). */
+  onFailed?: (pin: Pin, error: unknown) => void;
   /** Fetches in flight (default 4). */
   concurrency?: number;
   /**
@@ -152,7 +154,8 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
           state.bytesLeft -= size - partial;
           state.filesDone++;
           state.held++;
-        } catch {
+        } catch (e) {
+          options.onFailed?.(pinned, e);
           state.bytesDone -= partial;
           state.bytesLeft += partial - size;
           state.failed++;
