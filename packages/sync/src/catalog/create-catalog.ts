@@ -70,7 +70,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       changes.emit({ assets: [], albums: [], months: [s.month] });
     } catch (e) {
       if (e instanceof InvalidCatalogDataError) return invalid.emit(e);
-      // Not here yet (no connected peer has it): retried when the repo learns of new documents.
+      // Not here yet (no connected peer has it): retried once its handle becomes ready.
       opening.delete(`s:${key}`);
       retryWhenReady(url);
       report(`shard ${key} (${url})`, `could not be opened yet: ${String(e)}`);
@@ -123,14 +123,6 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     await Promise.all(work);
   }
   const onRootChange = () => void syncRoot();
-  const onDocument = () => {
-    // A peer announced a document: a shard/album the root lists but that was missing may be here now.
-    if (started && opening.size < countListed()) void syncRoot();
-  };
-  const countListed = () => {
-    const r = root.doc();
-    return Object.keys(r.shards ?? {}).length + Object.keys(r.albums ?? {}).length;
-  };
   /** Documents whose open failed and that wait (once each) for their handle to become ready. */
   const waiting = new Set<string>();
   /** After a failed open, retry once the (cached) handle becomes ready through sync or import. */
@@ -242,7 +234,6 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       if (started) return;
       started = true;
       root.on('change', onRootChange);
-      repo.on('document', onDocument);
       set.start();
       await syncRoot();
     },
@@ -250,7 +241,6 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       if (!started) return;
       started = false;
       root.off('change', onRootChange);
-      repo.off('document', onDocument);
       await Promise.allSettled(opening.values());
       await set.stop();
       for (const a of albums.values()) a.off();
