@@ -11,7 +11,8 @@
  * third argument, the same-run anchor: plain automerge-repo sync from empty into an in-memory
  * eager catalog (at 100,000 it runs for many minutes). ratio = anchor / value (the speed-up).
  * Also reported: indexed_s, from the start until the fresh peer's timeline index holds every
- * month (each shard opened once, one at a time).
+ * month (each shard read once), and peak_rss_mb, the fresh peer's (this process's) highest RSS
+ * from joining until the index is complete (sampled every 50 ms).
  * The bench trusts every peer (no pairing); the access check is one Set lookup.
  * Usage: npm run bench -- catalog-bootstrap [assets=100000] [runs=1] [anchor]
  */
@@ -92,6 +93,8 @@ async function join(home: Home, mode: 'snapshot' | 'sync') {
     bytes += 'data' in m && m.data instanceof Uint8Array ? m.data.length : 0;
     lastMessage = performance.now();
   });
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
   const t0 = performance.now();
   let firstMonth = 0;
   let newestRows = 0;
@@ -160,7 +163,10 @@ async function join(home: Home, mode: 'snapshot' | 'sync') {
   });
   const full = performance.now() - t0;
   const say = (what: string) =>
-    process.stderr.write(`${mode}: ${what} at ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `${mode}: ${what} at ${((performance.now() - t0) / 1000).toFixed(1)} s ` +
+        `(RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MiB, peak ${(peakRss / 2 ** 20).toFixed(0)})\n`,
+    );
   say(`first month ${(firstMonth / 1000).toFixed(2)} s, all ${c.assetCount()} assets`);
   let indexed = 0;
   if (mode === 'snapshot') {
@@ -170,6 +176,8 @@ async function join(home: Home, mode: 'snapshot' | 'sync') {
     indexed = performance.now() - t0;
     say('timeline index complete');
   }
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
   // Let the sync that follows a snapshot (heads exchange) finish before counting bytes.
   while (performance.now() - lastMessage < 1000) await new Promise((r) => setTimeout(r, 200));
   say('sync settled');
@@ -177,7 +185,13 @@ async function join(home: Home, mode: 'snapshot' | 'sync') {
   await repo.shutdown();
   await node.stop();
   await rm(dir, { recursive: true, force: true, maxRetries: 5 });
-  return { first: firstMonth / 1000, full: full / 1000, indexed: indexed / 1000, bytes };
+  return {
+    first: firstMonth / 1000,
+    full: full / 1000,
+    indexed: indexed / 1000,
+    bytes,
+    peakRss: peakRss / 2 ** 20,
+  };
 }
 
 if (process.argv[2] === 'home') {
@@ -201,7 +215,8 @@ if (process.argv[2] === 'home') {
       snap.push(await join(home, 'snapshot'));
       if (withAnchor) plain.push(await join(home, 'sync'));
     }
-    const m = (xs: Run[], k: 'first' | 'full' | 'indexed' | 'bytes') => median(xs.map((x) => x[k]));
+    const m = (xs: Run[], k: 'first' | 'full' | 'indexed' | 'bytes' | 'peakRss') =>
+      median(xs.map((x) => x[k]));
     const anchored = (metric: string, k: 'first' | 'full', name: string) =>
       report({
         bench: b,
@@ -223,6 +238,7 @@ if (process.argv[2] === 'home') {
         : {}),
     });
     report({ bench: b, metric: 'indexed_s', value: m(snap, 'indexed'), unit: 's' });
+    report({ bench: b, metric: 'peak_rss_mb', value: m(snap, 'peakRss'), unit: 'MiB' });
     report({ bench: b, metric: 'assets', value: home.total, unit: 'count' });
   } finally {
     child.stdin!.end();
