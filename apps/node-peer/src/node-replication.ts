@@ -109,8 +109,10 @@ export function startNodeReplication(opts: {
   let fullNext = true;
   let fullNow = true;
   const dirty = new Set<AssetId>();
-  /** Pinned and held blobs as of the last full pass, plus what incremental passes added. */
-  const totals = { pinned: 0, held: 0 };
+  /** Blobs held as of the last full pass, plus those fetched since. */
+  const totals = { held: 0 };
+  /** Pinned blobs whose fetch failed and that were not fetched since (a full pass starts over). */
+  const missing = new Set<BlobHash>();
   const pairedOnline = () => peers.node.getPeers().some((p) => peers.access.isPaired(p.toString()));
 
   async function open(): Promise<Catalog> {
@@ -179,29 +181,37 @@ export function startNodeReplication(opts: {
         const c = await open();
         const ids = [...dirty];
         dirty.clear();
+        if (fullNow) missing.clear();
         const some = fullNow ? await assets(c) : await assetsById(c, ids);
         for (const a of some) yield* await policy.pins(assetBlobs(a));
       },
     },
     // The retry (after `retryAfterMs`) looks at these assets again, not at the whole library.
-    onFailed: (pin) => void dirty.add(pin.assetId),
+    onFailed: (pin) => {
+      dirty.add(pin.assetId);
+      missing.add(pin.hash);
+    },
     onFetched: async (pin) => {
+      missing.delete(pin.hash);
       if (pin.kind === 'original') await catalog?.openAssets([pin.assetId]);
       const a = pin.kind === 'original' ? catalog?.getAsset(pin.assetId) : undefined;
       if (a && catalog) await catalog.addAssets([holderRecord(a)]);
     },
   });
-  /** The totals with a pass's progress: a full pass counts everything, an incremental one adds what it fetched. */
+  /**
+   * Held and pinned with a pass's progress: a full pass counts everything, an incremental one
+   * adds what it fetched (blobs of new assets that were already held are counted by the next
+   * full pass); pinned = held + still queued + failed.
+   */
   function withPass(p: ReplicationProgress): { pinned: number; held: number } {
-    if (fullNow) return { pinned: p.pinned, held: p.held };
-    const missing = p.pinned - (p.held - p.filesDone); // not held at the pass's start: new pins
-    return { pinned: totals.pinned + missing, held: totals.held + p.filesDone };
+    const held = fullNow ? p.held : totals.held + p.filesDone;
+    return { held, pinned: held + p.filesLeft + missing.size };
   }
   let last = '';
   replicator.addEventListener('idle', (e) => {
     const p = { ...(e as CustomEvent<ReplicationProgress>).detail };
-    Object.assign(totals, withPass(p));
-    Object.assign(p, totals);
+    Object.assign(p, withPass(p));
+    totals.held = p.held;
     const line = `replication: ${p.held} of ${p.pinned} pinned blobs held${p.failed ? `, ${p.failed} failed (retrying)` : ''}`;
     if (line !== last && p.pinned > 0) opts.log(line);
     last = line;
@@ -224,7 +234,7 @@ export function startNodeReplication(opts: {
     status() {
       if (!catalog) return null;
       const p = replicator.progress();
-      Object.assign(p, p.running ? withPass(p) : totals);
+      Object.assign(p, p.running ? withPass(p) : { held: totals.held, pinned: totals.held + missing.size });
       let elsewhere = 0;
       let onNodes = 0;
       for (const held of heldElsewhere.values()) {
