@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { preview } from 'vite';
 import { appRoot, hasBuild, hasChromium, launchChromium } from './browser.ts';
 
@@ -33,13 +33,13 @@ const skip = !hasChromium
       : false;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-/** 2 s of H.264 test pattern + AAC, 320×240 stored, shown 240×320 (90° display matrix). */
-function makeRotatedClip(): Buffer {
+/** 2 s of H.264 test pattern + AAC, `size` stored, shown rotated 90° (display matrix). */
+function makeRotatedClip(size = '320x240'): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-e2e-video-'));
   try {
     const ff = (...args: string[]) => execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
     ff(
-      ...['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '2'],
+      ...['-f', 'lavfi', '-i', `testsrc=size=${size}:rate=25`, '-t', '2'],
       ...['-f', 'lavfi', '-i', 'sine=frequency=440:duration=2'],
       ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'],
       join(dir, 'a.mp4'),
@@ -57,6 +57,7 @@ void describe(
   () => {
     let browser: Browser;
     let server: { url: string; close(): Promise<void> };
+    let context: BrowserContext;
     let page: Page;
     const requested: string[] = [];
     const core = () => requested.filter((u) => /\/ffmpeg-core-[^/]*\.(js|wasm)$/.test(u));
@@ -74,7 +75,7 @@ void describe(
       if (!url) throw new Error('vite preview did not report a URL');
       server = { url, close: () => s.close() };
       browser = await launchChromium();
-      const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
+      context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
       page = await context.newPage();
       page.setDefaultTimeout(20_000);
       page.on('request', (r) => requested.push(r.url()));
@@ -91,6 +92,16 @@ void describe(
       assert.match(sw, /precacheAndRoute|precache/);
       assert.doesNotMatch(sw, /ffmpeg-core-[\w-]+\.(js|wasm)/, 'no ffmpeg-core file in the precache list');
       assert.deepEqual(core(), [], 'the core is not fetched before a video is imported');
+      // Controlled by the service worker from here on (the offline step reloads).
+      await page.evaluate(async () => {
+        const sw = (await navigator.serviceWorker.ready).active;
+        if (sw && sw.state !== 'activated')
+          await new Promise((r) =>
+            sw.addEventListener('statechange', () => sw.state === 'activated' && r(null)),
+          );
+      });
+      await page.reload();
+      assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null));
     });
 
     void it('probes and posters the video; a malformed MP4 fails alone with the media error', async () => {
@@ -112,6 +123,11 @@ void describe(
         core().some((u) => u.endsWith('.wasm')),
         `the core was fetched: ${core().join(', ')}`,
       );
+      // Not precached, but kept once fetched (the service worker's runtime cache).
+      const cached = await page.evaluate(async () =>
+        (await (await caches.open('hearth-ffmpeg')).keys()).map((r) => new URL(r.url).pathname),
+      );
+      assert.equal(cached.filter((u) => /\/ffmpeg-core-[^/]*\.(js|wasm)$/.test(u)).length, 2, cached.join());
 
       const id = sha(clip);
       const r = await page.evaluate(async (id) => {
@@ -175,6 +191,41 @@ void describe(
       });
       const seconds = (await played.jsonValue()) as number;
       assert.ok(Math.abs(seconds - duration / 1000) < 0.25, `viewer ${seconds} s, probe ${duration} ms`);
+    });
+
+    void it('offline, after a reload, a second video is probed with the cached core', async () => {
+      await page.goto(`${server.url}#/`);
+      await context.setOffline(true);
+      try {
+        await page.reload();
+        await page.getByRole('heading', { name: 'Photos' }).waitFor();
+        const clip = makeRotatedClip('480x360');
+        await page.goto(`${server.url}#/import`);
+        await page
+          .getByTestId('file-input')
+          .setInputFiles([{ name: 'offline.mp4', mimeType: 'video/mp4', buffer: clip }]);
+        const list = page.getByRole('list', { name: 'Backup queue' });
+        await list.locator('li[data-state="done"]', { hasText: 'offline.mp4' }).waitFor({ timeout: 60_000 });
+        const a = await page.evaluate(async (id) => {
+          const db = await new Promise<IDBDatabase>((resolve, reject) => {
+            const q = indexedDB.open('hearth-library');
+            q.onsuccess = () => resolve(q.result);
+            q.onerror = () => reject(q.error);
+          });
+          const asset = await new Promise<Record<string, unknown>>((resolve, reject) => {
+            const q = db.transaction('assets').objectStore('assets').get(id);
+            q.onsuccess = () => resolve(q.result as Record<string, unknown>);
+            q.onerror = () => reject(q.error);
+          });
+          db.close();
+          return asset;
+        }, sha(clip));
+        assert.deepEqual([a['width'], a['height']], [360, 480]);
+        assert.equal(typeof a['durationMs'], 'number');
+        assert.equal(typeof a['thumbhash'], 'string');
+      } finally {
+        await context.setOffline(false);
+      }
     });
   },
 );
