@@ -91,7 +91,12 @@ export function createBrowserWasmFfmpegRunner(opts: BrowserFfmpegOptions): Ffmpe
             ? await ff.readFile(outName).catch(() => undefined)
             : undefined;
         // A failed exec (bad file or time bound hit) may leave the core in any state: not reused.
-        reusable = exitCode === 0;
+        // ffmpeg.wasm 0.12's ffprobe returns -1 even when it printed the streams, so a probe counts
+        // as clean when it returned normally with streams in its output.
+        reusable =
+          job.tool === 'ffmpeg'
+            ? exitCode === 0
+            : (exitCode === 0 || exitCode === -1) && stdout.includes('"streams"');
         return data instanceof Uint8Array
           ? { exitCode, stdout, log, output: data }
           : { exitCode, stdout, log };
