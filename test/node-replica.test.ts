@@ -2,14 +2,15 @@
  * The home node's replicator, across processes: a paired device adds an asset whose
  * original (and thumbnail) only it holds; the node (`hearth start`) pulls both over
  * `/hearth/blob/1`, verified, records itself as a holder of the original, and
- * `hearth status` shows them held.
+ * `hearth status` shows them held. A fetched original is imported into the node's library
+ * (`hearth ls`, node-made thumbnails); one that is not a photo is reported, not retried.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { runCli, spawnCli } from '@hearth/node-peer/testing';
+import { fixturesDir, hasFixtures, runCli, spawnCli } from '@hearth/node-peer/testing';
 import { spawnPeer } from './support/spawn-peer.ts';
 
 interface Replication {
@@ -20,6 +21,7 @@ interface Replication {
   originals: number;
   originalsHeldElsewhere: number;
   originalsOnOtherNodes: number;
+  imports?: { imported: number; duplicates: number; failed: number; lastError?: string };
 }
 
 describe('home node replication', () => {
@@ -99,8 +101,93 @@ describe('home node replication', () => {
         },
       )
       .toBe(2);
+    // Random bytes are no photo: the import failure is reported (once), the blob kept.
+    expect((await status()).replication?.imports).toMatchObject({ imported: 0, failed: 1 });
+    expect((await status()).replication?.imports?.lastError).toMatch(/^IMG_0001\.JPG: not a readable photo/);
+    expect(
+      readFileSync(
+        join(d, 'blobs', 'sha256', original.hash.slice(0, 2), original.hash.slice(2, 4), original.hash),
+      ).length,
+    ).toBe(original.size);
     const text = (await runCli(['--data-dir', d, 'status'])).stdout;
     expect(text).toMatch(/replication: 2 of 2 pinned blobs held/);
+    expect(text).toMatch(/1 not importable/);
     expect(text).toMatch(/originals also held by another device or node: 1 of 1 \(by another home node: 0\)/);
   }, 120_000);
+
+  it.skipIf(!hasFixtures)(
+    "imports a pulled original into the node's library: hearth ls lists it and the node makes its thumbnail",
+    async () => {
+      const d = mkdtempSync(join(tmpdir(), 'hearth-replica-import-'));
+      onTestFinished(() => rmSync(d, { recursive: true, force: true }));
+      expect((await runCli(['--data-dir', d, 'init'])).code).toBe(0);
+      const daemon = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
+      onTestFinished(async () => {
+        daemon.child.kill('SIGTERM');
+        await daemon.exited;
+      });
+      await daemon.waitFor(/^ready$/m);
+      const phone = await spawnPeer('phone');
+      onTestFinished(() => phone.stop());
+      const offer = JSON.parse((await runCli(['--data-dir', d, 'pair', '--json'])).stdout) as {
+        link: string;
+      };
+      await phone.call('pair', { link: offer.link });
+      await phone.call('catalog-start');
+      await phone.call('blob-serve');
+      const jpeg = join(fixturesDir(), 'immich-test-assets/formats/jpg/el_torcal_rocks.jpg');
+      const original = await phone.call<{ hash: string; size: number }>('blob-put', { path: jpeg });
+      await phone.call('catalog-add', {
+        assets: [
+          {
+            id: original.hash,
+            type: 'image',
+            mime: 'image/jpeg',
+            size: original.size,
+            capturedAt: Date.UTC(2026, 5, 1),
+            width: 1000,
+            height: 750,
+            fileName: 'rocks.jpg',
+          },
+        ],
+      });
+      // The daemon pulls it and imports it under the device's file name.
+      const ls = async () =>
+        (await runCli(['--data-dir', d, 'ls', '--json'])).stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { id: string; fileName: string });
+      await expect
+        .poll(ls, { timeout: 60_000, interval: 500 })
+        .toEqual([expect.objectContaining({ id: original.hash, fileName: 'rocks.jpg' })]);
+      // The node's reconcile loop makes its thumbnail, which the device sees in the synced catalog.
+      await expect
+        .poll(
+          async () =>
+            (
+              await phone.call<{ assets: { id: string; derived: { thumbnail?: { hash: string } } }[] }>(
+                'catalog-snapshot',
+              )
+            ).assets.find((a) => a.id === original.hash)?.derived.thumbnail?.hash,
+          { timeout: 60_000, interval: 500 },
+        )
+        .toMatch(/^[0-9a-f]{64}$/);
+      const status = JSON.parse((await runCli(['--data-dir', d, 'status', '--json'])).stdout) as {
+        replication: Replication | null;
+      };
+      expect(status.replication?.imports).toMatchObject({ imported: 1, failed: 0 });
+      // The hard link the importer read is gone; the blob stays in the store.
+      expect(readdirSync(join(d, 'uploads'))).toEqual([]);
+      const blob = join(
+        d,
+        'blobs',
+        'sha256',
+        original.hash.slice(0, 2),
+        original.hash.slice(2, 4),
+        original.hash,
+      );
+      expect(createHash('sha256').update(readFileSync(blob)).digest('hex')).toBe(original.hash);
+    },
+    120_000,
+  );
 });

@@ -2,6 +2,7 @@
  * Blob commands for peer processes: hold blobs in a memory store and serve them over
  * `/hearth/blob/1` to paired peers (a device whose originals a home node pulls).
  */
+import { readFile } from 'node:fs/promises';
 import { createBlobServer, createMemoryBlobStore, type BlobStore } from '@hearth/sync';
 import { nodeHashing } from '@hearth/sync/platform';
 import type { CommandHandler, PeerContext } from './peer-context.ts';
@@ -28,8 +29,12 @@ export const blobCommands: Record<string, CommandHandler> = {
     return true;
   },
 
-  /** Stores `size` bytes made from `seed`; returns { hash, size }. */
+  /** Stores `size` bytes made from `seed` (or the file at `path`); returns { hash, size }. */
   async 'blob-put'(ctx, args) {
+    if (typeof args['path'] === 'string') {
+      const r = await storeOf(ctx).put(new Uint8Array(await readFile(args['path'])));
+      return { hash: r.hash, size: r.size };
+    }
     const size = Number(args['size']);
     let x = Number(args['seed'] ?? 1) >>> 0;
     const bytes = new Uint8Array(size);

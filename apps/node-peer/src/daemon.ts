@@ -21,6 +21,7 @@ import { trimHeap } from './heap-trim.ts';
 import { startStatusFeed } from './status-feed.ts';
 import { recordAuditPull } from './backups.ts';
 import { startNodeReplication, type NodeReplication } from './node-replication.ts';
+import { createReplicaImporter } from './replica-import.ts';
 
 /** A part of the daemon with a lifecycle; parts stop in reverse start order. */
 interface Part {
@@ -136,7 +137,14 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       });
       parts.push({ name: 'blob tokens', stop: () => blobHttp.stop() });
       // Pulls what the pin policy wants and this node lacks from paired peers.
-      const repl = startNodeReplication({ lib: l, peers: ps, log });
+      // Fetched originals are imported like uploads (the blob is linked, not copied again).
+      const importer = createReplicaImporter({
+        pathOf: (h) => l.blobs.pathOf(h),
+        tmpDir: join(l.layout.root, 'uploads'),
+        importFile: uploads.importFile,
+        log,
+      });
+      const repl = startNodeReplication({ lib: l, peers: ps, log, importer });
       replication = repl;
       parts.push({ name: 'replication', stop: () => repl.stop() });
       // The synced catalog follows the node's own: new imports (from any process) appear in it.

@@ -3,7 +3,9 @@
  * lists (`homeNodePolicy`) and fetches what it does not hold from paired peers over
  * `/hearth/blob/1` — originals a device added, or everything when this is a second home
  * node. A fetched original is recorded in the catalog with this node among its holders, so
- * devices (and the other node's `hearth status`) see it backed up here.
+ * devices (and the other node's `hearth status`) see it backed up here, and imported into the
+ * node's own library like an upload (`importer`), so `hearth ls`, the reconcile loop
+ * (thumbnails, previews, ML) and export include it.
  *
  * The synced catalog is opened only once a paired peer is connected (there is nobody to
  * fetch from before), which keeps an idle node's memory small. Full passes run on start,
@@ -30,6 +32,7 @@ import { nodeHashing } from '@hearth/sync/platform';
 import type { Library } from './library.ts';
 import type { PeerServices } from './peer-services.ts';
 import { formatBytes } from './commands/common.ts';
+import type { ReplicaImports, createReplicaImporter } from './replica-import.ts';
 
 /** What `/api/status` and `hearth status` show about replication. */
 export interface ReplicationStatus extends ReplicationProgress {
@@ -38,6 +41,8 @@ export interface ReplicationStatus extends ReplicationProgress {
   originalsHeldElsewhere: number;
   /** … of which another home node holds (a second server: a backup). */
   originalsOnOtherNodes: number;
+  /** Fetched originals imported into the node's library (absent without an importer). */
+  imports?: ReplicaImports;
 }
 
 /** The running replicator of the daemon. */
@@ -91,6 +96,8 @@ export function startNodeReplication(opts: {
   log: (line: string) => void;
   /** Fetches in flight (default 4). */
   concurrency?: number;
+  /** Imports each fetched original into the library (the daemon's upload importer). */
+  importer?: ReturnType<typeof createReplicaImporter>;
 }): NodeReplication {
   const { lib, peers } = opts;
   const self = peers.deviceId as string;
@@ -196,6 +203,8 @@ export function startNodeReplication(opts: {
       if (pin.kind === 'original') await catalog?.openAssets([pin.assetId]);
       const a = pin.kind === 'original' ? catalog?.getAsset(pin.assetId) : undefined;
       if (a && catalog) await catalog.addAssets([holderRecord(a)]);
+      // Once per fetch: a failed import is counted in status, not retried.
+      if (pin.kind === 'original') await opts.importer?.importHeld(pin.hash, a?.fileName);
     },
   });
   /**
@@ -246,6 +255,7 @@ export function startNodeReplication(opts: {
         originals: heldElsewhere.size,
         originalsHeldElsewhere: elsewhere,
         originalsOnOtherNodes: onNodes,
+        ...(opts.importer ? { imports: opts.importer.counts() } : {}),
       };
     },
     async stop() {
@@ -271,6 +281,11 @@ export function replicationLines(r: ReplicationStatus | null | undefined): strin
     );
   }
   if (r.failed) out.push(`  ${r.failed} failed (retried when a peer holding them connects)`);
+  const im = r.imports;
+  if (im && (im.imported || im.duplicates || im.failed)) {
+    const failed = im.failed ? `, ${im.failed} not importable (last: ${im.lastError ?? '?'})` : '';
+    out.push(`  fetched originals imported into the library: ${im.imported + im.duplicates}${failed}`);
+  }
   out.push(
     `originals also held by another device or node: ${r.originalsHeldElsewhere} of ${r.originals} (by another home node: ${r.originalsOnOtherNodes})`,
   );
