@@ -113,6 +113,22 @@ describe('home node replication', () => {
     expect(text).toMatch(/replication: 2 of 2 pinned blobs held/);
     expect(text).toMatch(/1 not importable/);
     expect(text).toMatch(/originals also held by another device or node: 1 of 1 \(by another home node: 0\)/);
+
+    // After a restart the held original is still not in the journal: the full pass tries it
+    // once more (the catch-up after a crash between fetch and import), and only once.
+    daemon.child.kill('SIGTERM');
+    await daemon.exited;
+    const again = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
+    onTestFinished(async () => {
+      again.child.kill('SIGTERM');
+      await again.exited;
+    });
+    // The device reconnects (the node's ports changed): the replicator's full pass runs.
+    const addr = (await again.waitFor(/devices connect to (\S+)/))[1] as string;
+    await again.waitFor(/^ready$/m);
+    await phone.call('dial', { addr });
+    await again.waitFor(/IMG_0001\.JPG was fetched but not imported/);
+    expect((await status()).replication).toMatchObject({ held: 2, imports: { imported: 0, failed: 1 } });
   }, 120_000);
 
   it.skipIf(!hasFixtures)(

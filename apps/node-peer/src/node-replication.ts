@@ -173,6 +173,31 @@ export function startNodeReplication(opts: {
     return out;
   }
 
+  /** Originals handed to the importer by this process: each is tried once (a failure is not retried). */
+  const tried = new Set<AssetId>();
+  let importing: Promise<unknown> = Promise.resolve();
+  const importOnce = (id: AssetId, fileName: string | undefined) => {
+    if (!opts.importer || tried.has(id)) return importing;
+    tried.add(id);
+    const importer = opts.importer;
+    importing = importing.then(() => importer.importHeld(id as string as BlobHash, fileName));
+    return importing;
+  };
+  /**
+   * Originals held but not in the node's journal (fetched before a crash, or by a node without
+   * the importer): imported in the background after a full pass, once per process.
+   */
+  function catchUp(list: readonly Asset[]): void {
+    if (!opts.importer) return;
+    for (const a of list) {
+      if (tried.has(a.id) || lib.catalog.get(a.id)) continue;
+      void lib.blobs.has(a.id as string as BlobHash).then(
+        (held) => held && importOnce(a.id, a.fileName),
+        () => undefined, // unreadable store: the next full pass looks again
+      );
+    }
+  }
+
   const replicator = createReplicator({
     store: lib.blobs,
     concurrency: opts.concurrency ?? 4,
@@ -190,6 +215,7 @@ export function startNodeReplication(opts: {
         dirty.clear();
         if (fullNow) missing.clear();
         const some = fullNow ? await assets(c) : await assetsById(c, ids);
+        if (fullNow) catchUp(some);
         for (const a of some) yield* await policy.pins(assetBlobs(a));
       },
     },
@@ -204,7 +230,8 @@ export function startNodeReplication(opts: {
       const a = pin.kind === 'original' ? catalog?.getAsset(pin.assetId) : undefined;
       if (a && catalog) await catalog.addAssets([holderRecord(a)]);
       // Once per fetch: a failed import is counted in status, not retried.
-      if (pin.kind === 'original') await opts.importer?.importHeld(pin.hash, a?.fileName);
+      if (pin.kind === 'original' && !lib.catalog.get(pin.assetId))
+        await importOnce(pin.assetId, a?.fileName);
     },
   });
   /**
@@ -264,6 +291,7 @@ export function startNodeReplication(opts: {
       clearTimeout(debounce);
       unsubscribe?.();
       await replicator.stop();
+      await importing;
       client.stop();
     },
   };
