@@ -237,6 +237,18 @@ void describe('PWA in Chromium (no home node)', { skip, timeout: 180_000 }, () =
     const e = await read(sha(`${gpsDir}/empty_gps.jpg`));
     assert.equal(e.asset['gps'], undefined);
 
+    // Place names as the node's geocoder gives them (same cities list, fetched by the import
+    // worker once, on the first GPS photo); the dHash is kept as the node records it.
+    assert.equal(h.asset['place'], 'Ralston, NE, United States');
+    assert.equal(t.asset['place'], 'Palisade, CO, United States');
+    assert.equal(e.asset['place'], undefined);
+    for (const a of [h, t, e]) assert.match(String(a.asset['phash']), /^[0-9a-f]{16}$/);
+    const cities = requested.filter((u) => /\/assets\/cities-[^/]*\.pbf$/.test(u));
+    assert.equal(cities.length, 1, `cities list fetched once: ${cities.join(', ')}`);
+    // The viewer's info panel (open at laptop width) shows it.
+    await page.goto(`${server.url}#/photos/${sha(heic)}`);
+    await page.getByRole('complementary', { name: 'Info' }).getByText('Ralston, NE, United States').waitFor();
+
     await page.goto(`${server.url}#/`);
     await page.locator('.tile').first().waitFor();
     // Scroll down a half screen at a time until the virtualized timeline renders its tile.
