@@ -1,4 +1,5 @@
 import {
+  copyFileSync,
   mkdtempSync,
   statSync,
   readFileSync,
@@ -178,8 +179,22 @@ describe.skipIf(!hasFixtures)('hearth CLI (separate processes)', () => {
       '--json',
     ]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ mime: 'image/heic', importable: true, inLibrary: false });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      mime: 'image/heic',
+      importable: true,
+      inLibrary: false,
+      // GPS 41.2°N 96.0°W: the offline GeoNames lookup, as the PWA's import answers too
+      place: 'Ralston, NE, United States',
+    });
     expect((await runCli(['--data-dir', d, 'ls'])).stdout).toBe('');
+    // An import records the same place name.
+    const src = tmp('insp-src');
+    copyFileSync(join(assets(), 'formats/heic/IMG_2682.heic'), join(src, 'IMG_2682.heic'));
+    expect((await runCli(['--data-dir', d, 'import', src])).code).toBe(0);
+    const ls = (await runCli(['--data-dir', d, 'ls', '--json'])).stdout.trim().split('\n');
+    expect(ls.map((l) => (JSON.parse(l) as { place?: string }).place)).toEqual([
+      'Ralston, NE, United States',
+    ]);
   });
 
   it('usage errors exit 2 with help', async () => {

@@ -30,6 +30,8 @@ export interface AssetRecord extends UserEdits {
   takenOffset?: string;
   camera?: { make?: string; model?: string };
   gps?: { lat: number; lon: number; alt?: number };
+  /** Place name from `gps` ("City, Region, Country"), by the offline geocoder at import. */
+  place?: string;
   /** For a Live Photo still: the asset id of its motion part. */
   livePhotoVideo?: AssetId;
   /** For the motion part of a Live Photo: the still it belongs to (hidden in the timeline). */

@@ -29,6 +29,7 @@ export function toNewAsset(a: AssetRecord, images?: DerivedRecord): NewAsset {
   if (off !== undefined) n.tzOffsetMin = off;
   if (a.camera) n.camera = a.camera;
   if (a.gps) n.gps = a.gps;
+  if (a.place) n.place = a.place;
   const pair = a.livePhotoVideo ?? a.livePhotoOf;
   if (pair) n.livePhotoPair = pair as AssetId;
   return n;

@@ -1,10 +1,19 @@
-import type { MediaMetadata, MetadataReader } from '@hearth/media';
+import type { MediaMetadata, MetadataReader, ReverseGeocoder } from '@hearth/media';
 import type { AssetRecord } from './asset-record.ts';
 
 /** The set-once facts an import takes from a file's metadata (and the Live Photo id it pairs by). */
 export type MediaFacts = Pick<
   AssetRecord,
-  'takenAt' | 'takenOffset' | 'width' | 'height' | 'rating' | 'description' | 'tags' | 'camera' | 'gps'
+  | 'takenAt'
+  | 'takenOffset'
+  | 'width'
+  | 'height'
+  | 'rating'
+  | 'description'
+  | 'tags'
+  | 'camera'
+  | 'gps'
+  | 'place'
 > & { liveId?: string };
 
 /** Reads facts for the importer; `stop()` ends the tool (exiftool runs as a pooled process). */
@@ -55,6 +64,13 @@ export async function createFactsReader(): Promise<FactsReader> {
   const media = await import('@hearth/media');
   const platform = await import('@hearth/media/platform');
   let reader: MetadataReader | undefined;
+  // The city list costs ~0.5 s and ~60 MB: loaded on the first photo with GPS only.
+  let geocoder: ReverseGeocoder | undefined;
+  const placeOf = (gps: NonNullable<MediaFacts['gps']>): string | undefined => {
+    geocoder ??= platform.createCitiesReverseGeocoder();
+    const p = geocoder.reverseGeocode(gps.lat, gps.lon);
+    return p && media.placeLabel(p);
+  };
   return {
     async read(path, sidecar, fileTimeMs) {
       if (!reader) {
@@ -67,7 +83,10 @@ export async function createFactsReader(): Promise<FactsReader> {
         { path },
         { fileTimeMs, ...(sidecar ? { sidecar: { path: sidecar } } : {}) },
       );
-      return { facts: factsOf(m), warnings: m.warnings };
+      const facts = factsOf(m);
+      const place = facts.gps && placeOf(facts.gps);
+      if (place) facts.place = place;
+      return { facts, warnings: m.warnings };
     },
     async stop() {
       await reader?.stop();

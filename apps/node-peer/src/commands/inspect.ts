@@ -46,6 +46,14 @@ export function registerInspect(program: Command): void {
           await reader.stop();
         }
       }
+      // Same place name as an import records (offline GeoNames lookup, loaded only for GPS).
+      let place: string | null = null;
+      if (metadata && !('error' in metadata) && metadata.gps) {
+        const media = await import('@hearth/media');
+        const geo = (await import('@hearth/media/platform')).createCitiesReverseGeocoder();
+        const p = geo.reverseGeocode(metadata.gps.latitude, metadata.gps.longitude);
+        place = p ? media.placeLabel(p) : null;
+      }
       let inLibrary: boolean | undefined;
       try {
         const lib = await openLibrary(configOf(cmd).dataDir);
@@ -66,6 +74,7 @@ export function registerInspect(program: Command): void {
         inLibrary: inLibrary ?? null,
         sidecar: side ?? null,
         metadata,
+        place,
       };
       if (o.json) return printJson(out);
       const w = (s: string) => process.stdout.write(s + '\n');
@@ -91,6 +100,7 @@ export function registerInspect(program: Command): void {
         if (m.camera)
           w(`camera:      ${[m.camera.make, m.camera.model, m.camera.lens].filter(Boolean).join(' ')}`);
         if (m.gps) w(`GPS:         ${m.gps.latitude.toFixed(5)}, ${m.gps.longitude.toFixed(5)}`);
+        if (place) w(`place:       ${place}`);
         if (m.rating !== undefined) w(`rating:      ${m.rating}`);
         if (m.keywords?.length || m.tags?.length)
           w(`tags:        ${(m.keywords ?? m.tags ?? []).join(', ')}`);
