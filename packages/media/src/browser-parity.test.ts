@@ -4,15 +4,12 @@
  * built by Vite, on real fixtures; their output is compared with the Node backends' (sharp,
  * exifr, exiftool) on the same files. Debian's Chromium through playwright-core, as the PWA e2e.
  */
-import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { thumbHashToAverageRGBA, thumbHashToRGBA } from 'thumbhash';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractMetadata } from './extract-metadata.ts';
 import { makeDerivatives, type Derivatives } from './make-derivatives.ts';
@@ -23,9 +20,9 @@ import { createExiftoolReader } from './metadata-reader.exiftool.ts';
 import { createSharpCodec } from './image-codec.sharp.ts';
 import type { MainThreadResult } from './testing/browser/harness.browser.ts';
 import type { ParityResult } from './testing/browser/harness-worker.browser.ts';
+import { buildHarnessPage, CHROMIUM, launchChromium } from './testing/chromium-harness.node.ts';
 import { fixturesDir } from './testing/fixtures.node.ts';
 
-const CHROMIUM = process.env['HEARTH_CHROMIUM'] ?? '/usr/bin/chromium';
 const assets = join(fixturesDir(), 'immich-test-assets');
 const FILES = [
   'formats/jpg/el_torcal_rocks.jpg',
@@ -81,29 +78,10 @@ describe.skipIf(skip)(`media backends in Chromium match Node's ${skip ? `(skippe
   const node = new Map<string, { d: Derivatives; exifr: MediaMetadata; exiftool: MediaMetadata }>();
 
   beforeAll(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'hearth-media-parity-'));
-    await build({
-      root: fileURLToPath(new URL('./testing/browser/', import.meta.url)),
-      configFile: false,
-      logLevel: 'warn',
-      base: '/',
-      worker: { format: 'es' },
-      build: { outDir: dist, emptyOutDir: true, minify: false, reportCompressedSize: false },
-    });
+    dist = await buildHarnessPage(new URL('./testing/browser/', import.meta.url), 'hearth-media-parity-');
     const s = await serve(dist);
     server = s.server;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: 30_000,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     await page.goto(s.url);
     await page.waitForFunction(() => typeof window.hearthMediaParity === 'function');

@@ -6,24 +6,21 @@
  * on Node: same probe, poster of the same size and picture (dHash). A malformed MP4 fails with
  * a named error. Debian's Chromium through playwright-core, as browser-parity.test.ts.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitMotionPhoto } from './motion-photo.ts';
 import { dHash, hammingDistance } from './perceptual-hash.ts';
 import type { VideoParityResult } from './testing/browser-video/harness-worker.browser.ts';
+import { buildHarnessPage, CHROMIUM, launchChromium } from './testing/chromium-harness.node.ts';
 import { fixturesDir } from './testing/fixtures.node.ts';
 import { makeVideoClips } from './testing/video-clips.node.ts';
 import { createNativeVideoTool, hasNativeFfmpeg } from './video-tool.ffmpeg.ts';
 import type { VideoInfo } from './video-tool.ts';
 
-const CHROMIUM = process.env['HEARTH_CHROMIUM'] ?? '/usr/bin/chromium';
 const motionPhoto = join(fixturesDir(), 'immich-test-assets/formats/motionphoto/samsung-one-ui-6.heic');
 const skip = !existsSync(CHROMIUM)
   ? `no Chromium at ${CHROMIUM} (apt-get install chromium)`
@@ -104,29 +101,13 @@ describe.skipIf(skip)(
       bad.fill(0xff, 24, 64);
       clips.set('malformed.mp4', bad);
 
-      dist = mkdtempSync(join(tmpdir(), 'hearth-media-video-'));
-      await build({
-        root: fileURLToPath(new URL('./testing/browser-video/', import.meta.url)),
-        configFile: false,
-        logLevel: 'warn',
-        base: '/',
-        worker: { format: 'es' },
-        build: { outDir: dist, emptyOutDir: true, minify: false, reportCompressedSize: false },
-      });
+      dist = await buildHarnessPage(
+        new URL('./testing/browser-video/', import.meta.url),
+        'hearth-media-video-',
+      );
       const s = await serve(dist, clips);
       server = s.server;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        timeout: 30_000,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-        ],
-      });
+      browser = await launchChromium();
       const page = await browser.newPage();
       await page.goto(s.url);
       await page.waitForFunction(() => typeof window.hearthVideoParity === 'function');
