@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Repo } from '@automerge/automerge-repo';
+import { decode, encode } from 'cborg';
+import * as lp from 'it-length-prefixed';
+import type { Libp2p } from '@libp2p/interface';
 import type { PeerAccess } from '../net/peer-access.ts';
 import { connectPeers } from '../net/connect-peers.ts';
 import { createPeerNode } from '../net/create-peer-node.node.ts';
@@ -141,6 +144,70 @@ describe('catalog snapshot bootstrap', { timeout: 60_000 }, () => {
       await home.catalog.openMonths([m]);
       await catalog.openMonths([m]);
       expect(catalog.monthAssets(m)).toEqual(home.catalog.monthAssets(m));
+    }
+  });
+
+  it('a lazy device refuses corrupted shards from a peer (flipped byte, garbage, cut); sync fills them in', async () => {
+    const home = await homeWithLibrary(allow, true);
+    const months = home.catalog.months();
+    // A peer serving the home's snapshot with three closed shards damaged in transit.
+    const damage: Record<string, (b: Uint8Array) => Uint8Array> = {
+      [months[2]!]: (b) => b.map((x, i) => (i === b.length >> 1 ? x ^ 0x10 : x)),
+      [months[3]!]: (b) => b.map((_, i) => (i * 7919 + 13) & 0xff),
+      [months[4]!]: (b) => b.subarray(0, b.length - 7),
+    };
+    const tampering: Pick<Libp2p, 'dialProtocol'> = {
+      dialProtocol: (async (peer: never, protocol: never) => {
+        const frames: Uint8Array[] = [];
+        for await (const c of lp.decode(await home.client.dialProtocol(peer, protocol))) {
+          const f = decode(c.subarray()) as { k: string; key: string; b: Uint8Array };
+          const key = f.key.split('/')[0]!;
+          if (f.k === 'shard' && damage[key]) f.b = damage[key](f.b);
+          frames.push(encode(f));
+        }
+        return lp.encode(frames);
+      }) as never,
+    };
+    const adapter = await storage();
+    const repo = new Repo({ storage: adapter });
+    cleanup.push(() => repo.shutdown());
+    const got = await fetchCatalogSnapshot({
+      node: tampering,
+      peer: home.node.peerId,
+      repo,
+      storage: adapter,
+    });
+    expect(got.invalid.map((e) => e.code)).toEqual([
+      'CATALOG_INVALID_DATA',
+      'CATALOG_INVALID_DATA',
+      'CATALOG_INVALID_DATA',
+    ]);
+    for (const m of Object.keys(damage))
+      expect(got.invalid.some((e) => e.message.includes(`shard ${m}`))).toBe(true);
+
+    const root = await repo.find<RootDoc>(got.rootUrl! as never);
+    const catalog = createCatalog({ repo, root, deviceId: fakeDeviceId(2), lazyShards: {} });
+    await catalog.start();
+    cleanup.push(() => catalog.stop());
+    // The rest of the catalog is there and readable; the three months are not (yet).
+    expect(catalog.assetCount()).toBe(57);
+    expect(catalog.months()).toEqual(months.filter((m) => !damage[m]));
+    await catalog.openMonths([months[5]!]);
+    expect(catalog.monthAssets(months[5]!)).toEqual(home.catalog.monthAssets(months[5]!));
+
+    // Ordinary sync brings the refused shards.
+    home.repo.networkSubsystem.addNetworkAdapter(
+      new Libp2pNetworkAdapter({ node: home.node, access: allow(() => home.client.peerId.toString()) }),
+    );
+    repo.networkSubsystem.addNetworkAdapter(
+      new Libp2pNetworkAdapter({ node: home.client, access: allow(() => home.node.peerId.toString()) }),
+    );
+    await waitUntil(() => catalog.assetCount() === 60, [catalog.onChange], 30_000, 'refused shards synced');
+    expect(catalog.months()).toEqual(months);
+    for (const m of Object.keys(damage)) {
+      await home.catalog.openMonths([m as never]);
+      await catalog.openMonths([m as never]);
+      expect(catalog.monthAssets(m as never)).toEqual(home.catalog.monthAssets(m as never));
     }
   });
 

@@ -29,6 +29,7 @@ import type { Libp2p, PeerId as Libp2pPeerId, Stream } from '@libp2p/interface';
 import { decode, encode } from 'cborg';
 import * as lp from 'it-length-prefixed';
 import type { PeerAccess } from '../net/peer-access.ts';
+import { automergeChunkProblem } from './automerge-chunk-check.ts';
 import { InvalidCatalogDataError } from './catalog-errors.ts';
 import type { RootDoc } from './root-doc.ts';
 import { readRootIndex } from './root-doc-validation.ts';
@@ -190,6 +191,13 @@ export async function fetchCatalogSnapshot(opts: {
     ) {
       if (!decodeShardSummary(frame.s).ok) {
         result.invalid.push(new InvalidCatalogDataError(where, `shard ${frame.key}: malformed summary`));
+        continue;
+      }
+      // Stored unloaded, so checked here (checksums, not a load): a bad shard is not stored and
+      // stays unknown until ordinary sync fetches it.
+      const problem = automergeChunkProblem(frame.b);
+      if (problem !== undefined) {
+        result.invalid.push(new InvalidCatalogDataError(where, `shard ${frame.key}: ${problem}`));
         continue;
       }
       // Stored as an incremental chunk under its hash, as automerge-repo names its own.
