@@ -4,7 +4,7 @@
  * gets the synced ML document and people document, then the month blobs over the node's
  * HTTP blob endpoint, and finds tags, OCR text, people and CLIP rankings in them.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,7 +35,7 @@ import {
   type MlAssetText,
 } from '@hearth/ml';
 import { createDefaultRuntime, createFsModelStore } from '@hearth/ml/platform';
-import { tinyClipImageModel, tinyClipTextModel } from '@hearth/ml/testing';
+import { modelsWithTinyClip } from './support/tiny-clip-models.ts';
 import { peerIdFromString } from '@libp2p/peer-id';
 import sharp from 'sharp';
 import { runCli, spawnCli } from '@hearth/node-peer/testing';
@@ -44,21 +44,6 @@ const MODELS = process.env['HEARTH_MODELS_DIR'] ?? resolve(import.meta.dirname, 
 const IMAGES = join(MODELS, 'test-images');
 const hasModels = existsSync(join(MODELS, 'face-detection')) && existsSync(IMAGES);
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), `hearth-mlsync-${p}-`));
-
-/** The real models plus the tiny generated CLIP (real signature; it encodes mean colour). */
-function modelsWithTinyClip(): string {
-  const models = tmp('models');
-  for (const e of readdirSync(MODELS).filter((n) => n !== 'clip'))
-    symlinkSync(join(MODELS, e), join(models, e));
-  mkdirSync(join(models, 'clip'));
-  symlinkSync(
-    join(MODELS, 'clip', 'bpe_simple_vocab_16e6.txt'),
-    join(models, 'clip', 'bpe_simple_vocab_16e6.txt'),
-  );
-  writeFileSync(join(models, 'clip', 'visual.onnx'), tinyClipImageModel());
-  writeFileSync(join(models, 'clip', 'textual.onnx'), tinyClipTextModel());
-  return models;
-}
 
 /** The four test photos, 15 face crops of 3 people, and three single-colour photos. */
 async function photos(): Promise<string> {
@@ -81,7 +66,7 @@ describe.skipIf(!hasModels)(`ML results on a paired device (needs ${MODELS})`, (
     'a paired peer gets machine tags, OCR text, people and CLIP month shards of the home node',
     { timeout: 480_000 },
     async () => {
-      const models = modelsWithTinyClip();
+      const models = modelsWithTinyClip(MODELS, tmp('models'));
       const env = { HEARTH_ML: 'on', HEARTH_MODELS_DIR: models };
       const d = tmp('lib');
       expect((await runCli(['--data-dir', d, 'init'], { env })).code).toBe(0);

@@ -1,13 +1,4 @@
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -16,7 +7,7 @@ import { openPeopleCatalog, type PeopleCatalog, type PersonId, type RootDoc } fr
 import { createCatalogStorage } from '@hearth/sync/platform';
 import { createClipEncoder, createModelLoader, loadVectorShard } from '@hearth/ml';
 import { createDefaultRuntime, createFsModelStore } from '@hearth/ml/platform';
-import { tinyClipImageModel, tinyClipTextModel } from '@hearth/ml/testing';
+import { modelsWithTinyClip } from './support/tiny-clip-models.ts';
 import sharp from 'sharp';
 import { runCli, spawnCli } from '@hearth/node-peer/testing';
 
@@ -195,17 +186,7 @@ describe.skipIf(!hasModels)(`hearth with ML models (needs ${MODELS}; set HEARTH_
   });
 
   it("with a CLIP model in the models dir, the clip step stores each photo's embedding shard; text search ranks them", async () => {
-    // The real models plus the tiny generated CLIP (real signature; it encodes mean colour).
-    const models = tmp('models');
-    for (const e of readdirSync(MODELS).filter((n) => n !== 'clip'))
-      symlinkSync(join(MODELS, e), join(models, e));
-    mkdirSync(join(models, 'clip'));
-    symlinkSync(
-      join(MODELS, 'clip', 'bpe_simple_vocab_16e6.txt'),
-      join(models, 'clip', 'bpe_simple_vocab_16e6.txt'),
-    );
-    writeFileSync(join(models, 'clip', 'visual.onnx'), tinyClipImageModel());
-    writeFileSync(join(models, 'clip', 'textual.onnx'), tinyClipTextModel());
+    const models = modelsWithTinyClip(MODELS, tmp('models'));
     const src = tmp('colours');
     const colours = { red: [220, 30, 30], green: [30, 200, 40], blue: [30, 40, 220] } as const;
     for (const [name, [r, g, b]] of Object.entries(colours))
