@@ -4,14 +4,7 @@
  * references; devices only read it, and so open it only once the root lists it.
  */
 import * as A from '@automerge/automerge';
-import {
-  parseAutomergeUrl,
-  stringifyAutomergeUrl,
-  type AutomergeUrl,
-  type BinaryDocumentId,
-  type DocHandle,
-  type Repo,
-} from '@automerge/automerge-repo';
+import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo';
 import { InvalidCatalogDataError, InvalidCatalogInputError } from './catalog-errors.ts';
 import {
   emptyMl,
@@ -22,15 +15,14 @@ import {
   type MlState,
 } from './ml-doc.ts';
 import type { RootDoc } from './root-doc.ts';
+import { libraryDocUrl, openRootListedDoc } from './root-listed-doc.ts';
 
 /** The actor of the ML document's first change (never used for later changes). */
 const GENESIS_ACTOR = '686561727468' + '02' + '00'.repeat(9);
 
 /** The URL of a library's ML document: the first 16 bytes of SHA-256 of its name. */
 export async function mlDocUrl(libraryId: string): Promise<AutomergeUrl> {
-  const bytes = new TextEncoder().encode(`hearth/ml/1\0${libraryId}`);
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return stringifyAutomergeUrl({ documentId: digest.slice(0, 16) as BinaryDocumentId });
+  return libraryDocUrl('hearth/ml/1', libraryId);
 }
 
 function mlGenesis(): Uint8Array {
@@ -93,18 +85,7 @@ function wrap(handle: DocHandle<MlDoc>, now: () => number): MlCatalog {
 /** Opens (or creates, and lists in the root) the ML document: the home node's side. */
 export async function openMlCatalog(opts: MlCatalogOptions): Promise<MlCatalog> {
   const { repo, root } = opts;
-  const listed = root.doc().ml;
-  let handle: DocHandle<MlDoc>;
-  if (listed) handle = await repo.find<MlDoc>(listed as AutomergeUrl);
-  else {
-    const url = await mlDocUrl(String(root.doc().libraryId));
-    const docId = parseAutomergeUrl(url).documentId;
-    handle = repo.handles[docId] ?? repo.import<MlDoc>(mlGenesis(), { docId });
-    if (!handle.isReady()) handle.doneLoading();
-    root.change((r) => {
-      if (r.ml !== url) r.ml = url;
-    });
-  }
+  const handle = await openRootListedDoc<MlDoc>(repo, root, 'ml', mlDocUrl, mlGenesis);
   return wrap(handle, opts.now ?? Date.now);
 }
 

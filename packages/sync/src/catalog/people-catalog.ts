@@ -4,14 +4,7 @@
  * that both create it while offline create the same document.
  */
 import * as A from '@automerge/automerge';
-import {
-  parseAutomergeUrl,
-  stringifyAutomergeUrl,
-  type AutomergeUrl,
-  type BinaryDocumentId,
-  type DocHandle,
-  type Repo,
-} from '@automerge/automerge-repo';
+import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo';
 import { asPersonId, randomId, type PersonId } from '../ids.ts';
 import { InvalidCatalogDataError } from './catalog-errors.ts';
 import { emptyPeople, type PeopleDoc } from './people-doc.ts';
@@ -24,6 +17,7 @@ import {
   type PersonSummary,
 } from './people-view.ts';
 import type { RootDoc } from './root-doc.ts';
+import { libraryDocUrl, openRootListedDoc } from './root-listed-doc.ts';
 import { text } from './schema-check.ts';
 
 /** The actor of the people document's first change (never used for later changes). */
@@ -31,9 +25,7 @@ const GENESIS_ACTOR = '686561727468' + '01' + '00'.repeat(9);
 
 /** The URL of a library's people document: the first 16 bytes of SHA-256(library id). */
 export async function peopleUrl(libraryId: string): Promise<AutomergeUrl> {
-  const bytes = new TextEncoder().encode(`hearth/people/1\0${libraryId}`);
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return stringifyAutomergeUrl({ documentId: digest.slice(0, 16) as BinaryDocumentId });
+  return libraryDocUrl('hearth/people/1', libraryId);
 }
 
 function peopleGenesis(): Uint8Array {
@@ -83,19 +75,7 @@ export interface PeopleCatalogOptions {
 export async function openPeopleCatalog(opts: PeopleCatalogOptions): Promise<PeopleCatalog> {
   const { repo, root } = opts;
   const now = opts.now ?? Date.now;
-  let handle: DocHandle<PeopleDoc>;
-  const listed = root.doc().people;
-  if (listed) {
-    handle = await repo.find<PeopleDoc>(listed as AutomergeUrl);
-  } else {
-    const url = await peopleUrl(String(root.doc().libraryId));
-    const docId = parseAutomergeUrl(url).documentId;
-    handle = repo.handles[docId] ?? repo.import<PeopleDoc>(peopleGenesis(), { docId });
-    if (!handle.isReady()) handle.doneLoading();
-    root.change((r) => {
-      if (r.people !== url) r.people = url;
-    });
-  }
+  const handle = await openRootListedDoc<PeopleDoc>(repo, root, 'people', peopleUrl, peopleGenesis);
   const read = (): PeopleState => {
     const r = readPeopleState(handle.doc());
     if (!r.ok) throw new InvalidCatalogDataError(`people ${handle.url}`, r.reason);
