@@ -70,6 +70,27 @@ async function homeWithLibrary(access: (client: () => string) => PeerAccess, sto
   return { node, client, repo, root, catalog, album };
 }
 
+/** A dialer whose snapshot frames pass through `damage` (by month); records shard doc ids. */
+function tamperingDialer(
+  node: Pick<Libp2p, 'dialProtocol'>,
+  damage: Record<string, (b: Uint8Array) => Uint8Array>,
+  ids = new Map<string, string>(),
+): Pick<Libp2p, 'dialProtocol'> {
+  return {
+    dialProtocol: (async (peer: never, protocol: never) => {
+      const frames: Uint8Array[] = [];
+      for await (const c of lp.decode(await node.dialProtocol(peer, protocol))) {
+        const f = decode(c.subarray()) as { k: string; key: string; id: string; b: Uint8Array };
+        const key = f.key.split('/')[0]!;
+        if (f.k === 'shard') ids.set(key, f.id);
+        if (f.k === 'shard' && damage[key]) f.b = damage[key](f.b);
+        frames.push(encode(f));
+      }
+      return lp.encode(frames);
+    }) as never,
+  };
+}
+
 describe('catalog snapshot bootstrap', { timeout: 60_000 }, () => {
   it('a paired device gets root, newest shards first, albums; then sync completes the rest', async () => {
     const home = await homeWithLibrary(allow);
@@ -156,18 +177,7 @@ describe('catalog snapshot bootstrap', { timeout: 60_000 }, () => {
       [months[3]!]: (b) => b.map((_, i) => (i * 7919 + 13) & 0xff),
       [months[4]!]: (b) => b.subarray(0, b.length - 7),
     };
-    const tampering: Pick<Libp2p, 'dialProtocol'> = {
-      dialProtocol: (async (peer: never, protocol: never) => {
-        const frames: Uint8Array[] = [];
-        for await (const c of lp.decode(await home.client.dialProtocol(peer, protocol))) {
-          const f = decode(c.subarray()) as { k: string; key: string; b: Uint8Array };
-          const key = f.key.split('/')[0]!;
-          if (f.k === 'shard' && damage[key]) f.b = damage[key](f.b);
-          frames.push(encode(f));
-        }
-        return lp.encode(frames);
-      }) as never,
-    };
+    const tampering = tamperingDialer(home.client, damage);
     const adapter = await storage();
     const repo = new Repo({ storage: adapter });
     cleanup.push(() => repo.shutdown());
@@ -209,6 +219,59 @@ describe('catalog snapshot bootstrap', { timeout: 60_000 }, () => {
       await catalog.openMonths([m as never]);
       expect(catalog.monthAssets(m as never)).toEqual(home.catalog.monthAssets(m as never));
     }
+  });
+
+  it('a stored shard that no longer loads is dropped with a typed error; the rest reads, sync restores it', async () => {
+    const home = await homeWithLibrary(allow, true);
+    const months = home.catalog.months();
+    const ids = new Map<string, string>();
+    const adapter = await storage();
+    const repo = new Repo({ storage: adapter });
+    cleanup.push(() => repo.shutdown());
+    const got = await fetchCatalogSnapshot({
+      node: tamperingDialer(home.client, {}, ids),
+      peer: home.node.peerId,
+      repo,
+      storage: adapter,
+    });
+    expect(got.invalid).toEqual([]);
+    // The disk corrupts one stored shard after it was received.
+    const bad = months[3]!;
+    const chunks = await adapter.loadRange([ids.get(bad)!]);
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const c of chunks)
+      await adapter.save(
+        c.key,
+        c.data!.map((x, i) => (i === 20 ? x ^ 0xff : x)),
+      );
+
+    const root = await repo.find<RootDoc>(got.rootUrl! as never);
+    const catalog = createCatalog({ repo, root, deviceId: fakeDeviceId(2), lazyShards: {} });
+    await catalog.start();
+    cleanup.push(() => catalog.stop());
+    expect(catalog.assetCount()).toBe(60);
+    const err = await catalog.openMonths([bad]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'CATALOG_INVALID_DATA' });
+    expect(String(err)).toContain(`shard ${bad}`);
+    expect(await adapter.loadRange([ids.get(bad)!])).toEqual([]);
+    expect(catalog.assetCount()).toBe(59);
+    expect(catalog.months()).not.toContain(bad);
+    await catalog.openMonths([months[5]!]);
+    expect(catalog.monthAssets(months[5]!)).toEqual(home.catalog.monthAssets(months[5]!));
+
+    home.repo.networkSubsystem.addNetworkAdapter(
+      new Libp2pNetworkAdapter({ node: home.node, access: allow(() => home.client.peerId.toString()) }),
+    );
+    repo.networkSubsystem.addNetworkAdapter(
+      new Libp2pNetworkAdapter({ node: home.client, access: allow(() => home.node.peerId.toString()) }),
+    );
+    await waitUntil(() => catalog.assetCount() === 60, [catalog.onChange], 30_000, 'dropped shard synced');
+    await home.catalog.openMonths([bad]);
+    await catalog.openMonths([bad]);
+    expect(catalog.monthAssets(bad)).toEqual(home.catalog.monthAssets(bad));
   });
 
   it('an unpaired peer gets nothing, not even whether documents exist', async () => {

@@ -32,7 +32,13 @@ import {
 import { validateShardDoc, type AssetShardDoc } from './asset-shard-doc.ts';
 import { InvalidCatalogDataError } from './catalog-errors.ts';
 import { parseShardKey, type MonthKey, type ShardKey } from './shard-key.ts';
-import { decodeShardSummary, encodeShardSummary, repoSummaryStore, sameHeads } from './shard-summary.ts';
+import {
+  decodeShardSummary,
+  encodeShardSummary,
+  repoSummaryStore,
+  sameHeads,
+  SUMMARY_NAMESPACE,
+} from './shard-summary.ts';
 
 /** Lazy-mode limits. */
 export interface LazyShardOptions {
@@ -60,6 +66,8 @@ export interface ShardState {
   changedAt: number;
   /** false until a summary was read or the document opened: the shard is not visible yet */
   known: boolean;
+  /** its stored copy was dropped as unreadable: tell listeners when it is known again */
+  refetch: boolean;
   handle: DocHandle<AssetShardDoc> | undefined;
   /** a read-only copy loaded from storage while the shard is not open in the repo (lazy) */
   view: AssetShardDoc | undefined;
@@ -156,6 +164,7 @@ export function createShardSet(opts: {
       heads: [],
       changedAt: 0,
       known: false,
+      refetch: false,
       handle: undefined,
       view: undefined,
       off: undefined,
@@ -197,8 +206,9 @@ export function createShardSet(opts: {
     s.heads = heads;
     s.known = true;
     markDirty(s);
-    // It moved on while closed (synced, or its summary lagged behind a crash).
-    if (wasKnown) opts.onChange(s, []);
+    // It moved on while closed (synced, or its summary lagged behind a crash), or came back.
+    if (wasKnown || s.refetch) opts.onChange(s, []);
+    s.refetch = false;
   }
   function dropView(s: ShardState): void {
     const v = s.view;
@@ -240,7 +250,16 @@ export function createShardSet(opts: {
         const bytes = await storage.loadDocData(s.docId);
         if (s.handle || s.view) return;
         if (!bytes || repo.handles[s.docId]) return void (await open(s));
-        const doc = loadDoc<AssetShardDoc>(bytes);
+        let doc: AssetShardDoc;
+        try {
+          doc = loadDoc<AssetShardDoc>(bytes);
+        } catch (e) {
+          await dropStored(s);
+          throw new InvalidCatalogDataError(
+            `shard ${s.key} (${s.url})`,
+            `stored copy unreadable (${String(e)}); dropped, sync fetches it again`,
+          );
+        }
         try {
           check(s, doc);
         } catch (e) {
@@ -254,6 +273,23 @@ export function createShardSet(opts: {
       reading.set(s.key, p);
     }
     await p;
+  }
+
+  /**
+   * Forgets a shard whose stored bytes do not load (corrupt on disk, or bad bytes a peer sent):
+   * they and its summary are removed and it goes back to unknown, so it is not counted and a
+   * peer's sync message opens it afresh through the repo. Its assets were unreadable anyway.
+   */
+  async function dropStored(s: ShardState): Promise<void> {
+    const storage = repo.storageSubsystem;
+    await storage?.removeDoc(s.docId);
+    await storage?.remove(SUMMARY_NAMESPACE, s.key);
+    for (const id of [...s.ids]) drop(s, id);
+    s.heads = [];
+    s.known = false;
+    s.refetch = true;
+    s.dirty = false;
+    opts.onChange(s, []);
   }
 
   function changed(s: ShardState, { doc, patches }: DocHandleChangePayload<AssetShardDoc>): void {
