@@ -5,9 +5,9 @@
  * exifr, exiftool) on the same files. Debian's Chromium through playwright-core, as the PWA e2e.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { extname, join, normalize } from 'node:path';
+import { join, normalize } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { thumbHashToAverageRGBA, thumbHashToRGBA } from 'thumbhash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,13 @@ import { createExiftoolReader } from './metadata-reader.exiftool.ts';
 import { createSharpCodec } from './image-codec.sharp.ts';
 import type { MainThreadResult } from './testing/browser/harness.browser.ts';
 import type { ParityResult } from './testing/browser/harness-worker.browser.ts';
-import { buildHarnessPage, CHROMIUM, launchChromium } from './testing/chromium-harness.node.ts';
+import {
+  buildHarnessPage,
+  CHROMIUM,
+  launchChromium,
+  sendFile,
+  serveOnLoopback,
+} from './testing/chromium-harness.node.ts';
 import { fixturesDir } from './testing/fixtures.node.ts';
 
 const assets = join(fixturesDir(), 'immich-test-assets');
@@ -39,16 +45,10 @@ const skip = !existsSync(CHROMIUM)
     ? 'no ../shared/fixtures/immich-test-assets'
     : '';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.wasm': 'application/wasm',
-};
-
 /** Static server for the built page, the fixtures (/fixtures/) and libjxl's wasm (/wasm/). */
 function serve(dist: string): Promise<{ server: Server; url: string }> {
   const jxlWasm = createRequire(import.meta.url).resolve('@jsquash/jxl/codec/dec/jxl_dec.wasm');
-  const server = createServer((req, res) => {
+  return serveOnLoopback((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = path.startsWith('/fixtures/')
       ? join(assets, normalize(path.slice('/fixtures/'.length)))
@@ -58,15 +58,8 @@ function serve(dist: string): Promise<{ server: Server; url: string }> {
     if (!file.startsWith(assets) && !file.startsWith(dist) && file !== jxlWasm)
       return void res.writeHead(403).end();
     if (!existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
+    sendFile(res, file);
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      resolve({ server, url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/` });
-    }),
-  );
 }
 
 describe.skipIf(skip)(`media backends in Chromium match Node's ${skip ? `(skipped: ${skip})` : ''}`, () => {

@@ -7,15 +7,21 @@
  * a named error. Debian's Chromium through playwright-core, as browser-parity.test.ts.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { extname, join } from 'node:path';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitMotionPhoto } from './motion-photo.ts';
 import { dHash, hammingDistance } from './perceptual-hash.ts';
 import type { VideoParityResult } from './testing/browser-video/harness-worker.browser.ts';
-import { buildHarnessPage, CHROMIUM, launchChromium } from './testing/chromium-harness.node.ts';
+import {
+  buildHarnessPage,
+  CHROMIUM,
+  launchChromium,
+  sendFile,
+  serveOnLoopback,
+} from './testing/chromium-harness.node.ts';
 import { fixturesDir } from './testing/fixtures.node.ts';
 import { makeVideoClips } from './testing/video-clips.node.ts';
 import { createNativeVideoTool, hasNativeFfmpeg } from './video-tool.ffmpeg.ts';
@@ -28,16 +34,9 @@ const skip = !existsSync(CHROMIUM)
     ? 'no native ffmpeg (it makes the clips and is the reference)'
     : '';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm',
-};
-
 /** Static server for the built page and the clips (/clips/<name>). */
 function serve(dist: string, clips: Map<string, Uint8Array>): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
+  return serveOnLoopback((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (path.startsWith('/clips/')) {
       const clip = clips.get(path.slice('/clips/'.length));
@@ -46,15 +45,8 @@ function serve(dist: string, clips: Map<string, Uint8Array>): Promise<{ server: 
     }
     const file = join(dist, path === '/' ? 'index.html' : path);
     if (!file.startsWith(dist + '/') || !existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
+    sendFile(res, file);
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      resolve({ server, url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/` });
-    }),
-  );
 }
 
 /** Size and dHash of a PNG (sharp: 9×8 grayscale-ready RGBA, as the ingest's dHash). */

@@ -2,9 +2,10 @@
  * Shared setup of the Chromium parity tests: build a Vite harness page and launch Debian's
  * Chromium through playwright-core with the same flags, so both parity suites stay in step.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
@@ -40,4 +41,28 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
     ],
   });
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+};
+
+/** Answer with `file`, typed by its extension (wasm must be application/wasm to stream-compile). */
+export function sendFile(res: ServerResponse, file: string): void {
+  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+  res.end(readFileSync(file));
+}
+
+/** Serve `handler` on a free loopback port; resolves with the server and its base URL. */
+export function serveOnLoopback(handler: RequestListener): Promise<{ server: Server; url: string }> {
+  const server = createServer(handler);
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve({ server, url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/` });
+    }),
+  );
 }
