@@ -91,6 +91,9 @@ function details(a: Asset, deviceId: DeviceId): AssetDetails {
   return d;
 }
 
+/** A Live Photo's video part is reached from its still (LIVE badge), not shown as its own item. */
+const inTimeline = (a: Asset): boolean => !(a.type === 'video' && a.livePhotoPair !== undefined);
+
 function row(a: Asset): TimelineItem {
   const flags =
     (a.favorite ? FLAG_FAVORITE : 0) |
@@ -237,14 +240,17 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
       const out: MonthSummary[] = [];
       for (const month of catalog.months()) {
         await catalog.openMonths([month]);
-        const count = catalog.monthAssets(month).length;
+        const count = catalog.monthAssets(month).filter(inTimeline).length;
         if (count > 0) out.push({ month, count });
       }
       return out;
     },
     async monthItems(month) {
       await catalog.openMonths([month as never]);
-      return catalog.monthAssets(month as never).map(row);
+      return catalog
+        .monthAssets(month as never)
+        .filter(inTimeline)
+        .map(row);
     },
     async getAsset(id) {
       await openAsset(id);
