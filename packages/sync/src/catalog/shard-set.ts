@@ -1,26 +1,22 @@
 /**
- * The asset shards a catalog knows, open or not. Each shard has a state: its asset ids and
- * heads (from its summary while closed, from the document while open) and, while open, its
- * DocHandle. Where every asset lives (`location`) is known for every shard with a summary,
- * so a lazy catalog answers "which shard holds this photo" and "how many in this month"
- * without loading a document.
+ * The asset shards a catalog knows, open or not. Each shard has a state (`shard-state.ts`):
+ * its asset ids and heads (from its summary while closed, from the document while open) and,
+ * while open, its DocHandle. Where every asset lives is known for every shard with a summary
+ * (`shard-locations.ts`), so a lazy catalog answers "which shard holds this photo" and "how many
+ * in this month" without loading a document.
  *
  * Lazy mode (`lazy` set, repo with storage): a shard is opened in the repo when it is edited,
  * when a peer sends a sync message for it, or when a persistent peer connects whose last
  * recorded sync state with us is behind the shard. A shard that is only read gets a read-only
  * copy loaded straight from storage instead (`read`): a repo handle costs several times the
  * memory, because automerge-repo loads a document incrementally and then diffs it in full.
- * The budget (`maxOpen`, copies and handles together) holds at open time: beyond it, the least
- * recently used read-only copies are dropped at once, and handles whose sync with every connected
- * peer has settled (or that went unused for `idleMs`) are flushed, summarized and removed from
- * the repo's cache.
- * Eager mode keeps every opened shard (small libraries, tests, no storage).
+ * The budget (`maxOpen`, copies and handles together) holds at open time; `shard-eviction.ts`
+ * decides what leaves memory. Eager mode keeps every opened shard (small libraries, tests, no
+ * storage).
  */
-import { free as freeDoc, getHeads, load as loadDoc, type SyncState } from '@automerge/automerge';
+import { free as freeDoc, getHeads, load as loadDoc } from '@automerge/automerge';
 import {
   encodeHeads,
-  parseAutomergeUrl,
-  type AutomergeUrl,
   type DocHandle,
   type DocHandleChangePayload,
   type DocumentId,
@@ -31,7 +27,10 @@ import {
 } from '@automerge/automerge-repo';
 import { validateShardDoc, type AssetShardDoc } from './asset-shard-doc.ts';
 import { InvalidCatalogDataError } from './catalog-errors.ts';
-import { parseShardKey, type MonthKey, type ShardKey } from './shard-key.ts';
+import type { ShardKey } from './shard-key.ts';
+import { createShardEviction } from './shard-eviction.ts';
+import { createShardLocations } from './shard-locations.ts';
+import { newShardState, type LazyShardOptions, type ShardState } from './shard-state.ts';
 import {
   decodeShardSummary,
   encodeShardSummary,
@@ -40,52 +39,9 @@ import {
   SUMMARY_NAMESPACE,
 } from './shard-summary.ts';
 
-/** Lazy-mode limits. */
-export interface LazyShardOptions {
-  /** shards held in memory (open or read-only) before the least recently used go (default 12) */
-  maxOpen?: number;
-  /**
-   * an open shard unused (no read, edit or sync message) this long may be evicted even if a
-   * peer's sync with it has not settled (default 10 s; at least 5 s); a settled one may go after
-   * the smaller of this and 1 s
-   */
-  idleMs?: number;
-  /** told after a shard was evicted (tests, benches) */
-  onEvict?: (key: ShardKey) => void;
-}
-
-export interface ShardState {
-  key: ShardKey;
-  month: MonthKey;
-  split: number;
-  url: AutomergeUrl;
-  docId: DocumentId;
-  /** ids the shard holds (the document's `assets` keys) */
-  ids: Set<string>;
-  heads: string[];
-  changedAt: number;
-  /** false until a summary was read or the document opened: the shard is not visible yet */
-  known: boolean;
-  /** its stored copy was dropped as unreadable: tell listeners when it is known again */
-  refetch: boolean;
-  handle: DocHandle<AssetShardDoc> | undefined;
-  /** a read-only copy loaded from storage while the shard is not open in the repo (lazy) */
-  view: AssetShardDoc | undefined;
-  off: (() => void) | undefined;
-  lastUsed: number;
-  pins: number;
-  dirty: boolean;
-  evicting: Promise<void> | undefined;
-}
+export type { LazyShardOptions, ShardState } from './shard-state.ts';
 
 export type ShardSet = ReturnType<typeof createShardSet>;
-
-/** The synchronizer's `sync-state` event (automerge-repo does not export its type). */
-interface SyncStateEvent {
-  documentId: DocumentId;
-  peerId: PeerId;
-  syncState: SyncState;
-}
 
 export function createShardSet(opts: {
   repo: Repo;
@@ -100,81 +56,26 @@ export function createShardSet(opts: {
   const lazy = opts.lazy && store ? { maxOpen: 12, idleMs: 10_000, ...opts.lazy } : undefined;
   const shards = new Map<ShardKey, ShardState>();
   const byDoc = new Map<DocumentId, ShardState>();
-  const location = new Map<string, ShardKey>();
+  const { location, hold, drop, setIds } = createShardLocations(shards);
   const opening = new Map<ShardKey, Promise<DocHandle<AssetShardDoc>>>();
   const reading = new Map<ShardKey, Promise<void>>();
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
-  let evictTimer: ReturnType<typeof setTimeout> | undefined;
   let flushing: Promise<void> = Promise.resolve();
   let background: Promise<void> = Promise.resolve();
   let stopped = false;
-  /** background opens waiting for an eviction to make room */
-  const roomWaiters: Array<() => void> = [];
-  const inMemory = (x: ShardState) => x.handle !== undefined || x.view !== undefined;
-  const openCount = () => [...shards.values()].filter(inMemory).length;
-  /** Resolves once fewer than `maxOpen` shards are open (or the set stops). */
-  async function room(): Promise<void> {
-    while (lazy && !stopped && openCount() >= lazy.maxOpen) {
-      const woken = new Promise<void>((r) => roomWaiters.push(r));
-      // Ask for an eviction now that a waiter is registered: one that ran before (at open
-      // time) saw no waiter, found the set within budget and left this wait without a wake.
-      scheduleEvict();
-      await woken;
-    }
-  }
-
-  function locate(id: string, key: ShardKey): void {
-    const cur = location.get(id);
-    // A concurrent split can leave one asset in two splits of a month: the lowest split wins.
-    if (cur !== undefined && cur !== key && shards.get(cur)!.split <= shards.get(key)!.split) return;
-    location.set(id, key);
-  }
-  function unlocate(id: string, s: ShardState): void {
-    if (location.get(id) !== s.key) return;
-    location.delete(id);
-    for (const o of shards.values()) if (o.month === s.month && o.ids.has(id)) locate(id, o.key);
-  }
-  function hold(s: ShardState, id: string): void {
-    s.ids.add(id);
-    locate(id, s.key);
-  }
-  function drop(s: ShardState, id: string): void {
-    s.ids.delete(id);
-    unlocate(id, s);
-  }
-  function setIds(s: ShardState, ids: readonly string[]): void {
-    const next = new Set(ids);
-    for (const id of s.ids) if (!next.has(id)) drop(s, id);
-    for (const id of next) if (!s.ids.has(id)) hold(s, id);
-  }
+  const eviction = lazy
+    ? createShardEviction({ repo, lazy, shards, byDoc, writeSummary, dropView, isStopped: () => stopped })
+    : undefined;
+  const scheduleEvict = () => eviction?.schedule();
 
   /** Registers a shard listed in the root (closed, not yet known). */
   function list(key: ShardKey, url: string): ShardState | undefined {
     const existing = shards.get(key);
     if (existing) return existing;
-    const parsed = parseShardKey(key);
-    if (!parsed) return undefined;
-    const docId = parseAutomergeUrl(url as AutomergeUrl).documentId;
-    const s: ShardState = {
-      ...parsed,
-      key,
-      url: url as AutomergeUrl,
-      docId,
-      ids: new Set(),
-      heads: [],
-      changedAt: 0,
-      known: false,
-      refetch: false,
-      handle: undefined,
-      view: undefined,
-      off: undefined,
-      lastUsed: 0,
-      pins: 0,
-      dirty: false,
-      evicting: undefined,
-    };
+    const s = newShardState(key, url);
+    if (!s) return undefined;
     shards.set(key, s);
-    byDoc.set(docId, s);
+    byDoc.set(s.docId, s);
     return s;
   }
 
@@ -362,98 +263,6 @@ export function createShardSet(opts: {
     await store.save(s.key, encodeShardSummary(summary));
   }
 
-  function scheduleEvict(): void {
-    if (!lazy || evictTimer || stopped) return;
-    evictTimer = setTimeout(() => {
-      evictTimer = undefined;
-      void evictIdle();
-    }, 0);
-  }
-  async function evictIdle(): Promise<void> {
-    if (!lazy) return;
-    // A background sweep waiting for room needs one below the budget.
-    const budget = () => (roomWaiters.length > 0 ? lazy.maxOpen - 1 : lazy.maxOpen);
-    const open = [...shards.values()].filter((s) => inMemory(s) && !s.evicting);
-    const over = open.length - budget();
-    if (over <= 0) return;
-    const t = Date.now();
-    // A read-only copy goes as soon as the budget needs it. A repo handle goes once its sync
-    // with every connected peer has settled (cut short, a sync restarts from the stored state
-    // and can stall) and it was unused for a moment, or once unused for idleMs (at least 5 s);
-    // never while an edit holds it. (Idle time alone let a peer's sync messages open shards
-    // faster than they went: 757 MiB while a fresh peer bootstrapped 100k assets.)
-    const idle = open
-      .filter((s) => {
-        if (s.pins > 0) return false;
-        if (!s.handle) return true;
-        const unused = t - s.lastUsed;
-        return (settled(s) && unused >= settledGraceMs) || unused >= Math.max(lazy.idleMs, settleCapMs);
-      })
-      .sort((a, b) => a.lastUsed - b.lastUsed)
-      .slice(0, over);
-    for (const s of idle) await (s.evicting = evict(s).finally(() => (s.evicting = undefined)));
-    // Still too many in use: look again later (sooner when a sync settles: onSyncState).
-    const still = [...shards.values()].filter((s) => inMemory(s) && !s.evicting).length - budget();
-    if (still > 0 && !evictTimer && !stopped)
-      evictTimer = setTimeout(
-        () => {
-          evictTimer = undefined;
-          void evictIdle();
-        },
-        Math.max(lazy.idleMs, 1000),
-      );
-  }
-  /** An unsettled sync keeps a handle at least this long after its last use. */
-  const settleCapMs = 5_000;
-  /** A settled handle stays this long after its last use (an edit often follows an edit). */
-  const settledGraceMs = Math.min(lazy?.idleMs ?? 0, 1_000);
-  /** Every connected peer's last reported heads for this shard equal ours. */
-  function settled(s: ShardState): boolean {
-    const ours = s.handle?.heads() ?? s.heads;
-    const theirs = peerHeads.get(s.docId);
-    return repo.peers.every((p) => {
-      const h = theirs?.get(p);
-      return h !== undefined && sameHeads(h, ours);
-    });
-  }
-  async function evict(s: ShardState): Promise<void> {
-    if (!s.handle) {
-      dropView(s);
-      await writeSummary(s);
-      lazy?.onEvict?.(s.key);
-      for (const wake of roomWaiters.splice(0)) wake();
-      return;
-    }
-    const used = s.lastUsed;
-    s.dirty = true; // record the heads it is evicted at, after the repo flushed them
-    await writeSummary(s);
-    // Used meanwhile (a sync message, an edit, a read): it stays; the next sweep looks again.
-    if (!s.handle || s.pins > 0 || stopped || s.lastUsed !== used) return;
-    const handle = s.handle;
-    peerHeads.delete(s.docId);
-    s.off?.();
-    s.handle = s.off = undefined;
-    // automerge-repo 2.5's unload swaps in an empty document and announces it as a change:
-    // its still-registered save listener would then store the empty document as a snapshot
-    // and delete the real chunks. The handle is being dropped, so drop its listeners first.
-    handle.removeAllListeners('heads-changed');
-    handle.removeAllListeners('change');
-    await repo.removeFromCache(s.docId);
-    lazy?.onEvict?.(s.key);
-    for (const wake of roomWaiters.splice(0)) wake();
-  }
-
-  /** Each open shard's connected peers' heads, as the repo's sync last reported them. */
-  const peerHeads = new Map<DocumentId, Map<PeerId, string[]>>();
-  const onSyncState = ({ documentId, peerId, syncState }: SyncStateEvent) => {
-    const s = byDoc.get(documentId);
-    if (!s?.handle || !lazy || stopped) return;
-    let m = peerHeads.get(documentId);
-    if (!m) peerHeads.set(documentId, (m = new Map()));
-    m.set(peerId, syncState.theirHeads ? encodeHeads(syncState.theirHeads) : []);
-    if (roomWaiters.length > 0 || openCount() > lazy.maxOpen) scheduleEvict();
-  };
-
   /**
    * A sync message for a shard. Closed: the repo loads it from storage to answer, and we follow
    * its changes. Open: it counts as use, so a shard is not evicted in the middle of a sync.
@@ -487,7 +296,7 @@ export function createShardSet(opts: {
         const state = await storage.loadSyncState(s.docId, storageId);
         if (state && sameHeads(encodeHeads(state.sharedHeads), s.heads)) continue;
         // One budget's worth at a time: each is evicted once its sync went quiet.
-        await room();
+        await eviction?.room();
         if (stopped) return;
         await open(s).catch(() => {});
       }
@@ -510,16 +319,13 @@ export function createShardSet(opts: {
       stopped = false;
       repo.networkSubsystem.on('message', onMessage);
       repo.networkSubsystem.on('peer', onPeer);
-      repo.synchronizer.on('sync-state', onSyncState);
+      eviction?.start();
     },
     async stop() {
       stopped = true;
-      for (const wake of roomWaiters.splice(0)) wake();
+      eviction?.stop();
       repo.networkSubsystem.off('message', onMessage);
       repo.networkSubsystem.off('peer', onPeer);
-      repo.synchronizer.off('sync-state', onSyncState);
-      clearTimeout(evictTimer);
-      evictTimer = undefined;
       await background;
       await Promise.allSettled([...opening.values(), ...reading.values()]);
       for (const s of shards.values()) await s.evicting;
