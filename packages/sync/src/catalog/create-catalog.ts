@@ -1,19 +1,12 @@
-import { ImmutableString } from '@automerge/automerge';
 import { parseAutomergeUrl, type AutomergeUrl, type DocHandle, type Repo } from '@automerge/automerge-repo';
-import { asAlbumId, randomId, type AlbumId, type AssetId, type DeviceId } from '../ids.ts';
-import { readAlbum, type Album, type AlbumDoc } from './album-doc.ts';
-import * as albumEdits from './album-edits.ts';
+import type { AlbumId, AssetId, DeviceId } from '../ids.ts';
+import { createAlbumSet } from './album-set.ts';
 import * as assetEdits from './asset-edits.ts';
 import type { Asset, NewAsset } from './asset-record.ts';
 import type { AssetShardDoc } from './asset-shard-doc.ts';
 import { readAsset, readShard } from './asset-view.ts';
 import type { Catalog, CatalogChange } from './catalog.ts';
-import {
-  AlbumNotFoundError,
-  AssetNotFoundError,
-  InvalidCatalogDataError,
-  InvalidCatalogInputError,
-} from './catalog-errors.ts';
+import { AssetNotFoundError, InvalidCatalogDataError, InvalidCatalogInputError } from './catalog-errors.ts';
 import { Listeners } from './listeners.ts';
 import type { RootDoc } from './root-doc.ts';
 import { readRootIndex } from './root-doc-validation.ts';
@@ -41,9 +34,6 @@ export interface CatalogOptions {
 export function createCatalog(opts: CatalogOptions): Catalog {
   const { repo, root, deviceId } = opts;
   const now = opts.now ?? Date.now;
-  const albums = new Map<AlbumId, { handle: DocHandle<AlbumDoc>; off: () => void }>();
-  /** every album the root lists (id → url); a lazy catalog opens them on demand */
-  const listedAlbums = new Map<AlbumId, string>();
   const opening = new Map<string, Promise<void>>();
   const changes = new Listeners<CatalogChange>();
   const invalid = new Listeners<InvalidCatalogDataError>();
@@ -57,6 +47,16 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     onChange: (s, ids) => changes.emit({ assets: ids as AssetId[], albums: [], months: [s.month] }),
   });
   const { shards, location } = set;
+  const albums = createAlbumSet({
+    repo,
+    root,
+    deviceId,
+    now,
+    lazy: set.lazy,
+    report,
+    emit: (id) => changes.emit({ assets: [], albums: [id], months: [] }),
+    retryWhenReady: (url) => retryWhenReady(url),
+  });
   const isReadable = (s: ShardState) => s.handle !== undefined || s.view !== undefined;
 
   /** Makes a listed shard visible: from its summary (lazy) or by opening it. */
@@ -77,28 +77,6 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     }
   }
 
-  function registerAlbum(id: AlbumId, handle: DocHandle<AlbumDoc>): void {
-    const onChange = () => changes.emit({ assets: [], albums: [id], months: [] });
-    handle.on('change', onChange);
-    albums.set(id, { handle, off: () => handle.off('change', onChange) });
-  }
-
-  async function openAlbum(id: string, url: string): Promise<void> {
-    try {
-      const handle = await repo.find<AlbumDoc>(url as Parameters<Repo['find']>[0]);
-      const checked = readAlbum(handle.doc());
-      if (!checked.ok) return report(`album ${id} (${url})`, checked.reason);
-      if (checked.value.id !== id)
-        return report(`album ${id} (${url})`, `document says it is album ${checked.value.id}`);
-      if (!albums.has(id as AlbumId)) registerAlbum(id as AlbumId, handle);
-      changes.emit({ assets: [], albums: [id as AlbumId], months: [] });
-    } catch (e) {
-      opening.delete(`a:${id}`);
-      retryWhenReady(url);
-      report(`album ${id} (${url})`, `could not be opened yet: ${String(e)}`);
-    }
-  }
-
   /** Opens whatever the root lists that is not open yet. */
   async function syncRoot(): Promise<void> {
     const index = readRootIndex(root.doc());
@@ -114,11 +92,8 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     for (const [key, url] of index.value.shards)
       if (!shards.get(key)?.known && !isWaiting(url)) once(`s:${key}`, () => openShard(key, url));
     for (const [id, url] of index.value.albums) {
-      listedAlbums.set(id as AlbumId, url);
-      // Lazy: album documents cost more to hold than their size suggests (~3.5 MiB per
-      // 1,000 entries through the repo), so they open when the apps ask (openAlbums).
-      if (set.lazy) continue;
-      if (!albums.has(id as AlbumId) && !isWaiting(url)) once(`a:${id}`, () => openAlbum(id, url));
+      const p = albums.list(id as AlbumId, url, isWaiting(url));
+      if (p) work.push(p);
     }
     await Promise.all(work);
   }
@@ -189,34 +164,6 @@ export function createCatalog(opts: CatalogOptions): Catalog {
 
   const editAsset = (id: AssetId, fn: (d: AssetShardDoc) => void) => editShard(shardOf(id), fn);
 
-  /** Changes an album: at once when open, else once it is opened (lazy catalogs). */
-  function editAlbum(id: AlbumId, fn: (d: AlbumDoc) => void): void {
-    const a = albums.get(id);
-    if (a) return void a.handle.change(fn);
-    if (!set.lazy || !listedAlbums.has(id)) throw new AlbumNotFoundError(id);
-    openAlbumsNow([id]).then(
-      () => albums.get(id)?.handle.change(fn),
-      (e: unknown) => report(`album ${id}`, `edit not applied: ${String(e)}`),
-    );
-  }
-
-  async function openAlbumsNow(ids: readonly AlbumId[]): Promise<void> {
-    for (const id of ids) {
-      const url = listedAlbums.get(id);
-      if (albums.has(id) || url === undefined) continue;
-      let p = opening.get(`a:${id}`);
-      if (!p) opening.set(`a:${id}`, (p = openAlbum(id, url)));
-      await p;
-    }
-  }
-
-  function readAlbumOf(id: AlbumId, handle: DocHandle<AlbumDoc>): Album | undefined {
-    const r = readAlbum(handle.doc());
-    if (r.ok) return r.value;
-    report(`album ${id}`, r.reason);
-    return undefined;
-  }
-
   function months(): MonthKey[] {
     return [...new Set([...shards.values()].filter((s) => s.known).map((s) => s.month))].sort().reverse();
   }
@@ -242,8 +189,8 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       started = false;
       root.off('change', onRootChange);
       await Promise.allSettled(opening.values());
+      await albums.stop();
       await set.stop();
-      for (const a of albums.values()) a.off();
       changes.clear();
       invalid.clear();
     },
@@ -339,61 +286,10 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     },
     deletePermanently(ids) {
       for (const id of ids) editAsset(id, (d) => assetEdits.deleteRecord(d, id));
-      const fromAlbums = () => {
-        for (const [albumId, a] of albums) {
-          const current = readAlbumOf(albumId, a.handle);
-          const hit = current ? ids.filter((id) => current.assets.includes(id)) : [];
-          if (hit.length > 0) a.handle.change((d) => albumEdits.removeFromAlbum(d, hit));
-        }
-      };
-      fromAlbums();
-      // A lazy catalog opens its closed albums for this (rare) operation.
-      if (set.lazy && listedAlbums.size > albums.size)
-        openAlbumsNow([...listedAlbums.keys()]).then(fromAlbums, (e: unknown) =>
-          report('albums', `permanent deletion not applied to every album: ${String(e)}`),
-        );
+      albums.removeAssets(ids);
     },
 
-    async createAlbum(title) {
-      const id = asAlbumId(randomId());
-      const handle = repo.create<AlbumDoc>(albumEdits.newAlbum(id, title, deviceId, now()));
-      registerAlbum(id, handle);
-      listedAlbums.set(id, handle.url);
-      root.change((r) => void (r.albums[id] = handle.url));
-      return id;
-    },
-    renameAlbum(id, title) {
-      const t = albumEdits.checkTitle(title);
-      editAlbum(id, (d) => void (d.title = t));
-    },
-    describeAlbum: (id, description) => editAlbum(id, (d) => void (d.description = description)),
-    addToAlbum(id, ids) {
-      const at = now();
-      editAlbum(id, (d) => void albumEdits.addToAlbum(d, ids, deviceId, at));
-    },
-    removeFromAlbum: (id, ids) => editAlbum(id, (d) => albumEdits.removeFromAlbum(d, ids)),
-    reorderAlbum: (id, asset, toIndex) =>
-      editAlbum(id, (d) => void albumEdits.moveInAlbum(d, asset, toIndex)),
-    setAlbumCover(id, asset) {
-      editAlbum(id, (d) => {
-        if (asset === undefined) delete d.cover;
-        else d.cover = new ImmutableString(asset);
-      });
-    },
-    openAlbums: (ids) => openAlbumsNow(ids ?? [...listedAlbums.keys()]),
-    albumIds: () => [...listedAlbums.keys()],
-    getAlbum(id) {
-      const a = albums.get(id);
-      return a ? readAlbumOf(id, a.handle) : undefined;
-    },
-    listAlbums() {
-      const out: Album[] = [];
-      for (const [id, a] of albums) {
-        const r = readAlbumOf(id, a.handle);
-        if (r) out.push(r);
-      }
-      return out.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
-    },
+    ...albums.methods,
 
     onChange: (l) => changes.add(l),
     onInvalid: (l) => invalid.add(l),
