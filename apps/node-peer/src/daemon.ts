@@ -221,7 +221,13 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       const key = (k: string) => pipeline.ml.find((f) => f.kind === k && f.enabled)?.key;
       const mlKeys = { tags: key('tags'), ocr: key('ocr'), clip: key('clip') };
       if (mlKeys.tags || mlKeys.ocr || mlKeys.clip) {
-        const mlSync = startNodeMlProjection({ lib: l, peers: ps, keys: mlKeys, log });
+        const mlSync = startNodeMlProjection({
+          lib: l,
+          peers: ps,
+          keys: mlKeys,
+          log,
+          modelsDir: config.modelsDir,
+        });
         parts.push({ name: 'ml sync', stop: () => mlSync.stop() });
       }
       const h = createNodeHttpServer({

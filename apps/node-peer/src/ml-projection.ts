@@ -160,6 +160,8 @@ export interface NodeMlProjectionOptions {
   keys: MlKeys;
   log: (line: string) => void;
   intervalMs?: number;
+  /** with CLIP on, the CLIP text model and vocabulary are published from here for devices */
+  modelsDir?: string;
 }
 
 /**
@@ -169,6 +171,7 @@ export interface NodeMlProjectionOptions {
 export function startNodeMlProjection(opts: NodeMlProjectionOptions): { stop(): Promise<void> } {
   let ml: Promise<MlCatalog> | undefined;
   let seen = -1;
+  let published = false;
   let running: Promise<void> = Promise.resolve();
   const readBlob = readStoredBlob((h) => opts.lib.blobs.pathOf(h));
   const tick = () => {
@@ -189,6 +192,18 @@ export function startNodeMlProjection(opts: NodeMlProjectionOptions): { stop(): 
           ml: await ml,
         });
         if (n > 0) opts.log(`ml sync: ${n} month blob refs written`);
+        // Once per start: the text model devices embed queries with (files change only then).
+        if (!published && opts.modelsDir !== undefined && opts.keys.clip) {
+          const { publishMlModels } = await import('./ml-model-publish.ts');
+          const m = await publishMlModels({
+            modelsDir: opts.modelsDir,
+            putBlob: async (b) => (await opts.lib.blobs.put(b)).hash,
+            ml: await ml,
+            log: opts.log,
+          });
+          published = true;
+          if (m > 0) opts.log(`ml sync: ${m} model refs written`);
+        }
       })
       .catch((err: unknown) => {
         ml = undefined;

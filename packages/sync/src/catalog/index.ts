@@ -31,6 +31,7 @@ export {
   ML_BLOB_KINDS,
   type MlBlobKind,
   type MlDoc,
+  type MlModelRef,
   type MlMonthRef,
   type MlState,
 } from './ml-doc.ts';

@@ -73,4 +73,32 @@ describe('ML document', { timeout: 30_000 }, () => {
     expect(r.ok && r.value.invalid).toHaveLength(2);
     expect(readMlState({ kind: 'people' }).ok).toBe(false);
   });
+
+  it('publishes model files by task (a document without models reads as none); refuses a bad key or hash', async () => {
+    const repo = memoryRepo('a');
+    repos.push(repo);
+    const ml = await openMlCatalog({ repo, root: createTestRoot(repo), now: () => 7 });
+    expect(ml.read().models.size).toBe(0);
+    ml.setModel('clip-text', { key: 'clip-vit-b32-textual@openai', hash: H('e'), bytes: 100 });
+    ml.setModel('clip-vocab', { key: 'clip-bpe@16e6', hash: H('f'), bytes: 10 });
+    ml.setModel('clip-vocab', undefined);
+    expect([...ml.read().models]).toEqual([
+      ['clip-text', { key: 'clip-vit-b32-textual@openai', hash: H('e'), bytes: 100, updatedAt: 7 }],
+    ]);
+    expect(() => ml.setModel('clip-text', { key: 'no-version', hash: H('e'), bytes: 1 })).toThrow(
+      InvalidCatalogInputError,
+    );
+    expect(() => ml.setModel('clip-text', { key: 'a@1', hash: 'xyz' as BlobHash, bytes: 1 })).toThrow(
+      InvalidCatalogInputError,
+    );
+    const r = readMlState({
+      schema: 1,
+      kind: 'ml',
+      text: {},
+      clip: {},
+      models: { 'clip-text': { key: 'a@1', hash: 'short', bytes: 1, updatedAt: 1 } },
+    });
+    expect(r.ok && r.value.models.size).toBe(0);
+    expect(r.ok && r.value.invalid).toEqual(['models[clip-text] malformed']);
+  });
 });

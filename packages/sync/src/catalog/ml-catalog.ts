@@ -11,6 +11,7 @@ import {
   readMlState,
   type MlBlobKind,
   type MlDoc,
+  type MlModelRef,
   type MlMonthRef,
   type MlState,
 } from './ml-doc.ts';
@@ -38,6 +39,8 @@ export interface MlCatalog {
   read(): MlState;
   /** The home node's write: the month's current blob of `kind` (`undefined` removes it). */
   setMonth(kind: MlBlobKind, month: string, ref: Omit<MlMonthRef, 'updatedAt'> | undefined): void;
+  /** The home node's write: the model file it publishes for `task` (`undefined` withdraws it). */
+  setModel(task: string, ref: Omit<MlModelRef, 'updatedAt'> | undefined): void;
   onChange(listener: () => void): () => void;
 }
 
@@ -72,6 +75,27 @@ function wrap(handle: DocHandle<MlDoc>, now: () => number): MlCatalog {
             assets: ref.assets,
             updatedAt: now(),
           };
+      });
+    },
+    setModel(task, ref) {
+      if (!/^[a-z0-9-]+$/.test(task))
+        throw new InvalidCatalogInputError(`ML model task ${JSON.stringify(task)}`);
+      if (ref && (!/^[0-9a-f]{64}$/.test(ref.hash) || !/^[^@\s]+@\S+$/.test(ref.key)))
+        throw new InvalidCatalogInputError(
+          `ML model of ${task}: needs a model key and a lowercase hex SHA-256`,
+        );
+      handle.change((d) => {
+        if (!ref) {
+          if (d.models) delete d.models[task];
+          return;
+        }
+        d.models ??= {};
+        d.models[task] = {
+          key: new A.ImmutableString(ref.key),
+          hash: new A.ImmutableString(ref.hash),
+          bytes: ref.bytes,
+          updatedAt: now(),
+        };
       });
     },
     onChange(listener) {

@@ -36,6 +36,22 @@ export interface MlDoc {
   text: Record<string, MlMonthRecord>;
   /** month → CLIP embedding shard */
   clip: Record<string, MlMonthRecord>;
+  /**
+   * Model files the home node publishes for devices, by task (`clip-text`, `clip-vocab`): the
+   * text encoder and vocabulary that match the CLIP shards, as content-addressed blobs. Absent
+   * in documents written before models were published (and in the genesis change).
+   */
+  models?: Record<string, MlModelRecord>;
+}
+
+/** One published model file, as stored. */
+export interface MlModelRecord {
+  /** the registry's model key (`id@version`) */
+  key: ImmutableString;
+  /** its SHA-256: the blob hash devices fetch it by */
+  hash: ImmutableString;
+  bytes: number;
+  updatedAt: number;
 }
 
 export function emptyMl(): MlDoc {
@@ -51,10 +67,20 @@ export interface MlMonthRef {
   updatedAt: number;
 }
 
+/** A published model file as read (plain strings). */
+export interface MlModelRef {
+  key: string;
+  hash: BlobHash;
+  bytes: number;
+  updatedAt: number;
+}
+
 /** The ML document as plain data; malformed entries are skipped and listed. */
 export interface MlState {
   text: Map<string, MlMonthRef>;
   clip: Map<string, MlMonthRef>;
+  /** task → published model file */
+  models: Map<string, MlModelRef>;
   invalid: string[];
 }
 
@@ -75,11 +101,24 @@ export function readMlMonthRef(v: unknown): MlMonthRef | undefined {
   return { hash: hash as BlobHash, models, source, assets, updatedAt };
 }
 
+/** Reads one published model reference, or undefined when it is malformed. */
+export function readMlModelRef(v: unknown): MlModelRef | undefined {
+  if (!isObject(v)) return undefined;
+  const key = text(v['key']);
+  const hash = text(v['hash']);
+  const bytes = finite(v['bytes']);
+  const updatedAt = finite(v['updatedAt']);
+  if (key === undefined || !/^[^@\s]+@\S+$/.test(key) || hash === undefined || !HEX64.test(hash))
+    return undefined;
+  if (bytes === undefined || bytes < 0 || updatedAt === undefined) return undefined;
+  return { key, hash: hash as BlobHash, bytes, updatedAt };
+}
+
 /** Validates an ML document from a peer or a file. */
 export function readMlState(doc: unknown): Checked<MlState> {
   if (!isObject(doc)) return bad('not an object');
   if (doc['kind'] !== 'ml' || doc['schema'] !== 1) return bad('not a schema-1 ML document');
-  const out: MlState = { text: new Map(), clip: new Map(), invalid: [] };
+  const out: MlState = { text: new Map(), clip: new Map(), models: new Map(), invalid: [] };
   for (const kind of ML_BLOB_KINDS) {
     const map = doc[kind];
     if (!isObject(map)) {
@@ -92,5 +131,13 @@ export function readMlState(doc: unknown): Checked<MlState> {
       else out.invalid.push(`${kind}[${month}] malformed`);
     }
   }
+  const models = doc['models'];
+  if (models !== undefined && !isObject(models)) out.invalid.push('models is not a map');
+  else
+    for (const [task, v] of Object.entries(models ?? {})) {
+      const ref = readMlModelRef(v);
+      if (ref) out.models.set(task, ref);
+      else out.invalid.push(`models[${task}] malformed`);
+    }
   return ok(out);
 }
