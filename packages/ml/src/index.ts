@@ -26,3 +26,4 @@ export * from './search-index.ts';
 export * from './runtime-self-test.ts';
 export * from './derivation-keys.ts';
 export * from './face-detector-scrfd.ts';
+export * from './published-models.ts';

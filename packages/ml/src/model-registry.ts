@@ -37,6 +37,11 @@ export interface ModelSpec {
   readonly tokenType?: 'int32' | 'int64';
   /** True when the licence does not allow shipping it to users as a default. */
   readonly devOnly?: boolean;
+  /**
+   * A text tower's search threshold: photos whose cosine similarity with the query is below
+   * it are not semantic results.
+   */
+  readonly minScore?: number;
 }
 
 /** The stable key stored next to every derived result. */
@@ -193,6 +198,9 @@ export const MODELS: readonly ModelSpec[] = [
     license: 'MIT',
     dims: 512,
     tokenType: 'int32',
+    // OpenAI ViT-B/32 gives a matching caption ~0.25–0.35 and an unrelated one ~0.1–0.2
+    // (not tuned here: no weights); the tiny test model gives ≥ 0.9 against ≤ 0.
+    minScore: 0.2,
   },
 ];
 

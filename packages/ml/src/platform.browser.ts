@@ -12,3 +12,4 @@ export { createFetchModelStore } from './model-store.ts';
 export function createDefaultRuntime(): InferenceRuntime {
   return createOnnxWebRuntime();
 }
+export { createOnnxWasmRuntime, type OnnxWasmOptions } from './inference-session.onnx-wasm.ts';

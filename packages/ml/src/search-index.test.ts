@@ -6,6 +6,7 @@ import { createOnnxNodeRuntime } from './inference-session.onnx-node.ts';
 import { createModelLoader } from './model-loader.ts';
 import { defaultModelsDir } from './model-store.fs.ts';
 import { createMemoryModelStore } from './model-store.ts';
+import { modelSpec } from './model-registry.ts';
 import { createSearchIndex, type SearchDocument } from './search-index.ts';
 import { parseQuery } from './search-query.ts';
 import { tinyClipImageModel, tinyClipTextModel } from './tiny-clip-model.ts';
@@ -158,6 +159,19 @@ describe.skipIf(!existsSync(vocab))('semantic ranking with CLIP', () => {
     ).toEqual(['redcar', 'redrose']);
     expect(hits[0]?.matched).toEqual(['semantic']);
     expect((await idx.search('red 2019', { semantic: { encoder, index: vectors } }))[0]?.id).toBe('redcar');
+    // With the model's threshold, green photos are no answer to "red", and a query about
+    // nothing the model knows has no semantic results at all; word matches stay first.
+    const minScore = modelSpec('clip-vit-b32-textual')?.minScore ?? NaN;
+    expect(minScore).toBeGreaterThan(0);
+    const scored = await idx.search('something red', { semantic: { encoder, index: vectors, minScore } });
+    expect(scored.map((h) => h.id).sort()).toEqual(['redcar', 'redrose']);
+    expect(scored.every((h) => h.score >= minScore)).toBe(true);
+    expect(await idx.search('a cat on a sofa', { semantic: { encoder, index: vectors, minScore } })).toEqual(
+      [],
+    );
+    idx.put({ id: 'named', fileName: 'green-door.jpg' });
+    const blended = await idx.search('green', { semantic: { encoder, index: vectors, minScore, limit: 1 } });
+    expect(blended.map((h) => h.id)).toEqual(['named', 'greenfield']);
     await vectors.stop();
     await loader.stop();
   });

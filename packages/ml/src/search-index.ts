@@ -33,8 +33,21 @@ export interface SearchHit {
 export interface SearchOptions {
   readonly limit?: number;
   /** CLIP text encoder + index of CLIP image embeddings by document id. */
-  readonly semantic?: { readonly encoder: ClipEncoder; readonly index: VectorIndex };
+  readonly semantic?: SemanticOptions;
   readonly southern?: boolean;
+}
+
+/** CLIP ranking of a search. */
+export interface SemanticOptions {
+  readonly encoder: ClipEncoder;
+  readonly index: VectorIndex;
+  /**
+   * Photos below this cosine similarity are not semantic results (so a query about nothing
+   * in the library shows nothing semantic); word matches keep their place whatever it is.
+   */
+  readonly minScore?: number;
+  /** At most this many semantic-only results (default: the search's `limit`). */
+  readonly limit?: number;
 }
 
 export interface SearchIndex {
@@ -212,11 +225,14 @@ export function createSearchIndex(): SearchIndex {
         // CLIP ranks what words alone cannot ("dog on a beach"); text matches stay on top.
         const t = await options.semantic.encoder.embedText(q.words.join(' '));
         const known = new Set(hits.map((h) => h.id));
-        const sem = await options.semantic.index.search(
-          t.vector,
-          limit,
-          (id) => docs.has(id) && inRange(numOf.get(id) as number),
-        );
+        const min = options.semantic.minScore ?? -Infinity;
+        const sem = (
+          await options.semantic.index.search(
+            t.vector,
+            Math.min(limit, options.semantic.limit ?? limit),
+            (id) => docs.has(id) && inRange(numOf.get(id) as number),
+          )
+        ).filter((s) => s.score >= min);
         const semScore = new Map(sem.map((s) => [s.id, s.score]));
         for (const h of hits) (h as { score: number }).score += 10 + (semScore.get(h.id) ?? 0);
         for (const s of sem)

@@ -1,0 +1,55 @@
+/**
+ * Model files a device received from its home node (the ML document names them by task with
+ * their model key; the bytes come as hash-checked blobs), turned into a `ModelLoader`, so the
+ * browser runs exactly the node's models with the same pipeline code. A key this app version
+ * does not know (another model id, or another version of a known one) is not used: its task
+ * stays missing, with the reason, rather than running a model under the wrong spec.
+ */
+import type { InferenceRuntime, SessionOptions } from './inference-session.ts';
+import { createModelLoader, type ModelLoader } from './model-loader.ts';
+import { MODELS, modelKey, modelSpec, type ModelTask } from './model-registry.ts';
+import { createMemoryModelStore } from './model-store.ts';
+
+/** One received model file. */
+export interface PublishedModelFile {
+  /** `id@version` as the node published it */
+  readonly key: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface PublishedModelLoader {
+  readonly loader: ModelLoader;
+  /** task → why its file is not used (unknown key, wrong task) */
+  readonly refused: ReadonlyMap<ModelTask, string>;
+}
+
+/** See the file comment. Tasks without a file stay missing in `loader.status()`. */
+export function createPublishedModelLoader(opts: {
+  runtime: InferenceRuntime;
+  files: Partial<Record<ModelTask, PublishedModelFile>>;
+  sessionOptions?: SessionOptions;
+}): PublishedModelLoader {
+  const bytes = new Map<string, Uint8Array>();
+  const choose: Partial<Record<ModelTask, string>> = {};
+  const refused = new Map<ModelTask, string>();
+  for (const [task, file] of Object.entries(opts.files) as [ModelTask, PublishedModelFile][]) {
+    const id = file.key.slice(0, file.key.lastIndexOf('@'));
+    const spec = modelSpec(id, MODELS);
+    if (!spec || modelKey(spec) !== file.key || spec.task !== task) {
+      refused.set(
+        task,
+        `the home node's ${task} model ${file.key} is not one this app knows${spec ? ` (it knows ${modelKey(spec)})` : ''}; update the app`,
+      );
+      continue;
+    }
+    choose[task] = id;
+    bytes.set(spec.file, file.bytes);
+  }
+  const loader = createModelLoader({
+    store: createMemoryModelStore(bytes),
+    runtime: opts.runtime,
+    choose,
+    ...(opts.sessionOptions ? { sessionOptions: opts.sessionOptions } : {}),
+  });
+  return { loader, refused };
+}
