@@ -3,7 +3,8 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { verifyCertificate } from '../identity/certificates.ts';
 import { normalizeCode } from './pairing-codes.ts';
-import { PairingFailedError, pairingErrorFromCode } from './pairing-errors.ts';
+import type { DeviceRole } from '../identity/device-certificate.ts';
+import { PairingFailedError, PairingRoleMismatchError, pairingErrorFromCode } from './pairing-errors.ts';
 import type { PairingLink } from './pairing-link.ts';
 import {
   PAIR_PROTOCOL,
@@ -30,7 +31,12 @@ export interface PairingResult extends PairingGrant {
 export async function pairWithCode(
   node: Pick<Libp2p, 'dialProtocol' | 'peerId'>,
   link: PairingLink,
-  options: { name: string; timeoutMs?: number },
+  options: {
+    name: string;
+    timeoutMs?: number;
+    /** Join as a second home node (the code must have been issued for one); default a device. */
+    role?: DeviceRole;
+  },
 ): Promise<PairingResult> {
   const home = peerIdFromString(link.peerId);
   const addrs = link.addrs.map((a) => {
@@ -38,6 +44,7 @@ export async function pairWithCode(
     return ma.getComponents().some((c) => c.name === 'p2p') ? ma : ma.encapsulate(`/p2p/${link.peerId}`);
   });
   const me = node.peerId.toString();
+  const role = options.role ?? 'device';
   const run = async (): Promise<PairingResult> => {
     let stream;
     try {
@@ -55,9 +62,13 @@ export async function pairWithCode(
       )
         throw new PairingFailedError('no challenge from the home node');
       const mac = pairingProof(normalizeCode(link.code), home.toString(), me, challenge['nonce']);
-      sendPairFrame(stream, { t: 'proof', mac, name: options.name });
+      // A device sends no role, as before roles existed (older home nodes accept the frame).
+      sendPairFrame(stream, { t: 'proof', mac, name: options.name, ...(role === 'device' ? {} : { role }) });
       const answer = await nextPairFrame(frames);
-      if (answer['t'] === 'err') throw pairingErrorFromCode(answer['code']);
+      if (answer['t'] === 'err')
+        throw answer['code'] === 'PAIRING_ROLE_MISMATCH'
+          ? new PairingRoleMismatchError(role === 'device' ? 'home-node' : 'device')
+          : pairingErrorFromCode(answer['code']);
       if (
         answer['t'] !== 'ok' ||
         typeof answer['rootDocUrl'] !== 'string' ||
@@ -66,6 +77,8 @@ export async function pairWithCode(
         throw new PairingFailedError('malformed answer from the home node');
       const certificate = await verifyCertificate(answer['certificate'], answer['libraryPublicKey']);
       if (certificate.deviceId !== me) throw new PairingFailedError('the certificate is for another device');
+      if (certificate.role !== role)
+        throw new PairingFailedError(`the certificate is for a ${certificate.role}, not a ${role}`);
       await stream.close().catch(() => {});
       const result: PairingResult = {
         certificate,

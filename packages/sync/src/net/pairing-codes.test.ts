@@ -5,6 +5,7 @@ import {
   PairingCodeInvalidError,
   PairingCodeUsedError,
   PairingCodeVoidError,
+  PairingRoleMismatchError,
 } from './pairing-errors.ts';
 
 const is = (code: string) => (c: string) => c === normalizeCode(code);
@@ -16,6 +17,16 @@ describe('PairingCodes', () => {
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     expect(codes.redeem(is(code.toLowerCase().replace('-', ' ')))).toBe(normalizeCode(code));
     expect(() => codes.redeem(is(code))).toThrow(PairingCodeUsedError);
+  });
+
+  it('a code redeems only for the role it was issued for; a mismatch does not use it up', () => {
+    const codes = createPairingCodes();
+    const node = codes.issue({ role: 'home-node' });
+    expect(node.role).toBe('home-node');
+    expect(codes.issue().role).toBe('device');
+    expect(() => codes.redeem(is(node.code))).toThrow(PairingRoleMismatchError);
+    expect(codes.triesLeft(node.code)).toBe(5);
+    expect(codes.redeem(is(node.code), 'home-node')).toBe(normalizeCode(node.code));
   });
 
   it('expires after 10 minutes on the injected clock', () => {

@@ -1,8 +1,10 @@
+import type { DeviceRole } from '../identity/device-certificate.ts';
 import {
   PairingCodeExpiredError,
   PairingCodeInvalidError,
   PairingCodeUsedError,
   PairingCodeVoidError,
+  PairingRoleMismatchError,
 } from './pairing-errors.ts';
 
 /** Crockford base32: no I, L, O, U, so a code read aloud or off a screen survives. */
@@ -24,23 +26,29 @@ export interface IssuedCode {
   /** e.g. `7KQ2-M9XD` */
   code: string;
   expiresAt: number;
+  /** What the code admits: a device (the default) or a second home node. */
+  role: DeviceRole;
 }
 
 /** One-time pairing codes on the issuing (home) node. */
 export interface PairingCodes {
-  issue(): IssuedCode;
+  /** A new code admitting `role` (default `device`). */
+  issue(options?: { role?: DeviceRole }): IssuedCode;
   /**
    * Finds the code `matches` accepts and consumes it. Throws PairingCodeUsedError,
    * PairingCodeExpiredError or PairingCodeVoidError when it matches a code that can no
    * longer be used, PairingCodeInvalidError (and counts a wrong try against every live
-   * code) when it matches none.
+   * code) when it matches none, and PairingRoleMismatchError (the code stays usable) when
+   * it was issued for another role than `role` (default `device`): a phone cannot become a
+   * home node with a code shown for one, nor the other way round.
    */
-  redeem(matches: (code: string) => boolean): string;
+  redeem(matches: (code: string) => boolean, role?: DeviceRole): string;
   /** wrong tries left on a code, for display (0 when void, used or unknown) */
   triesLeft(code: string): number;
 }
 
 interface CodeState {
+  role: DeviceRole;
   expiresAt: number;
   used: boolean;
   wrong: number;
@@ -64,7 +72,8 @@ export function createPairingCodes(options: PairingCodesOptions = {}): PairingCo
   }
 
   return {
-    issue() {
+    issue(opts = {}) {
+      const role = opts.role ?? 'device';
       const t = now();
       prune(t);
       let code: string;
@@ -72,16 +81,17 @@ export function createPairingCodes(options: PairingCodesOptions = {}): PairingCo
         const bytes = crypto.getRandomValues(new Uint8Array(CODE_CHARS));
         code = Array.from(bytes, (b) => ALPHABET[b & 31]).join('');
       } while (codes.has(code));
-      codes.set(code, { expiresAt: t + ttl, used: false, wrong: 0 });
-      return { code: `${code.slice(0, 4)}-${code.slice(4)}`, expiresAt: t + ttl };
+      codes.set(code, { role, expiresAt: t + ttl, used: false, wrong: 0 });
+      return { code: `${code.slice(0, 4)}-${code.slice(4)}`, expiresAt: t + ttl, role };
     },
-    redeem(matches) {
+    redeem(matches, role = 'device') {
       const t = now();
       for (const [code, s] of codes) {
         if (!matches(code)) continue;
         if (s.wrong >= maxWrong) throw new PairingCodeVoidError();
         if (s.used) throw new PairingCodeUsedError();
         if (t >= s.expiresAt) throw new PairingCodeExpiredError();
+        if (s.role !== role) throw new PairingRoleMismatchError(s.role);
         s.used = true;
         return code;
       }

@@ -40,6 +40,21 @@ export class PairingCodeVoidError extends HearthError {
   }
 }
 
+/** The code was made for another role (a device's code used to join as a home node, or the reverse). */
+export class PairingRoleMismatchError extends HearthError {
+  /** The role the code was issued for, when the home node said. */
+  readonly codeRole: string | undefined;
+  constructor(codeRole?: string) {
+    super(
+      'PAIRING_ROLE_MISMATCH',
+      codeRole === 'home-node'
+        ? 'this pairing code is for joining a second home node (`hearth init --join`), not for a device; run `hearth pair` for a device code'
+        : 'this pairing code is for a device, not for a second home node: run `hearth pair --home-node` on the home node for a joining code',
+    );
+    this.codeRole = codeRole;
+  }
+}
+
 /** A pairing link or code text that cannot be read. */
 export class PairingLinkError extends HearthError {
   constructor(reason: string) {
@@ -68,6 +83,8 @@ export function pairingErrorFromCode(code: unknown): HearthError {
       return new PairingCodeInvalidError();
     case 'PAIRING_CODE_VOID':
       return new PairingCodeVoidError();
+    case 'PAIRING_ROLE_MISMATCH':
+      return new PairingRoleMismatchError();
     default:
       return new PairingFailedError(`the home node answered ${JSON.stringify(code)}`);
   }

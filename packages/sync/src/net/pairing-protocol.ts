@@ -3,7 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { Stream } from '@libp2p/interface';
 import * as lp from 'it-length-prefixed';
 import { decode, encode } from 'cborg';
-import type { DeviceCertificate } from '../identity/device-certificate.ts';
+import type { DeviceCertificate, DeviceRole } from '../identity/device-certificate.ts';
 import { PairingFailedError } from './pairing-errors.ts';
 
 /** libp2p protocol id of pairing: the only protocol an unpaired peer may open. */
@@ -50,7 +50,8 @@ export function grantHttpUrls(v: unknown): string[] {
 /** The frames of `/hearth/pair/1`, in order. */
 export type PairFrame =
   | { t: 'challenge'; nonce: Uint8Array }
-  | { t: 'proof'; mac: Uint8Array; name: string }
+  /** `role` is absent for a device (older devices never send it); `home-node` to join as one. */
+  | { t: 'proof'; mac: Uint8Array; name: string; role?: DeviceRole }
   | ({ t: 'ok' } & PairingGrant)
   | { t: 'err'; code: string };
 

@@ -1,5 +1,6 @@
 import type { Connection, Libp2p, Stream } from '@libp2p/interface';
 import type { HearthError } from '../errors.ts';
+import type { DeviceRole } from '../identity/device-certificate.ts';
 import type { PairingCodes } from './pairing-codes.ts';
 import {
   PAIR_PROTOCOL,
@@ -19,7 +20,7 @@ export interface PairingServerOptions {
    * Admits the device: signs its certificate with the library key and records it in the
    * root document (the app's job: it holds the key). Called once per redeemed code.
    */
-  admit(device: { deviceId: string; name: string }): Promise<PairingGrant>;
+  admit(device: { deviceId: string; name: string; role: DeviceRole }): Promise<PairingGrant>;
   /** Each pairing attempt and its outcome, for the audit log. */
   onAttempt?: (event: { deviceId: string; name?: string; ok: boolean; code?: string }) => void;
 }
@@ -44,8 +45,10 @@ export function createPairingServer(options: PairingServerOptions): PairingServe
       const frames = readPairFrames(stream);
       const proof = await nextPairFrame(frames);
       const { mac, name } = proof;
+      const role = proof['role'] ?? 'device';
       if (
         proof['t'] !== 'proof' ||
+        (role !== 'device' && role !== 'home-node') ||
         !(mac instanceof Uint8Array) ||
         typeof name !== 'string' ||
         name.length === 0 ||
@@ -57,8 +60,9 @@ export function createPairingServer(options: PairingServerOptions): PairingServe
       }
       let grant: PairingGrant;
       try {
-        codes.redeem((code) => sameMac(pairingProof(code, homeId, deviceId, nonce), mac));
-        grant = await options.admit({ deviceId, name });
+        // The code decides the role: a code shown for a device cannot make a home node.
+        codes.redeem((code) => sameMac(pairingProof(code, homeId, deviceId, nonce), mac), role);
+        grant = await options.admit({ deviceId, name, role });
       } catch (e) {
         const code = (e as HearthError).code ?? 'PAIRING_FAILED';
         options.onAttempt?.({ deviceId, name, ok: false, code });

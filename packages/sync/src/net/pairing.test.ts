@@ -5,7 +5,12 @@ import { asDeviceId } from '../ids.ts';
 import { createPeerNode } from './create-peer-node.node.ts';
 import { pairWithCode } from './pairing-client.ts';
 import { createPairingCodes } from './pairing-codes.ts';
-import { PairingCodeInvalidError, PairingCodeUsedError, PairingFailedError } from './pairing-errors.ts';
+import {
+  PairingCodeInvalidError,
+  PairingCodeUsedError,
+  PairingFailedError,
+  PairingRoleMismatchError,
+} from './pairing-errors.ts';
 import { createPairingServer } from './pairing-server.ts';
 import type { PeerNode } from './peer-node.ts';
 
@@ -29,13 +34,9 @@ describe('pairing over /hearth/pair/1', () => {
     const server = createPairingServer({
       node: home,
       codes,
-      async admit({ deviceId, name }) {
+      async admit({ deviceId, name, role }) {
         admitted.push(deviceId);
-        const certificate = await issueCertificate(key, {
-          deviceId: asDeviceId(deviceId),
-          name,
-          role: 'device',
-        });
+        const certificate = await issueCertificate(key, { deviceId: asDeviceId(deviceId), name, role });
         return {
           certificate,
           rootDocUrl: 'automerge:2j9knpCseyhnK8izDmLpGP5WMdZQ',
@@ -63,6 +64,22 @@ describe('pairing over /hearth/pair/1', () => {
     expect(res.libraryPublicKey).toBe(key.publicKey);
     expect(admitted).toEqual([device.peerId.toString()]);
     await expect(pairWithCode(device, link(code), { name: 'phone' })).rejects.toThrow(PairingCodeUsedError);
+  });
+
+  it('a home-node code admits a second home node, and only one asking for that role', async () => {
+    const { device, codes, admitted, link } = await setup();
+    const nodeCode = codes.issue({ role: 'home-node' }).code;
+    // A device (no role in its proof) with a home node's code: refused, the code still usable.
+    const asDevice = pairWithCode(device, link(nodeCode), { name: 'phone' });
+    await expect(asDevice).rejects.toThrow(PairingRoleMismatchError);
+    await expect(asDevice).rejects.toThrow(/for joining a second home node/);
+    expect(admitted).toEqual([]);
+    const res = await pairWithCode(device, link(nodeCode), { name: 'node 2', role: 'home-node' });
+    expect(res.certificate.role).toBe('home-node');
+    // A device's code cannot make a home node.
+    const asNode = pairWithCode(device, link(codes.issue().code), { name: 'node 3', role: 'home-node' });
+    await expect(asNode).rejects.toThrow(PairingRoleMismatchError);
+    await expect(asNode).rejects.toThrow(/pair --home-node/);
   });
 
   it('the grant carries the home node HTTP URLs; non-http(s) ones are dropped; older nodes send none', async () => {
