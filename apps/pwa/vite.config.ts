@@ -43,12 +43,14 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         // The HEIC (libheif, 2 MB of inlined wasm) and JPEG XL (libjxl) decoders load only when
         // such a file is imported: not precached at install, cached on first use instead.
-        // Likewise ffmpeg.wasm (32 MB core + its JS): fetched on the first imported video only.
+        // Likewise ffmpeg.wasm (32 MB core + its JS): fetched on the first imported video only,
+        // and onnxruntime-web's wasm (14 MB): fetched when CLIP text search loads.
         globIgnores: [
           '**/wasm-bundle-*.js',
           '**/jxl_dec-*.wasm',
           '**/wasm-decode.worker.browser-*.js',
           '**/ffmpeg-core-*.{js,wasm}',
+          '**/ort-wasm-*.wasm',
         ],
         runtimeCaching: [
           {
@@ -60,6 +62,12 @@ export default defineConfig({
             urlPattern: /\/assets\/ffmpeg-core-[^/]*$/,
             handler: 'CacheFirst',
             options: { cacheName: 'hearth-ffmpeg', expiration: { maxEntries: 2 } },
+          },
+          {
+            // onnxruntime-web (14 MB wasm): fetched when CLIP text search first loads its model.
+            urlPattern: /\/assets\/ort-wasm-[^/]*\.wasm$/,
+            handler: 'CacheFirst',
+            options: { cacheName: 'hearth-onnx', expiration: { maxEntries: 2 } },
           },
           {
             // The place names list (6.4 MB, not precached): fetched on the first GPS photo.

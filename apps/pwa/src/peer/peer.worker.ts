@@ -30,6 +30,7 @@ import { listDevices, revokeDevice, watchRevocation } from './worker-devices.ts'
 import { watchHomeStatus } from './worker-node-status.ts';
 import type { LibrarySearch } from '../search/library-search.ts';
 import type { MlSearchSource } from '../search/ml-search-source.ts';
+import type { ClipSearch } from '../ml/clip-search.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: PeerReply) => scope.postMessage(m);
@@ -216,6 +217,10 @@ function catalog(): Promise<CatalogPeer> {
     // Machine words are fetched soon after opening, not at the first search, so a device that
     // goes offline before anyone searched still finds photos by tag, OCR text and person.
     setTimeout(() => void mlWords(peer, info).catch((e: unknown) => console.info('ML words:', e)), 3000);
+    setTimeout(
+      () => void clipSearch(peer, info).catch((e: unknown) => console.info('CLIP search:', e)),
+      3000,
+    );
     return peer;
   })();
   void catalogPeer.catch(() => (catalogPeer = undefined));
@@ -262,6 +267,28 @@ function mlWords(peer: CatalogPeer, info: PairingInfo): Promise<MlSearchSource> 
   return mlSource;
 }
 
+let clipSource: Promise<ClipSearch> | undefined;
+/** CLIP text search: the home node's shards and text model, kept (IndexedDB) for offline search. */
+function clipSearch(peer: CatalogPeer, info: PairingInfo): Promise<ClipSearch> {
+  clipSource ??= (async () => {
+    const [{ createClipSearch }, { openIdbMlBlobCache }, { createOnnxWasmRuntime }] = await Promise.all([
+      import('../ml/clip-search.ts'),
+      import('../search/ml-blob-cache.idb.ts'),
+      // Not `@hearth/ml/platform`: that one also brings the WebGPU build (a second, 28 MB wasm).
+      import('@hearth/ml/onnx-wasm'),
+    ]);
+    return createClipSearch({
+      repo: peer.repo,
+      root: peer.root,
+      cache: await openIdbMlBlobCache(`hearth-clip-${info.libraryId}`),
+      fetchBlob: (hash) => peer.remoteBlob(hash),
+      runtime: () => createOnnxWasmRuntime(),
+    });
+  })();
+  void clipSource.catch(() => (clipSource = undefined));
+  return clipSource;
+}
+
 let librarySearch: Promise<LibrarySearch> | undefined;
 /**
  * The search index over the synced catalog and the machine words: built on the first search
@@ -279,7 +306,8 @@ function searchIndex(): Promise<LibrarySearch> {
     if (!info) throw new PwaError('NOT_PAIRED', 'this device is not paired; pair it under Devices first');
     // What was read in an earlier session, per month, while the month has not changed.
     const cache = openIdbSearchCache(`hearth-search-${info.libraryId}`, (m) => peer.library.monthVersion(m));
-    return createLibrarySearch(peer.library, await mlWords(peer, info), cache);
+    const clip = await clipSearch(peer, info).catch(() => undefined);
+    return createLibrarySearch(peer.library, await mlWords(peer, info), cache, clip);
   })();
   void librarySearch.catch(() => (librarySearch = undefined));
   return librarySearch;

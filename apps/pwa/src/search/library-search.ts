@@ -5,7 +5,7 @@
  * once, then kept current from the library's change events, so a query never rebuilds it and
  * answers offline from whatever has synced.
  */
-import { createSearchIndex, type SearchDocument } from '@hearth/ml';
+import { createSearchIndex, type SearchDocument, type SearchHit, type SemanticOptions } from '@hearth/ml';
 import type { AssetDetails, LibraryChange, LibraryClient } from '../library/library-client.ts';
 import {
   FLAG_ARCHIVED,
@@ -16,7 +16,16 @@ import {
 } from '../library/timeline-item.ts';
 import type { MlSearchSource } from './ml-search-source.ts';
 import type { SearchCache } from './search-cache.idb.ts';
-import type { SearchFilters, SearchResult } from './search-types.ts';
+import type { SearchFilters, SearchResult, SemanticStatus } from './search-types.ts';
+
+/** CLIP ranking for the search (the worker's `ClipSearch`; see apps/pwa/src/ml/clip-search.ts). */
+export interface SemanticSource {
+  semantic(): SemanticOptions | undefined;
+  status(): SemanticStatus;
+  /** the text encoder failed at query time: semantic search turns itself off, saying why */
+  fail(reason: string): void;
+  stop(): void;
+}
 
 /** Most results one query returns (the grid is virtualized; this bounds the message). */
 export const MAX_RESULTS = 1000;
@@ -51,6 +60,8 @@ export function createLibrarySearch(
   ml?: MlSearchSource,
   /** months read in an earlier session, taken as they are while their version has not moved */
   cache?: SearchCache,
+  /** CLIP text search; word matches rank first, then photos by CLIP similarity above its threshold */
+  clip?: SemanticSource,
 ): LibrarySearch {
   const index = createSearchIndex();
   const rows = new Map<string, TimelineItem>();
@@ -178,7 +189,16 @@ export function createLibrarySearch(
         (!filters.favorites || (r.flags & FLAG_FAVORITE) !== 0);
       // An empty box lists nothing, unless "favorites only" alone is the question.
       if (!text && !filters.favorites) return { items: [], total: 0 };
-      const hits = await index.search(text, { limit: index.size });
+      const semantic = clip?.semantic();
+      let hits: SearchHit[];
+      try {
+        hits = await index.search(text, { limit: index.size, ...(semantic ? { semantic } : {}) });
+      } catch (e) {
+        if (!semantic) throw e;
+        // The text model would not load or run here: words still answer, and the UI says why.
+        clip?.fail(e instanceof Error ? e.message : String(e));
+        hits = await index.search(text, { limit: index.size });
+      }
       const items: TimelineItem[] = [];
       let total = 0;
       for (const h of hits) {
@@ -187,12 +207,20 @@ export function createLibrarySearch(
         total++;
         if (items.length < MAX_RESULTS) items.push(r);
       }
-      return { items, total };
+      if (!clip) return { items, total };
+      const status = clip.status();
+      const best = hits.find((h) => h.matched.length === 1 && h.matched[0] === 'semantic')?.score;
+      return {
+        items,
+        total,
+        semantic: status.state === 'on' && semantic && best !== undefined ? { ...status, best } : status,
+      };
     },
     stop() {
       off();
       offMl?.();
       ml?.stop();
+      clip?.stop();
     },
   };
 }

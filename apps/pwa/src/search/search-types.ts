@@ -9,9 +9,22 @@ export interface SearchFilters {
   archived?: boolean;
 }
 
+/** Whether CLIP ranking took part in a search, and why not. */
+export type SemanticStatus =
+  | {
+      state: 'on';
+      /** photos with a CLIP embedding on this device */
+      photos: number;
+      /** the best similarity among photos only CLIP found (shown to tests; a "how sure" hint) */
+      best?: number;
+    }
+  | { state: 'off'; reason: string };
+
 /** The matching assets as timeline rows, best first (newest first among equals). */
 export interface SearchResult {
   items: TimelineItem[];
   /** how many matched, when more than `items` holds */
   total: number;
+  /** CLIP text search (worker search only; absent where it does not exist, the local replica) */
+  semantic?: SemanticStatus;
 }

@@ -84,4 +84,28 @@ describe('<SearchView> over the local library', () => {
     fireEvent.click(document.querySelector('.tile')!);
     await waitFor(() => expect(history.get()).toBe(`/photos/${hex(3)}`));
   });
+
+  it('says why semantic search is unavailable, and still shows the word matches', async () => {
+    const history = createMemoryHistory();
+    history.set({ value: '/search?q=dog' });
+    const client = {
+      search: async () => ({
+        items: [{ id: hex(1), capturedAt: Date.UTC(2019, 6, 2), ratio: 1.5, flags: 0 }],
+        total: 1,
+        semantic: { state: 'off' as const, reason: 'the home node publishes no CLIP text model' },
+      }),
+    };
+    render(() => (
+      <LibraryProvider client={lib}>
+        <MemoryRouter history={history}>
+          <Route path="/search" component={() => <SearchView client={client} />} />
+        </MemoryRouter>
+      </LibraryProvider>
+    ));
+    await waitFor(() => expect(screen.getByTestId('search-summary').dataset['semantic']).toBe('off'));
+    expect(screen.getByTestId('search-summary').textContent).toBe('1 photo');
+    expect(screen.getByTestId('semantic-status').textContent).toMatch(
+      /Semantic search .* is unavailable: the home node publishes no CLIP text model\. Word search still works\./,
+    );
+  });
 });

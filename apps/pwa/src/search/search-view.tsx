@@ -89,6 +89,12 @@ export function SearchView(props: { client?: SearchClient }): JSX.Element {
     return `${r.total} photo${r.total === 1 ? '' : 's'}${shown}`;
   };
 
+  /** why CLIP ranking did not take part, for a question with words */
+  const semanticOff = () => {
+    const s = result()?.semantic;
+    return s?.state === 'off' && query().trim() ? s.reason : undefined;
+  };
+
   return (
     <section class="timeline-page search-page" aria-label="Search">
       <h1 class="page-title">Search</h1>
@@ -145,10 +151,22 @@ export function SearchView(props: { client?: SearchClient }): JSX.Element {
         aria-live="polite"
         data-testid="search-summary"
         data-answered={answered()}
+        data-semantic={result()?.semantic?.state}
+        data-semantic-best={(() => {
+          const s = result()?.semantic;
+          return s?.state === 'on' ? s.best : undefined;
+        })()}
         aria-busy={busy()}
       >
         {summary()}
       </p>
+      <Show when={semanticOff()}>
+        {(why) => (
+          <p class="muted" style={{ padding: '0 1rem', margin: '0 0 0.5rem' }} data-testid="semantic-status">
+            Semantic search (by what is in the photo) is unavailable: {why()}. Word search still works.
+          </p>
+        )}
+      </Show>
       <Show when={result()?.items.length}>
         <SearchGrid items={result()?.items ?? []} lib={lib} onOpen={(id) => navigate(`/photos/${id}`)} />
       </Show>

@@ -1,0 +1,229 @@
+// @vitest-environment node
+// CLIP text search in the worker: the home node's ML document names month CLIP shards and the
+// published text model + vocabulary (blobs); the device embeds the query with the generated
+// tiny CLIP (real signature, it encodes colour) and finds photos by what is in them — also
+// offline from its cache — and says why when semantic search is unavailable.
+import 'fake-indexeddb/auto';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Repo } from '@automerge/automerge-repo';
+import {
+  createClipEncoder,
+  createModelLoader,
+  createMemoryModelStore,
+  createVectorIndex,
+  mergeVectorShards,
+} from '@hearth/ml';
+import { createOnnxWebRuntime, tinyClipImageModel, tinyClipTextModel } from '@hearth/ml/testing';
+import { createCatalog, openMlCatalog, type BlobHash, type MlCatalog, type RootDoc } from '@hearth/sync';
+import { createTestRoot, fakeDeviceId, linkRepos, memoryRepo, waitUntil } from '@hearth/sync/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCatalogLibrary } from '../catalog/catalog-library.ts';
+import { openIdbMediaCache } from '../catalog/media-cache.idb.ts';
+import { createLibrarySearch } from '../search/library-search.ts';
+import { createMemoryMlBlobCache, openIdbMlBlobCache } from '../search/ml-blob-cache.idb.ts';
+import { createClipSearch } from './clip-search.ts';
+
+const MODELS = process.env['HEARTH_MODELS_DIR'] ?? join(import.meta.dirname, '../../../../../shared/models');
+const VOCAB = join(MODELS, 'clip/bpe_simple_vocab_16e6.txt');
+const hex = (n: number) => n.toString(16).padStart(64, '0');
+const [RED, GREEN, BLUE] = [hex(1), hex(2), hex(3)];
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex') as BlobHash;
+
+const repos: Repo[] = [];
+const stops: (() => void)[] = [];
+afterEach(async () => {
+  for (const s of stops.splice(0)) s();
+  for (const r of repos.splice(0)) await r.shutdown();
+});
+
+/** The home node: one CLIP shard for July (three solid-colour photos), the ML document. */
+async function homeNode() {
+  const repo = memoryRepo('home');
+  repos.push(repo);
+  const root = createTestRoot(repo);
+  const blobs = new Map<string, Uint8Array>();
+  const put = (b: Uint8Array) => (blobs.set(sha(b), new Uint8Array(b)), sha(b));
+  const ml: MlCatalog = await openMlCatalog({ repo, root });
+  const runtime = createOnnxWebRuntime();
+  const encoder = createClipEncoder(
+    createModelLoader({
+      store: createMemoryModelStore(new Map([['clip/visual.onnx', tinyClipImageModel()]])),
+      runtime,
+    }),
+  );
+  const shards: Uint8Array[] = [];
+  for (const [id, rgb] of [
+    [RED, [220, 30, 30]],
+    [GREEN, [30, 200, 40]],
+    [BLUE, [20, 40, 210]],
+  ] as const) {
+    const data = new Uint8Array(32 * 32 * 3);
+    for (let i = 0; i < 32 * 32; i++) data.set(rgb, i * 3);
+    const e = await encoder.embedImage({ width: 32, height: 32, data });
+    const one = createVectorIndex(runtime, 512, { scoring: 'js' });
+    one.add(id, e.vector);
+    shards.push(one.toShard(e.model));
+  }
+  const shard = put(mergeVectorShards(shards));
+  ml.setMonth('clip', '2024-07', {
+    hash: shard,
+    models: 'clip-vit-b32-visual@openai',
+    source: 's',
+    assets: 3,
+  });
+  const publish = () => {
+    const text = tinyClipTextModel();
+    const vocab = new Uint8Array(readFileSync(VOCAB));
+    ml.setModel('clip-text', { key: 'clip-vit-b32-textual@openai', hash: put(text), bytes: text.byteLength });
+    ml.setModel('clip-vocab', { key: 'clip-bpe@16e6', hash: put(vocab), bytes: vocab.byteLength });
+  };
+  return { repo, root, ml, blobs, publish };
+}
+
+async function deviceLibrary(home: Awaited<ReturnType<typeof homeNode>>) {
+  const repo = memoryRepo('phone');
+  repos.push(repo);
+  const link = linkRepos(home.repo, repo);
+  const root = await repo.find<RootDoc>(home.root.url);
+  const deviceId = fakeDeviceId(2);
+  const lib = createCatalogLibrary({
+    catalog: createCatalog({ repo, root, deviceId }),
+    media: await openIdbMediaCache(`clip-media-${Math.random()}`),
+    deviceId,
+  });
+  await lib.start();
+  await lib.addAssets(
+    [RED, GREEN, BLUE].map((id, i) => ({
+      id,
+      type: 'image' as const,
+      mime: 'image/jpeg',
+      size: 100 + i,
+      capturedAt: Date.UTC(2024, 6, 10) + i,
+      width: 4,
+      height: 3,
+      fileName: id === BLUE ? 'green_door.jpg' : `img_${i}.jpg`,
+    })),
+  );
+  const rootChanged = (wake: () => void) => {
+    root.on('change', wake);
+    return () => root.off('change', wake);
+  };
+  await waitUntil(() => Boolean(root.doc()?.ml), [rootChanged]);
+  return { repo, root, lib, link };
+}
+
+describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { timeout: 60_000 }, () => {
+  it('finds a photo by what is in it, word matches first, nothing for an unrelated query; offline from the cache', async () => {
+    const home = await homeNode();
+    home.publish();
+    const dev = await deviceLibrary(home);
+    const cache = await openIdbMlBlobCache('clip-blobs');
+    const fetched: string[] = [];
+    const clip = createClipSearch({
+      repo: dev.repo,
+      root: dev.root,
+      cache,
+      runtime: () => createOnnxWebRuntime(),
+      fetchBlob: async (h) => {
+        fetched.push(h);
+        const b = home.blobs.get(h);
+        if (!b) throw new Error('404');
+        return b;
+      },
+    });
+    const s = createLibrarySearch(dev.lib, undefined, undefined, clip);
+    stops.push(() => s.stop());
+    await s.ready;
+    await vi.waitFor(() => expect(clip.status()).toEqual({ state: 'on', photos: 3 }), { timeout: 20_000 });
+    const ids = async (q: string) => (await s.search(q)).items.map((i) => i.id);
+    expect(await ids('a photo of something red')).toEqual([RED]);
+    expect(await ids('blue')).toEqual([BLUE]);
+    expect(await ids('a cat on a sofa')).toEqual([]);
+    // A file name matching by word ranks above the photo CLIP finds.
+    expect(await ids('green')).toEqual([BLUE, GREEN]);
+    expect(await ids('img_1')).toEqual([GREEN]);
+    expect((await s.search('green')).semantic).toMatchObject({ state: 'on', photos: 3 });
+    expect((await s.search('blue')).semantic).toMatchObject({
+      best: expect.closeTo(0.95, 1) as unknown as number,
+    });
+    expect(fetched).toHaveLength(3);
+
+    // The home node goes away; a fresh start (a reload) answers from what was kept.
+    dev.link.disconnect();
+    s.stop();
+    stops.pop();
+    const offline = createLibrarySearch(
+      dev.lib,
+      undefined,
+      undefined,
+      createClipSearch({
+        repo: dev.repo,
+        root: dev.root,
+        cache,
+        runtime: () => createOnnxWebRuntime(),
+        fetchBlob: () => Promise.reject(new Error('offline')),
+      }),
+    );
+    stops.push(() => offline.stop());
+    await offline.ready;
+    await vi.waitFor(
+      async () => expect((await offline.search('red')).items.map((i) => i.id)).toEqual([RED]),
+      {
+        timeout: 20_000,
+      },
+    );
+  });
+
+  it('without a published text model, words still answer and the status says why; publishing turns it on', async () => {
+    const home = await homeNode();
+    const dev = await deviceLibrary(home);
+    const clip = createClipSearch({
+      repo: dev.repo,
+      root: dev.root,
+      cache: createMemoryMlBlobCache(),
+      runtime: () => createOnnxWebRuntime(),
+      fetchBlob: async (h) => home.blobs.get(h)!,
+    });
+    const s = createLibrarySearch(dev.lib, undefined, undefined, clip);
+    stops.push(() => s.stop());
+    await s.ready;
+    await vi.waitFor(async () => expect((await s.search('img_0')).items.map((i) => i.id)).toEqual([RED]));
+    expect((await s.search('red')).semantic).toEqual({
+      state: 'off',
+      reason: expect.stringMatching(/publishes no CLIP text model/) as unknown as string,
+    });
+    home.publish();
+    await vi.waitFor(async () => expect((await s.search('red')).items.map((i) => i.id)).toEqual([RED]), {
+      timeout: 20_000,
+    });
+  });
+
+  it('a model key this app does not know is refused with the reason', async () => {
+    const home = await homeNode();
+    const text = tinyClipTextModel();
+    home.blobs.set(sha(text), text);
+    home.ml.setModel('clip-text', {
+      key: 'clip-vit-l14-textual@openai',
+      hash: sha(text),
+      bytes: text.byteLength,
+    });
+    home.ml.setModel('clip-vocab', { key: 'clip-bpe@16e6', hash: sha(text), bytes: text.byteLength });
+    const dev = await deviceLibrary(home);
+    const clip = createClipSearch({
+      repo: dev.repo,
+      root: dev.root,
+      cache: createMemoryMlBlobCache(),
+      runtime: () => createOnnxWebRuntime(),
+      fetchBlob: async (h) => home.blobs.get(h)!,
+    });
+    stops.push(() => clip.stop());
+    await vi.waitFor(() =>
+      expect(clip.status()).toMatchObject({
+        state: 'off',
+        reason: expect.stringMatching(/clip-vit-l14-textual@openai is not one this app knows/),
+      }),
+    );
+  });
+});

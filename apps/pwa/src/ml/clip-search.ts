@@ -1,0 +1,223 @@
+/**
+ * CLIP text search on this device (runs in the peer worker). The synced ML document names the
+ * month CLIP shards (image embeddings made by the home node) and the text model and vocabulary
+ * the node publishes; both come as hash-checked blobs from the node, are kept in an
+ * `MlBlobCache`, and so work offline after the first fetch. A query is tokenized, embedded by
+ * the text encoder on onnxruntime-web (wasm) and scored against every shard's vectors.
+ * Whatever is missing (no ML document, no shards, no published model, an unknown model, a
+ * runtime that will not load) leaves `semantic()` undefined and `status()` says why: word
+ * search goes on without it.
+ */
+import type { DocHandle, Repo } from '@automerge/automerge-repo';
+import {
+  createClipEncoder,
+  createPublishedModelLoader,
+  createVectorIndex,
+  loadVectorShard,
+  readVectorShardHeader,
+  type ClipEncoder,
+  type InferenceRuntime,
+  type ModelLoader,
+  type ModelTask,
+  type SemanticOptions,
+  type VectorIndex,
+} from '@hearth/ml';
+import { findMlCatalog, type MlCatalog, type RootDoc } from '@hearth/sync';
+import type { MlBlobCache } from '../search/ml-blob-cache.idb.ts';
+import type { SemanticStatus } from '../search/search-types.ts';
+
+/** Most semantic-only results one query adds (the best by similarity). */
+export const SEMANTIC_LIMIT = 200;
+const TASKS: readonly ModelTask[] = ['clip-text', 'clip-vocab'];
+
+export interface ClipSearch {
+  /** resolves once the first read of the ML document (models and shards) is done */
+  readonly ready: Promise<void>;
+  /** what a search passes to the index, or undefined while semantic search is unavailable */
+  semantic(): SemanticOptions | undefined;
+  status(): SemanticStatus;
+  /** a query failed in the runtime: semantic search is off (with `reason`) until the model changes */
+  fail(reason: string): void;
+  stop(): void;
+}
+
+export interface ClipSearchOptions {
+  repo: Repo;
+  root: DocHandle<RootDoc>;
+  cache: MlBlobCache;
+  /** a blob from the home node, hash-checked (rejects offline) */
+  fetchBlob(hash: string): Promise<Uint8Array>;
+  /** the inference runtime, made on first need (onnxruntime-web in the worker) */
+  runtime(): InferenceRuntime;
+  retryMs?: number;
+}
+
+export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
+  let ml: MlCatalog | undefined;
+  let runtime: InferenceRuntime | undefined;
+  const rt = () => (runtime ??= opts.runtime());
+  /** the loaded text model: hashes it was made from, its loader, its threshold */
+  let model: { hashes: string; loader: ModelLoader; encoder: ClipEncoder; minScore?: number } | undefined;
+  let index: VectorIndex | undefined;
+  /** month → [shard hash, the ids it added] */
+  const months = new Map<string, { hash: string; ids: string[] }>();
+  let reason = 'the home node has published no ML results yet';
+  let failed: { hashes: string; reason: string } | undefined;
+  let pending = false;
+  let stopped = false;
+  const offs: (() => void)[] = [];
+
+  async function blob(hash: string): Promise<Uint8Array> {
+    const held = await opts.cache.get(hash);
+    if (held) return held;
+    const bytes = await opts.fetchBlob(hash);
+    await opts.cache.put(hash, bytes);
+    return bytes;
+  }
+
+  async function loadModel(): Promise<string | undefined> {
+    const refs = ml!.read().models;
+    const text = refs.get('clip-text');
+    const vocab = refs.get('clip-vocab');
+    if (!text || !vocab)
+      return 'the home node publishes no CLIP text model (it has no CLIP model, or an older version)';
+    const hashes = `${text.hash} ${vocab.hash}`;
+    if (failed?.hashes === hashes) return failed.reason;
+    if (model?.hashes === hashes) return undefined;
+    let files;
+    try {
+      files = {
+        'clip-text': { key: text.key, bytes: await blob(text.hash) },
+        'clip-vocab': { key: vocab.key, bytes: await blob(vocab.hash) },
+      };
+    } catch (e) {
+      pending = true;
+      return `the CLIP text model (${(text.bytes / 1e6).toFixed(1)} MB) could not be fetched from the home node yet: ${String(e)}`;
+    }
+    const { loader, refused } = createPublishedModelLoader({ runtime: rt(), files });
+    const no = TASKS.map((t) => refused.get(t)).find(Boolean);
+    if (no) return no;
+    await model?.loader.stop();
+    const spec = loader.spec('clip-text');
+    model = {
+      hashes,
+      loader,
+      // One encoder: it parses the vocabulary once.
+      encoder: createClipEncoder(loader),
+      ...(spec?.minScore !== undefined ? { minScore: spec.minScore } : {}),
+    };
+    return undefined;
+  }
+
+  async function loadShards(): Promise<string | undefined> {
+    const refs = ml!.read().clip;
+    for (const [month, ref] of refs) {
+      if (months.get(month)?.hash === ref.hash) continue;
+      let shard, header;
+      try {
+        const bytes = await blob(ref.hash);
+        header = readVectorShardHeader(bytes);
+        shard = loadVectorShard(rt(), bytes, { scoring: 'js' });
+      } catch (e) {
+        pending = true; // offline, or a bad blob: retried on the next change or timer
+        console.info(`CLIP shard of ${month} not available now:`, e);
+        continue;
+      }
+      if (index && index.dims !== shard.index.dims) {
+        // Another image model: its vectors cannot be compared with the old ones.
+        await index.stop();
+        index = undefined;
+        months.clear();
+      }
+      index ??= createVectorIndex(rt(), shard.index.dims, { scoring: 'js' });
+      for (const id of months.get(month)?.ids ?? []) index.remove(id);
+      const ids: string[] = [];
+      // Re-quantising a dequantised vector gives the same int8 values (same max, same scale).
+      for (const id of header.ids) {
+        const v = shard.index.vector(id);
+        if (!v) continue;
+        index.add(id, v);
+        ids.push(id);
+      }
+      await shard.index.stop();
+      months.set(month, { hash: ref.hash, ids });
+    }
+    for (const [month, m] of [...months])
+      if (!refs.has(month)) {
+        for (const id of m.ids) index?.remove(id);
+        months.delete(month);
+      }
+    if (!index || index.size === 0)
+      return refs.size === 0
+        ? 'the home node has no CLIP image embeddings (no CLIP model on the node)'
+        : 'the CLIP embeddings have not been fetched from the home node yet';
+    return undefined;
+  }
+
+  async function follow(): Promise<void> {
+    if (stopped) return;
+    pending = false;
+    try {
+      if (!ml && opts.root.doc()?.ml) {
+        ml = await findMlCatalog({ repo: opts.repo, root: opts.root });
+        if (ml) offs.push(ml.onChange(() => void run(follow)));
+      }
+    } catch (e) {
+      pending = true;
+      console.info('ML document not available yet:', e);
+    }
+    if (!ml) return;
+    const noShards = await loadShards();
+    const noModel = await loadModel();
+    reason = noShards ?? noModel ?? '';
+    if (!pending) {
+      const s = ml.read();
+      const keep = new Set([...s.clip.values(), ...s.models.values()].map((r) => r.hash as string));
+      await opts.cache.retain(keep).catch(() => {});
+    }
+  }
+
+  let queue: Promise<void> = Promise.resolve();
+  const run = (f: () => Promise<void>) =>
+    (queue = queue.then(f).catch((e: unknown) => console.warn('CLIP search:', e)));
+  const onRoot = () => void run(follow);
+  opts.root.on('change', onRoot);
+  offs.push(() => opts.root.off('change', onRoot));
+  const timer = setInterval(() => {
+    if (pending) void run(follow);
+  }, opts.retryMs ?? 10_000);
+  const ready = run(follow);
+
+  return {
+    ready,
+    semantic() {
+      if (reason || !model || !index) return undefined;
+      return {
+        encoder: model.encoder,
+        index,
+        limit: SEMANTIC_LIMIT,
+        ...(model.minScore !== undefined ? { minScore: model.minScore } : {}),
+      };
+    },
+    status() {
+      return reason || !model || !index
+        ? { state: 'off', reason: reason || 'loading the CLIP model' }
+        : { state: 'on', photos: index.size };
+    },
+    fail(why) {
+      if (!model) return;
+      failed = { hashes: model.hashes, reason: `the CLIP text model does not run here: ${why}` };
+      reason = failed.reason;
+      const old = model;
+      model = undefined;
+      void old.loader.stop();
+    },
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+      for (const off of offs.splice(0)) off();
+      void model?.loader.stop();
+      void index?.stop();
+    },
+  };
+}
