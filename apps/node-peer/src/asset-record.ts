@@ -36,10 +36,17 @@ export interface AssetRecord extends UserEdits {
   livePhotoVideo?: AssetId;
   /** For the motion part of a Live Photo: the still it belongs to (hidden in the timeline). */
   livePhotoOf?: AssetId;
+  /**
+   * Whether the import's metadata found a motion photo (a video inside the file); absent when
+   * not read (older imports): the `motion` step then looks at the bytes.
+   */
+  motionPhoto?: boolean;
   /** Set once the asset is in the synced (Automerge) catalog. */
   projected?: boolean;
   /** The version of the step whose derived refs (thumbnail, preview…) are in the synced catalog. */
   projectedDerived?: number;
+  /** The version of the `motion` step whose video ref is in the synced catalog. */
+  projectedMotion?: number;
 }
 
 /** What a pipeline step made for an asset at a given version. */

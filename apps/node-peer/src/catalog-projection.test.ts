@@ -77,9 +77,14 @@ function journal(assets: AssetRecord[], records: DerivedRecord[]) {
       m.set(r.kind, r);
       derived.set(r.asset, m);
     },
-    markProjected: (a: AssetId, v: number) => {
+    markProjected: (a: AssetId, v: number, motion?: number) => {
       marked.push(a);
-      byId.set(a, { ...byId.get(a)!, projected: true, projectedDerived: v });
+      byId.set(a, {
+        ...byId.get(a)!,
+        projected: true,
+        projectedDerived: v,
+        ...(motion === undefined ? {} : { projectedMotion: motion }),
+      });
       return Promise.resolve();
     },
     marked,
@@ -186,5 +191,36 @@ describe('projectAssets', () => {
     await projectAssets(c.open, j, j.markProjected);
     expect(c.opened()).toBe(0);
     expect(j.marked).toEqual([id(1)]);
+  });
+
+  it("projects a motion photo's video ref, also when made after the asset was projected; a photo without one opens nothing", async () => {
+    const j = journal(
+      [asset(1, 'photo'), asset(2, 'photo', { projected: true, projectedDerived: 1 })],
+      [
+        step(1, 'images', 1, { blobs: { thumbnail: hash(1) }, values: { thumbhash: 'A' } }),
+        step(1, 'motion', 1, { blobs: { motion: hash(7) }, values: { motion: 'transcode' } }),
+        step(2, 'images', 1, { blobs: { thumbnail: hash(2) } }),
+        step(2, 'motion', 1, { values: { motion: 'none' } }),
+      ],
+    );
+    const c = recordingCatalog([id(2)]);
+    await projectAssets(c.open, j, j.markProjected);
+    expect(c.derived.get(id(1))).toEqual({
+      thumbnail: { hash: hash(1), pipeline: 1 },
+      motion: { hash: hash(7), pipeline: 1 },
+    });
+    // The plain photo was already projected: its 'none' record needs nothing.
+    expect(c.derived.has(id(2))).toBe(false);
+    expect(await projectAssets(c.open, j, j.markProjected)).toBe(0);
+    expect(c.opened()).toBe(1);
+    // An existing library: asset 2 turns out to be a motion photo once the step runs on it.
+    j.addDerived(step(2, 'motion', 2, { blobs: { motion: hash(8) } }));
+    await projectAssets(c.open, j, j.markProjected);
+    expect(c.derived.get(id(2))).toEqual({
+      thumbnail: { hash: hash(2), pipeline: 1 },
+      motion: { hash: hash(8), pipeline: 2 },
+    });
+    expect(await projectAssets(c.open, j, j.markProjected)).toBe(0);
+    expect(c.opened()).toBe(2);
   });
 });

@@ -22,6 +22,7 @@ import { startStatusFeed } from './status-feed.ts';
 import { recordAuditPull } from './backups.ts';
 import { startNodeReplication, type NodeReplication } from './node-replication.ts';
 import { createReplicaImporter } from './replica-import.ts';
+import { keepHomeLink } from './home-link.ts';
 
 /** A part of the daemon with a lifecycle; parts stop in reverse start order. */
 interface Part {
@@ -113,9 +114,17 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       });
       peers = ps;
       parts.push({ name: 'peer services', stop: () => ps.stop() });
+      // A second home node dials the node that admitted it (nobody else knows its address).
+      const m = l.membership;
+      if (m) {
+        const link = keepHomeLink({ node: ps.node, homeNode: m.homeNode, addrs: m.homeAddrs, log });
+        parts.push({ name: 'home link', stop: async () => link.stop() });
+      }
       const da = createDeviceAdmin({
         peers: ps,
         key: l.key,
+        libraryPublicKey: l.info.publicKey,
+        ...(l.membership ? { keyHolder: l.membership.homeNode } : {}),
         audit: l.audit,
         log,
         httpUrls: () => advertisedHttpUrls(http?.url ?? '', config.host),
@@ -139,7 +148,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       // Pulls what the pin policy wants and this node lacks from paired peers.
       // Fetched originals are imported like uploads (the blob is linked, not copied again).
       const importer = createReplicaImporter({
-        pathOf: (h) => l.blobs.pathOf(h),
+        fileOf: (h) => l.blobs.fileOf(h),
         tmpDir: join(l.layout.root, 'uploads'),
         importFile: uploads.importFile,
         log,
@@ -154,7 +163,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
         if (l.catalog.version === projected) return;
         projected = l.catalog.version;
         projecting = projecting
-          .then(() => projectAssets(ps.catalog, l.catalog, (id, v) => l.catalog.markProjected(id, v)))
+          .then(() => projectAssets(ps.catalog, l.catalog, (id, v, m) => l.catalog.markProjected(id, v, m)))
           .catch((err: unknown) => log(`catalog sync: ${(err as Error).message}`));
       };
       project();

@@ -140,6 +140,7 @@ export async function importPaths(paths: string[], opts: ImportOptions): Promise
     if (facts.camera) rec.camera = facts.camera;
     if (facts.gps) rec.gps = facts.gps;
     if (facts.place) rec.place = facts.place;
+    if (kind === 'photo' && facts.motionPhoto !== undefined) rec.motionPhoto = facts.motionPhoto;
     const rating = facts.rating ?? side.rating;
     if (rating !== undefined) rec.rating = rating;
     const description = facts.description ?? side.description;

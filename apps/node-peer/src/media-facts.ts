@@ -14,6 +14,7 @@ export type MediaFacts = Pick<
   | 'camera'
   | 'gps'
   | 'place'
+  | 'motionPhoto'
 > & { liveId?: string };
 
 /** Reads facts for the importer; `stop()` ends the tool (exiftool runs as a pooled process). */
@@ -50,6 +51,7 @@ export function factsOf(m: MediaMetadata): MediaFacts {
     if (m.camera.model) f.camera.model = m.camera.model;
   }
   if (m.livePhotoId) f.liveId = m.livePhotoId;
+  if (m.kind === 'image') f.motionPhoto = m.motionPhoto !== undefined;
   if (m.gps)
     f.gps = {
       lat: m.gps.latitude,

@@ -210,11 +210,15 @@ export function createJsonlCatalog(dir: string): NodeCatalog {
       return () => void listeners.delete(listener);
     },
     addDerived: (rec) => append({ op: 'derived', rec }),
-    markProjected: (id, v) =>
+    markProjected: (id, v, motion) =>
       append({
         op: 'edit',
         id,
-        edits: v === undefined ? { projected: true } : { projected: true, projectedDerived: v },
+        edits: {
+          projected: true,
+          ...(v === undefined ? {} : { projectedDerived: v }),
+          ...(motion === undefined ? {} : { projectedMotion: motion }),
+        },
       }),
     async stop() {
       await flushing;

@@ -21,8 +21,11 @@ export interface NodeCatalog {
   edit(id: AssetId, edits: UserEdits): Promise<void>;
   derived(id: AssetId): ReadonlyMap<string, DerivedRecord>;
   addDerived(record: DerivedRecord): Promise<void>;
-  /** Remember that the asset is in the synced catalog, with its derived refs of that step version. */
-  markProjected(id: AssetId, derivedVersion?: number): Promise<void>;
+  /**
+   * Remember that the asset is in the synced catalog, with its derived refs of that step
+   * version, and its motion video's of that `motion` step version.
+   */
+  markProjected(id: AssetId, derivedVersion?: number, motionVersion?: number): Promise<void>;
   /** Called for every asset new to this process (added here or read from another process). Returns unsubscribe. */
   onAdded(listener: (asset: AssetRecord) => void): () => void;
   /** Journal bytes written since the last snapshot: what a start replays beyond it. */

@@ -2,6 +2,7 @@ import type { ImageCodec, makeDerivatives, MediaInput, MetadataReader } from '@h
 import { StepFailedError } from './errors.ts';
 import type { MlFeature } from './ml-steps.ts';
 import type { PipelineStep } from './pipeline-step.ts';
+import { createMotionStep } from './motion-step.ts';
 import { createVideoStep } from './video-step.ts';
 
 /** The steps the reconcile loop runs on this node, and the tools they hold open. */
@@ -94,8 +95,9 @@ export async function createPipeline(
     ? await (await import('./ml-steps.ts')).createMlSteps({ modelsDir: opts.modelsDir })
     : undefined;
   const video = await createVideoStep();
+  const motion = await createMotionStep(() => video.videoTool());
   return {
-    steps: [images, video.step, ...(ml?.steps ?? [])],
+    steps: [images, video.step, motion, ...(ml?.steps ?? [])],
     ml: ml?.features ?? [],
     async stop() {
       await ml?.stop();

@@ -26,6 +26,8 @@ const PERMANENT = new Set([
 /** The `video` step and the tools it holds open. */
 export interface VideoStep {
   step: PipelineStep;
+  /** The step's video tool, started on first call (the motion step shares it). */
+  videoTool(): Promise<VideoTool>;
   /** Stop the ffmpeg backend and the image codec if they were started. */
   stop(): Promise<void>;
 }
@@ -100,6 +102,7 @@ export async function createVideoStep(opts: VideoStepOptions = {}): Promise<Vide
 
   return {
     step,
+    videoTool: async () => (await load()).video,
     async stop() {
       if (!tools) return;
       const t = await tools.catch(() => undefined);

@@ -15,6 +15,8 @@ export type MediaErrorCode =
   | 'MEDIA_TOOL_FAILED'
   | 'MEDIA_BAD_NAME'
   | 'MEDIA_NOT_FOUND'
+  /** A motion photo whose embedded video cannot be read; the still is unaffected. */
+  | 'MEDIA_MOTION_VIDEO_INVALID'
   /** The caller's AbortSignal fired; the job was stopped (native process killed, worker ended). */
   | 'MEDIA_ABORTED';
 

@@ -16,7 +16,7 @@ const SAMSUNG_MARKER = new TextEncoder().encode('MotionPhoto_Data');
 
 /**
  * Find the video hidden in a motion photo: Google MotionPhoto/MicroVideo (video appended to
- * the JPEG, its length from the end in XMP), Samsung (after a `MotionPhoto_Data` trailer in
+ * the JPEG, its length from the end in XMP: the hint's, else read here by {@link googleVideoLength}), Samsung (after a `MotionPhoto_Data` trailer in
  * JPEGs, in an `mpvd` box in HEICs), or where exiftool's EmbeddedVideoOffsetSize says.
  * Every candidate must start with an MP4 `ftyp` box; undefined when none does.
  */
@@ -32,9 +32,10 @@ export function splitMotionPhoto(bytes: Uint8Array, hint?: MotionPhotoHint): Mot
     if (end <= bytes.length && isVideoStart(bytes, hint.videoOffset))
       return cut(hint.videoOffset, end, hint.vendor);
   }
-  if (hint?.videoLengthFromEnd !== undefined) {
-    const start = bytes.length - hint.videoLengthFromEnd;
-    if (isVideoStart(bytes, start)) return cut(start, bytes.length, hint.vendor);
+  const fromEnd = hint?.videoLengthFromEnd ?? (isHeif ? undefined : googleVideoLength(bytes));
+  if (fromEnd !== undefined) {
+    const start = bytes.length - fromEnd;
+    if (isVideoStart(bytes, start)) return cut(start, bytes.length, hint?.vendor ?? 'google');
   }
   if (isHeif) {
     // Top-level ISOBMFF boxes: Samsung puts the movie in `mpvd`.
@@ -64,10 +65,51 @@ export function splitMotionPhoto(bytes: Uint8Array, hint?: MotionPhotoHint): Mot
   return undefined;
 }
 
+/** Google's XMP sits in the JPEG's first segments (APP1, at most 64 KiB each). */
+const XMP_HEAD = 256 * 1024;
+const MICRO_VIDEO = /MicroVideoOffset(?:="|>)(\d+)/;
+const CONTAINER_ITEM = /<Container:Item\b[^>]*>/g;
+
+/**
+ * The video's length from the end of a Google motion photo, read from its XMP without a
+ * metadata reader (the browser's exifr does not give it): `GCamera:MicroVideoOffset` (older
+ * MicroVideo files) or the `Container:Directory` item whose semantic is `MotionPhoto`.
+ */
+export function googleVideoLength(bytes: Uint8Array): number | undefined {
+  const head = latin1(bytes.subarray(0, XMP_HEAD));
+  const micro = MICRO_VIDEO.exec(head);
+  if (micro) return Number(micro[1]) || undefined;
+  for (const item of head.matchAll(CONTAINER_ITEM)) {
+    if (!/Semantic="MotionPhoto"/.test(item[0])) continue;
+    const len = /Length="(\d+)"/.exec(item[0]);
+    return len ? Number(len[1]) || undefined : undefined;
+  }
+  return undefined;
+}
+
+/** Bytes as a one-char-per-byte string (for pattern search; chunked to bound argument lists). */
+function latin1(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
+  return s;
+}
+
+/**
+ * Last index of `needle` in `hay`, or -1. Candidates come from the native `lastIndexOf` of its
+ * first byte, so a 20 MB JPEG without the marker costs a few milliseconds, not a JS byte loop.
+ */
 function lastIndexOf(hay: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = hay.length - needle.length; i >= 0; i--) {
-    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
-    return i;
+  if (hay.length < needle.length) return -1;
+  const first = needle[0] as number;
+  for (
+    let i = hay.lastIndexOf(first, hay.length - needle.length);
+    i >= 0;
+    i = hay.lastIndexOf(first, i - 1)
+  ) {
+    let j = 1;
+    while (j < needle.length && hay[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+    if (i === 0) break;
   }
   return -1;
 }

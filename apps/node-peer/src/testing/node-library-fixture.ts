@@ -42,6 +42,8 @@ export async function buildNodeLibrary(
       height: 3024,
       camera: { make: 'Apple', model: 'iPhone 12' },
       projected: true,
+      // Read as a plain photo at import: the `motion` step does not look at it.
+      motionPhoto: false,
       // Its derived refs count as projected too, so a bench's node does not open the catalog.
       projectedDerived: version,
     };
