@@ -1,0 +1,168 @@
+/**
+ * CLIP text search in the PWA, offline: a real home node with the generated tiny CLIP (the real
+ * input/output signature; it encodes colour) embeds three solid-colour photos whose names say
+ * nothing, publishes its text model and vocabulary, and Chromium pairs. The worker fetches
+ * them by hash, runs the text encoder on onnxruntime-web (wasm, from the app's own origin) and
+ * finds the red photo by "something red" — again offline after a reload. The similarity the
+ * page reports is checked against onnxruntime-node on the same photo and query.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import { createClipEncoder, createModelLoader, createVectorIndex } from '@hearth/ml';
+import { createFsModelStore, createOnnxNodeRuntime, decodeImage } from '@hearth/ml/platform';
+import { tinyClipImageModel, tinyClipTextModel } from '@hearth/ml/testing';
+import type { Browser, Page } from 'playwright-core';
+import { e2eSkipReason, launchChromium, screenshotPath } from './browser.ts';
+import { startHomeNode, type HomeNode } from './home-node.ts';
+import { pairInUi } from './pair-in-ui.ts';
+
+const SHARED = process.env['HEARTH_MODELS_DIR'] ?? join(import.meta.dirname, '../../../../shared/models');
+const VOCAB = join(SHARED, 'clip', 'bpe_simple_vocab_16e6.txt');
+const skip = e2eSkipReason || (!existsSync(VOCAB) ? `no CLIP vocabulary at ${VOCAB}` : false);
+const COLOURS = {
+  'IMG_0001.jpg': [210, 30, 35],
+  'IMG_0002.jpg': [30, 190, 40],
+  'IMG_0003.jpg': [25, 40, 200],
+};
+const QUERY = 'something red';
+
+const box = (page: Page) => page.getByRole('searchbox', { name: 'Search your photos' });
+const summary = (page: Page) => page.getByTestId('search-summary');
+
+/** Asks `query` until the answer says `count` photos (the shards and the model arrive after the catalog). */
+async function searchUntil(page: Page, query: string, count: number, timeoutMs = 120_000): Promise<void> {
+  const want = count === 0 ? 'No photos match.' : `${count} photo${count === 1 ? '' : 's'}`;
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    await box(page).fill('');
+    await box(page).fill(query);
+    await page.locator(`[data-testid="search-summary"][data-answered="${query}"]`).waitFor();
+    const last = (await summary(page).textContent()) ?? '';
+    if (
+      last.startsWith(want) &&
+      (count === 0 || (await summary(page).getAttribute('data-semantic')) === 'on')
+    )
+      return;
+    if (Date.now() > end) assert.fail(`search "${query}": wanted ${want}, got ${last}`);
+    await page.waitForTimeout(1000);
+  }
+}
+
+/** A models dir with only the tiny CLIP (faces, tags and OCR stay off: faster, and not needed). */
+function tinyClipModels(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-e2e-clip-models-'));
+  mkdirSync(join(dir, 'clip'));
+  symlinkSync(VOCAB, join(dir, 'clip', 'bpe_simple_vocab_16e6.txt'));
+  writeFileSync(join(dir, 'clip', 'visual.onnx'), tinyClipImageModel());
+  writeFileSync(join(dir, 'clip', 'textual.onnx'), tinyClipTextModel());
+  return dir;
+}
+
+/** The similarity onnxruntime-node gives the photo and the query (through the same int8 index). */
+async function nodeSimilarity(models: string, photo: string, query: string): Promise<number> {
+  const runtime = createOnnxNodeRuntime();
+  const loader = createModelLoader({ store: createFsModelStore(models), runtime });
+  const clip = createClipEncoder(loader);
+  const index = createVectorIndex(runtime, 512, { scoring: 'js' });
+  try {
+    index.add('photo', (await clip.embedImage(await decodeImage(photo))).vector);
+    const [hit] = await index.search((await clip.embedText(query)).vector, 1);
+    return hit!.score;
+  } finally {
+    await index.stop();
+    await loader.stop();
+  }
+}
+
+void describe('PWA CLIP text search, offline', { skip, timeout: 600_000 }, () => {
+  let node: HomeNode;
+  let browser: Browser;
+  let page: Page;
+  let models: string;
+  let src: string;
+  const saved = process.env['HEARTH_MODELS_DIR'];
+  const ortRequests: string[] = [];
+
+  before(async () => {
+    models = tinyClipModels();
+    process.env['HEARTH_MODELS_DIR'] = models; // the node started next reads it
+    node = await startHomeNode();
+    src = mkdtempSync(join(tmpdir(), 'hearth-e2e-clip-'));
+    for (const [name, [r, g, b]] of Object.entries(COLOURS))
+      await sharp({ create: { width: 320, height: 240, channels: 3, background: { r, g, b } } })
+        .jpeg({ quality: 90 })
+        .toFile(join(src, name));
+    node.hearth('import', src);
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    // Every onnxruntime file must come from the app's own origin (no CDN).
+    context.on('request', (r) => {
+      if (/ort-wasm|onnxruntime/.test(r.url())) ortRequests.push(r.url());
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    if (process.env['E2E_DEBUG']) page.on('console', (m) => console.log('page:', m.text()));
+    assert.match(await pairInUi(page, node.url, node.pairingLink, 'Laptop'), /Paired/);
+    await page.goto(`${node.url}#/`);
+    await page.reload();
+    await page.locator('.tile').nth(2).waitFor();
+  });
+  after(async () => {
+    if (saved === undefined) delete process.env['HEARTH_MODELS_DIR'];
+    else process.env['HEARTH_MODELS_DIR'] = saved;
+    await browser?.close();
+    await node?.stop();
+  });
+
+  void it('finds the red photo by "something red" (nothing by its name), nothing for an unrelated query; same similarity as onnxruntime-node', async (t) => {
+    await page.getByRole('link', { name: 'Search' }).click();
+    await searchUntil(page, QUERY, 1);
+    const red = await page.locator('.tile').first().getAttribute('data-id');
+    const ids = new Map(
+      node
+        .hearth('ls', '--json')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; fileName: string })
+        .map((a) => [a.fileName, a.id]),
+    );
+    assert.equal(red, ids.get('IMG_0001.jpg'));
+    const best = Number(await summary(page).getAttribute('data-semantic-best'));
+    const expected = await nodeSimilarity(models, join(src, 'IMG_0001.jpg'), QUERY);
+    t.diagnostic(`similarity: Chromium (onnxruntime-web wasm) ${best}, onnxruntime-node ${expected}`);
+    assert.ok(Math.abs(best - expected) < 1e-3, `Chromium ${best} vs onnxruntime-node ${expected}`);
+    // onnxruntime-web's wasm is not precached: cached on first use, from this origin only.
+    const origin = new URL(node.url).origin;
+    assert.ok(
+      ortRequests.length > 0 && ortRequests.every((u) => u.startsWith(`${origin}/`)),
+      ortRequests.join(' '),
+    );
+    const cached = await page.evaluate(async () =>
+      (await (await caches.open('hearth-onnx')).keys()).map((r) => r.url),
+    );
+    assert.ok(
+      cached.some((u) => /\/assets\/ort-wasm-simd-threaded-[^/]*\.wasm$/.test(u)),
+      `hearth-onnx cache: ${cached.join(' ')}`,
+    );
+    await searchUntil(page, 'blue', 1);
+    assert.equal(await page.locator('.tile').first().getAttribute('data-id'), ids.get('IMG_0003.jpg'));
+    await searchUntil(page, 'a cat on a sofa', 0);
+    assert.equal(await summary(page).getAttribute('data-semantic'), 'on');
+    assert.equal(await page.getByTestId('semantic-status').count(), 0);
+    await page.screenshot({ path: screenshotPath('clip-search') });
+  });
+
+  void it('answers the same offline, after a reload (model, vocabulary and shards kept)', async () => {
+    await page.context().setOffline(true);
+    await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+    await page.reload();
+    await box(page).waitFor();
+    await searchUntil(page, QUERY, 1, 30_000);
+    await searchUntil(page, 'green', 1, 30_000);
+    await page.screenshot({ path: screenshotPath('clip-search-offline') });
+  });
+});
