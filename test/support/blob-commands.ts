@@ -3,7 +3,13 @@
  * `/hearth/blob/1` to paired peers (a device whose originals a home node pulls).
  */
 import { readFile } from 'node:fs/promises';
-import { createBlobServer, createMemoryBlobStore, type BlobStore } from '@hearth/sync';
+import {
+  createBlobClient,
+  createBlobServer,
+  createMemoryBlobStore,
+  type BlobHash,
+  type BlobStore,
+} from '@hearth/sync';
 import { nodeHashing } from '@hearth/sync/platform';
 import type { CommandHandler, PeerContext } from './peer-context.ts';
 
@@ -27,6 +33,22 @@ export const blobCommands: Record<string, CommandHandler> = {
     });
     await server.start();
     return true;
+  },
+
+  /** Fetches a blob from whichever connected paired peer has it; returns { hash, size, from }. */
+  async 'blob-fetch'(ctx, args) {
+    const client = createBlobClient({
+      node: ctx.node,
+      store: storeOf(ctx),
+      access: ctx.access,
+      hashing: nodeHashing,
+    });
+    try {
+      const r = await client.fetch(String(args['hash']) as BlobHash);
+      return { hash: r.hash, size: r.size, from: r.from };
+    } finally {
+      client.stop();
+    }
   },
 
   /** Stores `size` bytes made from `seed` (or the file at `path`); returns { hash, size }. */

@@ -29,7 +29,8 @@ function authorised(req: IncomingMessage, token: string): boolean {
 /** `/api/admin/*` routes for `hearth pair` and `hearth devices` (local CLI → daemon). */
 export function adminRoute(admin: () => DeviceAdmin | undefined, token: string) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
     if (!path.startsWith('/api/admin/')) return false;
     const json = (status: number, body: unknown) =>
       void res
@@ -40,7 +41,11 @@ export function adminRoute(admin: () => DeviceAdmin | undefined, token: string) 
     const a = admin();
     if (!a) return (json(503, { code: 'NOT_READY', message: 'the node is starting' }), true);
     try {
-      if (req.method === 'POST' && path === '/api/admin/pairing-codes') return (json(200, a.offer()), true);
+      if (req.method === 'POST' && path === '/api/admin/pairing-codes') {
+        // `?role=home-node`: a code for a second home node (`hearth pair --home-node`).
+        const role = url.searchParams.get('role') === 'home-node' ? 'home-node' : 'device';
+        return (json(200, a.offer(role)), true);
+      }
       if (req.method === 'GET' && path === '/api/admin/devices') return (json(200, await a.list()), true);
       const m = /^\/api\/admin\/devices\/([^/]+)\/revoke$/.exec(path);
       if (req.method === 'POST' && m)

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 /** What security-relevant things the node records. */
 export type AuditEventType =
   | 'library.created'
+  | 'library.joined'
   | 'device.paired'
   | 'device.revoked'
   | 'asset.deleted'

@@ -20,6 +20,11 @@ export interface DataDirLayout {
   audit: string;
   /** PID + HTTP address of the running daemon. */
   daemonJson: string;
+  /**
+   * Only on a second home node (`hearth init --join`): its certificate and the home node it
+   * joined. Such a data dir has no `library.key`.
+   */
+  membershipJson: string;
 }
 
 export function dataDirLayout(root: string): DataDirLayout {
@@ -32,5 +37,6 @@ export function dataDirLayout(root: string): DataDirLayout {
     catalog: join(root, 'catalog'),
     audit: join(root, 'audit'),
     daemonJson: join(root, 'daemon.json'),
+    membershipJson: join(root, 'membership.json'),
   };
 }

@@ -9,10 +9,11 @@ import {
   readPairedDevices,
   sendRevocationNotice,
   type DeviceId,
+  type DeviceRole,
 } from '@hearth/sync';
 import type { AuditLog } from './audit-log.ts';
 import { serveAuditLog } from './audit-server.ts';
-import { NodePeerError } from './errors.ts';
+import { NodePeerError, NotKeyHolderError } from './errors.ts';
 import type { LibraryKey } from './library-key.ts';
 import type { PeerServices } from './peer-services.ts';
 
@@ -22,6 +23,8 @@ export interface PairingOffer {
   expiresAt: number;
   /** `hearth://pair?…` — what the QR code holds */
   link: string;
+  /** What the code admits: a device, or a second home node (`hearth init --join`). */
+  role: DeviceRole;
 }
 
 /** A device as `hearth devices` lists it. */
@@ -34,11 +37,15 @@ export interface DeviceRow {
   revoked: boolean;
 }
 
-/** Pairing and revocation on the home node (it holds the library key). */
+/**
+ * Pairing and revocation on the home node (it holds the library key). On a second home node
+ * (no key) only `list` works; `offer` and `revoke` throw NotKeyHolderError.
+ */
 export interface DeviceAdmin {
   start(): Promise<void>;
   stop(): Promise<void>;
-  offer(): PairingOffer;
+  /** A one-time code for a device, or (`home-node`) for a second home node to join with. */
+  offer(role?: DeviceRole): PairingOffer;
   list(): Promise<DeviceRow[]>;
   /**
    * Revoke a device. `by` is the paired device that asked over `/hearth/device-admin/1`;
@@ -61,7 +68,12 @@ export class UnknownDeviceError extends NodePeerError {
  */
 export function createDeviceAdmin(opts: {
   peers: PeerServices;
-  key: LibraryKey;
+  /** The library key; null on a second home node. */
+  key: LibraryKey | null;
+  /** The library's public key (base64url). */
+  libraryPublicKey: string;
+  /** The home node that admitted this one (for errors on a second home node). */
+  keyHolder?: string;
   audit: AuditLog;
   log: (s: string) => void;
   /** Where devices reach the node's HTTP server (blobs), for the pairing grant. */
@@ -69,16 +81,21 @@ export function createDeviceAdmin(opts: {
   /** A paired node finished pulling the audit log (the daemon remembers it for `hearth status`). */
   onAuditServed?: (peer: string, length: number) => Promise<void>;
 }): DeviceAdmin {
-  const { peers, key, audit } = opts;
+  const { peers, key, audit, libraryPublicKey } = opts;
   const codes = createPairingCodes();
+  const needKey = (what: string) => {
+    if (!key) throw new NotKeyHolderError(what, opts.keyHolder ?? 'the first home node');
+    return key;
+  };
   const server = createPairingServer({
     node: peers.node,
     codes,
-    async admit({ deviceId, name }) {
-      const certificate = await issueCertificate(key.identity, {
+    async admit({ deviceId, name, role }) {
+      // The role is the one the redeemed code was issued for (checked by the pairing server).
+      const certificate = await issueCertificate(needKey('pair devices').identity, {
         deviceId: asDeviceId(deviceId),
         name,
-        role: 'device',
+        role,
       });
       peers.root.change((d) => {
         d.devices[deviceId] = certificate;
@@ -88,7 +105,7 @@ export function createDeviceAdmin(opts: {
       return {
         certificate,
         rootDocUrl: peers.root.url,
-        libraryPublicKey: key.publicKey,
+        libraryPublicKey,
         ...(httpUrls.length > 0 ? { httpUrls } : {}),
       };
     },
@@ -106,7 +123,7 @@ export function createDeviceAdmin(opts: {
 
   async function list(): Promise<DeviceRow[]> {
     const doc = peers.root.doc();
-    const pd = await readPairedDevices(doc, key.publicKey);
+    const pd = await readPairedDevices(doc, libraryPublicKey);
     const online = new Set(peers.node.getPeers().map((p) => p.toString()));
     const rows: DeviceRow[] = [];
     for (const [id, cert] of Object.entries(doc.devices ?? {})) {
@@ -127,6 +144,9 @@ export function createDeviceAdmin(opts: {
   let unserveAudit: (() => Promise<void>) | undefined;
   const admin: DeviceAdmin = {
     async start() {
+      // A second home node cannot sign certificates, and its own log is signed by its node
+      // key, not the library's (what a replica checks): it serves neither.
+      if (!key) return;
       await server.start();
       await remoteAdmin.start();
       unserveAudit = await serveAuditLog(
@@ -138,16 +158,19 @@ export function createDeviceAdmin(opts: {
       );
     },
     async stop() {
+      if (!key) return;
       await unserveAudit?.();
       await remoteAdmin.stop();
       await server.stop();
     },
-    offer() {
-      const { code, expiresAt } = codes.issue();
+    offer(role = 'device') {
+      needKey('make pairing codes');
+      const { code, expiresAt } = codes.issue({ role });
       return {
         code,
         expiresAt,
         link: encodePairingLink({ code, peerId: peers.deviceId, addrs: peers.addresses() }),
+        role,
       };
     },
     list,
@@ -156,7 +179,7 @@ export function createDeviceAdmin(opts: {
       if (!row || (row.role === 'home-node' && deviceId === peers.deviceId))
         throw new UnknownDeviceError(deviceId);
       if (row.revoked) return row;
-      const rev = await issueRevocation(key.identity, asDeviceId(deviceId));
+      const rev = await issueRevocation(needKey('revoke devices').identity, asDeviceId(deviceId));
       // Tell a connected device first: writing the revocation cuts it off at once, and the root
       // document carrying it rarely reaches it, so it would see only refused redials (2 s bound).
       if (peers.node.getConnections().some((c) => c.remotePeer.toString() === deviceId))

@@ -22,11 +22,25 @@ export class ConfigError extends NodePeerError {
 /** The data dir is missing, not initialised, or held by another process (exit 3). */
 export class DataDirError extends NodePeerError {
   constructor(
-    code: 'NOT_INITIALISED' | 'LOCKED' | 'CORRUPT',
+    code: 'NOT_INITIALISED' | 'LOCKED' | 'CORRUPT' | 'ALREADY_INITIALISED',
     message: string,
     options?: { cause?: unknown },
   ) {
     super(code, message, 3, options);
+  }
+}
+
+/**
+ * This node joined the library as a second home node and does not hold the library key, so
+ * it cannot sign certificates or revocations (exit 2: ask the node that created the library).
+ */
+export class NotKeyHolderError extends NodePeerError {
+  constructor(what: string, homeNode: string) {
+    super(
+      'NOT_KEY_HOLDER',
+      `this is a second home node: it cannot ${what}; do that on the home node that created the library (${homeNode})`,
+      2,
+    );
   }
 }
 

@@ -1,10 +1,12 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { PrivateKey } from '@libp2p/interface';
 import {
   exportLibraryKey,
   generateLibraryKey,
   importLibraryKey,
+  libraryKeyFromSeed,
   type LibraryId,
   type LibraryKey as SyncLibraryKey,
 } from '@hearth/sync';
@@ -81,4 +83,16 @@ export async function loadLibraryKey(path: string): Promise<LibraryKey> {
     );
   }
   return (await loadOrCreateLibraryKey(path)).key;
+}
+
+/**
+ * A joined home node's own signing key in the shape of a library key: its node key (the
+ * Ed25519 key of its PeerId). A second home node never holds the library's private key (so
+ * revoking it means something), so its audit log is signed by this key, not the library's.
+ */
+export async function nodeSigningKey(nodeKey: PrivateKey): Promise<LibraryKey> {
+  if (nodeKey.type !== 'Ed25519')
+    throw new DataDirError('CORRUPT', `node key is ${nodeKey.type}, not Ed25519: cannot sign the audit log`);
+  // libp2p's Ed25519 `raw` is seed ‖ public key.
+  return wrap(await libraryKeyFromSeed(nodeKey.raw.subarray(0, 32)));
 }

@@ -41,8 +41,24 @@ export interface ReplicationStatus extends ReplicationProgress {
   originalsHeldElsewhere: number;
   /** … of which another home node holds (a second server: a backup). */
   originalsOnOtherNodes: number;
+  /** Bytes of those originals. */
+  originalBytes: number;
+  /**
+   * Each home node of the library (this one, `self`, and any second one): the originals it
+   * holds as the catalog's holders say, out of `originals`.
+   */
+  homeNodes: HomeNodeHolding[];
   /** Fetched originals imported into the node's library (absent without an importer). */
   imports?: ReplicaImports;
+}
+
+/** What one home node holds, for status ("N of M originals held, behind by …"). */
+export interface HomeNodeHolding {
+  deviceId: string;
+  name: string;
+  self: boolean;
+  originals: number;
+  bytes: number;
 }
 
 /** The running replicator of the daemon. */
@@ -136,20 +152,29 @@ export function startNodeReplication(opts: {
   }
 
   /**
-   * Whether each asset's original is held by another device (ELSEWHERE) and by another home
-   * node (ON_NODE), as of the last pass that saw it (for status: the catalog is lazy, so its
-   * assets cannot be listed synchronously).
+   * Per asset, as of the last pass that saw it (for status: the catalog is lazy, so its
+   * assets cannot be listed synchronously): the original's size, whether another device or
+   * node holds it (ELSEWHERE) and another home node does (ON_NODE), and which home nodes
+   * (this one included) hold it. Node lists are interned: nearly every asset has the same.
    */
-  const heldElsewhere = new Map<AssetId, number>();
+  const seen = new Map<AssetId, { size: number; flags: number; nodes: readonly string[] }>();
   const ELSEWHERE = 1;
   const ON_NODE = 2;
-  const isNode = (d: string) =>
-    d !== self && peers.root.doc()?.devices[d as keyof RootDoc['devices']]?.role === 'home-node';
+  const roleOf = (d: string) => peers.root.doc()?.devices[d as keyof RootDoc['devices']]?.role;
+  const isNode = (d: string) => d !== self && roleOf(d) === 'home-node';
+  const interned = new Map<string, readonly string[]>();
+  const intern = (list: string[]): readonly string[] => {
+    const k = list.join(' ');
+    let v = interned.get(k);
+    if (!v) interned.set(k, (v = Object.freeze(list)));
+    return v;
+  };
   const note = (a: Asset) =>
-    heldElsewhere.set(
-      a.id,
-      (a.holders.some((h) => h !== self) ? ELSEWHERE : 0) | (a.holders.some(isNode) ? ON_NODE : 0),
-    );
+    seen.set(a.id, {
+      size: a.size,
+      flags: (a.holders.some((h) => h !== self) ? ELSEWHERE : 0) | (a.holders.some(isNode) ? ON_NODE : 0),
+      nodes: intern(a.holders.filter((h) => h === self || roleOf(h) === 'home-node').sort()),
+    });
   /** Every asset, month by month: a lazy catalog holds only a budget of shards at a time. */
   async function assets(c: Catalog): Promise<Asset[]> {
     const out: Asset[] = [];
@@ -157,7 +182,7 @@ export function startNodeReplication(opts: {
       await c.openMonths([m]);
       out.push(...c.monthAssets(m));
     }
-    heldElsewhere.clear();
+    seen.clear();
     out.forEach(note);
     return out;
   }
@@ -168,7 +193,7 @@ export function startNodeReplication(opts: {
       const a = c.getAsset(id);
       if (a) out.push(a);
       if (a) note(a);
-      else heldElsewhere.delete(id);
+      else seen.delete(id);
     }
     return out;
   }
@@ -273,15 +298,38 @@ export function startNodeReplication(opts: {
       Object.assign(p, p.running ? withPass(p) : { held: totals.held, pinned: totals.held + missing.size });
       let elsewhere = 0;
       let onNodes = 0;
-      for (const held of heldElsewhere.values()) {
-        if (held & ELSEWHERE) elsewhere++;
-        if (held & ON_NODE) onNodes++;
+      let originalBytes = 0;
+      const byNode = new Map<string, { originals: number; bytes: number }>();
+      const doc = peers.root.doc();
+      // Every unrevoked home node of the library, holding something or not yet.
+      for (const [id, cert] of Object.entries(doc?.devices ?? {}))
+        if (cert.role === 'home-node' && !doc?.revocations[id]) byNode.set(id, { originals: 0, bytes: 0 });
+      byNode.set(self, byNode.get(self) ?? { originals: 0, bytes: 0 });
+      for (const a of seen.values()) {
+        if (a.flags & ELSEWHERE) elsewhere++;
+        if (a.flags & ON_NODE) onNodes++;
+        originalBytes += a.size;
+        for (const n of a.nodes) {
+          const c = byNode.get(n);
+          if (c) {
+            c.originals++;
+            c.bytes += a.size;
+          }
+        }
       }
+      const homeNodes = [...byNode].map(([deviceId, c]) => ({
+        deviceId,
+        name: doc?.devices[deviceId as keyof RootDoc['devices']]?.name ?? '',
+        self: deviceId === self,
+        ...c,
+      }));
       return {
         ...p,
-        originals: heldElsewhere.size,
+        originals: seen.size,
+        originalBytes,
         originalsHeldElsewhere: elsewhere,
         originalsOnOtherNodes: onNodes,
+        homeNodes,
         ...(opts.importer ? { imports: opts.importer.counts() } : {}),
       };
     },
@@ -317,5 +365,26 @@ export function replicationLines(r: ReplicationStatus | null | undefined): strin
   out.push(
     `originals also held by another device or node: ${r.originalsHeldElsewhere} of ${r.originals} (by another home node: ${r.originalsOnOtherNodes})`,
   );
+  out.push(...homeNodeLines(r));
   return out;
+}
+
+/**
+ * One line per home node when the library has more than one: how many originals each holds,
+ * and how far behind it is (in files and bytes).
+ */
+export function homeNodeLines(
+  r: Pick<ReplicationStatus, 'homeNodes' | 'originals' | 'originalBytes'>,
+): string[] {
+  const nodes = r.homeNodes ?? [];
+  if (nodes.length < 2) return [];
+  return nodes.map((n) => {
+    const who = `${n.self ? 'this home node' : 'other home node'} "${n.name}" (${n.deviceId.slice(-8)})`;
+    const behind = r.originals - n.originals;
+    const gap =
+      behind > 0
+        ? `, behind by ${behind} (${formatBytes(Math.max(0, r.originalBytes - n.bytes))})`
+        : ', up to date';
+    return `${who}: ${n.originals} of ${r.originals} originals held${gap}`;
+  });
 }

@@ -17,6 +17,7 @@ import { createCatalogStorage, createPeerNode } from '@hearth/sync/platform';
 import type { PeerNode } from '@hearth/sync';
 import { loadOrCreateDeviceKey } from './device-key-file.ts';
 import type { Library } from './library.ts';
+import { DataDirError } from './errors.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
 
 /** The node's presence on the network: libp2p, the synced catalog, the access check. */
@@ -57,7 +58,9 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
   const root = lib.layout.root;
   const privateKey = await loadOrCreateDeviceKey(join(root, 'node.key'));
   const deviceId = deviceIdOf(privateKey);
-  const access = createLibraryAccess({ libraryPublicKey: lib.key.publicKey, trusted: [deviceId] });
+  // A second home node trusts the node that admitted it, as a device does its home node.
+  const trusted = [deviceId, ...(lib.membership ? [lib.membership.homeNode] : [])];
+  const access = createLibraryAccess({ libraryPublicKey: lib.info.publicKey, trusted });
   const node = await createPeerNode({ privateKey, listen: opts.listen, access, mdns: opts.mdns });
   const stops: (() => Promise<void>)[] = [async () => node.stop()];
   try {
@@ -80,6 +83,8 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
     if (url) {
       handle = await repo.find<RootDoc>(url);
     } else {
+      // `hearth init --join` wrote root.json, so only the node holding the key gets here.
+      if (!lib.key) throw new DataDirError('CORRUPT', `${rootFile} is missing: join the library again`);
       const cert = await issueCertificate(lib.key.identity, {
         deviceId,
         name: 'home node',

@@ -60,8 +60,15 @@ export function registerStart(program: Command): void {
         log(`Hearth home node for library ${daemon.library.info.id} (data dir ${cfg.dataDir})`);
         log(`Serving the app at ${daemon.url}`);
         log(`Peer id ${daemon.peers.deviceId}; devices connect to ${daemon.peers.addresses().join(' ')}`);
-        printOffer(daemon.admin.offer(), log, process.stdout.isTTY === true);
-        log('More codes: `hearth pair`. Devices: `hearth devices`.');
+        const m = daemon.library.membership;
+        if (m) {
+          log(`Second home node: pins everything; pairing and revocation happen on ${m.homeNode}`);
+        } else {
+          printOffer(daemon.admin.offer(), log, process.stdout.isTTY === true);
+          log(
+            'More codes: `hearth pair` (a second home node: `hearth pair --home-node`). Devices: `hearth devices`.',
+          );
+        }
         log('ready');
       },
     );

@@ -70,6 +70,10 @@ export function registerStatus(program: Command): void {
         const importProgress = await readImportProgress(lib.layout.root);
         const out = {
           ...st,
+          // A second home node: whom it joined from (pairing and revocation happen there).
+          joined: lib.membership
+            ? { homeNode: lib.membership.homeNode, joinedAt: lib.membership.joinedAt }
+            : null,
           daemon: daemon ?? null,
           derivatives,
           ml,
@@ -83,6 +87,10 @@ export function registerStatus(program: Command): void {
         if (opts.json) return printJson(out);
         const w = (s: string) => process.stdout.write(s + '\n');
         w(`library ${st.name} (${st.libraryId}) in ${st.dataDir}`);
+        if (lib.membership)
+          w(
+            `second home node: joined from ${lib.membership.homeNode} on ${new Date(lib.membership.joinedAt).toISOString().slice(0, 10)}; it pins everything (pairing and revocation happen there)`,
+          );
         w(
           `assets: ${st.assets} (${st.photos} photos, ${st.videos} videos), originals ${formatBytes(st.originalBytes)}`,
         );

@@ -1,0 +1,70 @@
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
+import type { PeerNode } from '@hearth/sync';
+
+/** A running link; `stop()` stops redialling. */
+export interface HomeLink {
+  stop(): void;
+}
+
+/**
+ * A second home node keeps a connection to the home node that admitted it: nobody else
+ * dials it (devices know the first node's address from their pairing link), and without the
+ * link it neither syncs the catalog nor pulls blobs. Dials on start and again after each
+ * disconnect, backing off from `minMs` to `maxMs`, at the pairing link's addresses (a home
+ * node's ports are fixed by its config).
+ */
+export function keepHomeLink(opts: {
+  node: PeerNode;
+  homeNode: string;
+  addrs: readonly string[];
+  log: (line: string) => void;
+  minMs?: number;
+  maxMs?: number;
+}): HomeLink {
+  const { node } = opts;
+  const minMs = opts.minMs ?? 1000;
+  const maxMs = opts.maxMs ?? 30_000;
+  const known: Multiaddr[] = opts.addrs.map((a) =>
+    multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${opts.homeNode}`),
+  );
+  let delay = minMs;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  let failedOnce = false;
+  const connected = () =>
+    node.getConnections().some((c) => c.status === 'open' && c.remotePeer.toString() === opts.homeNode);
+
+  async function dial(): Promise<void> {
+    timer = undefined;
+    if (stopped || connected()) return;
+    try {
+      await node.dial(known);
+      delay = minMs;
+      if (failedOnce) opts.log(`reconnected to home node ${opts.homeNode}`);
+      failedOnce = false;
+    } catch (err) {
+      if (!failedOnce)
+        opts.log(`cannot reach home node ${opts.homeNode} (retrying): ${(err as Error).message}`);
+      failedOnce = true;
+      schedule();
+    }
+  }
+  function schedule(): void {
+    if (stopped || timer) return;
+    timer = setTimeout(() => void dial(), delay);
+    timer.unref();
+    delay = Math.min(delay * 2, maxMs);
+  }
+  const onDisconnect = (e: Event) => {
+    if ((e as CustomEvent<{ toString(): string }>).detail.toString() === opts.homeNode) schedule();
+  };
+  node.addEventListener('peer:disconnect', onDisconnect);
+  void dial();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      node.removeEventListener('peer:disconnect', onDisconnect);
+    },
+  };
+}
