@@ -5,13 +5,26 @@
  * `hearth status` shows them held. A fetched original is imported into the node's library
  * (`hearth ls`, node-made thumbnails); one that is not a photo is reported, not retried.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { fixturesDir, hasFixtures, runCli, spawnCli } from '@hearth/node-peer/testing';
+import { readAll, type BlobHash } from '@hearth/sync';
+import { createFsBlobStore } from '@hearth/sync/platform';
 import { spawnPeer } from './support/spawn-peer.ts';
+
+/** A blob of the node's store, read through the store (small blobs are in pack files). */
+async function storedBytes(dataDir: string, hash: string): Promise<Uint8Array> {
+  const store = createFsBlobStore({ root: join(dataDir, 'blobs') });
+  await store.start();
+  try {
+    return await readAll(store, hash as BlobHash);
+  } finally {
+    await store.stop();
+  }
+}
 
 interface Replication {
   pinned: number;
@@ -83,10 +96,12 @@ describe('home node replication', () => {
         originalsOnOtherNodes: 0,
       });
     // The bytes on the node's disk are the device's, whole.
-    for (const b of [original, thumb]) {
-      const file = join(d, 'blobs', 'sha256', b.hash.slice(0, 2), b.hash.slice(2, 4), b.hash);
-      expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(b.hash);
-    }
+    for (const b of [original, thumb])
+      expect(
+        createHash('sha256')
+          .update(await storedBytes(d, b.hash))
+          .digest('hex'),
+      ).toBe(b.hash);
     // The node is now a holder of the original: the device sees it backed up.
     await phone.call('catalog-wait', {
       expect: { assets: [original.hash] },
@@ -104,11 +119,7 @@ describe('home node replication', () => {
     // Random bytes are no photo: the import failure is reported (once), the blob kept.
     expect((await status()).replication?.imports).toMatchObject({ imported: 0, failed: 1 });
     expect((await status()).replication?.imports?.lastError).toMatch(/^IMG_0001\.JPG: not a readable photo/);
-    expect(
-      readFileSync(
-        join(d, 'blobs', 'sha256', original.hash.slice(0, 2), original.hash.slice(2, 4), original.hash),
-      ).length,
-    ).toBe(original.size);
+    expect((await storedBytes(d, original.hash)).length).toBe(original.size);
     const text = (await runCli(['--data-dir', d, 'status'])).stdout;
     expect(text).toMatch(/replication: 2 of 2 pinned blobs held/);
     expect(text).toMatch(/1 not importable/);
@@ -194,15 +205,11 @@ describe('home node replication', () => {
       expect(status.replication?.imports).toMatchObject({ imported: 1, failed: 0 });
       // The hard link the importer read is gone; the blob stays in the store.
       expect(readdirSync(join(d, 'uploads'))).toEqual([]);
-      const blob = join(
-        d,
-        'blobs',
-        'sha256',
-        original.hash.slice(0, 2),
-        original.hash.slice(2, 4),
-        original.hash,
-      );
-      expect(createHash('sha256').update(readFileSync(blob)).digest('hex')).toBe(original.hash);
+      expect(
+        createHash('sha256')
+          .update(await storedBytes(d, original.hash))
+          .digest('hex'),
+      ).toBe(original.hash);
     },
     120_000,
   );

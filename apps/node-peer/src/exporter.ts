@@ -29,7 +29,7 @@ function hasEdits(a: AssetRecord): boolean {
  */
 export async function exportLibrary(
   assets: Iterable<AssetRecord>,
-  blobs: Pick<FsBlobStore, 'pathOf'>,
+  blobs: Pick<FsBlobStore, 'fileOf'>,
   dir: string,
   opts: { template: string; copy?: boolean; onProgress?: () => void },
 ): Promise<ExportReport> {
@@ -37,7 +37,7 @@ export async function exportLibrary(
   const taken = new Set<string>();
   for (const a of assets) {
     try {
-      const src = blobs.pathOf(a.original);
+      const src = await blobs.fileOf(a.original);
       const srcSt = await stat(src);
       let rel = renderTemplate(opts.template, a);
       // Two different photos with one name: the later gets its id appended.

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { MlAssetText } from '@hearth/ml';
 import type { DocHandle, Repo } from '@automerge/automerge-repo';
 import type { BlobHash, MlBlobKind, MlCatalog, RootDoc } from '@hearth/sync';
-import { monthOf } from '@hearth/sync';
+import { monthOf, type BlobStore } from '@hearth/sync';
 import { toNewAsset } from './catalog-projection.ts';
 import type { NodeCatalog } from './node-catalog.ts';
 
@@ -12,6 +11,8 @@ export interface MlKeys {
   tags?: string | undefined;
   ocr?: string | undefined;
   clip?: string | undefined;
+  /** faces are projected through the people document; the key only says their models are published */
+  faces?: string | undefined;
 }
 
 /** Options of {@link projectMl}. */
@@ -143,15 +144,19 @@ export async function projectMl(opts: MlProjectionOptions): Promise<number> {
   return written;
 }
 
-/** Reads a stored blob of the node's store. */
-export const readStoredBlob = (pathOf: (h: BlobHash) => string) => (h: BlobHash) => readFile(pathOf(h));
+/** Reads a stored blob of the node's store (through the store: small blobs are packed). */
+export const readStoredBlob = (store: Pick<BlobStore, 'open'>) => async (h: BlobHash) => {
+  const parts: Uint8Array[] = [];
+  for await (const c of (await store.open(h)).body) parts.push(c);
+  return new Uint8Array(Buffer.concat(parts));
+};
 
 /** What {@link startNodeMlProjection} needs from the running daemon. */
 export interface NodeMlProjectionOptions {
   lib: {
     catalog: NodeCatalog;
     blobs: {
-      pathOf(h: BlobHash): string;
+      open: BlobStore['open'];
       put(b: Uint8Array): Promise<{ hash: BlobHash }>;
       delete(h: BlobHash): Promise<boolean>;
     };
@@ -160,7 +165,7 @@ export interface NodeMlProjectionOptions {
   keys: MlKeys;
   log: (line: string) => void;
   intervalMs?: number;
-  /** with CLIP on, the CLIP text model and vocabulary are published from here for devices */
+  /** the model files of the enabled features are published from here for devices */
   modelsDir?: string;
 }
 
@@ -173,7 +178,7 @@ export function startNodeMlProjection(opts: NodeMlProjectionOptions): { stop(): 
   let seen = -1;
   let published = false;
   let running: Promise<void> = Promise.resolve();
-  const readBlob = readStoredBlob((h) => opts.lib.blobs.pathOf(h));
+  const readBlob = readStoredBlob(opts.lib.blobs);
   const tick = () => {
     const v = opts.lib.catalog.version;
     if (v === seen) return;
@@ -192,13 +197,16 @@ export function startNodeMlProjection(opts: NodeMlProjectionOptions): { stop(): 
           ml: await ml,
         });
         if (n > 0) opts.log(`ml sync: ${n} month blob refs written`);
-        // Once per start: the text model devices embed queries with (files change only then).
-        if (!published && opts.modelsDir !== undefined && opts.keys.clip) {
+        // Once per start (model files change only then): the CLIP text model devices embed
+        // queries with, and the face and tag models for their own imports.
+        if (!published && opts.modelsDir !== undefined) {
           const { publishMlModels } = await import('./ml-model-publish.ts');
+          const k = opts.keys;
           const m = await publishMlModels({
             modelsDir: opts.modelsDir,
             putBlob: async (b) => (await opts.lib.blobs.put(b)).hash,
             ml: await ml,
+            features: (['clip', 'faces', 'tags'] as const).filter((f) => k[f] !== undefined),
             log: opts.log,
           });
           published = true;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RootDoc } from '@hearth/sync';
+import { readAll, type RootDoc } from '@hearth/sync';
 import type { Library } from './library.ts';
 import { createPeopleIndex } from './people-index.ts';
 
@@ -33,7 +33,7 @@ export async function countPeople(
   const { createFaceClusterer } = await import('@hearth/ml');
   const index = createPeopleIndex({
     catalog: lib.catalog,
-    readBlob: (h) => readFile(lib.blobs.pathOf(h)),
+    readBlob: (h) => readAll(lib.blobs, h),
     modelKey: facesKey,
     clusterer: createFaceClusterer(),
   });

@@ -1,10 +1,16 @@
 import { mkdtempSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Repo } from '@automerge/automerge-repo';
-import { asAssetId, openPeopleCatalog, type AssetId, type PeopleCatalog, type PersonId } from '@hearth/sync';
+import {
+  asAssetId,
+  openPeopleCatalog,
+  readAll,
+  type AssetId,
+  type PeopleCatalog,
+  type PersonId,
+} from '@hearth/sync';
 import { createFsBlobStore } from '@hearth/sync/platform';
 import { createTestRoot, memoryRepo } from '@hearth/sync/testing';
 import { createJsonlCatalog } from './node-catalog.jsonl.ts';
@@ -80,7 +86,7 @@ describe('people sync (node clustering → people document)', { timeout: 60_000 
     repos.push(repo);
     const root = createTestRoot(repo);
     const people = () => openPeopleCatalog({ repo, root });
-    const readBlob = (h: Parameters<typeof n.blobs.pathOf>[0]) => readFile(n.blobs.pathOf(h));
+    const readBlob = (h: Parameters<typeof n.blobs.pathOf>[0]) => readAll(n.blobs, h);
     const sync = createPeopleSync({ journal: n.journal, readBlob, modelKey: MODEL, people });
     // Three people, four photos each (one face per photo); a photo of another model is ignored.
     const photoOf = new Map<string, [number, number]>();
@@ -146,7 +152,7 @@ describe('people sync (node clustering → people document)', { timeout: 60_000 
     repos.push(repo);
     const root = createTestRoot(repo);
     const people = () => openPeopleCatalog({ repo, root });
-    const readBlob = (h: Parameters<typeof n.blobs.pathOf>[0]) => readFile(n.blobs.pathOf(h));
+    const readBlob = (h: Parameters<typeof n.blobs.pathOf>[0]) => readAll(n.blobs, h);
     const assets: string[] = [];
     for (let i = 0; i < 3; i++) assets.push(await n.addPhoto([[0, i]]));
     await createPeopleSync({ journal: n.journal, readBlob, modelKey: MODEL, people }).run();

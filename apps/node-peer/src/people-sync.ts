@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { FaceClusterer, FaceClusterOptions } from '@hearth/ml';
-import type { BlobHash, PeopleCatalog } from '@hearth/sync';
+import { readAll, type BlobHash, type PeopleCatalog } from '@hearth/sync';
 import type { Library } from './library.ts';
 import type { NodeCatalog } from './node-catalog.ts';
 import type { PeerServices } from './peer-services.ts';
@@ -142,7 +141,7 @@ export async function startNodePeople(opts: NodePeopleOptions): Promise<PeopleSy
   let doc: PeopleCatalog | undefined;
   const sync = createPeopleSync({
     journal: opts.lib.catalog,
-    readBlob: (h) => readFile(opts.lib.blobs.pathOf(h)),
+    readBlob: (h) => readAll(opts.lib.blobs, h),
     modelKey: opts.modelKey,
     people: () =>
       (opened ??= openPeopleCatalog({ repo: opts.peers.repo, root: opts.peers.root }).then((p) => (doc = p))),

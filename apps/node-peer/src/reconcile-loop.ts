@@ -34,7 +34,7 @@ export interface ReconcileLoop {
 
 export interface ReconcileOptions {
   catalog: NodeCatalog;
-  blobs: Pick<FsBlobStore, 'has' | 'put' | 'pathOf'>;
+  blobs: Pick<FsBlobStore, 'has' | 'put' | 'fileOf'>;
   steps: PipelineStep[];
   /** Jobs at once per kind. */
   concurrency: number;
@@ -128,7 +128,7 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
   async function job(step: PipelineStep, a: AssetRecord): Promise<void> {
     const c = counts.get(step.kind);
     try {
-      const out = await step.run(a, { originalPath: blobs.pathOf(a.original), signal: abort.signal });
+      const out = await step.run(a, { originalPath: await blobs.fileOf(a.original), signal: abort.signal });
       if (abort.signal.aborted) return;
       const stored: Record<string, BlobHash> = {};
       for (const [name, bytes] of Object.entries(out.blobs)) stored[name] = (await blobs.put(bytes)).hash;

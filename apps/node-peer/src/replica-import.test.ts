@@ -14,7 +14,7 @@ function setup(answer: (path: string) => Promise<UploadImport>) {
   const seen: { name: string; bytes: string; links: number }[] = [];
   const logs: string[] = [];
   const importer = createReplicaImporter({
-    pathOf: () => blob,
+    fileOf: () => Promise.resolve(blob),
     tmpDir: join(d, 'uploads'),
     importFile: async (path) => {
       seen.push({ name: basename(path), bytes: readFileSync(path, 'utf8'), links: statSync(path).nlink });

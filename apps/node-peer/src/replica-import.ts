@@ -22,8 +22,8 @@ export interface ReplicaImports {
  * counted and logged once; it is not retried (the bytes would not change).
  */
 export function createReplicaImporter(opts: {
-  /** Where the blob's bytes live (`FsBlobStore.pathOf`). */
-  pathOf(hash: BlobHash): string;
+  /** The blob as a file of its own (`FsBlobStore.fileOf`: a packed small original is unpacked). */
+  fileOf(hash: BlobHash): Promise<string>;
   /** Scratch space on the same filesystem as the store (for the hard link). */
   tmpDir: string;
   importFile(path: string): Promise<UploadImport>;
@@ -43,7 +43,8 @@ export function createReplicaImporter(opts: {
         await mkdir(dir, { recursive: true });
         const file = join(dir, name);
         // Another filesystem (a store moved elsewhere) cannot link: a copy is still correct.
-        await link(opts.pathOf(hash), file).catch(() => copyFile(opts.pathOf(hash), file));
+        const held = await opts.fileOf(hash);
+        await link(held, file).catch(() => copyFile(held, file));
         const r = await opts.importFile(file);
         if ('failed' in r) return fail(name, r.failed);
         if (r.duplicate) counts.duplicates++;

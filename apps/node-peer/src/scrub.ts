@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
+import type { BlobHash } from '@hearth/sync';
 import type { FsBlobStore } from '@hearth/sync/platform';
-import { hashFile } from './hash-file.ts';
 import type { NodeCatalog } from './node-catalog.ts';
 
 /** What a scrub found. */
@@ -23,7 +24,7 @@ export async function scrub(
   const r: ScrubReport = { blobsChecked: 0, corrupt: [], missing: [] };
   const bad = new Set<string>();
   for await (const h of blobs.list()) {
-    const ok = (await hashFile(blobs.pathOf(h)).catch(() => undefined)) === h;
+    const ok = (await hashStored(blobs, h).catch(() => undefined)) === h;
     r.blobsChecked++;
     opts.onProgress?.(r.blobsChecked);
     if (ok) continue;
@@ -43,4 +44,11 @@ export async function scrub(
     }
   }
   return r;
+}
+
+/** SHA-256 of a stored blob, read through the store (small blobs are in pack files, not files of their own). */
+async function hashStored(blobs: FsBlobStore, h: BlobHash): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const c of (await blobs.open(h)).body) hash.update(c);
+  return hash.digest('hex');
 }

@@ -1,6 +1,6 @@
 /**
  * A writer for the crash test (blob-store.fs.test.ts): puts blobs into a filesystem store
- * as fast as it can — small ones whole (the write-ahead log), some big ones streamed — and
+ * as fast as it can — small ones whole (packed), some big ones streamed — and
  * prints each hash once its put resolved, until the test SIGKILLs it.
  *
  *   node blob-store-crash-child.fs.ts <root>

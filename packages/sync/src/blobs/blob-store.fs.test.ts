@@ -1,4 +1,4 @@
-import { mkdtemp, open, readdir, rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rename, rm, truncate, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -11,6 +11,8 @@ import { BlobStoreFullError } from './errors.ts';
 import { readAll } from './blob-store.ts';
 import { bytesEqual, sha256Hex } from './hashing.ts';
 import { nodeHashing } from './hashing.node.ts';
+import { logRecordHeader } from './blob-store-log.fs.ts';
+import { scrubBlobs } from './scrub.ts';
 import type { BlobHash } from '../ids.ts';
 
 const tempRoot = () => mkdtemp(join(tmpdir(), 'hearth-blobs-'));
@@ -23,9 +25,9 @@ runBlobStoreContract('filesystem', async () => {
 });
 
 describe('filesystem blob store', () => {
-  it('lays blobs out as sha256/ab/cd/<hash>', async () => {
+  it('lays blobs out as sha256/ab/cd/<hash> (small ones too when packing is off)', async () => {
     const root = await tempRoot();
-    const store = createFsBlobStore({ root });
+    const store = createFsBlobStore({ root, packMaxBlob: 0 });
     await store.start();
     const { hash } = await store.put(new TextEncoder().encode('hello'));
     expect(store.pathOf(hash)).toBe(join(root, 'sha256', hash.slice(0, 2), hash.slice(2, 4), hash));
@@ -120,48 +122,170 @@ describe('filesystem blob store', () => {
   );
 });
 
-describe('filesystem blob store: small blobs through the write-ahead log', () => {
-  const logDir = (root: string) => join(root, 'log');
-  /** Makes this process's open log look like a dead writer's (as after a crash). */
-  async function orphanLogs(root: string): Promise<void> {
-    for (const name of await readdir(logDir(root)))
-      await rename(join(logDir(root), name), join(logDir(root), `4194305-${name.replace(/^\d+-/, '')}`));
+describe('filesystem blob store: small blobs in pack files', () => {
+  const packDir = (root: string) => join(root, 'pack');
+  const thumb = (seed: number, n = 30_000) => new Uint8Array(n).map((_, i) => (i * seed + (i >> 8)) & 255);
+  /** Makes this process's packs look like a dead writer's (as after a crash). */
+  async function orphanPacks(root: string): Promise<void> {
+    for (const name of await readdir(packDir(root)))
+      await rename(join(packDir(root), name), join(packDir(root), `4194305-${name.replace(/^\d+-/, '')}`));
   }
 
-  it('replays the log of a dead writer: torn and missing blob files are written again, tombstoned ones stay deleted', async () => {
+  it('packs small blobs (no file of their own), seals the pack on stop and reads it back from its index', async () => {
     const root = await tempRoot();
-    const store = createFsBlobStore({ root, logMaxBlob: 64 * 1024 });
+    let store = createFsBlobStore({ root });
     await store.start();
-    const blobs = [1, 2, 3, 4].map((s) => new Uint8Array(30_000).map((_, i) => (i * s) & 255));
-    const hashes = [];
-    for (const b of blobs) hashes.push((await store.put(b)).hash);
-    expect(await store.delete(hashes[3]!)).toBe(true);
-    // A crash before the files reached the disk: one torn, one gone.
-    await writeFile(store.pathOf(hashes[0]!), blobs[0]!.subarray(0, 100));
-    await rm(store.pathOf(hashes[1]!));
-    await orphanLogs(root);
-    // And a torn record at the log's end (an append the crash cut short).
-    const [log] = await readdir(logDir(root));
-    await writeFile(join(logDir(root), log!), new Uint8Array(60).fill(7), { flag: 'a' });
+    const blobs = [1, 2, 3].map((s) => thumb(s));
+    const results = await Promise.all(blobs.map((b) => store.put(b)));
+    expect(results.every((r) => r.created)).toBe(true);
+    expect(existsSync(store.pathOf(results[0]!.hash))).toBe(false);
+    const big = await store.put(thumb(4, 300_000)); // above 256 KiB: a file of its own
+    expect(existsSync(store.pathOf(big.hash))).toBe(true);
+    await store.stop();
+    const names = await readdir(packDir(root));
+    expect(names.filter((n) => n.endsWith('.pack'))).toHaveLength(1);
+    expect(names.filter((n) => n.endsWith('.pack.idx'))).toHaveLength(1);
+    store = createFsBlobStore({ root });
+    await store.start();
+    for (const [i, r] of results.entries()) expect(await readAll(store, r.hash)).toEqual(blobs[i]);
+    expect(await store.read(results[1]!.hash, 100, 50)).toEqual({
+      size: 30_000,
+      bytes: blobs[1]!.subarray(100, 150),
+    });
+    expect(await store.stats()).toEqual({ count: 4, bytes: 390_000 });
+    await store.stop();
+    await rm(root, { recursive: true, force: true });
+  });
 
+  it('a dead writer’s pack: whole verified records count, a torn or corrupt tail does not', async () => {
+    const root = await tempRoot();
+    const store = createFsBlobStore({ root });
+    await store.start();
+    const kept = await store.put(thumb(5));
+    const cut = await store.put(thumb(6));
+    const [pack] = (await readdir(packDir(root))).filter((n) => n.endsWith('.pack'));
+    // A crash mid-append: the second record's bytes are cut short, garbage after them.
+    const size = (await readFile(join(packDir(root), pack!))).length;
+    await truncate(join(packDir(root), pack!), size - 1000);
+    await writeFile(join(packDir(root), pack!), new Uint8Array(60).fill(7), { flag: 'a' });
+    await orphanPacks(root);
     const again = createFsBlobStore({ root });
     await again.start();
-    for (const i of [0, 1, 2]) expect(await readAll(again, hashes[i]!)).toEqual(blobs[i]);
-    expect(await again.has(hashes[3]!)).toBe(false);
-    expect(await readdir(logDir(root))).toEqual([]);
+    expect(await readAll(again, kept.hash)).toEqual(thumb(5));
+    expect(await again.has(cut.hash)).toBe(false);
+    expect(await again.stats()).toEqual({ count: 1, bytes: 30_000 });
+    // The dead writer's pack is sealed on start, and later puts go to a new pack.
+    expect((await readdir(packDir(root))).filter((n) => n.endsWith('.idx'))).toHaveLength(1);
+    expect((await again.put(thumb(6))).created).toBe(true);
     await again.stop();
     await rm(root, { recursive: true, force: true });
   });
 
-  it('a checkpoint empties the log; stop removes it', async () => {
+  it('deletes with tombstones that survive a restart (a blob put again stays), and drops a pack with nothing left', async () => {
+    const root = await tempRoot();
+    let store = createFsBlobStore({ root });
+    await store.start();
+    const a = await store.put(thumb(7));
+    const b = await store.put(thumb(8));
+    expect(await store.delete(a.hash)).toBe(true);
+    expect(await store.delete(a.hash)).toBe(false);
+    expect(await store.has(a.hash)).toBe(false);
+    await store.stop();
+    store = createFsBlobStore({ root });
+    await store.start();
+    expect(await store.has(a.hash)).toBe(false);
+    expect(await readAll(store, b.hash)).toEqual(thumb(8));
+    expect((await store.put(thumb(7))).created).toBe(true); // into a new pack: the old tombstone names the old record
+    expect(await store.delete(b.hash)).toBe(true); // the first pack now holds nothing live: removed
+    await store.stop();
+    store = createFsBlobStore({ root });
+    await store.start();
+    expect(await readAll(store, a.hash)).toEqual(thumb(7));
+    expect(await store.has(b.hash)).toBe(false);
+    expect((await readdir(packDir(root))).filter((n) => n.endsWith('.pack'))).toHaveLength(1);
+    await store.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('sees what another store on the same directory packed since (a daemon and a CLI import)', async () => {
+    const root = await tempRoot();
+    const daemon = createFsBlobStore({ root });
+    const cli = createFsBlobStore({ root });
+    await daemon.start();
+    await cli.start();
+    const r = await cli.put(thumb(9));
+    expect(await daemon.has(r.hash)).toBe(true);
+    expect(await readAll(daemon, r.hash)).toEqual(thumb(9));
+    await cli.stop();
+    expect((await daemon.read(r.hash, 0, 10)).bytes).toEqual(thumb(9).subarray(0, 10));
+    // A read-only command uses the store without start(): it still lists and counts packed blobs.
+    const reader = createFsBlobStore({ root });
+    expect(await reader.stats()).toEqual({ count: 1, bytes: 30_000 });
+    expect(await readAll(reader, r.hash)).toEqual(thumb(9));
+    await reader.stop();
+    await daemon.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('fileOf moves a packed blob to a file of its own (for tools that need a path)', async () => {
     const root = await tempRoot();
     const store = createFsBlobStore({ root });
     await store.start();
-    const results = await Promise.all([5, 6, 7].map((s) => store.put(new Uint8Array(1000).fill(s))));
-    expect(results.every((r) => r.created)).toBe(true);
-    expect(await readdir(logDir(root))).toHaveLength(1);
+    const r = await store.put(thumb(10));
+    const path = await store.fileOf(r.hash);
+    expect(path).toBe(store.pathOf(r.hash));
+    expect(new Uint8Array(await readFile(path))).toEqual(thumb(10));
+    expect(await store.stats()).toEqual({ count: 1, bytes: 30_000 });
+    await expect(store.fileOf('ab'.repeat(32) as BlobHash)).rejects.toMatchObject({ code: 'BLOB_NOT_FOUND' });
     await store.stop();
-    expect(await readdir(logDir(root))).toEqual([]);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('scrub finds a flipped bit in a packed blob and quarantines it, the bytes kept aside', async () => {
+    const root = await tempRoot();
+    const store = createFsBlobStore({ root });
+    await store.start();
+    const good = await store.put(thumb(11));
+    const bad = await store.put(thumb(12));
+    await store.stop();
+    const [pack] = (await readdir(packDir(root))).filter((n) => n.endsWith('.pack'));
+    const fh = await open(join(packDir(root), pack!), 'r+');
+    // The second record: after the first (44-byte header + 30,000 bytes) and its own header.
+    await fh.write(new Uint8Array([thumb(12)[500]! ^ 1]), 0, 1, 44 + 30_000 + 44 + 500);
+    await fh.close();
+    await store.start();
+    const report = await scrubBlobs({ store, hashing: nodeHashing });
+    expect(report.corrupt).toEqual([bad.hash]);
+    expect(await store.has(bad.hash)).toBe(false);
+    expect(await readAll(store, good.hash)).toEqual(thumb(11));
+    expect(await readdir(join(root, 'quarantine'))).toHaveLength(1);
+    await store.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('replays the write-ahead log an earlier version left after a crash', async () => {
+    const root = await tempRoot();
+    await mkdir(join(root, 'log'), { recursive: true });
+    const kept = thumb(13);
+    const keptHash = (await sha256Hex(nodeHashing, kept)) as BlobHash;
+    const gone = thumb(14);
+    const goneHash = (await sha256Hex(nodeHashing, gone)) as BlobHash;
+    await writeFile(
+      join(root, 'log', '4194305-old.log'),
+      Buffer.concat([
+        logRecordHeader(keptHash, kept.length),
+        kept,
+        logRecordHeader(goneHash, gone.length),
+        gone,
+        logRecordHeader(goneHash, 0xffffffff),
+      ]),
+    );
+    const store = createFsBlobStore({ root });
+    await store.start();
+    expect(await readAll(store, keptHash)).toEqual(kept);
+    expect(await store.has(goneHash)).toBe(false);
+    expect(await readdir(join(root, 'log'))).toEqual([]);
+    await store.stop();
     await rm(root, { recursive: true, force: true });
   });
 
@@ -177,6 +301,7 @@ describe('filesystem blob store: small blobs through the write-ahead log', () =>
       expect(await store.stats()).toEqual({ count: 0, bytes: 0 });
       expect(await readdir(join(root, 'tmp'))).toEqual([]);
       await store.stop();
+      expect(await readdir(packDir(root))).toEqual([]);
       await rm(root, { recursive: true, force: true });
     },
   );
@@ -209,14 +334,21 @@ describe('filesystem blob store: small blobs through the write-ahead log', () =>
     const store = createFsBlobStore({ root });
     await store.start();
     const held = new Set<string>();
+    let packed = 0;
     for await (const h of store.list()) {
       held.add(h);
+      if (!existsSync(store.pathOf(h))) packed++;
       expect(await sha256Hex(nodeHashing, await readAll(store, h))).toBe(h);
     }
     for (const h of acked) expect(held.has(h)).toBe(true); // every put that resolved is kept
     expect(held.size).toBeGreaterThanOrEqual(acked.length);
+    expect(packed).toBeGreaterThan(acked.length / 2); // most were small: packed
     expect(await readdir(join(root, 'tmp'))).toEqual([]);
-    expect(await readdir(logDir(root))).toEqual([]);
+    // The dead writer's packs are sealed: each has its index now.
+    const names = await readdir(packDir(root));
+    expect(names.filter((n) => n.endsWith('.idx')).length).toBe(
+      names.filter((n) => n.endsWith('.pack')).length,
+    );
     await store.stop();
     await rm(root, { recursive: true, force: true });
   }, 60_000);

@@ -2,13 +2,25 @@
  * The home node's BlobStore: one file per blob at `<root>/sha256/ab/cd/<hash>`.
  * A put writes `<root>/tmp/<random>`, fsyncs, checks the hash, then renames into place
  * (and fsyncs the directory), so a crash leaves either no blob or a whole verified one.
- * Small blobs given whole (thumbnails) go through a write-ahead log instead, so that many
- * at once share one fsync (blob-store-log.fs.ts); `start()` replays the logs of dead writers.
+ * Small blobs given whole (thumbnails) go into append-only pack files instead, many at once
+ * sharing one write and one datasync (blob-pack-set.fs.ts); they have no file of their own
+ * (`fileOf` unpacks one for code that needs a path). Both kinds are read alike.
  * `start()` removes temp leftovers of interrupted writes — only those of processes that are
  * gone: a daemon and a CLI import may share one store, and one must not break the other's put.
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import {
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import type { BlobHash } from '../ids.ts';
@@ -24,7 +36,8 @@ import type {
 import { asChunks, resolveRange } from './blob-store.ts';
 import { createReadHandles } from './blob-read-handles.fs.ts';
 import { dropStalePartials, resumePartial, type PartialHost } from './blob-partial.fs.ts';
-import { createSmallBlobLog, fsyncDir, replaySmallBlobLogs, type LoggedBlob } from './blob-store-log.fs.ts';
+import { fsyncDir, replaySmallBlobLogs, type LoggedBlob } from './blob-store-log.fs.ts';
+import { createPackSet, type PackEntry } from './blob-pack-set.fs.ts';
 import { BlobHashMismatchError, BlobNotFoundError, BlobRangeError, BlobStoreFullError } from './errors.ts';
 import { toHex } from './hashing.ts';
 import { nodeHashing } from './hashing.node.ts';
@@ -35,17 +48,22 @@ export interface FsBlobStoreOptions {
   root: string;
   /** Opens the temp file; a test seam (e.g. `/dev/full` to provoke a real ENOSPC). */
   openTemp?: (path: string) => Promise<FileHandle>;
-  /** Whole blobs up to this size go through the write-ahead log (default 256 KiB; 0: never). */
-  logMaxBlob?: number;
-  /** The log is checkpointed (its files made durable, the log emptied) at this size (default 32 MiB). */
-  logCheckpointBytes?: number;
-  /** Reports a failed background checkpoint of the log (nothing is lost: the log is kept). */
-  onError?: (e: unknown) => void;
+  /** Whole blobs up to this size go into pack files (default 256 KiB; 0: never, one file each). */
+  packMaxBlob?: number;
+  /** A pack file is sealed and a new one begun past this size (default 256 MiB). */
+  packMaxBytes?: number;
 }
 
 /** The filesystem store, plus where a blob lives (tests flip bits in it). */
 export interface FsBlobStore extends BlobStore {
+  /** Where a blob's own file is; a packed blob (≤ `packMaxBlob`) has none: see `fileOf`. */
   pathOf(hash: BlobHash): string;
+  /**
+   * The blob as a file of its own, for code that needs a path (exiftool, hard links): a
+   * packed blob is first moved out of its pack (written, fsynced, renamed; then tombstoned).
+   * BlobNotFoundError when absent.
+   */
+  fileOf(hash: BlobHash): Promise<string>;
   readonly root: string;
 }
 
@@ -60,7 +78,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
   const openTemp = options.openTemp ?? ((p: string) => open(p, 'wx', 0o600));
   const pathOf = (hash: BlobHash) => join(blobsDir, hash.slice(0, 2), hash.slice(2, 4), hash);
 
-  async function sizeOf(hash: BlobHash): Promise<number | undefined> {
+  async function looseSize(hash: BlobHash): Promise<number | undefined> {
     try {
       return (await stat(pathOf(hash))).size;
     } catch (e) {
@@ -69,16 +87,28 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     }
   }
 
+  /** Where a blob is: packed (an entry) or its own file (a size); a miss looks for packs other processes wrote. */
+  async function locate(hash: BlobHash): Promise<PackEntry | number | undefined> {
+    const packed = packs.lookup(hash);
+    if (packed) return packed;
+    const size = await looseSize(hash);
+    if (size !== undefined) return size;
+    await packs.refresh();
+    return packs.lookup(hash);
+  }
+
+  async function sizeOf(hash: BlobHash): Promise<number | undefined> {
+    const at = await locate(hash);
+    return typeof at === 'object' ? at.size : at;
+  }
+
   const handles = createReadHandles(pathOf);
   /** Fan-out directories known to exist (they are never removed), so most puts skip a mkdir. */
   const made = new Set<string>();
 
-  /**
-   * Moves a verified file into place; fsynced before (`durable`), the rename is made
-   * durable too. Files of logged blobs are neither: the log record is what survives a crash.
-   */
+  /** Moves a verified, fsynced file into place and makes the rename durable. */
   async function publish(file: string, hash: BlobHash, durable = true): Promise<boolean> {
-    if ((await sizeOf(hash)) !== undefined) {
+    if ((await looseSize(hash)) !== undefined) {
       await unlink(file).catch(() => undefined);
       return false;
     }
@@ -97,14 +127,15 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     return true;
   }
 
-  const logMax = options.logMaxBlob ?? 256 * 1024;
-  const log = createSmallBlobLog({
-    ...(options.logCheckpointBytes ? { checkpointBytes: options.logCheckpointBytes } : {}),
-    dir: join(root, 'log'),
-    ...(options.onError ? { onError: options.onError } : {}),
+  const packMax = options.packMaxBlob ?? 256 * 1024;
+  const packs = createPackSet({
+    dir: join(root, 'pack'),
+    ...(options.packMaxBytes ? { maxPackBytes: options.packMaxBytes } : {}),
+    ...(options.openTemp ? { openWrite: options.openTemp } : {}),
+    isLiveWriter,
   });
 
-  /** Writes a temp file without fsync (the log makes the blob durable); ENOSPC typed, nothing left. */
+  /** Writes a temp file (fsynced when `durable`); ENOSPC typed, nothing left. */
   async function writeTemp(bytes: Uint8Array, durable: boolean): Promise<string> {
     const tmp = join(tmpDir, `${process.pid}-${randomUUID()}`);
     let fh: FileHandle | undefined;
@@ -123,31 +154,29 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     }
   }
 
-  /** A small whole blob: hashed once, its file written, then logged and published with others. */
-  async function putLogged(bytes: Uint8Array, opts: BlobPutOptions): Promise<BlobPutResult> {
+  /** A small whole blob: hashed once (it counts only once verified), then packed with others. */
+  async function putPacked(bytes: Uint8Array, opts: BlobPutOptions): Promise<BlobPutResult> {
     opts.signal?.throwIfAborted();
     const hash = createHash('sha256').update(bytes).digest('hex') as BlobHash;
     if (opts.expected && opts.expected !== hash)
       throw new BlobHashMismatchError(opts.expected, hash, `blob store ${root}`);
     const size = bytes.length;
-    if ((await sizeOf(hash)) !== undefined) return { hash, size, created: false };
-    // The file is written while the log record is made durable, not before: otherwise the
-    // puts of a batch move in lockstep (all writing, then all waiting on one datasync).
-    const written = writeTemp(bytes, false);
-    written.catch(() => undefined); // handled through `publish` below
+    if (packs.lookup(hash) || (await looseSize(hash)) !== undefined) return { hash, size, created: false };
     try {
-      const created = await log.append(hash, bytes, async () =>
-        (await publish(await written, hash, false)) ? pathOf(hash) : undefined,
-      );
-      return { hash, size, created };
+      return { hash, size, created: await packs.put(hash, bytes) };
     } catch (e) {
-      const tmp = await written.catch(() => undefined);
-      if (tmp) await unlink(tmp).catch(() => undefined);
-      // Logged but not stored (e.g. the disk filled while writing the file): not brought back.
-      await log.forget(hash).catch(() => undefined);
       if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new BlobStoreFullError(root, { cause: e });
       throw e;
     }
+  }
+
+  /** The bytes of a packed blob (undefined: deleted meanwhile). */
+  async function readPacked(
+    entry: PackEntry,
+    start = 0,
+    length = entry.size,
+  ): Promise<Uint8Array | undefined> {
+    return packs.read(entry, start, length);
   }
 
   /**
@@ -165,12 +194,21 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
   }
   const partials: PartialHost = { root, partialDir, publish, isLiveWriter };
 
+  /** Packed blobs first, then those with a file of their own (each once). */
   async function* walk(): AsyncIterable<BlobHash> {
+    await packs.refresh(); // commands read the store without `start()`
+    const packed = [...packs.entries()].map(([h]) => h).sort();
+    for (const h of packed) if (packs.lookup(h)) yield h;
+    yield* walkLoose();
+  }
+
+  async function* walkLoose(): AsyncIterable<BlobHash> {
     const level = async (d: string) => readdir(d).catch(() => [] as string[]);
     for (const a of (await level(blobsDir)).sort())
       for (const b of (await level(join(blobsDir, a))).sort())
         for (const f of (await level(join(blobsDir, a, b))).sort()) {
-          if (/^[0-9a-f]{64}$/.test(f) && f.startsWith(a + b)) yield f as BlobHash;
+          if (/^[0-9a-f]{64}$/.test(f) && f.startsWith(a + b) && !packs.lookup(f as BlobHash))
+            yield f as BlobHash;
         }
   }
 
@@ -189,31 +227,59 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       }
       // Partials are kept for resuming; those nobody came back for in a week are dropped.
       await dropStalePartials(partials, PARTIAL_MAX_AGE_MS);
-      // Small blobs a dead writer logged: their files may not have reached the disk.
+      await packs.start();
+      // Small blobs an earlier version logged before a crash: their files may not have reached the disk.
       await replaySmallBlobLogs(join(root, 'log'), isLiveWriter, restore);
     },
     async stop() {
-      await log.close();
+      await packs.stop();
       await handles.closeAll();
     },
     has: async (hash) => (await sizeOf(hash)) !== undefined,
     size: sizeOf,
     async open(hash: BlobHash, range?: BlobRange): Promise<BlobRead> {
-      const size = await sizeOf(asBlobHash(hash));
-      if (size === undefined) throw new BlobNotFoundError(hash);
+      const at = await locate(asBlobHash(hash));
+      if (at === undefined) throw new BlobNotFoundError(hash);
+      const size = typeof at === 'object' ? at.size : at;
       const r = resolveRange(size, range);
       if (!r) throw new BlobRangeError(hash, range?.start ?? 0, range?.end ?? size, size);
+      const file = typeof at === 'object' ? packs.location(at) : { path: pathOf(hash), start: 0 };
       const body: AsyncIterable<Uint8Array> =
         r.end === r.start
           ? (async function* () {})()
-          : createReadStream(pathOf(hash), { start: r.start, end: r.end - 1, highWaterMark: READ_CHUNK });
+          : createReadStream(file.path, {
+              start: file.start + r.start,
+              end: file.start + r.end - 1,
+              highWaterMark: READ_CHUNK,
+            });
       return { size, start: r.start, end: r.end, body };
     },
-    read: (hash, start, length) => handles.read(asBlobHash(hash), start, length),
+    async read(hash, start, length) {
+      const at = packs.lookup(asBlobHash(hash));
+      if (at) {
+        if (!Number.isSafeInteger(start) || start < 0 || start > at.size)
+          throw new BlobRangeError(hash, start, start + length, at.size);
+        const bytes = await readPacked(at, start, length);
+        if (bytes) return { size: at.size, bytes };
+      }
+      try {
+        return await handles.read(asBlobHash(hash), start, length);
+      } catch (e) {
+        if (!(e instanceof BlobNotFoundError)) throw e;
+        // Perhaps packed by another process since.
+        await packs.refresh();
+        const again = packs.lookup(asBlobHash(hash));
+        if (!again) throw e;
+        const bytes = await readPacked(again, Math.min(start, again.size), length);
+        if (!bytes) throw e;
+        if (start > again.size) throw new BlobRangeError(hash, start, start + length, again.size);
+        return { size: again.size, bytes };
+      }
+    },
     resume: (hash, chunkSize, verify, options) =>
       resumePartial(partials, asBlobHash(hash), chunkSize, verify, options),
     async put(input, opts: BlobPutOptions = {}): Promise<BlobPutResult> {
-      if (input instanceof Uint8Array && input.length <= logMax) return putLogged(input, opts);
+      if (input instanceof Uint8Array && input.length <= packMax) return putPacked(input, opts);
       const tmp = join(tmpDir, `${process.pid}-${randomUUID()}`);
       const h = await nodeHashing.sha256();
       let size = 0;
@@ -243,33 +309,49 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     },
     async delete(hash) {
       handles.evict(hash);
+      await packs.refresh();
+      const packed = await packs.remove(asBlobHash(hash));
       try {
         await unlink(pathOf(asBlobHash(hash)));
-        // After the unlink: a crash between the two brings the blob back whole (from the log).
-        await log.forget(asBlobHash(hash));
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return packed;
+        throw e;
+      }
+    },
+    async quarantine(hash) {
+      handles.evict(hash);
+      const aside = join(quarantineDir, `${hash}.${Date.now()}`);
+      const entry = packs.lookup(asBlobHash(hash));
+      const bytes = entry && (await readPacked(entry));
+      if (bytes) {
+        await writeFile(aside, bytes, { mode: 0o600 });
+        return packs.remove(asBlobHash(hash));
+      }
+      try {
+        await rename(pathOf(asBlobHash(hash)), aside);
         return true;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
         throw e;
       }
     },
-    async quarantine(hash) {
-      handles.evict(hash);
-      try {
-        await rename(pathOf(asBlobHash(hash)), join(quarantineDir, `${hash}.${Date.now()}`));
-        await log.forget(asBlobHash(hash));
-        return true;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-        throw e;
-      }
+    async fileOf(hash) {
+      const at = await locate(asBlobHash(hash));
+      if (at === undefined) throw new BlobNotFoundError(hash);
+      if (typeof at === 'number') return pathOf(hash);
+      const bytes = await readPacked(at);
+      if (!bytes) throw new BlobNotFoundError(hash);
+      await publish(await writeTemp(bytes, true), asBlobHash(hash));
+      await packs.remove(asBlobHash(hash));
+      return pathOf(hash);
     },
     list: walk,
     async stats(): Promise<BlobStoreStats> {
       let count = 0;
       let bytes = 0;
       for await (const h of walk()) {
-        const s = await sizeOf(h);
+        const s = packs.lookup(h)?.size ?? (await looseSize(h));
         if (s === undefined) continue;
         count++;
         bytes += s;

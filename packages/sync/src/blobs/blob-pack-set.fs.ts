@@ -1,0 +1,425 @@
+/**
+ * Small blobs of the filesystem store in append-only pack files (`<root>/pack/`), record
+ * format in blob-pack.fs.ts.
+ *
+ * Creating, fsyncing and renaming one file per thumbnail, plus a directory fsync, was most
+ * of the fs store's time on many small blobs. Here a put is hashed first, then appended
+ * with every put waiting at that moment in one write and one `datasync` (group commit),
+ * and only then counts: a crash leaves whole verified records or none (a scan re-hashes
+ * the records of a pack that has no index).
+ *
+ * Each process appends to packs of its own (`<pid>-<uuid>.pack`; a daemon and a CLI import
+ * may share one store); a pack is sealed (its index written beside it) when it reaches
+ * `maxPackBytes`, on `stop()`, or on the next start after its writer died. A lookup that
+ * misses rescans the directory (one stat when nothing changed), so a blob another process
+ * packed is found. Delete appends a tombstone naming the record; a sealed pack whose records
+ * are all deleted is removed (the space of a partly deleted pack is kept; see the README).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BlobHash } from '../ids.ts';
+import { fsyncDir } from './blob-store-log.fs.ts';
+import {
+  decodeIndex,
+  encodeIndex,
+  HEADER,
+  KIND_BLOB,
+  KIND_TOMBSTONE,
+  recordHeader,
+  scanPack,
+  tombstoneBody,
+  type PackRecord,
+} from './blob-pack.fs.ts';
+
+/** Where a packed blob's bytes are. */
+export interface PackEntry {
+  pack: string;
+  /** The record's header; the bytes follow it. */
+  offset: number;
+  size: number;
+}
+
+/** The packs of one store directory, as this process sees them. */
+export interface PackSet {
+  start(): Promise<void>;
+  /** Seals this process's pack. */
+  stop(): Promise<void>;
+  lookup(hash: BlobHash): PackEntry | undefined;
+  /** Picks up what other processes packed or deleted since (cheap when nothing changed). */
+  refresh(): Promise<void>;
+  /** Appends a verified blob; resolves once it is durable (false: it was already packed). */
+  put(hash: BlobHash, bytes: Uint8Array): Promise<boolean>;
+  /** Reads bytes of a packed blob (undefined: its pack is gone, i.e. the blob was deleted). */
+  read(entry: PackEntry, start: number, length: number): Promise<Uint8Array | undefined>;
+  /** The file and byte range of a packed blob, for streaming. */
+  location(entry: PackEntry): { path: string; start: number };
+  /** Tombstones every packed copy of `hash`; false when none was packed. */
+  remove(hash: BlobHash): Promise<boolean>;
+  entries(): IterableIterator<[BlobHash, PackEntry[]]>;
+}
+
+/** Options of the pack set. */
+export interface PackSetOptions {
+  dir: string;
+  /** A pack is sealed and a new one begun past this size (default 256 MiB). */
+  maxPackBytes?: number;
+  /** Opens a new pack for writing (the store's `openTemp` seam: e.g. a full disk). */
+  openWrite?: (path: string) => Promise<FileHandle>;
+  isLiveWriter: (pid: number) => boolean;
+}
+
+interface Pack {
+  name: string;
+  path: string;
+  /** Where the next scan starts (or, for this process's pack, the next record). */
+  end: number;
+  sealed: boolean;
+  /** Written by this store instance. */
+  own: boolean;
+  records: PackRecord[] | undefined;
+  reader: Promise<FileHandle> | undefined;
+  live: number;
+}
+
+interface Waiting {
+  hash: BlobHash;
+  kind: number;
+  body: Uint8Array;
+  target?: PackEntry;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+/** Packs a store instance of this process writes: never sealed or scanned as a dead writer's. */
+const writing = new Set<string>();
+const MAX_BATCH = 256;
+const pidOf = (name: string) => Number(/^(\d+)-/.exec(name)?.[1]);
+const key = (pack: string, offset: number) => `${pack}:${offset}`;
+
+export function createPackSet(options: PackSetOptions): PackSet {
+  const { dir, isLiveWriter } = options;
+  const maxPackBytes = options.maxPackBytes ?? 256 << 20;
+  const openWrite = options.openWrite ?? ((p: string) => open(p, 'wx', 0o600));
+  const packs = new Map<string, Pack>();
+  const index = new Map<BlobHash, PackEntry[]>();
+  const dead = new Set<string>();
+  let dirStamp = -1n;
+  let active: Promise<{ pack: Pack; fh: FileHandle }> | undefined;
+  const queue: Waiting[] = [];
+  let flushing: Promise<void> | undefined;
+  const pending = new Map<BlobHash, Promise<boolean>>();
+  let refreshing: Promise<void> | undefined;
+  let again: Promise<void> | undefined;
+
+  function apply(pack: Pack, r: PackRecord): void {
+    if (r.kind === KIND_BLOB) {
+      if (dead.has(key(pack.name, r.offset))) return;
+      const list = index.get(r.hash) ?? [];
+      list.push({ pack: pack.name, offset: r.offset, size: r.size });
+      index.set(r.hash, list);
+      pack.live++;
+      return;
+    }
+    const k = key(r.target.pack, r.target.offset);
+    if (dead.has(k)) return;
+    dead.add(k);
+    const list = index.get(r.hash);
+    const i = list?.findIndex((e) => e.pack === r.target.pack && e.offset === r.target.offset) ?? -1;
+    if (!list || i < 0) return;
+    list.splice(i, 1);
+    if (list.length === 0) index.delete(r.hash);
+    const p = packs.get(r.target.pack);
+    if (p) p.live--;
+  }
+
+  /** Loads a pack found on disk: from its index when sealed, else by a verifying scan. */
+  async function load(name: string, atStart: boolean): Promise<void> {
+    const path = join(dir, name);
+    const pack: Pack = {
+      name,
+      path,
+      end: 0,
+      sealed: false,
+      own: false,
+      records: undefined,
+      reader: undefined,
+      live: 0,
+    };
+    const idx = await readFile(`${path}.idx`).catch(() => undefined);
+    const records = idx && decodeIndex(idx);
+    packs.set(name, pack);
+    if (records) {
+      pack.sealed = true;
+      for (const r of records) apply(pack, r);
+      return;
+    }
+    const all = await scanMore(pack);
+    // The writer is gone: nothing more will be appended, so the scan's result is final.
+    if (atStart && !writing.has(path) && !isLiveWriter(pidOf(name)))
+      await writeIndex(pack, all).catch(() => undefined); // unsealed is still correct, only slower
+  }
+
+  /** Applies the records appended since the last scan; returns them. */
+  async function scanMore(pack: Pack): Promise<PackRecord[]> {
+    const fh = await reader(pack);
+    const { records, end } = await scanPack(fh, pack.end);
+    pack.end = end;
+    for (const r of records) apply(pack, r);
+    return records;
+  }
+
+  function reader(pack: Pack): Promise<FileHandle> {
+    pack.reader ??= open(pack.path, 'r');
+    const r = pack.reader;
+    r.catch(() => pack.reader === r && (pack.reader = undefined));
+    return r;
+  }
+
+  async function writeIndex(pack: Pack, records: readonly PackRecord[]): Promise<void> {
+    const tmp = `${pack.path}.idx.${process.pid}-${randomUUID()}`;
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      await fh.writev(encodeIndex(records));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, `${pack.path}.idx`);
+    await fsyncDir(dir);
+    pack.sealed = true;
+  }
+
+  /** A sealed pack with nothing live in it is removed (its records' tombstones then name nothing). */
+  async function dropIfDead(pack: Pack): Promise<void> {
+    if (!pack.sealed || pack.live > 0 || writing.has(pack.path)) return;
+    packs.delete(pack.name);
+    const r = pack.reader;
+    pack.reader = undefined;
+    await r?.then((fh) => fh.close()).catch(() => undefined);
+    await rm(pack.path, { force: true });
+    await rm(`${pack.path}.idx`, { force: true });
+  }
+
+  async function doRefresh(): Promise<void> {
+    const s = await stat(dir, { bigint: true }).catch(() => undefined);
+    const stamp = s ? s.mtimeNs ^ (s.ctimeNs << 1n) : -1n;
+    if (stamp !== dirStamp) {
+      dirStamp = stamp;
+      for (const name of await readdir(dir).catch(() => [] as string[]))
+        if (name.endsWith('.pack') && !packs.has(name))
+          await load(name, false).catch(() => packs.delete(name));
+    }
+    for (const pack of packs.values()) {
+      if (pack.own || pack.sealed) continue;
+      const size = (await stat(pack.path).catch(() => undefined))?.size;
+      if (size !== undefined && size > pack.end) await scanMore(pack);
+      if (
+        await stat(`${pack.path}.idx`).then(
+          () => true,
+          () => false,
+        )
+      )
+        pack.sealed = true;
+    }
+  }
+
+  function refresh(): Promise<void> {
+    if (!refreshing) {
+      refreshing = doRefresh().finally(() => (refreshing = undefined));
+      return refreshing;
+    }
+    // One already running may have missed what the caller looks for: one more after it.
+    again ??= refreshing
+      .catch(() => undefined)
+      .then(() => {
+        again = undefined;
+        return refresh();
+      });
+    return again;
+  }
+
+  async function newPack(): Promise<{ pack: Pack; fh: FileHandle }> {
+    const name = `${process.pid}-${randomUUID()}.pack`;
+    const path = join(dir, name);
+    await mkdir(dir, { recursive: true });
+    const fh = await openWrite(path);
+    writing.add(path);
+    try {
+      await fsyncDir(dir); // the pack itself must survive a crash
+    } catch (e) {
+      await fh.close().catch(() => undefined);
+      writing.delete(path);
+      throw e;
+    }
+    const pack: Pack = {
+      name,
+      path,
+      end: 0,
+      sealed: false,
+      own: true,
+      records: [],
+      reader: undefined,
+      live: 0,
+    };
+    packs.set(name, pack);
+    return { pack, fh };
+  }
+
+  /** Seals this process's pack (its index written) and closes it for writing. */
+  async function retire(w: { pack: Pack; fh: FileHandle }): Promise<void> {
+    await w.fh.close().catch(() => undefined);
+    try {
+      if (w.pack.end === 0) {
+        packs.delete(w.pack.name);
+        await w.pack.reader?.then((fh) => fh.close()).catch(() => undefined);
+        await rm(w.pack.path, { force: true });
+      } else {
+        await writeIndex(w.pack, w.pack.records ?? []);
+        w.pack.records = undefined;
+      }
+    } finally {
+      w.pack.own = false;
+      writing.delete(w.pack.path);
+    }
+    if (packs.has(w.pack.name)) await dropIfDead(w.pack);
+  }
+
+  /** Writes what is queued, one write and one datasync a batch; puts arriving meanwhile wait for the next. */
+  function flush(): Promise<void> {
+    flushing ??= (async () => {
+      while (queue.length) {
+        const batch = queue.splice(0, MAX_BATCH);
+        let w: { pack: Pack; fh: FileHandle };
+        try {
+          w = await (active ??= newPack());
+        } catch (e) {
+          active = undefined; // e.g. a full disk: the next batch tries again
+          for (const x of batch) x.reject(e);
+          continue;
+        }
+        // One buffer: one write call (and the fault-injection seam sees every byte).
+        const parts: Uint8Array[] = [];
+        const records: PackRecord[] = [];
+        let at = w.pack.end;
+        for (const x of batch) {
+          parts.push(recordHeader(x.kind, x.hash, x.body.length), x.body);
+          records.push(
+            x.kind === KIND_BLOB
+              ? { kind: KIND_BLOB, hash: x.hash, offset: at, size: x.body.length }
+              : { kind: KIND_TOMBSTONE, hash: x.hash, offset: at, target: x.target! },
+          );
+          at += HEADER + x.body.length;
+        }
+        const buf = Buffer.concat(parts);
+        try {
+          let off = 0;
+          while (off < buf.length) off += (await w.fh.write(buf, off, buf.length - off)).bytesWritten;
+          await w.fh.datasync();
+        } catch (e) {
+          // What was written may be torn: the pack ends here (a scan stops at a torn record).
+          active = undefined;
+          await w.fh.truncate(w.pack.end).catch(() => undefined);
+          await retire(w).catch(() => undefined);
+          for (const x of batch) x.reject(e);
+          continue;
+        }
+        w.pack.end = at;
+        for (const r of records) {
+          w.pack.records!.push(r);
+          apply(w.pack, r);
+        }
+        for (const x of batch) x.resolve();
+        if (w.pack.end >= maxPackBytes) {
+          active = undefined;
+          await retire(w).catch(() => undefined); // unsealed, it is scanned on the next start
+        }
+      }
+    })().finally(() => (flushing = undefined));
+    return flushing;
+  }
+
+  function enqueue(hash: BlobHash, kind: number, body: Uint8Array, target?: PackEntry): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      queue.push({ hash, kind, body, ...(target ? { target } : {}), resolve, reject });
+      void flush();
+    });
+  }
+
+  return {
+    async start() {
+      await mkdir(dir, { recursive: true });
+      packs.clear();
+      index.clear();
+      dead.clear();
+      const names = await readdir(dir);
+      for (const name of names.sort()) if (name.endsWith('.pack')) await load(name, true);
+      for (const name of names) {
+        // An index whose pack is gone, or an index write a crash interrupted.
+        const idxOf = /^(.*\.pack)\.idx(?:\.(\d+)-.*)?$/.exec(name);
+        if (!idxOf) continue;
+        if (idxOf[2] ? !isLiveWriter(Number(idxOf[2])) : !names.includes(idxOf[1]!))
+          await rm(join(dir, name), { force: true });
+      }
+      for (const pack of [...packs.values()]) await dropIfDead(pack);
+      dirStamp = -1n;
+    },
+    async stop() {
+      await flushing;
+      const w = await active?.catch(() => undefined);
+      active = undefined;
+      if (w) await retire(w);
+      await Promise.all(
+        [...packs.values()].map(async (p) => {
+          const r = p.reader;
+          p.reader = undefined;
+          await r?.then((fh) => fh.close()).catch(() => undefined);
+        }),
+      );
+    },
+    lookup: (hash) => index.get(hash)?.[0],
+    refresh,
+    put(hash, bytes) {
+      const held = pending.get(hash);
+      if (held) return held.then(() => false);
+      if (index.has(hash)) return Promise.resolve(false);
+      const p = enqueue(hash, KIND_BLOB, bytes).then(() => true);
+      pending.set(hash, p);
+      void p.then(
+        () => pending.delete(hash),
+        () => pending.delete(hash),
+      );
+      return p;
+    },
+    async read(entry, start, length) {
+      const pack = packs.get(entry.pack);
+      if (!pack) return undefined;
+      const fh = await reader(pack).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return undefined;
+        throw e;
+      });
+      if (!fh) return undefined;
+      const n = Math.min(Math.max(0, length), entry.size - start);
+      const bytes = new Uint8Array(n);
+      let at = 0;
+      while (at < n) {
+        const { bytesRead } = await fh.read(bytes, at, n - at, entry.offset + HEADER + start + at);
+        if (bytesRead === 0) return undefined;
+        at += bytesRead;
+      }
+      return bytes;
+    },
+    location: (entry) => ({ path: join(dir, entry.pack), start: entry.offset + HEADER }),
+    async remove(hash) {
+      const list = [...(index.get(hash) ?? [])];
+      if (list.length === 0) return false;
+      await Promise.all(list.map((e) => enqueue(hash, KIND_TOMBSTONE, tombstoneBody(e), e)));
+      for (const e of list) {
+        const pack = packs.get(e.pack);
+        if (pack) await dropIfDead(pack);
+      }
+      return true;
+    },
+    entries: () => index.entries(),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The record format of the filesystem store's pack files (blob-pack-set.fs.ts).
+ *
+ * A pack is an append-only file of records; each starts with a 44-byte header: magic
+ * `HBP1`, a kind byte (1: a blob, 2: a tombstone), 3 reserved bytes, a u32 length and the
+ * 32-byte SHA-256 of the blob. A blob record's body is its bytes; a tombstone's is the
+ * u32 offset of the blob record it removes and the name of that record's pack (so a blob
+ * put again after a delete is not removed by the old tombstone).
+ *
+ * A sealed pack has an index beside it (`<pack>.idx`): the same records with the blob
+ * bodies left out, so a start reads a few bytes per blob instead of re-hashing them all.
+ * A pack without an index (its writer is running, or died) is scanned with every blob
+ * re-hashed: the scan stops at the first torn or wrong record, so what a crash cut short
+ * never counts.
+ */
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import type { BlobHash } from '../ids.ts';
+
+const MAGIC = 0x48425031;
+export const HEADER = 44;
+export const KIND_BLOB = 1;
+export const KIND_TOMBSTONE = 2;
+
+/** One record: a blob (at `offset`, the header's position in its pack) or a tombstone. */
+export type PackRecord =
+  | { kind: typeof KIND_BLOB; hash: BlobHash; offset: number; size: number }
+  | { kind: typeof KIND_TOMBSTONE; hash: BlobHash; offset: number; target: { pack: string; offset: number } };
+
+/** The header of a record. */
+export function recordHeader(kind: number, hash: string, length: number): Uint8Array {
+  const h = new Uint8Array(HEADER);
+  const view = new DataView(h.buffer);
+  view.setUint32(0, MAGIC);
+  h[4] = kind;
+  view.setUint32(8, length);
+  h.set(Buffer.from(hash, 'hex'), 12);
+  return h;
+}
+
+/** A tombstone's body. */
+export function tombstoneBody(target: { pack: string; offset: number }): Uint8Array {
+  const name = new TextEncoder().encode(target.pack);
+  const b = new Uint8Array(4 + name.length);
+  new DataView(b.buffer).setUint32(0, target.offset);
+  b.set(name, 4);
+  return b;
+}
+
+function parseHeader(b: Uint8Array): { kind: number; length: number; hash: BlobHash } | undefined {
+  const view = new DataView(b.buffer, b.byteOffset, HEADER);
+  if (view.getUint32(0) !== MAGIC) return undefined;
+  const kind = b[4]!;
+  if (kind !== KIND_BLOB && kind !== KIND_TOMBSTONE) return undefined;
+  const hash = Buffer.from(b.buffer, b.byteOffset + 12, 32).toString('hex') as BlobHash;
+  return { kind, length: view.getUint32(8), hash };
+}
+
+function parseTombstone(body: Uint8Array): { pack: string; offset: number } | undefined {
+  if (body.length < 5) return undefined;
+  const offset = new DataView(body.buffer, body.byteOffset, 4).getUint32(0);
+  const pack = new TextDecoder().decode(body.subarray(4));
+  return /^[\w.-]+$/.test(pack) ? { pack, offset } : undefined;
+}
+
+/**
+ * The whole, verified records of a pack from `from`, and where they end (the next scan's
+ * start): every blob is re-hashed; a torn or wrong record ends the scan.
+ */
+export async function scanPack(
+  fh: FileHandle,
+  from: number,
+): Promise<{ records: PackRecord[]; end: number }> {
+  const total = (await fh.stat()).size;
+  const records: PackRecord[] = [];
+  const head = new Uint8Array(HEADER);
+  let at = from;
+  while (at + HEADER <= total) {
+    if (!(await readExactly(fh, head, at))) break;
+    const h = parseHeader(head);
+    if (!h || at + HEADER + h.length > total) break;
+    const body = new Uint8Array(h.length);
+    if (!(await readExactly(fh, body, at + HEADER))) break;
+    if (h.kind === KIND_BLOB) {
+      if (createHash('sha256').update(body).digest('hex') !== h.hash) break;
+      records.push({ kind: KIND_BLOB, hash: h.hash, offset: at, size: h.length });
+    } else {
+      const target = parseTombstone(body);
+      if (!target) break;
+      records.push({ kind: KIND_TOMBSTONE, hash: h.hash, offset: at, target });
+    }
+    at += HEADER + h.length;
+  }
+  return { records, end: at };
+}
+
+/** A sealed pack's index: its records without the blob bodies. */
+export function encodeIndex(records: readonly PackRecord[]): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  for (const r of records) {
+    if (r.kind === KIND_BLOB) parts.push(recordHeader(KIND_BLOB, r.hash, r.size));
+    else {
+      const body = tombstoneBody(r.target);
+      parts.push(recordHeader(KIND_TOMBSTONE, r.hash, body.length), body);
+    }
+  }
+  return parts;
+}
+
+/** Reads an index back (undefined when it is damaged: the pack is then scanned instead). */
+export function decodeIndex(bytes: Uint8Array): PackRecord[] | undefined {
+  const records: PackRecord[] = [];
+  let at = 0; // in the index
+  let offset = 0; // in the pack
+  while (at < bytes.length) {
+    if (at + HEADER > bytes.length) return undefined;
+    const h = parseHeader(bytes.subarray(at, at + HEADER));
+    if (!h) return undefined;
+    at += HEADER;
+    if (h.kind === KIND_BLOB) records.push({ kind: KIND_BLOB, hash: h.hash, offset, size: h.length });
+    else {
+      const target = at + h.length <= bytes.length && parseTombstone(bytes.subarray(at, at + h.length));
+      if (!target) return undefined;
+      records.push({ kind: KIND_TOMBSTONE, hash: h.hash, offset, target });
+      at += h.length;
+    }
+    offset += HEADER + h.length;
+  }
+  return records;
+}
+
+async function readExactly(fh: FileHandle, into: Uint8Array, position: number): Promise<boolean> {
+  let got = 0;
+  while (got < into.length) {
+    const { bytesRead } = await fh.read(into, got, into.length - got, position + got);
+    if (bytesRead === 0) return false;
+    got += bytesRead;
+  }
+  return true;
+}
