@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Repo } from '@automerge/automerge-repo';
 import { openMlCatalog, type BlobHash } from '@hearth/sync';
 import { createTestRoot, memoryRepo } from '@hearth/sync/testing';
+import { modelSpec } from '@hearth/ml';
+import { defaultModelsDir } from '@hearth/ml/platform';
 import { tinyClipTextModel } from '@hearth/ml/testing';
 import { publishMlModels } from './ml-model-publish.ts';
 
@@ -13,6 +15,7 @@ const repos: Repo[] = [];
 afterEach(async () => {
   for (const r of repos.splice(0)) await r.shutdown();
 });
+const SHARED = process.env['HEARTH_MODELS_DIR'] ?? defaultModelsDir();
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex') as BlobHash;
 
 async function setup() {
@@ -61,4 +64,23 @@ describe('publishMlModels', () => {
     expect(await publishMlModels({ ...opts, modelsDir: empty })).toBe(1);
     expect(w.ml.read().models.size).toBe(0);
   });
+
+  it.skipIf(!existsSync(join(SHARED, 'object-detection')))(
+    'publishes the face and tag models of the features the node runs, the registry files byte for byte; a feature turned off is withdrawn',
+    async () => {
+      const w = await setup();
+      const opts = { modelsDir: SHARED, putBlob: w.putBlob, ml: w.ml, log: (l: string) => w.log.push(l) };
+      expect(await publishMlModels({ ...opts, features: ['faces', 'tags'] })).toBe(3);
+      const models = w.ml.read().models;
+      expect([...models.keys()].sort()).toEqual(['face-detection', 'face-embedding', 'object-detection']);
+      for (const [task, ref] of models) {
+        const spec = modelSpec(ref.key.slice(0, ref.key.lastIndexOf('@')))!;
+        expect(spec.task).toBe(task);
+        expect(ref.hash).toBe(spec.sha256);
+        expect(ref.bytes).toBe(spec.bytes);
+      }
+      expect(await publishMlModels({ ...opts, features: ['faces'] })).toBe(1);
+      expect(w.ml.read().models.has('object-detection')).toBe(false);
+    },
+  );
 });

@@ -6,10 +6,19 @@
  * what it runs is byte for byte what the node has. A file that is missing (or fails its
  * registry checksum) is withdrawn: devices then say semantic search is unavailable.
  */
+import type { ModelTask } from '@hearth/ml';
 import type { BlobHash, MlCatalog } from '@hearth/sync';
 
-/** The tasks whose files devices need for CLIP text search. */
-export const PUBLISHED_TASKS = ['clip-text', 'clip-vocab'] as const;
+/**
+ * Which model files devices get, per enabled ML feature: CLIP text search needs the text tower
+ * and vocabulary; faces and tags, for a device that analyses its own imports while no home node
+ * is reachable, need the same detector, embedder and tagger the node runs.
+ */
+export const PUBLISHED_TASKS = {
+  clip: ['clip-text', 'clip-vocab'],
+  faces: ['face-detection', 'face-embedding'],
+  tags: ['object-detection'],
+} as const satisfies Record<string, readonly ModelTask[]>;
 
 /** Options of {@link publishMlModels}. */
 export interface PublishMlModelsOptions {
@@ -17,10 +26,12 @@ export interface PublishMlModelsOptions {
   modelsDir: string;
   putBlob(bytes: Uint8Array): Promise<BlobHash>;
   ml: MlCatalog;
+  /** the features the node runs (default: CLIP only) */
+  features?: readonly (keyof typeof PUBLISHED_TASKS)[];
   log?: (line: string) => void;
 }
 
-/** Publishes (or withdraws) the CLIP text model and vocabulary; returns the refs changed. */
+/** Publishes the files of the enabled features (and withdraws the others'); returns the refs changed. */
 export async function publishMlModels(opts: PublishMlModelsOptions): Promise<number> {
   const ml = await import('@hearth/ml');
   const { createFsModelStore, createDefaultRuntime } = await import('@hearth/ml/platform');
@@ -31,18 +42,20 @@ export async function publishMlModels(opts: PublishMlModelsOptions): Promise<num
   });
   const state = opts.ml.read().models;
   let changed = 0;
-  for (const task of PUBLISHED_TASKS) {
+  const wanted = new Set<string>((opts.features ?? ['clip']).flatMap((f) => PUBLISHED_TASKS[f]));
+  for (const task of Object.values(PUBLISHED_TASKS).flat()) {
     const old = state.get(task);
     let ref: { key: string; hash: BlobHash; bytes: number } | undefined;
-    try {
-      const { spec, bytes } = await loader.file(task);
-      const hash = await opts.putBlob(bytes);
-      if (spec.sha256 !== undefined && spec.sha256 !== hash)
-        opts.log?.(`ml models: ${spec.file} is not the registry's file (sha256 ${hash}); not published`);
-      else ref = { key: ml.modelKey(spec), hash, bytes: bytes.byteLength };
-    } catch (err) {
-      opts.log?.(`ml models: ${task} not published: ${(err as Error).message}`);
-    }
+    if (wanted.has(task))
+      try {
+        const { spec, bytes } = await loader.file(task);
+        const hash = await opts.putBlob(bytes);
+        if (spec.sha256 !== undefined && spec.sha256 !== hash)
+          opts.log?.(`ml models: ${spec.file} is not the registry's file (sha256 ${hash}); not published`);
+        else ref = { key: ml.modelKey(spec), hash, bytes: bytes.byteLength };
+      } catch (err) {
+        opts.log?.(`ml models: ${task} not published: ${(err as Error).message}`);
+      }
     if (ref?.hash === old?.hash && ref?.key === old?.key) continue;
     opts.ml.setModel(task, ref);
     changed++;
