@@ -226,4 +226,33 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
       }),
     );
   });
+
+  it('a text model the runtime cannot load turns semantic search off with the reason; words still answer', async () => {
+    const home = await homeNode();
+    home.publish();
+    const dev = await deviceLibrary(home);
+    const web = createOnnxWebRuntime();
+    const clip = createClipSearch({
+      repo: dev.repo,
+      root: dev.root,
+      cache: createMemoryMlBlobCache(),
+      // Sessions for the shards' scan are never made; the text model's session fails to load.
+      runtime: () => ({
+        ...web,
+        createSession: () => Promise.reject(new Error('no wasm here')),
+      }),
+      fetchBlob: async (h) => home.blobs.get(h)!,
+    });
+    const s = createLibrarySearch(dev.lib, undefined, undefined, clip);
+    stops.push(() => s.stop());
+    await s.ready;
+    await vi.waitFor(() => expect(clip.status().state).toBe('on'));
+    const r = await s.search('green');
+    expect(r.items.map((i) => i.id)).toEqual([BLUE]); // its file name
+    expect(r.semantic).toEqual({
+      state: 'off',
+      reason: expect.stringMatching(/CLIP text model does not run here: .*no wasm here/) as unknown as string,
+    });
+    expect((await s.search('red')).items).toEqual([]);
+  });
 });
