@@ -32,7 +32,7 @@ interface Status {
     homeNodes: HomeNode[];
     imports?: { imported: number; failed: number };
   } | null;
-  joined: { homeNode: string } | null;
+  joined: { homeNode: string; revokedAt: number | null } | null;
 }
 interface SnapAsset {
   id: string;
@@ -232,4 +232,34 @@ describe('a second home node', () => {
     },
     300_000,
   );
+
+  it('is revoked like a device: told by the first node, it records it and stops syncing', async () => {
+    const a = dataDir('rev-a');
+    const b = dataDir('rev-b');
+    expect((await runCli(['--data-dir', a, 'init'])).code).toBe(0);
+    const nodeA = startNode(a);
+    await nodeA.waitFor(/^ready$/m);
+    const join = await offer(a, true);
+    expect((await runCli(['--data-dir', b, 'init', '--join', join.link, '--node-name', 'node B'])).code).toBe(
+      0,
+    );
+    const nodeB = startNode(b);
+    await nodeB.waitFor(/^ready$/m);
+    type Row = { deviceId: string; name: string; online: boolean; revoked: boolean };
+    const rowB = async () =>
+      (JSON.parse((await runCli(['--data-dir', a, 'devices', '--json'])).stdout) as Row[]).find(
+        (r) => r.name === 'node B',
+      );
+    await expect.poll(async () => (await rowB())?.online, { timeout: 30_000, interval: 500 }).toBe(true);
+    const idB = (await rowB())!.deviceId;
+    const rev = await runCli(['--data-dir', a, 'devices', 'revoke', idB]);
+    expect(rev.code, rev.stderr).toBe(0);
+    await nodeB.waitFor(/this node was revoked from the library/, 30_000);
+    expect(await rowB()).toMatchObject({ revoked: true, online: false });
+    const sb = await status(b);
+    expect(sb.joined).toMatchObject({ revokedAt: expect.any(Number) });
+    expect((await runCli(['--data-dir', b, 'status'])).stdout).toMatch(
+      /REVOKED: the library removed this node/,
+    );
+  }, 120_000);
 });

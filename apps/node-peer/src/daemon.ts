@@ -22,7 +22,7 @@ import { startStatusFeed } from './status-feed.ts';
 import { recordAuditPull } from './backups.ts';
 import { startNodeReplication, type NodeReplication } from './node-replication.ts';
 import { createReplicaImporter } from './replica-import.ts';
-import { keepHomeLink } from './home-link.ts';
+import { startHomeLink } from './home-link.ts';
 
 /** A part of the daemon with a lifecycle; parts stop in reverse start order. */
 interface Part {
@@ -115,11 +115,8 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       peers = ps;
       parts.push({ name: 'peer services', stop: () => ps.stop() });
       // A second home node dials the node that admitted it (nobody else knows its address).
-      const m = l.membership;
-      if (m) {
-        const link = keepHomeLink({ node: ps.node, homeNode: m.homeNode, addrs: m.homeAddrs, log });
-        parts.push({ name: 'home link', stop: async () => link.stop() });
-      }
+      const link = await startHomeLink({ lib: l, node: ps.node, log });
+      if (link) parts.push({ name: 'home link', stop: () => link.stop() });
       const da = createDeviceAdmin({
         peers: ps,
         key: l.key,

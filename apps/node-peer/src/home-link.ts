@@ -1,9 +1,54 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
-import type { PeerNode } from '@hearth/sync';
+import { handleRevocationNotices, type PeerNode } from '@hearth/sync';
+import type { Library } from './library.ts';
+import { writeMembership } from './membership.ts';
 
 /** A running link; `stop()` stops redialling. */
 export interface HomeLink {
   stop(): void;
+}
+
+/**
+ * The daemon's part for a second home node (nothing for the node that created the library):
+ * the link to the node that admitted it, and the revocation notice from that node. A revoked
+ * node records it in `membership.json` (status shows it), stops dialling, and does not dial
+ * again on later starts; its access check refuses it everywhere once the root document says so.
+ */
+export async function startHomeLink(opts: {
+  lib: Library;
+  node: PeerNode;
+  log: (line: string) => void;
+}): Promise<{ stop(): Promise<void> } | undefined> {
+  const { lib, node, log } = opts;
+  const m = lib.membership;
+  if (!m) return undefined;
+  if (m.revokedAt !== undefined) {
+    log(
+      `this node was revoked from the library on ${new Date(m.revokedAt).toISOString()}; it no longer syncs`,
+    );
+    return undefined;
+  }
+  const link = keepHomeLink({ node, homeNode: m.homeNode, addrs: m.homeAddrs, log });
+  const unhandle = await handleRevocationNotices({
+    node,
+    deviceId: node.peerId.toString(),
+    homeNode: m.homeNode,
+    libraryPublicKey: lib.info.publicKey,
+    onRevoked(rev) {
+      link.stop();
+      m.revokedAt = rev.revokedAt;
+      log(`this node was revoked from the library by ${m.homeNode}; it no longer syncs`);
+      writeMembership(lib.layout.membershipJson, m).catch((err: unknown) =>
+        log(`membership: ${(err as Error).message}`),
+      );
+    },
+  });
+  return {
+    async stop() {
+      link.stop();
+      await unhandle();
+    },
+  };
 }
 
 /**

@@ -19,6 +19,8 @@ export interface Membership {
   rootDocUrl: string;
   /** ms since epoch */
   joinedAt: number;
+  /** Set when the library revoked this node (the signed notice's time): it stops dialling. */
+  revokedAt?: number;
 }
 
 /** The membership of a joined node, or undefined for the node that created the library. */

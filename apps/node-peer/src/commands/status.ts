@@ -72,7 +72,11 @@ export function registerStatus(program: Command): void {
           ...st,
           // A second home node: whom it joined from (pairing and revocation happen there).
           joined: lib.membership
-            ? { homeNode: lib.membership.homeNode, joinedAt: lib.membership.joinedAt }
+            ? {
+                homeNode: lib.membership.homeNode,
+                joinedAt: lib.membership.joinedAt,
+                revokedAt: lib.membership.revokedAt ?? null,
+              }
             : null,
           daemon: daemon ?? null,
           derivatives,
@@ -90,6 +94,10 @@ export function registerStatus(program: Command): void {
         if (lib.membership)
           w(
             `second home node: joined from ${lib.membership.homeNode} on ${new Date(lib.membership.joinedAt).toISOString().slice(0, 10)}; it pins everything (pairing and revocation happen there)`,
+          );
+        if (lib.membership?.revokedAt !== undefined)
+          w(
+            `REVOKED: the library removed this node on ${new Date(lib.membership.revokedAt).toISOString().slice(0, 16)}; it no longer syncs (its blobs stay on disk)`,
           );
         w(
           `assets: ${st.assets} (${st.photos} photos, ${st.videos} videos), originals ${formatBytes(st.originalBytes)}`,
