@@ -227,22 +227,34 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
     );
   });
 
-  it('a text model the runtime cannot load turns semantic search off with the reason; words still answer', async () => {
+  it('a runtime that will not start, or a text model it cannot load, turns semantic search off with the reason; words still answer', async () => {
     const home = await homeNode();
     home.publish();
     const dev = await deviceLibrary(home);
     const web = createOnnxWebRuntime();
-    const clip = createClipSearch({
-      repo: dev.repo,
-      root: dev.root,
-      cache: createMemoryMlBlobCache(),
-      // Sessions for the shards' scan are never made; the text model's session fails to load.
-      runtime: () => ({
-        ...web,
-        createSession: () => Promise.reject(new Error('no wasm here')),
+    const start = (createSession: typeof web.createSession) =>
+      createClipSearch({
+        repo: dev.repo,
+        root: dev.root,
+        cache: createMemoryMlBlobCache(),
+        runtime: () => ({ ...web, createSession }),
+        fetchBlob: async (h) => home.blobs.get(h)!,
+      });
+    // No wasm at all: found out when the model arrives (its self-test), before any query.
+    const dead = start(() => Promise.reject(new Error('no wasm here')));
+    stops.push(() => dead.stop());
+    await vi.waitFor(() =>
+      expect(dead.status()).toEqual({
+        state: 'off',
+        reason: expect.stringMatching(
+          /CLIP text model does not run here: .*no wasm here/,
+        ) as unknown as string,
       }),
-      fetchBlob: async (h) => home.blobs.get(h)!,
-    });
+    );
+    // The runtime starts, but the text model (600 KB) does not load: found out at the first query.
+    const clip = start((bytes, o) =>
+      bytes.byteLength > 100_000 ? Promise.reject(new Error('out of memory')) : web.createSession(bytes, o),
+    );
     const s = createLibrarySearch(dev.lib, undefined, undefined, clip);
     stops.push(() => s.stop());
     await s.ready;
@@ -251,7 +263,9 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
     expect(r.items.map((i) => i.id)).toEqual([BLUE]); // its file name
     expect(r.semantic).toEqual({
       state: 'off',
-      reason: expect.stringMatching(/CLIP text model does not run here: .*no wasm here/) as unknown as string,
+      reason: expect.stringMatching(
+        /CLIP text model does not run here: .*out of memory/,
+      ) as unknown as string,
     });
     expect((await s.search('red')).items).toEqual([]);
   });

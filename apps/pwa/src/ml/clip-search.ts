@@ -15,6 +15,7 @@ import {
   createVectorIndex,
   loadVectorShard,
   readVectorShardHeader,
+  runtimeSelfTest,
   type ClipEncoder,
   type InferenceRuntime,
   type ModelLoader,
@@ -28,6 +29,8 @@ import type { SemanticStatus } from '../search/search-types.ts';
 
 /** Most semantic-only results one query adds (the best by similarity). */
 export const SEMANTIC_LIMIT = 200;
+/** After the runtime failed, semantic search is tried again this much later (the wasm may load then). */
+export const FAIL_RETRY_MS = 60_000;
 const TASKS: readonly ModelTask[] = ['clip-text', 'clip-vocab'];
 
 export interface ClipSearch {
@@ -36,7 +39,7 @@ export interface ClipSearch {
   /** what a search passes to the index, or undefined while semantic search is unavailable */
   semantic(): SemanticOptions | undefined;
   status(): SemanticStatus;
-  /** a query failed in the runtime: semantic search is off (with `reason`) until the model changes */
+  /** a query failed in the runtime: semantic search is off (with `reason`), tried again later */
   fail(reason: string): void;
   stop(): void;
 }
@@ -62,7 +65,7 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
   /** month → [shard hash, the ids it added] */
   const months = new Map<string, { hash: string; ids: string[] }>();
   let reason = 'the home node has published no ML results yet';
-  let failed: { hashes: string; reason: string } | undefined;
+  let failed: { hashes: string; reason: string; at: number } | undefined;
   let pending = false;
   let stopped = false;
   const offs: (() => void)[] = [];
@@ -82,7 +85,10 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
     if (!text || !vocab)
       return 'the home node publishes no CLIP text model (it has no CLIP model, or an older version)';
     const hashes = `${text.hash} ${vocab.hash}`;
-    if (failed?.hashes === hashes) return failed.reason;
+    if (failed?.hashes === hashes && Date.now() - failed.at < FAIL_RETRY_MS) {
+      pending = true; // the timer comes back once the wait is over
+      return failed.reason;
+    }
     if (model?.hashes === hashes) return undefined;
     let files;
     try {
@@ -97,6 +103,17 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
     const { loader, refused } = createPublishedModelLoader({ runtime: rt(), files });
     const no = TASKS.map((t) => refused.get(t)).find(Boolean);
     if (no) return no;
+    // Start the runtime now, while the node is reachable: its wasm is fetched (and kept by the
+    // service worker) before any query, so search works offline even if nobody searched online.
+    const check = await runtimeSelfTest(rt());
+    if (!check.ok) {
+      const why = check.checks.find((c) => !c.ok)?.detail ?? 'the runtime self-test failed';
+      failed = { hashes, reason: `the CLIP text model does not run here: ${why}`, at: Date.now() };
+      pending = true;
+      await loader.stop();
+      return failed.reason;
+    }
+    failed = undefined;
     await model?.loader.stop();
     const spec = loader.spec('clip-text');
     model = {
@@ -206,8 +223,13 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
     },
     fail(why) {
       if (!model) return;
-      failed = { hashes: model.hashes, reason: `the CLIP text model does not run here: ${why}` };
+      failed = {
+        hashes: model.hashes,
+        reason: `the CLIP text model does not run here: ${why}`,
+        at: Date.now(),
+      };
       reason = failed.reason;
+      pending = true;
       const old = model;
       model = undefined;
       void old.loader.stop();
