@@ -33,6 +33,7 @@ interface Status {
     imports?: { imported: number; failed: number };
   } | null;
   joined: { homeNode: string; revokedAt: number | null } | null;
+  backups: { replicasHeld: string[]; auditReplicas: { peer: string }[] };
 }
 interface SnapAsset {
   id: string;
@@ -196,6 +197,12 @@ describe('a second home node', () => {
       const textB = (await runCli(['--data-dir', b, 'status'])).stdout;
       expect(textB).toMatch(/second home node: joined from/);
       expect(textB).toMatch(/this home node "node B" \(\S{8}\): 4 of 4 originals held/);
+      // B keeps a verified replica of the library's audit log; A records B's pull.
+      expect(sb.backups.replicasHeld).toEqual([libraryId]);
+      expect(textB).toMatch(/this node keeps audit log replicas of: /);
+      await expect
+        .poll(async () => (await status(a)).backups.auditReplicas.map((r) => r.peer), { timeout: 30_000 })
+        .toEqual([idB]);
       // Pairing is the first node's job; B says where to do it.
       const pairOnB = await runCli(['--data-dir', b, 'pair', '--json']);
       expect(pairOnB.code).toBe(2);

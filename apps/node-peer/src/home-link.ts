@@ -1,5 +1,6 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import { handleRevocationNotices, type PeerNode } from '@hearth/sync';
+import { followAuditLog } from './audit-follow.ts';
 import type { Library } from './library.ts';
 import { writeMembership } from './membership.ts';
 
@@ -10,7 +11,8 @@ export interface HomeLink {
 
 /**
  * The daemon's part for a second home node (nothing for the node that created the library):
- * the link to the node that admitted it, and the revocation notice from that node. A revoked
+ * the link to the node that admitted it, a replica of the library's audit log pulled from it
+ * (`audit-follow.ts`), and the revocation notice from that node. A revoked
  * node records it in `membership.json` (status shows it), stops dialling, and does not dial
  * again on later starts; its access check refuses it everywhere once the root document says so.
  */
@@ -29,6 +31,7 @@ export async function startHomeLink(opts: {
     return undefined;
   }
   const link = keepHomeLink({ node, homeNode: m.homeNode, addrs: m.homeAddrs, log });
+  const audit = followAuditLog({ lib, node, homeNode: m.homeNode, log });
   const unhandle = await handleRevocationNotices({
     node,
     deviceId: node.peerId.toString(),
@@ -36,6 +39,7 @@ export async function startHomeLink(opts: {
     libraryPublicKey: lib.info.publicKey,
     onRevoked(rev) {
       link.stop();
+      void audit.stop();
       m.revokedAt = rev.revokedAt;
       log(`this node was revoked from the library by ${m.homeNode}; it no longer syncs`);
       writeMembership(lib.layout.membershipJson, m).catch((err: unknown) =>
@@ -46,6 +50,7 @@ export async function startHomeLink(opts: {
   return {
     async stop() {
       link.stop();
+      await audit.stop();
       await unhandle();
     },
   };
