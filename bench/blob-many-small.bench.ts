@@ -6,7 +6,10 @@
  * Also the same into a memory store (the protocol without the disk), and as the anchor a
  * bare libp2p stream moving the same bytes, expressed in 30 KB blobs per second.
  *
- *   npm run bench -- blob-many-small [--count 10000] [--runs 3] [--concurrency 32]
+ *   npm run bench -- blob-many-small [--count 10000] [--runs 3] [--concurrency 32] [--cpu-prof <dir>]
+ *
+ * `--cpu-prof <dir>` writes V8 CPU profiles of the sender and the fs receiver during the
+ * last run's fetch (`<dir>/many-small-{sender,receiver}.cpuprofile`).
  *
  * Then, without the network, the fs store alone in this process: the same count of 30 KB puts,
  * 32 at once, into pack files and (the anchor) one file per blob with an fsync of file and
@@ -16,7 +19,7 @@
  * (packs; ratio against a file per blob).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -49,6 +52,7 @@ const { values } = parseArgs({
     count: { type: 'string', default: '10000' },
     runs: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '32' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const count = Number(values.count);
@@ -71,11 +75,18 @@ try {
       [inMemory, mem],
     ] as const) {
       await peer.call('clear', {}, 600_000);
+      const profDir = peer === onDisk && r === runs - 1 ? values['cpu-prof'] : undefined;
+      if (profDir) await Promise.all([sender.call('profileStart'), peer.call('profileStart')]);
       const got = await peer.call<{ ms: number; bytes: number }>(
         'fetchMany',
         { hashes, peers: [sender.peerId], concurrency: Number(values.concurrency) },
         600_000,
       );
+      if (profDir) {
+        await mkdir(profDir, { recursive: true });
+        await sender.call('profileStop', { file: join(profDir, 'many-small-sender.cpuprofile') });
+        await peer.call('profileStop', { file: join(profDir, 'many-small-receiver.cpuprofile') });
+      }
       if (got.bytes !== count * size) throw new Error(`fetched ${got.bytes} of ${count * size} bytes`);
       out.push(count / (got.ms / 1000));
     }

@@ -115,6 +115,12 @@ const peers = (ids: string[]) => ids.map((p) => peerIdFromString(p));
 
 let profiler: Session | undefined;
 
+async function wholeOf(pieces: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const p of pieces) parts.push(p);
+  return new Uint8Array(Buffer.concat(parts));
+}
+
 const commands: Record<string, (m: Record<string, unknown>) => Promise<unknown>> = {
   allow: (m) => Promise.resolve(void allowed.add(m.peer as string)),
   dial: async (m) => void (await node.dial(multiaddr(m.addr as string))),
@@ -169,7 +175,12 @@ const commands: Record<string, (m: Record<string, unknown>) => Promise<unknown>>
     const hashes: string[] = [];
     let seed = m.seed as number;
     for (const { size, count } of m.spec as { size: number; count: number }[])
-      for (let i = 0; i < count; i++) hashes.push((await fsStore.put(deterministicBytes(size, seed++))).hash);
+      for (let i = 0; i < count; i++) {
+        const bytes = deterministicBytes(size, seed++);
+        // Small blobs whole, as a node stores its thumbnails (packed: blob-pack-set.fs.ts).
+        const body = size <= 256 * 1024 ? await wholeOf(bytes) : bytes;
+        hashes.push((await fsStore.put(body)).hash);
+      }
     return hashes;
   },
   fetchMany: async (m) => {

@@ -17,6 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BlobHash } from '../ids.ts';
 import { fsyncDir } from './blob-store-log.fs.ts';
@@ -101,6 +102,7 @@ export function createPackSet(options: PackSetOptions): PackSet {
   const { dir, isLiveWriter } = options;
   const maxPackBytes = options.maxPackBytes ?? 256 << 20;
   const openWrite = options.openWrite ?? ((p: string) => open(p, 'wx', 0o600));
+  const seam = options.openWrite !== undefined;
   const packs = new Map<string, Pack>();
   const index = new Map<BlobHash, PackEntry[]>();
   const dead = new Set<string>();
@@ -202,7 +204,8 @@ export function createPackSet(options: PackSetOptions): PackSet {
   }
 
   async function doRefresh(): Promise<void> {
-    const s = await stat(dir, { bigint: true }).catch(() => undefined);
+    // Synchronous: one local stat, on every lookup that misses (see looseSize in blob-store.fs.ts).
+    const s = statSync(dir, { bigint: true, throwIfNoEntry: false });
     const stamp = s ? s.mtimeNs ^ (s.ctimeNs << 1n) : -1n;
     if (stamp !== dirStamp) {
       dirStamp = stamp;
@@ -298,7 +301,6 @@ export function createPackSet(options: PackSetOptions): PackSet {
           for (const x of batch) x.reject(e);
           continue;
         }
-        // One buffer: one write call (and the fault-injection seam sees every byte).
         const parts: Uint8Array[] = [];
         const records: PackRecord[] = [];
         let at = w.pack.end;
@@ -311,10 +313,8 @@ export function createPackSet(options: PackSetOptions): PackSet {
           );
           at += HEADER + x.body.length;
         }
-        const buf = Buffer.concat(parts);
         try {
-          let off = 0;
-          while (off < buf.length) off += (await w.fh.write(buf, off, buf.length - off)).bytesWritten;
+          await writeParts(w.fh, parts, at - w.pack.end, seam);
           await w.fh.datasync();
         } catch (e) {
           // What was written may be torn: the pack ends here (a scan stops at a torn record).
@@ -422,4 +422,29 @@ export function createPackSet(options: PackSetOptions): PackSet {
     },
     entries: () => index.entries(),
   };
+}
+
+/**
+ * Writes a batch at the file's position: one `writev` (no copy into one buffer: that copy
+ * was 1% of a receiver's time, and its garbage more), or, behind a test seam that wraps
+ * `write` (fault injection), one joined `write`.
+ */
+async function writeParts(fh: FileHandle, parts: Uint8Array[], total: number, seam: boolean): Promise<void> {
+  let written = 0;
+  if (seam) {
+    const buf = Buffer.concat(parts);
+    while (written < total) written += (await fh.write(buf, written, total - written)).bytesWritten;
+    return;
+  }
+  written = (await fh.writev(parts)).bytesWritten;
+  // A short write (rare on regular files): the rest piece by piece.
+  for (const p of parts) {
+    if (written >= p.length) {
+      written -= p.length;
+      continue;
+    }
+    let off = written;
+    written = 0;
+    while (off < p.length) off += (await fh.write(p, off, p.length - off)).bytesWritten;
+  }
 }

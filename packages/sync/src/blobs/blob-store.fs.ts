@@ -8,7 +8,7 @@
  * `start()` removes temp leftovers of interrupted writes — only those of processes that are
  * gone: a daemon and a CLI import may share one store, and one must not break the other's put.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import {
   mkdir,
   open,
@@ -16,7 +16,6 @@ import {
   readFile,
   rename,
   rm,
-  stat,
   unlink,
   writeFile,
   type FileHandle,
@@ -78,13 +77,13 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
   const openTemp = options.openTemp ?? ((p: string) => open(p, 'wx', 0o600));
   const pathOf = (hash: BlobHash) => join(blobsDir, hash.slice(0, 2), hash.slice(2, 4), hash);
 
+  /**
+   * A blob file's size. Synchronous on purpose: every fetch of a new blob asks (has, then
+   * put), and a local stat costs microseconds where the promise's round trip through the
+   * thread pool cost ~50 µs of main-thread time under load (10% of a receiver's profile).
+   */
   async function looseSize(hash: BlobHash): Promise<number | undefined> {
-    try {
-      return (await stat(pathOf(hash))).size;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
-    }
+    return Promise.resolve(statSync(pathOf(hash), { throwIfNoEntry: false })?.size);
   }
 
   /** Where a blob is: packed (an entry) or its own file (a size); a miss looks for packs other processes wrote. */
