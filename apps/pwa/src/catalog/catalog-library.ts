@@ -88,6 +88,7 @@ function details(a: Asset, deviceId: DeviceId): AssetDetails {
   if (a.trashedAt !== undefined) d.trashedAt = a.trashedAt;
   // Both parts carry the pair; only the still plays the other.
   if (a.type === 'image' && a.livePhotoPair !== undefined) d.livePhotoVideo = a.livePhotoPair;
+  if (a.type === 'image' && a.derived['motion'] !== undefined) d.motion = true;
   return d;
 }
 
@@ -255,7 +256,12 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
     async getAsset(id) {
       await openAsset(id);
       const a = catalog.getAsset(id as AssetId);
-      return a && details(a, deviceId);
+      if (!a) return undefined;
+      const d = details(a, deviceId);
+      // A motion photo imported here plays its own split video before the node has made one.
+      if (d.type === 'image' && !d.motion && (await media.hashOf(id, 'motion')) !== undefined)
+        d.motion = true;
+      return d;
     },
     async addAssets(assets: readonly NewLocalAsset[]) {
       const added: string[] = [];
@@ -270,10 +276,11 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
         // Made here, not the node's derivative: once the node derives its own, that one is fetched.
         if (a.thumbnail) await media.put(a.id, 'thumbnail', a.thumbnail, 'local');
         if (a.preview) await media.put(a.id, 'preview', a.preview, 'local');
+        if (a.motion) await media.put(a.id, 'motion', a.motion, 'local');
         if (a.original) await media.put(a.id, 'original', a.original, a.id);
       }
       const r = await catalog.addAssets(
-        [...fresh.values()].map(({ original: _o, thumbnail: _t, preview: _p, ...rest }) => ({
+        [...fresh.values()].map(({ original: _o, thumbnail: _t, preview: _p, motion: _m, ...rest }) => ({
           ...rest,
           id: rest.id as AssetId,
         })),

@@ -61,8 +61,12 @@ export function mediaHash(asset: Asset, kind: MediaKind): string | undefined {
   return kind === 'original' ? asset.id : asset.derived[kind]?.hash;
 }
 
-/** What the node's derivatives are (images step: WebP thumbnail, JPEG preview). */
-const KIND_MIME: Partial<Record<MediaKind, string>> = { thumbnail: 'image/webp', preview: 'image/jpeg' };
+/** What the node's derivatives are (images step: WebP thumbnail, JPEG preview; motion step: MP4). */
+const KIND_MIME: Partial<Record<MediaKind, string>> = {
+  thumbnail: 'image/webp',
+  preview: 'image/jpeg',
+  motion: 'video/mp4',
+};
 
 export function createHomeMedia(opts: HomeMediaOptions): RemoteMedia & {
   blob(hash: string, mime?: string): Promise<Blob>;

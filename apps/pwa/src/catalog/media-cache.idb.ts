@@ -7,7 +7,7 @@ import type { MediaKind } from '../library/library-client.ts';
 import { LibraryStorageError } from '../library/library-errors.ts';
 import type { MediaCache } from './media-cache.ts';
 
-const KINDS: readonly MediaKind[] = ['thumbnail', 'preview', 'original'];
+const KINDS: readonly MediaKind[] = ['thumbnail', 'preview', 'original', 'motion'];
 
 export async function openIdbMediaCache(dbName: string): Promise<MediaCache> {
   let db: IDBPDatabase;

@@ -39,6 +39,8 @@ export interface AssetDetails {
   backedUp: boolean;
   /** a Live Photo still: the asset id of its paired video (played from the viewer) */
   livePhotoVideo?: string;
+  /** a motion photo: its embedded video plays from the viewer (`mediaUrl(id, 'motion')`) */
+  motion?: boolean;
 }
 
 /** What an import supplies: ingest fields and the bytes this device has. */
@@ -64,6 +66,8 @@ export interface NewLocalAsset {
   original?: Blob;
   thumbnail?: Blob;
   preview?: Blob;
+  /** a motion photo's video, split and made playable on this device (MP4) */
+  motion?: Blob;
 }
 
 /** An album as the UI reads it. */
@@ -87,8 +91,9 @@ export interface LibraryChange {
 /**
  * `playback` is what a `<video>` plays: a URL it can stream and seek with Range requests (the
  * home node's transcode or original, tokened), or this device's own original; never cached as bytes.
+ * `motion` is a motion photo's video (a few MB, cached like a preview so it plays offline).
  */
-export type MediaKind = 'thumbnail' | 'preview' | 'original' | 'playback';
+export type MediaKind = 'thumbnail' | 'preview' | 'original' | 'playback' | 'motion';
 
 /** See the file comment. Long-lived: `start()` before use, `stop()` when done. */
 export interface LibraryClient {

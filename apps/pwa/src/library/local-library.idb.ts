@@ -215,10 +215,12 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
           if (n.gps !== undefined) a.gps = n.gps;
           if (n.place !== undefined) a.place = n.place;
           if (n.phash !== undefined) a.phash = n.phash;
+          if (n.motion) a.motion = true;
           await tx.objectStore('assets').put(a);
           if (n.original) await tx.objectStore('blobs').put(n.original, `${n.id}:original`);
           if (n.thumbnail) await tx.objectStore('blobs').put(n.thumbnail, `${n.id}:thumbnail`);
           if (n.preview) await tx.objectStore('blobs').put(n.preview, `${n.id}:preview`);
+          if (n.motion) await tx.objectStore('blobs').put(n.motion, `${n.id}:motion`);
           const m = monthOfAsset(a);
           touched.set(m, [...(touched.get(m) ?? []), rowOf(a)]);
           added.push(n.id);
@@ -235,7 +237,7 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
         throw new LibraryStorageError(`store ${list.length} imported assets`, e);
       }
       for (const id of added)
-        for (const k of ['thumbnail', 'preview', 'original']) missing.delete(`${id}:${k}`);
+        for (const k of ['thumbnail', 'preview', 'original', 'motion']) missing.delete(`${id}:${k}`);
       if (added.length) emit({ assets: added, albums: [], months: [...touched.keys()] });
       return { added, existing };
     },
@@ -258,7 +260,7 @@ export function createLocalLibrary(opts: LocalLibraryOptions): LibraryClient {
         if (!a) continue;
         months.add(monthOfAsset(a));
         await tx.objectStore('assets').delete(id);
-        for (const k of ['thumbnail', 'preview', 'original']) {
+        for (const k of ['thumbnail', 'preview', 'original', 'motion']) {
           await tx.objectStore('blobs').delete(`${id}:${k}`);
           const url = urls.get(`${id}:${k}`);
           if (url) URL.revokeObjectURL(url);

@@ -6,12 +6,14 @@
  * the wasm decoders inline here (this is already a worker); their wasm loads only when such a
  * file comes. Videos get their tags' capture time, and from ffmpeg.wasm (loaded on the first
  * video) their duration, displayed size and a poster rendered like a photo; the home node
- * transcodes them for playback.
+ * transcodes them for playback. A motion photo's embedded video is split off here and made
+ * playable by the same ffmpeg.wasm, so it plays offline from the viewer's LIVE badge.
  */
 import {
   extractMetadata,
   MediaError,
   processImage,
+  splitMotionPhoto,
   type MediaMetadata,
   type ProcessedImage,
 } from '@hearth/media';
@@ -73,6 +75,25 @@ async function addVideoFacts(file: File, out: ProcessedFile): Promise<void> {
   }
 }
 
+/** Photo types a motion photo comes in (Google and Samsung JPEGs, Samsung HEICs). */
+const MOTION_MIME = /^image\/(jpeg|heic|heif)$/;
+
+/**
+ * A motion photo's embedded video, split here and made playable by ffmpeg.wasm (loaded only
+ * when a photo has one), so it plays offline before the home node has made its own. A video
+ * that cannot be read, or ffmpeg.wasm not loading, leaves the still as an ordinary photo.
+ */
+async function addMotionVideo(bytes: Uint8Array, name: string, out: ProcessedFile): Promise<void> {
+  if (!MOTION_MIME.test(out.mime) || !splitMotionPhoto(bytes)) return;
+  try {
+    const { processMotion } = await import('./process-video.ts');
+    const m = await processMotion(bytes, name);
+    if (m) out.motion = blobOf(m.playback.bytes, 'video/mp4');
+  } catch (e) {
+    console.warn(`motion photo ${name}: ${String(e)}`);
+  }
+}
+
 /**
  * Hashes and probes `file`. A file the media pipeline cannot read (empty, truncated, not an
  * image) rejects with the pipeline's MediaError, whose message names the file and what to do.
@@ -131,6 +152,7 @@ export async function processFile(
   out.thumbhash = derivatives.thumbhash;
   out.thumbnail = blobOf(derivatives.thumbnail.bytes, `image/${derivatives.thumbnail.format}`);
   out.preview = blobOf(derivatives.preview.bytes, `image/${derivatives.preview.format}`);
+  await addMotionVideo(input.bytes, file.name, out);
   onProgress(1);
   return out;
 }

@@ -12,8 +12,10 @@
 import {
   makeDerivatives,
   MediaError,
+  motionVideo,
   type Derivatives,
   type ImageCodec,
+  type MotionVideo,
   type VideoInfo,
 } from '@hearth/media';
 import { createBrowserWasmVideoTool } from '@hearth/media/browser';
@@ -51,4 +53,14 @@ export async function processVideo(file: File, codec: ImageCodec): Promise<Local
   const poster = await tool.posterFrame(input);
   const derivatives = await makeDerivatives(codec, { bytes: poster, name: `${file.name}.poster.png` });
   return { info, derivatives };
+}
+
+/**
+ * A motion photo's video made playable here, the home node's `motion` step on ffmpeg.wasm:
+ * Samsung's HEVC is transcoded to H.264 (Chromium does not play HEVC), H.264 remuxed.
+ * Undefined when `bytes` hold no video; a video ffmpeg cannot read rejects with
+ * MEDIA_MOTION_VIDEO_INVALID (the still is imported all the same).
+ */
+export async function processMotion(bytes: Uint8Array, name: string): Promise<MotionVideo | undefined> {
+  return motionVideo(tool, bytes, { name });
 }

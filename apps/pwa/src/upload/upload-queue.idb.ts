@@ -87,6 +87,7 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
           ...(p.thumbhash !== undefined ? { thumbhash: p.thumbhash } : {}),
           ...(p.thumbnail !== undefined ? { thumbnail: p.thumbnail } : {}),
           ...(p.preview !== undefined ? { preview: p.preview } : {}),
+          ...(p.motion !== undefined ? { motion: p.motion } : {}),
           ...(p.camera !== undefined ? { camera: p.camera } : {}),
           ...(p.tzOffsetMin !== undefined ? { tzOffsetMin: p.tzOffsetMin } : {}),
           ...(p.gps !== undefined ? { gps: p.gps } : {}),

@@ -50,6 +50,8 @@ export interface ProcessedFile {
   phash?: string;
   /** videos probed on this device (process-video.ts) */
   durationMs?: number;
+  /** a motion photo's video, split from the file and made playable here (MP4) */
+  motion?: Blob;
 }
 
 /** Hashes and probes one file; the browser's runs in a worker. */

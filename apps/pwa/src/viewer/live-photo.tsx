@@ -1,10 +1,26 @@
 /**
- * Live Photos in the viewer: the still's paired video plays over it while the LIVE badge is
- * hovered (mouse) or the photo is held (touch), or after a click on the badge until it ends —
- * as Google Photos and Immich do. The video is asked for on the first play only.
+ * Live Photos and motion photos in the viewer: the still's video plays over it while the LIVE
+ * badge is hovered (mouse) or the photo is held (touch), or after a click on the badge until
+ * it ends — as Google Photos and Immich do. A Live Photo's video is its paired asset's
+ * playback; a motion photo's is the video inside the file (the asset's `motion` media: the
+ * home node's derived blob over its HTTP endpoint, or the one split on this device). The
+ * video is asked for on the first play only.
  */
 import { createSignal, Show, type Accessor, type JSX } from 'solid-js';
-import type { LibraryClient } from '../library/library-client.ts';
+import type { AssetDetails, LibraryClient, MediaKind } from '../library/library-client.ts';
+
+/** Where the still's video comes from: an asset's media of that kind. */
+export interface LiveSource {
+  id: string;
+  kind: MediaKind;
+}
+
+/** A Live Photo plays its paired video's playback; a motion photo its own `motion` media. */
+export function liveSourceOf(a: AssetDetails | undefined): LiveSource | undefined {
+  if (a?.livePhotoVideo) return { id: a.livePhotoVideo, kind: 'playback' };
+  if (a?.motion) return { id: a.id, kind: 'motion' };
+  return undefined;
+}
 
 /** The state of one Live Photo: its video URL once asked for, and whether it plays. */
 export interface LivePhoto {
@@ -17,7 +33,7 @@ export interface LivePhoto {
 
 export function createLivePhoto(
   lib: Pick<LibraryClient, 'mediaUrl'>,
-  pair: () => string | undefined,
+  source: () => LiveSource | undefined,
 ): LivePhoto {
   const [url, setUrl] = createSignal<string>();
   const [playing, setPlaying] = createSignal(false);
@@ -26,12 +42,14 @@ export function createLivePhoto(
     playing,
     url,
     async play(on) {
-      const id = pair();
-      if (!id || !on) return void setPlaying(false);
-      if (!url() && asking !== id) {
-        asking = id;
-        const u = await lib.mediaUrl(id, 'playback').catch(() => undefined);
-        if (pair() !== id) return;
+      const src = source();
+      if (!src || !on) return void setPlaying(false);
+      const key = `${src.id}/${src.kind}`;
+      if (!url() && asking !== key) {
+        asking = key;
+        const u = await lib.mediaUrl(src.id, src.kind).catch(() => undefined);
+        const now = source();
+        if (`${now?.id}/${now?.kind}` !== key) return;
         setUrl(u);
       }
       setPlaying(url() !== undefined);

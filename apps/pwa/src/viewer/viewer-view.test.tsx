@@ -108,6 +108,26 @@ describe('<ViewerView>', () => {
     await waitFor(() => expect(screen.queryByTestId('live-video')).toBeNull());
   });
 
+  it("a motion photo plays the video inside it (its own 'motion' media) from the same LIVE badge", async () => {
+    const { lib, asked } = fakeLibrary([
+      { ...base, motion: true },
+      { ...base, id: 'plain' },
+    ]);
+    mount(lib, 'still');
+    const badge = await screen.findByRole('button', { name: 'Play Live Photo' });
+    expect(asked).not.toContain('still/motion');
+    fireEvent.click(badge);
+    const v = await screen.findByTestId('live-video');
+    expect(v.getAttribute('src')).toBe('blob:still/motion');
+    fireEvent.ended(v);
+    await waitFor(() => expect(screen.queryByTestId('live-video')).toBeNull());
+    cleanup();
+    // A plain photo has no badge.
+    mount(lib, 'plain');
+    await screen.findByRole('img');
+    expect(screen.queryByRole('button', { name: 'Play Live Photo' })).toBeNull();
+  });
+
   it('a streamed video whose token expired gets a fresh URL and goes on', async () => {
     const { lib, asked } = fakeLibrary([{ ...base, id: 'clip', type: 'video', mime: 'video/mp4' }]);
     mount(lib, 'clip');

@@ -10,7 +10,7 @@ import { useLibrary } from '../shell/library-context.tsx';
 import { neighbours } from '../shell/navigation-order.ts';
 import { thumbhashUrl } from '../timeline/thumbhash-url.ts';
 import { InfoPanel } from './info-panel.tsx';
-import { createLivePhoto, LiveBadge, LiveVideo } from './live-photo.tsx';
+import { createLivePhoto, LiveBadge, LiveVideo, liveSourceOf } from './live-photo.tsx';
 import { saveOriginal } from './save-original.ts';
 import { createVideoRefresh } from './video-refresh.ts';
 import { attachZoomGestures } from './zoom-gestures.ts';
@@ -40,7 +40,7 @@ export function ViewerView(): JSX.Element {
     async ([id, type]) => (type === 'video' ? ((await lib.mediaUrl(id, 'playback')) ?? '') : ''),
   );
   const refresh = createVideoRefresh(lib, () => params.id);
-  const live = createLivePhoto(lib, () => asset()?.livePhotoVideo);
+  const live = createLivePhoto(lib, () => liveSourceOf(asset()));
   const [zoom, setZoom] = createSignal<Zoom>(NO_ZOOM);
   const [gesturing, setGesturing] = createSignal(false);
   const [full, setFull] = createSignal<string>();
@@ -135,7 +135,7 @@ export function ViewerView(): JSX.Element {
           ←
         </button>
         <span class="grow" />
-        <Show when={asset()?.livePhotoVideo}>
+        <Show when={liveSourceOf(asset())}>
           <LiveBadge live={live} />
         </Show>
         <button
