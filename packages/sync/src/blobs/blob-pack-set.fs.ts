@@ -110,6 +110,7 @@ export function createPackSet(options: PackSetOptions): PackSet {
   let active: Promise<{ pack: Pack; fh: FileHandle }> | undefined;
   const queue: Waiting[] = [];
   let flushing: Promise<void> | undefined;
+  let starting = false;
   const pending = new Map<BlobHash, Promise<boolean>>();
   let refreshing: Promise<void> | undefined;
   let again: Promise<void> | undefined;
@@ -342,7 +343,16 @@ export function createPackSet(options: PackSetOptions): PackSet {
   function enqueue(hash: BlobHash, kind: number, body: Uint8Array, target?: PackEntry): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       queue.push({ hash, kind, body, ...(target ? { target } : {}), resolve, reject });
-      void flush();
+      // The first batch starts after this turn of the event loop, so the puts of one answer
+      // (a `smalls` frame resolves ~32 fetches at once) share it: started at once, it took
+      // the first put alone and the rest waited a second datasync.
+      if (!flushing && !starting) {
+        starting = true;
+        setImmediate(() => {
+          starting = false;
+          void flush();
+        });
+      }
     });
   }
 
@@ -365,7 +375,7 @@ export function createPackSet(options: PackSetOptions): PackSet {
       dirStamp = -1n;
     },
     async stop() {
-      await flushing;
+      while (starting || flushing) await (flushing ?? new Promise((r) => setImmediate(r)));
       const w = await active?.catch(() => undefined);
       active = undefined;
       if (w) await retire(w);

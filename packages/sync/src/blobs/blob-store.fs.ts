@@ -324,6 +324,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       const entry = packs.lookup(asBlobHash(hash));
       const bytes = entry && (await readPacked(entry));
       if (bytes) {
+        await mkdir(quarantineDir, { recursive: true }); // commands use the store without start()
         await writeFile(aside, bytes, { mode: 0o600 });
         return packs.remove(asBlobHash(hash));
       }
