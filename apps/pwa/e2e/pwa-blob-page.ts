@@ -75,7 +75,7 @@ async function store(j: BlobJob, dbName: string): Promise<{ ms: number; bytes: n
   await pool(jobs(j), j.concurrency, async ({ h, kind, mime }) => {
     const blob = await media.blob(h, mime);
     // As the app does: the store runs behind the next fetch; the clock stops when all are stored.
-    puts.push(cache.put(h, kind, blob));
+    puts.push(cache.put(h, kind, blob, h));
     bytes += blob.size;
   });
   await Promise.all(puts);

@@ -23,12 +23,12 @@ async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
 }
 
 /** The sync package's real HTTP blob handler and token issuer, called in-process. */
-async function homeNode(paired = () => true) {
+async function homeNode(paired = () => true, length = 300_000) {
   const store = createMemoryBlobStore();
   await store.start();
   const issuer = createBlobTokenIssuer({ key: new Uint8Array(32).fill(9), isPaired: paired });
   const handler = createBlobHttpHandler({ store, tokens: issuer });
-  const bytes = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 31 + 7) & 255);
+  const bytes = Uint8Array.from({ length }, (_, i) => (i * 31 + 7) & 255);
   const hash = await sha256(bytes);
   await store.put(bytes, { expected: hash as BlobHash });
   let mints = 0;
@@ -102,6 +102,24 @@ describe('home media over the HTTP blob endpoint', () => {
       return new Response(b, { status: res.status });
     };
     const media = createHomeMedia({ baseUrl: 'http://node.test', token: home.token, fetch: tamper });
+    await expect(media.blob(home.hash)).rejects.toMatchObject({ code: 'BLOB_VERIFY_FAILED' });
+  });
+
+  it('a small blob (a thumbnail, read as bytes) is verified too, and keeps its type', async () => {
+    const home = await homeNode(undefined, 9_000);
+    let tampering = false;
+    const fetch = async (r: Request) => {
+      const res = await home.handler(r);
+      if (!tampering) return res;
+      const b = new Uint8Array(await res.arrayBuffer());
+      b[100] = b[100]! ^ 1;
+      return new Response(b, { status: res.status, headers: res.headers });
+    };
+    const media = createHomeMedia({ baseUrl: 'http://node.test', token: home.token, fetch });
+    const a = await media.blob(home.hash, 'image/webp');
+    expect(a.type).toBe('image/webp');
+    expect(new Uint8Array(await a.arrayBuffer())).toEqual(home.bytes);
+    tampering = true;
     await expect(media.blob(home.hash)).rejects.toMatchObject({ code: 'BLOB_VERIFY_FAILED' });
   });
 
