@@ -174,26 +174,25 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
     // Cached by hash: bytes of another blob than the one asked for (the node derived the
     // thumbnail again, or this device's own was made before the node's) are fetched again.
     // Bytes stored before hashes were recorded are taken as they are.
-    const had = pending
-      ? pending.hash
-      : held && want !== undefined
-        ? await media.hashOf(id, kind)
-        : undefined;
-    if (held && (want === undefined || had === undefined || had === want)) return held;
+    const had = held ? (pending ? pending.hash : await media.hashOf(id, kind)) : undefined;
+    // A tile passes its row's hash, so scrolling opens no asset for bytes it holds.
+    if (held && (had === undefined || had === want)) return held;
     await openAsset(id);
     const a = catalog.getAsset(id as AssetId);
+    const current = a && (kind === 'original' ? id : a.derived[kind]?.hash);
+    // Asked without the blob expected (the viewer, album covers): the catalog's current one.
+    if (held && want === undefined && (current === undefined || current === had)) return held;
     if (!a || !remote) return held;
     // Stale bytes stay on screen while the node cannot be reached.
     const blob = held ? await remote(a, kind).catch(() => undefined) : await remote(a, kind);
     if (!blob) return held;
     // Shown at once, stored behind the next fetch (measured: bench/pwa-blob); until the
     // store is done the bytes are served from here. A failed store only costs a refetch.
-    const hash = kind === 'original' ? id : a.derived[kind]?.hash;
     const done = media
-      .put(id, kind, blob, hash)
+      .put(id, kind, blob, current)
       .catch((e: unknown) => console.warn(`media cache: ${String(e)}`))
       .finally(() => storing.get(key)?.blob === blob && storing.delete(key));
-    storing.set(key, { blob, done, ...(hash === undefined ? {} : { hash }) });
+    storing.set(key, { blob, done, ...(current === undefined ? {} : { hash: current }) });
     return blob;
   }
 

@@ -36,7 +36,7 @@ async function homeNode(paired = () => true, length = 300_000) {
     mints++;
     return issuer.mint(device);
   };
-  return { handler, hash, bytes, token, mints: () => mints };
+  return { handler, store, hash, bytes, token, mints: () => mints };
 }
 
 describe('home media over the HTTP blob endpoint', () => {
@@ -346,7 +346,7 @@ describe('free up space', () => {
 });
 
 describe('media cache by hash', () => {
-  it('a thumbnail the node derived again is fetched again; offline the old one is still shown', async () => {
+  it('a thumbnail the node derived again is fetched again, asked with or without its hash; offline the old one is still shown', async () => {
     const home = await homeNode();
     const repo = new Repo({ network: [] });
     const catalog = createCatalog({ repo, root: createTestRoot(repo), deviceId: device });
@@ -387,6 +387,14 @@ describe('media cache by hash', () => {
       // Held now under that hash: not fetched again.
       up = false;
       expect((await lib.mediaBlob(id, 'thumbnail', home.hash))?.size).toBe(home.bytes.length);
+      // Asked without a hash (the viewer, an album cover): the catalog's current one is wanted.
+      expect((await lib.mediaBlob(id, 'thumbnail'))?.size).toBe(home.bytes.length);
+      const again = Uint8Array.from({ length: 700 }, (_, i) => (i * 5) & 255);
+      const againHash = (await home.store.put(again)).hash;
+      catalog.setDerived(id, { thumbnail: { hash: againHash, pipeline: 3 } });
+      up = true;
+      expect(new Uint8Array(await (await lib.mediaBlob(id, 'thumbnail'))!.arrayBuffer())).toEqual(again);
+      await vi.waitFor(async () => expect(await cache.hashOf(id, 'thumbnail')).toBe(againHash));
     } finally {
       await lib.stop();
       await repo.shutdown();
