@@ -18,6 +18,8 @@ interface Entry {
 /** Reads ranges of blob files through a small cache of open handles. */
 export interface ReadHandles {
   read(hash: BlobHash, start: number, length: number): Promise<{ size: number; bytes: Uint8Array }>;
+  /** A whole small blob with one open (not kept: thumbnails are asked for once), or its size alone above `max`. */
+  readWhole(hash: BlobHash, max: number): Promise<{ size: number; bytes?: Uint8Array }>;
   /** Closes the handle of a blob that is being deleted or moved (at once, or when its reads end). */
   evict(hash: BlobHash): void;
   closeAll(): Promise<void>;
@@ -75,28 +77,41 @@ export function createReadHandles(
     return e;
   }
 
+  async function read(hash: BlobHash, start: number, length: number) {
+    const e = acquire(hash);
+    try {
+      const { fh, size } = await e.ready;
+      if (!Number.isSafeInteger(start) || start < 0 || start > size)
+        throw new BlobRangeError(hash, start, start + length, size);
+      const n = Math.min(Math.max(0, length), size - start);
+      return { size, bytes: await readFully(fh, hash, start, n) };
+    } finally {
+      e.users--;
+      e.lastUse = performance.now();
+      // An evicted handle replaced in the map by a newer one is closed by its last reader.
+      if (e.evicted && e.users === 0 && entries.get(hash) !== e) closeEntry(e);
+      else if (e.evicted || entries.size > max) sweep(e.lastUse);
+    }
+  }
+
   return {
-    async read(hash, start, length) {
-      const e = acquire(hash);
+    read,
+    async readWhole(hash, max) {
+      const e = entries.get(hash);
+      // A handle already open (a blob being served in chunks) saves the open.
+      if (e && !e.evicted) return read(hash, 0, max).then((r) => (r.size > max ? { size: r.size } : r));
+      let fh: FileHandle;
       try {
-        const { fh, size } = await e.ready;
-        if (!Number.isSafeInteger(start) || start < 0 || start > size)
-          throw new BlobRangeError(hash, start, start + length, size);
-        const n = Math.min(Math.max(0, length), size - start);
-        const bytes = new Uint8Array(n);
-        let at = 0;
-        while (at < n) {
-          const { bytesRead } = await fh.read(bytes, at, n - at, start + at);
-          if (bytesRead === 0) throw new BlobNotFoundError(hash); // truncated under us
-          at += bytesRead;
-        }
-        return { size, bytes };
+        fh = await open(pathOf(hash), 'r');
+      } catch (err) {
+        throw (err as NodeJS.ErrnoException).code === 'ENOENT' ? new BlobNotFoundError(hash) : err;
+      }
+      try {
+        const { size } = await fh.stat();
+        if (size > max) return { size };
+        return { size, bytes: await readFully(fh, hash, 0, size) };
       } finally {
-        e.users--;
-        e.lastUse = performance.now();
-        // An evicted handle replaced in the map by a newer one is closed by its last reader.
-        if (e.evicted && e.users === 0 && entries.get(hash) !== e) closeEntry(e);
-        else if (e.evicted || entries.size > max) sweep(e.lastUse);
+        await fh.close();
       }
     },
     evict(hash) {
@@ -113,4 +128,19 @@ export function createReadHandles(
       await Promise.all(all.map((e) => e.ready.then(({ fh }) => fh.close()).catch(() => undefined)));
     },
   };
+}
+
+/**
+ * Reads `n` bytes at `start` into a new buffer. Not zero-filled first (every byte is read
+ * over, or it throws): a zeroed 1 MiB buffer per chunk cost the sender ~0.3 ms/MB more.
+ */
+async function readFully(fh: FileHandle, hash: BlobHash, start: number, n: number): Promise<Uint8Array> {
+  const bytes = Buffer.allocUnsafe(n);
+  let at = 0;
+  while (at < n) {
+    const { bytesRead } = await fh.read(bytes, at, n - at, start + at);
+    if (bytesRead === 0) throw new BlobNotFoundError(hash); // truncated under us
+    at += bytesRead;
+  }
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, n);
 }

@@ -7,7 +7,7 @@
 import type { Connection, Libp2p, Stream } from '@libp2p/interface';
 import type { BlobHash } from '../ids.ts';
 import type { PeerAccess } from '../net/peer-access.ts';
-import type { BlobStore } from './blob-store.ts';
+import { readSmall, type BlobStore } from './blob-store.ts';
 import { createManifestCache } from './blob-manifest.ts';
 import {
   BLOB_PROTOCOL,
@@ -78,37 +78,39 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
         case 'meta': {
           // Small blobs: one read serves both the one-chunk manifest and the inline bytes.
           const limit = Math.min(req.inline, inlineLimit, chunkSize);
-          const known = await store.size(req.h as BlobHash);
-          if (known === undefined) return { t: 'err', id: req.id, code: 'NOT_FOUND' };
-          if (known <= limit) {
-            const { size, bytes } = await store.read(req.h as BlobHash, 0, limit);
-            const ch = await options.hashing.sha256Of(bytes);
-            if (size <= limit) return { t: 'meta', id: req.id, size, cs: chunkSize, ch, data: bytes };
+          const small = await readSmall(store, req.h as BlobHash, limit);
+          if (small.bytes) {
+            const ch = await options.hashing.sha256Of(small.bytes);
+            return { t: 'meta', id: req.id, size: small.size, cs: chunkSize, ch, data: small.bytes };
           }
           const m = await manifests.get(req.h as BlobHash);
           return { t: 'meta', id: req.id, size: m.size, cs: m.chunkSize, ch: m.prefixDigests };
         }
         case 'smalls': {
-          // Many thumbnails in one answer: inline every small blob the frame budget allows;
-          // the others get their size only, and the client asks `meta` for them.
+          // Many thumbnails in one answer, each read with one open. Every blob reads at most its
+          // share of the frame budget, so an answer never holds more than the budget; blobs above
+          // their share are then read (in request order) while the rest of the budget allows.
+          // The others get their size only, and the client asks `meta` for them.
           const limit = Math.min(req.inline, inlineLimit, chunkSize);
-          const sizes = await Promise.all(req.h.map((h) => store.size(h as BlobHash)));
+          const share = Math.min(limit, Math.floor(SMALLS_BUDGET / Math.max(1, req.h.length)));
+          const read = (h: string, max: number) =>
+            readSmall(store, h as BlobHash, max).catch((e: unknown) => {
+              if (e instanceof BlobNotFoundError) return undefined;
+              throw e;
+            });
+          const reads = await Promise.all(req.h.map((h) => read(h, share)));
           let budget = SMALLS_BUDGET;
-          const items = await Promise.all(
-            req.h.map(async (h, k): Promise<SmallItem> => {
-              const size = sizes[k];
-              if (size === undefined) return { e: 'NOT_FOUND' };
-              if (size > limit || size > budget) return { s: size };
-              budget -= size;
-              try {
-                const r = await store.read(h as BlobHash, 0, size);
-                return r.bytes.length === r.size ? { s: r.size, d: r.bytes } : { s: r.size };
-              } catch (e) {
-                if (e instanceof BlobNotFoundError) return { e: 'NOT_FOUND' };
-                throw e;
-              }
-            }),
-          );
+          for (const r of reads) budget -= r?.bytes?.length ?? 0;
+          const second = reads.map((r, k) => {
+            if (!r || r.bytes || r.size > limit || r.size > budget) return undefined;
+            budget -= r.size;
+            return read(req.h[k]!, r.size);
+          });
+          for (const [k, p] of second.entries()) if (p) reads[k] = await p;
+          const items = reads.map((r): SmallItem => {
+            if (!r) return { e: 'NOT_FOUND' };
+            return r.bytes ? { s: r.size, d: r.bytes } : { s: r.size };
+          });
           return { t: 'smalls', id: req.id, items };
         }
         case 'get': {

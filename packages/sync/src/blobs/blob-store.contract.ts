@@ -5,7 +5,7 @@
 import { describe, expect, it, beforeEach, afterEach } from 'vitest';
 import type { BlobHash } from '../ids.ts';
 import type { BlobStore } from './blob-store.ts';
-import { readAll } from './blob-store.ts';
+import { readAll, readSmall } from './blob-store.ts';
 import { sha256Hex } from './hashing.ts';
 import { wasmHashing } from './hashing.wasm.ts';
 
@@ -82,6 +82,24 @@ export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void 
       await expect(store.read(wrongHash, 0, 10)).rejects.toMatchObject({ code: 'BLOB_NOT_FOUND' });
       await store.delete(hash);
       await expect(store.read(hash, 0, 10)).rejects.toMatchObject({ code: 'BLOB_NOT_FOUND' });
+    });
+
+    it('reads a whole small blob in one call, only the size of a bigger one (readWhole or its fallback)', async () => {
+      const small = pattern(30_000, 6);
+      const big = pattern(70_000, 7);
+      const hs = (await store.put(small)).hash;
+      const hb = (await store.put(big)).hash;
+      const e = (await store.put(new Uint8Array(0))).hash;
+      expect(await readSmall(store, hs, 65_536)).toEqual({ size: 30_000, bytes: small });
+      expect(await readSmall(store, hs, 30_000)).toEqual({ size: 30_000, bytes: small });
+      expect(await readSmall(store, hb, 65_536)).toEqual({ size: 70_000 });
+      expect(await readSmall(store, e, 0)).toEqual({ size: 0, bytes: new Uint8Array(0) });
+      await expect(readSmall(store, wrongHash, 65_536)).rejects.toMatchObject({ code: 'BLOB_NOT_FOUND' });
+      // Read after a chunked read opened the blob (a server reuses the open file), then deleted.
+      expect((await store.read(hb, 0, 10)).size).toBe(70_000);
+      expect(await readSmall(store, hb, 100_000)).toEqual({ size: 70_000, bytes: big });
+      await store.delete(hs);
+      await expect(readSmall(store, hs, 65_536)).rejects.toMatchObject({ code: 'BLOB_NOT_FOUND' });
     });
 
     it('rejects ranges outside the blob with BLOB_RANGE_INVALID', async () => {

@@ -52,6 +52,13 @@ export function createMemoryBlobStore(options: { hashing?: Hashing } = {}): Memo
         return Promise.reject(new BlobRangeError(hash, start, start + length, data.length));
       return Promise.resolve({ size: data.length, bytes: data.slice(start, start + Math.max(0, length)) });
     },
+    readWhole(hash, max) {
+      const data = blobs.get(hash);
+      if (!data) return Promise.reject(new BlobNotFoundError(hash));
+      return Promise.resolve(
+        data.length > max ? { size: data.length } : { size: data.length, bytes: data.slice() },
+      );
+    },
     async put(input, opts: BlobPutOptions = {}): Promise<BlobPutResult> {
       const h = await hashing.sha256();
       const parts: Uint8Array[] = [];

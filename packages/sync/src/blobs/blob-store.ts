@@ -90,6 +90,13 @@ export interface BlobStore {
    */
   read(hash: BlobHash, start: number, length: number): Promise<{ size: number; bytes: Uint8Array }>;
   /**
+   * Reads a whole blob of at most `max` bytes in one go, with its size; a bigger one gives its
+   * size alone (nothing read). BlobNotFoundError when absent. One open per blob instead of
+   * `size` then `read`: a server sends thumbnails many per answer, and on the filesystem the
+   * extra call was a third of the sender's work for them. Optional: `readSmall` falls back.
+   */
+  readWhole?(hash: BlobHash, max: number): Promise<SmallRead>;
+  /**
    * Opens (or creates) the partial write of `hash`, keeping the leading chunks of an earlier
    * attempt that `verify` accepts and dropping the rest. Optional: stores without it restart
    * interrupted fetches from zero (see openPartial).
@@ -108,6 +115,22 @@ export interface BlobStore {
   quarantine(hash: BlobHash): Promise<boolean>;
   list(): AsyncIterable<BlobHash>;
   stats(): Promise<BlobStoreStats>;
+}
+
+/** A whole small blob (`bytes`), or only the size of one above the asked maximum. */
+export interface SmallRead {
+  size: number;
+  bytes?: Uint8Array;
+}
+
+/** A whole blob of at most `max` bytes (see `BlobStore.readWhole`), through `size` + `read` where the store has no faster path. */
+export async function readSmall(store: BlobStore, hash: BlobHash, max: number): Promise<SmallRead> {
+  if (store.readWhole) return store.readWhole(hash, max);
+  const size = await store.size(hash);
+  if (size === undefined) throw new BlobNotFoundError(hash);
+  if (size > max) return { size };
+  const r = await store.read(hash, 0, size);
+  return r.bytes.length === r.size ? { size: r.size, bytes: r.bytes } : { size: r.size };
 }
 
 /** Reads a range through `open`, for backends without a faster path. */

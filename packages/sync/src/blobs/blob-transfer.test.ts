@@ -12,6 +12,7 @@ import {
   BLOB_PROTOCOL,
   MAX_REQUEST_FRAME,
   OLD_BLOB_PROTOCOLS,
+  SMALLS_BUDGET,
   decodeRequest,
   encodeFrame,
   type BlobResponse,
@@ -148,6 +149,42 @@ describe('many blobs at once', () => {
       .flatMap((conn) => conn.streams.filter((st) => st.protocol === BLOB_PROTOCOL));
     expect(streams.length).toBeLessThanOrEqual(4);
     c.stop();
+  });
+});
+
+describe('smalls answers', () => {
+  // Without `readWhole` the server falls back to `size` + `read`: both paths answer alike.
+  it.each([
+    ['readWhole', (s: MemoryBlobStore): BlobStore => s],
+    [
+      'size + read',
+      (s: MemoryBlobStore): BlobStore => {
+        const { readWhole: _, ...rest } = s;
+        return rest;
+      },
+    ],
+  ])('inline whole blobs within the frame budget, sizes for the rest (%s)', async (_, wrap) => {
+    const [a, b] = [await peer(), await peer({ wrap })];
+    await connect(a, b);
+    const blobs = Array.from({ length: 40 }, (_, i) => pattern(60_000 + i, 50 + i));
+    const hashes: string[] = [];
+    for (const d of blobs) hashes.push((await b.store.put(d)).hash);
+    const big = (await b.store.put(pattern(300_000, 9))).hash;
+    const unknown = await sha256Hex(nodeHashing, pattern(10, 10));
+    const s = createBlobSession('b', await a.node.dialProtocol(b.node.peerId, BLOB_PROTOCOL));
+    const res = await s.request({ t: 'smalls', h: [...hashes, big, unknown], inline: 256 * 1024 });
+    s.close();
+    if (res.t !== 'smalls') throw new Error(`answered ${res.t}`);
+    const inlined = res.items.flatMap((it, k) => ('d' in it && it.d ? [k] : []));
+    // 40 × 60 KB do not fit one answer: as many as the budget allows, every one whole and right.
+    expect(inlined.length).toBeGreaterThan(8);
+    expect(inlined.length).toBeLessThan(40);
+    expect(inlined.reduce((n, k) => n + blobs[k]!.length, 0)).toBeLessThanOrEqual(SMALLS_BUDGET);
+    for (const k of inlined) expect(res.items[k]).toEqual({ s: blobs[k]!.length, d: blobs[k] });
+    for (let k = 0; k < 40; k++)
+      if (!inlined.includes(k)) expect(res.items[k]).toEqual({ s: blobs[k]!.length });
+    expect(res.items[40]).toEqual({ s: 300_000 });
+    expect(res.items[41]).toEqual({ e: 'NOT_FOUND' });
   });
 });
 
