@@ -4,6 +4,8 @@ import { UpdatePrompt } from '../pwa/update-prompt.tsx';
 import type { SyncCounts } from '../peer/peer-protocol.ts';
 import { SyncStatus } from './sync-status.tsx';
 import { NodeStatusPanel } from './node-status.tsx';
+import { RemovedNotice } from './removed-notice.tsx';
+import { usePeer } from '../peer/peer-context.tsx';
 import { loadSyncMemory, rememberSync } from './sync-memory.ts';
 
 const NAV: readonly { href: string; label: string; icon: string; phone: boolean }[] = [
@@ -79,6 +81,7 @@ export function AppShell(props: {
         </nav>
       </Show>
       <main id="main" tabIndex={-1}>
+        <RemovedNotice peer={usePeer()} />
         {props.children}
       </main>
       <UpdatePrompt />
