@@ -9,8 +9,9 @@ import { encodeThumbHash } from './thumbhash-encode.ts';
  * Bump when the derivative recipe changes, so the reconcile loop regenerates them.
  * 2: thumbhash (from 32 px, was 100) and dHash pixels area-averaged from the thumbnail in JS
  *    (were libvips resizes).
- * Not bumped for the integer ThumbHash encoder (thumbhash-encode.ts): a factor may differ by
- * one quantisation step from the library's, an invisible change not worth re-deriving a library.
+ * Not bumped for the integer ThumbHash encoder (thumbhash-encode.ts): its output is the
+ * library's, byte for byte (24-bit cosines; the library itself for the rare image near a
+ * rounding boundary).
  */
 export const DERIVATIVES_PIPELINE_VERSION = 2;
 
