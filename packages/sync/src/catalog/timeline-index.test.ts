@@ -43,7 +43,7 @@ describe('timeline month codec', () => {
     const assets = [1, 2, 3].map((n) => ({
       ...sampleAsset(n),
       shard: '2024-07',
-      tzOffsetMin: 0,
+      tzOffsetMin: n === 1 ? -420 : n * 60,
       ratio: n / 2,
       addedAt: 0,
       addedBy: fakeDeviceId(1),
@@ -65,9 +65,10 @@ describe('timeline month codec', () => {
     expect(timelineThumbhashAt(back, 1)).toBe(sampleAsset(1).thumbhash);
     expect(back.ratio[2]).toBeCloseTo(0.5);
     expect([0, 1, 2].map((i) => timelineThumbAt(back, i))).toEqual([undefined, fakeAssetId(20), undefined]);
+    expect([...back.tzOffset!]).toEqual([180, 120, -420]);
   });
 
-  it('reads an HTL1 month (before the thumbs column) with no thumbnails, and marks it stale', () => {
+  it('reads HTL1 (before the thumbs column) and HTL2 (before tzOffset) months, and marks them stale', () => {
     const asset = {
       ...sampleAsset(1),
       shard: '2024-07',
@@ -83,22 +84,33 @@ describe('timeline month codec', () => {
       holders: [],
       derived: {},
     };
-    const m = buildTimelineMonth('2024-07', 'heads-1', [asset] as never);
-    const v2 = encodeTimelineMonth(m);
-    // The same month as HTL1 wrote it: no thumbs column, the old magic.
+    const m = buildTimelineMonth('2024-07', 'heads-1', [{ ...asset, tzOffsetMin: 120 }] as never);
+    const v3 = encodeTimelineMonth(m);
+    // The same month as HTL1 wrote it: no thumbs column, no tzOffset column, the old magic.
     const head = (16 + 7 + 7 + 7) & ~7; // 16 + "2024-07" + "heads-1", padded to 8
     const cut = head + 8 + 4 + 32;
-    const v1 = new Uint8Array(v2.length - 32);
-    v1.set(v2.subarray(0, cut));
-    v1.set(v2.subarray(cut + 32), cut);
+    const v1 = new Uint8Array(v3.length - 34);
+    v1.set(v3.subarray(0, cut));
+    v1.set(v3.subarray(cut + 32, cut + 33), cut); // flags
+    v1.set(v3.subarray(cut + 35), cut + 1); // thumbOffsets, thumbBytes
     v1.set(new TextEncoder().encode('HTL1'), 0);
     const back = decodeTimelineMonth(v1, 'old');
     expect(timelineIdAt(back, 0)).toBe(fakeAssetId(1));
     expect([...back.flags]).toEqual([FLAG_FAVORITE]);
     expect(timelineThumbhashAt(back, 0)).toBe(sampleAsset(1).thumbhash);
     expect(timelineThumbAt(back, 0)).toBeUndefined();
-    expect(peekTimelineVersion(v2, 'new')).toBe('heads-1');
+    expect([...back.tzOffset!]).toEqual([0]);
+    expect(peekTimelineVersion(v3, 'new')).toBe('heads-1');
     expect(peekTimelineVersion(v1, 'old')).not.toBe('heads-1');
+    // As HTL2 wrote it: thumbs, no tzOffset column (read as 0; stale, so rebuilt with it).
+    const v2 = new Uint8Array(v3.length - 2);
+    v2.set(v3.subarray(0, cut + 33));
+    v2.set(v3.subarray(cut + 35), cut + 33);
+    v2.set(new TextEncoder().encode('HTL2'), 0);
+    const back2 = decodeTimelineMonth(v2, 'v2');
+    expect(timelineThumbhashAt(back2, 0)).toBe(sampleAsset(1).thumbhash);
+    expect([...back2.tzOffset!]).toEqual([0]);
+    expect(peekTimelineVersion(v2, 'v2')).not.toBe('heads-1');
   });
 
   it('reports a truncated or foreign file as corrupt', () => {

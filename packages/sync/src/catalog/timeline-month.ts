@@ -29,6 +29,11 @@ export interface TimelineMonth {
   ratio: Float32Array;
   /** FLAG_* bits */
   flags: Uint8Array;
+  /**
+   * the camera's UTC offset in minutes of each row (0 when unknown), for day headers in the
+   * camera's local time; absent in months built before the column (read as all 0)
+   */
+  tzOffset?: Int16Array;
   /** thumbhash bytes of row i are thumbBytes[thumbOffsets[i] .. thumbOffsets[i+1]] (empty: none) */
   thumbOffsets: Uint32Array;
   thumbBytes: Uint8Array;
@@ -68,6 +73,7 @@ export function buildTimelineMonth(
   const capturedAt = new Float64Array(n);
   const ratio = new Float32Array(n);
   const flags = new Uint8Array(n);
+  const tzOffset = new Int16Array(n);
   const thumbOffsets = new Uint32Array(n + 1);
   const thumbs: Uint8Array[] = [];
   let total = 0;
@@ -77,6 +83,7 @@ export function buildTimelineMonth(
     if (thumb !== undefined && HEX64.test(thumb)) hexToBytes(thumb, thumbHashes, i * 32);
     capturedAt[i] = a.capturedAt;
     ratio[i] = a.ratio;
+    tzOffset[i] = a.tzOffsetMin;
     flags[i] =
       (a.favorite ? FLAG_FAVORITE : 0) |
       (a.archived ? FLAG_ARCHIVED : 0) |
@@ -98,6 +105,7 @@ export function buildTimelineMonth(
     capturedAt,
     ratio,
     flags,
+    tzOffset,
     thumbOffsets,
     thumbBytes,
   };
