@@ -6,6 +6,7 @@ import { usePeer } from '../peer/peer-context.tsx';
 const KIND_NAMES: Record<string, string> = {
   images: 'thumbnails',
   video: 'videos',
+  motion: 'motion photos',
   faces: 'faces',
   tags: 'tags',
   ocr: 'text in photos',
