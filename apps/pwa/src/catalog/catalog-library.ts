@@ -103,6 +103,7 @@ function row(a: Asset): TimelineItem {
     (a.type === 'video' ? FLAG_VIDEO : 0);
   const r: TimelineItem = { id: a.id, capturedAt: a.capturedAt, ratio: a.ratio, flags };
   if (a.thumbhash !== undefined) r.thumbhash = a.thumbhash;
+  if (a.tzOffsetMin) r.tzOffsetMin = a.tzOffsetMin;
   const thumb = a.derived['thumbnail']?.hash;
   if (thumb !== undefined) r.thumb = thumb;
   return r;

@@ -24,7 +24,7 @@ async function setup() {
   const catalog = createCatalog({ repo, root: createTestRoot(repo), deviceId });
   await catalog.start();
   await catalog.addAssets([
-    sampleAsset(1, { capturedAt: JULY }),
+    sampleAsset(1, { capturedAt: JULY, tzOffsetMin: 120 }),
     sampleAsset(2, { capturedAt: JULY + 60_000, type: 'video', mime: 'video/mp4' }),
     (({ thumbhash: _none, ...a }) => a)(sampleAsset(3, { capturedAt: MARCH })),
   ]);
@@ -67,8 +67,10 @@ describe('the timeline index of a paired device', () => {
         (await lib.monthItems(m)).map((r) => ({ ...r, ratio: Math.fround(r.ratio) })),
       );
     const [video, photo] = await page.monthItems('2024-07');
-    expect(photo).toMatchObject({ id: fakeAssetId(1), thumb: 'ab'.repeat(32) });
+    // the camera's offset too, for day headers in its local time
+    expect(photo).toMatchObject({ id: fakeAssetId(1), thumb: 'ab'.repeat(32), tzOffsetMin: 120 });
     expect(video!.thumb).toBeUndefined();
+    expect(video!.tzOffsetMin).toBeUndefined();
     expect(await page.monthItems('1999-01')).toEqual([]);
     expect(await page.monthItems('../x')).toEqual([]);
     page.close();

@@ -38,6 +38,8 @@ export function timelineRows(m: TimelineMonth): TimelineItem[] {
     const to = m.thumbOffsets[i + 1]!;
     if (to > from) r.thumbhash = base64(m.thumbBytes.subarray(from, to));
     if (!isZero(m.thumbs, i * 32)) r.thumb = hexAt(m.thumbs, i * 32);
+    const tz = m.tzOffset?.[i];
+    if (tz) r.tzOffsetMin = tz;
     rows[i] = r;
   }
   return rows;

@@ -45,6 +45,7 @@ function flagsOf(a: AssetDetails): number {
 function rowOf(a: AssetDetails): TimelineItem {
   const row: TimelineItem = { id: a.id, capturedAt: a.capturedAt, ratio: a.ratio, flags: flagsOf(a) };
   if (a.thumbhash !== undefined) row.thumbhash = a.thumbhash;
+  if (a.tzOffsetMin) row.tzOffsetMin = a.tzOffsetMin;
   return row;
 }
 

@@ -7,6 +7,8 @@ export interface TimelineItem {
   id: string;
   /** UTC ms */
   capturedAt: number;
+  /** the camera's UTC offset in minutes (absent: 0, as the catalog files it) */
+  tzOffsetMin?: number;
   /** width / height */
   ratio: number;
   /** FLAG_* bits */
@@ -40,4 +42,12 @@ export const FLAG_VIDEO = 8;
 export function monthKeyOf(ms: number, tzOffsetMin = 0): string {
   const d = new Date(ms + tzOffsetMin * 60_000);
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/**
+ * The `YYYY-MM-DD` day of a row in the camera's local time, as its month is (`monthKeyOf`):
+ * a photo taken 00:30 on 1 August at UTC+2 is on 1 August wherever it is looked at.
+ */
+export function cameraDayOf(item: Pick<TimelineItem, 'capturedAt' | 'tzOffsetMin'>): string {
+  return new Date(item.capturedAt + (item.tzOffsetMin ?? 0) * 60_000).toISOString().slice(0, 10);
 }

@@ -10,7 +10,7 @@ import {
 } from './timeline-layout.ts';
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const opts = { width: 1000, rowHeight: 235, gap: 4, dayOf: utcDay };
+const opts = { width: 1000, rowHeight: 235, gap: 4 };
 
 function monthItems(year: number, month: number, n: number): TimelineItem[] {
   const start = Date.UTC(year, month - 1, 28, 23);
@@ -25,10 +25,32 @@ function monthItems(year: number, month: number, n: number): TimelineItem[] {
 describe('groupByDay', () => {
   it('groups consecutive rows by calendar day, newest first', () => {
     const items = monthItems(2024, 7, 20);
-    const groups = groupByDay(items, utcDay);
+    const groups = groupByDay(items);
     expect(groups.map((g) => g.day)).toEqual(['2024-07-28', '2024-07-27', '2024-07-26']);
     expect(groups.reduce((s, g) => s + g.items.length, 0)).toBe(20);
     expect(groups[0]!.items.every((i) => utcDay(i.capturedAt) === '2024-07-28')).toBe(true);
+  });
+
+  it("uses the camera's local day, whatever the viewer's zone", () => {
+    const row = (iso: string, tzOffsetMin?: number): TimelineItem => ({
+      id: iso,
+      capturedAt: Date.parse(iso),
+      ratio: 1,
+      flags: 0,
+      ...(tzOffsetMin === undefined ? {} : { tzOffsetMin }),
+    });
+    const groups = groupByDay([
+      row('2024-07-28T23:30:00Z', 120), // 01:30 on the 29th at UTC+2
+      row('2024-07-28T22:10:00Z', 120), // 00:10 on the 29th
+      row('2024-07-28T20:00:00Z', 120), // 22:00 on the 28th
+      row('2024-07-28T03:00:00Z', -420), // 20:00 on the 27th at UTC-7
+      row('2024-07-27T12:00:00Z'), // unknown offset: the UTC day, as its month
+    ]);
+    expect(groups.map((g) => [g.day, g.items.length])).toEqual([
+      ['2024-07-29', 2],
+      ['2024-07-28', 1],
+      ['2024-07-27', 2],
+    ]);
   });
 });
 

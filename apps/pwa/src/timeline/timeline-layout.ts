@@ -4,7 +4,7 @@
  * their count, so the scroll height and the scrubber are right from the first paint without
  * reading every month (Immich does the same with its bucket estimates).
  */
-import type { MonthSummary, TimelineItem } from '../library/timeline-item.ts';
+import { cameraDayOf, type MonthSummary, type TimelineItem } from '../library/timeline-item.ts';
 import { justifiedLayout, type Box } from './justified-layout.ts';
 
 /** A day inside a month: its header and its tiles, positioned relative to the month. */
@@ -42,8 +42,8 @@ export interface LayoutOptions {
   width: number;
   rowHeight: number;
   gap: number;
-  /** the day of a timestamp; defaults to the viewer's local calendar day */
-  dayOf?: (ms: number) => string;
+  /** the day of a row; defaults to the camera's local calendar day (`cameraDayOf`) */
+  dayOf?: (item: TimelineItem) => string;
 }
 
 export const MONTH_HEADER = 56;
@@ -51,19 +51,14 @@ export const DAY_HEADER = 36;
 /** Used for estimates only: the average photo is a bit wider than tall. */
 const AVERAGE_RATIO = 1.4;
 
-export function localDay(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
 /** Groups rows (already newest first) into consecutive days. */
 export function groupByDay(
   items: readonly TimelineItem[],
-  dayOf: (ms: number) => string = localDay,
+  dayOf: (item: TimelineItem) => string = cameraDayOf,
 ): { day: string; items: TimelineItem[] }[] {
   const out: { day: string; items: TimelineItem[] }[] = [];
   for (const item of items) {
-    const day = dayOf(item.capturedAt);
+    const day = dayOf(item);
     const last = out[out.length - 1];
     if (last && last.day === day) last.items.push(item);
     else out.push({ day, items: [item] });
