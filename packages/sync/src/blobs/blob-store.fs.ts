@@ -275,6 +275,26 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
         return { size: again.size, bytes };
       }
     },
+    async readWhole(hash, max) {
+      const whole = async (e: PackEntry) => {
+        if (e.size > max) return { size: e.size };
+        const bytes = await readPacked(e);
+        return bytes && { size: e.size, bytes };
+      };
+      const packed = packs.lookup(asBlobHash(hash));
+      const r = packed && (await whole(packed));
+      if (r) return r;
+      try {
+        return await handles.readWhole(asBlobHash(hash), max);
+      } catch (e) {
+        if (!(e instanceof BlobNotFoundError)) throw e;
+        await packs.refresh(); // perhaps packed by another process since
+        const again = packs.lookup(asBlobHash(hash));
+        const r2 = again && (await whole(again));
+        if (!r2) throw e;
+        return r2;
+      }
+    },
     resume: (hash, chunkSize, verify, options) =>
       resumePartial(partials, asBlobHash(hash), chunkSize, verify, options),
     async put(input, opts: BlobPutOptions = {}): Promise<BlobPutResult> {
