@@ -150,6 +150,26 @@ describe.skipIf(!hasFixtures || !tools)('motion photos on the home node (ffmpeg,
     expect(brokenStill?.failed).toBeUndefined();
     expect(await copyBlob(d, brokenStill?.blobs['thumbnail'] ?? '', join(base, 'thumb'))).toBe(true);
 
+    // A library from before the motion step: no `motion` records, no import flag. The next run
+    // of the reconcile loop (here `hearth import` again: all duplicates) makes them all the same.
+    const journal = join(d, 'catalog', 'catalog.jsonl');
+    const lines = readFileSync(journal, 'utf8').split('\n').filter(Boolean);
+    const legacy = lines
+      .filter((l) => !/"kind":"motion"/.test(l))
+      .map((l) => l.replace(/,"motionPhoto":(true|false)/, ''));
+    expect(legacy.length).toBe(lines.length - 3);
+    expect(legacy.join('\n')).not.toMatch(/motionPhoto|"kind":"motion"/);
+    writeFileSync(journal, legacy.join('\n') + '\n');
+    rmSync(join(d, 'catalog', 'catalog.snapshot'), { force: true });
+    const re = await runCli(['--data-dir', d, 'import', src, '--json'], { env });
+    expect(re.code, re.stderr).toBe(0);
+    const again = derived(d);
+    for (const name of ['samsung.heic', 'pixel.jpg'])
+      expect(again.get(`${ids.get(name)}/motion`)?.blobs, name).toEqual(
+        recs.get(`${ids.get(name)}/motion`)?.blobs,
+      );
+    expect(again.get(`${ids.get('broken.jpg')}/motion`)?.failed).toMatch(/broken\.jpg/);
+
     // A paired device: the synced catalog carries the video ref, and the blob comes from the node.
     const daemon = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns'], {
       env,
