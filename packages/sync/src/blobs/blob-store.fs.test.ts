@@ -157,6 +157,26 @@ describe('filesystem blob store: small blobs in pack files', () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  it('reads small blobs an earlier version stored as files of their own beside packed ones (no migration)', async () => {
+    const root = await tempRoot();
+    const old = createFsBlobStore({ root, packMaxBlob: 0 });
+    await old.start();
+    const loose = await old.put(thumb(15));
+    await old.stop();
+    expect(existsSync(old.pathOf(loose.hash))).toBe(true);
+    const store = createFsBlobStore({ root });
+    await store.start();
+    const packed = await store.put(thumb(16));
+    expect((await store.put(thumb(15))).created).toBe(false); // held (as a file): not packed again
+    expect(await readAll(store, loose.hash)).toEqual(thumb(15));
+    expect(new Set(await toArray(store.list()))).toEqual(new Set([loose.hash, packed.hash]));
+    expect(await store.stats()).toEqual({ count: 2, bytes: 60_000 });
+    expect(await store.delete(loose.hash)).toBe(true);
+    expect(await store.has(loose.hash)).toBe(false);
+    await store.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
   it('a dead writer’s pack: whole verified records count, a torn or corrupt tail does not', async () => {
     const root = await tempRoot();
     const store = createFsBlobStore({ root });
@@ -353,3 +373,9 @@ describe('filesystem blob store: small blobs in pack files', () => {
     await rm(root, { recursive: true, force: true });
   }, 60_000);
 });
+
+async function toArray<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
