@@ -37,8 +37,8 @@ async function playMotion(
   await page.goto(`${appUrl}#/photos/${id}`);
   const badge = page.getByRole('button', { name: 'Play Live Photo' });
   await badge.waitFor({ timeout: 90_000 });
-  // A mouse over the badge plays it (a click would then toggle it off again).
-  await badge.hover();
+  // A real mouse: the hover starts it, the click keeps it playing.
+  await badge.click();
   await page.getByTestId('live-video').waitFor();
   // Decoded frames and a clock that moves: the browser really plays it (muted autoplay).
   await page.waitForFunction(

@@ -6,7 +6,7 @@
  * home node's derived blob over its HTTP endpoint, or the one split on this device). The
  * video is asked for on the first play only.
  */
-import { createSignal, Show, type Accessor, type JSX } from 'solid-js';
+import { createEffect, createSignal, Show, type Accessor, type JSX } from 'solid-js';
 import type { AssetDetails, LibraryClient, MediaKind } from '../library/library-client.ts';
 
 /** Where the still's video comes from: an asset's media of that kind. */
@@ -62,8 +62,16 @@ export function createLivePhoto(
   };
 }
 
-/** The LIVE badge in the viewer's bar. */
+/**
+ * The LIVE badge in the viewer's bar. A click latches playback until the video ends or the
+ * badge is clicked again, also when a mouse's hover had already started it (a click then
+ * used to stop what the hover started).
+ */
 export function LiveBadge(props: { live: LivePhoto }): JSX.Element {
+  let latched = false;
+  createEffect(() => {
+    if (!props.live.playing()) latched = false;
+  });
   return (
     <button
       type="button"
@@ -71,8 +79,11 @@ export function LiveBadge(props: { live: LivePhoto }): JSX.Element {
       aria-label="Play Live Photo"
       aria-pressed={props.live.playing()}
       onPointerEnter={(e) => e.pointerType === 'mouse' && void props.live.play(true)}
-      onPointerLeave={(e) => e.pointerType === 'mouse' && void props.live.play(false)}
-      onClick={() => void props.live.play(!props.live.playing())}
+      onPointerLeave={(e) => e.pointerType === 'mouse' && !latched && void props.live.play(false)}
+      onClick={() => {
+        latched = !latched;
+        void props.live.play(latched);
+      }}
     >
       ◉ LIVE
     </button>

@@ -108,6 +108,23 @@ describe('<ViewerView>', () => {
     await waitFor(() => expect(screen.queryByTestId('live-video')).toBeNull());
   });
 
+  it('with a mouse, a click on the badge keeps what the hover started playing, until clicked again', async () => {
+    const { lib } = fakeLibrary([{ ...base, motion: true }]);
+    mount(lib, 'still');
+    const badge = await screen.findByRole('button', { name: 'Play Live Photo' });
+    const mouse = (type: string) =>
+      fireEvent(badge, new PointerEvent(type, { pointerId: 1, pointerType: 'mouse', bubbles: true }));
+    mouse('pointerenter');
+    await screen.findByTestId('live-video');
+    fireEvent.click(badge);
+    mouse('pointerleave');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.queryByTestId('live-video')).not.toBeNull();
+    expect(badge.getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(badge);
+    await waitFor(() => expect(screen.queryByTestId('live-video')).toBeNull());
+  });
+
   it("a motion photo plays the video inside it (its own 'motion' media) from the same LIVE badge", async () => {
     const { lib, asked } = fakeLibrary([
       { ...base, motion: true },
