@@ -4,9 +4,9 @@
  *
  * Creating, fsyncing and renaming one file per thumbnail, plus a directory fsync, was most
  * of the fs store's time on many small blobs. Here a put is hashed first, then appended
- * with every put waiting at that moment in one write and one `datasync` (group commit),
- * and only then counts: a crash leaves whole verified records or none (a scan re-hashes
- * the records of a pack that has no index).
+ * with every put waiting at that moment in one write and one `datasync` (group commit:
+ * blob-pack-writer.fs.ts), and only then counts: a crash leaves whole verified records or
+ * none (a scan re-hashes the records of a pack that has no index).
  *
  * Each process appends to packs of its own (`<pid>-<uuid>.pack`; a daemon and a CLI import
  * may share one store); a pack is sealed (its index written beside it) when it reaches
@@ -21,13 +21,13 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BlobHash } from '../ids.ts';
 import { fsyncDir } from './blob-store-log.fs.ts';
+import { createPackWriter, isWriting } from './blob-pack-writer.fs.ts';
 import {
   decodeIndex,
   encodeIndex,
   HEADER,
   KIND_BLOB,
   KIND_TOMBSTONE,
-  recordHeader,
   scanPack,
   tombstoneBody,
   type PackRecord,
@@ -78,39 +78,19 @@ interface Pack {
   sealed: boolean;
   /** Written by this store instance. */
   own: boolean;
-  records: PackRecord[] | undefined;
   reader: Promise<FileHandle> | undefined;
   live: number;
 }
 
-interface Waiting {
-  hash: BlobHash;
-  kind: number;
-  body: Uint8Array;
-  target?: PackEntry;
-  resolve: () => void;
-  reject: (e: unknown) => void;
-}
-
-/** Packs a store instance of this process writes: never sealed or scanned as a dead writer's. */
-const writing = new Set<string>();
-const MAX_BATCH = 256;
 const pidOf = (name: string) => Number(/^(\d+)-/.exec(name)?.[1]);
 const key = (pack: string, offset: number) => `${pack}:${offset}`;
 
 export function createPackSet(options: PackSetOptions): PackSet {
   const { dir, isLiveWriter } = options;
-  const maxPackBytes = options.maxPackBytes ?? 256 << 20;
-  const openWrite = options.openWrite ?? ((p: string) => open(p, 'wx', 0o600));
-  const seam = options.openWrite !== undefined;
   const packs = new Map<string, Pack>();
   const index = new Map<BlobHash, PackEntry[]>();
   const dead = new Set<string>();
   let dirStamp = -1n;
-  let active: Promise<{ pack: Pack; fh: FileHandle }> | undefined;
-  const queue: Waiting[] = [];
-  let flushing: Promise<void> | undefined;
-  let starting = false;
   const pending = new Map<BlobHash, Promise<boolean>>();
   let refreshing: Promise<void> | undefined;
   let again: Promise<void> | undefined;
@@ -145,7 +125,6 @@ export function createPackSet(options: PackSetOptions): PackSet {
       end: 0,
       sealed: false,
       own: false,
-      records: undefined,
       reader: undefined,
       live: 0,
     };
@@ -159,7 +138,7 @@ export function createPackSet(options: PackSetOptions): PackSet {
     }
     const all = await scanMore(pack);
     // The writer is gone: nothing more will be appended, so the scan's result is final.
-    if (atStart && !writing.has(path) && !isLiveWriter(pidOf(name)))
+    if (atStart && !isWriting(path) && !isLiveWriter(pidOf(name)))
       await writeIndex(pack, all).catch(() => undefined); // unsealed is still correct, only slower
   }
 
@@ -195,7 +174,7 @@ export function createPackSet(options: PackSetOptions): PackSet {
 
   /** A sealed pack with nothing live in it is removed (its records' tombstones then name nothing). */
   async function dropIfDead(pack: Pack): Promise<void> {
-    if (!pack.sealed || pack.live > 0 || writing.has(pack.path)) return;
+    if (!pack.sealed || pack.live > 0 || isWriting(pack.path)) return;
     packs.delete(pack.name);
     const r = pack.reader;
     pack.reader = undefined;
@@ -243,118 +222,33 @@ export function createPackSet(options: PackSetOptions): PackSet {
     return again;
   }
 
-  async function newPack(): Promise<{ pack: Pack; fh: FileHandle }> {
-    const name = `${process.pid}-${randomUUID()}.pack`;
-    const path = join(dir, name);
-    await mkdir(dir, { recursive: true });
-    const fh = await openWrite(path);
-    writing.add(path);
-    try {
-      await fsyncDir(dir); // the pack itself must survive a crash
-    } catch (e) {
-      await fh.close().catch(() => undefined);
-      writing.delete(path);
-      throw e;
-    }
-    const pack: Pack = {
-      name,
-      path,
-      end: 0,
-      sealed: false,
-      own: true,
-      records: [],
-      reader: undefined,
-      live: 0,
-    };
-    packs.set(name, pack);
-    return { pack, fh };
-  }
-
-  /** Seals this process's pack (its index written) and closes it for writing. */
-  async function retire(w: { pack: Pack; fh: FileHandle }): Promise<void> {
-    await w.fh.close().catch(() => undefined);
-    try {
-      if (w.pack.end === 0) {
-        packs.delete(w.pack.name);
-        await w.pack.reader?.then((fh) => fh.close()).catch(() => undefined);
-        await rm(w.pack.path, { force: true });
-      } else {
-        await writeIndex(w.pack, w.pack.records ?? []);
-        w.pack.records = undefined;
+  const writer = createPackWriter({
+    dir,
+    maxPackBytes: options.maxPackBytes ?? 256 << 20,
+    ...(options.openWrite ? { openWrite: options.openWrite } : {}),
+    begun(name, path) {
+      packs.set(name, { name, path, end: 0, sealed: false, own: true, reader: undefined, live: 0 });
+    },
+    written(name, records, end) {
+      const pack = packs.get(name);
+      if (!pack) return;
+      pack.end = end;
+      for (const r of records) apply(pack, r);
+    },
+    async retired(name, end, records) {
+      const pack = packs.get(name);
+      if (!pack) return;
+      pack.own = false;
+      if (end === 0) {
+        packs.delete(name);
+        await pack.reader?.then((fh) => fh.close()).catch(() => undefined);
+        await rm(pack.path, { force: true });
+        return;
       }
-    } finally {
-      w.pack.own = false;
-      writing.delete(w.pack.path);
-    }
-    if (packs.has(w.pack.name)) await dropIfDead(w.pack);
-  }
-
-  /** Writes what is queued, one write and one datasync a batch; puts arriving meanwhile wait for the next. */
-  function flush(): Promise<void> {
-    flushing ??= (async () => {
-      while (queue.length) {
-        const batch = queue.splice(0, MAX_BATCH);
-        let w: { pack: Pack; fh: FileHandle };
-        try {
-          w = await (active ??= newPack());
-        } catch (e) {
-          active = undefined; // e.g. a full disk: the next batch tries again
-          for (const x of batch) x.reject(e);
-          continue;
-        }
-        const parts: Uint8Array[] = [];
-        const records: PackRecord[] = [];
-        let at = w.pack.end;
-        for (const x of batch) {
-          parts.push(recordHeader(x.kind, x.hash, x.body.length), x.body);
-          records.push(
-            x.kind === KIND_BLOB
-              ? { kind: KIND_BLOB, hash: x.hash, offset: at, size: x.body.length }
-              : { kind: KIND_TOMBSTONE, hash: x.hash, offset: at, target: x.target! },
-          );
-          at += HEADER + x.body.length;
-        }
-        try {
-          await writeParts(w.fh, parts, at - w.pack.end, seam);
-          await w.fh.datasync();
-        } catch (e) {
-          // What was written may be torn: the pack ends here (a scan stops at a torn record).
-          active = undefined;
-          await w.fh.truncate(w.pack.end).catch(() => undefined);
-          await retire(w).catch(() => undefined);
-          for (const x of batch) x.reject(e);
-          continue;
-        }
-        w.pack.end = at;
-        for (const r of records) {
-          w.pack.records!.push(r);
-          apply(w.pack, r);
-        }
-        for (const x of batch) x.resolve();
-        if (w.pack.end >= maxPackBytes) {
-          active = undefined;
-          await retire(w).catch(() => undefined); // unsealed, it is scanned on the next start
-        }
-      }
-    })().finally(() => (flushing = undefined));
-    return flushing;
-  }
-
-  function enqueue(hash: BlobHash, kind: number, body: Uint8Array, target?: PackEntry): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      queue.push({ hash, kind, body, ...(target ? { target } : {}), resolve, reject });
-      // The first batch starts after this turn of the event loop, so the puts of one answer
-      // (a `smalls` frame resolves ~32 fetches at once) share it: started at once, it took
-      // the first put alone and the rest waited a second datasync.
-      if (!flushing && !starting) {
-        starting = true;
-        setImmediate(() => {
-          starting = false;
-          void flush();
-        });
-      }
-    });
-  }
+      await writeIndex(pack, records);
+      await dropIfDead(pack);
+    },
+  });
 
   return {
     async start() {
@@ -375,10 +269,7 @@ export function createPackSet(options: PackSetOptions): PackSet {
       dirStamp = -1n;
     },
     async stop() {
-      while (starting || flushing) await (flushing ?? new Promise((r) => setImmediate(r)));
-      const w = await active?.catch(() => undefined);
-      active = undefined;
-      if (w) await retire(w);
+      await writer.close();
       await Promise.all(
         [...packs.values()].map(async (p) => {
           const r = p.reader;
@@ -393,7 +284,7 @@ export function createPackSet(options: PackSetOptions): PackSet {
       const held = pending.get(hash);
       if (held) return held.then(() => false);
       if (index.has(hash)) return Promise.resolve(false);
-      const p = enqueue(hash, KIND_BLOB, bytes).then(() => true);
+      const p = writer.append(hash, KIND_BLOB, bytes).then(() => true);
       pending.set(hash, p);
       void p.then(
         () => pending.delete(hash),
@@ -423,7 +314,11 @@ export function createPackSet(options: PackSetOptions): PackSet {
     async remove(hash) {
       const list = [...(index.get(hash) ?? [])];
       if (list.length === 0) return false;
-      await Promise.all(list.map((e) => enqueue(hash, KIND_TOMBSTONE, tombstoneBody(e), e)));
+      await Promise.all(
+        list.map((e) =>
+          writer.append(hash, KIND_TOMBSTONE, tombstoneBody(e), { pack: e.pack, offset: e.offset }),
+        ),
+      );
       for (const e of list) {
         const pack = packs.get(e.pack);
         if (pack) await dropIfDead(pack);
@@ -432,29 +327,4 @@ export function createPackSet(options: PackSetOptions): PackSet {
     },
     entries: () => index.entries(),
   };
-}
-
-/**
- * Writes a batch at the file's position: one `writev` (no copy into one buffer: that copy
- * was 1% of a receiver's time, and its garbage more), or, behind a test seam that wraps
- * `write` (fault injection), one joined `write`.
- */
-async function writeParts(fh: FileHandle, parts: Uint8Array[], total: number, seam: boolean): Promise<void> {
-  let written = 0;
-  if (seam) {
-    const buf = Buffer.concat(parts);
-    while (written < total) written += (await fh.write(buf, written, total - written)).bytesWritten;
-    return;
-  }
-  written = (await fh.writev(parts)).bytesWritten;
-  // A short write (rare on regular files): the rest piece by piece.
-  for (const p of parts) {
-    if (written >= p.length) {
-      written -= p.length;
-      continue;
-    }
-    let off = written;
-    written = 0;
-    while (off < p.length) off += (await fh.write(p, off, p.length - off)).bytesWritten;
-  }
 }
