@@ -13,9 +13,9 @@
  * `maxPackBytes`, on `stop()`, or on the next start after its writer died. A lookup that
  * misses rescans the directory (one stat when nothing changed), so a blob another process
  * packed is found. Delete appends a tombstone naming the record; a sealed pack whose records
- * are all deleted is removed (the space of a partly deleted pack is kept; see the README).
+ * are all deleted is removed, and one more than half deleted is compacted on start.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,10 +80,14 @@ interface Pack {
   own: boolean;
   reader: Promise<FileHandle> | undefined;
   live: number;
+  /** Its tombstones of records in other packs: needed while those packs exist. */
+  tombs: { hash: BlobHash; target: { pack: string; offset: number } }[];
 }
 
 const pidOf = (name: string) => Number(/^(\d+)-/.exec(name)?.[1]);
 const key = (pack: string, offset: number) => `${pack}:${offset}`;
+/** Compaction leaves a pack alone below this many dead bytes. */
+const COMPACT_MIN_DEAD = 1 << 20;
 
 export function createPackSet(options: PackSetOptions): PackSet {
   const { dir, isLiveWriter } = options;
@@ -104,6 +108,7 @@ export function createPackSet(options: PackSetOptions): PackSet {
       pack.live++;
       return;
     }
+    if (r.target.pack !== pack.name) pack.tombs.push({ hash: r.hash, target: r.target });
     const k = key(r.target.pack, r.target.offset);
     if (dead.has(k)) return;
     dead.add(k);
@@ -127,6 +132,7 @@ export function createPackSet(options: PackSetOptions): PackSet {
       own: false,
       reader: undefined,
       live: 0,
+      tombs: [],
     };
     const idx = await readFile(`${path}.idx`).catch(() => undefined);
     const records = idx && decodeIndex(idx);
@@ -173,14 +179,17 @@ export function createPackSet(options: PackSetOptions): PackSet {
   }
 
   /** A sealed pack with nothing live in it is removed (its records' tombstones then name nothing). */
-  async function dropIfDead(pack: Pack): Promise<void> {
-    if (!pack.sealed || pack.live > 0 || isWriting(pack.path)) return;
+  async function dropIfDead(pack: Pack): Promise<boolean> {
+    if (!pack.sealed || pack.live > 0 || isWriting(pack.path)) return false;
+    // Its tombstones keep blobs deleted while the packs holding them exist.
+    if (pack.tombs.some((t) => packs.has(t.target.pack))) return false;
     packs.delete(pack.name);
     const r = pack.reader;
     pack.reader = undefined;
     await r?.then((fh) => fh.close()).catch(() => undefined);
     await rm(pack.path, { force: true });
     await rm(`${pack.path}.idx`, { force: true });
+    return true;
   }
 
   async function doRefresh(): Promise<void> {
@@ -227,7 +236,16 @@ export function createPackSet(options: PackSetOptions): PackSet {
     maxPackBytes: options.maxPackBytes ?? 256 << 20,
     ...(options.openWrite ? { openWrite: options.openWrite } : {}),
     begun(name, path) {
-      packs.set(name, { name, path, end: 0, sealed: false, own: true, reader: undefined, live: 0 });
+      packs.set(name, {
+        name,
+        path,
+        end: 0,
+        sealed: false,
+        own: true,
+        reader: undefined,
+        live: 0,
+        tombs: [],
+      });
     },
     written(name, records, end) {
       const pack = packs.get(name);
@@ -250,6 +268,73 @@ export function createPackSet(options: PackSetOptions): PackSet {
     },
   });
 
+  async function readEntry(entry: PackEntry, start: number, length: number): Promise<Uint8Array | undefined> {
+    const pack = packs.get(entry.pack);
+    if (!pack) return undefined;
+    const fh = await reader(pack).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined;
+      throw e;
+    });
+    if (!fh) return undefined;
+    const n = Math.min(Math.max(0, length), entry.size - start);
+    const bytes = new Uint8Array(n);
+    let at = 0;
+    while (at < n) {
+      const { bytesRead } = await fh.read(bytes, at, n - at, entry.offset + HEADER + start + at);
+      if (bytesRead === 0) return undefined;
+      at += bytesRead;
+    }
+    return bytes;
+  }
+
+  /**
+   * Compaction, on start: a sealed pack of a writer that is gone, more than half of it (and
+   * at least 1 MiB) deleted records, has its live blobs appended again (re-hashed first: a
+   * rotten one is not copied but left for scrub) and then tombstoned, so it holds nothing
+   * live and is removed. A crash in between leaves a blob twice, never none.
+   */
+  async function compact(): Promise<void> {
+    const byPack = new Map<string, [BlobHash, PackEntry][]>();
+    for (const [h, list] of index)
+      for (const e of list) {
+        const l = byPack.get(e.pack) ?? [];
+        l.push([h, e]);
+        byPack.set(e.pack, l);
+      }
+    for (const pack of [...packs.values()]) {
+      if (!pack.sealed || pack.own || isWriting(pack.path) || isLiveWriter(pidOf(pack.name))) continue;
+      const size = (await stat(pack.path).catch(() => undefined))?.size ?? 0;
+      const live = byPack.get(pack.name) ?? [];
+      const liveBytes = live.reduce((n, [, e]) => n + HEADER + e.size, 0);
+      if (size - liveBytes < COMPACT_MIN_DEAD || liveBytes * 2 > size) continue;
+      for (let i = 0; i < live.length; i += 256) {
+        const group = live.slice(i, i + 256);
+        const copied = await Promise.all(
+          group.map(async ([h, e]) => {
+            const bytes = await readEntry(e, 0, e.size);
+            if (!bytes || createHash('sha256').update(bytes).digest('hex') !== h) return false;
+            await writer.append(h, KIND_BLOB, bytes);
+            return true;
+          }),
+        );
+        await Promise.all(
+          group
+            .filter((_, k) => copied[k])
+            .map(([h, e]) =>
+              writer.append(h, KIND_TOMBSTONE, tombstoneBody(e), { pack: e.pack, offset: e.offset }),
+            ),
+        );
+      }
+      // Its tombstones of records that still exist move too, or those blobs would come back.
+      const tombs = pack.tombs.filter((t) => packs.has(t.target.pack) && t.target.pack !== pack.name);
+      await Promise.all(
+        tombs.map((t) => writer.append(t.hash, KIND_TOMBSTONE, tombstoneBody(t.target), t.target)),
+      );
+      pack.tombs = [];
+      await dropIfDead(pack);
+    }
+  }
+
   return {
     async start() {
       await mkdir(dir, { recursive: true });
@@ -265,7 +350,12 @@ export function createPackSet(options: PackSetOptions): PackSet {
         if (idxOf[2] ? !isLiveWriter(Number(idxOf[2])) : !names.includes(idxOf[1]!))
           await rm(join(dir, name), { force: true });
       }
-      for (const pack of [...packs.values()]) await dropIfDead(pack);
+      // Until nothing changes: a pack of tombstones goes once the packs they name are gone.
+      for (let dropped = true; dropped;) {
+        dropped = false;
+        for (const pack of [...packs.values()]) if (await dropIfDead(pack)) dropped = true;
+      }
+      await compact();
       dirStamp = -1n;
     },
     async stop() {
@@ -292,24 +382,7 @@ export function createPackSet(options: PackSetOptions): PackSet {
       );
       return p;
     },
-    async read(entry, start, length) {
-      const pack = packs.get(entry.pack);
-      if (!pack) return undefined;
-      const fh = await reader(pack).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT') return undefined;
-        throw e;
-      });
-      if (!fh) return undefined;
-      const n = Math.min(Math.max(0, length), entry.size - start);
-      const bytes = new Uint8Array(n);
-      let at = 0;
-      while (at < n) {
-        const { bytesRead } = await fh.read(bytes, at, n - at, entry.offset + HEADER + start + at);
-        if (bytesRead === 0) return undefined;
-        at += bytesRead;
-      }
-      return bytes;
-    },
+    read: readEntry,
     location: (entry) => ({ path: join(dir, entry.pack), start: entry.offset + HEADER }),
     async remove(hash) {
       const list = [...(index.get(hash) ?? [])];

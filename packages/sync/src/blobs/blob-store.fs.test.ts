@@ -227,6 +227,53 @@ describe('filesystem blob store: small blobs in pack files', () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  it('a delete made by a later run stays deleted after a restart (its pack of tombstones is kept)', async () => {
+    const root = await tempRoot();
+    let store = createFsBlobStore({ root });
+    await store.start();
+    const [a, b] = await Promise.all([store.put(thumb(17)), store.put(thumb(18))]);
+    await store.stop();
+    store = createFsBlobStore({ root });
+    await store.start();
+    expect(await store.delete(a!.hash)).toBe(true);
+    await store.stop();
+    for (let i = 0; i < 2; i++) {
+      store = createFsBlobStore({ root });
+      await store.start();
+      expect(await store.has(a!.hash)).toBe(false);
+      expect(await readAll(store, b!.hash)).toEqual(thumb(18));
+      await store.stop();
+    }
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('compacts on start a sealed pack more than half deleted: live blobs moved, the pack removed', async () => {
+    const root = await tempRoot();
+    let store = createFsBlobStore({ root });
+    await store.start();
+    const put = await Promise.all(Array.from({ length: 60 }, (_, i) => store.put(thumb(100 + i))));
+    await store.stop();
+    const [first] = (await readdir(packDir(root))).filter((n) => n.endsWith('.pack'));
+    store = createFsBlobStore({ root });
+    await store.start();
+    for (const r of put.slice(0, 40)) expect(await store.delete(r.hash)).toBe(true); // 1.2 MB of 1.8 dead
+    await store.stop();
+    store = createFsBlobStore({ root });
+    await store.start();
+    const packs = (await readdir(packDir(root))).filter((n) => n.endsWith('.pack'));
+    expect(packs).not.toContain(first);
+    expect(await store.stats()).toEqual({ count: 20, bytes: 20 * 30_000 });
+    for (const [i, r] of put.entries())
+      if (i >= 40) expect(await readAll(store, r.hash)).toEqual(thumb(100 + i));
+      else expect(await store.has(r.hash)).toBe(false);
+    await store.stop();
+    store = createFsBlobStore({ root });
+    await store.start();
+    expect(await store.stats()).toEqual({ count: 20, bytes: 20 * 30_000 });
+    await store.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
   it('sees what another store on the same directory packed since (a daemon and a CLI import)', async () => {
     const root = await tempRoot();
     const daemon = createFsBlobStore({ root });
