@@ -80,8 +80,11 @@ describe.skipIf(!hasFixtures)('hearth CLI (separate processes)', () => {
     expect(JSON.parse(v.stdout)).toMatchObject({
       ok: true,
       audit: { ok: true },
-      blobs: { blobsChecked: rows.length * 3 },
+      // original, thumbnail and preview of each; plus the video of the one motion photo
+      // (formats/motionphoto/samsung-one-ui-6.heic), stored as its derived `motion` blob
+      blobs: { blobsChecked: rows.length * 3 + 1 },
     });
+    expect(rows.some((r) => r.fileName === 'samsung-one-ui-6.heic')).toBe(true);
 
     const out = tmp('export');
     const ex = await runCli(['--data-dir', d, 'export', out, '--json']);
