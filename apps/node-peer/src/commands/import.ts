@@ -42,7 +42,7 @@ export function registerImport(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (paths: string[], opts: ImportFlags, cmd: Command) => {
       const cfg = configOf(cmd);
-      const { lib, loop, pipeline } = await openForWork(cfg, { derive: opts.derive });
+      const { lib, daemon, loop, pipeline } = await openForWork(cfg, { derive: opts.derive });
       const tty = process.stderr.isTTY && !opts.json;
       const bar = tty
         ? new SingleBar(
@@ -116,6 +116,9 @@ export function registerImport(program: Command): void {
         await facts.stop();
         await loop?.stop();
         await pipeline?.stop();
+        // Without a daemon this process started the store: stopping it seals its pack file, so
+        // later commands read the pack's index instead of re-hashing it.
+        if (!daemon) await lib.blobs.stop();
         await lib.stop();
       }
     });
