@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { storedBytes } from './support/stored-blobs.ts';
 import { Repo, type AutomergeUrl } from '@automerge/automerge-repo';
 import { openPeopleCatalog, type PeopleCatalog, type PersonId, type RootDoc } from '@hearth/sync';
 import { createCatalogStorage } from '@hearth/sync/platform';
@@ -98,8 +99,7 @@ describe.skipIf(!hasModels)(`hearth with ML models (needs ${MODELS}; set HEARTH_
     const withFaces = faces.find((r) => r.values['count'] === 4);
     expect(withFaces?.values['model']).toBe(status.ml.features.find((f) => f.kind === 'faces')?.key);
     const hash = withFaces?.blobs['faces'] ?? '';
-    const blobFile = findFile(join(d, 'blobs'), hash);
-    const doc = JSON.parse(readFileSync(blobFile, 'utf8')) as {
+    const doc = JSON.parse(new TextDecoder().decode(await storedBytes(d, hash))) as {
       faces: { box: unknown; score: number; landmarks: unknown[]; embedding: number[] }[];
     };
     expect(doc.faces).toHaveLength(4);
@@ -214,10 +214,7 @@ describe.skipIf(!hasModels)(`hearth with ML models (needs ${MODELS}; set HEARTH_
     expect(rows).toHaveLength(3);
     const scores: [string, number][] = [];
     for (const r of rows) {
-      const { index, model } = loadVectorShard(
-        runtime,
-        readFileSync(findFile(join(d, 'blobs'), r.blobs['clip'] ?? '')),
-      );
+      const { index, model } = loadVectorShard(runtime, await storedBytes(d, r.blobs['clip'] ?? ''));
       expect(model).toBe('clip-vit-b32-visual@openai');
       expect(index.dims).toBe(512);
       const [hit] = await index.search(query, 1);
@@ -265,11 +262,4 @@ async function withPeople<T>(dataDir: string, fn: (people: PeopleCatalog) => T):
   } finally {
     await repo.shutdown();
   }
-}
-
-/** The blob file named by its hash somewhere under the store's root. */
-function findFile(root: string, hash: string): string {
-  for (const e of readdirSync(root, { withFileTypes: true, recursive: true }))
-    if (e.isFile() && e.name.startsWith(hash)) return join(e.parentPath, e.name);
-  throw new Error(`blob ${hash} not found under ${root}`);
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isStored, storedFile, storedHashes } from './support/stored-blobs.ts';
 import { runCli, spawnCli } from '@hearth/node-peer/testing';
 
 const has = (tool: string) => spawnSync(tool, ['-version'], { stdio: 'ignore' }).status === 0;
@@ -89,16 +90,6 @@ function ffmpegStarted(ppid: number, ms = 60_000): Promise<number[]> {
   });
 }
 
-/** Names of the stored blob files. */
-const blobFiles = (d: string) =>
-  new Set(
-    readdirSync(join(d, 'blobs/sha256'), { recursive: true, encoding: 'utf8' })
-      .map((f) => f.split('/').pop() ?? '')
-      .filter((f) => /^[0-9a-f]{64}$/.test(f)),
-  );
-
-const blobPath = (d: string, h: string) => join(d, 'blobs/sha256', h.slice(0, 2), h.slice(2, 4), h);
-
 function probeCodec(path: string): string {
   return execFileSync(
     'ffprobe',
@@ -143,9 +134,9 @@ describe.skipIf(!hasFfmpeg)('hearth video step (needs ffmpeg and ffprobe on PATH
       expect(typeof rec?.values?.['thumbhash']).toBe('string');
       for (const out of ['thumbnail', 'preview', 'playback']) {
         const h = rec?.blobs[out] ?? '';
-        expect(existsSync(blobPath(d, h)), `${name} ${out}`).toBe(true);
+        expect(await isStored(d, h), `${name} ${out}`).toBe(true);
       }
-      expect(probeCodec(blobPath(d, rec?.blobs['playback'] ?? ''))).toBe('h264');
+      expect(probeCodec(await storedFile(d, rec?.blobs['playback'] ?? ''))).toBe('h264');
     }
     const broken = recs.get(`${ids.get('broken.mp4')}/video`);
     expect(broken?.failed).toMatch(/broken\.mp4/);
@@ -172,7 +163,7 @@ describe.skipIf(!hasFfmpeg)('hearth video step (needs ffmpeg and ffprobe on PATH
       p.child.kill('SIGKILL');
       for (const k of kids) spawnSync('kill', ['-9', String(k)]);
       expect((await p.exited).signal).toBe('SIGKILL');
-      const before = blobFiles(d);
+      const before = await storedHashes(d);
       expect([...derived(d).values()].filter((r) => r.kind === 'video')).toEqual([]);
 
       const again = await runCli(['--data-dir', d, 'import', src, '--json'], { env });
@@ -181,10 +172,10 @@ describe.skipIf(!hasFfmpeg)('hearth video step (needs ffmpeg and ffprobe on PATH
       expect(recs.length).toBe(1);
       expect(recs[0]?.failed).toBeUndefined();
       const h = recs[0]?.blobs['playback'] ?? '';
-      expect(probeCodec(blobPath(d, h))).toBe('h264');
       // The only new blobs are the record's three: nothing half-made was left behind.
-      const added = [...blobFiles(d)].filter((f) => !before.has(f)).sort();
+      const added = [...(await storedHashes(d))].filter((f) => !before.has(f)).sort();
       expect(added).toEqual(Object.values(recs[0]?.blobs ?? {}).sort());
+      expect(probeCodec(await storedFile(d, h))).toBe('h264');
     },
     120_000,
   );
