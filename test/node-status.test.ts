@@ -16,7 +16,8 @@ describe.skipIf(!hasFixtures)('the home node status over /hearth/status/1', () =
   it('a paired device watches an import and the thumbnails being made, to the end', async () => {
     const d = mkdtempSync(join(tmpdir(), 'hearth-status-'));
     const photos = join(mkdtempSync(join(tmpdir(), 'hearth-status-in-')), 'in');
-    const N = 24;
+    // Enough photos that the loop is seen at work between status frames (small ones derive fast).
+    const N = 80;
     await makeDistinctJpegs(photos, N, 'status');
     expect((await runCli(['--data-dir', d, 'init'])).code).toBe(0);
     const daemon = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
