@@ -36,6 +36,23 @@ function until<T>(handle: DocHandle<T>, test: (doc: T) => boolean): Promise<void
   });
 }
 
+/**
+ * A repo's throttled saves can fire after `shutdown()` resolves; once the test is over
+ * they must not touch the removed temp dir (an unhandled ENOENT fails the whole run).
+ */
+class ClosableFsStorage extends NodeFSStorageAdapter {
+  closed = false;
+  override async save(...args: Parameters<NodeFSStorageAdapter['save']>): Promise<void> {
+    if (!this.closed) await super.save(...args);
+  }
+  override async remove(...args: Parameters<NodeFSStorageAdapter['remove']>): Promise<void> {
+    if (!this.closed) await super.remove(...args);
+  }
+  override async removeRange(...args: Parameters<NodeFSStorageAdapter['removeRange']>): Promise<void> {
+    if (!this.closed) await super.removeRange(...args);
+  }
+}
+
 const disconnected = (node: PeerNode, peer: string) =>
   new Promise<void>((resolve) => {
     const listener = (e: CustomEvent<{ toString(): string }>) => {
@@ -72,18 +89,21 @@ describe('Libp2pNetworkAdapter after a connection died half-open', () => {
     const deviceAdapter = new Libp2pNetworkAdapter({ node: device, access });
     // Stored repos, as on the node and in the browser: sync states outlive a connection.
     const dir = mkdtempSync(`${tmpdir()}/hearth-reconnect-`);
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const homeRepo = new Repo({
-      network: [homeAdapter],
-      storage: new NodeFSStorageAdapter(`${dir}/home`),
-      peerId: 'home' as RepoPeerId,
-    });
+    const homeStorage = new ClosableFsStorage(`${dir}/home`);
+    const deviceStorage = new ClosableFsStorage(`${dir}/device`);
+    const homeRepo = new Repo({ network: [homeAdapter], storage: homeStorage, peerId: 'home' as RepoPeerId });
     const deviceRepo = new Repo({
       network: [deviceAdapter],
-      storage: new NodeFSStorageAdapter(`${dir}/device`),
+      storage: deviceStorage,
       peerId: 'device' as RepoPeerId,
     });
+    // Run in reverse: shut the repos down, close their storage, then remove the dir.
     cleanup.push(
+      () => rmSync(dir, { recursive: true, force: true }),
+      () => {
+        homeStorage.closed = true;
+        deviceStorage.closed = true;
+      },
       () => homeRepo.shutdown(),
       () => deviceRepo.shutdown(),
     );
