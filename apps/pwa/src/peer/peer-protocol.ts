@@ -33,6 +33,11 @@ export interface PeerDevice {
   /** when it was revoked; absent: not revoked */
   revokedAt?: number;
   thisDevice: boolean;
+  /**
+   * the home node this device paired with, which holds the library key (signs pairings and
+   * revocations): it cannot be revoked; other home nodes are second ones and can
+   */
+  keyHolder?: boolean;
   /** connected to this device now (this device itself counts as online) */
   online: boolean;
 }

@@ -16,11 +16,12 @@ export async function listDevices(
   info: PairingInfo,
 ): Promise<PeerDevice[]> {
   const online = new Set(node.getPeers().map((p) => p.toString()));
-  const rank = (d: PeerDevice) => (d.thisDevice ? 0 : d.role === 'home-node' ? 1 : 2);
+  const rank = (d: PeerDevice) => (d.thisDevice ? 0 : d.keyHolder ? 1 : d.role === 'home-node' ? 2 : 3);
   return (await peer.devices())
     .map((d) => ({
       ...d,
       thisDevice: d.deviceId === info.deviceId,
+      keyHolder: d.deviceId === info.homeNode,
       online: d.revokedAt === undefined && (d.deviceId === info.deviceId || online.has(d.deviceId)),
     }))
     .sort((a, b) => rank(a) - rank(b) || a.issuedAt - b.issuedAt);
@@ -37,8 +38,12 @@ export async function revokeDevice(
   deviceId: string,
   dialHome: () => Promise<void>,
 ): Promise<void> {
+  // A second home node can be revoked (the key holder signs it); the key holder itself cannot.
   if (deviceId === info.homeNode)
-    throw new PwaError('CANNOT_REVOKE_HOME_NODE', 'the home node cannot be revoked from a device');
+    throw new PwaError(
+      'CANNOT_REVOKE_HOME_NODE',
+      'the home node that holds the library key cannot be revoked from a device',
+    );
   if (!node.getPeers().some((p) => p.toString() === info.homeNode)) {
     try {
       await dialHome();

@@ -31,7 +31,7 @@ function fakePeer(devices: PeerDevice[], fail?: { code: string; message: string 
 
 const library = () => [
   dev('me', 'Laptop', { thisDevice: true, online: true }),
-  dev('home', 'home', { role: 'home-node', online: true }),
+  dev('home', 'home', { role: 'home-node', online: true, keyHolder: true }),
   dev('b', 'Phone B'),
 ];
 
@@ -57,6 +57,28 @@ describe('<DeviceList>', () => {
       expect(document.querySelector('li[data-device-id="b"]')?.getAttribute('data-revoked')).toBe('true'),
     );
     expect(screen.queryAllByRole('button', { name: /^Revoke/ })).toHaveLength(0);
+  });
+
+  it('marks home nodes; a second home node is revoked after its own warning, the key holder never', async () => {
+    const devices = [...library(), dev('n2', 'Node B', { role: 'home-node', online: false })];
+    const { peer, asked } = fakePeer(devices);
+    render(() => <DeviceList peer={peer} fallback={[]} />);
+    await screen.findByText('Node B');
+    const row = (id: string) => document.querySelector(`li[data-device-id="${id}"]`)!;
+    expect(row('home').classList.contains('home-node')).toBe(true);
+    expect(row('home').textContent).toContain('home node · holds the library key');
+    expect(row('n2').classList.contains('home-node')).toBe(true);
+    expect(row('n2').textContent).toContain('second home node');
+    expect(row('b').classList.contains('home-node')).toBe(false);
+    expect(screen.queryByRole('button', { name: 'Revoke home' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Revoke Node B' }));
+    const dialog = screen.getByRole('alertdialog');
+    expect(dialog.textContent).toContain('Revoke home node “Node B”?');
+    expect(dialog.textContent).toContain('no longer keeps a second copy');
+    fireEvent.click(screen.getByRole('button', { name: 'Revoke home node' }));
+    await screen.findByText(/Revoked Node B/);
+    expect(asked).toEqual(['n2']);
+    await waitFor(() => expect(row('n2').getAttribute('data-revoked')).toBe('true'));
   });
 
   it('shows the typed error the home node answered', async () => {
@@ -87,7 +109,9 @@ describe('<DeviceList>', () => {
   });
 
   it('names each failure by its code', () => {
-    expect(revokeFailure({ code: 'CANNOT_REVOKE_HOME_NODE' })).toBe('The home node cannot be revoked.');
+    expect(revokeFailure({ code: 'CANNOT_REVOKE_HOME_NODE' })).toBe(
+      'The home node that holds the library key cannot be revoked.',
+    );
     expect(revokeFailure({ code: 'UNKNOWN_DEVICE' })).toMatch(/does not know that device/);
     expect(revokeFailure({ code: 'HOME_OFFLINE' })).toMatch(/not reachable now/);
     expect(revokeFailure({ code: 'DEVICE_ADMIN_FAILED', message: 'broke off' })).toBe(

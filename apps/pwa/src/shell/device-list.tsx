@@ -5,10 +5,18 @@ import type { PeerDevice } from '../peer/peer-protocol.ts';
 /** How often the list is re-read: who is online, and revocations that arrived by sync. */
 const REFRESH_MS = 3000;
 
+/** How a row names a device's role: the key-holding home node, a second one, or a device. */
+export function roleLabel(d: Pick<PeerDevice, 'role' | 'keyHolder'>): string {
+  if (d.role !== 'home-node') return 'device';
+  return d.keyHolder ? 'home node · holds the library key' : 'second home node · keeps a full copy';
+}
+
 /**
  * Every device of the library, read from the synced root document (certificates and
  * revocations, signatures checked in the worker), with a revoke button behind a confirmation.
- * Revoking asks the home node, which holds the library key.
+ * Revoking asks the home node, which holds the library key. Home nodes are marked as such: the
+ * key holder cannot be revoked; a second home node can, with its own warning (it stops
+ * keeping the library's second copy).
  */
 export function DeviceList(props: {
   peer: PeerClient;
@@ -56,11 +64,21 @@ export function DeviceList(props: {
       <ul class="device-list" aria-label="Devices in this library">
         <For each={shown()}>
           {(d) => (
-            <li data-device-id={d.deviceId} data-revoked={d.revokedAt !== undefined ? 'true' : 'false'}>
+            <li
+              data-device-id={d.deviceId}
+              data-revoked={d.revokedAt !== undefined ? 'true' : 'false'}
+              data-role={d.role}
+              classList={{ 'home-node': d.role === 'home-node' }}
+            >
+              <Show when={d.role === 'home-node'}>
+                <span class="home-node-badge" aria-hidden="true">
+                  ⌂{' '}
+                </span>
+              </Show>
               <strong>{d.name || 'Unnamed device'}</strong>
               <Show when={d.thisDevice}> (this device)</Show>{' '}
               <span class="muted">
-                · {d.role === 'home-node' ? 'home node' : 'device'}
+                · {roleLabel(d)}
                 <Show when={d.issuedAt > 0}> · paired {new Date(d.issuedAt).toLocaleString()}</Show>
               </span>{' '}
               <Show
@@ -78,7 +96,7 @@ export function DeviceList(props: {
               </Show>
               <br />
               <code class="muted">{d.deviceId}</code>
-              <Show when={!d.thisDevice && d.role !== 'home-node' && d.revokedAt === undefined}>
+              <Show when={!d.thisDevice && !d.keyHolder && d.revokedAt === undefined}>
                 <br />
                 <button
                   type="button"
@@ -113,14 +131,28 @@ export function DeviceList(props: {
               aria-describedby="revoke-desc"
               onKeyDown={(e) => e.key === 'Escape' && setConfirming(undefined)}
             >
-              <h2 id="revoke-title">Revoke “{d().name || d().deviceId}”?</h2>
-              <p id="revoke-desc">
-                It is cut off at once and can no longer sync photos or albums with this library. What it
-                already holds stays on it. To bring it back, pair it again with a new code.
-              </p>
+              <h2 id="revoke-title">
+                Revoke {d().role === 'home-node' ? 'home node ' : ''}“{d().name || d().deviceId}”?
+              </h2>
+              <Show
+                when={d().role === 'home-node'}
+                fallback={
+                  <p id="revoke-desc">
+                    It is cut off at once and can no longer sync photos or albums with this library. What it
+                    already holds stays on it. To bring it back, pair it again with a new code.
+                  </p>
+                }
+              >
+                <p id="revoke-desc">
+                  This second home node is cut off at once: it stops syncing and no longer keeps a second copy
+                  of every photo, and devices stop using it when the first home node is down. What it already
+                  holds stays on its disk. To bring it back, join it again with a code from{' '}
+                  <code>hearth pair --home-node</code>.
+                </p>
+              </Show>
               <div class="row">
                 <button type="button" class="danger" disabled={busy()} onClick={() => void revoke(d())}>
-                  Revoke device
+                  {d().role === 'home-node' ? 'Revoke home node' : 'Revoke device'}
                 </button>
                 <button type="button" class="ghost" autofocus onClick={() => setConfirming(undefined)}>
                   Cancel
@@ -143,7 +175,7 @@ export function revokeFailure(e: unknown): string {
     case 'UNKNOWN_DEVICE':
       return 'Revoking failed: the home node does not know that device.';
     case 'CANNOT_REVOKE_HOME_NODE':
-      return 'The home node cannot be revoked.';
+      return 'The home node that holds the library key cannot be revoked.';
     case 'HOME_OFFLINE':
       return 'Revoking needs the home node, and it is not reachable now: try again when it is online.';
     default:

@@ -1,4 +1,5 @@
 import type { DeviceCertificate, DeviceRevocation } from '../identity/device-certificate.ts';
+import type { HomeNodeAddresses } from '../net/home-node-addresses.ts';
 
 /**
  * The library root document: small, synced to every paired device first.
@@ -22,4 +23,9 @@ export interface RootDoc {
   /** automerge URL of the ML document (month blobs of machine results), once created */
   ml?: string;
   settings: Record<string, string | number | boolean>;
+  /**
+   * home node id → where it can be reached, signed by that node (`net/home-node-addresses.ts`);
+   * each node writes only its own entry, and devices dial any of them
+   */
+  homeNodes?: Record<string, HomeNodeAddresses>;
 }

@@ -17,10 +17,16 @@ export class DeviceAdminUnknownDeviceError extends HearthError {
   }
 }
 
-/** The home node holds the library key and serves everyone: no device may revoke it. */
+/**
+ * The home node holding the library key signs every certificate and revocation: no device may
+ * revoke it (a second home node, which holds no key, may be revoked).
+ */
 export class CannotRevokeHomeNodeError extends HearthError {
   constructor() {
-    super('CANNOT_REVOKE_HOME_NODE', 'the home node cannot be revoked from a device');
+    super(
+      'CANNOT_REVOKE_HOME_NODE',
+      'the home node that holds the library key cannot be revoked from a device',
+    );
   }
 }
 

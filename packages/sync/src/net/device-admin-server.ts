@@ -38,7 +38,8 @@ const MAX_ID = 200;
 /**
  * The home node's side of device management. The access check comes first: a peer that is
  * not a paired, unrevoked device gets only `DEVICE_ADMIN_NOT_PAIRED` (which tells it
- * nothing it does not know). No device may revoke the home node.
+ * nothing it does not know). No device may revoke this node, the one holding the library key;
+ * a second home node can be revoked like any device.
  */
 export function createDeviceAdminServer(options: DeviceAdminServerOptions): DeviceAdminServer {
   const { node, access } = options;
@@ -46,9 +47,10 @@ export function createDeviceAdminServer(options: DeviceAdminServerOptions): Devi
 
   /** Why `deviceId` may not be revoked, or undefined when it may. */
   function refusal(deviceId: string): HearthError | undefined {
+    // This node holds the library key: without it nobody could pair or revoke again. A second
+    // home node (a `home-node` certificate, no key) may go like any device.
     if (deviceId === homeId) return new CannotRevokeHomeNodeError();
     const cert = access.certificates().find((c) => c.deviceId === deviceId);
-    if (cert?.role === 'home-node') return new CannotRevokeHomeNodeError();
     if (!cert && !access.isRevoked(deviceId)) return new DeviceAdminUnknownDeviceError(deviceId);
     return undefined;
   }

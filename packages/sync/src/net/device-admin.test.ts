@@ -103,11 +103,17 @@ describe('device admin over /hearth/device-admin/1', () => {
     }
   });
 
-  it('no device can revoke the home node (itself or another home-node certificate)', async () => {
+  it('no device can revoke the key-holding home node; a second home node is revoked like a device', async () => {
     const { home, a, otherNode, access, revoked } = await setup();
-    for (const target of [home.peerId.toString(), otherNode.peerId.toString()])
-      await expect(requestRevocation(a, home.peerId, target)).rejects.toThrow(CannotRevokeHomeNodeError);
+    await expect(requestRevocation(a, home.peerId, home.peerId.toString())).rejects.toThrow(
+      CannotRevokeHomeNodeError,
+    );
     expect(revoked).toEqual([]);
+    expect(access.isRevoked(home.peerId.toString())).toBe(false);
+    const second = otherNode.peerId.toString();
+    await requestRevocation(a, home.peerId, second);
+    expect(revoked).toEqual([[second, a.peerId.toString()]]);
+    expect(access.isRevoked(second)).toBe(true);
     expect(access.isRevoked(home.peerId.toString())).toBe(false);
   });
 

@@ -50,3 +50,12 @@ export {
   type RevocationNoticeOptions,
 } from './revocation-notice.ts';
 export { listLibraryDevices, type LibraryDevice } from './library-devices.ts';
+export {
+  HOME_ADDRS_LIMITS,
+  dialAddrsOf,
+  mergeHomeNodeAddresses,
+  readHomeNodeAddresses,
+  signHomeNodeAddresses,
+  verifyHomeNodeAddresses,
+  type HomeNodeAddresses,
+} from './home-node-addresses.ts';
