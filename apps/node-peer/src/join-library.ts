@@ -106,8 +106,9 @@ export async function joinLibrary(
   });
   const node = await createPeerNode({ privateKey, listen: [], access: accessCheck, relayServer: false });
   const adapter = new Libp2pNetworkAdapter({ node, access: accessCheck });
+  const storage = createCatalogStorage(join(root, 'automerge'));
   const repo = new Repo({
-    storage: createCatalogStorage(join(root, 'automerge')),
+    storage,
     network: [adapter],
     peerId: self as unknown as RepoPeerId,
   });
@@ -140,6 +141,7 @@ export async function joinLibrary(
     await repo.flush([handle.documentId]);
   } finally {
     await repo.shutdown().catch(() => undefined);
+    await storage.close(); // throttled saves may fire after shutdown: drop them
     await node.stop();
   }
 

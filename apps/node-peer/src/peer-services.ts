@@ -69,12 +69,12 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
       access,
       onDrop: (peer, reason) => opts.log(`dropped peer ${peer}: ${reason}`),
     });
-    const repo = new Repo({
-      storage: createCatalogStorage(join(root, 'automerge')),
-      network: [adapter],
-      peerId: deviceId as unknown as PeerId,
+    const storage = createCatalogStorage(join(root, 'automerge'));
+    const repo = new Repo({ storage, network: [adapter], peerId: deviceId as unknown as PeerId });
+    stops.unshift(async () => {
+      await repo.shutdown();
+      await storage.close(); // throttled saves may fire after shutdown: drop them
     });
-    stops.unshift(() => repo.shutdown());
     const rootFile = join(root, 'root.json');
     let url = await readFile(rootFile, 'utf8')
       .then((t) => (JSON.parse(t) as { url: AutomergeUrl }).url)

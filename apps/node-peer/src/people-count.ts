@@ -50,7 +50,8 @@ async function fromDocument(root: string, facesKey: string): Promise<number | un
     import('@hearth/sync'),
     import('@hearth/sync/platform'),
   ]);
-  const repo = new Repo({ storage: platform.createCatalogStorage(join(root, 'automerge')) });
+  const storage = platform.createCatalogStorage(join(root, 'automerge'));
+  const repo = new Repo({ storage });
   try {
     const { url } = JSON.parse(await readFile(rootFile, 'utf8')) as { url: string };
     const rootDoc = await repo.find<RootDoc>(url as never);
@@ -64,5 +65,6 @@ async function fromDocument(root: string, facesKey: string): Promise<number | un
     return undefined; // unreadable storage: the estimate below still answers
   } finally {
     await repo.shutdown();
+    await storage.close(); // throttled saves may fire after shutdown: drop them
   }
 }

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Repo } from '@automerge/automerge-repo';
@@ -29,7 +30,8 @@ describe('catalog storage backends', () => {
     it(`${name}: a catalog written, closed and reopened keeps its assets, shards and albums`, async () => {
       const { arg, done } = await make();
       try {
-        const repo1 = new Repo({ storage: storage(arg) });
+        const storage1 = storage(arg);
+        const repo1 = new Repo({ storage: storage1 });
         const root1 = createTestRoot(repo1);
         const c1 = createCatalog({ repo: repo1, root: root1, deviceId: fakeDeviceId(1) });
         await c1.start();
@@ -40,8 +42,10 @@ describe('catalog storage backends', () => {
         await c1.stop();
         await repo1.flush();
         await repo1.shutdown();
+        await storage1.close();
 
-        const repo2 = new Repo({ storage: storage(arg) });
+        const storage2 = storage(arg);
+        const repo2 = new Repo({ storage: storage2 });
         const root2 = await repo2.find<RootDoc>(root1.url);
         const c2 = createCatalog({ repo: repo2, root: root2, deviceId: fakeDeviceId(1) });
         await c2.start();
@@ -50,9 +54,53 @@ describe('catalog storage backends', () => {
         expect(c2.getAlbum(album)?.assets).toEqual([fakeAssetId(1)]);
         await c2.stop();
         await repo2.shutdown();
+        await storage2.close();
       } finally {
         await done();
       }
     });
   }
+
+  it('nodefs: after close a write waits for nothing and never touches the dir; writes already running finish first', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-cat-'));
+    try {
+      const storage = node.createCatalogStorage(dir);
+      const repo = new Repo({ storage });
+      const handle = repo.create<{ n: number }>({ n: 1 });
+      await repo.flush();
+      const running = storage.save(['running', 'chunk'], new Uint8Array([1, 2, 3]));
+      handle.change((d) => void (d.n = 2));
+      await repo.shutdown();
+      await storage.close();
+      await running;
+      // Every document was flushed, and the write running at close landed.
+      expect((await storage.loadRange([handle.documentId])).length).toBeGreaterThan(0);
+      expect(await storage.load(['running', 'chunk'])).toEqual(new Uint8Array([1, 2, 3]));
+      expect(storage.closed).toBe(true);
+
+      // The owner removes the dir; a late throttled save must not recreate or fail on it.
+      await rm(dir, { recursive: true, force: true });
+      await storage.save([handle.documentId, 'incremental', 'late'], new Uint8Array([9]));
+      await storage.remove([handle.documentId, 'snapshot', 'old']);
+      await storage.removeRange([handle.documentId, 'sync-state']);
+      expect(existsSync(dir)).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('nodefs: an open storage still writes, and close is idempotent', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-cat-'));
+    try {
+      const storage = node.createCatalogStorage(dir);
+      await storage.save(['ab12', 'x'], new Uint8Array([7]));
+      expect(await readdir(dir)).toEqual(['ab']);
+      await storage.close();
+      await storage.close();
+      await storage.save(['cd34', 'y'], new Uint8Array([8]));
+      expect(await readdir(dir)).toEqual(['ab']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
