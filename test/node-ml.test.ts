@@ -252,7 +252,8 @@ async function daemonPeople(dataDir: string, env: Record<string, string>, faces:
 
 /** Opens the node's synced people document from its Automerge storage (the daemon is stopped). */
 async function withPeople<T>(dataDir: string, fn: (people: PeopleCatalog) => T): Promise<T> {
-  const repo = new Repo({ storage: createCatalogStorage(join(dataDir, 'automerge')) });
+  const storage = createCatalogStorage(join(dataDir, 'automerge'));
+  const repo = new Repo({ storage });
   try {
     const { url } = JSON.parse(readFileSync(join(dataDir, 'root.json'), 'utf8')) as { url: AutomergeUrl };
     const root = await repo.find<RootDoc>(url);
@@ -261,5 +262,6 @@ async function withPeople<T>(dataDir: string, fn: (people: PeopleCatalog) => T):
     return out;
   } finally {
     await repo.shutdown();
+    await storage.close(); // a late throttled save must not land while the daemon runs on this dir
   }
 }

@@ -23,12 +23,15 @@ afterEach(async () => {
 });
 
 const dirs: string[] = [];
-// automerge-repo's throttled sync-state saves outlive shutdown: remove directories at the end.
+// automerge-repo's throttled sync-state saves outlive shutdown: each storage is closed after its
+// repo's shutdown (the close is pushed first, so it runs after), and the directories go at the end.
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true, maxRetries: 5 }))));
 async function storage() {
   const dir = await mkdtemp(join(tmpdir(), 'hearth-snap-'));
   dirs.push(dir);
-  return createCatalogStorage(dir);
+  const s = createCatalogStorage(dir);
+  cleanup.push(() => s.close());
+  return s;
 }
 
 const allow = (who: () => string): PeerAccess => ({

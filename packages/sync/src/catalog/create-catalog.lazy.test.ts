@@ -21,10 +21,9 @@ const dirs: string[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
-// automerge-repo saves sync states on a 100 ms throttle that shutdown does not wait for: remove
-// the directories only after the last test, once such a save had time to land.
+// automerge-repo's throttled saves may fire after shutdown: every repo's storage is closed
+// after its shutdown (late saves dropped), so the directories can go at the end.
 afterAll(async () => {
-  await new Promise((r) => setTimeout(r, 300));
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true, maxRetries: 5 })));
 });
 
@@ -37,7 +36,8 @@ const assets = Array.from({ length: 30 }, (_, n) =>
 async function storedLibrary() {
   const dir = await mkdtemp(join(tmpdir(), 'hearth-lazy-'));
   dirs.push(dir);
-  const repo = new Repo({ storage: createCatalogStorage(dir), peerId: 'writer' as PeerId });
+  const storage = createCatalogStorage(dir);
+  const repo = new Repo({ storage, peerId: 'writer' as PeerId });
   const root = createTestRoot(repo);
   const c = createCatalog({ repo, root, deviceId: fakeDeviceId(1) });
   await c.start();
@@ -48,6 +48,7 @@ async function storedLibrary() {
   const expected = { months: c.months(), version: c.monthVersion('2023-01'), rows: c.monthAssets('2023-01') };
   await c.stop();
   await repo.shutdown();
+  await storage.close();
   return { dir, rootUrl: root.url, expected, album };
 }
 
@@ -57,7 +58,8 @@ async function openLazy(dir: string, rootUrl: string, name: string, lazy: Catalo
   const wakes = new Set<() => void>();
   /** an event source for waitUntil: fires after each eviction */
   const onEvicted = (wake: () => void) => (wakes.add(wake), () => void wakes.delete(wake));
-  const repo = new Repo({ storage: createCatalogStorage(dir), peerId: name as PeerId });
+  const storage = createCatalogStorage(dir);
+  const repo = new Repo({ storage, peerId: name as PeerId });
   const root = await repo.find<RootDoc>(rootUrl as never);
   const catalog = createCatalog({
     repo,
@@ -74,12 +76,13 @@ async function openLazy(dir: string, rootUrl: string, name: string, lazy: Catalo
   cleanup.push(async () => {
     await catalog.stop();
     await repo.shutdown();
+    await storage.close();
   });
   const shardHandles = () =>
     Object.values(repo.handles).filter(
       (h) => h.isReady() && (h.doc() as { kind?: string }).kind === 'asset-shard',
     ).length;
-  return { repo, root, catalog, evicted, shardHandles, onEvicted };
+  return { repo, storage, root, catalog, evicted, shardHandles, onEvicted };
 }
 
 const onChange = (c: Catalog) => (wake: () => void) => c.onChange(wake);
@@ -132,6 +135,7 @@ describe('lazy catalog', { timeout: 30_000 }, () => {
     await waitUntil(() => a.shardHandles() <= 1, [a.onEvicted], 5000, 'eviction');
     await a.catalog.stop();
     await a.repo.shutdown();
+    await a.storage.close(); // B opens the same dir: A's late saves must not land there
 
     const b = await openLazy(lib.dir, lib.rootUrl, 'lazy-b');
     expect(b.catalog.assetCount()).toBe(31);

@@ -4,11 +4,11 @@
  * Edits made on both sides meanwhile must sync both ways as soon as the device redials.
  */
 import { Repo, type DocHandle, type PeerId as RepoPeerId } from '@automerge/automerge-repo';
-import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { multiaddr } from '@multiformats/multiaddr';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createCatalogStorage } from '../catalog/platform.node.ts';
 import { generateLibraryKey } from '../identity/library-key.ts';
 import { createPeerNode } from './create-peer-node.node.ts';
 import { startHalfOpenProxy } from './half-open-proxy.node.ts';
@@ -34,23 +34,6 @@ function until<T>(handle: DocHandle<T>, test: (doc: T) => boolean): Promise<void
     handle.on('change', check);
     check();
   });
-}
-
-/**
- * A repo's throttled saves can fire after `shutdown()` resolves; once the test is over
- * they must not touch the removed temp dir (an unhandled ENOENT fails the whole run).
- */
-class ClosableFsStorage extends NodeFSStorageAdapter {
-  closed = false;
-  override async save(...args: Parameters<NodeFSStorageAdapter['save']>): Promise<void> {
-    if (!this.closed) await super.save(...args);
-  }
-  override async remove(...args: Parameters<NodeFSStorageAdapter['remove']>): Promise<void> {
-    if (!this.closed) await super.remove(...args);
-  }
-  override async removeRange(...args: Parameters<NodeFSStorageAdapter['removeRange']>): Promise<void> {
-    if (!this.closed) await super.removeRange(...args);
-  }
 }
 
 const disconnected = (node: PeerNode, peer: string) =>
@@ -89,8 +72,9 @@ describe('Libp2pNetworkAdapter after a connection died half-open', () => {
     const deviceAdapter = new Libp2pNetworkAdapter({ node: device, access });
     // Stored repos, as on the node and in the browser: sync states outlive a connection.
     const dir = mkdtempSync(`${tmpdir()}/hearth-reconnect-`);
-    const homeStorage = new ClosableFsStorage(`${dir}/home`);
-    const deviceStorage = new ClosableFsStorage(`${dir}/device`);
+    // Closable: a throttled save can fire after shutdown, into the removed dir.
+    const homeStorage = createCatalogStorage(`${dir}/home`);
+    const deviceStorage = createCatalogStorage(`${dir}/device`);
     const homeRepo = new Repo({ network: [homeAdapter], storage: homeStorage, peerId: 'home' as RepoPeerId });
     const deviceRepo = new Repo({
       network: [deviceAdapter],
@@ -100,10 +84,7 @@ describe('Libp2pNetworkAdapter after a connection died half-open', () => {
     // Run in reverse: shut the repos down, close their storage, then remove the dir.
     cleanup.push(
       () => rmSync(dir, { recursive: true, force: true }),
-      () => {
-        homeStorage.closed = true;
-        deviceStorage.closed = true;
-      },
+      () => Promise.all([homeStorage.close(), deviceStorage.close()]),
       () => homeRepo.shutdown(),
       () => deviceRepo.shutdown(),
     );

@@ -1,9 +1,9 @@
 import { Repo, type DocHandle, type PeerId } from '@automerge/automerge-repo';
 import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel';
-import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createCatalogStorage } from '../catalog/platform.node.ts';
 import { syncPendingWith } from './sync-pending.ts';
 import { withTimeout } from './with-timeout.ts';
 
@@ -41,17 +41,22 @@ describe('syncPendingWith', () => {
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const { port1, port2 } = new MessageChannel();
     const toHome = new MessageChannelNetworkAdapter(port1);
+    // Closable: a throttled save can fire after shutdown, into the removed dir.
+    const deviceStorage = createCatalogStorage(`${dir}/device`);
+    const homeStorage = createCatalogStorage(`${dir}/home`);
     const device = new Repo({
       network: [toHome],
-      storage: new NodeFSStorageAdapter(`${dir}/device`),
+      storage: deviceStorage,
       peerId: 'device' as PeerId,
     });
     const home = new Repo({
       network: [new MessageChannelNetworkAdapter(port2)],
-      storage: new NodeFSStorageAdapter(`${dir}/home`),
+      storage: homeStorage,
       peerId: 'home' as PeerId,
     });
+    // Run in reverse: shut the repos down, close their storage, then remove the dir.
     cleanup.push(
+      () => Promise.all([deviceStorage.close(), homeStorage.close()]),
       () => device.shutdown(),
       () => home.shutdown(),
     );
