@@ -28,33 +28,15 @@ import {
 } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { e2eSkipReason, launchChromium, screenshotPath } from './browser.ts';
+import { e2eSkipReason, screenshotPath } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
-import { pairInUi } from './pair-in-ui.ts';
+import { openPairedPage, searchBox, searchUntil, waitForMlCache } from './search-page.ts';
 
 const MODELS = process.env['HEARTH_MODELS_DIR'] ?? join(import.meta.dirname, '../../../../shared/models');
 const IMAGES = join(MODELS, 'test-images');
 const skip =
   e2eSkipReason || (!existsSync(join(MODELS, 'face-detection')) ? `no models at ${MODELS}` : false);
 const PHOTOS = 17;
-
-const box = (page: Page) => page.getByRole('searchbox', { name: 'Search your photos' });
-
-/** Asks `query` until the answer says `count` photos (machine words arrive after the catalog). */
-async function searchUntil(page: Page, query: string, count: number, timeoutMs = 60_000): Promise<void> {
-  const want = count === 0 ? 'No photos match.' : `${count} photo${count === 1 ? '' : 's'}`;
-  const end = Date.now() + timeoutMs;
-  let last: string;
-  for (;;) {
-    await box(page).fill('');
-    await box(page).fill(query);
-    await page.locator(`[data-testid="search-summary"][data-answered="${query}"]`).waitFor();
-    last = (await page.getByTestId('search-summary').textContent()) ?? '';
-    if (last.startsWith(want)) return;
-    if (Date.now() > end) assert.fail(`search "${query}": wanted ${want}, got ${last}`);
-    await page.waitForTimeout(1000);
-  }
-}
 
 /** Another device of the library (libp2p + automerge-repo here) that names a person. */
 async function namePerson(node: HomeNode, file: string, name: string): Promise<number> {
@@ -135,18 +117,10 @@ void describe('PWA search by machine tags, OCR text and people, offline', { skip
         break;
     }
     amyFaces = await namePerson(node, 'amy1.png', 'Amy Farrah');
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 1600 }, locale: 'en-US' });
-    page = await context.newPage();
-    page.setDefaultTimeout(60_000);
-    if (process.env['E2E_DEBUG']) page.on('console', (m) => console.log('page:', m.text()));
-    assert.match(await pairInUi(page, node.url, node.pairingLink, 'Laptop'), /Paired/);
-    await page.goto(`${node.url}#/`);
-    await page.reload();
-    await page
-      .locator('.tile')
-      .nth(PHOTOS - 1)
-      .waitFor();
+    ({ browser, context, page } = await openPairedPage(node, {
+      viewport: { width: 1280, height: 1600 },
+      tiles: PHOTOS,
+    }));
   });
   after(async () => {
     await browser?.close();
@@ -155,26 +129,7 @@ void describe('PWA search by machine tags, OCR text and people, offline', { skip
 
   void it('fetches the machine words before anyone searches, and finds photos by a machine tag, an OCR word and a person named on another device', async () => {
     // The worker fetches month blobs soon after its catalog opens, not at the first search.
-    await page.waitForFunction(
-      async () => {
-        const db = (await indexedDB.databases()).find((d) => d.name?.startsWith('hearth-ml-'));
-        if (!db?.name) return false; // never open one that does not exist: that would create it
-        const open = indexedDB.open(db.name);
-        const conn = await new Promise<IDBDatabase>((resolve, reject) => {
-          open.onsuccess = () => resolve(open.result);
-          open.onerror = () => reject(open.error as Error);
-        });
-        try {
-          if (!conn.objectStoreNames.contains('blobs')) return false;
-          const req = conn.transaction('blobs').objectStore('blobs').count();
-          return await new Promise<boolean>((resolve) => (req.onsuccess = () => resolve(req.result > 0)));
-        } finally {
-          conn.close();
-        }
-      },
-      undefined,
-      { timeout: 60_000, polling: 500 },
-    );
+    await waitForMlCache(page, 'hearth-ml-', 1);
     await page.getByRole('link', { name: 'Search' }).click();
     await searchUntil(page, 'bicycle', 1);
     await searchUntil(page, '12345', 1);
@@ -193,10 +148,10 @@ void describe('PWA search by machine tags, OCR text and people, offline', { skip
     await context.setOffline(true);
     await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
     await page.reload();
-    await box(page).waitFor();
-    await searchUntil(page, 'dog', 1, 20_000);
-    await searchUntil(page, '12345', 1, 20_000);
-    await searchUntil(page, 'amy farrah', amyFaces, 20_000);
+    await searchBox(page).waitFor();
+    await searchUntil(page, 'dog', 1, { timeoutMs: 20_000 });
+    await searchUntil(page, '12345', 1, { timeoutMs: 20_000 });
+    await searchUntil(page, 'amy farrah', amyFaces, { timeoutMs: 20_000 });
     await page.screenshot({ path: screenshotPath('search-ml-offline') });
   });
 });

@@ -23,6 +23,16 @@ export interface PublishedModelLoader {
   readonly refused: ReadonlyMap<ModelTask, string>;
 }
 
+/**
+ * Why a published `key` for `task` would not be used (undefined when this app knows it):
+ * checked before a device fetches the file, which may be hundreds of MB.
+ */
+export function refusePublishedModel(task: ModelTask, key: string): string | undefined {
+  const spec = modelSpec(key.slice(0, key.lastIndexOf('@')), MODELS);
+  if (spec && modelKey(spec) === key && spec.task === task) return undefined;
+  return `the home node's ${task} model ${key} is not one this app knows${spec ? ` (it knows ${modelKey(spec)})` : ''}; update the app`;
+}
+
 /** See the file comment. Tasks without a file stay missing in `loader.status()`. */
 export function createPublishedModelLoader(opts: {
   runtime: InferenceRuntime;
@@ -33,17 +43,14 @@ export function createPublishedModelLoader(opts: {
   const choose: Partial<Record<ModelTask, string>> = {};
   const refused = new Map<ModelTask, string>();
   for (const [task, file] of Object.entries(opts.files) as [ModelTask, PublishedModelFile][]) {
-    const id = file.key.slice(0, file.key.lastIndexOf('@'));
-    const spec = modelSpec(id, MODELS);
-    if (!spec || modelKey(spec) !== file.key || spec.task !== task) {
-      refused.set(
-        task,
-        `the home node's ${task} model ${file.key} is not one this app knows${spec ? ` (it knows ${modelKey(spec)})` : ''}; update the app`,
-      );
+    const no = refusePublishedModel(task, file.key);
+    if (no) {
+      refused.set(task, no);
       continue;
     }
+    const id = file.key.slice(0, file.key.lastIndexOf('@'));
     choose[task] = id;
-    bytes.set(spec.file, file.bytes);
+    bytes.set(modelSpec(id, MODELS)!.file, file.bytes);
   }
   const loader = createModelLoader({
     store: createMemoryModelStore(bytes),

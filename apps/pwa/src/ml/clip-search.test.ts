@@ -4,10 +4,8 @@
 // tiny CLIP (real signature, it encodes colour) and finds photos by what is in them — also
 // offline from its cache — and says why when semantic search is unavailable.
 import 'fake-indexeddb/auto';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Repo } from '@automerge/automerge-repo';
 import {
   createClipEncoder,
   createModelLoader,
@@ -16,36 +14,27 @@ import {
   mergeVectorShards,
 } from '@hearth/ml';
 import { createOnnxWebRuntime, tinyClipImageModel, tinyClipTextModel } from '@hearth/ml/testing';
-import { createCatalog, openMlCatalog, type BlobHash, type MlCatalog, type RootDoc } from '@hearth/sync';
-import { createTestRoot, fakeDeviceId, linkRepos, memoryRepo, waitUntil } from '@hearth/sync/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCatalog } from '@hearth/sync';
+import { fakeDeviceId } from '@hearth/sync/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { createCatalogLibrary } from '../catalog/catalog-library.ts';
 import { openIdbMediaCache } from '../catalog/media-cache.idb.ts';
 import { createLibrarySearch } from '../search/library-search.ts';
 import { createMemoryMlBlobCache, openIdbMlBlobCache } from '../search/ml-blob-cache.idb.ts';
+import { hex, sha, useMlTestHome, type MlTestHome } from '../search/ml-test-home.ts';
 import { createClipSearch } from './clip-search.ts';
 
 const MODELS = process.env['HEARTH_MODELS_DIR'] ?? join(import.meta.dirname, '../../../../../shared/models');
 const VOCAB = join(MODELS, 'clip/bpe_simple_vocab_16e6.txt');
-const hex = (n: number) => n.toString(16).padStart(64, '0');
 const [RED, GREEN, BLUE] = [hex(1), hex(2), hex(3)];
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex') as BlobHash;
 
-const repos: Repo[] = [];
-const stops: (() => void)[] = [];
-afterEach(async () => {
-  for (const s of stops.splice(0)) s();
-  for (const r of repos.splice(0)) await r.shutdown();
-});
+const t = useMlTestHome();
+const stops = t.stops;
 
-/** The home node: one CLIP shard for July (three solid-colour photos), the ML document. */
+/** The home node: one CLIP shard for July (three solid-colour photos) in the ML document. */
 async function homeNode() {
-  const repo = memoryRepo('home');
-  repos.push(repo);
-  const root = createTestRoot(repo);
-  const blobs = new Map<string, Uint8Array>();
-  const put = (b: Uint8Array) => (blobs.set(sha(b), new Uint8Array(b)), sha(b));
-  const ml: MlCatalog = await openMlCatalog({ repo, root });
+  const home = await t.home();
+  const { ml, put } = home;
   const runtime = createOnnxWebRuntime();
   const encoder = createClipEncoder(
     createModelLoader({
@@ -79,14 +68,11 @@ async function homeNode() {
     ml.setModel('clip-text', { key: 'clip-vit-b32-textual@openai', hash: put(text), bytes: text.byteLength });
     ml.setModel('clip-vocab', { key: 'clip-bpe@16e6', hash: put(vocab), bytes: vocab.byteLength });
   };
-  return { repo, root, ml, blobs, publish };
+  return { ...home, publish };
 }
 
-async function deviceLibrary(home: Awaited<ReturnType<typeof homeNode>>) {
-  const repo = memoryRepo('phone');
-  repos.push(repo);
-  const link = linkRepos(home.repo, repo);
-  const root = await repo.find<RootDoc>(home.root.url);
+async function deviceLibrary(home: MlTestHome) {
+  const { repo, root, link } = await t.device(home);
   const deviceId = fakeDeviceId(2);
   const lib = createCatalogLibrary({
     catalog: createCatalog({ repo, root, deviceId }),
@@ -106,11 +92,6 @@ async function deviceLibrary(home: Awaited<ReturnType<typeof homeNode>>) {
       fileName: id === BLUE ? 'green_door.jpg' : `img_${i}.jpg`,
     })),
   );
-  const rootChanged = (wake: () => void) => {
-    root.on('change', wake);
-    return () => root.off('change', wake);
-  };
-  await waitUntil(() => Boolean(root.doc()?.ml), [rootChanged]);
   return { repo, root, lib, link };
 }
 
@@ -126,16 +107,17 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
       root: dev.root,
       cache,
       runtime: () => createOnnxWebRuntime(),
-      fetchBlob: async (h) => {
-        fetched.push(h);
-        const b = home.blobs.get(h);
-        if (!b) throw new Error('404');
-        return b;
-      },
+      fetchBlob: (h) => (fetched.push(h), home.fetch(h)),
     });
     const s = createLibrarySearch(dev.lib, undefined, undefined, clip);
     stops.push(() => s.stop());
     await s.ready;
+    // The shard comes when the ML document names it; the text model only when someone searches.
+    await vi.waitFor(() => expect(fetched).toHaveLength(1));
+    await clip.ready;
+    expect(clip.status()).toEqual({ state: 'loading', progress: 0 });
+    const first = await s.search('a photo of something red');
+    expect(first.semantic).toMatchObject({ state: 'loading' });
     await vi.waitFor(() => expect(clip.status()).toEqual({ state: 'on', photos: 3 }), { timeout: 20_000 });
     const ids = async (q: string) => (await s.search(q)).items.map((i) => i.id);
     expect(await ids('a photo of something red')).toEqual([RED]);
@@ -168,11 +150,10 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
     );
     stops.push(() => offline.stop());
     await offline.ready;
+    // The first search asks for the model; it loads from the cache, with the node gone.
     await vi.waitFor(
       async () => expect((await offline.search('red')).items.map((i) => i.id)).toEqual([RED]),
-      {
-        timeout: 20_000,
-      },
+      { timeout: 20_000 },
     );
   });
 
@@ -184,7 +165,7 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
       root: dev.root,
       cache: createMemoryMlBlobCache(),
       runtime: () => createOnnxWebRuntime(),
-      fetchBlob: async (h) => home.blobs.get(h)!,
+      fetchBlob: (h) => home.fetch(h),
     });
     const s = createLibrarySearch(dev.lib, undefined, undefined, clip);
     stops.push(() => s.stop());
@@ -216,7 +197,7 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
       root: dev.root,
       cache: createMemoryMlBlobCache(),
       runtime: () => createOnnxWebRuntime(),
-      fetchBlob: async (h) => home.blobs.get(h)!,
+      fetchBlob: (h) => home.fetch(h),
     });
     stops.push(() => clip.stop());
     await vi.waitFor(() =>
@@ -238,13 +219,14 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
         root: dev.root,
         cache: createMemoryMlBlobCache(),
         runtime: () => ({ ...web, createSession }),
-        fetchBlob: async (h) => home.blobs.get(h)!,
+        fetchBlob: (h) => home.fetch(h),
       });
-    // No wasm at all: found out when the model arrives (its self-test), before any query.
+    // No wasm at all: found out when the model is loaded (its self-test), at the first search.
     const dead = start(() => Promise.reject(new Error('no wasm here')));
     stops.push(() => dead.stop());
+    await dead.ready;
     await vi.waitFor(() =>
-      expect(dead.status()).toEqual({
+      expect((dead.semantic(), dead.status())).toEqual({
         state: 'off',
         reason: expect.stringMatching(
           /CLIP text model does not run here: .*no wasm here/,
@@ -258,7 +240,7 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
     const s = createLibrarySearch(dev.lib, undefined, undefined, clip);
     stops.push(() => s.stop());
     await s.ready;
-    await vi.waitFor(() => expect(clip.status().state).toBe('on'));
+    await vi.waitFor(() => expect((clip.semantic(), clip.status().state)).toBe('on'));
     const r = await s.search('green');
     expect(r.items.map((i) => i.id)).toEqual([BLUE]); // its file name
     expect(r.semantic).toEqual({

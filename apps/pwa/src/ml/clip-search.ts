@@ -4,6 +4,9 @@
  * the node publishes; both come as hash-checked blobs from the node, are kept in an
  * `MlBlobCache`, and so work offline after the first fetch. A query is tokenized, embedded by
  * the text encoder on onnxruntime-web (wasm) and scored against every shard's vectors.
+ * The shards are fetched as soon as the ML document lists them; the text model (a real one is
+ * 64–250 MB) only once someone searches (`semantic()` is first asked), and `status()` says
+ * how far its download is meanwhile. Once kept, it loads from the cache, offline too.
  * Whatever is missing (no ML document, no shards, no published model, an unknown model, a
  * runtime that will not load) leaves `semantic()` undefined and `status()` says why: word
  * search goes on without it.
@@ -12,6 +15,7 @@ import type { DocHandle, Repo } from '@automerge/automerge-repo';
 import {
   createClipEncoder,
   createPublishedModelLoader,
+  refusePublishedModel,
   createVectorIndex,
   loadVectorShard,
   readVectorShardHeader,
@@ -25,6 +29,7 @@ import {
 } from '@hearth/ml';
 import { findMlCatalog, type MlCatalog, type RootDoc } from '@hearth/sync';
 import type { MlBlobCache } from '../search/ml-blob-cache.idb.ts';
+import { followMlDocument } from '../search/follow-ml-document.ts';
 import type { SemanticStatus } from '../search/search-types.ts';
 
 /** Most semantic-only results one query adds (the best by similarity). */
@@ -36,7 +41,10 @@ const TASKS: readonly ModelTask[] = ['clip-text', 'clip-vocab'];
 export interface ClipSearch {
   /** resolves once the first read of the ML document (models and shards) is done */
   readonly ready: Promise<void>;
-  /** what a search passes to the index, or undefined while semantic search is unavailable */
+  /**
+   * what a search passes to the index, or undefined while semantic search is unavailable; the
+   * first call starts fetching the text model
+   */
   semantic(): SemanticOptions | undefined;
   status(): SemanticStatus;
   /** a query failed in the runtime: semantic search is off (with `reason`), tried again later */
@@ -66,8 +74,10 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
   const months = new Map<string, { hash: string; ids: string[] }>();
   let reason = 'the home node has published no ML results yet';
   let failed: { hashes: string; reason: string; at: number } | undefined;
-  let pending = false;
-  let stopped = false;
+  /** someone searched: the text model is fetched and loaded from now on */
+  let wanted = false;
+  /** the text model's download, bytes of its files kept so far of all (while `model` is not loaded) */
+  let download: { done: number; total: number } | undefined;
   const offs: (() => void)[] = [];
 
   async function blob(hash: string): Promise<Uint8Array> {
@@ -84,36 +94,49 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
     const vocab = refs.get('clip-vocab');
     if (!text || !vocab)
       return 'the home node publishes no CLIP text model (it has no CLIP model, or an older version)';
+    // An unknown model is refused before its download, not after.
+    const unknown =
+      refusePublishedModel('clip-text', text.key) ?? refusePublishedModel('clip-vocab', vocab.key);
+    if (unknown) return unknown;
+    if (!wanted) return undefined;
     const hashes = `${text.hash} ${vocab.hash}`;
     if (failed?.hashes === hashes && Date.now() - failed.at < FAIL_RETRY_MS) {
-      pending = true; // the timer comes back once the wait is over
+      follower.retryLater(); // the timer comes back once the wait is over
       return failed.reason;
     }
     if (model?.hashes === hashes) return undefined;
     let files;
+    // Whole files from the node: the vocabulary (1.4 MB) first, so the figure moves early.
+    download = { done: 0, total: vocab.bytes + text.bytes };
     try {
+      const vocabBytes = await blob(vocab.hash);
+      download.done = vocab.bytes;
       files = {
         'clip-text': { key: text.key, bytes: await blob(text.hash) },
-        'clip-vocab': { key: vocab.key, bytes: await blob(vocab.hash) },
+        'clip-vocab': { key: vocab.key, bytes: vocabBytes },
       };
+      download.done = download.total;
     } catch (e) {
-      pending = true;
+      download = undefined;
+      follower.retryLater();
       return `the CLIP text model (${(text.bytes / 1e6).toFixed(1)} MB) could not be fetched from the home node yet: ${String(e)}`;
     }
     const { loader, refused } = createPublishedModelLoader({ runtime: rt(), files });
     const no = TASKS.map((t) => refused.get(t)).find(Boolean);
     if (no) return no;
-    // Start the runtime now, while the node is reachable: its wasm is fetched (and kept by the
-    // service worker) before any query, so search works offline even if nobody searched online.
+    // Start the runtime before the first query runs on it: a runtime without its wasm is found
+    // here (with the reason) rather than by a failed query. Its wasm is then kept by the service worker.
     const check = await runtimeSelfTest(rt());
     if (!check.ok) {
       const why = check.checks.find((c) => !c.ok)?.detail ?? 'the runtime self-test failed';
       failed = { hashes, reason: `the CLIP text model does not run here: ${why}`, at: Date.now() };
-      pending = true;
+      download = undefined;
+      follower.retryLater();
       await loader.stop();
       return failed.reason;
     }
     failed = undefined;
+    download = undefined;
     await model?.loader.stop();
     const spec = loader.spec('clip-text');
     model = {
@@ -136,7 +159,7 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
         header = readVectorShardHeader(bytes);
         shard = loadVectorShard(rt(), bytes, { scoring: 'js' });
       } catch (e) {
-        pending = true; // offline, or a bad blob: retried on the next change or timer
+        follower.retryLater(); // offline, or a bad blob: retried on the next change or timer
         console.info(`CLIP shard of ${month} not available now:`, e);
         continue;
       }
@@ -171,43 +194,39 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
     return undefined;
   }
 
-  async function follow(): Promise<void> {
-    if (stopped) return;
-    pending = false;
-    try {
-      if (!ml && opts.root.doc()?.ml) {
-        ml = await findMlCatalog({ repo: opts.repo, root: opts.root });
-        if (ml) offs.push(ml.onChange(() => void run(follow)));
+  const follower = followMlDocument({
+    root: opts.root,
+    label: 'CLIP search',
+    ...(opts.retryMs !== undefined ? { retryMs: opts.retryMs } : {}),
+    async step() {
+      try {
+        if (!ml && opts.root.doc()?.ml) {
+          ml = await findMlCatalog({ repo: opts.repo, root: opts.root });
+          if (ml) offs.push(ml.onChange(() => void follower.wake()));
+        }
+      } catch (e) {
+        follower.retryLater();
+        console.info('ML document not available yet:', e);
       }
-    } catch (e) {
-      pending = true;
-      console.info('ML document not available yet:', e);
-    }
-    if (!ml) return;
-    const noShards = await loadShards();
-    const noModel = await loadModel();
-    reason = noShards ?? noModel ?? '';
-    if (!pending) {
+      if (!ml) return;
+      const noShards = await loadShards();
+      const noModel = await loadModel();
+      reason = noShards ?? noModel ?? '';
       const s = ml.read();
+      // Until someone searched, the published model's files are kept if they are here already.
       const keep = new Set([...s.clip.values(), ...s.models.values()].map((r) => r.hash as string));
-      await opts.cache.retain(keep).catch(() => {});
-    }
-  }
-
-  let queue: Promise<void> = Promise.resolve();
-  const run = (f: () => Promise<void>) =>
-    (queue = queue.then(f).catch((e: unknown) => console.warn('CLIP search:', e)));
-  const onRoot = () => void run(follow);
-  opts.root.on('change', onRoot);
-  offs.push(() => opts.root.off('change', onRoot));
-  const timer = setInterval(() => {
-    if (pending) void run(follow);
-  }, opts.retryMs ?? 10_000);
-  const ready = run(follow);
+      if (!reason) await opts.cache.retain(keep).catch(() => {});
+    },
+  });
+  const ready = follower.ready;
 
   return {
     ready,
     semantic() {
+      if (!wanted && !reason && index) {
+        wanted = true;
+        void follower.wake();
+      }
       if (reason || !model || !index) return undefined;
       return {
         encoder: model.encoder,
@@ -217,9 +236,14 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
       };
     },
     status() {
-      return reason || !model || !index
-        ? { state: 'off', reason: reason || 'loading the CLIP model' }
-        : { state: 'on', photos: index.size };
+      if (reason) return { state: 'off', reason };
+      if (!index) return { state: 'off', reason: 'loading the CLIP embeddings' };
+      if (!model)
+        return {
+          state: 'loading',
+          progress: download && download.total > 0 ? download.done / download.total : 0,
+        };
+      return { state: 'on', photos: index.size };
     },
     fail(why) {
       if (!model) return;
@@ -229,14 +253,13 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
         at: Date.now(),
       };
       reason = failed.reason;
-      pending = true;
+      follower.retryLater();
       const old = model;
       model = undefined;
       void old.loader.stop();
     },
     stop() {
-      stopped = true;
-      clearInterval(timer);
+      follower.stop();
       for (const off of offs.splice(0)) off();
       void model?.loader.stop();
       void index?.stop();

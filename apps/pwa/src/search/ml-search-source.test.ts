@@ -3,47 +3,27 @@
 // to this device (automerge-repo in memory, two linked repos), month blobs fetched once, then
 // answered from the cache with the home node gone.
 import 'fake-indexeddb/auto';
-import { createHash } from 'node:crypto';
-import type { Repo } from '@automerge/automerge-repo';
 import { encodeMlMonthText } from '@hearth/ml';
-import {
-  createCatalog,
-  openMlCatalog,
-  openPeopleCatalog,
-  type BlobHash,
-  type MlCatalog,
-  type PeopleCatalog,
-  type PersonId,
-  type RootDoc,
-} from '@hearth/sync';
-import { createTestRoot, fakeDeviceId, linkRepos, memoryRepo, waitUntil } from '@hearth/sync/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCatalog, openPeopleCatalog, type PeopleCatalog, type PersonId } from '@hearth/sync';
+import { fakeDeviceId } from '@hearth/sync/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { createCatalogLibrary } from '../catalog/catalog-library.ts';
 import { openIdbMediaCache } from '../catalog/media-cache.idb.ts';
 import { createLibrarySearch, type LibrarySearch } from './library-search.ts';
 import { createMemoryMlBlobCache, openIdbMlBlobCache } from './ml-blob-cache.idb.ts';
+import { hex, useMlTestHome } from './ml-test-home.ts';
 import { createMlSearchSource } from './ml-search-source.ts';
 
-const hex = (n: number) => n.toString(16).padStart(64, '0');
 const DOG = hex(1);
 const SIGN = hex(2);
 const ADA = hex(3);
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex') as BlobHash;
 
-const repos: Repo[] = [];
-const stops: (() => void)[] = [];
-afterEach(async () => {
-  for (const s of stops.splice(0)) s();
-  for (const r of repos.splice(0)) await r.shutdown();
-});
+const t = useMlTestHome();
+const stops = t.stops;
 
-/** The home node: the month blob, the ML document, the people document (one named person). */
+/** The home node: the month blob in the ML document, the people document (one named person). */
 async function homeNode() {
-  const repo = memoryRepo('home');
-  repos.push(repo);
-  const root = createTestRoot(repo);
-  const blobs = new Map<string, Uint8Array>();
-  const ml: MlCatalog = await openMlCatalog({ repo, root });
+  const home = await t.home();
   const july = await encodeMlMonthText({
     month: '2024-07',
     models: { tags: 'yolox@1', ocr: 'ppocr@1' },
@@ -57,9 +37,8 @@ async function homeNode() {
       [SIGN]: { ocr: 'OPEN DAILY 12345' },
     },
   });
-  blobs.set(sha(july), july);
-  ml.setMonth('text', '2024-07', { hash: sha(july), models: 'x', source: 's', assets: 2 });
-  const people: PeopleCatalog = await openPeopleCatalog({ repo, root });
+  home.ml.setMonth('text', '2024-07', { hash: home.put(july), models: 'x', source: 's', assets: 2 });
+  const people: PeopleCatalog = await openPeopleCatalog({ repo: home.repo, root: home.root });
   people.applyClustering(
     'm@1',
     new Map([
@@ -68,21 +47,13 @@ async function homeNode() {
     ]),
   );
   people.rename('personA0001' as PersonId, 'Ada Lovelace');
-  return { repo, root, ml, people, blobs };
-}
-
-async function device(home: Repo) {
-  const repo = memoryRepo('phone');
-  repos.push(repo);
-  const link = linkRepos(home, repo);
-  return { repo, link };
+  return { ...home, people };
 }
 
 describe('ML words in the PWA search (offline, from synced data)', { timeout: 30_000 }, () => {
   it('finds photos by machine tag, OCR word and person name; follows renames; answers offline from the cache', async () => {
     const home = await homeNode();
-    const { repo, link } = await device(home.repo);
-    const root = await repo.find<RootDoc>(home.root.url);
+    const { repo, root, link } = await t.device(home, (r) => Boolean(r.ml && r.people));
     const deviceId = fakeDeviceId(2);
     const lib = createCatalogLibrary({
       catalog: createCatalog({ repo, root, deviceId }),
@@ -105,21 +76,11 @@ describe('ML words in the PWA search (offline, from synced data)', { timeout: 30
     );
     const fetched: string[] = [];
     const cache = await openIdbMlBlobCache('ml-search-blobs');
-    const rootChanged = (wake: () => void) => {
-      root.on('change', wake);
-      return () => root.off('change', wake);
-    };
-    await waitUntil(() => Boolean(root.doc()?.ml && root.doc()?.people), [rootChanged]);
     const ml = createMlSearchSource({
       repo,
       root,
       cache,
-      fetchBlob: async (h) => {
-        fetched.push(h);
-        const b = home.blobs.get(h);
-        if (!b) throw new Error('404');
-        return b;
-      },
+      fetchBlob: (h) => (fetched.push(h), home.fetch(h)),
     });
     const s: LibrarySearch = createLibrarySearch(lib, ml);
     stops.push(() => s.stop());
@@ -152,13 +113,7 @@ describe('ML words in the PWA search (offline, from synced data)', { timeout: 30
 
   it('a month it cannot fetch yet is tried again on the next change; a replaced month replaces its words', async () => {
     const home = await homeNode();
-    const { repo } = await device(home.repo);
-    const root = await repo.find<RootDoc>(home.root.url);
-    const rootChanged = (wake: () => void) => {
-      root.on('change', wake);
-      return () => root.off('change', wake);
-    };
-    await waitUntil(() => Boolean(root.doc()?.ml), [rootChanged]);
+    const { repo, root } = await t.device(home);
     let online = false;
     const changed: string[][] = [];
     const ml = createMlSearchSource({
@@ -167,7 +122,7 @@ describe('ML words in the PWA search (offline, from synced data)', { timeout: 30
       cache: createMemoryMlBlobCache(),
       fetchBlob: async (h) => {
         if (!online) throw new Error('offline');
-        return home.blobs.get(h)!;
+        return home.fetch(h);
       },
     });
     stops.push(() => ml.stop());
@@ -180,8 +135,7 @@ describe('ML words in the PWA search (offline, from synced data)', { timeout: 30
       models: { tags: 'yolox@2' },
       assets: { [DOG]: { tags: [{ label: 'wolf', confidence: 0.8 }] } },
     });
-    home.blobs.set(sha(next), next);
-    home.ml.setMonth('text', '2024-07', { hash: sha(next), models: 'y', source: 't', assets: 1 });
+    home.ml.setMonth('text', '2024-07', { hash: home.put(next), models: 'y', source: 't', assets: 1 });
     await vi.waitFor(() => expect(ml.words(DOG)?.tags).toEqual(['wolf']));
     expect(ml.words(SIGN)?.ocr).toBeUndefined();
     expect(changed.flat()).toContain(DOG);

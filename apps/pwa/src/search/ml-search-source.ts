@@ -15,6 +15,7 @@ import {
   type PeopleCatalog,
   type RootDoc,
 } from '@hearth/sync';
+import { followMlDocument } from './follow-ml-document.ts';
 import type { MlBlobCache } from './ml-blob-cache.idb.ts';
 
 /** Search words of one photo from machine results. */
@@ -53,7 +54,6 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
   let names = new Map<string, string[]>();
   let ml: MlCatalog | undefined;
   let people: PeopleCatalog | undefined;
-  let stopped = false;
   const offs: (() => void)[] = [];
   const emit = (ids: Iterable<string>) => {
     const list = [...new Set(ids)];
@@ -68,12 +68,11 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
     return bytes;
   }
 
-  /** something could not be read yet: `follow` runs again every `retryMs` */
-  let pending = false;
   async function loadMonths(): Promise<void> {
     if (!ml) return;
     const refs = ml.read().text;
     const touched: string[] = [];
+    let pending = false;
     for (const [month, ref] of refs) {
       if (months.get(month)?.hash === ref.hash) continue;
       let assets: Map<string, MlAssetText>;
@@ -81,6 +80,7 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
         assets = new Map(Object.entries((await decodeMlMonthText(await blob(ref.hash))).assets));
       } catch (e) {
         pending = true; // offline, or a bad blob: the next change or retry tries again
+        follower.retryLater();
         console.info(`ML results of ${month} not available now:`, e);
         continue;
       }
@@ -126,39 +126,31 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
   }
 
   // Documents open once the root lists them (the home node creates them); changes are serialised.
-  let queue: Promise<void> = Promise.resolve();
-  const run = (f: () => Promise<void> | void) => {
-    queue = queue.then(f).catch((e: unknown) => console.warn('ML search words:', e));
-    return queue;
-  };
-  async function follow(): Promise<void> {
-    if (stopped) return;
-    const r = opts.root.doc();
-    pending = false;
-    try {
-      if (!ml && r?.ml) {
-        ml = await findMlCatalog({ repo: opts.repo, root: opts.root });
-        if (ml) offs.push(ml.onChange(() => void run(loadMonths)));
+  const follower = followMlDocument({
+    root: opts.root,
+    label: 'ML search words',
+    ...(opts.retryMs !== undefined ? { retryMs: opts.retryMs } : {}),
+    async step() {
+      const r = opts.root.doc();
+      try {
+        if (!ml && r?.ml) {
+          ml = await findMlCatalog({ repo: opts.repo, root: opts.root });
+          if (ml) offs.push(ml.onChange(() => void follower.run(loadMonths)));
+        }
+        if (!people && r?.people) {
+          people = await openPeopleCatalog({ repo: opts.repo, root: opts.root });
+          offs.push(people.onChange(() => void follower.run(loadPeople)));
+        }
+      } catch (e) {
+        // Listed but not here yet and no peer has it now (offline before its first sync).
+        follower.retryLater();
+        console.info('ML or people document not available yet:', e);
       }
-      if (!people && r?.people) {
-        people = await openPeopleCatalog({ repo: opts.repo, root: opts.root });
-        offs.push(people.onChange(() => void run(loadPeople)));
-      }
-    } catch (e) {
-      // Listed but not here yet and no peer has it now (offline before its first sync).
-      pending = true;
-      console.info('ML or people document not available yet:', e);
-    }
-    await loadMonths();
-    loadPeople();
-  }
-  const onRoot = () => void run(follow);
-  opts.root.on('change', onRoot);
-  offs.push(() => opts.root.off('change', onRoot));
-  const timer = setInterval(() => {
-    if (pending) void run(follow);
-  }, opts.retryMs ?? 10_000);
-  const ready = run(follow);
+      await loadMonths();
+      loadPeople();
+    },
+  });
+  const ready = follower.ready;
 
   return {
     ready,
@@ -175,8 +167,7 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
       return () => listeners.delete(l);
     },
     stop() {
-      stopped = true;
-      clearInterval(timer);
+      follower.stop();
       for (const off of offs.splice(0)) off();
     },
   };

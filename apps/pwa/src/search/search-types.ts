@@ -18,6 +18,8 @@ export type SemanticStatus =
       /** the best similarity among photos only CLIP found (shown to tests; a "how sure" hint) */
       best?: number;
     }
+  /** someone searched: the text model is being fetched (first time) or loaded; `progress` 0–1 */
+  | { state: 'loading'; progress: number }
   | { state: 'off'; reason: string };
 
 /** The matching assets as timeline rows, best first (newest first among equals). */

@@ -108,4 +108,41 @@ describe('<SearchView> over the local library', () => {
       /Semantic search .* is unavailable: the home node publishes no CLIP text model\. Word search still works\./,
     );
   });
+
+  it('while the search model downloads, shows how far and asks again until it is in', async () => {
+    const history = createMemoryHistory();
+    history.set({ value: '/search?q=red' });
+    const answers = [
+      { state: 'loading' as const, progress: 0 },
+      { state: 'loading' as const, progress: 0.42 },
+      { state: 'on' as const, photos: 3 },
+    ];
+    let asked = 0;
+    const client = {
+      search: async () => ({
+        items: [{ id: hex(1), capturedAt: Date.UTC(2019, 6, 2), ratio: 1.5, flags: 0 }],
+        total: 1,
+        semantic: answers[Math.min(asked++, answers.length - 1)]!,
+      }),
+    };
+    render(() => (
+      <LibraryProvider client={lib}>
+        <MemoryRouter history={history}>
+          <Route path="/search" component={() => <SearchView client={client} />} />
+        </MemoryRouter>
+      </LibraryProvider>
+    ));
+    await waitFor(
+      () =>
+        expect(screen.getByTestId('semantic-status').textContent).toBe(
+          'Downloading the search model… 42% (word results meanwhile)',
+        ),
+      { timeout: 5000 },
+    );
+    await waitFor(() => expect(screen.getByTestId('search-summary').dataset['semantic']).toBe('on'), {
+      timeout: 5000,
+    });
+    expect(screen.queryByTestId('semantic-status')).toBeNull();
+    expect(asked).toBe(3); // no more questions once it is in
+  });
 });

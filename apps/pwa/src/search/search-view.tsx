@@ -9,6 +9,8 @@ import type { SearchResult } from './search-types.ts';
 
 /** Typing settles for this long before a query goes out. */
 const DEBOUNCE_MS = 150;
+/** While the search model downloads, the same query is asked again this often (results improve once it is in). */
+const LOADING_POLL_MS = 1000;
 
 /** True when a key press belongs to a text field (then `/` is typed, not a shortcut). */
 function typing(target: EventTarget | null): boolean {
@@ -50,6 +52,8 @@ export function SearchView(props: { client?: SearchClient }): JSX.Element {
         setAnswered(q);
         setError(undefined);
         setBusy(false);
+        // The first semantic search starts the model's download: ask again until it is in.
+        if (r.semantic?.state === 'loading' && q.trim()) timer = setTimeout(run, LOADING_POLL_MS);
       },
       (e: unknown) => {
         if (mine !== seq) return;
@@ -87,6 +91,12 @@ export function SearchView(props: { client?: SearchClient }): JSX.Element {
     if (r.total === 0) return 'No photos match.';
     const shown = r.items.length < r.total ? ` (showing the best ${r.items.length})` : '';
     return `${r.total} photo${r.total === 1 ? '' : 's'}${shown}`;
+  };
+
+  /** how far the search model's download is, while it is not in yet */
+  const semanticLoading = () => {
+    const s = result()?.semantic;
+    return s?.state === 'loading' && query().trim() ? Math.floor(s.progress * 100) : undefined;
   };
 
   /** why CLIP ranking did not take part, for a question with words */
@@ -166,6 +176,11 @@ export function SearchView(props: { client?: SearchClient }): JSX.Element {
             Semantic search (by what is in the photo) is unavailable: {why()}. Word search still works.
           </p>
         )}
+      </Show>
+      <Show when={semanticLoading() !== undefined}>
+        <p class="muted" style={{ padding: '0 1rem', margin: '0 0 0.5rem' }} data-testid="semantic-status">
+          Downloading the search model… {semanticLoading()}% (word results meanwhile)
+        </p>
       </Show>
       <Show when={result()?.items.length}>
         <SearchGrid items={result()?.items ?? []} lib={lib} onOpen={(id) => navigate(`/photos/${id}`)} />
