@@ -132,7 +132,7 @@ void describe('backup resume and free up space against a real home node', { skip
     await page.locator('li[data-state="failed"]').filter({ hasText: 'el_torcal_rocks.jpg' }).waitFor();
     // The node derives the big one and records itself as its holder in the synced catalog.
     await page.goto(`${node.url}#/photos/${bigId}`);
-    await page.getByText('Backed up to the home node').waitFor({ timeout: 180_000 });
+    await page.getByText('Backed up on 1 home node: home node').waitFor({ timeout: 180_000 });
     assert.ok((await heldMedia(page)).includes(`${bigId}/original`));
     await page.goto(`${node.url}#/import`);
     const button = page.getByTestId('free-up-space');

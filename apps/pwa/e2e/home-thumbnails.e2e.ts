@@ -195,7 +195,7 @@ void describe('thumbnails and previews from a real home node', { skip, timeout: 
     assert.equal(onNode?.fileName, 'portrait-orientation-6.jpg');
     // The node derives it and records itself as a holder in the synced catalog.
     await page.goto(`${app.url}#/photos/${id}`);
-    await page.getByText('Backed up to the home node').waitFor({ timeout: 120_000 });
+    await page.getByText('Backed up on 1 home node: home node').waitFor({ timeout: 120_000 });
     await page.screenshot({ path: shot('home-backed-up-laptop') });
     // The node's status followed: one more thumbnail made (the page hears it over the stream).
     await page.goto(`${app.url}#/`);

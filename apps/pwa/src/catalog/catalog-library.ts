@@ -24,6 +24,7 @@ import {
   type TimelineItem,
 } from '../library/timeline-item.ts';
 import type { MediaCache } from './media-cache.ts';
+import { enoughCopies, homeCopies, summarizeBackup, type HomeNodeNames } from './backup-copies.ts';
 import { PwaError } from '../errors.ts';
 
 const THIRTY_DAYS = 30 * 86_400_000;
@@ -58,6 +59,8 @@ export interface CatalogLibraryOptions {
   ) => Promise<void>;
   /** Whether the home node holds a blob now (see home-media.ts `holds`): "free up space" asks it. */
   holds?: (hash: string) => Promise<boolean>;
+  /** The library's home nodes (not revoked), id → name: "backed up on 2 home nodes". */
+  homeNodes?: () => Promise<HomeNodeNames>;
 }
 
 function details(a: Asset, deviceId: DeviceId): AssetDetails {
@@ -146,6 +149,7 @@ export interface CatalogLibrary extends LibraryClient {
 
 export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrary {
   const { catalog, media, deviceId, remote, streamUrl, upload, holds } = opts;
+  const homeNodes = async (): Promise<HomeNodeNames> => (await opts.homeNodes?.()) ?? new Map();
   const urls = new Map<string, string>();
   const fetching = new Map<string, Promise<Blob | undefined>>();
   /** Fetched bytes whose store into the media cache is still running. */
@@ -204,13 +208,18 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
     return streamUrl(a.derived['playback']?.hash ?? a.id);
   }
 
-  /** Originals held here that the catalog says another device (the home node) holds too. */
-  async function freeable(): Promise<{ asset: string; size: number }[]> {
+  /**
+   * Originals held here that the catalog says another device (the home node) holds too;
+   * `minCopies` > 1: that many home nodes (the "only after 2 copies" setting).
+   */
+  async function freeable(minCopies = 1): Promise<{ asset: string; size: number }[]> {
     const out: { asset: string; size: number }[] = [];
+    const nodes = minCopies > 1 ? await homeNodes() : new Map<string, string>();
     // One at a time: a lazy catalog keeps only its budget of shards open.
     for (const h of await media.held('original')) {
       await openAsset(h.asset);
-      if (catalog.getAsset(h.asset as AssetId)?.holders.some((d) => d !== deviceId)) out.push(h);
+      const a = catalog.getAsset(h.asset as AssetId);
+      if (a && enoughCopies(a, deviceId, nodes, minCopies)) out.push(h);
     }
     return out;
   }
@@ -258,6 +267,8 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
       const a = catalog.getAsset(id as AssetId);
       if (!a) return undefined;
       const d = details(a, deviceId);
+      const on = homeCopies(a, await homeNodes());
+      if (on.length) d.backedUpOn = on;
       // A motion photo imported here plays its own split video before the node has made one.
       if (d.type === 'image' && !d.motion && (await media.hashOf(id, 'motion')) !== undefined)
         d.motion = true;
@@ -356,6 +367,7 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
       await album(id, (a) => catalog.setAlbumCover(a, asset as AssetId | undefined));
     },
 
+    ...(opts.homeNodes && { backupSummary: async () => summarizeBackup(catalog, await homeNodes()) }),
     mediaBlob,
     streamUrl: streamOf,
     monthVersion: (month) => catalog.monthVersion(month as never),
@@ -368,15 +380,15 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
       },
     }),
     ...(holds && {
-      async spaceToFree() {
-        const f = await freeable();
+      async spaceToFree(o?: { minCopies?: number }) {
+        const f = await freeable(o?.minCopies);
         return { count: f.length, bytes: f.reduce((n, h) => n + h.size, 0) };
       },
-      async freeUpSpace() {
+      async freeUpSpace(o?: { minCopies?: number }) {
         let freed = 0;
         let bytes = 0;
         let kept = 0;
-        for (const h of await freeable()) {
+        for (const h of await freeable(o?.minCopies)) {
           // Asked right before each removal: the catalog's word may be stale, the node's is not.
           const sure = await holds(h.asset).catch(() => false);
           if (!sure) {

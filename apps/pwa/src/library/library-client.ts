@@ -37,10 +37,27 @@ export interface AssetDetails {
   tags: string[];
   /** true once a home node confirmed it holds the original */
   backedUp: boolean;
+  /** names of the home nodes holding the original, sorted (absent: none known by name) */
+  backedUpOn?: string[];
   /** a Live Photo still: the asset id of its paired video (played from the viewer) */
   livePhotoVideo?: string;
   /** a motion photo: its embedded video plays from the viewer (`mediaUrl(id, 'motion')`) */
   motion?: boolean;
+}
+
+/** Which originals "free up space" may remove. */
+export interface FreeUpSpaceOptions {
+  /** home nodes the catalog must list as holders (default 1: any other holder, as before) */
+  minCopies?: number;
+}
+
+/** How well the library is backed up (see `backupSummary`). */
+export interface BackupSummary {
+  total: number;
+  onNoHomeNode: number;
+  onOneHomeNode: number;
+  /** the library's home nodes (not revoked) */
+  homeNodes: number;
 }
 
 /** What an import supplies: ingest fields and the bytes this device has. */
@@ -135,13 +152,18 @@ export interface LibraryClient {
    */
   backUp?(id: string, progress?: (sent: number, total: number) => void): Promise<void>;
 
-  /** "Free up space" (paired only): originals held here that the home node holds too. */
-  spaceToFree?(): Promise<{ count: number; bytes: number }>;
+  /**
+   * "Free up space" (paired only): originals held here that the home node holds too;
+   * `minCopies` > 1: only those the catalog lists on that many home nodes.
+   */
+  spaceToFree?(opts?: FreeUpSpaceOptions): Promise<{ count: number; bytes: number }>;
   /**
    * Removes those originals from this device, each only after the home node confirms right
    * then that it holds it (`kept`: not confirmed, left here). Opening one fetches it again.
    */
-  freeUpSpace?(): Promise<{ freed: number; bytes: number; kept: number }>;
+  freeUpSpace?(opts?: FreeUpSpaceOptions): Promise<{ freed: number; bytes: number; kept: number }>;
+  /** How many assets are on no home node / on only one (paired only; reads every month). */
+  backupSummary?(): Promise<BackupSummary>;
 
   /**
    * A URL the page can put in `src` (object URL or a tokened HTTP URL); undefined when not here

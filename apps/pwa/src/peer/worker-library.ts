@@ -34,6 +34,7 @@ export const LIBRARY_METHODS: ReadonlySet<string> = new Set([
   'backUp',
   'spaceToFree',
   'freeUpSpace',
+  'backupSummary',
 ]);
 
 /** How the page reaches the worker (the PeerClient implements it). */
@@ -88,8 +89,9 @@ export function createWorkerLibrary(
     reorderAlbum: (id, asset, to) => call('reorderAlbum', id, asset, to),
     setAlbumCover: (id, asset) => call('setAlbumCover', id, asset),
     backUp: (id, progress) => transport.callLibrary('backUp', [id], progress) as Promise<void>,
-    spaceToFree: () => call('spaceToFree'),
-    freeUpSpace: () => call('freeUpSpace'),
+    spaceToFree: (o) => call('spaceToFree', o),
+    freeUpSpace: (o) => call('freeUpSpace', o),
+    backupSummary: () => call('backupSummary'),
     async mediaUrl(id: string, kind: MediaKind, hash?: string) {
       const key = `${id}/${kind}/${hash ?? ''}`;
       const known = urls.get(key);

@@ -1,5 +1,7 @@
-import { createResource, createSignal, Show, type JSX } from 'solid-js';
+import { createResource, createSignal, For, Show, type JSX } from 'solid-js';
 import type { LibraryClient } from '../library/library-client.ts';
+import { backupSummaryLines } from './backup-label.ts';
+import { loadMinCopies, saveMinCopies } from './free-space-setting.ts';
 
 /** Bytes as people read them (decimal units, like the phone's storage settings). */
 export function formatBytes(n: number): string {
@@ -18,13 +20,20 @@ export function formatBytes(n: number): string {
  * "Free up space": removes from this browser the originals the home node holds (thumbnails and
  * previews stay, so the timeline and viewer still work offline; an original comes back from the
  * node when it is opened). Shows what it would free, asks before doing it, and says what it did,
- * including originals it kept because the node did not confirm it holds them.
+ * including originals it kept because the node did not confirm it holds them. With "only
+ * after 2 copies" set, an original counts only once two home nodes hold it. Above it, how many
+ * photos are on no home node, or on only one.
  */
 export function FreeUpSpace(props: {
-  library: Pick<LibraryClient, 'spaceToFree' | 'freeUpSpace'>;
+  library: Pick<LibraryClient, 'spaceToFree' | 'freeUpSpace' | 'backupSummary'>;
 }): JSX.Element {
   const lib = props.library;
-  const [space, { refetch }] = createResource(async () => (await lib.spaceToFree?.()) ?? null);
+  const [minCopies, setMinCopies] = createSignal(loadMinCopies());
+  const [space, { refetch }] = createResource(
+    minCopies,
+    async (n) => (await lib.spaceToFree?.({ minCopies: n })) ?? null,
+  );
+  const [summary, { refetch: recount }] = createResource(async () => (await lib.backupSummary?.()) ?? null);
   const [confirming, setConfirming] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
   const [message, setMessage] = createSignal('');
@@ -34,7 +43,7 @@ export function FreeUpSpace(props: {
     setBusy(true);
     setMessage('Freeing up space…');
     try {
-      const r = await lib.freeUpSpace!();
+      const r = await lib.freeUpSpace!({ minCopies: minCopies() });
       setMessage(
         `Freed ${formatBytes(r.bytes)} (${r.freed} ${r.freed === 1 ? 'original' : 'originals'})` +
           (r.kept ? `; kept ${r.kept} the home node did not confirm it holds` : '') +
@@ -45,6 +54,7 @@ export function FreeUpSpace(props: {
     } finally {
       setBusy(false);
       void refetch();
+      void recount();
     }
   }
 
@@ -52,10 +62,30 @@ export function FreeUpSpace(props: {
     <Show when={lib.freeUpSpace && space() !== null}>
       <section class="stack" aria-labelledby="free-space-title">
         <h2 id="free-space-title">Free up space</h2>
+        <Show when={summary()}>
+          {(s) => (
+            <ul class="backup-summary" data-testid="backup-summary">
+              <For each={backupSummaryLines(s())}>{(line) => <li>{line}</li>}</For>
+            </ul>
+          )}
+        </Show>
         <p class="muted">
           Originals that are backed up to the home node can be removed from this device. Thumbnails and
           previews stay; an original is fetched again when you open it.
         </p>
+        <label class="checkbox-row">
+          <input
+            type="checkbox"
+            checked={minCopies() === 2}
+            onChange={(e) => {
+              const n = e.currentTarget.checked ? 2 : 1;
+              saveMinCopies(n);
+              setMinCopies(n);
+            }}
+            data-testid="free-after-two-copies"
+          />
+          Free up space only after 2 home nodes hold a copy
+        </label>
         <div class="row">
           <button
             type="button"
@@ -68,6 +98,7 @@ export function FreeUpSpace(props: {
           <Show when={space()?.count}>
             <span class="muted">
               {space()!.count} backed-up {space()!.count === 1 ? 'original' : 'originals'} on this device
+              {minCopies() === 2 ? ' (on 2 home nodes)' : ''}
             </span>
           </Show>
         </div>

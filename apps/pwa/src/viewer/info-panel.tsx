@@ -1,6 +1,7 @@
 import { createResource, For, Show, type JSX } from 'solid-js';
 import type { AssetDetails } from '../library/library-client.ts';
 import { useLibrary } from '../shell/library-context.tsx';
+import { backupLabel } from '../upload/backup-label.ts';
 
 function formatBytes(n: number): string {
   const units = ['B', 'KB', 'MB', 'GB'];
@@ -73,7 +74,7 @@ export function InfoPanel(props: { asset: AssetDetails }): JSX.Element {
           {formatBytes(props.asset.size)}
         </dd>
         <dt>Backup</dt>
-        <dd>{props.asset.backedUp ? 'Backed up to the home node' : 'Only on this device'}</dd>
+        <dd data-testid="backup-state">{backupLabel(props.asset)}</dd>
         <Show when={(albums() ?? []).length > 0}>
           <dt>Albums</dt>
           <dd>{(albums() ?? []).map((a) => a.title).join(', ')}</dd>
