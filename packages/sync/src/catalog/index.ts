@@ -29,7 +29,10 @@ export {
 export {
   readMlState,
   ML_BLOB_KINDS,
+  ML_DEVICE_KINDS,
   type MlBlobKind,
+  type MlDeviceKind,
+  type MlDeviceResult,
   type MlDoc,
   type MlModelRef,
   type MlMonthRef,

@@ -101,4 +101,55 @@ describe('ML document', { timeout: 30_000 }, () => {
     expect(r.ok && r.value.models.size).toBe(0);
     expect(r.ok && r.value.invalid).toEqual(['models[clip-text] malformed']);
   });
+
+  it('a device that never reached the node creates the document, records its own results; both copies merge, the node reads them', async () => {
+    const nodeRepo = memoryRepo('node');
+    const phone = memoryRepo('phone');
+    repos.push(nodeRepo, phone);
+    const root = createTestRoot(nodeRepo);
+    // The phone has the root (paired earlier) but not the ML document: the node made none yet.
+    const link = linkRepos(nodeRepo, phone);
+    const rootOnPhone = await phone.find<RootDoc>(root.url);
+    link.disconnect();
+    const mine = await openMlCatalog({ repo: phone, root: rootOnPhone, now: () => 3 });
+    mine.setDeviceResult('phone-1', H('a'), 'tags', { model: 'yolox-nano@1', json: '[{"label":"dog"}]' });
+    mine.setDeviceResult('phone-1', H('a'), 'faces', { model: 'yunet@1+mfn@1', json: '{"faces":[]}' });
+    mine.setDeviceResult('phone-1', H('b'), 'tags', { model: 'yolox-nano@1', json: '[]' });
+    mine.setDeviceResult('phone-1', H('b'), 'tags', undefined);
+    // Meanwhile the node makes its own (the same genesis) and writes a month.
+    const ml = await openMlCatalog({ repo: nodeRepo, root });
+    expect(ml.url).toBe(mine.url);
+    ml.setMonth('text', '2024-07', { hash: H('c'), models: 'm@1', source: 's', assets: 1 });
+    link.connect();
+    await waitUntil(() => ml.read().deviceResults.size === 1, [(w) => ml.onChange(w)]);
+    const a = ml.read().deviceResults.get(H('a'));
+    expect(a?.get('tags')?.get('phone-1')).toEqual({
+      model: 'yolox-nano@1',
+      json: '[{"label":"dog"}]',
+      at: 3,
+    });
+    expect(a?.get('faces')?.get('phone-1')?.model).toBe('yunet@1+mfn@1');
+    await waitUntil(() => mine.read().text.size === 1, [(w) => mine.onChange(w)]);
+    expect(() => mine.setDeviceResult('phone-1', 'xyz', 'tags', undefined)).toThrow(InvalidCatalogInputError);
+    expect(() =>
+      mine.setDeviceResult('phone-1', H('a'), 'tags', { model: 'no-version', json: '[]' }),
+    ).toThrow(InvalidCatalogInputError);
+    const r = readMlState({
+      schema: 1,
+      kind: 'ml',
+      text: {},
+      clip: {},
+      devices: {
+        d: {
+          [H('a')]: { tags: { model: 'm@1', json: '[]', at: 1 }, ocr: { model: 'm@1', json: '', at: 1 } },
+          e: 5,
+        },
+      },
+    });
+    expect(r.ok && [...(r.value.deviceResults.get(H('a'))?.keys() ?? [])]).toEqual(['tags']);
+    expect(r.ok && r.value.invalid).toEqual([
+      `devices[d][${H('a')}][ocr] malformed`,
+      'devices[d][e] malformed',
+    ]);
+  });
 });

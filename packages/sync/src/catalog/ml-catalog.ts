@@ -1,7 +1,9 @@
 /**
  * The library's ML document (see ml-doc.ts), listed in the root as `ml`. The home node
  * creates it (deterministic id and first change, as the people document) and writes month
- * references; devices only read it, and so open it only once the root lists it.
+ * references; devices read it, and write only their own results (`setDeviceResult`) for photos
+ * they analysed themselves. Because its id and first change are deterministic, a device that
+ * never reached the node can create it too (`openMlCatalog`), and both copies merge later.
  */
 import * as A from '@automerge/automerge';
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo';
@@ -10,6 +12,7 @@ import {
   emptyMl,
   readMlState,
   type MlBlobKind,
+  type MlDeviceKind,
   type MlDoc,
   type MlModelRef,
   type MlMonthRef,
@@ -41,6 +44,16 @@ export interface MlCatalog {
   setMonth(kind: MlBlobKind, month: string, ref: Omit<MlMonthRef, 'updatedAt'> | undefined): void;
   /** The home node's write: the model file it publishes for `task` (`undefined` withdraws it). */
   setModel(task: string, ref: Omit<MlModelRef, 'updatedAt'> | undefined): void;
+  /**
+   * A device's write: its own `kind` result for `asset` (made by `model`, JSON), or `undefined`
+   * to remove it. Only under the device's own id, so no other writer shares the key.
+   */
+  setDeviceResult(
+    device: string,
+    asset: string,
+    kind: MlDeviceKind,
+    result: { model: string; json: string } | undefined,
+  ): void;
   onChange(listener: () => void): () => void;
 }
 
@@ -95,6 +108,30 @@ function wrap(handle: DocHandle<MlDoc>, now: () => number): MlCatalog {
           hash: new A.ImmutableString(ref.hash),
           bytes: ref.bytes,
           updatedAt: now(),
+        };
+      });
+    },
+    setDeviceResult(device, asset, kind, result) {
+      if (!/^[0-9a-f]{64}$/.test(asset))
+        throw new InvalidCatalogInputError(`ML device result: asset must be a lowercase hex SHA-256`);
+      if (!device || /[\s/]/.test(device))
+        throw new InvalidCatalogInputError(`ML device result: bad device id ${JSON.stringify(device)}`);
+      if (result && !/^[^@\s]+@\S+$/.test(result.model))
+        throw new InvalidCatalogInputError(`ML device result: bad model key ${JSON.stringify(result.model)}`);
+      handle.change((d) => {
+        if (!result) {
+          const kinds = d.devices?.[device]?.[asset];
+          if (kinds) delete kinds[kind];
+          return;
+        }
+        d.devices ??= {};
+        d.devices[device] ??= {};
+        d.devices[device][asset] ??= {};
+        // Replaced whole: one writer per device key.
+        d.devices[device][asset][kind] = {
+          model: new A.ImmutableString(result.model),
+          json: new A.ImmutableString(result.json),
+          at: now(),
         };
       });
     },

@@ -8,6 +8,12 @@
  * blob is current: about 2 × 12 entries a year, however many photos there are (measured:
  * see docs/benchmarks.md, ml-sync-size). People per photo need nothing here: the people
  * document's face keys (`assetId/faceIndex`) already name the photo.
+ *
+ * `devices` is the one part with other writers: a device that analysed its own imports while
+ * no home node was reachable records its results there, under its own device id (so no two
+ * writers share a key), one immutable JSON string per asset and kind with the model key that
+ * made it. The node adopts a result whose model key equals its own instead of running the
+ * model again, and the device's tags are searchable at once, offline.
  */
 import type { ImmutableString } from '@automerge/automerge';
 import type { BlobHash } from '../ids.ts';
@@ -42,6 +48,29 @@ export interface MlDoc {
    * in documents written before models were published (and in the genesis change).
    */
   models?: Record<string, MlModelRecord>;
+  /**
+   * device id → asset id → kind (`faces`, `tags`) → a device's own results for its imports.
+   * Absent until a device writes one.
+   */
+  devices?: Record<string, Record<string, Record<string, MlDeviceResultRecord>>>;
+}
+
+/** One device-made result, as stored: the models key and the result as JSON (its format is the kind's). */
+export interface MlDeviceResultRecord {
+  model: ImmutableString;
+  json: ImmutableString;
+  at: number;
+}
+
+/** The kinds of result a device records for its own imports. */
+export const ML_DEVICE_KINDS = ['faces', 'tags'] as const;
+export type MlDeviceKind = (typeof ML_DEVICE_KINDS)[number];
+
+/** A device-made result as read. */
+export interface MlDeviceResult {
+  model: string;
+  json: string;
+  at: number;
 }
 
 /** One published model file, as stored. */
@@ -81,6 +110,8 @@ export interface MlState {
   clip: Map<string, MlMonthRef>;
   /** task → published model file */
   models: Map<string, MlModelRef>;
+  /** asset id → kind → device id → that device's result (see `MlDoc.devices`) */
+  deviceResults: Map<string, Map<MlDeviceKind, Map<string, MlDeviceResult>>>;
   invalid: string[];
 }
 
@@ -118,7 +149,13 @@ export function readMlModelRef(v: unknown): MlModelRef | undefined {
 export function readMlState(doc: unknown): Checked<MlState> {
   if (!isObject(doc)) return bad('not an object');
   if (doc['kind'] !== 'ml' || doc['schema'] !== 1) return bad('not a schema-1 ML document');
-  const out: MlState = { text: new Map(), clip: new Map(), models: new Map(), invalid: [] };
+  const out: MlState = {
+    text: new Map(),
+    clip: new Map(),
+    models: new Map(),
+    deviceResults: new Map(),
+    invalid: [],
+  };
   for (const kind of ML_BLOB_KINDS) {
     const map = doc[kind];
     if (!isObject(map)) {
@@ -139,5 +176,39 @@ export function readMlState(doc: unknown): Checked<MlState> {
       if (ref) out.models.set(task, ref);
       else out.invalid.push(`models[${task}] malformed`);
     }
+  readDeviceResults(doc['devices'], out);
   return ok(out);
+}
+
+const KINDS: readonly string[] = ML_DEVICE_KINDS;
+
+function readDeviceResults(devices: unknown, out: MlState): void {
+  if (devices === undefined) return;
+  if (!isObject(devices)) return void out.invalid.push('devices is not a map');
+  for (const [device, assets] of Object.entries(devices)) {
+    if (!isObject(assets)) {
+      out.invalid.push(`devices[${device}] is not a map`);
+      continue;
+    }
+    for (const [asset, kinds] of Object.entries(assets)) {
+      if (!HEX64.test(asset) || !isObject(kinds)) {
+        out.invalid.push(`devices[${device}][${asset}] malformed`);
+        continue;
+      }
+      for (const [kind, v] of Object.entries(kinds)) {
+        const model = isObject(v) ? text(v['model']) : undefined;
+        const json = isObject(v) ? text(v['json']) : undefined;
+        const at = isObject(v) ? finite(v['at']) : undefined;
+        if (!KINDS.includes(kind) || !model || json === undefined || at === undefined) {
+          out.invalid.push(`devices[${device}][${asset}][${kind}] malformed`);
+          continue;
+        }
+        const byKind = out.deviceResults.get(asset) ?? new Map<MlDeviceKind, Map<string, MlDeviceResult>>();
+        out.deviceResults.set(asset, byKind);
+        const byDevice = byKind.get(kind as MlDeviceKind) ?? new Map<string, MlDeviceResult>();
+        byKind.set(kind as MlDeviceKind, byDevice);
+        byDevice.set(device, { model, json, at });
+      }
+    }
+  }
 }
