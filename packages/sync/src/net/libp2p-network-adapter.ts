@@ -1,7 +1,10 @@
 import { NetworkAdapter, type Message, type PeerId, type PeerMetadata } from '@automerge/automerge-repo';
 import type { Connection, Libp2p, PeerId as Libp2pPeerId, Stream } from '@libp2p/interface';
 import * as lp from 'it-length-prefixed';
+import { AdapterReadiness } from './adapter-readiness.ts';
 import { AUTOMERGE_PROTOCOL, decodeFrame, encodeFrame } from './automerge-frames.ts';
+import { newLink, type Link } from './automerge-link.ts';
+import { ReopenBackoff } from './reopen-backoff.ts';
 import type { PeerAccess } from './peer-access.ts';
 
 /** What the adapter needs from a libp2p node. */
@@ -32,25 +35,6 @@ const MAX_REOPEN = 6;
 const MAX_QUEUED = 10_000;
 
 /**
- * One libp2p peer's link. Streams are one-way: each side writes only on the stream it
- * opened and reads only the one it accepted, so two peers connecting at once never race
- * over which stream to keep.
- */
-interface Link {
-  remote: string;
-  outbound: Stream | undefined;
-  opening: boolean;
-  inbound: Stream | undefined;
-  /** the remote repo's peer id, known from its hello */
-  repoPeer: PeerId | undefined;
-  /** frames waiting for the outbound stream */
-  queue: Uint8Array[];
-  /** bumped when the remote starts a new link, so a stream still opening for the old one is dropped */
-  epoch: number;
-  writing: Promise<void>;
-}
-
-/**
  * automerge-repo over libp2p: length-prefixed CBOR frames on `/hearth/automerge/1`.
  * Both directions check {@link PeerAccess} first; an unpaired peer's stream is closed
  * before anything is read, so it cannot even learn whether a document exists.
@@ -64,20 +48,11 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
   readonly #links = new Map<string, Link>();
   readonly #byRepoPeer = new Map<PeerId, string>();
   #connected = false;
-  #ready = false;
-  #readyResolve: (() => void) | undefined;
-  readonly #readyPromise: Promise<void>;
-  #readyTimer: ReturnType<typeof setTimeout> | undefined;
-  /** peers whose links `whenReady` waits for; undefined until the handler is registered */
-  #awaiting: Set<string> | undefined;
-  #announcedAny = false;
+  readonly #readiness = new AdapterReadiness();
   #unsubscribe: (() => void) | undefined;
   readonly #peerWaiters = new Map<string, Set<() => void>>();
   /** reopen attempts per peer since its last good link, and their timers */
-  readonly #retries = new Map<
-    string,
-    { attempts: number; timer: ReturnType<typeof setTimeout> | undefined }
-  >();
+  readonly #retries = new ReopenBackoff(MAX_REOPEN);
 
   constructor(options: Libp2pNetworkAdapterOptions) {
     super();
@@ -86,39 +61,21 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
     this.#maxFrame = options.maxFrameBytes ?? DEFAULT_MAX_FRAME;
     this.#readyTimeoutMs = options.readyTimeoutMs ?? 1000;
     this.#onDrop = options.onDrop;
-    this.#readyPromise = new Promise((resolve) => (this.#readyResolve = resolve));
   }
 
   isReady(): boolean {
-    return this.#ready;
+    return this.#readiness.ready;
   }
 
   whenReady(): Promise<void> {
-    return this.#readyPromise;
-  }
-
-  /**
-   * A peer `whenReady` waits for has answered: its link is up, or opening it failed (it
-   * does not run the protocol, or refused us). Ready once all have, if any link is up.
-   */
-  #settle(remote: string, announced: boolean): void {
-    if (announced) this.#announcedAny = true;
-    this.#awaiting?.delete(remote);
-    if (this.#announcedAny && (this.#awaiting === undefined || this.#awaiting.size === 0)) this.#markReady();
-  }
-
-  #markReady(): void {
-    if (this.#ready) return;
-    this.#ready = true;
-    clearTimeout(this.#readyTimer);
-    this.#readyResolve?.();
+    return this.#readiness.whenReady();
   }
 
   connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
     this.peerId = peerId;
     this.peerMetadata = peerMetadata ?? {};
     this.#connected = true;
-    if (!this.#ready) this.#readyTimer = setTimeout(() => this.#markReady(), this.#readyTimeoutMs);
+    this.#readiness.startTimer(this.#readyTimeoutMs);
     this.#node
       .handle(AUTOMERGE_PROTOCOL, (stream, connection) => this.#accept(stream, connection), {
         maxInboundStreams: 4,
@@ -128,10 +85,10 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
         const paired = this.#node
           .getConnections()
           .filter((c) => this.#access.isPaired(c.remotePeer.toString()));
-        this.#awaiting = new Set(paired.map((c) => c.remotePeer.toString()));
-        for (const remote of this.#awaiting)
-          if (this.#links.get(remote)?.repoPeer !== undefined) this.#awaiting.delete(remote);
-        if (this.#announcedAny && this.#awaiting.size === 0) this.#markReady();
+        this.#readiness.waitFor(
+          paired.map((c) => c.remotePeer.toString()),
+          (remote) => this.#links.get(remote)?.repoPeer !== undefined,
+        );
         for (const c of paired) this.#open(c.remotePeer);
       })
       .catch((e: unknown) => this.#onDrop?.('*', `cannot handle ${AUTOMERGE_PROTOCOL}: ${String(e)}`));
@@ -148,7 +105,6 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
     this.#unsubscribe?.();
     this.#node.unhandle(AUTOMERGE_PROTOCOL).catch(() => {});
     for (const remote of [...this.#links.keys()]) this.#teardown(remote);
-    for (const r of this.#retries.values()) clearTimeout(r.timer);
     this.#retries.clear();
     this.emit('close');
   }
@@ -192,24 +148,14 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
   readonly #onPeerConnect = (evt: CustomEvent<Libp2pPeerId>): void => this.#open(evt.detail);
   readonly #onPeerDisconnect = (evt: CustomEvent<Libp2pPeerId>): void => {
     const remote = evt.detail.toString();
-    clearTimeout(this.#retries.get(remote)?.timer);
-    this.#retries.delete(remote);
+    this.#retries.reset(remote);
     this.#teardown(remote, false);
   };
 
   #link(remote: string): Link {
     let link = this.#links.get(remote);
     if (!link) {
-      link = {
-        remote,
-        outbound: undefined,
-        inbound: undefined,
-        repoPeer: undefined,
-        opening: false,
-        queue: [],
-        epoch: 0,
-        writing: Promise.resolve(),
-      };
+      link = newLink(remote);
       this.#links.set(remote, link);
     }
     return link;
@@ -262,7 +208,7 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
         // are paired yet): try again a few times; its own stream also makes us retry.
         link.opening = false;
         if (!link.inbound && !link.outbound) this.#links.delete(remote);
-        this.#settle(remote, false);
+        this.#readiness.settle(remote, false);
         this.#scheduleReopen(remote);
       });
   }
@@ -345,9 +291,8 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
     link.repoPeer = repoPeer;
     this.#byRepoPeer.set(repoPeer, link.remote);
     this.#open(connection.remotePeer, connection);
-    this.#settle(link.remote, true);
-    clearTimeout(this.#retries.get(link.remote)?.timer);
-    this.#retries.delete(link.remote);
+    this.#readiness.settle(link.remote, true);
+    this.#retries.reset(link.remote);
     this.emit('peer-candidate', { peerId: repoPeer, peerMetadata: meta });
     const waiters = this.#peerWaiters.get(link.remote);
     this.#peerWaiters.delete(link.remote);
@@ -396,17 +341,7 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
       .getConnections()
       .find((c) => c.remotePeer.toString() === remote && c.status === 'open');
     if (!conn) return;
-    const r = this.#retries.get(remote) ?? { attempts: 0, timer: undefined };
-    if (r.attempts >= MAX_REOPEN || r.timer !== undefined) return;
-    r.attempts++;
-    r.timer = setTimeout(
-      () => {
-        r.timer = undefined;
-        this.#open(conn.remotePeer);
-      },
-      100 * 2 ** r.attempts,
-    );
-    this.#retries.set(remote, r);
+    this.#retries.schedule(remote, () => this.#open(conn.remotePeer));
   }
 
   #teardown(remote: string, reopen = true): void {
