@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { startBlobHttp } from './blob-http.ts';
 import { createUploadImporter } from './upload-import.ts';
 import { startNodePeople, type PeopleSyncLoop } from './people-sync.ts';
-import { startNodeMlProjection } from './ml-projection.ts';
+import { deviceResultsOf, startNodeMlProjection } from './ml-projection.ts';
 import { advertisedHttpUrls } from './http-urls.ts';
 import { trimHeap } from './heap-trim.ts';
 import { startStatusFeed } from './status-feed.ts';
@@ -233,6 +233,8 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
           keys: mlKeys,
           log,
           modelsDir: config.modelsDir,
+          // A device's own face and tag results for its imports, by the same models, are adopted.
+          onCatalog: (ml) => pipeline.adoptDeviceResults(deviceResultsOf(ml)),
         });
         parts.push({ name: 'ml sync', stop: () => mlSync.stop() });
       }

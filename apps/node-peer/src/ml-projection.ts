@@ -5,6 +5,7 @@ import type { BlobHash, MlBlobKind, MlCatalog, RootDoc } from '@hearth/sync';
 import { monthOf, type BlobStore } from '@hearth/sync';
 import { toNewAsset } from './catalog-projection.ts';
 import type { NodeCatalog } from './node-catalog.ts';
+import type { DeviceMlResults } from './ml-steps.ts';
 
 /** The models keys of the enabled ML features (a kind without a key is off). */
 export interface MlKeys {
@@ -167,6 +168,18 @@ export interface NodeMlProjectionOptions {
   intervalMs?: number;
   /** the model files of the enabled features are published from here for devices */
   modelsDir?: string;
+  /** the ML document once open (the ML steps adopt devices' own results from it) */
+  onCatalog?(ml: MlCatalog): void;
+}
+
+/** Devices' own results for one asset and kind, as the ML steps adopt them. */
+export function deviceResultsOf(ml: MlCatalog): DeviceMlResults {
+  return (asset, kind) =>
+    [...(ml.read().deviceResults.get(asset)?.get(kind) ?? [])].map(([device, r]) => ({
+      device,
+      model: r.model,
+      json: r.json,
+    }));
 }
 
 /**
@@ -185,9 +198,9 @@ export function startNodeMlProjection(opts: NodeMlProjectionOptions): { stop(): 
     seen = v;
     running = running
       .then(async () => {
-        ml ??= import('@hearth/sync').then((s) =>
-          s.openMlCatalog({ repo: opts.peers.repo, root: opts.peers.root }),
-        );
+        ml ??= import('@hearth/sync')
+          .then((s) => s.openMlCatalog({ repo: opts.peers.repo, root: opts.peers.root }))
+          .then((m) => (opts.onCatalog?.(m), m));
         const n = await projectMl({
           journal: opts.lib.catalog,
           keys: opts.keys,

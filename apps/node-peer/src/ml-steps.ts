@@ -13,10 +13,26 @@ export interface MlFeature {
   reason?: string;
 }
 
+/** A device's own result for one asset and kind (from the ML document's `devices` map). */
+export interface DeviceMlResult {
+  device: string;
+  model: string;
+  json: string;
+}
+
+/** Where the steps look for results devices made themselves (the ML document, once open). */
+export type DeviceMlResults = (asset: string, kind: 'faces' | 'tags') => DeviceMlResult[];
+
 /** ML steps plus what `hearth status` shows about them. */
 export interface MlSteps {
   steps: PipelineStep[];
   features: MlFeature[];
+  /**
+   * From now on, a faces or tags job first looks for a device's result made by the same models
+   * (key equal to the step's) and well formed: it is adopted as the node's own, the model is
+   * not run. Faces adopted so join the node's clustering like any others.
+   */
+  adoptDeviceResults(source: DeviceMlResults): void;
   stop(): Promise<void>;
 }
 
@@ -31,7 +47,6 @@ export interface MlStepOptions {
 /** Bumped when this file changes how results are stored (model changes are tracked by `key`). */
 const ML_STEP_VERSION = 1;
 const KINDS: readonly DerivedKind[] = ['faces', 'tags', 'ocr', 'clip'];
-const round = (n: number) => Math.round(n * 1000) / 1000;
 
 /**
  * Faces, object tags, OCR and CLIP image embeddings as reconcile-loop steps. Which kinds run and the key their
@@ -74,6 +89,17 @@ export async function createMlSteps(opts: MlStepOptions): Promise<MlSteps> {
     }
   }
 
+  let deviceResults: DeviceMlResults | undefined;
+  /** a device's result made by `key` that reads well, as stored JSON (faces) or tags */
+  function adopted(asset: string, kind: 'faces' | 'tags', key: string): string | undefined {
+    for (const r of deviceResults?.(asset, kind) ?? []) {
+      if (r.model !== key) continue;
+      const okay = kind === 'faces' ? ml.readStoredFaces(r.json) : ml.readStoredTags(r.json);
+      if (okay) return JSON.stringify(okay);
+    }
+    return undefined;
+  }
+
   const steps: PipelineStep[] = [];
   for (const t of plan.todo) {
     const base = {
@@ -87,19 +113,13 @@ export async function createMlSteps(opts: MlStepOptions): Promise<MlSteps> {
       steps.push({
         ...base,
         async run(a, { originalPath }) {
-          const r = await faces.analyze(await decode(a.fileName, t.kind, originalPath));
-          const doc = {
-            models: r.models,
-            faces: r.faces.map((f) => ({
-              box: f.box,
-              score: round(f.score),
-              landmarks: f.landmarks.map((p) => ({ x: round(p.x), y: round(p.y) })),
-              embedding: Array.from(f.embedding, round),
-            })),
-          };
+          const mine = adopted(a.id, 'faces', t.key);
+          const doc = mine
+            ? ml.readStoredFaces(mine)!
+            : ml.storedFaces(await faces.analyze(await decode(a.fileName, t.kind, originalPath)));
           return {
             blobs: { faces: new TextEncoder().encode(JSON.stringify(doc)) },
-            values: { model: t.key, count: r.faces.length },
+            values: { model: t.key, count: doc.faces.length, ...(mine ? { by: 'device' } : {}) },
           };
         },
       });
@@ -107,9 +127,11 @@ export async function createMlSteps(opts: MlStepOptions): Promise<MlSteps> {
       steps.push({
         ...base,
         async run(a, { originalPath }) {
-          const r = await tagger.tag(await decode(a.fileName, t.kind, originalPath));
-          const tags = r.tags.map((g) => ({ label: g.label, confidence: round(g.confidence) }));
-          return { blobs: {}, values: { model: t.key, tags: JSON.stringify(tags) } };
+          const mine = adopted(a.id, 'tags', t.key);
+          const tags =
+            mine ??
+            JSON.stringify(ml.storedTags(await tagger.tag(await decode(a.fileName, t.kind, originalPath))));
+          return { blobs: {}, values: { model: t.key, tags, ...(mine ? { by: 'device' } : {}) } };
         },
       });
     else if (t.kind === 'ocr')
@@ -135,5 +157,12 @@ export async function createMlSteps(opts: MlStepOptions): Promise<MlSteps> {
         },
       });
   }
-  return { steps, features, stop: () => loader.stop() };
+  return {
+    steps,
+    features,
+    adoptDeviceResults(source) {
+      deviceResults = source;
+    },
+    stop: () => loader.stop(),
+  };
 }

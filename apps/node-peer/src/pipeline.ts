@@ -1,6 +1,6 @@
 import type { ImageCodec, makeDerivatives, MediaInput, MetadataReader } from '@hearth/media';
 import { StepFailedError } from './errors.ts';
-import type { MlFeature } from './ml-steps.ts';
+import type { DeviceMlResults, MlFeature } from './ml-steps.ts';
 import type { PipelineStep } from './pipeline-step.ts';
 import { createMotionStep } from './motion-step.ts';
 import { createVideoStep } from './video-step.ts';
@@ -10,6 +10,8 @@ export interface Pipeline {
   steps: PipelineStep[];
   /** ML features (faces, tags, ocr): enabled or why not. Empty when ML is off. */
   ml: MlFeature[];
+  /** the ML steps adopt devices' own face and tag results from `source` (see ml-steps.ts) */
+  adoptDeviceResults(source: DeviceMlResults): void;
   stop(): Promise<void>;
 }
 
@@ -99,6 +101,7 @@ export async function createPipeline(
   return {
     steps: [images, video.step, motion, ...(ml?.steps ?? [])],
     ml: ml?.features ?? [],
+    adoptDeviceResults: (source) => ml?.adoptDeviceResults(source),
     async stop() {
       await ml?.stop();
       await video.stop();

@@ -27,3 +27,4 @@ export * from './runtime-self-test.ts';
 export * from './derivation-keys.ts';
 export * from './face-detector-scrfd.ts';
 export * from './published-models.ts';
+export * from './ml-results-json.ts';

@@ -1,0 +1,75 @@
+// The node adopts a device's own face and tag results made by the same models instead of
+// running them (real models from HEARTH_MODELS_DIR). The asset's original path does not exist:
+// a job that ran the model would fail to decode it, so success means the model did not run.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AssetId, BlobHash } from '@hearth/sync';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AssetRecord } from './asset-record.ts';
+import { createMlSteps, type DeviceMlResult, type MlSteps } from './ml-steps.ts';
+
+const MODELS = process.env['HEARTH_MODELS_DIR'] ?? join(import.meta.dirname, '../../../../shared/models');
+const ID = 'a'.repeat(64);
+const asset = {
+  id: ID as AssetId,
+  original: ID as BlobHash,
+  type: 'photo',
+  mime: 'image/jpeg',
+  size: 1,
+  fileName: 'phone.jpg',
+} as AssetRecord;
+const face = {
+  box: { x: 10, y: 12, width: 40, height: 50 },
+  score: 0.93,
+  landmarks: Array.from({ length: 5 }, (_, i) => ({ x: 20 + i, y: 30 })),
+  embedding: Array.from({ length: 8 }, (_, i) => (i === 0 ? 1 : 0)),
+};
+
+let ml: MlSteps | undefined;
+afterEach(async () => {
+  await ml?.stop();
+  ml = undefined;
+});
+
+describe.skipIf(!existsSync(join(MODELS, 'face-detection')))('ML steps adopt devices’ results', () => {
+  it('a result by the same models is adopted without running them; another key or a malformed one is not', async () => {
+    ml = await createMlSteps({ modelsDir: MODELS, kinds: ['faces', 'tags'] });
+    const step = (k: string) => ml!.steps.find((s) => s.kind === k)!;
+    const key = (k: string) => step(k).key!;
+    const results = new Map<string, DeviceMlResult[]>();
+    ml.adoptDeviceResults((id, kind) => (id === ID ? (results.get(kind) ?? []) : []));
+    const run = (k: string) =>
+      step(k).run(asset, { originalPath: '/nonexistent/phone.jpg', signal: new AbortController().signal });
+
+    results.set('tags', [
+      { device: 'old', model: 'yolox-nano@0', json: '[{"label":"cat","confidence":0.9}]' },
+      { device: 'bad', model: key('tags'), json: '[{"label":"dog"}]' },
+      { device: 'phone', model: key('tags'), json: '[{"label":"dog","confidence":0.81}]' },
+    ]);
+    results.set('faces', [
+      {
+        device: 'phone',
+        model: key('faces'),
+        json: JSON.stringify({ models: { detector: 'd', embedder: 'e' }, faces: [face] }),
+      },
+    ]);
+    const tags = await run('tags');
+    expect(tags.values).toEqual({
+      model: key('tags'),
+      tags: '[{"label":"dog","confidence":0.81}]',
+      by: 'device',
+    });
+    const faces = await run('faces');
+    expect(faces.values).toMatchObject({ count: 1, by: 'device' });
+    expect(JSON.parse(new TextDecoder().decode(faces.blobs['faces']))).toEqual({
+      models: { detector: 'd', embedder: 'e' },
+      faces: [face],
+    });
+
+    // Only results by other models, or malformed ones: the node runs its model (here: no file to decode).
+    results.set('tags', [{ device: 'old', model: 'yolox-nano@0', json: '[]' }]);
+    results.set('faces', [{ device: 'phone', model: key('faces'), json: '{"faces":[{}]}' }]);
+    await expect(run('tags')).rejects.toMatchObject({ code: 'STEP_FAILED' });
+    await expect(run('faces')).rejects.toMatchObject({ code: 'STEP_FAILED' });
+  });
+});
