@@ -4,7 +4,13 @@
 // answered from the cache with the home node gone.
 import 'fake-indexeddb/auto';
 import { encodeMlMonthText } from '@hearth/ml';
-import { createCatalog, openPeopleCatalog, type PeopleCatalog, type PersonId } from '@hearth/sync';
+import {
+  createCatalog,
+  openMlCatalog,
+  openPeopleCatalog,
+  type PeopleCatalog,
+  type PersonId,
+} from '@hearth/sync';
 import { fakeDeviceId } from '@hearth/sync/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { createCatalogLibrary } from '../catalog/catalog-library.ts';
@@ -139,5 +145,28 @@ describe('ML words in the PWA search (offline, from synced data)', { timeout: 30
     await vi.waitFor(() => expect(ml.words(DOG)?.tags).toEqual(['wolf']));
     expect(ml.words(SIGN)?.ocr).toBeUndefined();
     expect(changed.flat()).toContain(DOG);
+  });
+
+  it("a device's own tags (the ML document's devices map) are words until the node's month has the photo", async () => {
+    const home = await homeNode();
+    const { repo, root } = await t.device(home);
+    const ml = createMlSearchSource({ repo, root, cache: createMemoryMlBlobCache(), fetchBlob: home.fetch });
+    stops.push(() => ml.stop());
+    await ml.ready;
+    const mine = await openMlCatalog({ repo, root });
+    const UMBRELLA = hex(9);
+    mine.setDeviceResult('phone', UMBRELLA, 'tags', {
+      model: 'yolox-nano@1',
+      json: '[{"label":"umbrella","confidence":0.7},{"label":"person","confidence":0.6}]',
+    });
+    mine.setDeviceResult('phone', DOG, 'tags', {
+      model: 'yolox-nano@1',
+      json: '[{"label":"cat","confidence":0.5}]',
+    });
+    mine.setDeviceResult('tablet', SIGN, 'tags', { model: 'yolox-nano@1', json: 'not json' });
+    await vi.waitFor(() => expect(ml.words(UMBRELLA)?.tags).toEqual(['umbrella', 'person']));
+    // The node's results win for a photo its month has; a malformed device result gives nothing.
+    await vi.waitFor(() => expect(ml.words(DOG)?.tags).toEqual(['dog', 'bicycle']));
+    expect(ml.words(SIGN)?.tags).toEqual([]);
   });
 });

@@ -2,16 +2,18 @@
  * What the home node's models found, as search words per photo (runs in the peer worker):
  * machine tags and OCR text from the month blobs the synced ML document points at, and the
  * names of the people in a photo from the synced people document (face keys are
- * `assetId/faceIndex`). Month blobs are fetched from the home node once and kept in an
+ * `assetId/faceIndex`), and the tags devices found themselves for their own imports (the ML
+ * document's `devices` map) until the node's month has the photo. Month blobs are fetched from the home node once and kept in an
  * `MlBlobCache`, so search covers them offline; a month that cannot be fetched now (offline,
  * never fetched) is retried on the next change and every `retryMs`.
  */
 import type { DocHandle, Repo } from '@automerge/automerge-repo';
-import { decodeMlMonthText, type MlAssetText } from '@hearth/ml';
+import { decodeMlMonthText, readStoredTags, type MlAssetText } from '@hearth/ml';
 import {
   findMlCatalog,
   openPeopleCatalog,
   type MlCatalog,
+  type MlState,
   type PeopleCatalog,
   type RootDoc,
 } from '@hearth/sync';
@@ -70,8 +72,9 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
 
   async function loadMonths(): Promise<void> {
     if (!ml) return;
-    const refs = ml.read().text;
-    const touched: string[] = [];
+    const state = ml.read();
+    const refs = state.text;
+    const touched: string[] = loadDeviceTags(state.deviceResults);
     let pending = false;
     for (const [month, ref] of refs) {
       if (months.get(month)?.hash === ref.hash) continue;
@@ -104,6 +107,23 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
       }
     if (!pending) await opts.cache.retain(new Set([...refs.values()].map((r) => r.hash))).catch(() => {});
     emit(touched);
+  }
+
+  /** asset → tags a device found itself (its own imports, analysed while no node was reachable) */
+  let deviceTags = new Map<string, string[]>();
+  function loadDeviceTags(results: MlState['deviceResults']): string[] {
+    const next = new Map<string, string[]>();
+    for (const [asset, kinds] of results)
+      for (const r of kinds.get('tags')?.values() ?? []) {
+        const tags = readStoredTags(r.json);
+        if (tags?.length)
+          next.set(asset, [...new Set([...(next.get(asset) ?? []), ...tags.map((t) => t.label)])]);
+      }
+    const touched = [...deviceTags.keys(), ...next.keys()].filter(
+      (id) => (deviceTags.get(id) ?? []).join('\0') !== (next.get(id) ?? []).join('\0'),
+    );
+    deviceTags = next;
+    return touched;
   }
 
   function loadPeople(): void {
@@ -157,8 +177,10 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
     words(id) {
       const n = names.get(id);
       const t = text.get(id);
-      if (!t && !n) return undefined;
-      const w: MlWords = { tags: t?.tags?.map((x) => x.label) ?? [], people: n ?? [] };
+      // The node's results once its month has the photo; until then, a device's own tags.
+      const d = t?.tags ? undefined : deviceTags.get(id);
+      if (!t && !n && !d) return undefined;
+      const w: MlWords = { tags: t?.tags?.map((x) => x.label) ?? d ?? [], people: n ?? [] };
       if (t?.ocr) w.ocr = t.ocr;
       return w;
     },
