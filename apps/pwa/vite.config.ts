@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import solid from 'vite-plugin-solid';
 import { VitePWA } from 'vite-plugin-pwa';
+import { ffmpegNoCdn } from './ffmpeg-no-cdn.ts';
 
 /**
  * The PWA build. Workbox precaches the app shell (so it starts with no network at all);
@@ -11,6 +12,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 export default defineConfig({
   plugins: [
     solid(),
+    ffmpegNoCdn(),
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
@@ -85,7 +87,8 @@ export default defineConfig({
   ],
   base: './',
   build: { target: 'es2022', sourcemap: false },
-  worker: { format: 'es' },
+  // The ffmpeg.wasm worker is bundled by this pipeline: its fallback CDN URL goes here.
+  worker: { format: 'es', plugins: () => [ffmpegNoCdn()] },
   preview: { host: '127.0.0.1' },
   server: { host: '127.0.0.1' },
 });
