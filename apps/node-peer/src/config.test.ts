@@ -47,4 +47,29 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ dataDir: d }, {})).toMatchObject({ ml: false, mdns: false });
     expect(resolveConfig({ dataDir: d }, { HEARTH_ML: 'on' }).ml).toBe(true);
   });
+
+  it('reads ICE servers from a flag, HEARTH_ICE_SERVERS or the config file (as a JSON list), and refuses bad ones', () => {
+    const d = dir();
+    const turn = { urls: 'turn:t.example:3478', username: 'u', credential: 'p' };
+    expect(resolveConfig({ dataDir: d }, {}).iceServers).toEqual([]);
+    expect(
+      resolveConfig({ dataDir: d, iceServers: 'stun:a.example:3478, stun:b.example' }, {}).iceServers,
+    ).toEqual([{ urls: ['stun:a.example:3478'] }, { urls: ['stun:b.example'] }]);
+    const env = { HEARTH_ICE_SERVERS: JSON.stringify([turn]) };
+    expect(resolveConfig({ dataDir: d }, env).iceServers).toEqual([{ ...turn, urls: [turn.urls] }]);
+    writeFileSync(join(d, 'config.json'), JSON.stringify({ iceServers: [turn, 'stun:c.example'] }));
+    expect(resolveConfig({ dataDir: d }, {}).iceServers).toEqual([
+      { ...turn, urls: [turn.urls] },
+      { urls: ['stun:c.example'] },
+    ]);
+    expect(resolveConfig({ dataDir: d, iceServers: 'stun:flag.example' }, env).iceServers).toEqual([
+      { urls: ['stun:flag.example'] },
+    ]);
+    expect(() => resolveConfig({ dataDir: d, iceServers: 'turn:t.example' }, {})).toThrow(
+      /iceServers: ICE server 1: a TURN server needs a username and credential/,
+    );
+    expect(() => resolveConfig({ dataDir: d }, { HEARTH_ICE_SERVERS: 'http://x' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG' }),
+    );
+  });
 });

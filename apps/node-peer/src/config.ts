@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseIceServers, type IceServer } from '@hearth/sync';
 import { ConfigError } from './errors.ts';
 
 /** Settings of a home node. Every field can come from a flag, an env var or the config file. */
@@ -26,6 +27,13 @@ export interface NodeConfig {
   ml: boolean;
   /** Where the ML model files are (default `../shared/models` beside the repo). */
   modelsDir: string;
+  /**
+   * STUN/TURN servers the devices use for WebRTC between them (default none: host candidates,
+   * enough on one LAN). A flag/env value is STUN URLs separated by commas or spaces, or a JSON
+   * list like `[{"urls":"turn:t.example:3478","username":"u","credential":"p"}]`; the config
+   * file may hold that list as JSON. Published to devices in the root document.
+   */
+  iceServers: IceServer[];
 }
 
 /** One source of settings, as loose strings/numbers before validation. */
@@ -44,6 +52,7 @@ export const ENV_NAMES: Record<keyof NodeConfig, string> = {
   mdns: 'HEARTH_MDNS',
   ml: 'HEARTH_ML',
   modelsDir: 'HEARTH_MODELS_DIR',
+  iceServers: 'HEARTH_ICE_SERVERS',
 };
 
 const DEFAULT_PWA_DIR = resolve(import.meta.dirname, '../../pwa/dist');
@@ -88,6 +97,11 @@ export function fileLayer(path: string, required: boolean): ConfigLayer {
       throw new ConfigError(
         `config file ${path}: unknown setting "${k}" (known: ${Object.keys(ENV_NAMES).join(', ')})`,
       );
+    // The ICE server list may be written as JSON in the file; it is read like the env var's.
+    if (k === 'iceServers' && Array.isArray(v)) {
+      layer.iceServers = JSON.stringify(v);
+      continue;
+    }
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
       throw new ConfigError(`config file ${path}: "${k}" must be a string, number or boolean`);
     // Switches (`"ml": false`, `"mdns": false`) are read from their string form like env vars.
@@ -107,6 +121,14 @@ function toInt(key: string, v: string | number | undefined, dflt: number, min: n
   if (!Number.isInteger(n) || n < min || n > max)
     throw new ConfigError(`${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
   return n;
+}
+
+function iceServersOf(v: string | number | undefined): IceServer[] {
+  try {
+    return parseIceServers(String(v ?? ''));
+  } catch (err) {
+    throw new ConfigError(`iceServers: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /**
@@ -137,6 +159,7 @@ export function resolveConfig(
     mdns: !OFF.includes(String(pick(layers, 'mdns') ?? 'on').toLowerCase()),
     ml: !OFF.includes(String(pick(layers, 'ml') ?? 'on').toLowerCase()),
     modelsDir: resolve(String(pick(layers, 'modelsDir') ?? DEFAULT_MODELS_DIR)),
+    iceServers: iceServersOf(pick(layers, 'iceServers')),
   };
   if (tlsCert !== undefined && tlsKey !== undefined) {
     cfg.tlsCert = resolve(String(tlsCert));

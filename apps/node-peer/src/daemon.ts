@@ -9,6 +9,7 @@ import { createReconcileLoop, type ReconcileLoop } from './reconcile-loop.ts';
 import { libraryStatus } from './library-status.ts';
 import { projectAssets } from './catalog-projection.ts';
 import { startPeerServices, type PeerServices } from './peer-services.ts';
+import { publishIceServers } from './ice-servers.ts';
 import { createDeviceAdmin, type DeviceAdmin } from './device-admin.ts';
 import { adminRoute, loadOrCreateAdminToken } from './admin-api.ts';
 import { join } from 'node:path';
@@ -130,6 +131,8 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       await da.start();
       admin = da;
       parts.push({ name: 'pairing', stop: () => da.stop() });
+      // STUN/TURN servers for devices' WebRTC, signed into the root document (ice-servers.ts).
+      await publishIceServers({ root: ps.root, key: l.key?.identity, servers: config.iceServers, log });
       const token = await loadOrCreateAdminToken(join(l.layout.root, 'admin.token'));
       // Uploads from paired devices are imported like `hearth import` (exiftool starts on the first).
       const uploads = createUploadImporter(l, log);

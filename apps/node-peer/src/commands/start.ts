@@ -18,6 +18,10 @@ export function registerStart(program: Command): void {
       'libp2p TCP port; WebSockets use the next one (env HEARTH_P2P_PORT, default 8421)',
     )
     .option('--no-mdns', 'do not announce on the LAN (env HEARTH_MDNS=0)')
+    .option(
+      '--ice-servers <list>',
+      'STUN/TURN servers for WebRTC between devices: stun: URLs, or a JSON list with TURN credentials (env HEARTH_ICE_SERVERS)',
+    )
     .action(
       async (
         opts: {
@@ -29,6 +33,7 @@ export function registerStart(program: Command): void {
           concurrency?: string;
           p2pPort?: string;
           mdns?: boolean;
+          iceServers?: string;
         },
         cmd: Command,
       ) => {

@@ -26,6 +26,7 @@ import { openCatalogPeer, type CatalogPeer } from '../catalog/open-catalog-peer.
 import { pickHomeHttpUrl } from '../catalog/home-http-url.ts';
 import { PwaError } from '../errors.ts';
 import { LIBRARY_METHODS } from './worker-library.ts';
+import { createIceServersFollower } from './worker-ice.ts';
 import { listDevices, revokeDevice, watchRevocation } from './worker-devices.ts';
 import { watchHomeStatus } from './worker-node-status.ts';
 import type { LibrarySearch } from '../search/library-search.ts';
@@ -33,6 +34,8 @@ import type { MlSearchSource } from '../search/ml-search-source.ts';
 import type { ClipSearch } from '../ml/clip-search.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+/** STUN/TURN servers from the root document, read by the node at each WebRTC connection. */
+const ice = createIceServersFollower((line) => console.info(line));
 const post = (m: PeerReply) => scope.postMessage(m);
 /**
  * The one libp2p node of this device, as a promise so that calls racing at start-up (the
@@ -67,6 +70,7 @@ function ensureNode(allow: readonly string[]): Promise<PeerNode> {
       privateKey: await deviceKey(),
       allowDial: allow.map((a) => a.replace(/\/p2p\/[^/]+$/, '')),
       access,
+      iceServers: ice.current,
     });
     const report = () => post({ t: 'peers', count: n.getPeers().length });
     n.addEventListener('peer:connect', report);
@@ -194,6 +198,7 @@ function catalog(): Promise<CatalogPeer> {
       onTimelineMonth: (month) =>
         post({ t: 'lib-change', change: { assets: [], albums: [], months: [month] } }),
     });
+    ice.follow(peer.root, info.libraryPublicKey);
     // Other paired browsers, directly over WebRTC signalled through the home node's relay.
     startDeviceMesh({
       node: n,

@@ -8,6 +8,7 @@ import { webSockets } from '@libp2p/websockets';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
 import { cutOffRevoked, relayGater, revocationGater, type PeerNode, type PeerNodeInit } from './peer-node.ts';
+import { rtcConfigurationOf } from './webrtc-config.ts';
 
 /**
  * Browser dial policy. libp2p's browser default refuses plain `/ws` and private addresses,
@@ -33,9 +34,7 @@ export async function createPeerNode(init: PeerNodeInit = {}): Promise<PeerNode>
     addresses: { listen: init.listen ?? ['/p2p-circuit', '/webrtc'] },
     transports: [
       webSockets(),
-      // A fresh configuration per connection: libp2p fills in its default STUN servers
-      // (Google's and others) on the object it is given when it has none.
-      webRTC({ rtcConfiguration: () => ({ iceServers: init.iceServers ?? [] }) }),
+      webRTC({ rtcConfiguration: rtcConfigurationOf(init) }),
       circuitRelayTransport(),
     ],
     connectionEncrypters: [noise()],

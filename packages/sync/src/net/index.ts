@@ -3,7 +3,24 @@ export { ProtocolViolationError } from './errors.ts';
 export { TimeoutError, withTimeout } from './with-timeout.ts';
 export { createLibraryAccess, type LibraryAccess, type LibraryAccessOptions } from './library-access.ts';
 export { enforceRevocations } from './revocation-enforcer.ts';
-export { relayGater, revocationGater, type PeerNode, type PeerNodeInit } from './peer-node.ts';
+export {
+  relayGater,
+  revocationGater,
+  type IceServerList,
+  type PeerNode,
+  type PeerNodeInit,
+} from './peer-node.ts';
+export {
+  checkIceServers,
+  parseIceServers,
+  readIceServers,
+  signIceServers,
+  IceServerConfigError,
+  ICE_LIMITS,
+  type IceServer,
+  type SignedIceServers,
+} from './webrtc-ice.ts';
+export { rtcConfigurationOf } from './webrtc-config.ts';
 export {
   isDirectWebRtc,
   startDeviceMesh,

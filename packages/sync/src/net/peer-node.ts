@@ -2,6 +2,9 @@ import type { ConnectionGater, Libp2p, PeerId, PrivateKey } from '@libp2p/interf
 import { enforceRevocations } from './revocation-enforcer.ts';
 import type { PeerAccess } from './peer-access.ts';
 
+/** STUN/TURN servers as `RTCConfiguration.iceServers` takes them. */
+export type IceServerList = readonly { urls: string | string[]; username?: string; credential?: string }[];
+
 /** What a device needs to start its libp2p node. */
 export interface PeerNodeInit {
   /** The device key, so the device keeps its PeerId (and certificate) across restarts. */
@@ -24,9 +27,11 @@ export interface PeerNodeInit {
   allowDial?: string[];
   /**
    * Browser: STUN/TURN servers for WebRTC between devices (default none: host candidates
-   * only, which is enough on one LAN and contacts no third party).
+   * only, which is enough on one LAN and contacts no third party). A function is read at each
+   * new peer connection, so servers learnt later (the root document's list) take effect
+   * without restarting the node.
    */
-  iceServers?: { urls: string | string[]; username?: string; credential?: string }[];
+  iceServers?: IceServerList | (() => IceServerList);
 }
 
 /** The libp2p node of a device, with the services Hearth relies on. */

@@ -1,0 +1,45 @@
+/**
+ * The STUN/TURN servers this device's WebRTC uses: the list the home node publishes in the
+ * root document, signed by the library key (`@hearth/sync` `readIceServers`; a forged or
+ * missing list reads as none: host candidates only). The peer node reads `current()` at each
+ * new peer connection, so a list that arrives or changes later takes effect at the next dial.
+ */
+import type { DocHandle } from '@automerge/automerge-repo';
+import { readIceServers, type IceServer } from '@hearth/sync';
+
+export interface IceServersFollower {
+  current(): IceServer[];
+  /** Starts following a root document (again: the previous one is let go). */
+  follow<T>(root: DocHandle<T>, libraryPublicKey: string | undefined): void;
+  stop(): void;
+}
+
+export function createIceServersFollower(log?: (line: string) => void): IceServersFollower {
+  let servers: IceServer[] = [];
+  let seq = 0;
+  let unfollow: (() => void) | undefined;
+  return {
+    current: () => servers,
+    follow(root, libraryPublicKey) {
+      unfollow?.();
+      if (!libraryPublicKey) return;
+      const read = () => {
+        const mine = ++seq;
+        void readIceServers(root.doc(), libraryPublicKey).then((s) => {
+          // Reads finish out of order; only the latest counts.
+          if (mine !== seq || JSON.stringify(s) === JSON.stringify(servers)) return;
+          servers = s;
+          log?.(`ICE servers: ${s.length ? s.map((x) => x.urls.join(' ')).join(', ') : 'none'}`);
+        });
+      };
+      root.on('change', read);
+      unfollow = () => root.off('change', read);
+      read();
+    },
+    stop() {
+      unfollow?.();
+      unfollow = undefined;
+      seq++;
+    },
+  };
+}
