@@ -1,0 +1,113 @@
+// @vitest-environment node
+// A device analyses its own import while its home node is unreachable: the node's published
+// YuNet + face embedder + YOLOX (real files from HEARTH_MODELS_DIR) are fetched while the node
+// is reachable and kept; offline, the device's photo gets faces and tags recorded under this
+// device with the node's model keys (what the node compares before adopting them).
+import 'fake-indexeddb/auto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import {
+  createMemoryModelStore,
+  createModelLoader,
+  modelKey,
+  readStoredFaces,
+  readStoredTags,
+  resultKey,
+  type ModelTask,
+  type RgbImage,
+} from '@hearth/ml';
+import { createOnnxWebRuntime } from '@hearth/ml/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { createMemoryMlBlobCache } from '../search/ml-blob-cache.idb.ts';
+import { hex, useMlTestHome, type MlTestHome } from '../search/ml-test-home.ts';
+import { createDeviceAnalysis } from './device-analysis.ts';
+
+const MODELS = process.env['HEARTH_MODELS_DIR'] ?? join(import.meta.dirname, '../../../../../shared/models');
+const PHOTO = join(MODELS, 'test-images', 'group-bbt1.jpg');
+const GROUP = hex(7);
+const t = useMlTestHome();
+
+async function decode(b: Blob): Promise<RgbImage> {
+  const { data, info } = await sharp(new Uint8Array(await b.arrayBuffer()))
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8Array(data) };
+}
+
+/** The node publishes its face and tag models (as ml-model-publish.ts does); returns its keys. */
+async function publish(home: MlTestHome) {
+  // The node's models dir (this project's vitest resolves `@hearth/ml/platform` to the browser build).
+  const files = new Map<string, Uint8Array>();
+  for (const dir of ['face-detection', 'face-recognition', 'object-detection'])
+    for (const f of readdirSync(join(MODELS, dir)))
+      if (f.endsWith('.onnx')) files.set(`${dir}/${f}`, new Uint8Array(readFileSync(join(MODELS, dir, f))));
+  const loader = createModelLoader({ store: createMemoryModelStore(files), runtime: createOnnxWebRuntime() });
+  for (const task of ['face-detection', 'face-embedding', 'object-detection'] as ModelTask[]) {
+    const { spec, bytes } = await loader.file(task);
+    home.ml.setModel(task, { key: modelKey(spec), hash: home.put(bytes), bytes: bytes.byteLength });
+  }
+  const keys = { faces: resultKey('faces', loader)!, tags: resultKey('tags', loader)! };
+  await loader.stop();
+  return keys;
+}
+
+describe.skipIf(!existsSync(PHOTO))(
+  'device analysis of its own imports (no home node reachable)',
+  { timeout: 120_000 },
+  () => {
+    it('fetches the models while the node is reachable, analyses offline, records faces and tags by the node’s model keys', async () => {
+      const home = await t.home();
+      const keys = await publish(home);
+      const dev = await t.device(home);
+      let online = true;
+      const fetched: string[] = [];
+      let pending = true;
+      const analysis = createDeviceAnalysis({
+        repo: dev.repo,
+        root: dev.root,
+        deviceId: 'phone',
+        photos: {
+          held: async () => [GROUP],
+          pending: async () => pending,
+          original: async (id) => (id === GROUP ? new Blob([readFileSync(PHOTO)]) : undefined),
+        },
+        cache: createMemoryMlBlobCache(),
+        fetchBlob: (h) => (online ? (fetched.push(h), home.fetch(h)) : Promise.reject(new Error('offline'))),
+        nodeReachable: () => online,
+        runtime: () => createOnnxWebRuntime(),
+        decode,
+        retryMs: 60_000,
+        log: () => {},
+      });
+      t.stops.push(() => analysis.stop());
+      await analysis.ready;
+      // Online: the node analyses what it holds; the device only keeps the models for later.
+      expect(fetched).toHaveLength(3);
+      expect(analysis.analysed).toBe(0);
+
+      online = false;
+      await analysis.wake();
+      expect(analysis.analysed).toBe(1);
+      const mine = home.ml; // the node's copy, once synced
+      await vi.waitFor(() => expect(mine.read().deviceResults.get(GROUP)?.size).toBe(2));
+      const r = mine.read().deviceResults.get(GROUP)!;
+      const faces = r.get('faces')!.get('phone')!;
+      const tags = r.get('tags')!.get('phone')!;
+      expect(faces.model).toBe(keys.faces);
+      expect(tags.model).toBe(keys.tags);
+      expect(readStoredFaces(faces.json)?.faces.length).toBeGreaterThanOrEqual(3);
+      expect(readStoredTags(tags.json)?.map((x) => x.label)).toContain('person');
+
+      // Done once: a later look finds the results and runs nothing; a photo a node holds is skipped.
+      await analysis.wake();
+      expect(analysis.analysed).toBe(1);
+      pending = false;
+      home.ml.setDeviceResult('phone', GROUP, 'tags', undefined);
+      await vi.waitFor(() => expect(mine.read().deviceResults.get(GROUP)?.size).toBe(1));
+      await analysis.wake();
+      expect(analysis.analysed).toBe(1);
+    });
+  },
+);

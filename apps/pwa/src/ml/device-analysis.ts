@@ -1,0 +1,207 @@
+/**
+ * Faces and object tags for this device's own imports while no home node is reachable (runs in
+ * the peer worker). The node publishes its detector, embedder and tagger in the ML document's
+ * `models` map; this device fetches them (a few MB) once it holds an original of its own and
+ * the node is reachable, and keeps them, so it can analyse later imports offline. A photo whose
+ * original is here, that no home node holds yet, and that has no result of this device by the
+ * published models is decoded and analysed with the node's own pipeline code; the result goes
+ * into the ML document's `devices` map under this device (model key + the node's stored JSON).
+ * The node adopts it instead of running the models again; search finds the tags at once.
+ */
+import type { DocHandle, Repo } from '@automerge/automerge-repo';
+import {
+  createFacePipeline,
+  createObjectTagger,
+  createPublishedModelLoader,
+  refusePublishedModel,
+  resultKey,
+  storedFaces,
+  storedTags,
+  type FacePipeline,
+  type InferenceRuntime,
+  type ObjectTagger,
+  type ModelLoader,
+  type ModelTask,
+  type RgbImage,
+} from '@hearth/ml';
+import { openMlCatalog, type MlCatalog, type MlDeviceKind, type RootDoc } from '@hearth/sync';
+import { followMlDocument } from '../search/follow-ml-document.ts';
+import type { MlBlobCache } from '../search/ml-blob-cache.idb.ts';
+
+const TASKS: Record<MlDeviceKind, readonly ModelTask[]> = {
+  faces: ['face-detection', 'face-embedding'],
+  tags: ['object-detection'],
+};
+
+/** What the analysis needs to know of this device's photos. */
+export interface DevicePhotos {
+  /** assets whose original is held on this device */
+  held(): Promise<string[]>;
+  /** whether the asset is a photo no home node holds yet (undefined: not in the catalog) */
+  pending(asset: string): Promise<boolean>;
+  original(asset: string): Promise<Blob | undefined>;
+}
+
+export interface DeviceAnalysisOptions {
+  repo: Repo;
+  root: DocHandle<RootDoc>;
+  deviceId: string;
+  photos: DevicePhotos;
+  /** the published model files, kept (IndexedDB) */
+  cache: MlBlobCache;
+  /** a blob from the home node, hash-checked (rejects offline) */
+  fetchBlob(hash: string): Promise<Uint8Array>;
+  nodeReachable(): boolean;
+  runtime(): InferenceRuntime;
+  decode(original: Blob): Promise<RgbImage>;
+  retryMs?: number;
+  log?(line: string): void;
+}
+
+export interface DeviceAnalysis {
+  readonly ready: Promise<void>;
+  /** look again now (a photo was imported, the node came or went) */
+  wake(): Promise<void>;
+  /** photos analysed here since start */
+  readonly analysed: number;
+  stop(): void;
+}
+
+export function createDeviceAnalysis(opts: DeviceAnalysisOptions): DeviceAnalysis {
+  const log = opts.log ?? ((l: string) => console.info(l));
+  let ml: MlCatalog | undefined;
+  let runtime: InferenceRuntime | undefined;
+  /** the loaded models: hashes they were made from, their loader and keys per kind */
+  let models:
+    | {
+        hashes: string;
+        loader: ModelLoader;
+        keys: Partial<Record<MlDeviceKind, string>>;
+        faces: FacePipeline;
+        tagger: ObjectTagger;
+      }
+    | undefined;
+  let analysed = 0;
+  const offs: (() => void)[] = [];
+  /** assets that failed here (cannot decode): not tried again this session */
+  const failed = new Set<string>();
+
+  async function blob(hash: string, fetch: boolean): Promise<Uint8Array | undefined> {
+    const held = await opts.cache.get(hash);
+    if (held || !fetch) return held;
+    const bytes = await opts.fetchBlob(hash);
+    await opts.cache.put(hash, bytes);
+    return bytes;
+  }
+
+  /** the published face and tag model files, from the cache (fetched first when `fetch`) */
+  async function loadModels(fetch: boolean): Promise<boolean> {
+    const refs = ml!.read().models;
+    const tasks = Object.values(TASKS).flat();
+    const files: Partial<Record<ModelTask, { key: string; bytes: Uint8Array }>> = {};
+    const hashes: string[] = [];
+    for (const task of tasks) {
+      const ref = refs.get(task);
+      if (!ref || refusePublishedModel(task, ref.key)) continue;
+      const bytes = await blob(ref.hash, fetch).catch(() => undefined);
+      if (!bytes) continue;
+      files[task] = { key: ref.key, bytes };
+      hashes.push(ref.hash);
+    }
+    const key = hashes.join(' ');
+    if (models?.hashes === key) return true;
+    await models?.loader.stop();
+    models = undefined;
+    if (!hashes.length) return false;
+    runtime ??= opts.runtime();
+    const { loader } = createPublishedModelLoader({ runtime, files });
+    const keys: Partial<Record<MlDeviceKind, string>> = {};
+    for (const kind of Object.keys(TASKS) as MlDeviceKind[])
+      if (TASKS[kind].every((t) => files[t])) {
+        const k = resultKey(kind, loader);
+        if (k) keys[kind] = k;
+      }
+    models = {
+      hashes: key,
+      loader,
+      keys,
+      faces: createFacePipeline(loader),
+      tagger: createObjectTagger(loader),
+    };
+    return Object.keys(keys).length > 0;
+  }
+
+  async function analyse(asset: string, todo: MlDeviceKind[]): Promise<void> {
+    const m = models!;
+    const original = await opts.photos.original(asset);
+    if (!original) return;
+    let img: RgbImage;
+    try {
+      img = await opts.decode(original);
+    } catch (e) {
+      failed.add(asset);
+      log(`device ML: cannot decode ${asset.slice(0, 12)}: ${String(e)}`);
+      return;
+    }
+    for (const kind of todo) {
+      const json =
+        kind === 'faces'
+          ? JSON.stringify(storedFaces(await m.faces.analyze(img)))
+          : JSON.stringify(storedTags(await m.tagger.tag(img)));
+      ml!.setDeviceResult(opts.deviceId, asset, kind, { model: m.keys[kind]!, json });
+    }
+    analysed++;
+  }
+
+  const follower = followMlDocument({
+    root: opts.root,
+    label: 'device ML',
+    ...(opts.retryMs !== undefined ? { retryMs: opts.retryMs } : {}),
+    async step(self) {
+      const held = await opts.photos.held();
+      if (!held.length) return; // a device that imports nothing needs no models
+      if (!ml)
+        try {
+          // Created here when the node never made one (deterministic: both copies merge).
+          ml = await openMlCatalog({ repo: opts.repo, root: opts.root });
+          offs.push(ml.onChange(() => void follower.wake()));
+        } catch (e) {
+          self.retryLater();
+          log(`device ML: the ML document is not available yet: ${String(e)}`);
+          return;
+        }
+      const online = opts.nodeReachable();
+      if (!(await loadModels(online))) {
+        // Nothing published (or not fetched yet): the node may publish, or come back, later.
+        self.retryLater();
+        return;
+      }
+      // The node analyses what it holds; this device only what no home node can reach yet.
+      if (online) return self.retryLater();
+      const state = ml.read().deviceResults;
+      for (const asset of held) {
+        if (failed.has(asset)) continue;
+        const todo = (Object.keys(models!.keys) as MlDeviceKind[]).filter(
+          (k) => state.get(asset)?.get(k)?.get(opts.deviceId)?.model !== models!.keys[k],
+        );
+        if (!todo.length || !(await opts.photos.pending(asset))) continue;
+        await analyse(asset, todo);
+        if (opts.nodeReachable()) break; // the node is back: it takes over the rest
+      }
+      self.retryLater();
+    },
+  });
+
+  return {
+    ready: follower.ready,
+    wake: () => follower.wake(),
+    get analysed() {
+      return analysed;
+    },
+    stop() {
+      follower.stop();
+      for (const off of offs.splice(0)) off();
+      void models?.loader.stop();
+    },
+  };
+}
