@@ -5,9 +5,8 @@
  * Run by spawn-peer.ts with `process.execPath` (Node 24 runs this .ts directly).
  */
 import { Repo } from '@automerge/automerge-repo';
-import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { Libp2pNetworkAdapter, createSwitchableAccess, followRootDoc } from '@hearth/sync';
-import { createPeerNode } from '@hearth/sync/platform';
+import { createCatalogStorage, createPeerNode } from '@hearth/sync/platform';
 import { commandTable } from './command-table.ts';
 import type { PeerContext } from './peer-context.ts';
 import type { PeerMessage, PeerRequest } from './peer-protocol.ts';
@@ -40,9 +39,11 @@ const adapter = new Libp2pNetworkAdapter({
   readyTimeoutMs: 500,
   onDrop: (peer, reason) => ctx.emit('adapter-drop', { peer, reason }),
 });
+// Closable: a throttled save after shutdown is dropped, not written while the dir is removed.
+const storage = createCatalogStorage(dataDir);
 const repo = new Repo({
   network: [adapter],
-  storage: new NodeFSStorageAdapter(dataDir),
+  storage,
   peerId: node.peerId.toString() as never,
 });
 
@@ -69,6 +70,7 @@ node.addEventListener('peer:disconnect', (e) => ctx.emit('peer:disconnect', { pe
 
 async function stop(): Promise<void> {
   await repo.shutdown().catch(() => {});
+  await storage.close();
   await node.stop();
 }
 

@@ -31,7 +31,13 @@ export interface PeerProcess {
   stop(): Promise<void>;
 }
 
-const live = new Set<{ child: ChildProcess; dir: string }>();
+const live = new Set<{ child: ChildProcess; dir: string; exited: Promise<void> }>();
+
+/** SIGKILLs the peer and waits for it to be gone: its dir must not be removed while it writes. */
+async function kill(entry: { child: ChildProcess; exited: Promise<void> }): Promise<void> {
+  if (entry.child.exitCode === null && entry.child.signalCode === null) entry.child.kill('SIGKILL');
+  await bounded(entry.exited, 5000, 'a killed peer exit').catch(() => {});
+}
 
 function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: ReturnType<typeof setTimeout> | undefined;
@@ -51,7 +57,8 @@ export async function spawnPeer(name: string, timeoutMs = 30_000): Promise<PeerP
     env: { ...process.env, HEARTH_PEER_NAME: name, HEARTH_PEER_DIR: dir },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const entry = { child, dir };
+  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const entry = { child, dir, exited: exitedPromise };
   live.add(entry);
   const events: PeerEvent[] = [];
   const waiters = new Set<{ pred: (e: PeerEvent) => boolean; resolve: (e: PeerEvent) => void }>();
@@ -63,7 +70,6 @@ export async function spawnPeer(name: string, timeoutMs = 30_000): Promise<PeerP
   let exited = false;
   let onReady: (() => void) | undefined;
   const ready = new Promise<void>((resolve) => (onReady = resolve));
-  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   child.on('message', (m: PeerMessage) => {
     if ('ready' in m) return onReady?.();
@@ -109,8 +115,9 @@ export async function spawnPeer(name: string, timeoutMs = 30_000): Promise<PeerP
       `${name} start`,
     );
   } catch (e) {
-    child.kill('SIGKILL');
+    await kill(entry);
     live.delete(entry);
+    await rm(dir, { recursive: true, force: true });
     throw e;
   }
   const info = await call<{ peerId: string; addrs: string[] }>('info');
@@ -140,7 +147,7 @@ export async function spawnPeer(name: string, timeoutMs = 30_000): Promise<PeerP
     async stop() {
       if (!exited) {
         await call('stop', {}, 10_000).catch(() => {});
-        await bounded(exitedPromise, 5000, `${name} exit`).catch(() => child.kill('SIGKILL'));
+        await bounded(exitedPromise, 5000, `${name} exit`).catch(() => kill(entry));
       }
       live.delete(entry);
       await rm(dir, { recursive: true, force: true });
@@ -151,9 +158,9 @@ export async function spawnPeer(name: string, timeoutMs = 30_000): Promise<PeerP
 /** Kills every peer still running (afterEach/afterAll), whatever state it is in. */
 export async function stopAllPeers(): Promise<void> {
   await Promise.all(
-    [...live].map(async ({ child, dir }) => {
-      child.kill('SIGKILL');
-      await rm(dir, { recursive: true, force: true });
+    [...live].map(async (entry) => {
+      await kill(entry);
+      await rm(entry.dir, { recursive: true, force: true });
     }),
   );
   live.clear();
