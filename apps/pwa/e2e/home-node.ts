@@ -65,11 +65,17 @@ export async function startHomeNode(timeoutMs = 90_000): Promise<HomeNode> {
       return r.stdout;
     },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
+        let timer: ReturnType<typeof setTimeout> | undefined;
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
+        await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 15_000)))]);
+        clearTimeout(timer);
+        // Still running: killed, and waited for, so nothing writes into the dir removed below.
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGKILL');
+          await exited;
+        }
       }
       rmSync(dataDir, { recursive: true, force: true });
     },
