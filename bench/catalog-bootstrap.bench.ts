@@ -183,6 +183,7 @@ async function join(home: Home, mode: 'snapshot' | 'sync') {
   say('sync settled');
   await c.stop();
   await repo.shutdown();
+  await storage?.close(); // a throttled save after shutdown must not land in the removed dir
   await node.stop();
   await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   return {
