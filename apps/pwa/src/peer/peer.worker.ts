@@ -27,6 +27,7 @@ import { pickHomeHttpUrl } from '../catalog/home-http-url.ts';
 import { PwaError } from '../errors.ts';
 import { LIBRARY_METHODS } from './worker-library.ts';
 import { createIceServersFollower } from './worker-ice.ts';
+import { createRevokedPeerTeller } from './worker-revoked-peers.ts';
 import { listDevices, revokeDevice, watchRevocation } from './worker-devices.ts';
 import { watchHomeStatus } from './worker-node-status.ts';
 import type { LibrarySearch } from '../search/library-search.ts';
@@ -36,6 +37,8 @@ import type { ClipSearch } from '../ml/clip-search.ts';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 /** STUN/TURN servers from the root document, read by the node at each WebRTC connection. */
 const ice = createIceServersFollower((line) => console.info(line));
+/** Tells a device revoked while away from the home node, before cutting it off. */
+const revokedPeers = createRevokedPeerTeller((line) => console.info(line));
 const post = (m: PeerReply) => scope.postMessage(m);
 /**
  * The one libp2p node of this device, as a promise so that calls racing at start-up (the
@@ -71,6 +74,7 @@ function ensureNode(allow: readonly string[]): Promise<PeerNode> {
       allowDial: allow.map((a) => a.replace(/\/p2p\/[^/]+$/, '')),
       access,
       iceServers: ice.current,
+      beforeCutOff: revokedPeers.tell,
     });
     const report = () => post({ t: 'peers', count: n.getPeers().length });
     n.addEventListener('peer:connect', report);
@@ -199,6 +203,7 @@ function catalog(): Promise<CatalogPeer> {
         post({ t: 'lib-change', change: { assets: [], albums: [], months: [month] } }),
     });
     ice.follow(peer.root, info.libraryPublicKey);
+    revokedPeers.use(n, peer.root, info.libraryPublicKey);
     // Other paired browsers, directly over WebRTC signalled through the home node's relay.
     startDeviceMesh({
       node: n,
@@ -224,21 +229,6 @@ function catalog(): Promise<CatalogPeer> {
     setTimeout(() => void mlWords(peer, info).catch((e: unknown) => console.info('ML words:', e)), 3000);
     setTimeout(
       () => void clipSearch(peer, info).catch((e: unknown) => console.info('CLIP search:', e)),
-      3000,
-    );
-    // Faces and tags of this device's own imports while no home node is reachable (issue 7).
-    setTimeout(
-      () =>
-        void import('../ml/worker-device-analysis.ts')
-          .then((m) =>
-            m.startWorkerDeviceAnalysis({
-              peer,
-              libraryId: info.libraryId,
-              deviceId: info.deviceId,
-              nodeReachable: () => n.getPeers().some((p) => p.toString() === info.homeNode),
-            }),
-          )
-          .catch((e: unknown) => console.info('device ML:', e)),
       3000,
     );
     return peer;

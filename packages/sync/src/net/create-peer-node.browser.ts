@@ -46,6 +46,6 @@ export async function createPeerNode(init: PeerNodeInit = {}): Promise<PeerNode>
     },
     services: { identify: identify(), ping: ping() },
   });
-  if (init.access) cutOffRevoked(node, init.access);
+  if (init.access) cutOffRevoked(node, init.access, init.beforeCutOff);
   return node;
 }

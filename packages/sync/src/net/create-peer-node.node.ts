@@ -34,6 +34,6 @@ export async function createPeerNode(init: PeerNodeInit = {}): Promise<PeerNode>
       ...(init.relayServer === false ? {} : { relay: circuitRelayServer() }),
     },
   });
-  if (init.access) cutOffRevoked(node, init.access);
+  if (init.access) cutOffRevoked(node, init.access, init.beforeCutOff);
   return node;
 }

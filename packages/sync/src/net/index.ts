@@ -64,6 +64,8 @@ export {
   REVOCATION_NOTICE_PROTOCOL,
   handleRevocationNotices,
   sendRevocationNotice,
+  readRevocation,
+  tellRevokedPeer,
   type RevocationNoticeOptions,
 } from './revocation-notice.ts';
 export { listLibraryDevices, type LibraryDevice } from './library-devices.ts';

@@ -32,6 +32,12 @@ export interface PeerNodeInit {
    * without restarting the node.
    */
   iceServers?: IceServerList | (() => IceServerList);
+  /**
+   * With `access`: runs when a connected device is revoked, before its connections are closed,
+   * e.g. to send it the signed revocation (`tellRevokedPeer`) so a device that was away from
+   * the home node learns it was removed from any other device it is connected to.
+   */
+  beforeCutOff?: (peer: string) => Promise<unknown>;
 }
 
 /** The libp2p node of a device, with the services Hearth relies on. */
@@ -75,8 +81,12 @@ export function relayGater(
   };
 }
 
-/** Hangs up revoked devices for as long as the node runs. */
-export function cutOffRevoked(node: Libp2p, access: PeerAccess): void {
-  const stop = enforceRevocations(node, access);
+/** Hangs up revoked devices for as long as the node runs (`beforeCutOff` first: see PeerNodeInit). */
+export function cutOffRevoked(
+  node: Libp2p,
+  access: PeerAccess,
+  beforeCutOff?: (peer: string) => Promise<unknown>,
+): void {
+  const stop = enforceRevocations(node, access, undefined, beforeCutOff);
   node.addEventListener('stop', stop, { once: true });
 }

@@ -10,7 +10,9 @@ import { withTimeout } from './with-timeout.ts';
  * libp2p protocol id of the revocation notice: the home node tells a device it has just
  * revoked, over the connection it is about to close, so the device can say "removed from the
  * library" instead of only "no peer connected" (its redials are refused from then on, and the
- * root document carrying the revocation usually never reaches it). One frame each way: the
+ * root document carrying the revocation usually never reaches it). Any other device still
+ * connected to it (the WebRTC mesh) does the same once the revocation reaches it, so a device
+ * that was away from the home node is told too (`tellRevokedPeer`). One frame each way: the
  * signed revocation, then an acknowledgement.
  */
 export const REVOCATION_NOTICE_PROTOCOL = '/hearth/revoked/1';
@@ -54,8 +56,12 @@ export interface RevocationNoticeOptions {
   node: Pick<Libp2p, 'handle' | 'unhandle'>;
   /** this device */
   deviceId: string;
-  /** who may tell it (the home node); anyone else's stream is dropped unread */
-  homeNode: string;
+  /**
+   * The home node. It no longer limits who may bring the notice: the library key's signature
+   * over this very device's revocation is the proof, whoever carries it (another paired device
+   * tells a device that was revoked while it was away from the node).
+   */
+  homeNode?: string;
   /** base64url library public key: the revocation must be signed by it */
   libraryPublicKey: string;
   /** called once per valid notice about this device */
@@ -63,9 +69,10 @@ export interface RevocationNoticeOptions {
 }
 
 /**
- * Listens for the home node's notice that this device was revoked (device side). Only a
- * revocation of this very device, signed by the library key and brought by the home node,
- * counts: nobody else can make a device believe it was removed. Returns the stop function.
+ * Listens for the notice that this device was revoked (device side), from the home node or
+ * any other peer. Only a revocation of this very device, signed by the library key, counts:
+ * without the library's own signed statement nobody can make a device believe it was removed.
+ * Returns the stop function.
  */
 export async function handleRevocationNotices(
   options: RevocationNoticeOptions,
@@ -73,9 +80,8 @@ export async function handleRevocationNotices(
   const { node } = options;
   await node.handle(
     REVOCATION_NOTICE_PROTOCOL,
-    async (stream, connection) => {
+    async (stream) => {
       try {
-        if (connection.remotePeer.toString() !== options.homeNode) throw new Error('not the home node');
         const frame = (await readFrame(stream)) as { t?: unknown; revocation?: unknown } | undefined;
         if (frame?.t !== 'revoked') throw new Error('malformed notice');
         const rev = await verifyRevocation(frame.revocation, options.libraryPublicKey);
@@ -90,4 +96,43 @@ export async function handleRevocationNotices(
     { maxInboundStreams: 1 },
   );
   return () => node.unhandle(REVOCATION_NOTICE_PROTOCOL);
+}
+
+/**
+ * The signed revocation of `deviceId` in a root document (from any peer, so checked against
+ * the library key), or undefined when it holds none that verifies.
+ */
+export async function readRevocation(
+  root: unknown,
+  deviceId: string,
+  libraryPublicKey: string,
+): Promise<DeviceRevocation | undefined> {
+  const revs = (root as { revocations?: Record<string, unknown> } | undefined)?.revocations;
+  const rev = revs?.[deviceId];
+  if (rev === undefined) return undefined;
+  // A plain copy: Automerge's proxies are not what the signature covers.
+  const plain = JSON.parse(JSON.stringify(rev)) as unknown;
+  return verifyRevocation(plain, libraryPublicKey).then(
+    (r) => (r.deviceId === deviceId ? r : undefined),
+    () => undefined,
+  );
+}
+
+/**
+ * Tells a connected peer it was revoked (any device's side, e.g. as a node's `beforeCutOff`):
+ * sends the signed revocation the root document holds for it, over a connection that is open
+ * already (it never dials). Resolves whether the peer acknowledged it; false when it is not
+ * connected, or the document holds no valid revocation of it.
+ */
+export async function tellRevokedPeer(
+  node: Pick<Libp2p, 'dialProtocol' | 'getConnections'>,
+  peer: string,
+  root: unknown,
+  libraryPublicKey: string,
+  options: { timeoutMs?: number } = {},
+): Promise<boolean> {
+  const id = peerIdFromString(peer);
+  if (!node.getConnections(id).some((c) => c.status === 'open' && c.limits === undefined)) return false;
+  const rev = await readRevocation(root, peer, libraryPublicKey);
+  return rev ? sendRevocationNotice(node, id, rev, options) : false;
 }
