@@ -86,6 +86,21 @@ function googleMotion(path: string, still: string, video: Uint8Array): void {
   writeFileSync(path, Buffer.concat([readFileSync(path), video]));
 }
 
+/**
+ * The same, with its XMP in a JPEG comment, where exiftool reads no MicroVideo tag: the import
+ * finds the video from the bytes (head, tail), not from a flag.
+ */
+function unflaggedGoogleMotion(path: string, still: string, video: Uint8Array): void {
+  const xmp = Buffer.from(
+    `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
+      `<rdf:Description xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" GCamera:MicroVideo="1" ` +
+      `GCamera:MicroVideoOffset="${video.length}"/></rdf:RDF></x:xmpmeta>`,
+  );
+  const com = Buffer.concat([Buffer.from([0xff, 0xfe, (xmp.length + 2) >> 8, (xmp.length + 2) & 0xff]), xmp]);
+  const jpeg = readFileSync(still);
+  writeFileSync(path, Buffer.concat([jpeg.subarray(0, 2), com, jpeg.subarray(2), video]));
+}
+
 describe.skipIf(!hasFixtures || !tools)('motion photos on the home node (ffmpeg, ffprobe, exiftool)', () => {
   it('stores each embedded video as a playable derived blob; a junk one is a recorded failure; a paired device gets the video', async () => {
     const base = mkdtempSync(join(tmpdir(), 'hearth-motion-'));
@@ -105,6 +120,7 @@ describe.skipIf(!hasFixtures || !tools)('motion photos on the home node (ffmpeg,
     const nature = join(fixturesDir(), 'immich-test-assets/albums/nature');
     const other = readdirSync(nature).find((f) => f.endsWith('.jpg')) as string;
     googleMotion(join(src, 'broken.jpg'), join(nature, other), junk);
+    unflaggedGoogleMotion(join(src, 'unflagged.jpg'), join(nature, 'wood_anemones.jpg'), readFileSync(clip));
 
     const d = join(base, 'lib');
     const env = { HEARTH_ML: 'off' };
@@ -118,7 +134,7 @@ describe.skipIf(!hasFixtures || !tools)('motion photos on the home node (ffmpeg,
       ]),
     );
     // Every original is an asset whose id is the hash of its bytes, untouched.
-    expect([...ids.keys()].sort()).toEqual(['broken.jpg', 'pixel.jpg', 'samsung.heic']);
+    expect([...ids.keys()].sort()).toEqual(['broken.jpg', 'pixel.jpg', 'samsung.heic', 'unflagged.jpg']);
     for (const [name, id] of ids) {
       expect(id, name).toBe(sha256(join(src, name)));
       expect(await copyBlob(d, id, join(base, 'original')), name).toBe(true);
@@ -129,6 +145,7 @@ describe.skipIf(!hasFixtures || !tools)('motion photos on the home node (ffmpeg,
     for (const [name, action, codecs] of [
       ['samsung.heic', 'transcode', ['aac', 'h264']],
       ['pixel.jpg', 'remux', ['h264']],
+      ['unflagged.jpg', 'remux', ['h264']],
     ] as const) {
       const rec = recs.get(`${ids.get(name)}/motion`);
       expect(rec?.failed, name).toBeUndefined();
@@ -154,17 +171,20 @@ describe.skipIf(!hasFixtures || !tools)('motion photos on the home node (ffmpeg,
     // of the reconcile loop (here `hearth import` again: all duplicates) makes them all the same.
     const journal = join(d, 'catalog', 'catalog.jsonl');
     const lines = readFileSync(journal, 'utf8').split('\n').filter(Boolean);
+    // The photo exiftool did not flag was flagged by the import's look at its bytes.
+    const unflaggedId = `"id":"${ids.get('unflagged.jpg')}"`;
+    expect(lines.some((l) => l.includes(unflaggedId) && l.includes('"motionPhoto":true'))).toBe(true);
     const legacy = lines
       .filter((l) => !/"kind":"motion"/.test(l))
       .map((l) => l.replace(/,"motionPhoto":(true|false)/, ''));
-    expect(legacy.length).toBe(lines.length - 3);
+    expect(legacy.length).toBe(lines.length - 4);
     expect(legacy.join('\n')).not.toMatch(/motionPhoto|"kind":"motion"/);
     writeFileSync(journal, legacy.join('\n') + '\n');
     rmSync(join(d, 'catalog', 'catalog.snapshot'), { force: true });
     const re = await runCli(['--data-dir', d, 'import', src, '--json'], { env });
     expect(re.code, re.stderr).toBe(0);
     const again = derived(d);
-    for (const name of ['samsung.heic', 'pixel.jpg'])
+    for (const name of ['samsung.heic', 'pixel.jpg', 'unflagged.jpg'])
       expect(again.get(`${ids.get(name)}/motion`)?.blobs, name).toEqual(
         recs.get(`${ids.get(name)}/motion`)?.blobs,
       );

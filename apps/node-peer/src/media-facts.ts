@@ -1,5 +1,6 @@
 import type { MediaMetadata, MetadataReader, ReverseGeocoder } from '@hearth/media';
 import type { AssetRecord } from './asset-record.ts';
+import { MOTION_MIME } from './motion-step.ts';
 
 /** The set-once facts an import takes from a file's metadata (and the Live Photo id it pairs by). */
 export type MediaFacts = Pick<
@@ -85,6 +86,13 @@ export async function createFactsReader(): Promise<FactsReader> {
         { path },
         { fileTimeMs, ...(sidecar ? { sidecar: { path: sidecar } } : {}) },
       );
+      // Tags can lose a motion photo's flag (an edit, a re-save) while the video is still in
+      // the bytes: a photo of a motion-photo type that exiftool did not flag gets a cheap look
+      // at its head, tail and box headers, never a full read.
+      if (m.kind === 'image' && !m.motionPhoto && MOTION_MIME.test(m.mime)) {
+        const hint = await platform.probeMotionPhotoFile({ path });
+        if (hint) m.motionPhoto = hint;
+      }
       const facts = factsOf(m);
       const place = facts.gps && placeOf(facts.gps);
       if (place) facts.place = place;

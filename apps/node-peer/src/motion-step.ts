@@ -5,7 +5,7 @@ import { StepFailedError } from './errors.ts';
 import type { PipelineStep } from './pipeline-step.ts';
 
 /** Photo types a motion photo comes in: Google and Samsung JPEGs, Samsung HEICs. */
-const MOTION_MIME = /^image\/(jpeg|heic|heif)$/;
+export const MOTION_MIME = /^image\/(jpeg|heic|heif)$/;
 
 /**
  * Media errors that are a verdict on the photo's video. Like the video step's, a tool failure

@@ -18,6 +18,7 @@ export * from './ffmpeg-runner.ts';
 export * from './ffmpeg-video-tool.ts';
 export * from './live-photo.ts';
 export * from './motion-photo.ts';
+export * from './motion-photo-probe.ts';
 export * from './motion-video.ts';
 export * from './reverse-geocoder.ts';
 export * from './place-label.ts';

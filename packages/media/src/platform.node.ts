@@ -7,3 +7,4 @@ export { createWasmVideoTool, createWasmFfmpegRunner } from './video-tool.ffmpeg
 export { createNativeFfmpegRunner, type NativeFfmpegOptions } from './ffmpeg-runner.native.ts';
 export { createCitiesReverseGeocoder, loadCities } from './reverse-geocoder.cities.node.ts';
 export { findSidecar } from './find-sidecar.node.ts';
+export { probeMotionPhotoFile } from './motion-photo-probe.node.ts';
