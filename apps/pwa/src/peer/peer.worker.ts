@@ -231,6 +231,21 @@ function catalog(): Promise<CatalogPeer> {
       () => void clipSearch(peer, info).catch((e: unknown) => console.info('CLIP search:', e)),
       3000,
     );
+    // Faces and tags of this device's own imports while no home node is reachable (issue 7).
+    setTimeout(
+      () =>
+        void import('../ml/worker-device-analysis.ts')
+          .then((m) =>
+            m.startWorkerDeviceAnalysis({
+              peer,
+              libraryId: info.libraryId,
+              deviceId: info.deviceId,
+              nodeReachable: () => n.getPeers().some((p) => p.toString() === info.homeNode),
+            }),
+          )
+          .catch((e: unknown) => console.info('device ML:', e)),
+      3000,
+    );
     return peer;
   })();
   void catalogPeer.catch(() => (catalogPeer = undefined));
