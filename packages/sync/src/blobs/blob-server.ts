@@ -9,6 +9,7 @@ import type { BlobHash } from '../ids.ts';
 import type { PeerAccess } from '../net/peer-access.ts';
 import { readSmall, type BlobStore } from './blob-store.ts';
 import { createManifestCache } from './blob-manifest.ts';
+import { createChunkPool, createSentChunks } from './chunk-pool.ts';
 import {
   BLOB_PROTOCOL,
   MAX_CHUNK,
@@ -45,6 +46,8 @@ export interface BlobServerOptions {
    * this bounds what one connection can make the server buffer (8 × 16 MiB).
    */
   maxInboundStreams?: number;
+  /** Free chunk buffers kept for reuse (default 32: 32 MiB at the default chunk size). */
+  pooledChunks?: number;
 }
 
 /** A started protocol handler. */
@@ -64,9 +67,50 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
   const pipeline = options.pipeline ?? 16;
   const manifests = createManifestCache(store, options.hashing, chunkSize);
   const open = new Map<string, Set<Stream>>();
+  const pool = createChunkPool(chunkSize, options.pooledChunks ?? 32);
   let unsubscribe: (() => void) | undefined;
 
-  async function answer(req: BlobRequest): Promise<BlobResponse> {
+  /** An answer, and the pooled buffer its bytes are in (given back once sent and let go of). */
+  type Answer = { res: BlobResponse; lent?: Uint8Array };
+
+  async function answer(req: BlobRequest): Promise<Answer> {
+    if (req.t !== 'get') return { res: await answerOther(req) };
+    const into = pool.take();
+    let res: BlobResponse;
+    try {
+      res = await answerGet(req, into);
+    } catch (e) {
+      pool.give(into);
+      throw e;
+    }
+    // Stores that cannot read into a given buffer (memory, IndexedDB) answer with their own.
+    if (res.t === 'data' && (res.d as Uint8Array).buffer === into.buffer) return { res, lent: into };
+    pool.give(into);
+    return { res };
+  }
+
+  async function answerGet(req: Extract<BlobRequest, { t: 'get' }>, into: Uint8Array): Promise<BlobResponse> {
+    try {
+      const start = req.i * chunkSize;
+      const { size, bytes } = await store.read(req.h as BlobHash, start, chunkSize, into);
+      if (start >= size && !(start === 0 && size === 0)) return { t: 'err', id: req.id, code: 'BAD_REQUEST' };
+      return { t: 'data', id: req.id, i: req.i, d: bytes };
+    } catch (e) {
+      return failed(req, e);
+    }
+  }
+
+  /** The answer to a request that failed with a known error (rethrows others). */
+  function failed(req: BlobRequest, e: unknown): BlobResponse {
+    if (e instanceof BlobNotFoundError) {
+      if (typeof req.h === 'string') manifests.forget(req.h as BlobHash);
+      return { t: 'err', id: req.id, code: 'NOT_FOUND' };
+    }
+    if (e instanceof BlobRangeError) return { t: 'err', id: req.id, code: 'BAD_REQUEST' };
+    throw e;
+  }
+
+  async function answerOther(req: Exclude<BlobRequest, { t: 'get' }>): Promise<BlobResponse> {
     try {
       switch (req.t) {
         case 'has':
@@ -113,21 +157,9 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
           });
           return { t: 'smalls', id: req.id, items };
         }
-        case 'get': {
-          const start = req.i * chunkSize;
-          const { size, bytes } = await store.read(req.h as BlobHash, start, chunkSize);
-          if (start >= size && !(start === 0 && size === 0))
-            return { t: 'err', id: req.id, code: 'BAD_REQUEST' };
-          return { t: 'data', id: req.id, i: req.i, d: bytes };
-        }
       }
     } catch (e) {
-      if (e instanceof BlobNotFoundError) {
-        if (typeof req.h === 'string') manifests.forget(req.h as BlobHash);
-        return { t: 'err', id: req.id, code: 'NOT_FOUND' };
-      }
-      if (e instanceof BlobRangeError) return { t: 'err', id: req.id, code: 'BAD_REQUEST' };
-      throw e;
+      return failed(req, e);
     }
   }
 
@@ -143,17 +175,21 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
     try {
       // Requests are worked on concurrently (disk reads overlap) but answered in order;
       // at most `pipeline` answers are held, so a peer cannot make us buffer more.
-      const answers: Promise<BlobResponse>[] = [];
+      const answers: Promise<Answer>[] = [];
+      const sent = createSentChunks(stream, pool);
       let wake: (() => void) | undefined;
       let reading = true;
       const writer = (async () => {
         while (reading || answers.length > 0) {
+          sent.reclaim();
           const next = answers.shift();
           if (!next) {
             await new Promise<void>((r) => (wake = r));
             continue;
           }
-          await sendFrame(stream, encodeFrame(await next));
+          const { res, lent } = await next;
+          await sendFrame(stream, encodeFrame(res));
+          if (lent) sent.sent(lent);
           wake?.();
         }
       })();

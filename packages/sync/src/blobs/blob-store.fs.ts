@@ -253,7 +253,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
             });
       return { size, start: r.start, end: r.end, body };
     },
-    async read(hash, start, length) {
+    async read(hash, start, length, into) {
       const at = packs.lookup(asBlobHash(hash));
       if (at) {
         if (!Number.isSafeInteger(start) || start < 0 || start > at.size)
@@ -262,7 +262,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
         if (bytes) return { size: at.size, bytes };
       }
       try {
-        return await handles.read(asBlobHash(hash), start, length);
+        return await handles.read(asBlobHash(hash), start, length, into);
       } catch (e) {
         if (!(e instanceof BlobNotFoundError)) throw e;
         // Perhaps packed by another process since.

@@ -87,8 +87,16 @@ export interface BlobStore {
   /**
    * Reads up to `length` bytes at `start` into memory (fewer at the blob's end), with the
    * blob's size: one call per chunk a server sends. BlobRangeError when `start` > size.
+   * With `into` (at least `length` bytes), a store may read into it and return a view of it,
+   * so a server can reuse its chunk buffers (a fresh 1 MiB buffer per chunk made the sender's
+   * garbage collector run three times as often); stores that cannot ignore it.
    */
-  read(hash: BlobHash, start: number, length: number): Promise<{ size: number; bytes: Uint8Array }>;
+  read(
+    hash: BlobHash,
+    start: number,
+    length: number,
+    into?: Uint8Array,
+  ): Promise<{ size: number; bytes: Uint8Array }>;
   /**
    * Reads a whole blob of at most `max` bytes in one go, with its size; a bigger one gives its
    * size alone (nothing read). BlobNotFoundError when absent. One open per blob instead of
