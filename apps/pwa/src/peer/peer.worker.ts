@@ -202,7 +202,7 @@ function catalog(): Promise<CatalogPeer> {
       onTimelineMonth: (month) =>
         post({ t: 'lib-change', change: { assets: [], albums: [], months: [month] } }),
     });
-    ice.follow(peer.root, info.libraryPublicKey);
+    await ice.follow(peer.root, info.libraryPublicKey);
     revokedPeers.use(n, peer.root, info.libraryPublicKey);
     // Other paired browsers, directly over WebRTC signalled through the home node's relay.
     startDeviceMesh({

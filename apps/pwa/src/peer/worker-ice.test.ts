@@ -21,7 +21,7 @@ describe('ICE servers from the root document', () => {
       const key = await generateLibraryKey();
       // What the worker gives its peer node: read at each new peer connection.
       const config = rtcConfigurationOf({ iceServers: () => follower.current() });
-      follower.follow(root, key.publicKey);
+      await follower.follow(root, key.publicKey);
       expect(config()).toEqual({ iceServers: [] });
       const turn = { urls: ['turn:t.example:3478'], username: 'u', credential: 'p' };
       const signed = await signIceServers(key, [turn]);

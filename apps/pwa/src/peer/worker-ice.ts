@@ -9,8 +9,11 @@ import { readIceServers, type IceServer } from '@hearth/sync';
 
 export interface IceServersFollower {
   current(): IceServer[];
-  /** Starts following a root document (again: the previous one is let go). */
-  follow<T>(root: DocHandle<T>, libraryPublicKey: string | undefined): void;
+  /**
+   * Starts following a root document (again: the previous one is let go). Resolves once its
+   * current list is read, so a caller can wait before its first WebRTC dial.
+   */
+  follow<T>(root: DocHandle<T>, libraryPublicKey: string | undefined): Promise<void>;
   stop(): void;
 }
 
@@ -20,21 +23,21 @@ export function createIceServersFollower(log?: (line: string) => void): IceServe
   let unfollow: (() => void) | undefined;
   return {
     current: () => servers,
-    follow(root, libraryPublicKey) {
+    async follow(root, libraryPublicKey) {
       unfollow?.();
       if (!libraryPublicKey) return;
-      const read = () => {
+      const read = async () => {
         const mine = ++seq;
-        void readIceServers(root.doc(), libraryPublicKey).then((s) => {
-          // Reads finish out of order; only the latest counts.
-          if (mine !== seq || JSON.stringify(s) === JSON.stringify(servers)) return;
-          servers = s;
-          log?.(`ICE servers: ${s.length ? s.map((x) => x.urls.join(' ')).join(', ') : 'none'}`);
-        });
+        const s = await readIceServers(root.doc(), libraryPublicKey);
+        // Reads finish out of order; only the latest counts.
+        if (mine !== seq || JSON.stringify(s) === JSON.stringify(servers)) return;
+        servers = s;
+        log?.(`ICE servers: ${s.length ? s.map((x) => x.urls.join(' ')).join(', ') : 'none'}`);
       };
-      root.on('change', read);
-      unfollow = () => root.off('change', read);
-      read();
+      const onChange = () => void read();
+      root.on('change', onChange);
+      unfollow = () => root.off('change', onChange);
+      await read();
     },
     stop() {
       unfollow?.();
