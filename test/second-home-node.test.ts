@@ -227,8 +227,19 @@ describe('a second home node', () => {
       nodeA.child.kill('SIGTERM');
       await nodeA.exited;
 
-      // The phone reaches B alone and fetches every original and derivative, hash-verified.
-      await phone.call('dial', { addr: bAddr });
+      // The phone finds B at the addresses B announced in the root document (it was never told
+      // them), and fetches every original and derivative from it, hash-verified.
+      expect(
+        (await phone.call<{ nodes: { deviceId: string; addrs: string[] }[] }>('home-nodes')).nodes
+          .find((n) => n.deviceId === idB)
+          ?.addrs.some((x) => bAddr.startsWith(x)),
+      ).toBe(true);
+      await expect
+        .poll(async () => (await phone.call<{ reached: string[] }>('dial-home-nodes')).reached, {
+          timeout: 30_000,
+          interval: 500,
+        })
+        .toEqual([idB]);
       for (const hash of wanted) {
         const got = await phone.call<{ hash: string; from: string[] }>('blob-fetch', { hash }, 60_000);
         expect(got).toMatchObject({ hash, from: [idB] });
@@ -239,6 +250,84 @@ describe('a second home node', () => {
     },
     300_000,
   );
+
+  it('announces its addresses in the root document: a device learns them, the latest wins, forgeries are ignored, and the device reaches it when the first node is down', async () => {
+    const a = dataDir('addr-a');
+    const b = dataDir('addr-b');
+    expect((await runCli(['--data-dir', a, 'init'])).code).toBe(0);
+    const nodeA = startNode(a);
+    await nodeA.waitFor(/^ready$/m);
+    const join = await offer(a, true);
+    const deviceCode = await offer(a);
+    expect((await runCli(['--data-dir', b, 'init', '--join', join.link, '--node-name', 'node B'])).code).toBe(
+      0,
+    );
+    let nodeB = startNode(b);
+    await nodeB.waitFor(/^ready$/m);
+    const tcpPort = (out: string) => /\/tcp\/(\d+)\/p2p\//.exec(out)?.[1];
+    const portB1 = tcpPort((await nodeB.waitFor(/devices connect to (.+)/))[1]!);
+    const phone = await spawnPeer('phone');
+    onTestFinished(() => phone.stop());
+    await phone.call('pair', { link: deviceCode.link });
+    type Entry = { deviceId: string; addrs: string[]; httpUrls: string[]; at: number };
+    const homeNodes = () => phone.call<{ nodes: Entry[]; ignored: string[] }>('home-nodes');
+    const rows = JSON.parse((await runCli(['--data-dir', a, 'devices', '--json'])).stdout) as {
+      deviceId: string;
+      name: string;
+    }[];
+    const [idA, idB] = ['home node', 'node B'].map((n) => rows.find((r) => r.name === n)!.deviceId) as [
+      string,
+      string,
+    ];
+    const entryOf = async (id: string) => (await homeNodes()).nodes.find((n) => n.deviceId === id);
+    // Both nodes' signed entries reach the phone (B's through A), each with its HTTP URL.
+    await expect
+      .poll(async () => (await homeNodes()).nodes.length, { timeout: 60_000, interval: 300 })
+      .toBe(2);
+    const b1 = (await entryOf(idB))!;
+    expect(b1.addrs.some((x) => x.includes(`/tcp/${portB1}/`))).toBe(true);
+    expect(b1.httpUrls[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect((await entryOf(idA))!.addrs.length).toBeGreaterThan(0);
+
+    // A paired device forges B's entry and adds junk: readers ignore both with a reason, and B
+    // puts its own entry back.
+    await phone.call('forge-home-node', { deviceId: idB });
+    await nodeA.waitFor(/ignored the addresses of junk-entry: not a home node/, 30_000);
+    await expect
+      .poll(async () => (await entryOf(idB))?.addrs.some((x) => x.includes(`/tcp/${portB1}/`)), {
+        timeout: 30_000,
+        interval: 300,
+      })
+      .toBe(true);
+    expect((await homeNodes()).ignored).toEqual([expect.stringMatching(/^junk-entry: not a home node/)]);
+
+    // B restarts on other ports: its new announcement replaces the old one everywhere.
+    nodeB.child.kill('SIGTERM');
+    await nodeB.exited;
+    nodeB = startNode(b);
+    await nodeB.waitFor(/^ready$/m);
+    const portB2 = tcpPort((await nodeB.waitFor(/devices connect to (.+)/))[1]!);
+    expect(portB2).not.toBe(portB1);
+    await expect
+      .poll(async () => (await entryOf(idB))?.addrs.some((x) => x.includes(`/tcp/${portB2}/`)), {
+        timeout: 60_000,
+        interval: 300,
+      })
+      .toBe(true);
+    expect((await entryOf(idB))!.at).toBeGreaterThan(b1.at);
+
+    // A stops: the phone finds B at the address it announced, and syncs with it.
+    nodeA.child.kill('SIGTERM');
+    await nodeA.exited;
+    const dials = () => phone.call<{ reached: string[]; errors: string[] }>('dial-home-nodes');
+    let dialled = await dials();
+    for (const until = Date.now() + 30_000; dialled.reached.length === 0 && Date.now() < until;)
+      dialled = await dials();
+    // A is down: its dial fails, B's succeeds.
+    expect(dialled.reached, `${dialled.errors.join('\n')}\nnode B:\n${nodeB.output()}`).toEqual([idB]);
+    expect(dialled.errors.every((e) => e.startsWith(`${idA} at`))).toBe(true);
+    await phone.call('wait-sync-peer', { peer: idB });
+  }, 180_000);
 
   it('is revoked like a device: told by the first node, it records it and stops syncing', async () => {
     const a = dataDir('rev-a');

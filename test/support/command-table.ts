@@ -2,6 +2,7 @@ import type { CommandHandler } from './peer-context.ts';
 import { netCommands } from './net-commands.ts';
 import { catalogCommands } from './catalog-commands.ts';
 import { blobCommands } from './blob-commands.ts';
+import { homeNodeCommands } from './home-node-commands.ts';
 
 /**
  * Every command a peer process understands, by name. To add a set (e.g. catalog
@@ -12,4 +13,5 @@ export const commandTable: Record<string, CommandHandler> = {
   ...netCommands,
   ...catalogCommands,
   ...blobCommands,
+  ...homeNodeCommands,
 };

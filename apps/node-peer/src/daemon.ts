@@ -115,8 +115,8 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       });
       peers = ps;
       parts.push({ name: 'peer services', stop: () => ps.stop() });
-      // A second home node dials the node that admitted it (nobody else knows its address).
-      const link = await startHomeLink({ lib: l, node: ps.node, log });
+      // Home nodes dial each other (a second one also the node that admitted it).
+      const link = await startHomeLink({ lib: l, node: ps.node, root: ps.root, log });
       if (link) parts.push({ name: 'home link', stop: () => link.stop() });
       const da = createDeviceAdmin({
         peers: ps,
@@ -252,6 +252,8 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       http = h;
       await h.start();
       parts.push({ name: 'http', stop: () => h.stop() });
+      // Where devices find this node when another home node is down (the latest entry wins).
+      await ps.announce(advertisedHttpUrls(h.url, config.host));
       await updateDaemonInfo(l.layout.daemonJson, { ...info, url: h.url });
       ready = true;
     },

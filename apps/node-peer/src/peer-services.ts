@@ -10,6 +10,7 @@ import {
   Libp2pNetworkAdapter,
   type Catalog,
   type DeviceId,
+  type HomeNodeAddresses,
   type LibraryAccess,
   type RootDoc,
 } from '@hearth/sync';
@@ -18,6 +19,7 @@ import type { PeerNode } from '@hearth/sync';
 import { loadOrCreateDeviceKey } from './device-key-file.ts';
 import type { Library } from './library.ts';
 import { DataDirError } from './errors.ts';
+import { announceHomeAddresses, guardHomeAddresses } from './home-addresses.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
 
 /** The node's presence on the network: libp2p, the synced catalog, the access check. */
@@ -37,6 +39,12 @@ export interface PeerServices {
   access: LibraryAccess;
   /** Addresses devices can dial (TCP and WebSocket). */
   addresses(): string[];
+  /**
+   * Writes this node's current libp2p addresses and the given HTTP URLs, signed by its node
+   * key, into the root document (`homeNodes`), unless they are there already: devices and the
+   * other home node dial any home node they know (`home-addresses.ts`).
+   */
+  announce(httpUrls: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -115,6 +123,10 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
       (e) => opts.log(`root document: ${String(e)}`),
     );
     stops.unshift(async () => unfollow());
+    /** this node's entry in `homeNodes` once announced; kept there against edits by others */
+    let announced: HomeNodeAddresses | undefined;
+    const unguard = guardHomeAddresses(handle, () => announced);
+    stops.unshift(async () => unguard());
     let opening: Promise<Catalog> | undefined;
     let open: Catalog | undefined;
     const catalog = () =>
@@ -139,6 +151,15 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
       },
       access,
       addresses: () => node.getMultiaddrs().map((m) => m.toString()),
+      async announce(httpUrls) {
+        const addrs = node.getMultiaddrs().map((m) => m.toString());
+        const rec = await announceHomeAddresses({ root: handle, key: privateKey, deviceId, addrs, httpUrls });
+        if (rec)
+          opts.log(`announced this node's addresses to the library: ${[...addrs, ...httpUrls].join(' ')}`);
+        // A plain copy: an object read from the document cannot be written back into it.
+        const now = rec ?? handle.doc().homeNodes?.[deviceId];
+        announced = now && (JSON.parse(JSON.stringify(now)) as HomeNodeAddresses);
+      },
       async stop() {
         for (const s of stops) await s();
       },

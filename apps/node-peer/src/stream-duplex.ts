@@ -8,7 +8,12 @@ import type { Stream } from '@libp2p/interface';
 export function streamToDuplex(stream: Stream): Duplex {
   const d = new Duplex({
     write(chunk: Buffer, _enc, cb) {
-      if (stream.send(chunk)) return cb();
+      try {
+        if (stream.send(chunk)) return cb();
+      } catch (err) {
+        // The peer went away (its node stopped) between two writes: send throws.
+        return cb(err as Error);
+      }
       stream.onDrain().then(() => cb(), cb);
     },
     final(cb) {
@@ -20,6 +25,10 @@ export function streamToDuplex(stream: Stream): Duplex {
       cb(err);
     },
   });
+  // A broken stream ends the replication piped through it (the pipe sees the close); left
+  // unheard, the 'error' event would take the whole daemon down (a second home node did, when
+  // the first stopped mid-pull).
+  d.on('error', () => undefined);
   void (async () => {
     try {
       for await (const c of stream) d.push(Buffer.from(c.subarray()));
