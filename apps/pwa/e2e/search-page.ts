@@ -12,7 +12,7 @@ import { pairInUi } from './pair-in-ui.ts';
 export const searchBox = (page: Page) => page.getByRole('searchbox', { name: 'Search your photos' });
 export const searchSummary = (page: Page) => page.getByTestId('search-summary');
 
-/** Chromium paired with `node` as "Laptop", on the timeline once `tiles` photos show. */
+/** Chromium paired with `node` as "Laptop", on the timeline once `tiles` photos show (0: at once). */
 export async function openPairedPage(
   node: HomeNode,
   opts: {
@@ -31,10 +31,11 @@ export async function openPairedPage(
   assert.match(await pairInUi(page, node.url, node.pairingLink, 'Laptop'), /Paired/);
   await page.goto(`${node.url}#/`);
   await page.reload();
-  await page
-    .locator('.tile')
-    .nth(opts.tiles - 1)
-    .waitFor();
+  if (opts.tiles > 0)
+    await page
+      .locator('.tile')
+      .nth(opts.tiles - 1)
+      .waitFor();
   return { browser, context, page };
 }
 

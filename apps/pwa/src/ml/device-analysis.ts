@@ -15,6 +15,7 @@ import {
   createPublishedModelLoader,
   refusePublishedModel,
   resultKey,
+  runtimeSelfTest,
   storedFaces,
   storedTags,
   type FacePipeline,
@@ -82,6 +83,8 @@ export function createDeviceAnalysis(opts: DeviceAnalysisOptions): DeviceAnalysi
       }
     | undefined;
   let analysed = 0;
+  /** the runtime ran once while the node was reachable (its wasm is then kept for offline) */
+  let warm = false;
   const offs: (() => void)[] = [];
   /** assets that failed here (cannot decode): not tried again this session */
   const failed = new Set<string>();
@@ -109,7 +112,16 @@ export function createDeviceAnalysis(opts: DeviceAnalysisOptions): DeviceAnalysi
       hashes.push(ref.hash);
     }
     const key = hashes.join(' ');
-    if (models?.hashes === key) return true;
+    if (fetch && !warm && hashes.length) {
+      // Start the runtime now, while the node is reachable: onnxruntime-web's wasm is fetched
+      // from the app's origin (and kept by the service worker), so it runs offline later.
+      runtime ??= opts.runtime();
+      const check = await runtimeSelfTest(runtime);
+      warm = check.ok;
+      if (!check.ok)
+        log(`device ML: the runtime does not start: ${check.checks.find((c) => !c.ok)?.detail ?? '?'}`);
+    }
+    if (models?.hashes === key) return Object.keys(models.keys).length > 0;
     await models?.loader.stop();
     models = undefined;
     if (!hashes.length) return false;
