@@ -20,6 +20,25 @@ describe('home media over the HTTP blob endpoint', () => {
     expect(home.mints()).toBe(1);
   });
 
+  it('fetches from whichever node the base URL names now, with a token minted for that node', async () => {
+    const home = await homeNode();
+    let base = 'http://node-a.test';
+    const asked: string[] = [];
+    const minted: string[] = [];
+    const media = createHomeMedia({
+      baseUrl: () => base,
+      token: async () => (minted.push(base), home.token()),
+      fetch: async (r) => (asked.push(new URL(r.url).origin), home.handler(r)),
+    });
+    await media.blob(home.hash);
+    await media.blob(home.hash);
+    // The first node goes down and a second home node serves: a fresh token, from the second.
+    base = 'http://node-b.test';
+    await media.blob(home.hash);
+    expect(asked).toEqual(['http://node-a.test', 'http://node-a.test', 'http://node-b.test']);
+    expect(minted).toEqual(['http://node-a.test', 'http://node-b.test']);
+  });
+
   it('streams a blob above the whole-read size through an incremental hash, and still refuses bad bytes', async () => {
     const home = await homeNode();
     const media = createHomeMedia({

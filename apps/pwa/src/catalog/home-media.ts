@@ -34,9 +34,13 @@ export class BlobFetchError extends PwaError {
 
 /** What the home media source needs. */
 export interface HomeMediaOptions {
-  /** where the node's HTTP server is (the app's own origin when the node serves it) */
-  baseUrl: string;
-  /** mints a blob token (over libp2p: `requestBlobToken`) */
+  /**
+   * where the node's HTTP server is (the app's own origin when the node serves it); a function
+   * when it can change (a second home node serves while the first is down): a token is minted
+   * again whenever it does, since each node only accepts its own
+   */
+  baseUrl: string | (() => string);
+  /** mints a blob token (over libp2p: `requestBlobToken`) from the node at `baseUrl` now */
   token: () => Promise<{ token: string; expiresAt: number }>;
   fetch?: (req: Request) => Promise<Response>;
   now?: () => number;
@@ -86,16 +90,22 @@ export function createHomeMedia(opts: HomeMediaOptions): RemoteMedia & {
   const now = opts.now ?? Date.now;
   const wholeMax = opts.wholeMax ?? WHOLE_MAX;
   const uploadPiece = opts.uploadPiece ?? UPLOAD_PIECE;
-  const blobUrl = (hash: string) =>
-    new URL(`blobs/${hash}`, opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
+  const base = () => (typeof opts.baseUrl === 'function' ? opts.baseUrl() : opts.baseUrl);
+  const blobUrl = (hash: string) => {
+    const b = base();
+    return new URL(`blobs/${hash}`, b.endsWith('/') ? b : `${b}/`);
+  };
   let current: Promise<{ token: string; expiresAt: number }> | undefined;
+  /** the base URL the current token was minted for */
+  let currentBase = '';
 
   async function token(fresh: boolean): Promise<string> {
-    if (current && !fresh) {
+    if (current && !fresh && currentBase === base()) {
       const t = await current.catch(() => undefined);
       // expiresAt is in ms (the issuer's); renew a minute early so a request never carries a dying token
       if (t && t.expiresAt - 60_000 > now()) return t.token;
     }
+    currentBase = base();
     current = opts.token();
     return (await current).token;
   }

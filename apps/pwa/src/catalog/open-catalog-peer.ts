@@ -42,6 +42,11 @@ export interface CatalogPeerOptions {
   pairing: PairingInfo;
   /** the home node's HTTP server (the app's origin when the node serves the app) */
   blobBaseUrl: string;
+  /**
+   * every home node this device knows, preferred first (home-nodes.ts): media, tokens and the
+   * sync status come from the first one connected; absent: the paired-with node only
+   */
+  homes?: () => readonly { id: string; httpUrl: string | undefined }[];
   /** a month of the timeline index (and its count) was rewritten: the page re-reads it */
   onTimelineMonth?: (month: string) => void;
 }
@@ -89,10 +94,18 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
   // Lazy: shards open when read and idle ones are evicted, so the worker holds the months in
   // use, not the whole library (the page paints from the timeline index, not from shards).
   const catalog = createCatalog({ repo, root, deviceId, lazyShards: {} });
+  // The home node media comes from: the first known one that is connected (the paired-with
+  // node unless it is down and a second home node is up).
+  const homes = opts.homes ?? (() => [{ id: pairing.homeNode, httpUrl: undefined }]);
+  const active = () => {
+    const online = new Set(node.getPeers().map((p) => p.toString()));
+    return homes().find((h) => online.has(h.id));
+  };
   const remote = createHomeMedia({
-    baseUrl: opts.blobBaseUrl,
+    baseUrl: () => active()?.httpUrl ?? opts.blobBaseUrl,
     token: async () => {
-      const home = node.getPeers().find((p) => p.toString() === pairing.homeNode);
+      const id = active()?.id;
+      const home = node.getPeers().find((p) => p.toString() === id);
       if (!home)
         throw new PwaError('HOME_OFFLINE', 'the home node is not connected; media arrives when it is');
       return requestBlobToken(node, home);
@@ -125,7 +138,7 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
   return {
     library: client,
     timeline,
-    syncPending: () => syncPendingWith(repo, pairing.homeNode as RepoPeerId),
+    syncPending: () => syncPendingWith(repo, (active()?.id ?? pairing.homeNode) as RepoPeerId),
     devices: () => listLibraryDevices(root.doc(), pairing.libraryPublicKey ?? ''),
     repo,
     root,

@@ -1,5 +1,5 @@
 /** Messages between the page and the peer worker (which runs libp2p and the synced catalog). */
-import type { NodeStatus } from '@hearth/sync';
+import type { HomeNodeAddresses, NodeStatus } from '@hearth/sync';
 import type { LibraryChange } from '../library/library-client.ts';
 import type { SearchFilters, SearchResult } from '../search/search-types.ts';
 
@@ -15,6 +15,11 @@ export interface PairingInfo {
   homeAddrs: string[];
   /** the home node's HTTP server for blobs (from the grant; absent: the app's own origin) */
   homeHttpUrl?: string;
+  /**
+   * every home node's signed addresses as last read from the root document (`homeNodes`),
+   * kept so a reload reaches a second home node while the first is down (see home-nodes.ts)
+   */
+  homeNodes?: HomeNodeAddresses[];
   rootDocUrl: string;
   /** base64url Ed25519 key of the library (absent in pairings saved before the catalog peer) */
   libraryPublicKey?: string;

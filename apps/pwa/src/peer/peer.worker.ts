@@ -24,6 +24,7 @@ import { loadDeviceKeyBytes, loadPairing, saveDeviceKeyBytes, savePairing } from
 import type { PairingInfo, PeerReply, PeerRequest } from './peer-protocol.ts';
 import { openCatalogPeer, type CatalogPeer } from '../catalog/open-catalog-peer.ts';
 import { pickHomeHttpUrl } from '../catalog/home-http-url.ts';
+import { dialable, knownHomes, learnHomeNodes, type KnownHome } from './home-nodes.ts';
 import { PwaError } from '../errors.ts';
 import { LIBRARY_METHODS } from './worker-library.ts';
 import { createIceServersFollower } from './worker-ice.ts';
@@ -54,6 +55,8 @@ let catalogPeer: Promise<CatalogPeer> | undefined;
 let firstDial: Promise<void> | undefined;
 /** the page's online/offline reports, once the home node is kept connected */
 let onNetwork: ((online: boolean) => void) | undefined;
+/** dials the known home nodes not connected now (after the root document named a new one) */
+let redialHomes: (() => void) | undefined;
 
 async function deviceKey() {
   const bytes = await loadDeviceKeyBytes();
@@ -63,15 +66,26 @@ async function deviceKey() {
   return key;
 }
 
-/** Browsers can only dial WebSocket (and WebRTC) addresses; TCP ones in the link are skipped. */
-const dialable = (addrs: readonly string[]) => addrs.filter((a) => /\/wss?(\/|$)|\/tls\/ws(\/|$)/.test(a));
+/**
+ * Address prefixes the node may dial although libp2p's browser default refuses them (plain
+ * `/ws`, private hosts): every known home node's. The node's gater reads this very array at
+ * each dial, so home nodes learnt later are added to it.
+ */
+const allowDial: string[] = [];
+function allow(addrs: readonly string[]): void {
+  for (const a of addrs) {
+    const prefix = a.replace(/\/p2p\/[^/]+$/, '');
+    if (!allowDial.includes(prefix)) allowDial.push(prefix);
+  }
+}
 
-function ensureNode(allow: readonly string[]): Promise<PeerNode> {
+function ensureNode(addrs: readonly string[]): Promise<PeerNode> {
+  allow(addrs);
   if (node) return node;
   const p = (async () => {
     const n = await createPeerNode({
       privateKey: await deviceKey(),
-      allowDial: allow.map((a) => a.replace(/\/p2p\/[^/]+$/, '')),
+      allowDial,
       access,
       iceServers: ice.current,
       beforeCutOff: revokedPeers.tell,
@@ -113,12 +127,51 @@ async function pair(link: string, name: string): Promise<PairingInfo> {
     pairedAt: Date.now(),
   };
   await savePairing(info);
+  pairingNow = info;
   return info;
 }
 
+/** The pairing as last saved (home nodes learnt since the worker started included). */
+let pairingNow: PairingInfo | undefined;
+const homesOf = (info: PairingInfo): KnownHome[] => knownHomes(pairingNow ?? info, scope.location.origin);
+const connectedTo = (n: PeerNode, id: string) => n.getPeers().some((p) => p.toString() === id);
+
+/**
+ * Dials every known home node not connected now (the paired-with one and any second home
+ * node the root document announced), resolving once one of them answers: whichever is up
+ * serves this device. Rejects when none is reachable.
+ */
 async function dialHome(info: PairingInfo): Promise<void> {
-  const n = await ensureNode(info.homeAddrs);
-  await n.dial(info.homeAddrs.map((a) => multiaddr(a.includes('/p2p/') ? a : `${a}/p2p/${info.homeNode}`)));
+  const homes = homesOf(info);
+  const n = await ensureNode(homes.flatMap((h) => h.addrs));
+  const todo = homes.filter((h) => h.addrs.length > 0 && !connectedTo(n, h.id));
+  if (todo.length === 0) {
+    if (homes.some((h) => connectedTo(n, h.id))) return;
+    throw new PwaError('HOME_OFFLINE', 'no address of a home node is known');
+  }
+  await Promise.any(todo.map(async (h) => n.dial(h.addrs.map((a) => multiaddr(a))))).catch((e: unknown) => {
+    throw (e as AggregateError).errors?.[0] ?? e;
+  });
+}
+
+/** Keeps the home nodes announced in the root document with the pairing (for the next reload). */
+function followHomeNodes(peer: CatalogPeer, info: PairingInfo): void {
+  let learning = Promise.resolve();
+  const learn = () => {
+    learning = learning
+      .then(async () => {
+        const now = (await loadPairing()) ?? info;
+        const homeNodes = await learnHomeNodes(peer.root.doc(), now);
+        if (!homeNodes) return;
+        pairingNow = { ...now, homeNodes };
+        await savePairing(pairingNow);
+        allow(homesOf(pairingNow).flatMap((h) => h.addrs));
+        redialHomes?.();
+      })
+      .catch((e: unknown) => console.info('home node addresses:', e));
+  };
+  peer.root.on('change', learn);
+  learn();
 }
 
 async function connect(): Promise<void> {
@@ -132,29 +185,38 @@ async function connect(): Promise<void> {
 }
 
 /**
- * Keeps the home node connected: redials when it drops (backoff up to 30 s) and at once when
- * the browser says it is back online, so edits made offline sync without a reload. Returns
- * what to call when the page reports the network state: a worker does not always get the
- * `online`/`offline` events itself (Chromium's offline mode sends them only to the page).
+ * Keeps the home nodes connected: redials one that drops (backoff up to 30 s), at once when
+ * the browser says it is back online, so edits made offline sync without a reload, and when
+ * the root document names a home node not dialled yet (`redial`). Returns what to call when
+ * the page reports the network state: a worker does not always get the `online`/`offline`
+ * events itself (Chromium's offline mode sends them only to the page).
  */
-function keepHomeConnected(n: PeerNode, info: PairingInfo): (online: boolean) => void {
+function keepHomeConnected(
+  n: PeerNode,
+  info: PairingInfo,
+): { network: (online: boolean) => void; redial: () => void } {
   let delay = 1000;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const home = () => n.getPeers().find((p) => p.toString() === info.homeNode);
+  const homes = () => homesOf(info);
+  const allConnected = () => homes().every((h) => connectedTo(n, h.id));
+  // Every known home node is dialled until connected: while the first is down the second
+  // serves, and the first is picked up again (within 30 s) once it is back.
+  const again = () => {
+    timer = setTimeout(redial, delay);
+    delay = Math.min(delay * 2, 30_000);
+  };
   const redial = () => {
     clearTimeout(timer);
     timer = undefined;
-    if (home()) return;
-    dialHome(info).then(
-      () => (delay = 1000),
-      () => {
-        timer = setTimeout(redial, delay);
-        delay = Math.min(delay * 2, 30_000);
-      },
-    );
+    if (allConnected()) return;
+    dialHome(info).then(() => {
+      if (allConnected()) delay = 1000;
+      else again();
+    }, again);
   };
   n.addEventListener('peer:disconnect', (ev) => {
-    if (ev.detail.toString() === info.homeNode && timer === undefined) timer = setTimeout(redial, delay);
+    const id = ev.detail.toString();
+    if (homes().some((h) => h.id === id) && timer === undefined) timer = setTimeout(redial, delay);
   });
   // Chromium's offline mode does not stop WebRTC: a direct connection to another device that
   // finishes opening after the hang-up below (its signalling was under way) would live on.
@@ -179,7 +241,14 @@ function keepHomeConnected(n: PeerNode, info: PairingInfo): (online: boolean) =>
   };
   scope.addEventListener('online', () => network(true));
   scope.addEventListener('offline', () => network(false));
-  return network;
+  return {
+    network,
+    redial: () => {
+      if (offline) return;
+      delay = 1000;
+      redial();
+    },
+  };
 }
 
 /** The synced catalog, opened once; offline it loads from IndexedDB. */
@@ -187,21 +256,28 @@ function catalog(): Promise<CatalogPeer> {
   catalogPeer ??= (async () => {
     const info = await loadPairing();
     if (!info) throw new PwaError('NOT_PAIRED', 'this device is not paired; pair it under Devices first');
-    const n = await ensureNode(info.homeAddrs);
+    pairingNow = info;
+    const n = await ensureNode(homesOf(info).flatMap((h) => h.addrs));
     // Offline is normal: the catalog opens from IndexedDB and syncs once the dial succeeds.
-    onNetwork = keepHomeConnected(n, info);
+    const kept = keepHomeConnected(n, info);
+    onNetwork = kept.network;
+    redialHomes = kept.redial;
     void watchRevocation(n, info, (revokedAt) => post({ t: 'removed', revokedAt }));
     firstDial = dialHome(info);
     firstDial.catch((e: unknown) => console.info('home node not reachable now:', e));
+    // One home node answering is enough to start; the others (or, with none, all) are retried.
+    void firstDial.catch(() => undefined).then(() => kept.redial());
     const peer = await openCatalogPeer({
       node: n,
       access,
       pairing: info,
       blobBaseUrl: info.homeHttpUrl ?? scope.location.origin,
+      homes: () => homesOf(info),
       // The page reads months from the index, so it hears of a month once the index has it.
       onTimelineMonth: (month) =>
         post({ t: 'lib-change', change: { assets: [], albums: [], months: [month] } }),
     });
+    followHomeNodes(peer, info);
     await ice.follow(peer.root, info.libraryPublicKey);
     revokedPeers.use(n, peer.root, info.libraryPublicKey);
     // Other paired browsers, directly over WebRTC signalled through the home node's relay.
