@@ -63,7 +63,7 @@ describe.skipIf(!existsSync(PHOTO))(
       const dev = await t.device(home);
       let online = true;
       const fetched: string[] = [];
-      let pending = true;
+      let pending: boolean | undefined = undefined; // not in the catalog yet
       const analysis = createDeviceAnalysis({
         repo: dev.repo,
         root: dev.root,
@@ -88,6 +88,9 @@ describe.skipIf(!existsSync(PHOTO))(
       expect(analysis.analysed).toBe(0);
 
       online = false;
+      await analysis.wake();
+      expect(analysis.analysed).toBe(0); // its original is here before its catalog record: later
+      pending = true;
       await analysis.wake();
       expect(analysis.analysed).toBe(1);
       const mine = home.ml; // the node's copy, once synced

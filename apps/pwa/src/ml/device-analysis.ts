@@ -38,8 +38,8 @@ const TASKS: Record<MlDeviceKind, readonly ModelTask[]> = {
 export interface DevicePhotos {
   /** assets whose original is held on this device */
   held(): Promise<string[]>;
-  /** whether the asset is a photo no home node holds yet (undefined: not in the catalog) */
-  pending(asset: string): Promise<boolean>;
+  /** whether the asset is a photo no home node holds yet (undefined: not in the catalog yet) */
+  pending(asset: string): Promise<boolean | undefined>;
   original(asset: string): Promise<Blob | undefined>;
 }
 
@@ -86,7 +86,7 @@ export function createDeviceAnalysis(opts: DeviceAnalysisOptions): DeviceAnalysi
   /** the runtime ran once while the node was reachable (its wasm is then kept for offline) */
   let warm = false;
   const offs: (() => void)[] = [];
-  /** assets that failed here (cannot decode): not tried again this session */
+  /** assets that failed here (cannot decode) or that a home node holds: not looked at again this session */
   const failed = new Set<string>();
 
   async function blob(hash: string, fetch: boolean): Promise<Uint8Array | undefined> {
@@ -101,11 +101,14 @@ export function createDeviceAnalysis(opts: DeviceAnalysisOptions): DeviceAnalysi
   async function loadModels(fetch: boolean): Promise<boolean> {
     const refs = ml!.read().models;
     const tasks = Object.values(TASKS).flat();
+    const usable = tasks.filter((t) => refs.has(t) && !refusePublishedModel(t, refs.get(t)!.key));
+    // Every file published now is loaded already: nothing to read (they are MBs, looked at every poll).
+    if (models && models.hashes === usable.map((t) => refs.get(t)!.hash).join(' ') && (warm || !fetch))
+      return Object.keys(models.keys).length > 0;
     const files: Partial<Record<ModelTask, { key: string; bytes: Uint8Array }>> = {};
     const hashes: string[] = [];
-    for (const task of tasks) {
-      const ref = refs.get(task);
-      if (!ref || refusePublishedModel(task, ref.key)) continue;
+    for (const task of usable) {
+      const ref = refs.get(task)!;
       const bytes = await blob(ref.hash, fetch).catch(() => undefined);
       if (!bytes) continue;
       files[task] = { key: ref.key, bytes };
@@ -196,7 +199,11 @@ export function createDeviceAnalysis(opts: DeviceAnalysisOptions): DeviceAnalysi
         const todo = (Object.keys(models!.keys) as MlDeviceKind[]).filter(
           (k) => state.get(asset)?.get(k)?.get(opts.deviceId)?.model !== models!.keys[k],
         );
-        if (!todo.length || !(await opts.photos.pending(asset))) continue;
+        if (!todo.length) continue;
+        const pending = await opts.photos.pending(asset);
+        // A home node has it (or it is no photo): the node analyses it. Not listed yet: later.
+        if (pending === false) failed.add(asset);
+        if (!pending) continue;
         await analyse(asset, todo);
         if (opts.nodeReachable()) break; // the node is back: it takes over the rest
       }

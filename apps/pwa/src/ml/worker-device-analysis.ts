@@ -52,7 +52,7 @@ export async function startWorkerDeviceAnalysis(opts: {
       held: async () => (await media.held('original')).map((h) => h.asset),
       pending: async (id) => {
         const a = await peer.library.getAsset(id);
-        return a?.type === 'image' && !a.backedUp;
+        return a && a.type === 'image' && !a.backedUp;
       },
       original: (id) => media.get(id, 'original'),
     },
