@@ -62,6 +62,7 @@ export function DevicesView(): JSX.Element {
                   role: 'home-node',
                   issuedAt: 0,
                   thisDevice: false,
+                  keyHolder: true,
                   online: false,
                 },
               ]}
