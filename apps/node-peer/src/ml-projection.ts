@@ -173,13 +173,17 @@ export interface NodeMlProjectionOptions {
 }
 
 /** Devices' own results for one asset and kind, as the ML steps adopt them. */
-export function deviceResultsOf(ml: MlCatalog): DeviceMlResults {
-  return (asset, kind) =>
-    [...(ml.read().deviceResults.get(asset)?.get(kind) ?? [])].map(([device, r]) => ({
-      device,
-      model: r.model,
-      json: r.json,
-    }));
+export function deviceResultsOf(ml: MlCatalog, caughtUpMs = 10_000): DeviceMlResults {
+  return {
+    find: (asset, kind) =>
+      [...(ml.read().deviceResults.get(asset)?.get(kind) ?? [])].map(([device, r]) => ({
+        device,
+        model: r.model,
+        json: r.json,
+      })),
+    // A device's upload and its ML document changes travel separately after a reconnect.
+    caughtUp: () => ml.caughtUp(caughtUpMs),
+  };
 }
 
 /**

@@ -37,7 +37,11 @@ describe.skipIf(!existsSync(join(MODELS, 'face-detection')))('ML steps adopt dev
     const step = (k: string) => ml!.steps.find((s) => s.kind === k)!;
     const key = (k: string) => step(k).key!;
     const results = new Map<string, DeviceMlResult[]>();
-    ml.adoptDeviceResults((id, kind) => (id === ID ? (results.get(kind) ?? []) : []));
+    let asked = 0;
+    ml.adoptDeviceResults({
+      find: (id, kind) => (id === ID ? (results.get(kind) ?? []) : []),
+      caughtUp: async () => void asked++,
+    });
     const run = (k: string) =>
       step(k).run(asset, { originalPath: '/nonexistent/phone.jpg', signal: new AbortController().signal });
 
@@ -71,5 +75,7 @@ describe.skipIf(!existsSync(join(MODELS, 'face-detection')))('ML steps adopt dev
     results.set('faces', [{ device: 'phone', model: key('faces'), json: '{"faces":[{}]}' }]);
     await expect(run('tags')).rejects.toMatchObject({ code: 'STEP_FAILED' });
     await expect(run('faces')).rejects.toMatchObject({ code: 'STEP_FAILED' });
+    // Nothing adoptable: the document was asked to catch up with connected devices first.
+    expect(asked).toBe(2);
   });
 });

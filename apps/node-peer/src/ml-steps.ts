@@ -21,7 +21,14 @@ export interface DeviceMlResult {
 }
 
 /** Where the steps look for results devices made themselves (the ML document, once open). */
-export type DeviceMlResults = (asset: string, kind: 'faces' | 'tags') => DeviceMlResult[];
+export interface DeviceMlResults {
+  find(asset: string, kind: 'faces' | 'tags'): DeviceMlResult[];
+  /**
+   * Resolves once the document has what connected devices are known to hold (bounded): asked
+   * when nothing is found, since a device's results may still be on their way.
+   */
+  caughtUp?(): Promise<unknown>;
+}
 
 /** ML steps plus what `hearth status` shows about them. */
 export interface MlSteps {
@@ -91,13 +98,19 @@ export async function createMlSteps(opts: MlStepOptions): Promise<MlSteps> {
 
   let deviceResults: DeviceMlResults | undefined;
   /** a device's result made by `key` that reads well, as stored JSON (faces) or tags */
-  function adopted(asset: string, kind: 'faces' | 'tags', key: string): string | undefined {
-    for (const r of deviceResults?.(asset, kind) ?? []) {
+  function found(asset: string, kind: 'faces' | 'tags', key: string): string | undefined {
+    for (const r of deviceResults?.find(asset, kind) ?? []) {
       if (r.model !== key) continue;
       const okay = kind === 'faces' ? ml.readStoredFaces(r.json) : ml.readStoredTags(r.json);
       if (okay) return JSON.stringify(okay);
     }
     return undefined;
+  }
+  async function adopted(asset: string, kind: 'faces' | 'tags', key: string): Promise<string | undefined> {
+    const now = found(asset, kind, key);
+    if (now || !deviceResults?.caughtUp) return now;
+    await deviceResults.caughtUp();
+    return found(asset, kind, key);
   }
 
   const steps: PipelineStep[] = [];
@@ -113,7 +126,7 @@ export async function createMlSteps(opts: MlStepOptions): Promise<MlSteps> {
       steps.push({
         ...base,
         async run(a, { originalPath }) {
-          const mine = adopted(a.id, 'faces', t.key);
+          const mine = await adopted(a.id, 'faces', t.key);
           const doc = mine
             ? ml.readStoredFaces(mine)!
             : ml.storedFaces(await faces.analyze(await decode(a.fileName, t.kind, originalPath)));
@@ -127,7 +140,7 @@ export async function createMlSteps(opts: MlStepOptions): Promise<MlSteps> {
       steps.push({
         ...base,
         async run(a, { originalPath }) {
-          const mine = adopted(a.id, 'tags', t.key);
+          const mine = await adopted(a.id, 'tags', t.key);
           const tags =
             mine ??
             JSON.stringify(ml.storedTags(await tagger.tag(await decode(a.fileName, t.kind, originalPath))));

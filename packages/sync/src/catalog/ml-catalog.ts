@@ -6,7 +6,7 @@
  * never reached the node can create it too (`openMlCatalog`), and both copies merge later.
  */
 import * as A from '@automerge/automerge';
-import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo';
+import { decodeHeads, type AutomergeUrl, type DocHandle, type Repo } from '@automerge/automerge-repo';
 import { InvalidCatalogDataError, InvalidCatalogInputError } from './catalog-errors.ts';
 import {
   emptyMl,
@@ -55,6 +55,13 @@ export interface MlCatalog {
     result: { model: string; json: string } | undefined,
   ): void;
   onChange(listener: () => void): () => void;
+  /**
+   * Resolves true once no connected peer is known to have changes to this document that this
+   * repo lacks (its reported heads are all here), false after `maxMs` if one still has. The
+   * node asks before running a model on a device's upload: that device's results may be on
+   * their way (the upload and the document sync start together on reconnect).
+   */
+  caughtUp(maxMs: number): Promise<boolean>;
 }
 
 export interface MlCatalogOptions {
@@ -63,7 +70,7 @@ export interface MlCatalogOptions {
   now?: () => number;
 }
 
-function wrap(handle: DocHandle<MlDoc>, now: () => number): MlCatalog {
+function wrap(repo: Repo, handle: DocHandle<MlDoc>, now: () => number): MlCatalog {
   const read = (): MlState => {
     const r = readMlState(handle.doc());
     if (!r.ok) throw new InvalidCatalogDataError(`ml ${handle.url}`, r.reason);
@@ -135,6 +142,30 @@ function wrap(handle: DocHandle<MlDoc>, now: () => number): MlCatalog {
         };
       });
     },
+    caughtUp(maxMs) {
+      const behind = () =>
+        repo.peers.some((p) => {
+          const sid = repo.getStorageIdOfPeer(p);
+          const h = sid === undefined ? undefined : handle.getSyncInfo(sid)?.lastHeads;
+          return h !== undefined && !A.hasHeads(handle.doc() as A.Doc<MlDoc>, decodeHeads(h));
+        });
+      if (!behind()) return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const check = () => {
+          if (behind()) return;
+          done(true);
+        };
+        const done = (v: boolean) => {
+          clearTimeout(timer);
+          handle.off('change', check);
+          handle.off('remote-heads', check);
+          resolve(v);
+        };
+        const timer = setTimeout(() => done(false), maxMs);
+        handle.on('change', check);
+        handle.on('remote-heads', check);
+      });
+    },
     onChange(listener) {
       const l = () => listener();
       handle.on('change', l);
@@ -147,7 +178,7 @@ function wrap(handle: DocHandle<MlDoc>, now: () => number): MlCatalog {
 export async function openMlCatalog(opts: MlCatalogOptions): Promise<MlCatalog> {
   const { repo, root } = opts;
   const handle = await openRootListedDoc<MlDoc>(repo, root, 'ml', mlDocUrl, mlGenesis);
-  return wrap(handle, opts.now ?? Date.now);
+  return wrap(repo, handle, opts.now ?? Date.now);
 }
 
 /**
@@ -157,5 +188,5 @@ export async function openMlCatalog(opts: MlCatalogOptions): Promise<MlCatalog> 
 export async function findMlCatalog(opts: MlCatalogOptions): Promise<MlCatalog | undefined> {
   const listed = opts.root.doc().ml;
   if (typeof listed !== 'string') return undefined;
-  return wrap(await opts.repo.find<MlDoc>(listed as AutomergeUrl), opts.now ?? Date.now);
+  return wrap(opts.repo, await opts.repo.find<MlDoc>(listed as AutomergeUrl), opts.now ?? Date.now);
 }
