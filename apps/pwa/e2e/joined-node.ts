@@ -27,18 +27,27 @@ export async function startJoinedNode(link: string, name: string, timeoutMs = 90
   const dataDir = mkdtempSync(`${tmpdir()}/hearth-e2e-b-`);
   const env = { ...process.env, HEARTH_DATA_DIR: dataDir };
   const hearth = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8', timeout: 60_000 });
-    if (r.status !== 0) throw new Error(`hearth ${args.join(' ')} failed: ${r.stderr}`);
+    // Generous: on a loaded machine a join (pairing, then the root document) has taken over 60 s.
+    const r = spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8', timeout: 180_000 });
+    if (r.status !== 0)
+      throw new Error(
+        `hearth ${args.join(' ')} failed (${r.status ?? r.signal ?? r.error?.message}): ${r.stderr}${r.stdout}`,
+      );
     return r.stdout;
   };
-  hearth('init', '--join', link, '--node-name', name);
+  try {
+    hearth('init', '--join', link, '--node-name', name);
+  } catch (e) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
   const child: ChildProcess = spawn(
     process.execPath,
     [cli, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns'],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
-  await new Promise<void>((resolve, reject) => {
+  const started = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`node ${name} not ready after ${timeoutMs} ms:\n${out}`)),
       timeoutMs,
@@ -56,6 +65,16 @@ export async function startJoinedNode(link: string, name: string, timeoutMs = 90
       clearTimeout(timer);
       reject(new Error(`node ${name} exited (${code}):\n${out}`));
     });
+  });
+  // A node that never got ready is stopped and its data dir removed: nothing outlives the test.
+  await started.catch(async (e: unknown) => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
   });
   const url = /Serving the app at (\S+)/.exec(out)?.[1];
   const peerId = /Peer id (\S+);/.exec(out)?.[1];
