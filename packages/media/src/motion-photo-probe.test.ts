@@ -137,6 +137,21 @@ describe('probeMotionPhoto (from the head, the tail and box headers only)', () =
       googleJpegUnflagged(junk),
       cat(googleJpegUnflagged(mp4).subarray(0, 400), mp4.subarray(0, 8)), // length past the start
       cat(new Uint8Array([0, 0, 0, 16]), enc('ftypheic'), new Uint8Array(4), u32le(0), enc('mpvd')), // box size 0 → to the end, no video
+      // a HEIF whose trailer entry names a block too small to hold a name and a video
+      cat(
+        new Uint8Array([0, 0, 0, 16]),
+        enc('ftypheic'),
+        new Uint8Array(4),
+        new Uint8Array([0, 0, 0x30, 0x0a]),
+        enc('SEFH'),
+        u32le(106),
+        u32le(1),
+        new Uint8Array([0, 0, 0x30, 0x0a]),
+        u32le(4),
+        u32le(4),
+        u32le(24),
+        enc('SEFT'),
+      ),
       new Uint8Array(0),
       new Uint8Array(10),
     ];

@@ -29,7 +29,7 @@ const u32le = (b: Uint8Array, at: number) =>
 export async function probeMotionPhoto(read: ReadRange, size: number): Promise<MotionPhotoHint | undefined> {
   if (size < 16) return undefined;
   const isVideoAt = async (at: number): Promise<boolean> => {
-    if (at < 0 || at + 12 > size) return false;
+    if (!Number.isSafeInteger(at) || at < 0 || at + 12 > size) return false;
     return ascii(await read(at, 12), 4, 4) === 'ftyp';
   };
   const head = await read(0, Math.min(size, HEAD));
@@ -75,6 +75,7 @@ async function samsungTrailerVideo(
     if (noff > dirPos || blockSize > noff || blockSize < 8) return undefined;
     const at = dirPos - noff;
     const header = await read(at, 8 + 64);
+    if (header.length < 8) return undefined;
     const nameLen = u32le(header, 4);
     if (nameLen > 64 || 8 + nameLen > blockSize) continue;
     const name = ascii(header, 8, nameLen);
