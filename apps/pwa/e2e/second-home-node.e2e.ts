@@ -3,11 +3,14 @@
  * node B joins the library (`hearth init --join`) and pins everything. The app (served from
  * another origin) learns B's addresses from the root document, where B announced them signed
  * by its node key; nobody told the browser. With A stopped the app reaches B: a photo imported
- * on B after that shows its thumbnail (from B's HTTP URL), and a reload still finds B.
+ * on B after that shows its thumbnail and its preview (from B's HTTP URL), and a reload still
+ * finds B.
  * Then the Devices page marks home nodes, and revokes a second home node after a warning;
  * the key-holding node has no revoke button.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { e2eSkipReason, fixturesDir, launchChromium, screenshotPath, servePwa } from './browser.ts';
@@ -112,10 +115,19 @@ void describe('a second home node seen from the app', { skip: e2eSkipReason, tim
     await a.stop();
 
     // A new photo imported on B alone: its record and thumbnail can only come from B.
-    b.hearth('import', photo('formats/jpg/el_torcal_rocks.jpg'));
+    const later = photo('formats/jpg/el_torcal_rocks.jpg');
+    b.hearth('import', later);
     await waitTiles(page, 3);
     assert.ok(blobOrigins.has(new URL(b.url).origin), `blobs came from B: ${[...blobOrigins].join(' ')}`);
     await page.screenshot({ path: screenshotPath('second-home-node-a-down') });
+    // Its preview in the viewer comes from B too.
+    const id = createHash('sha256').update(readFileSync(later)).digest('hex');
+    await page.locator(`.tile[data-id="${id}"]`).click();
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('img.viewer-image');
+      return !!img && img.src.startsWith('blob:') && img.complete && img.naturalWidth > 0;
+    });
+    await page.goto(`${app.url}#/`);
 
     // A reload with A still down: the pairing kept B's addresses, so the app finds B again.
     await page.reload();
