@@ -30,7 +30,13 @@ export async function pullAuditLog(
   try {
     const s = core.replicate(true, { keepAlive: false });
     s.pipe(transport).pipe(s);
-    await core.update({ wait: true });
+    // The transport closing (the node went away, or the caller's time bound aborted it) ends the
+    // pull: waiting for an update from a peer that is gone would never finish.
+    const closed = new Promise<never>((_, reject) =>
+      transport.once('close', () => reject(new Error('the connection closed during the pull'))),
+    );
+    closed.catch(() => undefined);
+    await Promise.race([core.update({ wait: true }), closed]);
     const entries: unknown[] = [];
     for (let i = 0; i < core.length; i++) entries.push(await core.get(i));
     s.destroy();
