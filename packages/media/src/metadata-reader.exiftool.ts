@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
-import { ExifTool } from 'exiftool-vendored';
+import { fileURLToPath } from 'node:url';
+import { DefaultExiftoolArgs, ExifTool } from 'exiftool-vendored';
 import { MediaError } from './errors.ts';
 import { assertNotEmpty } from './extract-metadata.ts';
 import { inputName, type MediaInput } from './media-input.ts';
@@ -16,6 +17,12 @@ export interface ExiftoolReaderOptions {
 }
 
 /**
+ * Drops the Composite tags Hearth never reads (see the file): ~23 % less perl CPU a camera
+ * photo, the same tags otherwise. `-config` must come first on exiftool's command line.
+ */
+const LEAN_CONFIG = fileURLToPath(new URL('./exiftool-lean.config', import.meta.url));
+
+/**
  * Metadata via exiftool-vendored (a pooled, long-lived perl exiftool, as Immich does). Tags
  * are read with `-n` so numbers stay numbers (signed decimal GPS, orientation 1–8, seconds).
  */
@@ -27,6 +34,7 @@ export function createExiftoolReader(opts: ExiftoolReaderOptions = {}): Metadata
       maxProcs: opts.maxProcs ?? 2,
       taskTimeoutMillis: timeoutMs,
       ignoreZeroZeroLatLon: true,
+      exiftoolArgs: ['-config', LEAN_CONFIG, ...DefaultExiftoolArgs],
     });
     return et;
   };
