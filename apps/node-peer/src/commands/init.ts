@@ -26,11 +26,16 @@ export function registerInit(program: Command): void {
             opts.nodeName ? { name: opts.nodeName } : {},
           );
           if (opts.json)
-            return printJson({ joined: true, dataDir: cfg.dataDir, libraryId: info.id, name: info.name });
-          process.stdout.write(
-            `joined library ${info.name} (${info.id}) as a second home node in ${cfg.dataDir}; run \`hearth start\` to pull everything\n`,
-          );
-          return;
+            printJson({ joined: true, dataDir: cfg.dataDir, libraryId: info.id, name: info.name });
+          else
+            process.stdout.write(
+              `joined library ${info.name} (${info.id}) as a second home node in ${cfg.dataDir}; run \`hearth start\` to pull everything\n`,
+            );
+          // Done (everything is on disk, the repo and libp2p are stopped). automerge-repo may still
+          // hold a 60 s wait for a document the first node offered besides the root; it would keep
+          // the process alive and then fail it with an unhandled TimeoutError (seen under load).
+          // Output to a pipe or file is written synchronously on Linux, so nothing is cut.
+          process.exit(0);
         }
         const { info, created } = await initLibrary(cfg.dataDir, opts.name);
         if (opts.json)
