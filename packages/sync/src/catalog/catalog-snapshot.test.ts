@@ -10,6 +10,7 @@ import type { PeerAccess } from '../net/peer-access.ts';
 import { connectPeers } from '../net/connect-peers.ts';
 import { createPeerNode } from '../net/create-peer-node.node.ts';
 import { Libp2pNetworkAdapter } from '../net/libp2p-network-adapter.ts';
+import { streamSource } from '../net/stream-source.ts';
 import { fetchCatalogSnapshot, serveCatalogSnapshots } from './catalog-snapshot.ts';
 import { createCatalog } from './create-catalog.ts';
 import { createCatalogStorage } from './platform.node.ts';
@@ -82,7 +83,7 @@ function tamperingDialer(
   return {
     dialProtocol: (async (peer: never, protocol: never) => {
       const frames: Uint8Array[] = [];
-      for await (const c of lp.decode(await node.dialProtocol(peer, protocol))) {
+      for await (const c of lp.decode(streamSource(await node.dialProtocol(peer, protocol)))) {
         const f = decode(c.subarray()) as { k: string; key: string; id: string; b: Uint8Array };
         const key = f.key.split('/')[0]!;
         if (f.k === 'shard') ids.set(key, f.id);

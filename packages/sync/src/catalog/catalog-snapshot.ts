@@ -35,6 +35,7 @@ import type { RootDoc } from './root-doc.ts';
 import { readRootIndex } from './root-doc-validation.ts';
 import { parseShardKey } from './shard-key.ts';
 import { decodeShardSummary, repoSummaryStore, SUMMARY_NAMESPACE } from './shard-summary.ts';
+import { streamSource } from '../net/stream-source.ts';
 
 export const CATALOG_SNAPSHOT_PROTOCOL = '/hearth/catalog-snapshot/1';
 /** Largest document frame accepted (a full 2,000-record shard saves to well under 1 MiB). */
@@ -159,7 +160,9 @@ export async function fetchCatalogSnapshot(opts: {
   const result: SnapshotResult = { rootUrl: undefined, docs: 0, bytes: 0, invalid: [] };
   const where = `catalog snapshot from ${opts.peer.toString()}`;
   let newestMonth: string | undefined;
-  for await (const chunk of lp.decode(stream, { maxDataLength: opts.maxFrameBytes ?? MAX_SNAPSHOT_FRAME })) {
+  // streamSource: libp2p's own iterator can miss a close that came before reading started.
+  const source = streamSource(stream);
+  for await (const chunk of lp.decode(source, { maxDataLength: opts.maxFrameBytes ?? MAX_SNAPSHOT_FRAME })) {
     const bytes = chunk.subarray();
     result.bytes += bytes.length;
     let f: unknown;
