@@ -119,6 +119,10 @@ void describe('a second home node seen from the app', { skip: e2eSkipReason, tim
     b.hearth('import', later);
     await waitTiles(page, 3);
     assert.ok(blobOrigins.has(new URL(b.url).origin), `blobs came from B: ${[...blobOrigins].join(' ')}`);
+    // The home node status panel follows B (`/hearth/status/1` from the first connected node).
+    const status = page.getByTestId('node-status');
+    await status.locator('summary').click();
+    await status.getByText('last import: 1 of 1 files, finished').waitFor({ timeout: 120_000 });
     await page.screenshot({ path: screenshotPath('second-home-node-a-down') });
     // Its preview in the viewer comes from B too.
     const id = createHash('sha256').update(readFileSync(later)).digest('hex');

@@ -299,7 +299,11 @@ function catalog(): Promise<CatalogPeer> {
     });
     post({ t: 'catalog-open', at: performance.timeOrigin + performance.now() });
     reportSyncPending(peer);
-    watchHomeStatus(n, info, (status) => post({ t: 'node-status', status }));
+    watchHomeStatus(
+      n,
+      () => homesOf(info).map((h) => h.id),
+      (status) => post({ t: 'node-status', status }),
+    );
     // Machine words are fetched soon after opening, not at the first search, so a device that
     // goes offline before anyone searched still finds photos by tag, OCR text and person.
     setTimeout(() => void mlWords(peer, info).catch((e: unknown) => console.info('ML words:', e)), 3000);

@@ -1,25 +1,31 @@
 /**
- * The home node's status in the peer worker: watched over `/hearth/status/1` whenever the home
- * node is connected (again after each reconnect), each frame passed on to the page. `null`
- * when the watch ends: the panel then says the status is not known, rather than showing a
- * stale "making thumbnails".
+ * The home node's status in the peer worker: watched over `/hearth/status/1` whenever a home
+ * node is connected (again after each reconnect), each frame passed on to the page. With more
+ * than one home node it watches the first connected in the order `homes()` gives (the
+ * paired-with node first), so with that one down the panel shows the second. `null` when the
+ * watch ends: the panel then says the status is not known, rather than showing a stale
+ * "making thumbnails".
  */
 import { watchNodeStatus, type NodeStatus, type PeerNode } from '@hearth/sync';
-import type { PairingInfo } from './peer-protocol.ts';
 
 export function watchHomeStatus(
   n: PeerNode,
-  info: PairingInfo,
+  homes: () => readonly string[],
   onStatus: (status: NodeStatus | null) => void,
 ): () => void {
   let watching = false;
   let stopped = false;
   const ac = new AbortController();
-  const connected = () => n.getPeers().some((p) => p.toString() === info.homeNode);
+  const target = () => {
+    const online = new Set(n.getPeers().map((p) => p.toString()));
+    return homes().find((h) => online.has(h));
+  };
+  const connected = () => target() !== undefined;
   const watch = () => {
-    if (watching || stopped || !connected()) return;
+    const home = target();
+    if (watching || stopped || home === undefined) return;
     watching = true;
-    watchNodeStatus(n, info.homeNode, onStatus, { signal: ac.signal })
+    watchNodeStatus(n, home, onStatus, { signal: ac.signal })
       .catch((e: unknown) => console.info('home node status:', e))
       .finally(() => {
         watching = false;
@@ -29,7 +35,7 @@ export function watchHomeStatus(
       });
   };
   const onConnect = (ev: CustomEvent<{ toString(): string }>) => {
-    if (ev.detail.toString() === info.homeNode) watch();
+    if (homes().includes(ev.detail.toString())) watch();
   };
   n.addEventListener('peer:connect', onConnect);
   watch();
