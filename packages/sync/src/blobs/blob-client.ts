@@ -151,7 +151,11 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
   const askSmall = createPeerBatcher<SmallItem>(
     async (peer, hashes) => {
       const s = await session(peer);
-      const res = await timed(s.request({ t: 'smalls', h: hashes, inline: INLINE }), 'smalls', peer);
+      const res = await timed(
+        s.request({ t: 'smalls', h: hashes, inline: INLINE, bin: true }),
+        'smalls',
+        peer,
+      );
       return res.t === 'smalls' && res.items.length === hashes.length ? res.items : undefined;
     },
     MAX_SMALLS,

@@ -277,14 +277,15 @@ export function createPackSet(options: PackSetOptions): PackSet {
     });
     if (!fh) return undefined;
     const n = Math.min(Math.max(0, length), entry.size - start);
-    const bytes = new Uint8Array(n);
+    // Not zero-filled first: every byte is read over (or the read fails).
+    const bytes = Buffer.allocUnsafe(n);
     let at = 0;
     while (at < n) {
       const { bytesRead } = await fh.read(bytes, at, n - at, entry.offset + HEADER + start + at);
       if (bytesRead === 0) return undefined;
       at += bytesRead;
     }
-    return bytes;
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, n);
   }
 
   /**

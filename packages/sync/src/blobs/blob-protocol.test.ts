@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Libp2p } from '@libp2p/interface';
 import * as lp from 'it-length-prefixed';
 import { encode } from 'cborg';
+import { Uint8ArrayList } from 'uint8arraylist';
 import {
   BLOB_PROTOCOL,
   MAX_REQUEST_FRAME,
@@ -43,6 +44,23 @@ describe('blob protocol codec', () => {
       items: [{ s: 3, d: new Uint8Array([1, 2, 3]) }, { s: 5_000_000 }, { e: 'NOT_FOUND' }],
     };
     expect(decodeResponse(flat(encodeFrame(smalls)))).toEqual(smalls);
+    // Binary: the same items, the inline bytes sent as they are; read from one buffer or from pieces.
+    const bin: BlobResponse = { ...smalls, bin: true };
+    const frame = encodeFrame(bin);
+    expect(frame).toBeInstanceOf(Uint8ArrayList);
+    expect(decodeResponse(flat(frame))).toEqual(bin);
+    const pieces = new Uint8ArrayList(...[...flat(frame)].map((b) => Uint8Array.of(b)));
+    expect(decodeResponse(pieces)).toEqual(bin);
+    const binItems = (res: BlobResponse) => (res.t === 'smalls' ? res.items : undefined);
+    expect(binItems(decodeResponse(pieces))?.[0]).toEqual({ s: 3, d: new Uint8Array([1, 2, 3]) });
+    // A binary answer whose sizes do not add up to its bytes is a broken answer.
+    const whole = flat(frame);
+    expect(() => decodeResponse(whole.subarray(0, whole.length - 1))).toThrow(/malformed/);
+    expect(() => decodeResponse(Uint8Array.of(...whole, 0))).toThrow(/malformed/);
+    expect(() => decodeResponse(whole.subarray(0, 12))).toThrow(/malformed/);
+    // The request flag round-trips; a request without it asks for CBOR (what older peers send).
+    const ask: BlobRequest = { t: 'smalls', id: 9, h: [H], inline: 1, bin: true };
+    expect(decodeRequest(flat(encodeFrame(ask)))).toEqual(ask);
     // An inline blob whose length disagrees with its size is a broken answer.
     expect(() =>
       decodeResponse(encode({ t: 'smalls', id: 7, items: [{ s: 4, d: new Uint8Array(3) }] })),

@@ -6,9 +6,10 @@
  * - `meta` {h, inline}          → `meta` {size, cs, ch, data?} (chunk manifest: `ch` is the SHA-256 of
  *   each prefix ending at a chunk boundary, see blob-manifest.ts; whole blob inline when small)
  * - `get`  {h, i}               → `data` {i, d}                (chunk i: bytes [i·cs, min(size,(i+1)·cs)))
- * - `smalls` {h: hashes, inline} → `smalls` {items}           (many small blobs in one answer: per hash
+ * - `smalls` {h: hashes, inline, bin?} → `smalls` {items}     (many small blobs in one answer: per hash
  *   `{s: size, d: bytes}` when inlined, `{s: size}` when not (too big, or the answer is full: ask `meta`),
- *   `{e: 'NOT_FOUND'}`)
+ *   `{e: 'NOT_FOUND'}`; with `bin: true` the answer is binary, see SMALLS_HEADER — a server that
+ *   predates it ignores the flag and answers in CBOR, which clients still read)
  * - any                         → `err`  {code}                (NOT_FOUND, BAD_REQUEST)
  *
  * Every frame is size-limited on read; a peer that breaks the format is disconnected.
@@ -46,20 +47,79 @@ export type BlobRequest =
   | { t: 'has'; id: number; h: string[] }
   | { t: 'meta'; id: number; h: string; inline: number }
   | { t: 'get'; id: number; h: string; i: number }
-  | { t: 'smalls'; id: number; h: string[]; inline: number };
+  | { t: 'smalls'; id: number; h: string[]; inline: number; bin?: true };
 
 export type BlobResponse =
   | { t: 'has'; id: number; have: boolean[] }
   | { t: 'meta'; id: number; size: number; cs: number; ch: Uint8Array; data?: Uint8Array }
   /** `d` is a list of pieces when decoded from a frame list (nothing joined; see `chunkPieces`). */
   | { t: 'data'; id: number; i: number; d: Uint8Array | Uint8ArrayList }
-  | { t: 'smalls'; id: number; items: SmallItem[] }
+  /** `bin`: sent (or came) as a binary answer; `d` may then be a view into the received pieces. */
+  | { t: 'smalls'; id: number; items: SmallItem[]; bin?: true }
   | { t: 'err'; id: number; code: 'NOT_FOUND' | 'BAD_REQUEST' };
 
-/** Data answers skip CBOR: `0x00, id (f64), i (u32), bytes`, so a chunk is never copied to encode it. 0x00 is never a CBOR map. */
+/** Data answers skip CBOR: `0x00, id (f64), i (u32), bytes`, so a chunk is never copied to encode it. 0x00 (and 0x01, binary `smalls`) is never a CBOR map. */
 const DATA_HEADER = 13;
 
+/**
+ * Binary `smalls` answers: `0x01, id (f64), n (u16)`, then per item `kind (u8), size (u32)`
+ * (0: inline, 1: size only, 2: not found), then the inline bytes in item order. Thumbnails
+ * are sent as the buffers they were read into: CBOR copied every byte twice to encode and
+ * once more to decode (thumbnails cost ~3× the bare stream's CPU per MB).
+ */
+const SMALLS_HEADER = 11;
+const SMALL_ENTRY = 5;
+
+function encodeSmalls(id: number, items: SmallItem[]): Uint8ArrayList {
+  const header = new Uint8Array(SMALLS_HEADER + SMALL_ENTRY * items.length);
+  const view = new DataView(header.buffer);
+  header[0] = 0x01;
+  view.setFloat64(1, id);
+  view.setUint16(9, items.length);
+  const inline: Uint8Array[] = [];
+  items.forEach((it, k) => {
+    const at = SMALLS_HEADER + SMALL_ENTRY * k;
+    if ('e' in it) header[at] = 2;
+    else {
+      header[at] = it.d ? 0 : 1;
+      view.setUint32(at + 1, it.s);
+      if (it.d) inline.push(it.d);
+    }
+  });
+  return new Uint8ArrayList(header, ...inline);
+}
+
+function decodeSmalls(frame: Uint8Array | Uint8ArrayList): BlobResponse {
+  if (frame.length < SMALLS_HEADER) throw new BlobProtocolError('short smalls frame');
+  const head = frame.subarray(0, SMALLS_HEADER);
+  const view = new DataView(head.buffer, head.byteOffset, SMALLS_HEADER);
+  const id = view.getFloat64(1);
+  const n = view.getUint16(9);
+  const end = SMALLS_HEADER + SMALL_ENTRY * n;
+  if (!isId(id) || n > MAX_SMALLS || frame.length < end)
+    throw new BlobProtocolError('malformed smalls frame');
+  const table = frame.subarray(SMALLS_HEADER, end);
+  const tv = new DataView(table.buffer, table.byteOffset, table.length);
+  const items: SmallItem[] = [];
+  let at = end;
+  for (let k = 0; k < n; k++) {
+    const kind = tv.getUint8(SMALL_ENTRY * k);
+    const s = tv.getUint32(SMALL_ENTRY * k + 1);
+    if (kind === 2) items.push({ e: 'NOT_FOUND' });
+    else if (kind === 1) items.push({ s });
+    else if (kind === 0 && at + s <= frame.length) {
+      // A view (a blob spanning two received pieces is joined): a plain Uint8Array, never a Buffer.
+      const d = frame.subarray(at, at + s);
+      items.push({ s, d: new Uint8Array(d.buffer, d.byteOffset, d.length) });
+      at += s;
+    } else throw new BlobProtocolError('malformed smalls frame');
+  }
+  if (at !== frame.length) throw new BlobProtocolError('malformed smalls frame');
+  return { t: 'smalls', id, items, bin: true };
+}
+
 export function encodeFrame(msg: BlobRequest | BlobResponse): Uint8Array | Uint8ArrayList {
+  if (msg.t === 'smalls' && 'items' in msg && msg.bin) return encodeSmalls(msg.id, msg.items);
   if (msg.t !== 'data') return encode(msg);
   const header = new Uint8Array(DATA_HEADER);
   const view = new DataView(header.buffer);
@@ -105,7 +165,13 @@ export function decodeRequest(bytes: Uint8Array): BlobRequest {
     m.h.every((x) => typeof x === 'string' && HEX64.test(x)) &&
     isIndex(m.inline)
   )
-    return { t: 'smalls', id: m.id, h: m.h as string[], inline: m.inline };
+    return {
+      t: 'smalls',
+      id: m.id,
+      h: m.h as string[],
+      inline: m.inline,
+      ...(m.bin === true ? { bin: true as const } : {}),
+    };
   throw new BlobProtocolError(`malformed request ${JSON.stringify(m.t)}`);
 }
 
@@ -127,6 +193,7 @@ export function chunkPieces(d: Uint8Array | Uint8ArrayList): readonly Uint8Array
  */
 export function decodeResponse(frame: Uint8Array | Uint8ArrayList): BlobResponse {
   const first = frame.length === 0 ? undefined : frame instanceof Uint8Array ? frame[0] : frame.get(0);
+  if (first === 0x01) return decodeSmalls(frame);
   if (first === 0x00) {
     if (frame.length < DATA_HEADER) throw new BlobProtocolError('short data frame');
     const head = frame.subarray(0, DATA_HEADER);

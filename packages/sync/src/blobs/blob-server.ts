@@ -155,7 +155,7 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
             if (!r) return { e: 'NOT_FOUND' };
             return r.bytes ? { s: r.size, d: r.bytes } : { s: r.size };
           });
-          return { t: 'smalls', id: req.id, items };
+          return { t: 'smalls', id: req.id, items, ...(req.bin ? { bin: true as const } : {}) };
         }
       }
     } catch (e) {

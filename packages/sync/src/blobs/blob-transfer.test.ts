@@ -173,8 +173,12 @@ describe('smalls answers', () => {
     const unknown = await sha256Hex(nodeHashing, pattern(10, 10));
     const s = createBlobSession('b', await a.node.dialProtocol(b.node.peerId, BLOB_PROTOCOL));
     const res = await s.request({ t: 'smalls', h: [...hashes, big, unknown], inline: 256 * 1024 });
+    // Asked for a binary answer (what the client sends), the same items come back without CBOR.
+    const bin = await s.request({ t: 'smalls', h: [...hashes, big, unknown], inline: 256 * 1024, bin: true });
     s.close();
     if (res.t !== 'smalls') throw new Error(`answered ${res.t}`);
+    expect(res.bin).toBeUndefined();
+    expect(bin).toEqual({ ...res, id: bin.id, bin: true });
     const inlined = res.items.flatMap((it, k) => ('d' in it && it.d ? [k] : []));
     // 40 × 60 KB do not fit one answer: as many as the budget allows, every one whole and right.
     expect(inlined.length).toBeGreaterThan(8);
