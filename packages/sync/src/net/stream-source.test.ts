@@ -18,8 +18,8 @@ async function serverWriting(frames: Uint8Array[]) {
   const server = await createPeerNode(LOOPBACK);
   const client = await createPeerNode(LOOPBACK);
   cleanup.push(
-    () => server.stop(),
-    () => client.stop(),
+    async () => server.stop(),
+    async () => client.stop(),
   );
   let closed!: () => void;
   const serverClosed = new Promise<void>((r) => (closed = r));
