@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { cleanUp, closeBrowser, stopProcess, within } from './bounded-close.ts';
 import { appRoot, e2eSkipReason, fixturesDir, launchChromium, screenshotPath } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import { pairInUi } from './pair-in-ui.ts';
@@ -38,7 +39,7 @@ async function startSecondNode(dataDir: string): Promise<ChildProcess> {
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
-  await new Promise<void>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (b: Buffer) => {
       out += b.toString();
       if (/^ready$/m.test(out)) resolve();
@@ -46,14 +47,12 @@ async function startSecondNode(dataDir: string): Promise<ChildProcess> {
     child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
     child.once('exit', (code) => reject(new Error(`second node exited (${code}):\n${out}`)));
   });
+  // Bounded; a node that never got ready is killed (its pipes would hold the run open).
+  await within('second node ready', ready, 90_000).catch(async (e: unknown) => {
+    await stopProcess(child, 0);
+    throw new Error(`${(e as Error).message}:\n${out}`, { cause: e });
+  });
   return child;
-}
-
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 void describe('backed up on two home nodes', { skip, timeout: 420_000 }, () => {
@@ -76,12 +75,15 @@ void describe('backed up on two home nodes', { skip, timeout: 420_000 }, () => {
       page.on('console', (m) => console.error(`[page ${m.type()}] ${m.text()}`));
     }
   });
-  after(async () => {
-    await browser?.close();
-    await stopChild(second);
-    await node?.stop();
-    rmSync(secondDir, { recursive: true, force: true });
-  });
+  after(() =>
+    cleanUp([
+      ['close Chromium', () => closeBrowser(browser)],
+      // waited for (SIGKILL after 15 s) before its dir goes
+      ['stop the second node', () => stopProcess(second)],
+      ['stop the home node', () => node?.stop()],
+      ['remove the second data dir', () => rmSync(secondDir, { recursive: true, force: true })],
+    ]),
+  );
 
   const backupState = () => page.getByTestId('backup-state');
   const summary = () => page.getByTestId('backup-summary');

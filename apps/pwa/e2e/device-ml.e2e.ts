@@ -9,11 +9,12 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { cleanUp, closeBrowser } from './bounded-close.ts';
 import { e2eSkipReason, screenshotPath } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import { openPairedPage, searchUntil, waitForMlCache } from './search-page.ts';
@@ -75,10 +76,13 @@ void describe(
       if (process.env['E2E_DEBUG'])
         page.on('worker', (w) => w.on('console', (m) => console.log('worker:', m.text())));
     });
-    after(async () => {
-      await browser?.close();
-      await node?.stop();
-    });
+    after(() =>
+      cleanUp([
+        ['close Chromium', () => closeBrowser(browser)],
+        ['stop the home node', () => node?.stop()],
+        ['remove the photos', () => rmSync(src, { recursive: true, force: true })],
+      ]),
+    );
 
     void it('analyses the offline import on the device, finds it by tag offline; the node adopts the results', async () => {
       await page.goto(`${node.url}#/import`);

@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { stopProcess } from './bounded-close.ts';
 import { appRoot } from './browser.ts';
 
 const cli = `${appRoot}/../node-peer/src/cli.ts`;
@@ -51,7 +52,13 @@ export async function startHomeNode(timeoutMs = 90_000): Promise<HomeNode> {
       reject(new Error(`home node exited (${code}):\n${out}`));
     });
   });
-  await ready;
+  // A node that never got ready is killed and its dir removed: its pipes would keep this
+  // process (and so the whole e2e run) alive.
+  await ready.catch(async (e: unknown) => {
+    await stopProcess(child, 0);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  });
   const url = /Serving the app at (\S+)/.exec(out)?.[1];
   const pairingLink = /Pairing link: (\S+)/.exec(out)?.[1];
   if (!url || !pairingLink) throw new Error(`unexpected home node output:\n${out}`);
@@ -65,18 +72,8 @@ export async function startHomeNode(timeoutMs = 90_000): Promise<HomeNode> {
       return r.stdout;
     },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 15_000)))]);
-        clearTimeout(timer);
-        // Still running: killed, and waited for, so nothing writes into the dir removed below.
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGKILL');
-          await exited;
-        }
-      }
+      // Waits for the exit (SIGKILL after 15 s), so nothing writes into the dir removed below.
+      await stopProcess(child);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { stopProcess } from './bounded-close.ts';
 import { appRoot } from './browser.ts';
 
 const cli = `${appRoot}/../node-peer/src/cli.ts`;
@@ -68,11 +69,7 @@ export async function startJoinedNode(link: string, name: string, timeoutMs = 90
   });
   // A node that never got ready is stopped and its data dir removed: nothing outlives the test.
   await started.catch(async (e: unknown) => {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await stopProcess(child, 0);
     rmSync(dataDir, { recursive: true, force: true });
     throw e;
   });
@@ -101,12 +98,8 @@ export async function startJoinedNode(link: string, name: string, timeoutMs = 90
       }),
     hearth,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
+      // Waits for the exit (SIGKILL after 15 s), so nothing writes into the dir removed below.
+      await stopProcess(child);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

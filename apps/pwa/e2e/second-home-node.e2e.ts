@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { cleanUp, closeBrowser, within } from './bounded-close.ts';
 import { e2eSkipReason, fixturesDir, launchChromium, screenshotPath, servePwa } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import { startJoinedNode, type JoinedNode } from './joined-node.ts';
@@ -64,12 +65,21 @@ void describe('a second home node seen from the app', { skip: e2eSkipReason, tim
     app = await servePwa();
     browser = await launchChromium();
   });
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await app?.close();
-    for (const n of nodes) await n.stop();
-  });
+  after(() =>
+    cleanUp([
+      // A context that will not close is left to closeBrowser, which kills Chromium.
+      [
+        'close the contexts',
+        () =>
+          within('close contexts', Promise.all(contexts.map((c) => c.close())), 20_000).catch(
+            () => undefined,
+          ),
+      ],
+      ['close Chromium', () => closeBrowser(browser)],
+      ['close the app server', () => app?.close()],
+      ...nodes.map((n, i): [string, () => Promise<void>] => [`stop home node ${i + 1}`, () => n.stop()]),
+    ]),
+  );
 
   async function pairedPage(link: string, name: string): Promise<{ page: Page; context: BrowserContext }> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 1200 }, locale: 'en-US' });

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { closeBrowser, cleanUp } from './bounded-close.ts';
 import { fixturesDir, launchChromium } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import { pairInUi } from './pair-in-ui.ts';
@@ -34,10 +35,12 @@ export async function startSyncedHome(): Promise<SyncedHome> {
     return {
       node,
       browser,
-      async close() {
-        await browser.close();
-        await node.stop();
-      },
+      // Bounded, and the node stops even when the browser would not close.
+      close: () =>
+        cleanUp([
+          ['close Chromium', () => closeBrowser(browser)],
+          ['stop the home node', () => node.stop()],
+        ]),
     };
   } catch (e) {
     await node.stop();

@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, ConsoleMessage, Page, Worker } from 'playwright-core';
+import { cleanUp, closeBrowser } from './bounded-close.ts';
 import { e2eSkipReason, launchChromium } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import { pairInUi } from './pair-in-ui.ts';
@@ -71,10 +72,12 @@ void describe(
       }
       browser = await launchChromium();
     });
-    after(async () => {
-      await browser?.close();
-      await node?.stop();
-    });
+    after(() =>
+      cleanUp([
+        ['close Chromium', () => closeBrowser(browser)],
+        ['stop the home node', () => node?.stop()],
+      ]),
+    );
 
     async function pair(link: string, name: string): Promise<Device> {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
