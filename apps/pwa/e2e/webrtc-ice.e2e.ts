@@ -17,31 +17,45 @@ import { pairInUi } from './pair-in-ui.ts';
 
 const STUN = 'stun:127.0.0.1:9';
 
-/** The worker's console, waited on line by line (bounded). */
-function workerLog(page: Page): { waitFor(re: RegExp, timeoutMs?: number): Promise<string> } {
-  const lines: string[] = [];
-  const waiters = new Set<(line: string) => void>();
-  const follow = (w: Worker) =>
+/**
+ * The worker's console, waited on line by line (bounded). `mark()` numbers the workers started
+ * from now on; `waitFor(re, ms, from)` reads only the lines of workers numbered `from` or later
+ * (those of a reloaded page, not of the document it replaced).
+ */
+function workerLog(page: Page): {
+  mark(): number;
+  waitFor(re: RegExp, timeoutMs?: number, from?: number): Promise<string>;
+} {
+  const lines: { worker: number; text: string }[] = [];
+  const waiters = new Set<(line: { worker: number; text: string }) => void>();
+  let workers = 0;
+  const follow = (w: Worker) => {
+    const worker = workers++;
     w.on('console', (m: ConsoleMessage) => {
-      lines.push(m.text());
-      for (const f of waiters) f(m.text());
+      const line = { worker, text: m.text() };
+      lines.push(line);
+      for (const f of waiters) f(line);
     });
+  };
   page.workers().forEach(follow);
   page.on('worker', follow);
   return {
-    waitFor: (re, timeoutMs = 60_000) =>
+    mark: () => workers,
+    waitFor: (re, timeoutMs = 60_000, from = 0) =>
       new Promise((resolve, reject) => {
-        const seen = lines.find((l) => re.test(l));
-        if (seen) return resolve(seen);
+        const matches = (l: { worker: number; text: string }) => l.worker >= from && re.test(l.text);
+        const seen = lines.find(matches);
+        if (seen) return resolve(seen.text);
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no worker log line ${re} in ${timeoutMs} ms:\n${lines.join('\n')}`));
+          const read = lines.filter((l) => l.worker >= from).map((l) => l.text);
+          reject(new Error(`no worker log line ${re} in ${timeoutMs} ms:\n${read.join('\n')}`));
         }, timeoutMs);
-        const check = (line: string) => {
-          if (!re.test(line)) return;
+        const check = (line: { worker: number; text: string }) => {
+          if (!matches(line)) return;
           clearTimeout(timer);
           waiters.delete(check);
-          resolve(line);
+          resolve(line.text);
         };
         waiters.add(check);
       }),
@@ -53,6 +67,8 @@ interface Device {
   page: Page;
   log: ReturnType<typeof workerLog>;
   id: string;
+  /** the log's mark just before the page was reloaded after pairing (its workers from then) */
+  reloaded: number;
 }
 
 void describe(
@@ -98,6 +114,7 @@ void describe(
       const log = workerLog(page);
       assert.match(await pairInUi(page, node.url, link, name), /Paired/);
       await page.goto(`${node.url}#/devices`);
+      const reloaded = log.mark();
       await page.reload();
       const id = await page
         .getByRole('list', { name: 'Devices in this library' })
@@ -106,7 +123,7 @@ void describe(
         .locator('code')
         .textContent();
       assert.match(id ?? '', /^12D3KooW/);
-      return { context, page, log, id: id! };
+      return { context, page, log, id: id!, reloaded };
     }
 
     void it('the node’s STUN server reaches every RTCPeerConnection, and two browsers still connect on loopback', async () => {
@@ -115,14 +132,20 @@ void describe(
       const b = await pair(link, 'Phone B');
       devices.push(a, b);
       await a.log.waitFor(/^ICE servers: stun:127\.0\.0\.1:9$/);
-      await a.log.waitFor(new RegExp(`^direct connection to ${b.id} over \\S*/webrtc/p2p/${b.id} `));
+      // From B's reloaded page: a direct connection its worker saw before the reload was made
+      // (and recorded) by the previous document, and A may have logged only that one.
+      await b.log.waitFor(
+        new RegExp(`^direct connection to ${a.id} over \\S*/webrtc/p2p/${a.id} `),
+        60_000,
+        b.reloaded,
+      );
       for (const d of [a, b]) {
         const configs = await d.page.evaluate(
           () =>
             (window as unknown as { __rtcConfigs: { iceServers?: { urls: string | string[] }[] }[] })
               .__rtcConfigs,
         );
-        assert.ok(configs.length > 0, 'the page made peer connections');
+        assert.ok(configs.length > 0, `the page of ${d.id} made peer connections`);
         for (const c of configs)
           assert.deepEqual(
             c.iceServers?.map((s) => s.urls),
