@@ -55,10 +55,17 @@ export interface Device {
 }
 
 /** Pairs a new browser context with `link` and waits for the node's photos in its timeline. */
-export async function pairDevice(home: SyncedHome, link: string, name: string): Promise<Device> {
+export async function pairDevice(
+  home: SyncedHome,
+  link: string,
+  name: string,
+  /** called with the page before it opens the app (to follow its workers from the start) */
+  onPage?: (page: Page) => void,
+): Promise<Device> {
   // Tall enough that the virtualized timeline renders every month of the fixtures at once.
   const context = await home.browser.newContext({ viewport: { width: 1280, height: 2400 }, locale: 'en-US' });
   const page = await context.newPage();
+  onPage?.(page);
   page.setDefaultTimeout(60_000);
   assert.match(await pairInUi(page, home.node.url, link, name), /Paired/);
   // The synced catalog is what the app opens from now on.
