@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import { closeBrowser } from './bounded-close.ts';
 import { e2eSkipReason, fixturesDir, launchChromium, screenshotPath } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import { pairInUi } from './pair-in-ui.ts';
@@ -85,7 +86,7 @@ void describe('backup resume and free up space against a real home node', { skip
     }
   });
   after(async () => {
-    await browser?.close();
+    await closeBrowser(browser); // bounded: kills a Chromium that will not close
     await node?.stop();
     rmSync(dir, { recursive: true, force: true });
   });

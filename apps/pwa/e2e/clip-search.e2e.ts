@@ -16,6 +16,7 @@ import { createClipEncoder, createModelLoader, createVectorIndex } from '@hearth
 import { createFsModelStore, createOnnxNodeRuntime, decodeImage } from '@hearth/ml/platform';
 import { tinyClipImageModel, tinyClipTextModel } from '@hearth/ml/testing';
 import type { Browser, Page } from 'playwright-core';
+import { closeBrowser } from './bounded-close.ts';
 import { e2eSkipReason, screenshotPath } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import {
@@ -95,7 +96,7 @@ void describe('PWA CLIP text search, offline', { skip, timeout: 600_000 }, () =>
   after(async () => {
     if (saved === undefined) delete process.env['HEARTH_MODELS_DIR'];
     else process.env['HEARTH_MODELS_DIR'] = saved;
-    await browser?.close();
+    await closeBrowser(browser); // bounded: kills a Chromium that will not close
     await node?.stop();
   });
 

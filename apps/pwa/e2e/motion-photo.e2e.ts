@@ -14,6 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { preview } from 'vite';
+import { closeBrowser } from './bounded-close.ts';
 import { appRoot, fixturesDir, hasBuild, hasChromium, launchChromium } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import { pairInUi } from './pair-in-ui.ts';
@@ -76,7 +77,7 @@ void describe('PWA: motion photos play from the LIVE badge', { skip, timeout: 42
     browser = await launchChromium();
   });
   after(async () => {
-    await browser?.close();
+    await closeBrowser(browser); // bounded: kills a Chromium that will not close
     await server?.close();
     await node?.stop();
   });

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { closeBrowser } from './bounded-close.ts';
 import { appRoot, fixturesDir, hasBuild, hasChromium, launchChromium, servePwa } from './browser.ts';
 
 const nature = `${fixturesDir}/immich-test-assets/albums/nature`;
@@ -60,7 +61,7 @@ void describe('PWA in Chromium (no home node)', { skip, timeout: 180_000 }, () =
     page.on('request', (r) => requested.push(r.url()));
   });
   after(async () => {
-    await browser?.close();
+    await closeBrowser(browser); // bounded: kills a Chromium that will not close
     await server?.close();
   });
 

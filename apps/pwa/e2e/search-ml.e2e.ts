@@ -28,6 +28,7 @@ import {
 } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { closeBrowser } from './bounded-close.ts';
 import { e2eSkipReason, screenshotPath } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import { openPairedPage, searchBox, searchUntil, waitForMlCache } from './search-page.ts';
@@ -123,7 +124,7 @@ void describe('PWA search by machine tags, OCR text and people, offline', { skip
     }));
   });
   after(async () => {
-    await browser?.close();
+    await closeBrowser(browser); // bounded: kills a Chromium that will not close
     await node?.stop();
   });
 

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { preview } from 'vite';
+import { closeBrowser } from './bounded-close.ts';
 import { appRoot, hasBuild, hasChromium, launchChromium } from './browser.ts';
 
 const hasFfmpeg = (() => {
@@ -81,7 +82,7 @@ void describe(
       page.on('request', (r) => requested.push(r.url()));
     });
     after(async () => {
-      await browser?.close();
+      await closeBrowser(browser); // bounded: kills a Chromium that will not close
       await server?.close();
     });
 

@@ -11,6 +11,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { closeBrowser } from './bounded-close.ts';
 import { e2eSkipReason, fixturesDir, launchChromium, screenshotPath } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import { pairInUi } from './pair-in-ui.ts';
@@ -59,7 +60,7 @@ void describe('viewer against a real home node', { skip, timeout: 300_000 }, () 
     await page.reload();
   });
   after(async () => {
-    await browser?.close();
+    await closeBrowser(browser); // bounded: kills a Chromium that will not close
     await node?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
