@@ -94,14 +94,23 @@ void describe(
       // An importing device keeps the node's face and tag models (3 files) for later, offline.
       await waitForMlCache(page, 'hearth-device-ml-', 3, 180_000);
       // ... and starts onnxruntime-web once, so its wasm is in the runtime cache for offline use.
-      await page.waitForFunction(
-        async () =>
-          (await (await caches.open('hearth-onnx')).keys()).some((r) =>
-            /\/assets\/ort-wasm-simd-threaded-[^/]*\.wasm$/.test(r.url),
-          ),
-        undefined,
-        { timeout: 120_000, polling: 1000 },
-      );
+      await page
+        .waitForFunction(
+          async () =>
+            (await (await caches.open('hearth-onnx')).keys()).some((r) =>
+              /\/assets\/ort-wasm-simd-threaded-[^/]*\.wasm$/.test(r.url),
+            ),
+          undefined,
+          { timeout: 120_000, polling: 1000 },
+        )
+        .catch(async (e: unknown) => {
+          const cached = await page.evaluate(async () =>
+            (await (await caches.open('hearth-onnx')).keys()).map((r) => r.url),
+          );
+          throw new Error(`onnxruntime-web's wasm is not in the 'hearth-onnx' cache: ${cached.join(' ')}`, {
+            cause: e,
+          });
+        });
 
       await context.setOffline(true);
       await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
@@ -122,8 +131,10 @@ void describe(
       }
       const faces = derived.find((d) => d.kind === 'faces');
       const tags = derived.find((d) => d.kind === 'tags');
-      assert.equal(faces?.values?.['by'], 'device', JSON.stringify(derived));
-      assert.equal(tags?.values?.['by'], 'device', JSON.stringify(derived));
+      const journal = `the node's journal of ${groupId} (read for up to 120 s): ${JSON.stringify(derived)}`;
+      assert.ok(faces && tags, `no faces or tags record in ${journal}`);
+      assert.equal(faces.values?.['by'], 'device', journal);
+      assert.equal(tags.values?.['by'], 'device', journal);
       assert.ok(Number(faces?.values?.['count']) >= 3, JSON.stringify(faces));
       assert.match(String(tags?.values?.['tags']), /"person"/);
     });
