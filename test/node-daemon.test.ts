@@ -118,6 +118,8 @@ describe('hearth start (daemon)', () => {
       'blob tokens',
       'uploads',
       'pairing',
+      // Every home node dials the others it hears of (a second node may join later).
+      'home link',
       'peer services',
       'blob store',
       'lock',
