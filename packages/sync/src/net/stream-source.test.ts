@@ -61,6 +61,32 @@ describe('streamSource', () => {
     expect(n).toBe(50);
   });
 
+  it('delivers bytes put back after `end` already fired (multistream-select over-read), then ends', async () => {
+    // Under load, negotiation read the whole answer and the remote's close, `end` fired, and
+    // then the over-read bytes were put back: `readableEnded` is true with data buffered.
+    // A stand-in with libp2p's order: buffered bytes go out in a microtask once a message
+    // listener is added, taken out of the buffer before the event; no second `end` follows.
+    const data = lp.encode.single(new Uint8Array(50_000).fill(5)).subarray();
+    const stream = Object.assign(new EventTarget(), {
+      readableEnded: true,
+      readBufferLength: data.length,
+      remoteWriteStatus: 'closed',
+      status: 'open',
+    });
+    const add = stream.addEventListener.bind(stream);
+    stream.addEventListener = (type: string, listener: EventListenerOrEventListenerObject | null) => {
+      add(type, listener);
+      if (type !== 'message' || stream.readBufferLength === 0) return;
+      queueMicrotask(() => {
+        stream.readBufferLength = 0;
+        stream.dispatchEvent(Object.assign(new Event('message'), { data }));
+      });
+    };
+    const got: number[] = [];
+    for await (const f of lp.decode(streamSource(stream as unknown as Stream))) got.push(f.byteLength);
+    expect(got).toEqual([50_000]);
+  });
+
   it('a plain iterable (a stand-in) is read as it is', async () => {
     async function* two() {
       yield new Uint8Array([1]);

@@ -29,35 +29,45 @@ export function streamSource(
         wake = undefined;
         w?.();
       };
+      // Nothing more will come once the remote closed its write side (or the stream is done) and
+      // the stream holds nothing undelivered. Not `readableEnded` alone: multistream-select can
+      // read the whole answer and the close while negotiating, fire `end`, and then put the
+      // bytes it over-read back (seen under load: `readableEnded` true with 50 KB buffered).
+      const drained = () =>
+        stream.readBufferLength === 0 &&
+        (stream.remoteWriteStatus === 'closed' || stream.readableEnded || stream.status !== 'open');
       const onMessage = (evt: Event) => {
         queue.push((evt as Event & { data: Uint8Array | Uint8ArrayList }).data);
+        // The stream takes the bytes out of its buffer before it dispatches them: if the remote is
+        // done, this was the last message (no `end` follows when it already fired).
+        if (drained()) ended = true;
         notify();
       };
       const onEnd = () => {
+        if (stream.readBufferLength > 0) return; // the message listener delivers it first
         ended = true;
         notify();
       };
       const onClose = (evt: Event) => {
-        failure ??= (evt as Event & { error?: Error }).error;
-        onEnd();
+        const error = (evt as Event & { error?: Error }).error;
+        if (error) {
+          failure ??= error;
+          ended = true;
+          notify();
+        } else onEnd();
       };
       const off = () => {
         stream.removeEventListener('message', onMessage);
         stream.removeEventListener('end', onEnd);
-        stream.removeEventListener('remoteCloseWrite', onRemoteCloseWrite);
+        stream.removeEventListener('remoteCloseWrite', onEnd);
         stream.removeEventListener('close', onClose);
       };
-      // The remote closed: done once nothing is left buffered (the buffer is delivered first).
-      const onRemoteCloseWrite = () => {
-        if (stream.readBufferLength === 0) onEnd();
-      };
-      // End listeners first: adding the message listener delivers buffered data (and then
-      // `end`) in a microtask.
+      // End listeners first: adding the message listener delivers buffered data in a microtask.
       stream.addEventListener('end', onEnd);
-      stream.addEventListener('remoteCloseWrite', onRemoteCloseWrite);
+      stream.addEventListener('remoteCloseWrite', onEnd);
       stream.addEventListener('close', onClose);
       stream.addEventListener('message', onMessage);
-      if (stream.readableEnded || (stream.status !== 'open' && stream.readBufferLength === 0)) ended = true;
+      if (drained()) ended = true;
 
       return {
         async next(): Promise<IteratorResult<Uint8Array | Uint8ArrayList>> {
