@@ -261,8 +261,9 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       ready = false;
       for (const p of parts.reverse()) {
         try {
-          await p.stop();
-          log(`stopped ${p.name}`);
+          const bound = p.name === 'blob store' || p.name === 'catalog' ? 120_000 : 15_000;
+          if ((await stopWithin(p.stop, bound)) === 'done') log(`stopped ${p.name}`);
+          else log(`stopping ${p.name} did not finish within ${bound / 1000} s; going on`);
         } catch (err) {
           log(`stopping ${p.name} failed: ${(err as Error).message}`);
         }
@@ -270,4 +271,21 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       parts.length = 0;
     },
   };
+}
+
+/**
+ * Runs a part's stop, giving up waiting after `ms`: one hung part (a dial to a home node that
+ * went away, a stream that never closes) must not keep the node from flushing the rest and
+ * exiting. Storage parts, stopped last, get the longest bound.
+ */
+async function stopWithin(stop: () => Promise<void>, ms: number): Promise<'done' | 'timeout'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      stop().then(() => 'done' as const),
+      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
