@@ -3,13 +3,12 @@
  * fresh data dir, serving this app's dist/, and reads what it prints: the app URL and a
  * pairing link.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { stopProcess } from './bounded-close.ts';
 import { appRoot } from './browser.ts';
-
-const cli = `${appRoot}/../node-peer/src/cli.ts`;
+import { cli, startNodeProcess } from './node-process.ts';
 
 /** A running home node. */
 export interface HomeNode {
@@ -24,41 +23,14 @@ export interface HomeNode {
 export async function startHomeNode(timeoutMs = 90_000): Promise<HomeNode> {
   const dataDir = mkdtempSync(`${tmpdir()}/hearth-e2e-`);
   const env = { ...process.env, HEARTH_DATA_DIR: dataDir };
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [cli, 'start', '--port', '0', '--p2p-port', '0', '--pwa-dir', `${appRoot}/dist`, '--no-mdns'],
-    {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`home node not ready after ${timeoutMs} ms:\n${out}`)),
-      timeoutMs,
-    );
-    child.stdout!.on('data', (b: Buffer) => {
-      if (process.env['HEARTH_E2E_DEBUG']) process.stderr.write(`[node] ${b.toString()}`);
-      out += b.toString();
-      if (/^ready$/m.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`home node exited (${code}):\n${out}`));
-    });
+  const { child, output } = await startNodeProcess({
+    args: ['--port', '0', '--p2p-port', '0', '--pwa-dir', `${appRoot}/dist`, '--no-mdns'],
+    env,
+    dataDir,
+    label: 'home node',
+    timeoutMs,
   });
-  // A node that never got ready is killed and its dir removed: its pipes would keep this
-  // process (and so the whole e2e run) alive.
-  await ready.catch(async (e: unknown) => {
-    await stopProcess(child, 0);
-    rmSync(dataDir, { recursive: true, force: true });
-    throw e;
-  });
+  const out = output();
   const url = /Serving the app at (\S+)/.exec(out)?.[1];
   const pairingLink = /Pairing link: (\S+)/.exec(out)?.[1];
   if (!url || !pairingLink) throw new Error(`unexpected home node output:\n${out}`);

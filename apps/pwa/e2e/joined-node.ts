@@ -2,13 +2,11 @@
  * A second home node for e2e tests: `hearth init --join <link>` on a fresh data dir, then
  * `hearth start` in its own process (see home-node.ts for the first node).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { stopProcess } from './bounded-close.ts';
-import { appRoot } from './browser.ts';
-
-const cli = `${appRoot}/../node-peer/src/cli.ts`;
+import { cli, startNodeProcess } from './node-process.ts';
 
 /** A running second home node. */
 export interface JoinedNode {
@@ -42,37 +40,14 @@ export async function startJoinedNode(link: string, name: string, timeoutMs = 90
     rmSync(dataDir, { recursive: true, force: true });
     throw e;
   }
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [cli, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns'],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  const started = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`node ${name} not ready after ${timeoutMs} ms:\n${out}`)),
-      timeoutMs,
-    );
-    child.stdout!.on('data', (b: Buffer) => {
-      if (process.env['HEARTH_E2E_DEBUG']) process.stderr.write(`[${name}] ${b.toString()}`);
-      out += b.toString();
-      if (/^ready$/m.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`node ${name} exited (${code}):\n${out}`));
-    });
+  const { child, output } = await startNodeProcess({
+    args: ['--port', '0', '--p2p-port', '0', '--no-mdns'],
+    env,
+    dataDir,
+    label: `node ${name}`,
+    timeoutMs,
   });
-  // A node that never got ready is stopped and its data dir removed: nothing outlives the test.
-  await started.catch(async (e: unknown) => {
-    await stopProcess(child, 0);
-    rmSync(dataDir, { recursive: true, force: true });
-    throw e;
-  });
+  const out = output();
   const url = /Serving the app at (\S+)/.exec(out)?.[1];
   const peerId = /Peer id (\S+);/.exec(out)?.[1];
   if (!url || !peerId) throw new Error(`unexpected output of node ${name}:\n${out}`);
@@ -80,18 +55,18 @@ export async function startJoinedNode(link: string, name: string, timeoutMs = 90
     url,
     peerId,
     dataDir,
-    output: () => out,
+    output,
     waitFor: (re, ms = 60_000) =>
       new Promise<void>((resolve, reject) => {
         const check = () => {
-          if (!re.test(out)) return;
+          if (!re.test(output())) return;
           clearTimeout(timer);
           child.stdout!.off('data', check);
           resolve();
         };
         const timer = setTimeout(() => {
           child.stdout!.off('data', check);
-          reject(new Error(`timed out waiting for ${re}:\n${out}`));
+          reject(new Error(`timed out waiting for ${re}:\n${output()}`));
         }, ms);
         child.stdout!.on('data', check);
         check();
