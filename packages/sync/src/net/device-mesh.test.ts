@@ -15,20 +15,8 @@ import { createLibraryAccess } from './library-access.ts';
 import { Libp2pNetworkAdapter } from './libp2p-network-adapter.ts';
 import type { PeerAccess } from './peer-access.ts';
 import type { PeerNode } from './peer-node.ts';
+import { whenEvent } from './when-event.ts';
 import { withTimeout } from './with-timeout.ts';
-
-/** Resolves once `test` holds, checked on every event `name` of `node` (and at once). */
-function when(node: PeerNode, name: 'connection:open' | 'self:peer:update', test: () => boolean) {
-  return new Promise<void>((resolve) => {
-    const check = () => {
-      if (!test()) return;
-      node.removeEventListener(name, check);
-      resolve();
-    };
-    node.addEventListener(name, check);
-    check();
-  });
-}
 
 const direct = (node: PeerNode, peer: PeerNode) => node.getConnections(peer.peerId).filter(isDirectWebRtc);
 
@@ -80,8 +68,8 @@ describe('device mesh: WebRTC between devices through the home relay', { timeout
     expect(access.isPaired(a.peerId.toString())).toBe(true);
     await withTimeout(
       Promise.all([
-        when(a, 'connection:open', () => direct(a, b).length > 0),
-        when(b, 'connection:open', () => direct(b, a).length > 0),
+        whenEvent(a, 'connection:open', () => direct(a, b).length > 0),
+        whenEvent(b, 'connection:open', () => direct(b, a).length > 0),
       ]),
       20_000,
       'direct WebRTC connection between the devices',
@@ -164,7 +152,7 @@ describe('device mesh: WebRTC between devices through the home relay', { timeout
       log: (l) => lines.push(l),
     });
     cleanup.push(() => mesh.stop());
-    await withTimeout(when(a, 'self:peer:update', circuit), 20_000, 'the reservation after pairing');
+    await withTimeout(whenEvent(a, 'self:peer:update', circuit), 20_000, 'the reservation after pairing');
     expect(lines).toContain('no reservation on the relay: reconnecting to it so it is asked again');
   });
 
@@ -180,7 +168,7 @@ describe('device mesh: WebRTC between devices through the home relay', { timeout
     await a.dial(multiaddr(relayAddr));
     await stranger.dial(multiaddr(relayAddr));
     await withTimeout(
-      when(a, 'self:peer:update', () => circuit(a)),
+      whenEvent(a, 'self:peer:update', () => circuit(a)),
       20_000,
       "A's reservation",
     );

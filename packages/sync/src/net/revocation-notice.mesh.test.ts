@@ -17,20 +17,8 @@ import { isDirectWebRtc, startDeviceMesh } from './device-mesh.ts';
 import { createLibraryAccess } from './library-access.ts';
 import type { PeerNode } from './peer-node.ts';
 import { handleRevocationNotices, tellRevokedPeer } from './revocation-notice.ts';
+import { whenEvent } from './when-event.ts';
 import { withTimeout } from './with-timeout.ts';
-
-/** Resolves once `test` holds, checked on every `name` event of `node` (and at once). */
-function when(node: PeerNode, name: 'connection:open' | 'connection:close', test: () => boolean) {
-  return new Promise<void>((resolve) => {
-    const check = () => {
-      if (!test()) return;
-      node.removeEventListener(name, check);
-      resolve();
-    };
-    node.addEventListener(name, check);
-    check();
-  });
-}
 
 describe('a device revoked while away from the home node', { timeout: 60_000 }, () => {
   const cleanup: (() => unknown)[] = [];
@@ -106,8 +94,8 @@ describe('a device revoked while away from the home node', { timeout: 60_000 }, 
     const direct = (x: PeerNode, y: PeerNode) => x.getConnections(y.peerId).filter(isDirectWebRtc);
     await withTimeout(
       Promise.all([
-        when(a, 'connection:open', () => direct(a, b).length > 0),
-        when(b, 'connection:open', () => direct(b, a).length > 0),
+        whenEvent(a, 'connection:open', () => direct(a, b).length > 0),
+        whenEvent(b, 'connection:open', () => direct(b, a).length > 0),
       ]),
       20_000,
       'direct WebRTC connection between A and B',
@@ -115,7 +103,7 @@ describe('a device revoked while away from the home node', { timeout: 60_000 }, 
 
     // B goes away from the home node (its mesh stops redialling it); A and B stay connected.
     meshes[1]!.stop();
-    const relayGone = when(b, 'connection:close', () => b.getConnections(relay.peerId).length === 0);
+    const relayGone = whenEvent(b, 'connection:close', () => b.getConnections(relay.peerId).length === 0);
     await b.hangUp(relay.peerId);
     await withTimeout(relayGone, 10_000, 'B leaving the home node');
     expect(direct(b, a).length).toBeGreaterThan(0);
@@ -123,7 +111,7 @@ describe('a device revoked while away from the home node', { timeout: 60_000 }, 
     // The home node revokes B (it cannot tell B: not connected); the root reaches A.
     const rev = await issueRevocation(key, idB);
     rootOnA = { devices, revocations: { [idB]: rev } };
-    const cutOff = when(b, 'connection:close', () => b.getConnections(a.peerId).length === 0);
+    const cutOff = whenEvent(b, 'connection:close', () => b.getConnections(a.peerId).length === 0);
     await accessA.update(rootOnA);
     await withTimeout(heardIt, 20_000, 'B hearing of its revocation from A');
     expect(heard).toEqual([rev]);
