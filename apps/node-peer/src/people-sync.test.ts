@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -36,8 +37,11 @@ function faceOf(person: number, n: number): number[] {
 }
 
 const repos: Repo[] = [];
+/** Each node's clean-up: its journal and blob store stop before its directory goes. */
+const nodes: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const r of repos.splice(0)) await r.shutdown();
+  for (const stop of nodes.splice(0)) await stop();
 });
 
 /** A node's journal and blob store holding photos whose faces record carries `faces` (person, n). */
@@ -47,6 +51,11 @@ async function node() {
   await blobs.start();
   const journal = createJsonlCatalog(join(dir, 'catalog'));
   await journal.start();
+  nodes.push(async () => {
+    await journal.stop();
+    await blobs.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
   let photo = 0;
   async function addPhoto(faces: [number, number][], model = MODEL): Promise<string> {
     const { hash } = await blobs.put(new TextEncoder().encode(`photo ${photo++}`));

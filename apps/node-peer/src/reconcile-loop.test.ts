@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { asAssetId } from '@hearth/sync';
 import { createFsBlobStore } from '@hearth/sync/platform';
 import type { AssetRecord } from './asset-record.ts';
@@ -10,6 +10,19 @@ import { StepFailedError } from './errors.ts';
 import { createJsonlCatalog } from './node-catalog.jsonl.ts';
 import type { PipelineStep } from './pipeline-step.ts';
 import { createReconcileLoop } from './reconcile-loop.ts';
+
+/** Run after each test, last first: loops stop before their catalog and store, the dir goes last. */
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+/** A reconcile loop stopped after the test even when an expectation fails first (stop is idempotent). */
+function loopOf(opts: Parameters<typeof createReconcileLoop>[0]) {
+  const l = createReconcileLoop(opts);
+  cleanup.push(() => l.stop());
+  return l;
+}
 
 /** A real step (it reads the original and writes a derived blob); `gate` lets the test hold jobs in flight. */
 function upperStep(calls: string[], gate?: Promise<void>): PipelineStep {
@@ -33,10 +46,13 @@ function upperStep(calls: string[], gate?: Promise<void>): PipelineStep {
 
 async function library(n: number) {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-rl-'));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
   const blobs = createFsBlobStore({ root: join(dir, 'blobs') });
   await blobs.start();
+  cleanup.push(() => blobs.stop());
   const catalog = createJsonlCatalog(join(dir, 'catalog'));
   await catalog.start();
+  cleanup.push(() => catalog.stop());
   for (let i = 0; i < n; i++) {
     const { hash } = await blobs.put(new TextEncoder().encode(i === 0 ? 'bad' : `photo ${i}`));
     const rec: AssetRecord = {
@@ -59,7 +75,7 @@ describe('reconcile loop', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const calls1: string[] = [];
-    const loop1 = createReconcileLoop({ catalog, blobs, steps: [upperStep(calls1, gate)], concurrency: 3 });
+    const loop1 = loopOf({ catalog, blobs, steps: [upperStep(calls1, gate)], concurrency: 3 });
     await loop1.start();
     // Let a first batch finish, then stop while the next batch is in flight.
     await expect.poll(() => calls1.length).toBe(3);
@@ -73,8 +89,9 @@ describe('reconcile loop', () => {
 
     const catalog2 = createJsonlCatalog(join(dir, 'catalog'));
     await catalog2.start();
+    cleanup.push(() => catalog2.stop());
     const calls2: string[] = [];
-    const loop2 = createReconcileLoop({
+    const loop2 = loopOf({
       catalog: catalog2,
       blobs,
       steps: [upperStep(calls2)],
@@ -100,20 +117,20 @@ describe('reconcile loop', () => {
   it('remakes a derivative whose blob went missing or whose step version rose', async () => {
     const { blobs, catalog } = await library(3);
     const calls: string[] = [];
-    const l1 = createReconcileLoop({ catalog, blobs, steps: [upperStep(calls)], concurrency: 2 });
+    const l1 = loopOf({ catalog, blobs, steps: [upperStep(calls)], concurrency: 2 });
     await l1.start();
     await l1.idle();
     await l1.stop();
     const victim = [...catalog.assets()].find((a) => a.fileName === 'p1')!;
     await blobs.delete(catalog.derived(victim.id).get('upper')!.blobs['upper']!);
     calls.length = 0;
-    const l2 = createReconcileLoop({ catalog, blobs, steps: [upperStep(calls)], concurrency: 2 });
+    const l2 = loopOf({ catalog, blobs, steps: [upperStep(calls)], concurrency: 2 });
     await l2.start();
     await l2.idle();
     await l2.stop();
     expect(calls).toEqual(['p1']);
     calls.length = 0;
-    const l3 = createReconcileLoop({
+    const l3 = loopOf({
       catalog,
       blobs,
       steps: [{ ...upperStep(calls), version: 2 }],
@@ -149,7 +166,7 @@ describe('reconcile loop', () => {
     };
     const run = async (key: string) => {
       calls.length = 0;
-      const l = createReconcileLoop({ catalog, blobs, steps: [keyed(key)], concurrency: 4 });
+      const l = loopOf({ catalog, blobs, steps: [keyed(key)], concurrency: 4 });
       await l.start();
       await l.idle();
       await l.stop();
