@@ -8,7 +8,7 @@ import { openMlCatalog, type BlobHash } from '@hearth/sync';
 import { createTestRoot, memoryRepo } from '@hearth/sync/testing';
 import { modelSpec } from '@hearth/ml';
 import { defaultModelsDir } from '@hearth/ml/platform';
-import { tinyClipTextModel } from '@hearth/ml/testing';
+import { tinyClipImageModel, tinyClipTextModel } from '@hearth/ml/testing';
 import { publishMlModels } from './ml-model-publish.ts';
 
 const repos: Repo[] = [];
@@ -33,13 +33,18 @@ async function setup() {
 }
 
 describe('publishMlModels', () => {
-  it('publishes the CLIP text model as a blob named by key, size and hash; unchanged files write nothing', async () => {
+  it('publishes the CLIP text and image models as blobs named by key, size and hash; unchanged files write nothing', async () => {
     const w = await setup();
     const model = tinyClipTextModel();
     writeFileSync(join(w.dir, 'clip', 'textual.onnx'), model);
+    writeFileSync(join(w.dir, 'clip', 'visual.onnx'), tinyClipImageModel());
     const opts = { modelsDir: w.dir, putBlob: w.putBlob, ml: w.ml, log: (l: string) => w.log.push(l) };
-    // The vocabulary is missing: its task is left out (and said why), the text model is published.
-    expect(await publishMlModels(opts)).toBe(1);
+    // The vocabulary is missing: its task is left out (and said why), the models are published.
+    expect(await publishMlModels(opts)).toBe(2);
+    expect(w.ml.read().models.get('clip-image')).toMatchObject({
+      key: 'clip-vit-b32-visual@openai',
+      hash: sha(tinyClipImageModel()),
+    });
     const ref = w.ml.read().models.get('clip-text');
     expect(ref).toMatchObject({
       key: 'clip-vit-b32-textual@openai',
@@ -56,31 +61,41 @@ describe('publishMlModels', () => {
     const w = await setup();
     writeFileSync(join(w.dir, 'clip', 'textual.onnx'), tinyClipTextModel());
     writeFileSync(join(w.dir, 'clip', 'bpe_simple_vocab_16e6.txt'), 'not the vocabulary');
+    writeFileSync(join(w.dir, 'clip', 'visual.onnx'), tinyClipImageModel());
     const opts = { modelsDir: w.dir, putBlob: w.putBlob, ml: w.ml, log: (l: string) => w.log.push(l) };
     await publishMlModels(opts);
     expect(w.ml.read().models.has('clip-vocab')).toBe(false);
     expect(w.log.join('\n')).toMatch(/not the registry's file/);
     const empty = mkdtempSync(join(tmpdir(), 'hearth-models-'));
-    expect(await publishMlModels({ ...opts, modelsDir: empty })).toBe(1);
+    expect(await publishMlModels({ ...opts, modelsDir: empty })).toBe(2);
     expect(w.ml.read().models.size).toBe(0);
   });
 
   it.skipIf(!existsSync(join(SHARED, 'object-detection')))(
-    'publishes the face and tag models of the features the node runs, the registry files byte for byte; a feature turned off is withdrawn',
+    'publishes the face, tag and OCR models of the features the node runs, the registry files byte for byte; a feature turned off is withdrawn',
     async () => {
       const w = await setup();
       const opts = { modelsDir: SHARED, putBlob: w.putBlob, ml: w.ml, log: (l: string) => w.log.push(l) };
-      expect(await publishMlModels({ ...opts, features: ['faces', 'tags'] })).toBe(3);
+      expect(await publishMlModels({ ...opts, features: ['faces', 'tags', 'ocr'] })).toBe(7);
       const models = w.ml.read().models;
-      expect([...models.keys()].sort()).toEqual(['face-detection', 'face-embedding', 'object-detection']);
+      expect([...models.keys()].sort()).toEqual([
+        'face-detection',
+        'face-embedding',
+        'object-detection',
+        'ocr-detection',
+        'ocr-direction',
+        'ocr-keys',
+        'ocr-recognition',
+      ]);
       for (const [task, ref] of models) {
         const spec = modelSpec(ref.key.slice(0, ref.key.lastIndexOf('@')))!;
         expect(spec.task).toBe(task);
         expect(ref.hash).toBe(spec.sha256);
         expect(ref.bytes).toBe(spec.bytes);
       }
-      expect(await publishMlModels({ ...opts, features: ['faces'] })).toBe(1);
+      expect(await publishMlModels({ ...opts, features: ['faces'] })).toBe(5);
       expect(w.ml.read().models.has('object-detection')).toBe(false);
+      expect(w.ml.read().models.has('ocr-detection')).toBe(false);
     },
   );
 });

@@ -1,6 +1,7 @@
 /**
- * The model files devices need to search the CLIP shards themselves: the home node publishes
- * the text encoder and the BPE vocabulary it embeds with, as content-addressed blobs in its
+ * The model files devices need to search the CLIP shards themselves and to analyse their own
+ * imports: the home node publishes them (e.g. the text encoder and the BPE vocabulary it embeds
+ * with), as content-addressed blobs in its
  * store (served by the authenticated blob endpoint like any blob), and names them, with their
  * model key, size and SHA-256, in the synced ML document. A device fetches them by hash, so
  * what it runs is byte for byte what the node has. A file that is missing (or fails its
@@ -11,13 +12,15 @@ import type { BlobHash, MlCatalog } from '@hearth/sync';
 
 /**
  * Which model files devices get, per enabled ML feature: CLIP text search needs the text tower
- * and vocabulary; faces and tags, for a device that analyses its own imports while no home node
- * is reachable, need the same detector, embedder and tagger the node runs.
+ * and vocabulary; a device that analyses its own imports while no home node is reachable needs
+ * the same detector, embedder, tagger, OCR models and CLIP image tower the node runs. Devices
+ * fetch each file only when they need it (a search, an import of their own).
  */
 export const PUBLISHED_TASKS = {
-  clip: ['clip-text', 'clip-vocab'],
+  clip: ['clip-text', 'clip-vocab', 'clip-image'],
   faces: ['face-detection', 'face-embedding'],
   tags: ['object-detection'],
+  ocr: ['ocr-detection', 'ocr-recognition', 'ocr-direction', 'ocr-keys'],
 } as const satisfies Record<string, readonly ModelTask[]>;
 
 /** Options of {@link publishMlModels}. */

@@ -215,7 +215,7 @@ export function startNodeMlProjection(opts: NodeMlProjectionOptions): { stop(): 
         });
         if (n > 0) opts.log(`ml sync: ${n} month blob refs written`);
         // Once per start (model files change only then): the CLIP text model devices embed
-        // queries with, and the face and tag models for their own imports.
+        // queries with, and the face, tag, OCR and CLIP image models for their own imports.
         if (!published && opts.modelsDir !== undefined) {
           const { publishMlModels } = await import('./ml-model-publish.ts');
           const k = opts.keys;
@@ -223,7 +223,7 @@ export function startNodeMlProjection(opts: NodeMlProjectionOptions): { stop(): 
             modelsDir: opts.modelsDir,
             putBlob: async (b) => (await opts.lib.blobs.put(b)).hash,
             ml: await ml,
-            features: (['clip', 'faces', 'tags'] as const).filter((f) => k[f] !== undefined),
+            features: (['clip', 'faces', 'tags', 'ocr'] as const).filter((f) => k[f] !== undefined),
             log: opts.log,
           });
           published = true;

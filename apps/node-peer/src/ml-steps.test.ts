@@ -1,8 +1,12 @@
-// The node adopts a device's own face and tag results made by the same models instead of
-// running them (real models from HEARTH_MODELS_DIR). The asset's original path does not exist:
+// The node adopts a device's own face, tag, OCR and CLIP results made by the same models
+// instead of running them (real models from HEARTH_MODELS_DIR). The asset's original path does not exist:
 // a job that ran the model would fail to decode it, so success means the model did not run.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createVectorIndex, readVectorShardHeader, storedClip } from '@hearth/ml';
+import { createOnnxNodeRuntime } from '@hearth/ml/platform';
+import { tinyClipImageModel } from '@hearth/ml/testing';
 import type { AssetId, BlobHash } from '@hearth/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AssetRecord } from './asset-record.ts';
@@ -77,5 +81,56 @@ describe.skipIf(!existsSync(join(MODELS, 'face-detection')))('ML steps adopt dev
     await expect(run('faces')).rejects.toMatchObject({ code: 'STEP_FAILED' });
     // Nothing adoptable: the document was asked to catch up with connected devices first.
     expect(asked).toBe(2);
+  });
+});
+
+describe.skipIf(!existsSync(join(MODELS, 'ocr')))('ML steps adopt devices’ OCR and CLIP results', () => {
+  it('OCR text and a CLIP shard by the same models are adopted as the node’s own; another asset’s shard is not', async () => {
+    // The shared models plus the tiny CLIP image tower (no CLIP weights here).
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-ml-steps-'));
+    mkdirSync(join(dir, 'clip'));
+    writeFileSync(join(dir, 'clip', 'visual.onnx'), tinyClipImageModel());
+    symlinkSync(join(MODELS, 'ocr'), join(dir, 'ocr'));
+    try {
+      ml = await createMlSteps({ modelsDir: dir, kinds: ['ocr', 'clip'] });
+      const step = (k: string) => ml!.steps.find((s) => s.kind === k)!;
+      const key = (k: string) => step(k).key!;
+      const results = new Map<string, DeviceMlResult[]>();
+      ml.adoptDeviceResults({ find: (id, kind) => (id === ID ? (results.get(kind) ?? []) : []) });
+      const run = (k: string) =>
+        step(k).run(asset, { originalPath: '/nonexistent/phone.jpg', signal: new AbortController().signal });
+
+      results.set('ocr', [{ device: 'phone', model: key('ocr'), json: '{"text":"Invoice #12345"}' }]);
+      expect((await run('ocr')).values).toEqual({ model: key('ocr'), text: 'Invoice #12345', by: 'device' });
+
+      const index = createVectorIndex(createOnnxNodeRuntime(), 512, { scoring: 'js' });
+      index.add(
+        ID,
+        Float32Array.from({ length: 512 }, (_, i) => (i === 0 ? 1 : 0.01)),
+      );
+      const shard = index.toShard(key('clip'));
+      const other = createVectorIndex(createOnnxNodeRuntime(), 512, { scoring: 'js' });
+      other.add('b'.repeat(64), new Float32Array(512).fill(1));
+      results.set('clip', [
+        { device: 'bad', model: key('clip'), json: JSON.stringify(storedClip(other.toShard(key('clip')))) },
+        { device: 'phone', model: key('clip'), json: JSON.stringify(storedClip(shard)) },
+      ]);
+      const clip = await run('clip');
+      expect(clip.values).toEqual({ model: key('clip'), dims: 512, by: 'device' });
+      expect(Buffer.from(clip.blobs['clip']!).equals(Buffer.from(shard))).toBe(true);
+      expect(readVectorShardHeader(clip.blobs['clip']!).ids).toEqual([ID]);
+      await index.stop();
+
+      // Only another asset's shard, or OCR by other models: the node runs its model (no file here).
+      results.set('clip', results.get('clip')!.slice(0, 1));
+      results.set('ocr', [{ device: 'phone', model: 'ppocr-v4-det@3', json: '{"text":"x"}' }]);
+      await expect(run('clip')).rejects.toMatchObject({ code: 'STEP_FAILED' });
+      await expect(run('ocr')).rejects.toMatchObject({ code: 'STEP_FAILED' });
+      await other.stop();
+    } finally {
+      await ml?.stop();
+      ml = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

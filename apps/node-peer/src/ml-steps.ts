@@ -13,6 +13,9 @@ export interface MlFeature {
   reason?: string;
 }
 
+/** The kinds a device records for its own imports, and the node adopts. */
+export type AdoptedKind = 'faces' | 'tags' | 'ocr' | 'clip';
+
 /** A device's own result for one asset and kind (from the ML document's `devices` map). */
 export interface DeviceMlResult {
   device: string;
@@ -22,7 +25,7 @@ export interface DeviceMlResult {
 
 /** Where the steps look for results devices made themselves (the ML document, once open). */
 export interface DeviceMlResults {
-  find(asset: string, kind: 'faces' | 'tags'): DeviceMlResult[];
+  find(asset: string, kind: AdoptedKind): DeviceMlResult[];
   /**
    * Resolves once the document has what connected devices are known to hold (bounded): asked
    * when nothing is found, since a device's results may still be on their way.
@@ -35,9 +38,9 @@ export interface MlSteps {
   steps: PipelineStep[];
   features: MlFeature[];
   /**
-   * From now on, a faces or tags job first looks for a device's result made by the same models
-   * (key equal to the step's) and well formed: it is adopted as the node's own, the model is
-   * not run. Faces adopted so join the node's clustering like any others.
+   * From now on, a faces, tags, OCR or CLIP job first looks for a device's result made by the
+   * same models (key equal to the step's) and well formed: it is adopted as the node's own, the
+   * model is not run. Faces adopted so join the node's clustering like any others.
    */
   adoptDeviceResults(source: DeviceMlResults): void;
   stop(): Promise<void>;
@@ -97,16 +100,23 @@ export async function createMlSteps(opts: MlStepOptions): Promise<MlSteps> {
   }
 
   let deviceResults: DeviceMlResults | undefined;
-  /** a device's result made by `key` that reads well, as stored JSON (faces) or tags */
-  function found(asset: string, kind: 'faces' | 'tags', key: string): string | undefined {
+  /** a device's result made by `key` that reads well, as its stored JSON (CLIP: its shard, base64) */
+  function found(asset: string, kind: AdoptedKind, key: string): string | undefined {
     for (const r of deviceResults?.find(asset, kind) ?? []) {
       if (r.model !== key) continue;
-      const okay = kind === 'faces' ? ml.readStoredFaces(r.json) : ml.readStoredTags(r.json);
+      const okay =
+        kind === 'faces'
+          ? ml.readStoredFaces(r.json)
+          : kind === 'tags'
+            ? ml.readStoredTags(r.json)
+            : kind === 'ocr'
+              ? ml.readStoredOcr(r.json)
+              : ml.readStoredClip(r.json, asset) && JSON.parse(r.json);
       if (okay) return JSON.stringify(okay);
     }
     return undefined;
   }
-  async function adopted(asset: string, kind: 'faces' | 'tags', key: string): Promise<string | undefined> {
+  async function adopted(asset: string, kind: AdoptedKind, key: string): Promise<string | undefined> {
     const now = found(asset, kind, key);
     if (now || !deviceResults?.caughtUp) return now;
     await deviceResults.caughtUp();
@@ -151,14 +161,24 @@ export async function createMlSteps(opts: MlStepOptions): Promise<MlSteps> {
       steps.push({
         ...base,
         async run(a, { originalPath }) {
-          const r = await reader.read(await decode(a.fileName, t.kind, originalPath));
-          return { blobs: {}, values: { model: t.key, text: r.text } };
+          const mine = await adopted(a.id, 'ocr', t.key);
+          const text = mine
+            ? ml.readStoredOcr(mine)!.text
+            : (await reader.read(await decode(a.fileName, t.kind, originalPath))).text;
+          return { blobs: {}, values: { model: t.key, text, ...(mine ? { by: 'device' } : {}) } };
         },
       });
     else if (t.kind === 'clip')
       steps.push({
         ...base,
         async run(a, { originalPath }) {
+          const mine = await adopted(a.id, 'clip', t.key);
+          if (mine) {
+            // The device's shard is the one this step would write (one vector, this asset's id).
+            const shard = ml.readStoredClip(mine, a.id)!;
+            const { dims } = ml.readVectorShardHeader(shard);
+            return { blobs: { clip: shard }, values: { model: t.key, dims, by: 'device' } };
+          }
           const e = await clip.embedImage(await decode(a.fileName, t.kind, originalPath));
           // A one-vector embedding shard (the format devices load into their vector index),
           // so search on any device needs no model: only these blobs and the text encoder.

@@ -1,8 +1,9 @@
 // @vitest-environment node
 // A device analyses its own import while its home node is unreachable: the node's published
-// YuNet + face embedder + YOLOX (real files from HEARTH_MODELS_DIR) are fetched while the node
-// is reachable and kept; offline, the device's photo gets faces and tags recorded under this
-// device with the node's model keys (what the node compares before adopting them).
+// YuNet + face embedder + YOLOX, PP-OCRv4 (real files from HEARTH_MODELS_DIR) and a CLIP image
+// tower (the tiny generated one) are fetched while the node is reachable and kept; offline, the
+// device's photo gets faces, tags, OCR text and a CLIP shard recorded under this device with
+// the node's model keys (what the node compares before adopting them).
 import 'fake-indexeddb/auto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,13 +12,16 @@ import {
   createMemoryModelStore,
   createModelLoader,
   modelKey,
+  readStoredClip,
   readStoredFaces,
+  readStoredOcr,
   readStoredTags,
+  readVectorShardHeader,
   resultKey,
   type ModelTask,
   type RgbImage,
 } from '@hearth/ml';
-import { createOnnxWebRuntime } from '@hearth/ml/testing';
+import { createOnnxWebRuntime, tinyClipImageModel } from '@hearth/ml/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { createMemoryMlBlobCache } from '../search/ml-blob-cache.idb.ts';
 import { hex, useMlTestHome, type MlTestHome } from '../search/ml-test-home.ts';
@@ -26,6 +30,8 @@ import { createDeviceAnalysis } from './device-analysis.ts';
 const MODELS = process.env['HEARTH_MODELS_DIR'] ?? join(import.meta.dirname, '../../../../../shared/models');
 const PHOTO = join(MODELS, 'test-images', 'group-bbt1.jpg');
 const GROUP = hex(7);
+const TEXT_PHOTO = join(MODELS, 'test-images', 'synthetic-text.jpg');
+const TEXT = hex(8);
 const t = useMlTestHome();
 
 async function decode(b: Blob): Promise<RgbImage> {
@@ -111,6 +117,68 @@ describe.skipIf(!existsSync(PHOTO))(
       await vi.waitFor(() => expect(mine.read().deviceResults.get(GROUP)?.size).toBe(1));
       await analysis.wake();
       expect(analysis.analysed).toBe(1);
+    });
+
+    it('reads the words of a text photo (OCR) and embeds it (CLIP) offline, by the node’s model keys', async () => {
+      const home = await t.home();
+      // The node's OCR files and a CLIP image tower, published as ml-model-publish.ts does.
+      const files = new Map<string, Uint8Array>();
+      for (const f of readdirSync(join(MODELS, 'ocr')))
+        if (!f.endsWith('.md')) files.set(`ocr/${f}`, new Uint8Array(readFileSync(join(MODELS, 'ocr', f))));
+      files.set('clip/visual.onnx', tinyClipImageModel());
+      const loader = createModelLoader({
+        store: createMemoryModelStore(files),
+        runtime: createOnnxWebRuntime(),
+      });
+      const tasks: ModelTask[] = [
+        'ocr-detection',
+        'ocr-recognition',
+        'ocr-direction',
+        'ocr-keys',
+        'clip-image',
+      ];
+      for (const task of tasks) {
+        const { spec, bytes } = await loader.file(task);
+        home.ml.setModel(task, { key: modelKey(spec), hash: home.put(bytes), bytes: bytes.byteLength });
+      }
+      const keys = { ocr: resultKey('ocr', loader)!, clip: resultKey('clip', loader)! };
+      await loader.stop();
+
+      const dev = await t.device(home);
+      let online = true;
+      const analysis = createDeviceAnalysis({
+        repo: dev.repo,
+        root: dev.root,
+        deviceId: 'phone',
+        photos: {
+          held: async () => [TEXT],
+          pending: async () => true,
+          original: async (id) => (id === TEXT ? new Blob([readFileSync(TEXT_PHOTO)]) : undefined),
+        },
+        cache: createMemoryMlBlobCache(),
+        fetchBlob: (h) => (online ? home.fetch(h) : Promise.reject(new Error('offline'))),
+        nodeReachable: () => online,
+        runtime: () => createOnnxWebRuntime(),
+        decode,
+        retryMs: 60_000,
+        log: () => {},
+      });
+      t.stops.push(() => analysis.stop());
+      await analysis.ready;
+      online = false;
+      await analysis.wake();
+      expect(analysis.analysed).toBe(1);
+      await vi.waitFor(() => expect(home.ml.read().deviceResults.get(TEXT)?.size).toBe(2));
+      const r = home.ml.read().deviceResults.get(TEXT)!;
+      const ocr = r.get('ocr')!.get('phone')!;
+      const clip = r.get('clip')!.get('phone')!;
+      expect(ocr.model).toBe(keys.ocr);
+      expect(readStoredOcr(ocr.json)?.text.replace(/\s/g, '')).toContain('Invoice#12345');
+      expect(clip.model).toBe(keys.clip);
+      const shard = readStoredClip(clip.json, TEXT)!;
+      expect(readVectorShardHeader(shard)).toMatchObject({ dims: 512, ids: [TEXT], model: keys.clip });
+      // Small in the ML document: the shard is ~0.6 KB, ~0.9 KB as base64 JSON.
+      expect(clip.json.length).toBeLessThan(1000);
     });
   },
 );

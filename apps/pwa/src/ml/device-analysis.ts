@@ -1,29 +1,38 @@
 /**
- * Faces and object tags for this device's own imports while no home node is reachable (runs in
- * the peer worker). The node publishes its detector, embedder and tagger in the ML document's
- * `models` map; this device fetches them (a few MB) once it holds an original of its own and
- * the node is reachable, and keeps them, so it can analyse later imports offline. A photo whose
- * original is here, that no home node holds yet, and that has no result of this device by the
- * published models is decoded and analysed with the node's own pipeline code; the result goes
- * into the ML document's `devices` map under this device (model key + the node's stored JSON).
- * The node adopts it instead of running the models again; search finds the tags at once.
+ * Faces, object tags, OCR text and CLIP image embeddings for this device's own imports while no
+ * home node is reachable (runs in the peer worker). The node publishes its detector, embedder,
+ * tagger, OCR models and CLIP image tower in the ML document's `models` map; this device fetches
+ * them (~20 MB without CLIP; a real CLIP image tower adds ~350 MB) once it holds an original of
+ * its own and the node is reachable, and keeps them, so it can analyse later imports offline.
+ * A photo whose original is here, that no home node holds yet, and that has no result of this
+ * device by the published models is decoded and analysed with the node's own pipeline code; the
+ * result goes into the ML document's `devices` map under this device (model key + the node's
+ * stored form as JSON; CLIP: its one-vector shard, base64). The node adopts it instead of
+ * running the models again; search finds the tags and words, and CLIP search the photo, at once.
  */
 import type { DocHandle, Repo } from '@automerge/automerge-repo';
 import {
+  createClipEncoder,
   createFacePipeline,
   createObjectTagger,
+  createTextReader,
+  createVectorIndex,
   createPublishedModelLoader,
   refusePublishedModel,
   resultKey,
   runtimeSelfTest,
+  storedClip,
   storedFaces,
+  storedOcr,
   storedTags,
+  type ClipEncoder,
   type FacePipeline,
   type InferenceRuntime,
   type ObjectTagger,
   type ModelLoader,
   type ModelTask,
   type RgbImage,
+  type TextReader,
 } from '@hearth/ml';
 import { openMlCatalog, type MlCatalog, type MlDeviceKind, type RootDoc } from '@hearth/sync';
 import { followMlDocument } from '../search/follow-ml-document.ts';
@@ -32,6 +41,8 @@ import type { MlBlobCache } from '../search/ml-blob-cache.idb.ts';
 const TASKS: Record<MlDeviceKind, readonly ModelTask[]> = {
   faces: ['face-detection', 'face-embedding'],
   tags: ['object-detection'],
+  ocr: ['ocr-detection', 'ocr-recognition', 'ocr-direction', 'ocr-keys'],
+  clip: ['clip-image'],
 };
 
 /** What the analysis needs to know of this device's photos. */
@@ -80,6 +91,8 @@ export function createDeviceAnalysis(opts: DeviceAnalysisOptions): DeviceAnalysi
         keys: Partial<Record<MlDeviceKind, string>>;
         faces: FacePipeline;
         tagger: ObjectTagger;
+        reader: TextReader;
+        clip: ClipEncoder;
       }
     | undefined;
   let analysed = 0;
@@ -97,7 +110,7 @@ export function createDeviceAnalysis(opts: DeviceAnalysisOptions): DeviceAnalysi
     return bytes;
   }
 
-  /** the published face and tag model files, from the cache (fetched first when `fetch`) */
+  /** the published model files, from the cache (fetched first when `fetch`) */
   async function loadModels(fetch: boolean): Promise<boolean> {
     const refs = ml!.read().models;
     const tasks = Object.values(TASKS).flat();
@@ -142,6 +155,8 @@ export function createDeviceAnalysis(opts: DeviceAnalysisOptions): DeviceAnalysi
       keys,
       faces: createFacePipeline(loader),
       tagger: createObjectTagger(loader),
+      reader: createTextReader(loader),
+      clip: createClipEncoder(loader),
     };
     return Object.keys(keys).length > 0;
   }
@@ -159,13 +174,26 @@ export function createDeviceAnalysis(opts: DeviceAnalysisOptions): DeviceAnalysi
       return;
     }
     for (const kind of todo) {
-      const json =
-        kind === 'faces'
-          ? JSON.stringify(storedFaces(await m.faces.analyze(img)))
-          : JSON.stringify(storedTags(await m.tagger.tag(img)));
+      const json = JSON.stringify(await result(m, kind, asset, img));
       ml!.setDeviceResult(opts.deviceId, asset, kind, { model: m.keys[kind]!, json });
     }
     analysed++;
+  }
+
+  /** one kind's result in the node's stored form */
+  async function result(m: NonNullable<typeof models>, kind: MlDeviceKind, asset: string, img: RgbImage) {
+    if (kind === 'faces') return storedFaces(await m.faces.analyze(img));
+    if (kind === 'tags') return storedTags(await m.tagger.tag(img));
+    if (kind === 'ocr') return storedOcr(await m.reader.read(img));
+    // The node's CLIP step writes this one-vector shard as its result blob: the same bytes.
+    const e = await m.clip.embedImage(img);
+    const index = createVectorIndex(runtime!, e.vector.length, { scoring: 'js' });
+    try {
+      index.add(asset, e.vector);
+      return storedClip(index.toShard(e.model));
+    } finally {
+      await index.stop();
+    }
   }
 
   const follower = followMlDocument({

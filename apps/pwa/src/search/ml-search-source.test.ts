@@ -169,4 +169,24 @@ describe('ML words in the PWA search (offline, from synced data)', { timeout: 30
     await vi.waitFor(() => expect(ml.words(DOG)?.tags).toEqual(['dog', 'bicycle']));
     expect(ml.words(SIGN)?.tags).toEqual([]);
   });
+
+  it("a device's own OCR text is searchable words until the node's month has the photo", async () => {
+    const home = await homeNode();
+    const { repo, root } = await t.device(home);
+    const ml = createMlSearchSource({ repo, root, cache: createMemoryMlBlobCache(), fetchBlob: home.fetch });
+    stops.push(() => ml.stop());
+    await ml.ready;
+    const mine = await openMlCatalog({ repo, root });
+    const RECEIPT = hex(10);
+    const key = 'ppocr-v4-det@4+ppocr-v4-rec@4+ppocr-mobile-v2-cls@2.0';
+    mine.setDeviceResult('phone', RECEIPT, 'ocr', { model: key, json: '{"text":"Invoice #12345"}' });
+    mine.setDeviceResult('phone', DOG, 'ocr', { model: key, json: '{"text":"not the node’s word"}' });
+    mine.setDeviceResult('tablet', hex(11), 'ocr', { model: key, json: '{"text":3}' });
+    await vi.waitFor(() =>
+      expect(ml.words(RECEIPT)).toEqual({ tags: [], people: [], ocr: 'Invoice #12345' }),
+    );
+    // The node's month has DOG (with no text): its results win; a malformed result gives nothing.
+    expect(ml.words(DOG)?.ocr).toBeUndefined();
+    expect(ml.words(hex(11))).toBeUndefined();
+  });
 });

@@ -2,13 +2,13 @@
  * What the home node's models found, as search words per photo (runs in the peer worker):
  * machine tags and OCR text from the month blobs the synced ML document points at, and the
  * names of the people in a photo from the synced people document (face keys are
- * `assetId/faceIndex`), and the tags devices found themselves for their own imports (the ML
- * document's `devices` map) until the node's month has the photo. Month blobs are fetched from the home node once and kept in an
+ * `assetId/faceIndex`), and the tags and OCR text devices found themselves for their own imports
+ * (the ML document's `devices` map) until the node's month has the photo. Month blobs are fetched from the home node once and kept in an
  * `MlBlobCache`, so search covers them offline; a month that cannot be fetched now (offline,
  * never fetched) is retried on the next change and every `retryMs`.
  */
 import type { DocHandle, Repo } from '@automerge/automerge-repo';
-import { decodeMlMonthText, readStoredTags, type MlAssetText } from '@hearth/ml';
+import { decodeMlMonthText, readStoredOcr, readStoredTags, type MlAssetText } from '@hearth/ml';
 import {
   findMlCatalog,
   openPeopleCatalog,
@@ -74,7 +74,7 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
     if (!ml) return;
     const state = ml.read();
     const refs = state.text;
-    const touched: string[] = loadDeviceTags(state.deviceResults);
+    const touched: string[] = loadDeviceWords(state.deviceResults);
     let pending = false;
     for (const [month, ref] of refs) {
       if (months.get(month)?.hash === ref.hash) continue;
@@ -111,18 +111,28 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
 
   /** asset → tags a device found itself (its own imports, analysed while no node was reachable) */
   let deviceTags = new Map<string, string[]>();
-  function loadDeviceTags(results: MlState['deviceResults']): string[] {
+  /** asset → text a device read in it itself (OCR) */
+  let deviceOcr = new Map<string, string>();
+  function loadDeviceWords(results: MlState['deviceResults']): string[] {
     const next = new Map<string, string[]>();
-    for (const [asset, kinds] of results)
+    const nextOcr = new Map<string, string>();
+    for (const [asset, kinds] of results) {
       for (const r of kinds.get('tags')?.values() ?? []) {
         const tags = readStoredTags(r.json);
         if (tags?.length)
           next.set(asset, [...new Set([...(next.get(asset) ?? []), ...tags.map((t) => t.label)])]);
       }
-    const touched = [...deviceTags.keys(), ...next.keys()].filter(
-      (id) => (deviceTags.get(id) ?? []).join('\0') !== (next.get(id) ?? []).join('\0'),
+      const texts = [...(kinds.get('ocr')?.values() ?? [])].map((r) => readStoredOcr(r.json)?.text);
+      const text = [...new Set(texts.filter(Boolean))].join('\n');
+      if (text) nextOcr.set(asset, text);
+    }
+    const touched = [...deviceTags.keys(), ...next.keys(), ...deviceOcr.keys(), ...nextOcr.keys()].filter(
+      (id) =>
+        (deviceTags.get(id) ?? []).join('\0') !== (next.get(id) ?? []).join('\0') ||
+        deviceOcr.get(id) !== nextOcr.get(id),
     );
     deviceTags = next;
+    deviceOcr = nextOcr;
     return touched;
   }
 
@@ -177,11 +187,12 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
     words(id) {
       const n = names.get(id);
       const t = text.get(id);
-      // The node's results once its month has the photo; until then, a device's own tags.
+      // The node's results once its month has the photo; until then, a device's own tags and text.
       const d = t?.tags ? undefined : deviceTags.get(id);
-      if (!t && !n && !d) return undefined;
+      const o = t ? t.ocr : deviceOcr.get(id);
+      if (!t && !n && !d && !o) return undefined;
       const w: MlWords = { tags: t?.tags?.map((x) => x.label) ?? d ?? [], people: n ?? [] };
-      if (t?.ocr) w.ocr = t.ocr;
+      if (o) w.ocr = o;
       return w;
     },
     onChange(l) {

@@ -141,14 +141,14 @@ describe('ML document', { timeout: 30_000 }, () => {
       clip: {},
       devices: {
         d: {
-          [H('a')]: { tags: { model: 'm@1', json: '[]', at: 1 }, ocr: { model: 'm@1', json: '', at: 1 } },
+          [H('a')]: { tags: { model: 'm@1', json: '[]', at: 1 }, colour: { model: 'm@1', json: '', at: 1 } },
           e: 5,
         },
       },
     });
     expect(r.ok && [...(r.value.deviceResults.get(H('a'))?.keys() ?? [])]).toEqual(['tags']);
     expect(r.ok && r.value.invalid).toEqual([
-      `devices[d][${H('a')}][ocr] malformed`,
+      `devices[d][${H('a')}][colour] malformed`,
       'devices[d][e] malformed',
     ]);
   });

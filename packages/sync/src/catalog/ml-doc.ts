@@ -49,7 +49,8 @@ export interface MlDoc {
    */
   models?: Record<string, MlModelRecord>;
   /**
-   * device id → asset id → kind (`faces`, `tags`) → a device's own results for its imports.
+   * device id → asset id → kind (`faces`, `tags`, `ocr`, `clip`) → a device's own results for
+   * its imports (a CLIP result is the node's one-vector shard, base64: ~0.9 KB at 512 dims).
    * Absent until a device writes one.
    */
   devices?: Record<string, Record<string, Record<string, MlDeviceResultRecord>>>;
@@ -63,7 +64,7 @@ export interface MlDeviceResultRecord {
 }
 
 /** The kinds of result a device records for its own imports. */
-export const ML_DEVICE_KINDS = ['faces', 'tags'] as const;
+export const ML_DEVICE_KINDS = ['faces', 'tags', 'ocr', 'clip'] as const;
 export type MlDeviceKind = (typeof ML_DEVICE_KINDS)[number];
 
 /** A device-made result as read. */
