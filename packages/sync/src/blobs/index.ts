@@ -6,6 +6,7 @@ export * from './blob-store.ts';
 export { openPartial } from './partial-blob.ts';
 export { wasmHashing } from './hashing.wasm.ts';
 export { createMemoryBlobStore, type MemoryBlobStore } from './blob-store.memory.ts';
+export { createPackIndex, type PackIndex, type PackLocation } from './blob-pack-index.ts';
 export * from './blob-protocol.ts';
 export * from './blob-manifest.ts';
 export {

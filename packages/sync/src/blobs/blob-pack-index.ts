@@ -1,0 +1,249 @@
+/**
+ * The pack set's in-memory index (blob-pack-set.fs.ts): blob hash → where its record is
+ * (pack id, offset, size), held in two typed arrays instead of a Map of strings and objects.
+ *
+ * A `Map<BlobHash, PackEntry[]>` cost ~350 B of heap per blob (a 64-character string, an
+ * array and an object per entry); a home node holds 2–3 small blobs per photo, so a
+ * million of them. Here an entry is 11 u32 words (the SHA-256 as 8 words, pack id, offset,
+ * size) in one growable array, found through an open-addressing table of entry numbers
+ * (linear probing, at most 3/4 full): ~50–60 B per blob (bench/blob-pack-index.ts).
+ * A hash may have several entries (the same blob in two packs, e.g. when a crash cut a
+ * compaction short); they sit in the same probe run.
+ */
+import type { BlobHash } from '../ids.ts';
+
+/** Where one record of a blob is: its pack (an id the caller gives), offset and size. */
+export interface PackLocation {
+  pack: number;
+  offset: number;
+  size: number;
+}
+
+/** hash → pack locations, compact. */
+export interface PackIndex {
+  /** Live entries (a blob packed twice counts twice). */
+  readonly count: number;
+  add(hash: BlobHash, pack: number, offset: number, size: number): void;
+  /** The first entry of `hash` (undefined: not packed, or not a hash). */
+  first(hash: string): PackLocation | undefined;
+  all(hash: string): PackLocation[];
+  /** Removes the entry of `hash` at `pack`/`offset`; its size, or -1 when there is none. */
+  remove(hash: string, pack: number, offset: number): number;
+  /** Every live entry (of pack `only`, when given), in insertion order. */
+  forEach(fn: (hash: BlobHash, at: PackLocation) => void, only?: number): void;
+  /** Each packed hash once. */
+  hashes(): IterableIterator<BlobHash>;
+  clear(): void;
+  /** Bytes the index holds (its two arrays). */
+  readonly byteLength: number;
+}
+
+const WORDS = 11;
+const PACK = 8;
+const OFFSET = 9;
+const SIZE = 10;
+/** Table slots: 0 empty, 1 an entry was removed here (probing goes on), i + 2 entry i. */
+const EMPTY = 0;
+const GONE = 1;
+/** The pack word of a removed entry. */
+const DEAD = 0xffffffff;
+const MIN_ENTRIES = 1024;
+const MIN_SLOTS = 2048;
+
+/** Two hex characters (`c0 << 7 | c1`) → their byte, -1 when not lowercase hex. */
+const PAIR = new Int16Array(1 << 14).fill(-1);
+for (let a = 0; a < 16; a++)
+  for (let b = 0; b < 16; b++)
+    PAIR[('0123456789abcdef'.charCodeAt(a) << 7) | '0123456789abcdef'.charCodeAt(b)] = (a << 4) | b;
+
+/** Word `w` of a 64-hex hash (its characters 8w…8w+7) as a u32; -1 when they are not hex. */
+function wordOf(hash: string, w: number): number {
+  const i = w * 8;
+  const c0 = hash.charCodeAt(i);
+  const c1 = hash.charCodeAt(i + 1);
+  const c2 = hash.charCodeAt(i + 2);
+  const c3 = hash.charCodeAt(i + 3);
+  const c4 = hash.charCodeAt(i + 4);
+  const c5 = hash.charCodeAt(i + 5);
+  const c6 = hash.charCodeAt(i + 6);
+  const c7 = hash.charCodeAt(i + 7);
+  if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) > 127) return -1;
+  const p0 = PAIR[(c0 << 7) | c1]!;
+  const p1 = PAIR[(c2 << 7) | c3]!;
+  const p2 = PAIR[(c4 << 7) | c5]!;
+  const p3 = PAIR[(c6 << 7) | c7]!;
+  if ((p0 | p1 | p2 | p3) < 0) return -1;
+  return ((p0 << 24) | (p1 << 16) | (p2 << 8) | p3) >>> 0;
+}
+
+/** Parses a 64-hex hash into 8 words; false when it is not one. */
+function parse(hash: string, into: Uint32Array): boolean {
+  if (hash.length !== 64) return false;
+  for (let w = 0; w < 8; w++) {
+    const v = wordOf(hash, w);
+    if (v < 0) return false;
+    into[w] = v;
+  }
+  return true;
+}
+
+function hexOf(data: Uint32Array, e: number): BlobHash {
+  let s = '';
+  for (let w = 0; w < 8; w++) s += data[e + w]!.toString(16).padStart(8, '0');
+  return s as BlobHash;
+}
+
+export function createPackIndex(): PackIndex {
+  let data = new Uint32Array(MIN_ENTRIES * WORDS);
+  let used = 0; // entries written, live or removed
+  let live = 0;
+  let slots = new Uint32Array(MIN_SLOTS);
+  let filled = 0; // slots not EMPTY
+  let shift = 32 - Math.log2(MIN_SLOTS);
+  // A per-index seed: blobs crafted to share a bucket (a paired device could store them) cannot be aimed.
+  const seed = (Math.random() * 2 ** 32) >>> 0;
+  const key = new Uint32Array(8);
+
+  const bucket = (w0: number) => Math.imul(w0 ^ seed, 0x9e3779b1) >>> shift;
+
+  function matches(e: number): boolean {
+    for (let w = 0; w < 8; w++) if (data[e + w] !== key[w]) return false;
+    return true;
+  }
+
+  function place(i: number): void {
+    const mask = slots.length - 1;
+    let s = bucket(data[i * WORDS]!);
+    while (slots[s]! > GONE) s = (s + 1) & mask;
+    if (slots[s] === EMPTY) filled++;
+    slots[s] = i + 2;
+  }
+
+  /** Drops removed entries and lays the table out again (sized for `want` live entries). */
+  function rebuild(want: number): void {
+    let n = 0;
+    for (let i = 0; i < used; i++) {
+      if (data[i * WORDS + PACK] === DEAD) continue;
+      if (n !== i) data.copyWithin(n * WORDS, i * WORDS, (i + 1) * WORDS);
+      n++;
+    }
+    used = n;
+    let size = MIN_SLOTS;
+    while (want > size * 0.6) size *= 2;
+    slots = size === slots.length ? (slots.fill(EMPTY), slots) : new Uint32Array(size);
+    shift = 32 - Math.log2(size);
+    filled = 0;
+    for (let i = 0; i < used; i++) place(i);
+  }
+
+  /** The table slot of `hash`'s entry (at `pack`/`offset` unless `pack` < 0), or -1. */
+  function find(hash: string, pack: number, offset: number): number {
+    // Only the first word is parsed up front: a miss usually ends there.
+    const w0 = hash.length === 64 ? wordOf(hash, 0) : -1;
+    if (w0 < 0) return -1;
+    const mask = slots.length - 1;
+    let parsed = false;
+    for (let s = bucket(w0); slots[s] !== EMPTY; s = (s + 1) & mask) {
+      const v = slots[s]!;
+      if (v === GONE) continue;
+      const e = (v - 2) * WORDS;
+      if (data[e] !== w0) continue;
+      if (!parsed) {
+        if (!parse(hash, key)) return -1;
+        parsed = true;
+      }
+      if (matches(e) && (pack < 0 || (data[e + PACK] === pack && data[e + OFFSET] === offset))) return s;
+    }
+    return -1;
+  }
+
+  function all(hash: string): PackLocation[] {
+    const out: PackLocation[] = [];
+    if (!parse(hash, key)) return out;
+    const mask = slots.length - 1;
+    for (let s = bucket(key[0]!); slots[s] !== EMPTY; s = (s + 1) & mask) {
+      const v = slots[s]!;
+      if (v > GONE && matches((v - 2) * WORDS)) out.push(locationAt((v - 2) * WORDS));
+    }
+    return out;
+  }
+
+  const locationAt = (e: number): PackLocation => ({
+    pack: data[e + PACK]!,
+    offset: data[e + OFFSET]!,
+    size: data[e + SIZE]!,
+  });
+
+  return {
+    get count() {
+      return live;
+    },
+    get byteLength() {
+      return data.byteLength + slots.byteLength;
+    },
+    add(hash, pack, offset, size) {
+      if (!parse(hash, key)) throw new TypeError(`not a blob hash: ${hash}`);
+      if (used * WORDS === data.length) {
+        // ×1.25: the slack a doubling leaves would be most of the per-blob cost.
+        const grown = new Uint32Array(Math.ceil((used * 1.25) / 64) * 64 * WORDS);
+        grown.set(data);
+        data = grown;
+      }
+      const e = used * WORDS;
+      data.set(key, e);
+      data[e + PACK] = pack;
+      data[e + OFFSET] = offset;
+      data[e + SIZE] = size;
+      used++;
+      live++;
+      if (filled + 1 > slots.length * 0.75) rebuild(live);
+      else place(used - 1);
+    },
+    first(hash) {
+      const s = find(hash, -1, 0);
+      return s < 0 ? undefined : locationAt((slots[s]! - 2) * WORDS);
+    },
+    all,
+    remove(hash, pack, offset) {
+      const s = find(hash, pack, offset);
+      if (s < 0) return -1;
+      const e = (slots[s]! - 2) * WORDS;
+      const size = data[e + SIZE]!;
+      data[e + PACK] = DEAD;
+      slots[s] = GONE;
+      live--;
+      // Removed entries are reclaimed once they are a quarter of what is held.
+      if (used - live > Math.max(MIN_ENTRIES, used / 4)) rebuild(live);
+      return size;
+    },
+    forEach(fn, only) {
+      for (let i = 0; i < used; i++) {
+        const e = i * WORDS;
+        const pack = data[e + PACK]!;
+        if (pack !== DEAD && (only === undefined || pack === only)) fn(hexOf(data, e), locationAt(e));
+      }
+    },
+    *hashes() {
+      const seen = new Set<BlobHash>();
+      for (let i = 0; i < used; i++) {
+        const e = i * WORDS;
+        if (data[e + PACK] === DEAD) continue;
+        const h = hexOf(data, e);
+        // Only a blob packed twice needs the check; a Set of every hash would undo the index's saving.
+        if (all(h).length > 1) {
+          if (seen.has(h)) continue;
+          seen.add(h);
+        }
+        yield h;
+      }
+    },
+    clear() {
+      data = new Uint32Array(MIN_ENTRIES * WORDS);
+      used = 0;
+      live = 0;
+      slots = new Uint32Array(MIN_SLOTS);
+      shift = 32 - Math.log2(MIN_SLOTS);
+      filled = 0;
+    },
+  };
+}
