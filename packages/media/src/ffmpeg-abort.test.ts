@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { isMediaError } from './errors.ts';
 import { createNativeFfmpegRunner } from './ffmpeg-runner.native.ts';
 import type { FfmpegJob, FfmpegRunner } from './ffmpeg-runner.ts';
@@ -96,9 +96,20 @@ describe('stale temp dirs', () => {
           input: { bytes: new Uint8Array([1, 2, 3]), name: 'x.mp4' },
           onProgress: () => console.log('running'),
         });`;
+      // Its own process group, so the kill takes its ffmpeg too: a SIGKILLed parent cannot stop
+      // the child it started, which would otherwise run out its minute after the test.
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
         cwd: join(import.meta.dirname, '..'),
         stdio: ['ignore', 'pipe', 'inherit'],
+        detached: true,
+      });
+      const group = -child.pid!;
+      onTestFinished(() => {
+        try {
+          process.kill(group, 'SIGKILL');
+        } catch {
+          // the group is gone already
+        }
       });
       await new Promise<void>((resolve, reject) => {
         child.stdout.once('data', () => resolve());
@@ -106,11 +117,10 @@ describe('stale temp dirs', () => {
       });
       const leftover = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`hearth-media-${child.pid}-`));
       const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
+      process.kill(group, 'SIGKILL');
       await exited;
       // the input copy and the output dir
       expect(leftover().length).toBe(2);
-      // ffmpeg itself may outlive its parent for a moment; it holds no files in the dir.
       const tool = createFfmpegVideoTool(createNativeFfmpegRunner());
       await tool.start();
       expect(leftover()).toEqual([]);
