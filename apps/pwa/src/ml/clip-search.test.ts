@@ -12,9 +12,10 @@ import {
   createMemoryModelStore,
   createVectorIndex,
   mergeVectorShards,
+  storedClip,
 } from '@hearth/ml';
 import { createOnnxWebRuntime, tinyClipImageModel, tinyClipTextModel } from '@hearth/ml/testing';
-import { createCatalog } from '@hearth/sync';
+import { createCatalog, openMlCatalog } from '@hearth/sync';
 import { fakeDeviceId } from '@hearth/sync/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { createCatalogLibrary } from '../catalog/catalog-library.ts';
@@ -30,6 +31,27 @@ const [RED, GREEN, BLUE] = [hex(1), hex(2), hex(3)];
 
 const t = useMlTestHome();
 const stops = t.stops;
+
+/** The one-vector shard of a solid-colour photo by the tiny CLIP image tower, and its model key. */
+async function colourShard(
+  id: string,
+  rgb: readonly number[],
+): Promise<{ shard: Uint8Array; model: string }> {
+  const runtime = createOnnxWebRuntime();
+  const loader = createModelLoader({
+    store: createMemoryModelStore(new Map([['clip/visual.onnx', tinyClipImageModel()]])),
+    runtime,
+  });
+  const data = new Uint8Array(32 * 32 * 3);
+  for (let i = 0; i < 32 * 32; i++) data.set(rgb, i * 3);
+  const e = await createClipEncoder(loader).embedImage({ width: 32, height: 32, data });
+  const one = createVectorIndex(runtime, 512, { scoring: 'js' });
+  one.add(id, e.vector);
+  const shard = one.toShard(e.model);
+  await one.stop();
+  await loader.stop();
+  return { shard, model: e.model };
+}
 
 /** The home node: one CLIP shard for July (three solid-colour photos) in the ML document. */
 async function homeNode() {
@@ -250,5 +272,51 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
       ) as unknown as string,
     });
     expect((await s.search('red')).items).toEqual([]);
+  });
+
+  it("a device's own CLIP vectors (the ML document's devices map) are searched until a month shard has the photo", async () => {
+    const home = await homeNode();
+    home.publish();
+    const dev = await deviceLibrary(home);
+    const NEW = hex(4);
+    await dev.lib.addAssets([
+      {
+        id: NEW,
+        type: 'image',
+        mime: 'image/jpeg',
+        size: 200,
+        capturedAt: Date.UTC(2024, 7, 1),
+        width: 4,
+        height: 3,
+        fileName: 'phone.jpg',
+      },
+    ]);
+    const clip = createClipSearch({
+      repo: dev.repo,
+      root: dev.root,
+      cache: createMemoryMlBlobCache(),
+      runtime: () => createOnnxWebRuntime(),
+      fetchBlob: (h) => home.fetch(h),
+    });
+    const s = createLibrarySearch(dev.lib, undefined, undefined, clip);
+    stops.push(() => s.stop());
+    await s.ready;
+    const ids = async (q: string) => (await s.search(q)).items.map((i) => i.id).sort();
+    await vi.waitFor(async () => expect(await ids('blue')).toEqual([BLUE]), { timeout: 20_000 });
+
+    // The device analysed its own blue photo (device-analysis.ts): its vector joins the search.
+    const mine = await openMlCatalog({ repo: dev.repo, root: dev.root });
+    const { shard, model } = await colourShard(NEW, [0, 0, 255]);
+    mine.setDeviceResult('phone', NEW, 'clip', { model, json: JSON.stringify(storedClip(shard)) });
+    // A shard of another asset under this one is refused.
+    mine.setDeviceResult('phone', hex(5), 'clip', { model, json: JSON.stringify(storedClip(shard)) });
+    await vi.waitFor(async () => expect(await ids('blue')).toEqual([BLUE, NEW].sort()));
+    expect(clip.status()).toEqual({ state: 'on', photos: 4 });
+    expect(await ids('something red')).toEqual([RED]);
+
+    // The result goes (the node's month has it, or the device pruned it): so does its vector.
+    mine.setDeviceResult('phone', NEW, 'clip', undefined);
+    await vi.waitFor(async () => expect(await ids('blue')).toEqual([BLUE]));
+    expect(clip.status()).toEqual({ state: 'on', photos: 3 });
   });
 });

@@ -4,6 +4,8 @@
  * the node publishes; both come as hash-checked blobs from the node, are kept in an
  * `MlBlobCache`, and so work offline after the first fetch. A query is tokenized, embedded by
  * the text encoder on onnxruntime-web (wasm) and scored against every shard's vectors.
+ * Photos this device analysed itself while no home node was reachable (the ML document's
+ * `devices` map, CLIP kind: a one-vector shard each) join the index until a month shard has them.
  * The shards are fetched as soon as the ML document lists them; the text model (a real one is
  * 64–250 MB) only once someone searches (`semantic()` is first asked), and `status()` says
  * how far its download is meanwhile. Once kept, it loads from the cache, offline too.
@@ -18,6 +20,7 @@ import {
   refusePublishedModel,
   createVectorIndex,
   loadVectorShard,
+  readStoredClip,
   readVectorShardHeader,
   runtimeSelfTest,
   type ClipEncoder,
@@ -27,7 +30,7 @@ import {
   type SemanticOptions,
   type VectorIndex,
 } from '@hearth/ml';
-import { findMlCatalog, type MlCatalog, type RootDoc } from '@hearth/sync';
+import { findMlCatalog, type MlCatalog, type MlState, type RootDoc } from '@hearth/sync';
 import type { MlBlobCache } from '../search/ml-blob-cache.idb.ts';
 import { followMlDocument } from '../search/follow-ml-document.ts';
 import type { SemanticStatus } from '../search/search-types.ts';
@@ -72,6 +75,8 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
   let index: VectorIndex | undefined;
   /** month → [shard hash, the ids it added] */
   const months = new Map<string, { hash: string; ids: string[] }>();
+  /** asset → the device result (JSON) its vector came from, for photos no month shard has yet */
+  const deviceVectors = new Map<string, string>();
   let reason = 'the home node has published no ML results yet';
   let failed: { hashes: string; reason: string; at: number } | undefined;
   /** someone searched: the text model is fetched and loaded from now on */
@@ -150,7 +155,8 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
   }
 
   async function loadShards(): Promise<string | undefined> {
-    const refs = ml!.read().clip;
+    const state = ml!.read();
+    const refs = state.clip;
     for (const [month, ref] of refs) {
       if (months.get(month)?.hash === ref.hash) continue;
       let shard, header;
@@ -187,11 +193,38 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
         for (const id of m.ids) index?.remove(id);
         months.delete(month);
       }
+    loadDeviceVectors(state.deviceResults);
     if (!index || index.size === 0)
-      return refs.size === 0
+      return refs.size === 0 && deviceVectors.size === 0
         ? 'the home node has no CLIP image embeddings (no CLIP model on the node)'
         : 'the CLIP embeddings have not been fetched from the home node yet';
     return undefined;
+  }
+
+  /** a device's own CLIP vectors of photos no month shard has (yet) */
+  function loadDeviceVectors(results: MlState['deviceResults']): void {
+    const inMonths = new Set([...months.values()].flatMap((m) => m.ids));
+    const next = new Map<string, string>();
+    for (const [asset, kinds] of results)
+      for (const r of kinds.get('clip')?.values() ?? [])
+        if (!inMonths.has(asset) && !next.has(asset) && readStoredClip(r.json, asset))
+          next.set(asset, r.json);
+    for (const [asset, json] of deviceVectors)
+      if (next.get(asset) !== json) {
+        deviceVectors.delete(asset);
+        if (!inMonths.has(asset)) index?.remove(asset); // a month's vector replaced it otherwise
+      }
+    for (const [asset, json] of next) {
+      if (deviceVectors.has(asset)) continue;
+      const shard = loadVectorShard(rt(), readStoredClip(json, asset)!, { scoring: 'js' });
+      const v = shard.index.vector(asset);
+      void shard.index.stop();
+      index ??= createVectorIndex(rt(), shard.index.dims, { scoring: 'js' });
+      // Another image model's vector cannot be compared with the index's.
+      if (!v || index.dims !== shard.index.dims) continue;
+      index.add(asset, v);
+      deviceVectors.set(asset, json);
+    }
   }
 
   const follower = followMlDocument({
