@@ -30,8 +30,8 @@ function held(): number {
 }
 
 /** Lookups per second of each getter over `keys`: passes alternate (the machine is shared), best pass each. */
-function rates(keys: string[], gets: ((h: string) => unknown)[]): number[] {
-  const best = gets.map(() => 0);
+function rates(keys: string[], gets: [(h: string) => unknown, (h: string) => unknown]): [number, number] {
+  const best: [number, number] = [0, 0];
   for (let pass = 0; pass < 7; pass++)
     for (const [g, get] of gets.entries()) {
       let found = 0;
