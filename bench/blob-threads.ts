@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { pair, spawnBlobPeer } from '../test/blob-support/spawn-blob-peer.ts';
+import { blobMix, startMixPeers } from './blob-mix.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,13 +27,7 @@ const { values } = parseArgs({
   },
 });
 const scale = Number(values.scale);
-const only = new Set(values.only.split(','));
-const spec = [
-  { cls: 'video', size: Math.round(500e6 * scale), count: 1 },
-  { cls: 'photos', size: 2_500_000, count: Math.round(200 * scale) },
-  { cls: 'thumbs', size: 30_000, count: Math.round(2000 * scale) },
-].filter((c) => only.has(c.cls));
-const total = spec.reduce((s, x) => s + x.size * x.count, 0);
+const spec = blobMix(scale, new Set(values.only.split(',')));
 const TICK_MS = 10; // USER_HZ = 100
 
 /** CPU ms per thread group of a process so far. */
@@ -67,12 +61,13 @@ const gcDir = await mkdtemp(join(tmpdir(), 'hearth-gc-'));
 process.env.HEARTH_GC_DIR = gcDir;
 process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ${fileURLToPath(new URL('./blob-gc-observer.ts', import.meta.url))}`;
 const transport = values.transport as 'tcp' | 'ws';
-const sender = await spawnBlobPeer({ transport });
-const receiver = await spawnBlobPeer({ transport, window: 8 });
+const { sender, receiver, hashes, total, close } = await startMixPeers(
+  spec,
+  { transport },
+  { transport, window: 8 },
+);
 const phases: { run: number; what: string; t0: number; t1: number; line: Record<string, unknown> }[] = [];
 try {
-  await pair(receiver, sender);
-  const hashes = await sender.call<string[]>('generateMix', { spec, seed: 1 }, 600_000);
   for (let run = 0; run < Number(values.runs); run++)
     for (const what of ['bare', 'blob'] as const) {
       if (what === 'blob') await receiver.call('clear', {}, 600_000);
@@ -114,10 +109,7 @@ try {
     }
 } finally {
   const pids = [sender.child.pid!, receiver.child.pid!];
-  await sender.stop();
-  await receiver.stop();
-  await rm(sender.store, { recursive: true, force: true });
-  await rm(receiver.store, { recursive: true, force: true });
+  await close();
   const gcs = await Promise.all(
     pids.map(
       async (pid) =>

@@ -18,11 +18,12 @@
  * its threads) and `<t>_<role>_main_thread_ms_per_mb` (the JS thread, which bounds the rate
  * when the machine has cores to spare: the thread pool's file writes run beside it).
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { median, report } from './report.ts';
-import { pair, spawnBlobPeer, type BlobPeerProcess } from '../test/blob-support/spawn-blob-peer.ts';
+import type { BlobPeerProcess } from '../test/blob-support/spawn-blob-peer.ts';
+import { blobMix, startMixPeers } from './blob-mix.ts';
 
 const { values } = parseArgs({
   options: {
@@ -41,12 +42,7 @@ const scale = Number(values.scale);
 const runs = Number(values.runs);
 const chunkSize = Number(values.chunk);
 const window = Number(values.window);
-const only = new Set(values.only.split(','));
-const spec = [
-  { cls: 'video', size: Math.round(500e6 * scale), count: 1 },
-  { cls: 'photos', size: 2_500_000, count: Math.round(200 * scale) },
-  { cls: 'thumbs', size: 30_000, count: Math.round(2000 * scale) },
-].filter((c) => only.has(c.cls));
+const spec = blobMix(scale, new Set(values.only.split(',')));
 type Cpu = { user: number; system: number; mainMs: number };
 /** CPU of each peer process so far: all its threads, and its main (JS) thread alone, in ms. */
 async function cpuOf(peers: BlobPeerProcess[]): Promise<{ all: number; main: number }[]> {
@@ -56,11 +52,13 @@ async function cpuOf(peers: BlobPeerProcess[]): Promise<{ all: number; main: num
 const roles = ['sender', 'receiver'] as const;
 
 if (values['cpu-prof']) await mkdir(values['cpu-prof'], { recursive: true });
-const total = spec.reduce((s, x) => s + x.size * x.count, 0);
 
 for (const transport of values.transports.split(',') as ('tcp' | 'ws')[]) {
-  const sender = await spawnBlobPeer({ transport, chunkSize });
-  const receiver = await spawnBlobPeer({ transport, chunkSize, window, memory: values.memory });
+  const { sender, receiver, hashes, total, close } = await startMixPeers(
+    spec,
+    { transport, chunkSize },
+    { transport, chunkSize, window, memory: values.memory },
+  );
   const profDir = values['cpu-prof'];
   /** Runs `f`, profiling both peers when asked to and this is the last run. */
   const profiled = async <T>(what: string, last: boolean, f: () => Promise<T>): Promise<T> => {
@@ -73,8 +71,6 @@ for (const transport of values.transports.split(',') as ('tcp' | 'ws')[]) {
     return out;
   };
   try {
-    await pair(receiver, sender);
-    const hashes = await sender.call<string[]>('generateMix', { spec, seed: 1 }, 600_000);
     const blob: number[] = [];
     const bare: number[] = [];
     /** CPU per MB moved, per process (`all` threads, `main` thread), bare stream and blob path. */
@@ -156,9 +152,6 @@ for (const transport of values.transports.split(',') as ('tcp' | 'ws')[]) {
       }),
     );
   } finally {
-    await sender.stop();
-    await receiver.stop();
-    await rm(sender.store, { recursive: true, force: true });
-    await rm(receiver.store, { recursive: true, force: true });
+    await close();
   }
 }
