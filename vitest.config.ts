@@ -5,7 +5,17 @@ export default defineConfig({
   test: {
     passWithNoTests: true,
     projects: [
-      { test: { name: 'sync', root: 'packages/sync', include: ['src/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'sync',
+          root: 'packages/sync',
+          include: ['src/**/*.test.ts'],
+          // Many are loopback network tests (libp2p nodes, sync rounds): vitest's 5 s default is
+          // too tight for them on a loaded machine, and their hooks stop nodes and repos.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
       { test: { name: 'media', root: 'packages/media', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
       { test: { name: 'ml', root: 'packages/ml', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
       {
