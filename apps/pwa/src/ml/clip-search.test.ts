@@ -247,13 +247,16 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
     const dead = start(() => Promise.reject(new Error('no wasm here')));
     stops.push(() => dead.stop());
     await dead.ready;
-    await vi.waitFor(() =>
-      expect((dead.semantic(), dead.status())).toEqual({
-        state: 'off',
-        reason: expect.stringMatching(
-          /CLIP text model does not run here: .*no wasm here/,
-        ) as unknown as string,
-      }),
+    // Bounds as the other waits here: under load the model fetch and self-test take over 1 s.
+    await vi.waitFor(
+      () =>
+        expect((dead.semantic(), dead.status())).toEqual({
+          state: 'off',
+          reason: expect.stringMatching(
+            /CLIP text model does not run here: .*no wasm here/,
+          ) as unknown as string,
+        }),
+      { timeout: 20_000 },
     );
     // The runtime starts, but the text model (600 KB) does not load: found out at the first query.
     const clip = start((bytes, o) =>
@@ -262,7 +265,7 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
     const s = createLibrarySearch(dev.lib, undefined, undefined, clip);
     stops.push(() => s.stop());
     await s.ready;
-    await vi.waitFor(() => expect((clip.semantic(), clip.status().state)).toBe('on'));
+    await vi.waitFor(() => expect((clip.semantic(), clip.status().state)).toBe('on'), { timeout: 20_000 });
     const r = await s.search('green');
     expect(r.items.map((i) => i.id)).toEqual([BLUE]); // its file name
     expect(r.semantic).toEqual({
@@ -310,13 +313,13 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
     mine.setDeviceResult('phone', NEW, 'clip', { model, json: JSON.stringify(storedClip(shard)) });
     // A shard of another asset under this one is refused.
     mine.setDeviceResult('phone', hex(5), 'clip', { model, json: JSON.stringify(storedClip(shard)) });
-    await vi.waitFor(async () => expect(await ids('blue')).toEqual([BLUE, NEW].sort()));
+    await vi.waitFor(async () => expect(await ids('blue')).toEqual([BLUE, NEW].sort()), { timeout: 20_000 });
     expect(clip.status()).toEqual({ state: 'on', photos: 4 });
     expect(await ids('something red')).toEqual([RED]);
 
     // The result goes (the node's month has it, or the device pruned it): so does its vector.
     mine.setDeviceResult('phone', NEW, 'clip', undefined);
-    await vi.waitFor(async () => expect(await ids('blue')).toEqual([BLUE]));
+    await vi.waitFor(async () => expect(await ids('blue')).toEqual([BLUE]), { timeout: 20_000 });
     expect(clip.status()).toEqual({ state: 'on', photos: 3 });
   });
 });
