@@ -142,19 +142,24 @@ export function createPackIndex(): PackIndex {
     const w0 = hash.length === 64 ? wordOf(hash, 0) : -1;
     if (w0 < 0) return -1;
     const mask = slots.length - 1;
-    let parsed = false;
     for (let s = bucket(w0); slots[s] !== EMPTY; s = (s + 1) & mask) {
       const v = slots[s]!;
       if (v === GONE) continue;
       const e = (v - 2) * WORDS;
-      if (data[e] !== w0) continue;
-      if (!parsed) {
-        if (!parse(hash, key)) return -1;
-        parsed = true;
-      }
-      if (matches(e) && (pack < 0 || (data[e + PACK] === pack && data[e + OFFSET] === offset))) return s;
+      if (
+        data[e] === w0 &&
+        rest(hash, e) &&
+        (pack < 0 || (data[e + PACK] === pack && data[e + OFFSET] === offset))
+      )
+        return s;
     }
     return -1;
+  }
+
+  /** Whether words 1–7 of `hash` are entry `e`'s (parsed as compared: a mismatch stops early). */
+  function rest(hash: string, e: number): boolean {
+    for (let w = 1; w < 8; w++) if (wordOf(hash, w) !== data[e + w]) return false;
+    return true;
   }
 
   function all(hash: string): PackLocation[] {
