@@ -3,10 +3,12 @@
  * accepting peers (its `ready` line, printed after HTTP and libp2p listen; checked with
  * /readyz), on a 100,000-asset library (journal + derivative records + the synced catalog's
  * Automerge documents). Anchor: the same on an empty library, in the same run. Medians of 3.
- * Goal: start_s ≤ 2.   Usage: npm run bench -- node-cold-start [assets]
+ * Goal: start_s ≤ 2.   Usage: npm run bench -- node-cold-start [assets] [runs]
+ * Also `cpu_s`: the CPU the node used up to its ready line (user + system, from /proc), which a
+ * loaded machine changes much less than the wall time.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildNodeLibrary, CLI } from '@hearth/node-peer/testing';
@@ -14,9 +16,21 @@ import { catalogFixture } from './catalog-fixture.ts';
 import { median, report } from './report.ts';
 
 const assets = Number(process.argv[2] ?? 100_000);
+const runs = Number(process.argv[3] ?? 3);
 
-/** Start a node, time it to ready, confirm /readyz, stop it; returns seconds and the child's RSS. */
-export async function startOnce(dataDir: string, idle: boolean): Promise<{ startS: number; rssMb: number }> {
+/** CPU seconds (user + system) a process has used, from /proc (Linux clock ticks: 100 a second). */
+function cpuSeconds(pid: number): number {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/** Start a node, time it to ready, confirm /readyz, stop it; returns seconds, CPU seconds to ready and the child's RSS. */
+export async function startOnce(
+  dataDir: string,
+  idle: boolean,
+): Promise<{ startS: number; cpuS: number; rssMb: number }> {
   const t = performance.now();
   const child = spawn(
     process.execPath,
@@ -25,11 +39,15 @@ export async function startOnce(dataDir: string, idle: boolean): Promise<{ start
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HEARTH_ML: 'off' } },
   );
   let out = '';
+  let cpuS = 0;
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /Serving the app at (\S+)[\s\S]*^ready$/m.exec(out);
-      if (m?.[1]) resolve(m[1]);
+      if (m?.[1]) {
+        cpuS = cpuSeconds(child.pid!);
+        resolve(m[1]);
+      }
     });
     child.on('exit', (code) => reject(new Error(`hearth start exited ${code}: ${out}`)));
   });
@@ -54,7 +72,7 @@ export async function startOnce(dataDir: string, idle: boolean): Promise<{ start
   }
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
-  return { startS, rssMb };
+  return { startS, cpuS, rssMb };
 }
 
 export async function makeLibraries(n: number): Promise<{ big: string; empty: string; cleanup(): void }> {
@@ -74,22 +92,27 @@ export async function makeLibraries(n: number): Promise<{ big: string; empty: st
 if (import.meta.main) {
   const libs = await makeLibraries(assets);
   try {
-    const big: number[] = [];
-    const empty: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      empty.push((await startOnce(libs.empty, false)).startS);
-      big.push((await startOnce(libs.big, false)).startS);
+    const big: { startS: number; cpuS: number }[] = [];
+    const empty: { startS: number; cpuS: number }[] = [];
+    for (let i = 0; i < runs; i++) {
+      empty.push(await startOnce(libs.empty, false));
+      big.push(await startOnce(libs.big, false));
     }
-    const v = median(big);
-    const a = median(empty);
-    report({
-      bench: 'node-cold-start',
-      metric: 'start_s',
-      value: v,
-      unit: 's',
-      anchor: { name: 'empty library', value: a },
-      ratio: v / a,
-    });
+    for (const [metric, of] of [
+      ['start_s', (r: { startS: number }) => r.startS],
+      ['cpu_s', (r: { cpuS: number }) => r.cpuS],
+    ] as const) {
+      const v = median(big.map(of));
+      const a = median(empty.map(of));
+      report({
+        bench: 'node-cold-start',
+        metric,
+        value: v,
+        unit: 's',
+        anchor: { name: 'empty library', value: a },
+        ratio: v / a,
+      });
+    }
   } finally {
     libs.cleanup();
   }

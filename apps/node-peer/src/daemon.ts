@@ -95,6 +95,8 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       return peers;
     },
     async start() {
+      /** Work that waits for `ready`: it does not help serving, and the first `/readyz` must not wait for it. */
+      const afterReady: (() => void | Promise<void>)[] = [];
       const { created } = await initLibrary(config.dataDir);
       if (created) log(`created a new library in ${config.dataDir}`);
       const l = await openLibrary(config.dataDir);
@@ -166,8 +168,12 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
           .then(() => projectAssets(ps.catalog, l.catalog, (id, v, m) => l.catalog.markProjected(id, v, m)))
           .catch((err: unknown) => log(`catalog sync: ${(err as Error).message}`));
       };
-      project();
-      const projector = setInterval(project, 1000);
+      let projector: ReturnType<typeof setInterval> | undefined;
+      // Its first look goes through every asset; it starts once the node is ready (below).
+      afterReady.push(() => {
+        project();
+        projector = setInterval(project, 1000);
+      });
       parts.push({
         name: 'catalog projection',
         stop: async () => {
@@ -187,7 +193,9 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
         onError: (kind, asset, err) => log(`reconcile ${kind} ${asset}: ${(err as Error).message}`),
       });
       loop = lp;
-      await lp.start();
+      // Its first pass checks every asset's derived records and blobs (~1 s of CPU at 100k);
+      // nothing in it is needed to serve, so it starts once the node is ready.
+      afterReady.push(() => lp.start());
       parts.push({ name: 'reconcile loop', stop: () => lp.stop() });
       // What the loop and imports are doing, for the app's status panel (`/hearth/status/1`).
       const feed = startStatusFeed({ lib: l, peers: ps, loop: lp, log });
@@ -209,7 +217,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
           .catch((err: unknown) => log(`journal snapshot: ${(err as Error).message}`))
           .finally(() => (trimming = undefined));
       };
-      void lp.idle().then(() => setTimeout(trim, 500).unref());
+      afterReady.push(() => void lp.idle().then(() => setTimeout(trim, 500).unref()));
       const trimmer = setInterval(trim, 30_000).unref();
       parts.push({
         name: 'journal snapshot',
@@ -256,6 +264,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       await ps.announce(advertisedHttpUrls(h.url, config.host));
       await updateDaemonInfo(l.layout.daemonJson, { ...info, url: h.url });
       ready = true;
+      for (const f of afterReady) await f();
     },
     async stop() {
       ready = false;

@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -181,5 +181,49 @@ describe('reconcile loop', () => {
     expect(await run('m@2')).toEqual(['p0', 'p1', 'p2', 'p3']);
     expect(catalog.derived(p1.id).get('upper')?.values?.['model']).toBe('m@2');
     await catalog.stop();
+  });
+
+  it('gives the event loop turns during a long pass (a start, HTTP and timers are not held up)', async () => {
+    // Records written as a journal, all for one original: only the pass's own work counts here.
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-rl-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const n = 3000;
+    const lines = Array.from({ length: n }, (_, i) => {
+      const id = (i.toString(16).padStart(8, '0') + 'a'.repeat(56)) as never;
+      const asset = {
+        id,
+        original: id,
+        type: 'photo',
+        mime: 'image/jpeg',
+        size: 1,
+        fileName: `p${i}`,
+        importedAt: 0,
+      };
+      return JSON.stringify({ op: 'add', asset });
+    });
+    await mkdir(join(dir, 'catalog'));
+    await writeFile(join(dir, 'catalog', 'catalog.jsonl'), lines.join('\n') + '\n');
+    const catalog = createJsonlCatalog(join(dir, 'catalog'));
+    await catalog.start();
+    cleanup.push(() => catalog.stop());
+    expect([...catalog.assets()].length).toBe(n);
+    // A step that applies to nothing: the pass then never waits on anything of its own.
+    let considered = 0;
+    const step: PipelineStep = {
+      kind: 'none',
+      version: 1,
+      appliesTo: () => (considered++, false),
+      run: () => Promise.reject(new Error('not called')),
+    };
+    const blobs = createFsBlobStore({ root: join(dir, 'blobs') });
+    const loop = loopOf({ catalog, blobs, steps: [step], concurrency: 1 });
+    const idle = loop.start().then(() => loop.idle());
+    // What other work sees at each turn of the event loop until the pass is over.
+    const seen: number[] = [];
+    let done = false;
+    void idle.then(() => (done = true));
+    while (!done) seen.push(await new Promise<number>((r) => setImmediate(() => r(considered))));
+    expect(considered).toBe(n);
+    expect(seen.some((c) => c > 0 && c < n)).toBe(true);
   });
 });

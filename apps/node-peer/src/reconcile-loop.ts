@@ -43,6 +43,9 @@ export interface ReconcileOptions {
   onError?: (kind: string, asset: AssetId, err: unknown) => void;
 }
 
+/** Assets a scan considers between two turns of the event loop (a few ms of work). */
+const ASSETS_PER_TURN = 500;
+
 /** A queue with O(1) shift: a read index, the array compacted once half of it is consumed. */
 function createFifo<T>(): {
   push(t: T): void;
@@ -106,8 +109,12 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
   const seen = new Set<AssetId>();
 
   async function consider(assets: Iterable<AssetRecord>): Promise<void> {
+    let n = 0;
     for (const a of assets) {
       if (stopping) return;
+      // `has` answers from memory for packed blobs, so without this a pass over 100k assets is
+      // one ~1 s chain of microtasks: HTTP, libp2p and timers wait for it (a start's `ready`).
+      if (++n % ASSETS_PER_TURN === 0) await new Promise((r) => setImmediate(r));
       if (seen.has(a.id)) continue;
       seen.add(a.id);
       for (const step of steps) {
