@@ -5,36 +5,12 @@
 import type { Stream } from '@libp2p/interface';
 import * as lp from 'it-length-prefixed';
 import type { Uint8ArrayList } from 'uint8arraylist';
+import { drained } from '../net/stream-drain.ts';
 
 /** Sends one frame, waiting for the stream to drain first when its buffer is full. */
 export async function sendFrame(stream: Stream, payload: Uint8Array | Uint8ArrayList): Promise<void> {
-  if (stream.writableNeedsDrain && stream.status === 'open') await drained(stream);
+  await drained(stream);
   stream.send(lp.encode.single(payload));
-}
-
-/**
- * The stream's next `drain` (rejects if it closes first). Not `stream.onDrain()`: in
- * @libp2p/utils 7.4 its promise is made once per stream and never renewed, so after the first
- * drain it is always resolved and a writer never waits again — its bytes pile up in the
- * stream's write buffer (and a server's chunk buffers with them).
- */
-function drained(stream: Stream): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const off = () => {
-      stream.removeEventListener('drain', onDrain);
-      stream.removeEventListener('close', onClose);
-    };
-    const onDrain = () => {
-      off();
-      resolve();
-    };
-    const onClose = (evt: Event) => {
-      off();
-      reject((evt as Event & { error?: Error }).error ?? new Error('stream closed while waiting to drain'));
-    };
-    stream.addEventListener('drain', onDrain);
-    stream.addEventListener('close', onClose);
-  });
 }
 
 /** The frames arriving on a stream; throws (InvalidDataLengthError) on a frame above `maxFrame`. */

@@ -6,6 +6,7 @@ import { AUTOMERGE_PROTOCOL, decodeFrame, encodeFrame } from './automerge-frames
 import { newLink, type Link } from './automerge-link.ts';
 import { ReopenBackoff } from './reopen-backoff.ts';
 import type { PeerAccess } from './peer-access.ts';
+import { drained } from './stream-drain.ts';
 
 /** What the adapter needs from a libp2p node. */
 export type AdapterNode = Pick<
@@ -233,7 +234,7 @@ export class Libp2pNetworkAdapter extends NetworkAdapter {
     link.writing = link.writing.then(async () => {
       if (link.outbound !== stream || stream.writeStatus !== 'writable') return;
       try {
-        if (stream.writableNeedsDrain) await stream.onDrain();
+        await drained(stream);
         stream.send(lp.encode.single(frame));
       } catch {
         this.#teardown(link.remote);
