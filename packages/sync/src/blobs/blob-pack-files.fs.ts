@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { fsyncDir } from './blob-store-log.fs.ts';
 import { isWriting } from './blob-pack-writer.fs.ts';
-import { decodeIndex, encodeIndex, HEADER, scanPack, type PackRecord } from './blob-pack.fs.ts';
+import { encodeIndex, HEADER, scanPack, walkIndex, type PackRecord } from './blob-pack.fs.ts';
 import type { Pack, PackEntry, PackState } from './blob-pack-state.fs.ts';
 
 /** The pid in a pack's name (`<pid>-<uuid>.pack`): whose writer made it. */
@@ -72,10 +72,14 @@ export function createPackFiles(state: PackState, isLiveWriter: (pid: number) =>
     async load(name, atStart) {
       const pack = state.add(name, false);
       const idx = await readFile(`${pack.path}.idx`).catch(() => undefined);
-      const records = idx && decodeIndex(idx);
-      if (records) {
+      const indexed =
+        idx &&
+        walkIndex(idx, {
+          blob: (bytes, hashAt, offset, size) => state.applyIndexed(pack, bytes, hashAt, offset, size),
+          tombstone: (r) => state.apply(pack, r),
+        });
+      if (indexed) {
         pack.sealed = true;
-        for (const r of records) state.apply(pack, r);
         return;
       }
       const all = await scanMore(pack);

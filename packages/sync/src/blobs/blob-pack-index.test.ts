@@ -22,6 +22,15 @@ describe('compact pack index', () => {
     expect(index.first(h(-1))).toEqual({ pack: 3, offset: 0xfffffff0, size: 0xffffffff });
   });
 
+  it('takes a hash as its 32 bytes (as a sealed pack index holds it) the same as its hex', () => {
+    const index = createPackIndex();
+    const bytes = new Uint8Array(100);
+    bytes.set(Buffer.from(h(9), 'hex'), 7);
+    index.addBytes(bytes, 7, 2, 44, 5);
+    expect(index.first(h(9))).toEqual({ pack: 2, offset: 44, size: 5 });
+    expect([...index.hashes()]).toEqual([h(9)]);
+  });
+
   it('keeps every copy of a blob packed twice and removes exactly the one named', () => {
     const index = createPackIndex();
     index.add(h(1), 0, 0, 10);

@@ -24,6 +24,8 @@ export interface PackIndex {
   /** Live entries (a blob packed twice counts twice). */
   readonly count: number;
   add(hash: BlobHash, pack: number, offset: number, size: number): void;
+  /** `add` with the hash as its 32 bytes at `at` of `bytes` (a sealed pack's index, read at start). */
+  addBytes(bytes: Uint8Array, at: number, pack: number, offset: number, size: number): void;
   /** The first entry of `hash` (undefined: not packed, or not a hash). */
   first(hash: string): PackLocation | undefined;
   all(hash: string): PackLocation[];
@@ -156,6 +158,25 @@ export function createPackIndex(): PackIndex {
     return -1;
   }
 
+  /** Adds the entry of the hash in `key`. */
+  function append(pack: number, offset: number, size: number): void {
+    if (used * WORDS === data.length) {
+      // ×1.25: the slack a doubling leaves would be most of the per-blob cost.
+      const grown = new Uint32Array(Math.ceil((used * 1.25) / 64) * 64 * WORDS);
+      grown.set(data);
+      data = grown;
+    }
+    const e = used * WORDS;
+    data.set(key, e);
+    data[e + PACK] = pack;
+    data[e + OFFSET] = offset;
+    data[e + SIZE] = size;
+    used++;
+    live++;
+    if (filled + 1 > slots.length * 0.75) rebuild(live);
+    else place(used - 1);
+  }
+
   /** Whether words 1–7 of `hash` are entry `e`'s (parsed as compared: a mismatch stops early). */
   function rest(hash: string, e: number): boolean {
     for (let w = 1; w < 8; w++) if (wordOf(hash, w) !== data[e + w]) return false;
@@ -188,21 +209,12 @@ export function createPackIndex(): PackIndex {
     },
     add(hash, pack, offset, size) {
       if (!parse(hash, key)) throw new TypeError(`not a blob hash: ${hash}`);
-      if (used * WORDS === data.length) {
-        // ×1.25: the slack a doubling leaves would be most of the per-blob cost.
-        const grown = new Uint32Array(Math.ceil((used * 1.25) / 64) * 64 * WORDS);
-        grown.set(data);
-        data = grown;
-      }
-      const e = used * WORDS;
-      data.set(key, e);
-      data[e + PACK] = pack;
-      data[e + OFFSET] = offset;
-      data[e + SIZE] = size;
-      used++;
-      live++;
-      if (filled + 1 > slots.length * 0.75) rebuild(live);
-      else place(used - 1);
+      append(pack, offset, size);
+    },
+    addBytes(bytes, at, pack, offset, size) {
+      for (let w = 0; w < 8; w++, at += 4)
+        key[w] = (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
+      append(pack, offset, size);
     },
     first(hash) {
       const s = find(hash, -1, 0);

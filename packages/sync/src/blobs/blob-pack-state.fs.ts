@@ -51,6 +51,8 @@ export interface PackState {
   add(name: string, own: boolean): Pack;
   /** Applies a durable record of `pack` to the index. */
   apply(pack: Pack, r: PackRecord): void;
+  /** `apply` of a blob record read from a sealed pack's index (walkIndex in blob-pack.fs.ts). */
+  applyIndexed(pack: Pack, index: Uint8Array, hashAt: number, offset: number, size: number): void;
   first(hash: string): PackEntry | undefined;
   all(hash: string): PackEntry[];
   /** Each live packed blob's entries, once per hash. */
@@ -102,6 +104,12 @@ export function createPackState(dir: string): PackState {
       };
       packs.set(name, pack);
       return pack;
+    },
+    applyIndexed(pack, bytes, hashAt, offset, size) {
+      if (dead.size > 0 && dead.has(ref(pack.id, offset))) return;
+      index.addBytes(bytes, hashAt, pack.id, offset, size);
+      pack.live++;
+      pack.liveBytes += HEADER + size;
     },
     apply(pack, r) {
       if (r.kind === KIND_BLOB) {

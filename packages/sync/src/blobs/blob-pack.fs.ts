@@ -107,26 +107,44 @@ export function encodeIndex(records: readonly PackRecord[]): Uint8Array[] {
   return parts;
 }
 
-/** Reads an index back (undefined when it is damaged: the pack is then scanned instead). */
-export function decodeIndex(bytes: Uint8Array): PackRecord[] | undefined {
-  const records: PackRecord[] = [];
+/** What `walkIndex` reports: each blob record (its hash is the 32 bytes at `hashAt` of the index), each tombstone. */
+export interface IndexVisitor {
+  blob(index: Uint8Array, hashAt: number, offset: number, size: number): void;
+  tombstone(r: Extract<PackRecord, { kind: typeof KIND_TOMBSTONE }>): void;
+}
+
+/**
+ * Reads an index back, record by record, without an object or string per blob (a start
+ * reads a million of them). False, with nothing reported, when the index is damaged: the
+ * pack is then scanned instead.
+ */
+export function walkIndex(bytes: Uint8Array, visit: IndexVisitor): boolean {
+  return walk(bytes, undefined) && walk(bytes, visit);
+}
+
+function walk(bytes: Uint8Array, visit: IndexVisitor | undefined): boolean {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0; // in the index
   let offset = 0; // in the pack
   while (at < bytes.length) {
-    if (at + HEADER > bytes.length) return undefined;
-    const h = parseHeader(bytes.subarray(at, at + HEADER));
-    if (!h) return undefined;
+    if (at + HEADER > bytes.length || view.getUint32(at) !== MAGIC) return false;
+    const kind = bytes[at + 4];
+    const length = view.getUint32(at + 8);
+    if (kind === KIND_BLOB) visit?.blob(bytes, at + 12, offset, length);
+    else if (kind === KIND_TOMBSTONE) {
+      const body = at + HEADER + length <= bytes.length && bytes.subarray(at + HEADER, at + HEADER + length);
+      const target = body && parseTombstone(body);
+      if (!target) return false;
+      if (visit) {
+        const hash = Buffer.from(bytes.buffer, bytes.byteOffset + at + 12, 32).toString('hex') as BlobHash;
+        visit.tombstone({ kind: KIND_TOMBSTONE, hash, offset, target });
+      }
+      at += length;
+    } else return false;
     at += HEADER;
-    if (h.kind === KIND_BLOB) records.push({ kind: KIND_BLOB, hash: h.hash, offset, size: h.length });
-    else {
-      const target = at + h.length <= bytes.length && parseTombstone(bytes.subarray(at, at + h.length));
-      if (!target) return undefined;
-      records.push({ kind: KIND_TOMBSTONE, hash: h.hash, offset, target });
-      at += h.length;
-    }
-    offset += HEADER + h.length;
+    offset += HEADER + length;
   }
-  return records;
+  return true;
 }
 
 async function readExactly(fh: FileHandle, into: Uint8Array, position: number): Promise<boolean> {
