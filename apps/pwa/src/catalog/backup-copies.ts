@@ -4,8 +4,7 @@
  * once a node has the verified original (its import or its replicator), so a second home node
  * that joined the library shows up here as soon as it has pulled the file.
  */
-import type { Asset, Catalog, DeviceId, LibraryDevice } from '@hearth/sync';
-import type { BackupSummary } from '../library/library-client.ts';
+import type { Asset, DeviceId, LibraryDevice } from '@hearth/sync';
 
 /** The library's home nodes that are not revoked: device id → name. */
 export type HomeNodeNames = ReadonlyMap<string, string>;
@@ -40,24 +39,4 @@ export function enoughCopies(
 ): boolean {
   if (minCopies <= 1) return a.holders.some((h) => h !== self);
   return homeCopies(a, homeNodes).length >= minCopies;
-}
-
-/**
- * How well the library is backed up (trash left out; a Live Photo's two parts count as two).
- * Counts copies over the whole catalog, one month at a time (a lazy catalog keeps only its
- * budget of shards open). Read on the Back up page, not while painting.
- */
-export async function summarizeBackup(catalog: Catalog, homeNodes: HomeNodeNames): Promise<BackupSummary> {
-  const s: BackupSummary = { total: 0, onNoHomeNode: 0, onOneHomeNode: 0, homeNodes: homeNodes.size };
-  for (const m of catalog.months()) {
-    await catalog.openMonths([m]);
-    for (const a of catalog.monthAssets(m)) {
-      if (a.trashedAt !== undefined) continue;
-      const n = a.holders.filter((h) => homeNodes.has(h)).length;
-      s.total++;
-      if (n === 0) s.onNoHomeNode++;
-      else if (n === 1) s.onOneHomeNode++;
-    }
-  }
-  return s;
 }

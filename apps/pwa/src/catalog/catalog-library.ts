@@ -11,7 +11,8 @@ import type { LibraryChange, LibraryClient, MediaKind, NewLocalAsset } from '../
 import { AlbumNotFoundError } from '../library/library-errors.ts';
 import type { MonthSummary } from '../library/timeline-item.ts';
 import type { MediaCache } from './media-cache.ts';
-import { homeCopies, summarizeBackup, type HomeNodeNames } from './backup-copies.ts';
+import { homeCopies, type HomeNodeNames } from './backup-copies.ts';
+import { createBackupCounter } from './backup-counter.ts';
 import { albumView, details, inTimeline, row } from './catalog-records.ts';
 import { createCatalogMedia, type RemoteMedia } from './catalog-media.ts';
 import { createFreeSpace } from './catalog-free-space.ts';
@@ -72,6 +73,7 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
   const { catalog, media, deviceId, upload, holds } = opts;
   const homeNodes = async (): Promise<HomeNodeNames> => (await opts.homeNodes?.()) ?? new Map();
   const served = createCatalogMedia(opts);
+  const backupCounter = createBackupCounter(catalog);
   const ids = (xs: readonly string[]) => xs as readonly AssetId[];
 
   /*
@@ -217,7 +219,7 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
       await album(id, (a) => catalog.setAlbumCover(a, asset as AssetId | undefined));
     },
 
-    ...(opts.homeNodes && { backupSummary: async () => summarizeBackup(catalog, await homeNodes()) }),
+    ...(opts.homeNodes && { backupSummary: async () => backupCounter(await homeNodes()) }),
     mediaBlob: served.mediaBlob,
     streamUrl: served.streamUrl,
     mediaUrl: served.mediaUrl,

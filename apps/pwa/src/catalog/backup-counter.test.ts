@@ -1,0 +1,78 @@
+import { Repo } from '@automerge/automerge-repo';
+import { createCatalog, type AssetId, type Catalog, type DeviceId, type MonthKey } from '@hearth/sync';
+import { createTestRoot, fakeDeviceId } from '@hearth/sync/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBackupCounter } from './backup-counter.ts';
+
+const phone: DeviceId = fakeDeviceId(1);
+const [nodeA, nodeB] = [fakeDeviceId(2), fakeDeviceId(3)];
+const id = (c: string) => c.repeat(64) as AssetId;
+const rec = (a: AssetId, month: number) => ({
+  id: a,
+  type: 'image' as const,
+  mime: 'image/jpeg',
+  size: 1,
+  capturedAt: Date.UTC(2024, month, 1),
+  width: 3,
+  height: 2,
+});
+
+const repos: Repo[] = [];
+const catalogs: Catalog[] = [];
+afterEach(async () => {
+  for (const c of catalogs.splice(0)) await c.stop();
+  for (const r of repos.splice(0)) await r.shutdown();
+});
+
+describe('backup counter', () => {
+  it('counts by holders, and later reads only the months that changed', async () => {
+    const repo = new Repo({ network: [] });
+    repos.push(repo);
+    const root = createTestRoot(repo);
+    const [catalog, onA, onB] = [phone, nodeA, nodeB].map((d) => createCatalog({ repo, root, deviceId: d }));
+    catalogs.push(catalog!, onA!, onB!);
+    for (const c of catalogs) await c.start();
+    // June: one on the phone only, one on node A, one on both nodes. July: one on node A.
+    await catalog!.addAssets([rec(id('a'), 5), rec(id('b'), 5), rec(id('c'), 5), rec(id('d'), 6)]);
+    await onA!.addAssets([rec(id('b'), 5), rec(id('c'), 5), rec(id('d'), 6)]);
+    await onB!.addAssets([rec(id('c'), 5)]);
+
+    // Which months the counter opens.
+    const opened: MonthKey[] = [];
+    const spy: Catalog = {
+      ...catalog!,
+      openMonths: (ms) => (opened.push(...ms), catalog!.openMonths(ms)),
+    };
+    const count = createBackupCounter(spy);
+    const both = new Map([
+      [nodeA, 'home'],
+      [nodeB, 'backup'],
+    ]);
+    expect(await count(both)).toEqual({ total: 4, onNoHomeNode: 1, onOneHomeNode: 2, homeNodes: 2 });
+    expect(opened.sort()).toEqual(['2024-06', '2024-07']);
+
+    // Nothing changed: nothing is read. A home node less needs no reading either.
+    opened.length = 0;
+    expect(await count(new Map([[nodeA, 'home']]))).toEqual({
+      total: 4,
+      onNoHomeNode: 1,
+      onOneHomeNode: 3,
+      homeNodes: 1,
+    });
+    expect(opened).toEqual([]);
+
+    // Node B gets July's asset; the phone trashes June's phone-only one: both months change.
+    await onB!.addAssets([rec(id('d'), 6)]);
+    opened.length = 0;
+    expect(await count(both)).toEqual({ total: 4, onNoHomeNode: 1, onOneHomeNode: 1, homeNodes: 2 });
+    expect(opened).toEqual(['2024-07']);
+    catalog!.trash([id('a')]);
+    opened.length = 0;
+    expect(await count(both)).toEqual({ total: 3, onNoHomeNode: 0, onOneHomeNode: 1, homeNodes: 2 });
+    expect(opened).toEqual(['2024-06']);
+
+    // A month deleted entirely leaves the count.
+    catalog!.deletePermanently([id('d')]);
+    expect(await count(both)).toEqual({ total: 2, onNoHomeNode: 0, onOneHomeNode: 1, homeNodes: 2 });
+  });
+});
