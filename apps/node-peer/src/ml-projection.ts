@@ -6,6 +6,7 @@ import { monthOf, type BlobStore } from '@hearth/sync';
 import { toNewAsset } from './catalog-projection.ts';
 import type { NodeCatalog } from './node-catalog.ts';
 import type { DeviceMlResults } from './ml-steps.ts';
+import { recordOwnResults } from './ml-recorded.ts';
 
 /** The models keys of the enabled ML features (a kind without a key is off). */
 export interface MlKeys {
@@ -195,6 +196,13 @@ export function startNodeMlProjection(opts: NodeMlProjectionOptions): { stop(): 
   let seen = -1;
   let published = false;
   let running: Promise<void> = Promise.resolve();
+  let offMl: (() => void) | undefined;
+  // A device removing its pruned entries changes only the ML document: the node then drops its records.
+  const record = (m: MlCatalog) => {
+    running = running
+      .then(() => void recordOwnResults({ journal: opts.lib.catalog, keys: opts.keys, ml: m }))
+      .catch((err: unknown) => opts.log(`ml sync: ${(err as Error).message}`));
+  };
   const readBlob = readStoredBlob(opts.lib.blobs);
   const tick = () => {
     const v = opts.lib.catalog.version;
@@ -204,7 +212,12 @@ export function startNodeMlProjection(opts: NodeMlProjectionOptions): { stop(): 
       .then(async () => {
         ml ??= import('@hearth/sync')
           .then((s) => s.openMlCatalog({ repo: opts.peers.repo, root: opts.peers.root }))
-          .then((m) => (opts.onCatalog?.(m), m));
+          .then((m) => {
+            opts.onCatalog?.(m);
+            offMl?.();
+            offMl = m.onChange(() => record(m));
+            return m;
+          });
         const n = await projectMl({
           journal: opts.lib.catalog,
           keys: opts.keys,
@@ -214,6 +227,7 @@ export function startNodeMlProjection(opts: NodeMlProjectionOptions): { stop(): 
           ml: await ml,
         });
         if (n > 0) opts.log(`ml sync: ${n} month blob refs written`);
+        recordOwnResults({ journal: opts.lib.catalog, keys: opts.keys, ml: await ml });
         // Once per start (model files change only then): the CLIP text model devices embed
         // queries with, and the face, tag, OCR and CLIP image models for their own imports.
         if (!published && opts.modelsDir !== undefined) {
@@ -242,6 +256,7 @@ export function startNodeMlProjection(opts: NodeMlProjectionOptions): { stop(): 
   return {
     async stop() {
       clearInterval(timer);
+      offMl?.();
       await running;
     },
   };

@@ -3,7 +3,8 @@
 // YuNet + face embedder + YOLOX, PP-OCRv4 (real files from HEARTH_MODELS_DIR) and a CLIP image
 // tower (the tiny generated one) are fetched while the node is reachable and kept; offline, the
 // device's photo gets faces, tags, OCR text and a CLIP shard recorded under this device with
-// the node's model keys (what the node compares before adopting them).
+// the node's model keys (what the node compares before adopting them), and removed once the
+// node says it holds results of its own.
 import 'fake-indexeddb/auto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -168,7 +169,9 @@ describe.skipIf(!existsSync(PHOTO))(
       online = false;
       await analysis.wake();
       expect(analysis.analysed).toBe(1);
-      await vi.waitFor(() => expect(home.ml.read().deviceResults.get(TEXT)?.size).toBe(2));
+      await vi.waitFor(() => expect(home.ml.read().deviceResults.get(TEXT)?.size).toBe(2), {
+        timeout: 10_000,
+      });
       const r = home.ml.read().deviceResults.get(TEXT)!;
       const ocr = r.get('ocr')!.get('phone')!;
       const clip = r.get('clip')!.get('phone')!;
@@ -179,6 +182,18 @@ describe.skipIf(!existsSync(PHOTO))(
       expect(readVectorShardHeader(shard)).toMatchObject({ dims: 512, ids: [TEXT], model: keys.clip });
       // Small in the ML document: the shard is ~0.6 KB, ~0.9 KB as base64 JSON.
       expect(clip.json.length).toBeLessThan(1000);
+
+      // Pruning: the node says it holds OCR of its own (ml-recorded.ts); the device removes its
+      // OCR result, keeps the CLIP one, and does not analyse the photo again.
+      home.ml.setRecorded(TEXT, ['ocr']);
+      await vi.waitFor(() =>
+        expect([...(home.ml.read().deviceResults.get(TEXT)?.keys() ?? [])]).toEqual(['clip']),
+      );
+      home.ml.setRecorded(TEXT, ['clip', 'ocr']);
+      await vi.waitFor(() => expect(home.ml.read().deviceResults.has(TEXT)).toBe(false), { timeout: 10_000 });
+      await analysis.wake();
+      expect(analysis.analysed).toBe(1);
+      expect(home.ml.read().deviceResults.has(TEXT)).toBe(false);
     });
   },
 );

@@ -9,6 +9,9 @@
  * result goes into the ML document's `devices` map under this device (model key + the node's
  * stored form as JSON; CLIP: its one-vector shard, base64). The node adopts it instead of
  * running the models again; search finds the tags and words, and CLIP search the photo, at once.
+ * Once the node says it holds results of its own for the photo (the ML document's `recorded`
+ * map), this device removes them from its entry: it is their only writer, and they would
+ * otherwise stay in the synced document forever (~4 KB per face).
  */
 import type { DocHandle, Repo } from '@automerge/automerge-repo';
 import {
@@ -196,6 +199,20 @@ export function createDeviceAnalysis(opts: DeviceAnalysisOptions): DeviceAnalysi
     }
   }
 
+  /** removes this device's results the node now holds its own of; returns how many */
+  function prune(): number {
+    const state = ml!.read();
+    let n = 0;
+    for (const [asset, kinds] of state.recorded)
+      for (const kind of kinds)
+        if (state.deviceResults.get(asset)?.get(kind)?.has(opts.deviceId)) {
+          ml!.setDeviceResult(opts.deviceId, asset, kind, undefined);
+          failed.add(asset); // the node has it: never analysed here again
+          n++;
+        }
+    return n;
+  }
+
   const follower = followMlDocument({
     root: opts.root,
     label: 'device ML',
@@ -213,6 +230,7 @@ export function createDeviceAnalysis(opts: DeviceAnalysisOptions): DeviceAnalysi
           log(`device ML: the ML document is not available yet: ${String(e)}`);
           return;
         }
+      if (prune()) log(`device ML: removed results the home node now holds`);
       const online = opts.nodeReachable();
       if (!(await loadModels(online))) {
         // Nothing published (or not fetched yet): the node may publish, or come back, later.

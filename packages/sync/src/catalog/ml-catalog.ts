@@ -54,6 +54,11 @@ export interface MlCatalog {
     kind: MlDeviceKind,
     result: { model: string; json: string } | undefined,
   ): void;
+  /**
+   * The home node's write: it holds results of its own of `kinds` for `asset` (devices then
+   * remove theirs); `undefined` removes the record.
+   */
+  setRecorded(asset: string, kinds: readonly MlDeviceKind[] | undefined): void;
   onChange(listener: () => void): () => void;
   /**
    * Resolves true once no connected peer is known to have changes to this document that this
@@ -129,6 +134,7 @@ function wrap(repo: Repo, handle: DocHandle<MlDoc>, now: () => number): MlCatalo
         if (!result) {
           const kinds = d.devices?.[device]?.[asset];
           if (kinds) delete kinds[kind];
+          if (kinds && Object.keys(kinds).length === 0) delete d.devices![device]![asset];
           return;
         }
         d.devices ??= {};
@@ -140,6 +146,18 @@ function wrap(repo: Repo, handle: DocHandle<MlDoc>, now: () => number): MlCatalo
           json: new A.ImmutableString(result.json),
           at: now(),
         };
+      });
+    },
+    setRecorded(asset, kinds) {
+      if (!/^[0-9a-f]{64}$/.test(asset))
+        throw new InvalidCatalogInputError(`ML recorded: asset must be a lowercase hex SHA-256`);
+      handle.change((d) => {
+        if (!kinds?.length) {
+          if (d.recorded?.[asset] !== undefined) delete d.recorded[asset];
+          return;
+        }
+        d.recorded ??= {};
+        d.recorded[asset] = new A.ImmutableString([...kinds].sort().join(','));
       });
     },
     caughtUp(maxMs) {

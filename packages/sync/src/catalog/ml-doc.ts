@@ -54,6 +54,13 @@ export interface MlDoc {
    * Absent until a device writes one.
    */
   devices?: Record<string, Record<string, Record<string, MlDeviceResultRecord>>>;
+  /**
+   * The home node's word that it recorded results of its own (adopted or run) for an asset some
+   * device has results for: asset id → the kinds (`,`-joined). A device then removes those kinds
+   * from its entry (it is their only writer), and the node drops the asset here once no device
+   * entry for it is left, so neither map keeps growing (~4 KB per face otherwise, forever).
+   */
+  recorded?: Record<string, ImmutableString>;
 }
 
 /** One device-made result, as stored: the models key and the result as JSON (its format is the kind's). */
@@ -113,6 +120,8 @@ export interface MlState {
   models: Map<string, MlModelRef>;
   /** asset id → kind → device id → that device's result (see `MlDoc.devices`) */
   deviceResults: Map<string, Map<MlDeviceKind, Map<string, MlDeviceResult>>>;
+  /** asset id → kinds the home node holds results of its own for (see `MlDoc.recorded`) */
+  recorded: Map<string, MlDeviceKind[]>;
   invalid: string[];
 }
 
@@ -155,6 +164,7 @@ export function readMlState(doc: unknown): Checked<MlState> {
     clip: new Map(),
     models: new Map(),
     deviceResults: new Map(),
+    recorded: new Map(),
     invalid: [],
   };
   for (const kind of ML_BLOB_KINDS) {
@@ -178,10 +188,24 @@ export function readMlState(doc: unknown): Checked<MlState> {
       else out.invalid.push(`models[${task}] malformed`);
     }
   readDeviceResults(doc['devices'], out);
+  readRecorded(doc['recorded'], out);
   return ok(out);
 }
 
 const KINDS: readonly string[] = ML_DEVICE_KINDS;
+
+function readRecorded(recorded: unknown, out: MlState): void {
+  if (recorded === undefined) return;
+  if (!isObject(recorded)) return void out.invalid.push('recorded is not a map');
+  for (const [asset, v] of Object.entries(recorded)) {
+    const kinds = text(v)?.split(',');
+    if (!HEX64.test(asset) || !kinds?.every((k) => KINDS.includes(k))) {
+      out.invalid.push(`recorded[${asset}] malformed`);
+      continue;
+    }
+    out.recorded.set(asset, kinds as MlDeviceKind[]);
+  }
+}
 
 function readDeviceResults(devices: unknown, out: MlState): void {
   if (devices === undefined) return;
