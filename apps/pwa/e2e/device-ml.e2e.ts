@@ -1,28 +1,63 @@
 /**
- * Faces and tags of a photo imported on a device whose home node is unreachable: a real home
- * node (ML on, the shared models) publishes its YuNet, face embedder and YOLOX files; Chromium
- * pairs and imports a first photo online (the worker then fetches those files and keeps them),
- * goes offline and imports a group photo. Its worker runs the node's models on onnxruntime-web
- * and search finds the photo by its tag ("person") offline. Back online, the node receives the
- * photo and adopts the device's faces and tags (its journal records them `by: device`) instead
- * of running its models again.
+ * Faces, tags, OCR and CLIP of photos imported on a device whose home node is unreachable: a
+ * real home node (ML on: the shared models plus the generated tiny CLIP) publishes its YuNet,
+ * face embedder, YOLOX, PP-OCRv4 and CLIP image files; Chromium pairs and imports a first photo
+ * online (the worker then fetches those files and keeps them) and searches it by CLIP once (so
+ * the text model is kept too), goes offline and imports a group photo, a text photo and a red
+ * one. Its worker runs the node's models on onnxruntime-web, and search finds them offline:
+ * the group by its tag ("person"), the text photo by a word in it ("invoice"), the red photo by
+ * CLIP ("something red"). Back online, the node receives the photos and adopts the device's
+ * results (its journal records them `by: device`) instead of running its models again.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import { tinyClipImageModel, tinyClipTextModel } from '@hearth/ml/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { cleanUp, closeBrowser } from './bounded-close.ts';
 import { e2eSkipReason, screenshotPath } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
-import { openPairedPage, searchUntil, waitForMlCache } from './search-page.ts';
+import { openPairedPage, searchBox, searchUntil, waitForMlCache } from './search-page.ts';
 
 const MODELS = process.env['HEARTH_MODELS_DIR'] ?? join(import.meta.dirname, '../../../../shared/models');
 const IMAGES = join(MODELS, 'test-images');
 const skip =
-  e2eSkipReason || (!existsSync(join(MODELS, 'face-detection')) ? `no models at ${MODELS}` : false);
+  e2eSkipReason ||
+  (!existsSync(join(MODELS, 'face-detection')) || !existsSync(join(MODELS, 'ocr'))
+    ? `no models at ${MODELS}`
+    : false);
+
+/** The shared models plus the tiny CLIP (no CLIP weights here), for the node. */
+function modelsWithTinyClip(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-e2e-device-ml-models-'));
+  for (const d of ['face-detection', 'face-recognition', 'object-detection', 'ocr'])
+    symlinkSync(join(MODELS, d), join(dir, d));
+  mkdirSync(join(dir, 'clip'));
+  symlinkSync(
+    join(MODELS, 'clip', 'bpe_simple_vocab_16e6.txt'),
+    join(dir, 'clip', 'bpe_simple_vocab_16e6.txt'),
+  );
+  writeFileSync(join(dir, 'clip', 'visual.onnx'), tinyClipImageModel());
+  writeFileSync(join(dir, 'clip', 'textual.onnx'), tinyClipTextModel());
+  return dir;
+}
+
+const idOf = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 /** Every `catalog.jsonl` line under the node's data dir that is a derived record of `asset`. */
 function derivedOf(dataDir: string, asset: string): { kind: string; values?: Record<string, unknown> }[] {
@@ -51,23 +86,33 @@ function derivedOf(dataDir: string, asset: string): { kind: string; values?: Rec
 }
 
 void describe(
-  'PWA faces and tags on its own imports while the home node is unreachable',
+  'PWA faces, tags, OCR and CLIP on its own imports while the home node is unreachable',
   { skip, timeout: 900_000 },
   () => {
     let node: HomeNode;
     let browser: Browser;
     let context: BrowserContext;
     let page: Page;
+    let models: string;
+    const saved = process.env['HEARTH_MODELS_DIR'];
     const src = mkdtempSync(join(tmpdir(), 'hearth-e2e-device-ml-'));
-    const first = join(src, 'sign.jpg');
+    const first = join(src, 'green.jpg');
     const group = join(src, 'group.jpg');
-    const groupId = createHash('sha256')
-      .update(readFileSync(join(IMAGES, 'group-bbt1.jpg')))
-      .digest('hex');
+    const text = join(src, 'sign.jpg');
+    const red = join(src, 'red.jpg');
 
     before(async () => {
-      cpSync(join(IMAGES, 'synthetic-text.jpg'), first);
       cpSync(join(IMAGES, 'group-bbt1.jpg'), group);
+      cpSync(join(IMAGES, 'synthetic-text.jpg'), text);
+      for (const [path, background] of [
+        [first, { r: 30, g: 190, b: 40 }],
+        [red, { r: 210, g: 30, b: 35 }],
+      ] as const)
+        await sharp({ create: { width: 320, height: 240, channels: 3, background } })
+          .jpeg({ quality: 90 })
+          .toFile(path);
+      models = modelsWithTinyClip();
+      process.env['HEARTH_MODELS_DIR'] = models; // the node started next reads it
       node = await startHomeNode();
       ({ browser, context, page } = await openPairedPage(node, {
         viewport: { width: 1280, height: 900 },
@@ -76,23 +121,31 @@ void describe(
       if (process.env['E2E_DEBUG'])
         page.on('worker', (w) => w.on('console', (m) => console.log('worker:', m.text())));
     });
-    after(() =>
-      cleanUp([
+    after(() => {
+      if (saved === undefined) delete process.env['HEARTH_MODELS_DIR'];
+      else process.env['HEARTH_MODELS_DIR'] = saved;
+      return cleanUp([
         ['close Chromium', () => closeBrowser(browser)],
         ['stop the home node', () => node?.stop()],
-        ['remove the photos', () => rmSync(src, { recursive: true, force: true })],
-      ]),
-    );
+        [
+          'remove the photos and models',
+          () => {
+            rmSync(src, { recursive: true, force: true });
+            if (models) rmSync(models, { recursive: true, force: true });
+          },
+        ],
+      ]);
+    });
 
-    void it('analyses the offline import on the device, finds it by tag offline; the node adopts the results', async () => {
+    void it('analyses the offline imports on the device, finds them by tag, OCR word and CLIP offline; the node adopts the results', async () => {
       await page.goto(`${node.url}#/import`);
       await page.getByTestId('file-input').setInputFiles([first]);
       await page
         .locator('li[data-state="done"]')
-        .filter({ hasText: 'sign.jpg' })
+        .filter({ hasText: 'green.jpg' })
         .waitFor({ timeout: 120_000 });
-      // An importing device keeps the node's face and tag models (3 files) for later, offline.
-      await waitForMlCache(page, 'hearth-device-ml-', 3, 180_000);
+      // An importing device keeps the node's face, tag, OCR and CLIP image models (8 files) for later, offline.
+      await waitForMlCache(page, 'hearth-device-ml-', 8, 180_000);
       // ... and starts onnxruntime-web once, so its wasm is in the runtime cache for offline use.
       await page
         .waitForFunction(
@@ -111,32 +164,61 @@ void describe(
             cause: e,
           });
         });
+      // One CLIP search online: the CLIP text model is fetched at the first one, then kept.
+      await page.getByRole('link', { name: 'Search' }).click();
+      await searchUntil(page, 'something green', 1, { timeoutMs: 240_000, semantic: true });
+      await waitForMlCache(page, 'hearth-clip-', 3, 60_000);
 
       await context.setOffline(true);
       await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
       await page.getByRole('status').filter({ hasText: 'no peer connected' }).waitFor();
-      await page.getByTestId('file-input').setInputFiles([group]);
+      await page.evaluate(() => (location.hash = '#/import')); // offline: no page load
+      await page.getByTestId('file-input').waitFor();
+      await page.getByTestId('file-input').setInputFiles([group, text, red]);
       await page.getByRole('link', { name: 'Search' }).click();
-      await searchUntil(page, 'person', 1, { timeoutMs: 240_000 });
-      assert.equal(await page.locator('.tile').first().getAttribute('data-id'), groupId);
+      await searchUntil(page, 'person', 1, { timeoutMs: 300_000 });
+      assert.equal(await page.locator('.tile').first().getAttribute('data-id'), idOf(group));
+      await searchUntil(page, 'invoice', 1, { timeoutMs: 240_000 });
+      assert.equal(await page.locator('.tile').first().getAttribute('data-id'), idOf(text));
+      // CLIP: the red photo is the best match, from the device's own embedding (no month shard has it).
+      const query = 'something red';
+      const end = Date.now() + 240_000;
+      for (let best: string | null = null; best !== idOf(red);) {
+        assert.ok(Date.now() < end, `"${query}" offline: best ${best}, wanted the red photo ${idOf(red)}`);
+        await searchBox(page).fill('');
+        await searchBox(page).fill(query);
+        await page.locator(`[data-testid="search-summary"][data-answered="${query}"]`).waitFor();
+        best = (await page.locator('.tile').count())
+          ? await page.locator('.tile').first().getAttribute('data-id')
+          : null;
+        if (best !== idOf(red)) await page.waitForTimeout(1000);
+      }
       await page.screenshot({ path: screenshotPath('device-ml-offline') });
 
-      // Back online: the upload completes, the ML document syncs, the node adopts the results.
+      // Back online: the uploads complete, the ML document syncs, the node adopts the results.
       await context.setOffline(false);
-      let derived: ReturnType<typeof derivedOf> = [];
-      for (let i = 0; i < 240; i++) {
-        derived = derivedOf(node.dataDir, groupId);
-        if (['faces', 'tags'].every((k) => derived.some((d) => d.kind === k))) break;
+      const photos = { group: idOf(group), text: idOf(text), red: idOf(red) };
+      const kinds = ['faces', 'tags', 'ocr', 'clip'];
+      const journal = () =>
+        Object.fromEntries(Object.entries(photos).map(([n, id]) => [n, derivedOf(node.dataDir, id)]));
+      let derived = journal();
+      for (let i = 0; i < 360; i++) {
+        derived = journal();
+        if (Object.values(derived).every((d) => kinds.every((k) => d.some((r) => r.kind === k)))) break;
         await page.waitForTimeout(500);
       }
-      const faces = derived.find((d) => d.kind === 'faces');
-      const tags = derived.find((d) => d.kind === 'tags');
-      const journal = `the node's journal of ${groupId} (read for up to 120 s): ${JSON.stringify(derived)}`;
-      assert.ok(faces && tags, `no faces or tags record in ${journal}`);
-      assert.equal(faces.values?.['by'], 'device', journal);
-      assert.equal(tags.values?.['by'], 'device', journal);
-      assert.ok(Number(faces?.values?.['count']) >= 3, JSON.stringify(faces));
-      assert.match(String(tags?.values?.['tags']), /"person"/);
+      const say = `the node's journal (read for up to 180 s): ${JSON.stringify(derived)}`;
+      for (const [name, records] of Object.entries(derived))
+        for (const k of kinds) {
+          const r = records.find((d) => d.kind === k);
+          assert.ok(r, `no ${k} record of the ${name} photo in ${say}`);
+          assert.equal(r.values?.['by'], 'device', `${name} ${k}: ${say}`);
+        }
+      const of = (name: keyof typeof photos, k: string) => derived[name]!.find((d) => d.kind === k)!.values!;
+      assert.ok(Number(of('group', 'faces')['count']) >= 3, say);
+      assert.match(String(of('group', 'tags')['tags']), /"person"/);
+      assert.match(String(of('text', 'ocr')['text']).replace(/\s/g, ''), /Invoice#12345/);
+      assert.equal(of('red', 'clip')['dims'], 512);
     });
   },
 );
