@@ -15,6 +15,14 @@ import {
 import { createPeerNode } from '@hearth/sync/platform';
 import { loadDeviceKeyBytes, saveDeviceKeyBytes } from './device-store.idb.ts';
 
+/**
+ * How many relay reservations the node asks for: one per home node it is connected to, so
+ * other browsers can signal to it through any of them (see worker-mesh.ts). libp2p makes one
+ * reservation per `/p2p-circuit` listen address, on relays it is connected to; a slot left
+ * without a relay costs nothing but a look among the peers it is connected to.
+ */
+export const RELAY_SLOTS = 3;
+
 type DeviceKey = Awaited<ReturnType<typeof importDeviceKey>>;
 
 export interface WorkerNodeOptions {
@@ -71,6 +79,7 @@ export function createWorkerNode(opts: WorkerNodeOptions): WorkerNode {
           access: opts.access,
           iceServers: opts.iceServers,
           beforeCutOff: opts.beforeCutOff,
+          listen: [...Array<string>(RELAY_SLOTS).fill('/p2p-circuit'), '/webrtc'],
         });
         const report = () => opts.onPeers(n.getPeers().length);
         n.addEventListener('peer:connect', report);

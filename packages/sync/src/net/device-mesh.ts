@@ -14,6 +14,12 @@ export type MeshNode = Pick<
   | 'removeEventListener'
 >;
 
+/** A circuit relay: its PeerId and the addresses this device dials it on (with or without `/p2p/<id>`). */
+export interface MeshRelay {
+  peerId: string;
+  addrs: readonly string[];
+}
+
 /** Options of {@link startDeviceMesh}. */
 export interface DeviceMeshOptions {
   node: MeshNode;
@@ -21,7 +27,14 @@ export interface DeviceMeshOptions {
    * The home node, whose circuit relay carries the WebRTC signalling: its PeerId and the
    * addresses this device dials it on (with or without `/p2p/<id>`).
    */
-  relay: { peerId: string; addrs: readonly string[] };
+  relay: MeshRelay;
+  /**
+   * Every relay that may carry the signalling (the library's home nodes), read on every round;
+   * default `[relay]`. A device holds a reservation on each relay it is connected to (one
+   * `/p2p-circuit` listen address per relay), and is dialled through every connected one, so
+   * two browsers still meet with the first home node down and a second one up.
+   */
+  relays?: () => readonly MeshRelay[];
   /**
    * The devices to keep a direct connection to, read on every round (the library's paired
    * browser devices; this device, the relay and unpaired peers are skipped).
@@ -55,16 +68,17 @@ export const isDirectWebRtc = (c: Connection): boolean =>
  * Keeps a direct WebRTC connection to every other paired device of the library, so catalog
  * sync between two browsers does not need the home node to carry it: each dial goes
  * `<home addr>/p2p/<home>/p2p-circuit/webrtc/p2p/<device>`, the home node's relay carries
- * only the SDP/ICE exchange, and the data then flows device to device. A device that is
- * offline (no reservation on the relay) is retried with backoff. Nothing is dialled while
- * the relay is not connected: without it there is no way to signal.
+ * only the SDP/ICE exchange, and the data then flows device to device. With several home
+ * nodes (`relays`) each dial offers every connected one, so any home node that is up can
+ * signal. A device that is offline (no reservation on any relay) is retried with backoff.
+ * Nothing is dialled while no relay is connected: without one there is no way to signal.
  */
 export function startDeviceMesh(opts: DeviceMeshOptions): DeviceMesh {
   const { node, relay, access } = opts;
   const minRetry = opts.minRetryMs ?? 5000;
   const maxRetry = opts.maxRetryMs ?? 60_000;
   const self = node.peerId.toString();
-  const relayAddrs = relay.addrs.map((a) => a.replace(/\/p2p\/[^/]+$/, ''));
+  const bare = (addrs: readonly string[]) => addrs.map((a) => a.replace(/\/p2p\/[^/]+$/, ''));
   const dialing = new Set<string>();
   const backoff = new Map<string, { delay: number; next: number }>();
   const grace = opts.reservationGraceMs ?? 10_000;
@@ -73,7 +87,10 @@ export function startDeviceMesh(opts: DeviceMeshOptions): DeviceMesh {
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const open = (peer: string) => node.getConnections().filter((c) => c.remotePeer.toString() === peer);
-  const relayUp = () => open(relay.peerId).some((c) => c.status === 'open' && c.limits === undefined);
+  const isUp = (peer: string) => open(peer).some((c) => c.status === 'open' && c.limits === undefined);
+  const allRelays = () => opts.relays?.() ?? [relay];
+  /** the relays connected now, in the order given (the paired-with home node first) */
+  const upRelays = () => allRelays().filter((r) => isUp(r.peerId));
   // The other device is dialling us right now (its relayed connection arrived moments ago):
   // dialling back would only make a second WebRTC connection.
   const beingDialled = (peer: string) =>
@@ -90,7 +107,10 @@ export function startDeviceMesh(opts: DeviceMeshOptions): DeviceMesh {
 
   function dial(peer: string): void {
     dialing.add(peer);
-    const addrs = relayAddrs.map((a) => multiaddr(`${a}/p2p/${relay.peerId}/p2p-circuit/webrtc/p2p/${peer}`));
+    // Through every connected relay: the other device may hold a reservation on only one.
+    const addrs = upRelays().flatMap((r) =>
+      bare(r.addrs).map((a) => multiaddr(`${a}/p2p/${r.peerId}/p2p-circuit/webrtc/p2p/${peer}`)),
+    );
     node.dial(addrs, { signal: AbortSignal.timeout(30_000) }).then(
       () => {
         dialing.delete(peer);
@@ -116,11 +136,13 @@ export function startDeviceMesh(opts: DeviceMeshOptions): DeviceMesh {
    */
   function reconnectForReservation(): boolean {
     if (node.getMultiaddrs().some((m) => m.toString().includes('/p2p-circuit'))) return false;
-    const conn = open(relay.peerId).find((c) => c.status === 'open' && c.limits === undefined);
+    const first = upRelays()[0];
+    if (!first) return false;
+    const conn = open(first.peerId).find((c) => c.status === 'open' && c.limits === undefined);
     if (!conn || reconnected || Date.now() - conn.timeline.open < grace) return false;
     reconnected = true;
     opts.log?.('no reservation on the relay: reconnecting to it so it is asked again');
-    const addrs = relayAddrs.map((a) => multiaddr(`${a}/p2p/${relay.peerId}`));
+    const addrs = bare(first.addrs).map((a) => multiaddr(`${a}/p2p/${first.peerId}`));
     node
       .hangUp(conn.remotePeer)
       .then(async () => node.dial(addrs, { signal: AbortSignal.timeout(30_000) }))
@@ -130,10 +152,11 @@ export function startDeviceMesh(opts: DeviceMeshOptions): DeviceMesh {
 
   function refresh(): void {
     if (stopped) return;
-    if (relayUp() && !reconnectForReservation()) {
+    if (upRelays().length > 0 && !reconnectForReservation()) {
       const now = Date.now();
+      const relayIds = new Set(allRelays().map((r) => r.peerId));
       for (const peer of new Set(opts.devices())) {
-        if (peer === self || peer === relay.peerId || dialing.has(peer) || !access.isPaired(peer)) continue;
+        if (peer === self || relayIds.has(peer) || dialing.has(peer) || !access.isPaired(peer)) continue;
         if (open(peer).some(isDirectWebRtc) || beingDialled(peer)) continue;
         if ((backoff.get(peer)?.next ?? 0) > now) continue;
         dial(peer);
@@ -143,10 +166,10 @@ export function startDeviceMesh(opts: DeviceMeshOptions): DeviceMesh {
   }
 
   const onPeer = (ev: CustomEvent<PeerId>) => {
-    // The relay came (back): dial now. A device went away: try again at once, through the
+    // A relay came (back): dial now. A device went away: try again at once, through the
     // relay, in case only the direct path broke.
     const peer = ev.detail.toString();
-    if (peer === relay.peerId) backoff.clear();
+    if (allRelays().some((r) => r.peerId === peer)) backoff.clear();
     else backoff.delete(peer);
     refresh();
   };

@@ -27,6 +27,7 @@ export {
   type DeviceMesh,
   type DeviceMeshOptions,
   type MeshNode,
+  type MeshRelay,
 } from './device-mesh.ts';
 export { AUTOMERGE_PROTOCOL } from './automerge-frames.ts';
 export {
