@@ -1,0 +1,75 @@
+/**
+ * pwa-backup-summary: time of the Back up page's "how well is the library backed up" count
+ * (`backupSummary`, apps/pwa/src/catalog/backup-counter.ts) over a 100,000-asset library, in
+ * the peer worker's setting: a lazy catalog from storage (default limits: shards open on
+ * demand, the least recently used evicted), so reading a month may load its shards again.
+ * Figures: the first call (reads every month), a repeat with nothing changed since the last
+ * call, and a call after one asset of the newest month was edited (medians of 3). Anchor, in the same
+ * process: the timeline's month list (`months()` of the same CatalogLibrary, median of 3),
+ * which opens every month the same way the count did before it kept per-month counts.
+ * Node's nodefs storage stands in for the browser's IndexedDB.
+ * Usage: npm run bench -- pwa-backup-summary [assets]
+ */
+import type { AssetId } from '@hearth/sync';
+import { createCatalogLibrary } from '../apps/pwa/src/catalog/catalog-library.ts';
+import type { MediaCache } from '../apps/pwa/src/catalog/media-cache.ts';
+import { BENCH_DEVICE, catalogFixture, openFixture } from './catalog-fixture.ts';
+import { median, report } from './report.ts';
+
+const assets = Number(process.argv[2] ?? 100_000);
+const fixture = await catalogFixture(assets);
+const { repo, catalog } = await openFixture(fixture);
+// The fixture's device holds every original: as a home node, each asset is on one home node.
+const homeNodes = new Map([[BENCH_DEVICE as string, 'home']]);
+// None of the calls reads media; the adapter only needs the cache to close it on stop.
+const media = { close: () => {} } as unknown as MediaCache;
+const lib = createCatalogLibrary({
+  catalog,
+  media,
+  deviceId: BENCH_DEVICE,
+  homeNodes: async () => homeNodes,
+});
+
+// Garbage from the previous call (a month list builds every row) is collected before each
+// timing, so no call pays for another's (the runner passes --expose-gc).
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const time = async <T>(f: () => Promise<T>): Promise<[number, T]> => {
+  gc();
+  const t = performance.now();
+  const r = await f();
+  return [performance.now() - t, r];
+};
+const summary = () => lib.backupSummary!();
+
+const [firstMs, first] = await time(summary);
+if (first.total !== assets || first.onOneHomeNode !== assets)
+  throw new Error(`unexpected summary ${JSON.stringify(first)}`);
+const monthsMs: number[] = [];
+const repeatMs: number[] = [];
+const editedMs: number[] = [];
+const newest = catalog.months()[0]!;
+for (let i = 0; i < 3; i++) {
+  monthsMs.push((await time(() => lib.months()))[0]);
+  repeatMs.push((await time(summary))[0]);
+  await catalog.openMonths([newest]);
+  const a = catalog.monthAssets(newest)[i]!;
+  // A lazy catalog applies an edit once the shard is open for writing: wait for it to land.
+  const landed = new Promise<void>((resolve) => {
+    const off = catalog.onChange((c) => c.months.includes(newest) && (off(), resolve()));
+  });
+  catalog.setFavorite(a.id as AssetId, !a.favorite);
+  await landed;
+  const [ms, s] = await time(summary);
+  if (s.total !== assets) throw new Error(`after an edit: ${JSON.stringify(s)}`);
+  editedMs.push(ms);
+}
+const anchor = { name: 'timeline_months_ms', value: median(monthsMs) };
+for (const [metric, value] of [
+  ['first_summary_ms', firstMs],
+  ['repeat_summary_ms', median(repeatMs)],
+  ['summary_after_one_edit_ms', median(editedMs)],
+] as const)
+  report({ bench: 'pwa-backup-summary', metric, value, unit: 'ms', anchor, ratio: value / anchor.value });
+process.stderr.write(`pwa-backup-summary: ${assets} assets, ${catalog.months().length} months\n`);
+await catalog.stop();
+await repo.shutdown();
