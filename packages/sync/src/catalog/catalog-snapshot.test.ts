@@ -11,7 +11,14 @@ import { connectPeers } from '../net/connect-peers.ts';
 import { createPeerNode } from '../net/create-peer-node.node.ts';
 import { Libp2pNetworkAdapter } from '../net/libp2p-network-adapter.ts';
 import { streamSource } from '../net/stream-source.ts';
-import { fetchCatalogSnapshot, serveCatalogSnapshots } from './catalog-snapshot.ts';
+import { drained } from '../net/stream-drain.ts';
+import {
+  CATALOG_SNAPSHOT_PROTOCOL,
+  CATALOG_SNAPSHOT_PROTOCOL_V1,
+  fetchCatalogSnapshot,
+  serveCatalogSnapshots,
+  SnapshotTruncatedError,
+} from './catalog-snapshot.ts';
 import { createCatalog } from './create-catalog.ts';
 import { createCatalogStorage } from './platform.node.ts';
 import type { RootDoc } from './root-doc.ts';
@@ -74,23 +81,32 @@ async function homeWithLibrary(access: (client: () => string) => PeerAccess, sto
   return { node, client, repo, root, catalog, album };
 }
 
-/** A dialer whose snapshot frames pass through `damage` (by month); records shard doc ids. */
+/**
+ * A dialer whose snapshot frames pass through `damage` (by month); records shard doc ids.
+ * `keep` cuts the snapshot after that many frames (the end frame is one), as a server or
+ * relay that stopped midway would, ending the stream cleanly.
+ */
 function tamperingDialer(
   node: Pick<Libp2p, 'dialProtocol'>,
   damage: Record<string, (b: Uint8Array) => Uint8Array>,
   ids = new Map<string, string>(),
+  keep = Infinity,
 ): Pick<Libp2p, 'dialProtocol'> {
   return {
     dialProtocol: (async (peer: never, protocol: never) => {
+      const stream = await node.dialProtocol(peer, protocol);
       const frames: Uint8Array[] = [];
-      for await (const c of lp.decode(streamSource(await node.dialProtocol(peer, protocol)))) {
+      for await (const c of lp.decode(streamSource(stream))) {
         const f = decode(c.subarray()) as { k: string; key: string; id: string; b: Uint8Array };
-        const key = f.key.split('/')[0]!;
-        if (f.k === 'shard') ids.set(key, f.id);
-        if (f.k === 'shard' && damage[key]) f.b = damage[key](f.b);
+        if (f.k === 'shard') {
+          const key = f.key.split('/')[0]!;
+          ids.set(key, f.id);
+          if (damage[key]) f.b = damage[key](f.b);
+        }
         frames.push(encode(f));
       }
-      return lp.encode(frames);
+      await stream.close();
+      return Object.assign(lp.encode(frames.slice(0, keep)), { protocol: stream.protocol });
     }) as never,
   };
 }
@@ -108,6 +124,7 @@ describe('catalog snapshot bootstrap', { timeout: 60_000 }, () => {
       onDoc: (k, key) => order.push(`${k}:${key}`),
     });
     expect(got.invalid).toEqual([]);
+    expect(got.complete).toBe(true);
     expect(got.rootUrl).toBe(home.root.url);
     expect(order[0]).toBe('root:');
     const shardKeys = order.filter((o) => o.startsWith('shard:')).map((o) => o.slice(6));
@@ -276,6 +293,87 @@ describe('catalog snapshot bootstrap', { timeout: 60_000 }, () => {
     await home.catalog.openMonths([bad]);
     await catalog.openMonths([bad]);
     expect(catalog.monthAssets(bad)).toEqual(home.catalog.monthAssets(bad));
+  });
+
+  it('a snapshot cut short is a typed error; the documents that arrived stay imported', async () => {
+    const home = await homeWithLibrary(allow);
+    const first = new Repo();
+    cleanup.push(() => first.shutdown());
+    const whole = await fetchCatalogSnapshot({ node: home.client, peer: home.node.peerId, repo: first });
+    expect(whole.complete).toBe(true);
+    for (const keep of [whole.docs, 3, 0]) {
+      const repo = new Repo();
+      cleanup.push(() => repo.shutdown());
+      const err = await fetchCatalogSnapshot({
+        node: tamperingDialer(home.client, {}, new Map(), keep),
+        peer: home.node.peerId,
+        repo,
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(SnapshotTruncatedError);
+      expect(err).toMatchObject({ code: 'CATALOG_SNAPSHOT_TRUNCATED', partial: { docs: keep } });
+      expect(Object.keys(repo.handles).length).toBe(keep);
+    }
+  });
+
+  it('a stream reset midway is a typed error too', async () => {
+    const server = await createPeerNode(LOOPBACK);
+    const client = await createPeerNode(LOOPBACK);
+    cleanup.push(
+      async () => server.stop(),
+      async () => client.stop(),
+    );
+    const repo = new Repo();
+    cleanup.push(() => repo.shutdown());
+    const source = new Repo();
+    cleanup.push(() => source.shutdown());
+    const root = createTestRoot(source);
+    const doc = { k: 'root', key: '', id: root.documentId, b: await source.export(root.url) };
+    let dialed!: () => void;
+    const negotiated = new Promise<void>((r) => (dialed = r));
+    await server.handle(CATALOG_SNAPSHOT_PROTOCOL, async (stream) => {
+      stream.send(lp.encode.single(encode(doc)));
+      // The server breaks off after the first document (its node stopping, say), once the
+      // client has its stream (a reset during protocol negotiation is a failed dial instead).
+      await negotiated;
+      await drained(stream);
+      stream.abort(new Error('server went away'));
+    });
+    await connectPeers(client, server);
+    const node: Pick<Libp2p, 'dialProtocol'> = {
+      dialProtocol: (async (...args: Parameters<Libp2p['dialProtocol']>) => {
+        const stream = await client.dialProtocol(...args);
+        dialed();
+        return stream;
+      }) as Libp2p['dialProtocol'],
+    };
+    const err = await fetchCatalogSnapshot({ node, peer: server.peerId, repo }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'CATALOG_SNAPSHOT_TRUNCATED' });
+  });
+
+  it('with an older peer (version 1, no end frame) both ways still work', async () => {
+    const home = await homeWithLibrary(allow);
+    // A new server answers an old device's version-1 request without the end frame.
+    const frames: unknown[] = [];
+    const stream = await home.client.dialProtocol(home.node.peerId, CATALOG_SNAPSHOT_PROTOCOL_V1);
+    for await (const c of lp.decode(streamSource(stream))) frames.push(decode(c.subarray()));
+    expect(frames.length).toBeGreaterThan(3);
+    expect(frames.every((f) => (f as { k: string }).k !== 'end')).toBe(true);
+    // A new device asking an old server (it knows only version 1) gets the whole catalog,
+    // with completeness unknown.
+    await home.node.unhandle(CATALOG_SNAPSHOT_PROTOCOL);
+    const repo = new Repo();
+    cleanup.push(() => repo.shutdown());
+    const got = await fetchCatalogSnapshot({ node: home.client, peer: home.node.peerId, repo });
+    expect(got.invalid).toEqual([]);
+    expect(got.docs).toBe(frames.length);
+    expect(got.complete).toBeUndefined();
+    expect(got.rootUrl).toBe(home.root.url);
   });
 
   it('an unpaired peer gets nothing, not even whether documents exist', async () => {

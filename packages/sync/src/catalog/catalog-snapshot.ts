@@ -13,44 +13,42 @@
  *
  * Like every Hearth handler, the server checks the remote peer first: an unpaired peer's
  * stream is aborted before anything is read or written.
+ *
+ * Version 2 of the protocol ends with an end frame counting the documents sent, so a snapshot
+ * cut short (the server stopped, the connection dropped) is a `SnapshotTruncatedError`, not a
+ * smaller catalog taken for the whole one. Version 1 (older peers) has no end frame: a server
+ * still answers it without one, and a client falls back to it when the server knows only 1,
+ * reporting `complete: undefined` (sync repairs what a cut snapshot missed).
  */
-import {
-  isValidDocumentId,
-  parseAutomergeUrl,
-  type AutomergeUrl,
-  type DocHandle,
-  type DocumentId,
-  type Repo,
-  type StorageAdapterInterface,
-} from '@automerge/automerge-repo';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
-import type { Libp2p, PeerId as Libp2pPeerId, Stream } from '@libp2p/interface';
-import { decode, encode } from 'cborg';
+import { parseAutomergeUrl, type AutomergeUrl, type DocHandle, type Repo } from '@automerge/automerge-repo';
+import type { Libp2p, Stream } from '@libp2p/interface';
+import { encode } from 'cborg';
 import * as lp from 'it-length-prefixed';
+import { drained } from '../net/stream-drain.ts';
 import type { PeerAccess } from '../net/peer-access.ts';
-import { automergeChunkProblem } from './automerge-chunk-check.ts';
-import { InvalidCatalogDataError } from './catalog-errors.ts';
+import {
+  CATALOG_SNAPSHOT_PROTOCOL,
+  CATALOG_SNAPSHOT_PROTOCOL_V1,
+  type DocFrame,
+  type EndFrame,
+  type SnapshotDocKind,
+} from './catalog-snapshot-frames.ts';
 import type { RootDoc } from './root-doc.ts';
 import { readRootIndex } from './root-doc-validation.ts';
 import { parseShardKey } from './shard-key.ts';
-import { decodeShardSummary, repoSummaryStore, SUMMARY_NAMESPACE } from './shard-summary.ts';
-import { streamSource } from '../net/stream-source.ts';
+import { repoSummaryStore } from './shard-summary.ts';
 
-export const CATALOG_SNAPSHOT_PROTOCOL = '/hearth/catalog-snapshot/1';
-/** Largest document frame accepted (a full 2,000-record shard saves to well under 1 MiB). */
-export const MAX_SNAPSHOT_FRAME = 32 * 1024 * 1024;
-
-export type SnapshotDocKind = 'root' | 'shard' | 'album' | 'people';
-interface DocFrame {
-  k: SnapshotDocKind;
-  /** shard key / album id / '' */
-  key: string;
-  id: string;
-  b: Uint8Array;
-  /** a shard's summary (shard-summary.ts), when the server has one */
-  s?: Uint8Array;
-}
+export {
+  CATALOG_SNAPSHOT_PROTOCOL,
+  CATALOG_SNAPSHOT_PROTOCOL_V1,
+  MAX_SNAPSHOT_FRAME,
+  type SnapshotDocKind,
+} from './catalog-snapshot-frames.ts';
+export {
+  fetchCatalogSnapshot,
+  SnapshotTruncatedError,
+  type SnapshotResult,
+} from './catalog-snapshot-fetch.ts';
 
 type SnapshotNode = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>;
 
@@ -92,17 +90,21 @@ export function serveCatalogSnapshots(opts: {
     }
   }
 
-  async function serve(stream: Stream, remote: string): Promise<void> {
+  async function serve(stream: Stream, remote: string, withEnd: boolean): Promise<void> {
     if (!access.isPaired(remote)) {
       stream.abort(new Error('not paired'));
       return;
     }
     try {
+      let n = 0;
       for await (const f of frames()) {
         if (!access.isPaired(remote)) return stream.abort(new Error('no longer paired'));
-        if (stream.writableNeedsDrain) await stream.onDrain();
+        await drained(stream);
         stream.send(lp.encode.single(f));
+        n++;
       }
+      const end: EndFrame = { k: 'end', n };
+      if (withEnd) stream.send(lp.encode.single(encode(end)));
       await stream.close();
     } catch (e) {
       stream.abort(e as Error);
@@ -111,116 +113,17 @@ export function serveCatalogSnapshots(opts: {
 
   return {
     async start() {
-      await node.handle(
-        CATALOG_SNAPSHOT_PROTOCOL,
-        (stream, connection) => serve(stream, connection.remotePeer.toString()),
-        {
-          maxInboundStreams: 2,
-        },
-      );
+      for (const protocol of [CATALOG_SNAPSHOT_PROTOCOL, CATALOG_SNAPSHOT_PROTOCOL_V1])
+        await node.handle(
+          protocol,
+          (stream, connection) =>
+            serve(stream, connection.remotePeer.toString(), protocol === CATALOG_SNAPSHOT_PROTOCOL),
+          { maxInboundStreams: 2 },
+        );
     },
     async stop() {
       await node.unhandle(CATALOG_SNAPSHOT_PROTOCOL);
+      await node.unhandle(CATALOG_SNAPSHOT_PROTOCOL_V1);
     },
   };
-}
-
-/** What a bootstrap fetched. */
-export interface SnapshotResult {
-  rootUrl: string | undefined;
-  docs: number;
-  bytes: number;
-  /** frames that were skipped (malformed, or bytes Automerge could not load) */
-  invalid: InvalidCatalogDataError[];
-}
-
-/**
- * Fetches a paired peer's catalog snapshot into `repo`. `onDoc` is told after each document
- * is imported (the root comes first, then the newest shards), so the UI can open early.
- */
-export async function fetchCatalogSnapshot(opts: {
-  node: Pick<Libp2p, 'dialProtocol'>;
-  peer: Libp2pPeerId;
-  repo: Repo;
-  /** told after each document; `handle` is undefined for a shard written straight to storage */
-  onDoc?: (kind: SnapshotDocKind, key: string, handle: DocHandle<unknown> | undefined) => void;
-  /**
-   * The repo's storage adapter: shards with a summary, other than the newest month's, are
-   * written to it with their summary instead of being loaded (for a lazy catalog).
-   */
-  storage?: StorageAdapterInterface;
-  maxFrameBytes?: number;
-  signal?: AbortSignal;
-}): Promise<SnapshotResult> {
-  const stream = await opts.node.dialProtocol(
-    opts.peer,
-    CATALOG_SNAPSHOT_PROTOCOL,
-    opts.signal ? { signal: opts.signal } : {},
-  );
-  const result: SnapshotResult = { rootUrl: undefined, docs: 0, bytes: 0, invalid: [] };
-  const where = `catalog snapshot from ${opts.peer.toString()}`;
-  let newestMonth: string | undefined;
-  // streamSource: libp2p's own iterator can miss a close that came before reading started.
-  const source = streamSource(stream);
-  for await (const chunk of lp.decode(source, { maxDataLength: opts.maxFrameBytes ?? MAX_SNAPSHOT_FRAME })) {
-    const bytes = chunk.subarray();
-    result.bytes += bytes.length;
-    let f: unknown;
-    try {
-      f = decode(bytes);
-    } catch {
-      result.invalid.push(new InvalidCatalogDataError(where, 'frame is not CBOR'));
-      continue;
-    }
-    const frame = f as Partial<DocFrame>;
-    if (
-      !['root', 'shard', 'album', 'people'].includes(String(frame.k)) ||
-      typeof frame.key !== 'string' ||
-      !isValidDocumentId(frame.id) ||
-      !(frame.b instanceof Uint8Array)
-    ) {
-      result.invalid.push(new InvalidCatalogDataError(where, 'malformed frame'));
-      continue;
-    }
-    const docId = frame.id as DocumentId;
-    const month = frame.k === 'shard' ? parseShardKey(frame.key)?.month : undefined;
-    if (month !== undefined) newestMonth ??= month;
-    if (
-      opts.storage &&
-      month !== undefined &&
-      month !== newestMonth &&
-      frame.s &&
-      !opts.repo.handles[docId]
-    ) {
-      if (!decodeShardSummary(frame.s).ok) {
-        result.invalid.push(new InvalidCatalogDataError(where, `shard ${frame.key}: malformed summary`));
-        continue;
-      }
-      // Stored unloaded, so checked here (checksums, not a load): a bad shard is not stored and
-      // stays unknown until ordinary sync fetches it.
-      const problem = automergeChunkProblem(frame.b);
-      if (problem !== undefined) {
-        result.invalid.push(new InvalidCatalogDataError(where, `shard ${frame.key}: ${problem}`));
-        continue;
-      }
-      // Stored as an incremental chunk under its hash, as automerge-repo names its own.
-      await opts.storage.save([docId, 'incremental', bytesToHex(sha256(frame.b))], frame.b);
-      await opts.storage.save([SUMMARY_NAMESPACE, frame.key], frame.s);
-      result.docs++;
-      opts.onDoc?.('shard', frame.key, undefined);
-      continue;
-    }
-    try {
-      const handle = opts.repo.import<unknown>(frame.b, { docId });
-      if (!handle.isReady()) handle.doneLoading();
-      if (frame.k === 'root') result.rootUrl = handle.url;
-      result.docs++;
-      opts.onDoc?.(frame.k as SnapshotDocKind, frame.key, handle);
-    } catch (e) {
-      result.invalid.push(
-        new InvalidCatalogDataError(where, `${frame.k} ${frame.key}: not loadable (${String(e)})`),
-      );
-    }
-  }
-  return result;
 }

@@ -76,7 +76,9 @@ export {
 export {
   serveCatalogSnapshots,
   fetchCatalogSnapshot,
+  SnapshotTruncatedError,
   CATALOG_SNAPSHOT_PROTOCOL,
+  CATALOG_SNAPSHOT_PROTOCOL_V1,
   MAX_SNAPSHOT_FRAME,
   type SnapshotResult,
   type SnapshotDocKind,
