@@ -95,6 +95,7 @@ void describe(
     let page: Page;
     let models: string;
     const saved = process.env['HEARTH_MODELS_DIR'];
+    const workerLog: string[] = [];
     const src = mkdtempSync(join(tmpdir(), 'hearth-e2e-device-ml-'));
     const first = join(src, 'green.jpg');
     const group = join(src, 'group.jpg');
@@ -117,9 +118,17 @@ void describe(
       ({ browser, context, page } = await openPairedPage(node, {
         viewport: { width: 1280, height: 900 },
         tiles: 0,
+        // The peer worker starts while pairing: follow it from the page's start.
+        onContext: (c) =>
+          c.on('page', (p) =>
+            p.on('worker', (w) =>
+              w.on('console', (m) => {
+                workerLog.push(m.text());
+                if (process.env['E2E_DEBUG']) console.log('worker:', m.text());
+              }),
+            ),
+          ),
       }));
-      if (process.env['E2E_DEBUG'])
-        page.on('worker', (w) => w.on('console', (m) => console.log('worker:', m.text())));
     });
     after(() => {
       if (saved === undefined) delete process.env['HEARTH_MODELS_DIR'];
@@ -219,6 +228,18 @@ void describe(
       assert.match(String(of('group', 'tags')['tags']), /"person"/);
       assert.match(String(of('text', 'ocr')['text']).replace(/\s/g, ''), /Invoice#12345/);
       assert.equal(of('red', 'clip')['dims'], 512);
+
+      // Pruning: the node records that it holds results of its own; the device removes its 12.
+      const removed = () =>
+        workerLog
+          .map((l) => /device ML: removed (\d+) results/.exec(l)?.[1])
+          .reduce((n, c) => n + Number(c ?? 0), 0);
+      for (let i = 0; i < 120 && removed() < 12; i++) await page.waitForTimeout(500);
+      assert.equal(
+        removed(),
+        12,
+        `the device's log: ${workerLog.filter((l) => l.includes('device ML')).join(' | ')}`,
+      );
     });
   },
 );

@@ -230,7 +230,8 @@ export function createDeviceAnalysis(opts: DeviceAnalysisOptions): DeviceAnalysi
           log(`device ML: the ML document is not available yet: ${String(e)}`);
           return;
         }
-      if (prune()) log(`device ML: removed results the home node now holds`);
+      const pruned = prune();
+      if (pruned) log(`device ML: removed ${pruned} results the home node now holds`);
       const online = opts.nodeReachable();
       if (!(await loadModels(online))) {
         // Nothing published (or not fetched yet): the node may publish, or come back, later.
