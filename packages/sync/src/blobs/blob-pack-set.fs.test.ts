@@ -1,5 +1,5 @@
 /** The pack set itself: what a restart reads back from sealed indexes, and from a damaged one. */
-import { mkdtemp, readdir, rm, writeFile, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -44,7 +44,8 @@ describe('pack set', () => {
       // A damaged record late in the index: nothing of it counts (no entry twice), the pack is re-hashed.
       const idx = (await readdir(dir)).find((n) => n.endsWith('.pack.idx'))!;
       const bytes = await readFile(join(dir, idx));
-      bytes[bytes.length - 44] ^= 0xff; // a magic
+      const at = bytes.length - 44; // inside the last record, the tombstone
+      bytes[at] = bytes[at]! ^ 0xff;
       await writeFile(join(dir, idx), bytes);
       const scanned = await withSet(dir, async (set) => {
         expect(set.lookup(gone)).toBeUndefined();
@@ -52,6 +53,29 @@ describe('pack set', () => {
       });
       expect(scanned).toEqual(expected);
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('closes the packs a lookup before start() opened (no file handle left to the garbage collector)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-pack-set-'));
+    const writer = createPackSet({ dir, isLiveWriter: () => true });
+    await writer.start();
+    try {
+      const b = blob(1);
+      await writer.put(hashOf(b), b); // an unsealed pack: read by scanning it
+      const reader = createPackSet({ dir, isLiveWriter: () => true });
+      await reader.refresh(); // as a command does without start()
+      expect(reader.lookup(hashOf(b))).toBeDefined();
+      await reader.start();
+      await reader.stop();
+      const open = await Promise.all(
+        (await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')),
+      );
+      // The writer holds its pack open for appending; nothing else may.
+      expect(open.filter((p) => p.startsWith(dir) && p.endsWith('.pack'))).toHaveLength(1);
+    } finally {
+      await writer.stop();
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -79,7 +79,11 @@ export function createPackSet(options: PackSetOptions): PackSet {
       dirStamp = stamp;
       for (const name of await readdir(dir).catch(() => [] as string[]))
         if (name.endsWith('.pack') && !packs.has(name))
-          await files.load(name, false).catch(() => packs.delete(name));
+          await files.load(name, false).catch(async () => {
+            const pack = packs.get(name);
+            packs.delete(name);
+            if (pack) await files.closeReader(pack); // a scan that failed may have opened it
+          });
     }
     for (const pack of packs.values()) {
       if (pack.own || pack.sealed) continue;
@@ -134,6 +138,8 @@ export function createPackSet(options: PackSetOptions): PackSet {
   return {
     async start() {
       await mkdir(dir, { recursive: true });
+      // Lookups before start (commands that never call it) may have opened packs: closed, not dropped open.
+      await Promise.all([...packs.values()].map((p) => files.closeReader(p)));
       state.clear();
       const names = await readdir(dir);
       for (const name of names.sort()) if (name.endsWith('.pack')) await files.load(name, true);
