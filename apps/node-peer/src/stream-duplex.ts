@@ -1,5 +1,6 @@
 import { Duplex } from 'node:stream';
 import type { Stream } from '@libp2p/interface';
+import { drained } from '@hearth/sync';
 
 /**
  * A libp2p stream as a Node Duplex (what hypercore's replication pipes into), with
@@ -14,7 +15,8 @@ export function streamToDuplex(stream: Stream): Duplex {
         // The peer went away (its node stopped) between two writes: send throws.
         return cb(err as Error);
       }
-      stream.onDrain().then(() => cb(), cb);
+      // Not `stream.onDrain()`: it stops waiting after the first drain (see `drained`).
+      drained(stream).then(() => cb(), cb);
     },
     final(cb) {
       stream.close().then(() => cb(), cb);

@@ -37,6 +37,7 @@ export {
   type Libp2pNetworkAdapterOptions,
 } from './libp2p-network-adapter.ts';
 export { connectPeers, whenConnected } from './connect-peers.ts';
+export { drained } from './stream-drain.ts';
 export { followRootDoc } from './follow-root-doc.ts';
 export * from './pairing-errors.ts';
 export {
