@@ -92,6 +92,26 @@ void describe(
       const line = await a.log.waitFor(new RegExp(`^revoked device ${b.id.slice(-8)} told it was removed$`));
       console.info(`device A: ${line}`);
       await b.page.getByText('This device was removed from the library').first().waitFor();
+      // ... and B stops dialling the home node (which would refuse it at every handshake) and
+      // the other devices, and its page says how to rejoin.
+      await b.log.waitFor(/^removed from the library: no longer dialling the home nodes or other devices$/);
+      await b.page
+        .getByText(/pair it again/i)
+        .first()
+        .waitFor();
+    });
+
+    void it('a removed device reloaded does not dial at all, and still says so', async () => {
+      const b = devices[1]!;
+      const mark = b.log.mark();
+      await b.page.reload();
+      await b.log.waitFor(
+        /^removed from the library: no longer dialling the home nodes or other devices$/,
+        60_000,
+        mark,
+      );
+      await b.page.getByText('This device was removed from the library').first().waitFor();
+      await b.page.getByRole('status').filter({ hasText: 'no peer connected' }).waitFor();
     });
   },
 );

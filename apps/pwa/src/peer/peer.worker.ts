@@ -13,6 +13,7 @@ import {
   deviceIdOf,
   pairWithCode,
   parsePairingLink,
+  type DeviceMesh,
   type PeerNode,
 } from '@hearth/sync';
 import { loadPairing, savePairing } from './device-store.idb.ts';
@@ -97,7 +98,20 @@ function catalog(): Promise<CatalogPeer> {
     // Offline is normal: the catalog opens from IndexedDB and syncs once the dial succeeds.
     const kept = homes.keep(n, info);
     onNetwork = kept.network;
-    void watchRevocation(n, info, (revokedAt) => post({ t: 'removed', revokedAt }));
+    let mesh: DeviceMesh | undefined;
+    // Removed from the library: every peer refuses this key at the handshake, so stop dialling
+    // (the page says so, and how to pair again). What it holds stays readable.
+    const removed = () => {
+      if (homes.stopped()) return;
+      homes.stop();
+      mesh?.stop();
+      console.info('removed from the library: no longer dialling the home nodes or other devices');
+    };
+    if (info.revokedAt !== undefined) removed();
+    void watchRevocation(n, info, (revokedAt) => {
+      removed();
+      post({ t: 'removed', revokedAt });
+    });
     firstDial = homes.dial(info);
     firstDial.catch((e: unknown) => console.info('home node not reachable now:', e));
     // One home node answering is enough to start; the others (or, with none, all) are retried.
@@ -115,7 +129,7 @@ function catalog(): Promise<CatalogPeer> {
     homes.follow(peer, info);
     await ice.follow(peer.root, info.libraryPublicKey);
     revokedPeers.use(n, peer.root, info.libraryPublicKey);
-    startWorkerMesh(n, access, () => homes.homes(info));
+    if (!homes.stopped()) mesh = startWorkerMesh(n, access, () => homes.homes(info));
     peer.library.onChange((change) => {
       if (change.assets.length > 0 || change.albums.length > 0)
         post({ t: 'lib-change', change: { ...change, months: [] } });

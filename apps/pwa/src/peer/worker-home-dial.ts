@@ -30,16 +30,36 @@ export interface HomeDialer {
   keep(n: PeerNode, info: PairingInfo): { network: (online: boolean) => void; redial: () => void };
   /** Keeps the home nodes announced in the root document with the pairing, and dials new ones. */
   follow(peer: CatalogPeer, info: PairingInfo): void;
+  /**
+   * Stops dialling for good: this device was removed from the library, and every home node
+   * refuses it at the handshake, so redialling would only knock on closed doors for ever.
+   * `dial` then rejects with DEVICE_REMOVED (pairing again makes a new key and a new worker
+   * node; the page reloads onto it).
+   */
+  stop(): void;
+  /** Whether {@link stop} was called. */
+  stopped(): boolean;
 }
+
+/** What `dial` rejects with once the device was removed. */
+export const removedError = () =>
+  new PwaError(
+    'DEVICE_REMOVED',
+    'this device was removed from the library and no longer connects to it: pair it again under Devices',
+  );
 
 export function createHomeDialer(scope: WorkerGlobalScope, node: WorkerNode): HomeDialer {
   let pairingNow: PairingInfo | undefined;
   /** dials the known home nodes not connected now (after the root document named a new one) */
   let redialHomes: (() => void) | undefined;
+  let stopped = false;
+  /** clears the redial timer of `keep` */
+  let stopKeeping: (() => void) | undefined;
   const homes = (info: PairingInfo): KnownHome[] => knownHomes(pairingNow ?? info, scope.location.origin);
   const connectedTo = (n: PeerNode, id: string) => n.getPeers().some((p) => p.toString() === id);
 
   async function dial(info: PairingInfo): Promise<void> {
+    if (stopped) throw removedError();
     const all = homes(info);
     const n = await node.ensure(all.flatMap((h) => h.addrs));
     const todo = all.filter((h) => h.addrs.length > 0 && !connectedTo(n, h.id));
@@ -66,13 +86,14 @@ export function createHomeDialer(scope: WorkerGlobalScope, node: WorkerNode): Ho
     // Every known home node is dialled until connected: while the first is down the second
     // serves, and the first is picked up again (within 30 s) once it is back.
     const again = () => {
+      if (stopped) return;
       timer = setTimeout(redial, delay);
       delay = Math.min(delay * 2, 30_000);
     };
     const redial = () => {
       clearTimeout(timer);
       timer = undefined;
-      if (allConnected()) return;
+      if (stopped || allConnected()) return;
       dial(info).then(() => {
         if (allConnected()) delay = 1000;
         else again();
@@ -80,7 +101,8 @@ export function createHomeDialer(scope: WorkerGlobalScope, node: WorkerNode): Ho
     };
     n.addEventListener('peer:disconnect', (ev) => {
       const id = ev.detail.toString();
-      if (homes(info).some((h) => h.id === id) && timer === undefined) timer = setTimeout(redial, delay);
+      if (!stopped && homes(info).some((h) => h.id === id) && timer === undefined)
+        timer = setTimeout(redial, delay);
     });
     // Chromium's offline mode does not stop WebRTC: a direct connection to another device that
     // finishes opening after the hang-up below (its signalling was under way) would live on.
@@ -106,6 +128,10 @@ export function createHomeDialer(scope: WorkerGlobalScope, node: WorkerNode): Ho
     };
     scope.addEventListener('online', () => network(true));
     scope.addEventListener('offline', () => network(false));
+    stopKeeping = () => {
+      clearTimeout(timer);
+      timer = undefined;
+    };
     redialHomes = () => {
       if (offline) return;
       delay = 1000;
@@ -139,5 +165,10 @@ export function createHomeDialer(scope: WorkerGlobalScope, node: WorkerNode): Ho
     dial,
     keep,
     follow,
+    stop() {
+      stopped = true;
+      stopKeeping?.();
+    },
+    stopped: () => stopped,
   };
 }

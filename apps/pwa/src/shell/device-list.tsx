@@ -54,8 +54,9 @@ export function DeviceList(props: {
     <>
       <Show when={props.removed || me()?.revokedAt !== undefined}>
         <p role="alert" class="removed-notice">
-          This device was removed from the library: it no longer syncs with it. To rejoin, pair it again below
-          with a new code from the home node.
+          This device was removed from the library: it no longer syncs with it, and has stopped connecting to
+          its home nodes and devices (they would refuse it). To rejoin, pair it again below with a new code
+          from the home node.
         </p>
       </Show>
       <Show when={devices.error as unknown}>
