@@ -174,6 +174,7 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
         await index.stop();
         index = undefined;
         months.clear();
+        deviceVectors.clear(); // read again below, against the new index
       }
       index ??= createVectorIndex(rt(), shard.index.dims, { scoring: 'js' });
       for (const id of months.get(month)?.ids ?? []) index.remove(id);
