@@ -29,6 +29,8 @@ export interface BlobPeerConfig {
   memory?: boolean;
   /** An existing store directory (a restarted peer); default: a fresh temp directory. */
   store?: string;
+  /** Node/V8 flags for the peer process (benchmarks: e.g. `--single-threaded-gc`). */
+  execArgv?: string[];
 }
 
 const script = fileURLToPath(new URL('./blob-peer.ts', import.meta.url));
@@ -38,9 +40,12 @@ export async function spawnBlobPeer(
   timeoutMs = 20_000,
 ): Promise<BlobPeerProcess> {
   const store = config.store ?? (await mkdtemp(join(tmpdir(), 'hearth-blob-peer-')));
-  const child = spawn(process.execPath, [script, JSON.stringify({ transport: 'tcp', ...config, store })], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const { execArgv = [], ...peerConfig } = config;
+  const child = spawn(
+    process.execPath,
+    [...execArgv, script, JSON.stringify({ transport: 'tcp', ...peerConfig, store })],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
