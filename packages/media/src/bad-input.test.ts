@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,28 +12,12 @@ import { createExifrReader } from './metadata-reader.exifr.ts';
 import { createExiftoolReader } from './metadata-reader.exiftool.ts';
 import { buildBadInputCorpus, type BadInput } from './testing/bad-input-corpus.ts';
 import { fixturesDir, hasCommand } from './testing/fixtures.node.ts';
+import { makeTestClip } from './testing/video-clips.node.ts';
 
 const heicPath = join(fixturesDir(), 'immich-test-assets/formats/heic/IMG_2682.heic');
 const dir = mkdtempSync(join(tmpdir(), 'hearth-bad-'));
 let mp4: Uint8Array | undefined;
-if (hasCommand('ffmpeg')) {
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=160x120:rate=10',
-    '-t',
-    '1',
-    '-c:v',
-    'libx264',
-    '-pix_fmt',
-    'yuv420p',
-    join(dir, 'src.mp4'),
-  ]);
-  mp4 = new Uint8Array(readFileSync(join(dir, 'src.mp4')));
-}
+if (hasCommand('ffmpeg')) mp4 = makeTestClip(join(dir, 'src.mp4'));
 const sources = {
   ...(existsSync(heicPath) ? { heic: new Uint8Array(readFileSync(heicPath)) } : {}),
   ...(mp4 ? { mp4 } : {}),

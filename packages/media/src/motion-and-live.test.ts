@@ -9,6 +9,7 @@ import type { MediaMetadata } from './media-metadata.ts';
 import { createExiftoolReader } from './metadata-reader.exiftool.ts';
 import { splitMotionPhoto } from './motion-photo.ts';
 import { fixturesDir, hasCommand } from './testing/fixtures.node.ts';
+import { makeTestClip } from './testing/video-clips.node.ts';
 import { fromBase64, PLAIN_JPEG_B64 } from './testing/samples.ts';
 
 const samsung = join(fixturesDir(), 'immich-test-assets/formats/motionphoto/samsung-one-ui-6.heic');
@@ -52,24 +53,7 @@ describe('motion photos', () => {
   );
 
   it.skipIf(!hasFfmpeg)('splits Google (length from the end) and Samsung JPEG trailers', () => {
-    const mp4File = join(dir, 'clip.mp4');
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=size=160x120:rate=10',
-      '-t',
-      '1',
-      '-c:v',
-      'libx264',
-      '-pix_fmt',
-      'yuv420p',
-      mp4File,
-    ]);
-    const mp4 = new Uint8Array(readFileSync(mp4File));
+    const mp4 = makeTestClip(join(dir, 'clip.mp4'));
     const jpeg = fromBase64(PLAIN_JPEG_B64);
     const google = new Uint8Array([...jpeg, ...mp4]);
     const g = splitMotionPhoto(google, { vendor: 'google', videoLengthFromEnd: mp4.length });
@@ -112,22 +96,7 @@ describe('live photos', () => {
     'reads the ContentIdentifier of a QuickTime movie (needs ffmpeg + exiftool)',
     async () => {
       const mov = join(dir, 'live.mov');
-      execFileSync('ffmpeg', [
-        '-v',
-        'error',
-        '-y',
-        '-f',
-        'lavfi',
-        '-i',
-        'testsrc=size=160x120:rate=10',
-        '-t',
-        '1',
-        '-c:v',
-        'libx264',
-        '-pix_fmt',
-        'yuv420p',
-        mov,
-      ]);
+      makeTestClip(mov);
       execFileSync('exiftool', [
         '-q',
         '-overwrite_original',

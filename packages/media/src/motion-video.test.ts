@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { googleVideoLength, splitMotionPhoto } from './motion-photo.ts';
 import { MOTION_PIPELINE_VERSION, motionVideo } from './motion-video.ts';
 import { fixturesDir, hasCommand } from './testing/fixtures.node.ts';
+import { makeTestClip } from './testing/video-clips.node.ts';
 import { fromBase64, PLAIN_JPEG_B64 } from './testing/samples.ts';
 import { createNativeVideoTool } from './video-tool.ffmpeg.ts';
 
@@ -96,12 +97,7 @@ describe.skipIf(!hasFfmpeg)('motionVideo (native ffmpeg)', () => {
   );
 
   it('an H.264 part is remuxed, not re-encoded', async () => {
-    const clip = join(dir, 'h264.mp4');
-    execFileSync('ffmpeg', [
-      ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1'],
-      ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip],
-    ]);
-    const photo = concat(jpeg, enc('MotionPhoto_Data'), new Uint8Array(readFileSync(clip)));
+    const photo = concat(jpeg, enc('MotionPhoto_Data'), makeTestClip(join(dir, 'h264.mp4')));
     const m = await motionVideo(tool, photo, { name: 'sam.jpg' });
     expect(m?.playback.action).toBe('remux');
     expect(m?.playback.info).toMatchObject({ codec: 'h264', width: 160, height: 120 });

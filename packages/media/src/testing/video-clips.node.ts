@@ -5,6 +5,18 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { VideoClips } from '../video-tool.contract.ts';
 
+/**
+ * Writes a 1 s 160×120 H.264 test pattern (lavfi `testsrc`, no audio) to `path` with native
+ * ffmpeg, the container by its extension (.mp4, .mov), and returns its bytes.
+ */
+export function makeTestClip(path: string): Uint8Array {
+  execFileSync('ffmpeg', [
+    ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1'],
+    ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', path],
+  ]);
+  return new Uint8Array(readFileSync(path));
+}
+
 /** Make the contract's clips with native ffmpeg (lavfi test sources; small and quick). */
 export function makeVideoClips(): VideoClips {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-clips-'));
