@@ -33,7 +33,7 @@ export interface PackIndex {
   remove(hash: string, pack: number, offset: number): number;
   /** Every live entry (of pack `only`, when given), in insertion order. */
   forEach(fn: (hash: BlobHash, at: PackLocation) => void, only?: number): void;
-  /** Each packed hash once. */
+  /** Each packed hash once (the index must not change while this runs). */
   hashes(): IterableIterator<BlobHash>;
   clear(): void;
   /** Bytes the index holds (its two arrays). */
@@ -177,6 +177,20 @@ export function createPackIndex(): PackIndex {
     else place(used - 1);
   }
 
+  /** The first entry in the table with entry `i`'s hash (its words compared, no string made). */
+  function firstOf(i: number): number {
+    const mask = slots.length - 1;
+    const e = i * WORDS;
+    for (let s = bucket(data[e]!); ; s = (s + 1) & mask) {
+      const v = slots[s]!;
+      if (v <= GONE) continue; // entry i is in this run, so an EMPTY slot is not met before it
+      const e2 = (v - 2) * WORDS;
+      let w = 0;
+      while (w < 8 && data[e2 + w] === data[e + w]) w++;
+      if (w === 8) return v - 2;
+    }
+  }
+
   /** Whether words 1–7 of `hash` are entry `e`'s (parsed as compared: a mismatch stops early). */
   function rest(hash: string, e: number): boolean {
     for (let w = 1; w < 8; w++) if (wordOf(hash, w) !== data[e + w]) return false;
@@ -241,17 +255,9 @@ export function createPackIndex(): PackIndex {
       }
     },
     *hashes() {
-      const seen = new Set<BlobHash>();
       for (let i = 0; i < used; i++) {
-        const e = i * WORDS;
-        if (data[e + PACK] === DEAD) continue;
-        const h = hexOf(data, e);
-        // Only a blob packed twice needs the check; a Set of every hash would undo the index's saving.
-        if (all(h).length > 1) {
-          if (seen.has(h)) continue;
-          seen.add(h);
-        }
-        yield h;
+        // A blob packed twice is reported by the entry its probe run meets first.
+        if (data[i * WORDS + PACK] !== DEAD && firstOf(i) === i) yield hexOf(data, i * WORDS);
       }
     },
     clear() {
