@@ -44,7 +44,10 @@ afterEach(async () => {
   for (const stop of nodes.splice(0)) await stop();
 });
 
-/** A node's journal and blob store holding photos whose faces record carries `faces` (person, n). */
+/**
+ * A node's journal and blob store holding photos whose faces record carries `faces` (person, n),
+ * and its people document.
+ */
 async function node() {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-people-'));
   const blobs = createFsBlobStore({ root: join(dir, 'blobs') });
@@ -85,17 +88,19 @@ async function node() {
   }
   const reanalyse = (id: string, faces: [number, number][], model: string) =>
     facesRecord(id as AssetId, faces, model);
-  return { journal, blobs, addPhoto, reanalyse };
+  // The synced side: the people document in an in-memory repo of this node.
+  const repo = memoryRepo('node');
+  repos.push(repo);
+  const root = createTestRoot(repo);
+  const people = () => openPeopleCatalog({ repo, root });
+  const readBlob = (h: Parameters<typeof blobs.pathOf>[0]) => readAll(blobs, h);
+  return { journal, blobs, addPhoto, reanalyse, people, readBlob };
 }
 
 describe('people sync (node clustering → people document)', { timeout: 60_000 }, () => {
   it('a user names, merges and reassigns; later runs with more faces, and a restart, keep every decision', async () => {
     const n = await node();
-    const repo = memoryRepo('node');
-    repos.push(repo);
-    const root = createTestRoot(repo);
-    const people = () => openPeopleCatalog({ repo, root });
-    const readBlob = (h: Parameters<typeof n.blobs.pathOf>[0]) => readAll(n.blobs, h);
+    const { people, readBlob } = n;
     const sync = createPeopleSync({ journal: n.journal, readBlob, modelKey: MODEL, people });
     // Three people, four photos each (one face per photo); a photo of another model is ignored.
     const photoOf = new Map<string, [number, number]>();
@@ -157,11 +162,7 @@ describe('people sync (node clustering → people document)', { timeout: 60_000 
 
   it('a face model change re-clusters from the new embeddings; the new clusters keep the old ids and names', async () => {
     const n = await node();
-    const repo = memoryRepo('node');
-    repos.push(repo);
-    const root = createTestRoot(repo);
-    const people = () => openPeopleCatalog({ repo, root });
-    const readBlob = (h: Parameters<typeof n.blobs.pathOf>[0]) => readAll(n.blobs, h);
+    const { people, readBlob } = n;
     const assets: string[] = [];
     for (let i = 0; i < 3; i++) assets.push(await n.addPhoto([[0, i]]));
     await createPeopleSync({ journal: n.journal, readBlob, modelKey: MODEL, people }).run();
