@@ -223,4 +223,27 @@ describe('projectAssets', () => {
     expect(await projectAssets(c.open, j, j.markProjected)).toBe(0);
     expect(c.opened()).toBe(2);
   });
+
+  it('gives the event loop turns while it looks through a large journal', async () => {
+    const n = 5000;
+    const assets = Array.from({ length: n }, (_, i) =>
+      asset(i, 'photo', { projected: true, projectedDerived: 1 }),
+    );
+    const j = journal(assets, []);
+    let looked = 0;
+    const counting = { ...j, derived: (a: AssetId) => (looked++, j.derived(a)) };
+    const cat = recordingCatalog();
+    let done = false;
+    const projecting = projectAssets(cat.open, counting, j.markProjected).then((added) => {
+      done = true;
+      return added;
+    });
+    // What other work sees at each turn until the look is over.
+    const seen: number[] = [];
+    while (!done) seen.push(await new Promise<number>((r) => setImmediate(() => r(looked))));
+    expect(await projecting).toBe(0);
+    expect(looked).toBe(n);
+    expect(seen.some((c) => c > 0 && c < n)).toBe(true);
+    expect(cat.opened()).toBe(0);
+  });
 });
