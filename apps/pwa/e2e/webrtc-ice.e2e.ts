@@ -101,8 +101,18 @@ void describe(
         .waitFor();
     });
 
-    void it('a removed device reloaded does not dial at all, and still says so', async () => {
-      const b = devices[1]!;
+    void it('a removed device reloaded opens no connection at all, and still says so', async () => {
+      const [a, b] = devices as [BrowserDevice, BrowserDevice];
+      // The worker's WebSockets show as the page's: A's reload dials the node (the control)...
+      const sockets = { a: [] as string[], b: [] as string[] };
+      a.page.on('websocket', (w) => sockets.a.push(w.url()));
+      b.page.on('websocket', (w) => sockets.b.push(w.url()));
+      await a.page.reload();
+      await a.page
+        .getByRole('status')
+        .filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ })
+        .waitFor();
+      assert.ok(sockets.a.length > 0, 'a reloaded paired device dials its home node over a WebSocket');
       const mark = b.log.mark();
       await b.page.reload();
       await b.log.waitFor(
@@ -112,6 +122,8 @@ void describe(
       );
       await b.page.getByText('This device was removed from the library').first().waitFor();
       await b.page.getByRole('status').filter({ hasText: 'no peer connected' }).waitFor();
+      // ... B's opens none (its worker would dial at once, right after that log line).
+      assert.deepEqual(sockets.b, [], 'a removed device dials no home node');
     });
   },
 );
