@@ -2,7 +2,7 @@ import { Repo } from '@automerge/automerge-repo';
 import { createCatalog, type AssetId, type Catalog, type DeviceId, type MonthKey } from '@hearth/sync';
 import { createTestRoot, fakeDeviceId } from '@hearth/sync/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackupCounter } from './backup-counter.ts';
+import { createBackupCounter, type BackupCountStore } from './backup-counter.ts';
 
 const phone: DeviceId = fakeDeviceId(1);
 const [nodeA, nodeB] = [fakeDeviceId(2), fakeDeviceId(3)];
@@ -74,5 +74,43 @@ describe('backup counter', () => {
     // A month deleted entirely leaves the count.
     catalog!.deletePermanently([id('d')]);
     expect(await count(both)).toEqual({ total: 2, onNoHomeNode: 0, onOneHomeNode: 1, homeNodes: 2 });
+  });
+
+  it('keeps its counts in a store: the next session reads only months changed meanwhile; bad stored bytes are recounted', async () => {
+    const repo = new Repo({ network: [] });
+    repos.push(repo);
+    const root = createTestRoot(repo);
+    const catalog = createCatalog({ repo, root, deviceId: phone });
+    catalogs.push(catalog);
+    await catalog.start();
+    await catalog.addAssets([rec(id('a'), 5), rec(id('b'), 6)]);
+    let stored: Uint8Array | undefined;
+    const store: BackupCountStore = {
+      load: async () => stored,
+      save: async (b) => void (stored = b),
+    };
+    const opened: MonthKey[] = [];
+    const spy: Catalog = { ...catalog, openMonths: (ms) => (opened.push(...ms), catalog.openMonths(ms)) };
+    const phoneOnly = new Map([[phone, 'phone']]);
+    const first = await createBackupCounter(spy, store)(phoneOnly);
+    expect(first).toEqual({ total: 2, onNoHomeNode: 0, onOneHomeNode: 2, homeNodes: 1 });
+    expect(opened.sort()).toEqual(['2024-06', '2024-07']);
+
+    // A new session: nothing changed, nothing read.
+    opened.length = 0;
+    expect(await createBackupCounter(spy, store)(phoneOnly)).toEqual(first);
+    expect(opened).toEqual([]);
+    // Changed while no counter ran: only that month.
+    catalog.trash([id('b')]);
+    expect(await createBackupCounter(spy, store)(phoneOnly)).toMatchObject({ total: 1 });
+    expect(opened).toEqual(['2024-07']);
+
+    // Unreadable or ill-formed bytes: everything is counted again, rightly.
+    for (const bad of ['not json', '[["2024-06","x",[["k",-1]]]]', '{"v":1}']) {
+      stored = new TextEncoder().encode(bad);
+      opened.length = 0;
+      expect(await createBackupCounter(spy, store)(phoneOnly)).toMatchObject({ total: 1, onOneHomeNode: 1 });
+      expect(opened.sort()).toEqual(['2024-06', '2024-07']);
+    }
   });
 });

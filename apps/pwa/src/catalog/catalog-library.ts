@@ -12,7 +12,7 @@ import { AlbumNotFoundError } from '../library/library-errors.ts';
 import type { MonthSummary } from '../library/timeline-item.ts';
 import type { MediaCache } from './media-cache.ts';
 import { homeCopies, type HomeNodeNames } from './backup-copies.ts';
-import { createBackupCounter } from './backup-counter.ts';
+import { createBackupCounter, type BackupCountStore } from './backup-counter.ts';
 import { albumView, details, inTimeline, row } from './catalog-records.ts';
 import { createCatalogMedia, type RemoteMedia } from './catalog-media.ts';
 import { createFreeSpace } from './catalog-free-space.ts';
@@ -51,6 +51,8 @@ export interface CatalogLibraryOptions {
   holds?: (hash: string) => Promise<boolean>;
   /** The library's home nodes (not revoked), id → name: "backed up on 2 home nodes". */
   homeNodes?: () => Promise<HomeNodeNames>;
+  /** Keeps the Back up page's per-month counts between sessions (`repoBackupCountStore`). */
+  backupCounts?: BackupCountStore;
 }
 
 /** The LibraryClient plus the bytes behind `mediaUrl`, for a page that runs this in a worker. */
@@ -73,7 +75,7 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
   const { catalog, media, deviceId, upload, holds } = opts;
   const homeNodes = async (): Promise<HomeNodeNames> => (await opts.homeNodes?.()) ?? new Map();
   const served = createCatalogMedia(opts);
-  const backupCounter = createBackupCounter(catalog);
+  const backupCounter = createBackupCounter(catalog, opts.backupCounts);
   const ids = (xs: readonly string[]) => xs as readonly AssetId[];
 
   /*

@@ -30,6 +30,7 @@ import { createCatalogStorage } from '@hearth/sync/platform';
 import type { PairingInfo } from '../peer/peer-protocol.ts';
 import { PwaError } from '../errors.ts';
 import { createCatalogLibrary, type CatalogLibrary } from './catalog-library.ts';
+import { repoBackupCountStore } from './backup-counter.ts';
 import { homeNodeNames, type HomeNodeNames } from './backup-copies.ts';
 import { createHomeMedia } from './home-media.ts';
 import { openIdbMediaCache } from './media-cache.idb.ts';
@@ -119,6 +120,8 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
       known = { doc, names: listLibraryDevices(doc, pairing.libraryPublicKey ?? '').then(homeNodeNames) };
     return known.names;
   };
+  // The Back up page's counts, kept beside the catalog so a new session recounts only changes.
+  const backupCounts = repoBackupCountStore(repo);
   const client = createCatalogLibrary({
     catalog,
     media: await openIdbMediaCache(`hearth-media-${pairing.libraryId}`),
@@ -128,6 +131,7 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
     upload: remote.upload,
     holds: remote.holds,
     homeNodes,
+    ...(backupCounts && { backupCounts }),
   });
   await client.start();
   const timeline = startCatalogTimeline({
