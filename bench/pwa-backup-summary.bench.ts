@@ -4,13 +4,15 @@
  * the peer worker's setting: a lazy catalog from storage (default limits: shards open on
  * demand, the least recently used evicted), so reading a month may load its shards again.
  * Figures: the first call (reads every month), a repeat with nothing changed since the last
- * call, and a call after one asset of the newest month was edited (medians of 3). Anchor, in the same
+ * call, a call after one asset of the newest month was edited, and the first call of a new
+ * session from the stored counts (medians of 3). Anchor, in the same
  * process: the timeline's month list (`months()` of the same CatalogLibrary, median of 3),
  * which opens every month the same way the count did before it kept per-month counts.
  * Node's nodefs storage stands in for the browser's IndexedDB.
  * Usage: npm run bench -- pwa-backup-summary [assets]
  */
 import type { AssetId } from '@hearth/sync';
+import { createBackupCounter, type BackupCountStore } from '../apps/pwa/src/catalog/backup-counter.ts';
 import { createCatalogLibrary } from '../apps/pwa/src/catalog/catalog-library.ts';
 import type { MediaCache } from '../apps/pwa/src/catalog/media-cache.ts';
 import { BENCH_DEVICE, catalogFixture, openFixture } from './catalog-fixture.ts';
@@ -23,11 +25,15 @@ const { repo, catalog } = await openFixture(fixture);
 const homeNodes = new Map([[BENCH_DEVICE as string, 'home']]);
 // None of the calls reads media; the adapter only needs the cache to close it on stop.
 const media = { close: () => {} } as unknown as MediaCache;
+// The counts' store, in memory here (the worker keeps it in the catalog's storage).
+let stored: Uint8Array | undefined;
+const backupCounts: BackupCountStore = { load: async () => stored, save: async (b) => void (stored = b) };
 const lib = createCatalogLibrary({
   catalog,
   media,
   deviceId: BENCH_DEVICE,
   homeNodes: async () => homeNodes,
+  backupCounts,
 });
 
 // Garbage from the previous call (a month list builds every row) is collected before each
@@ -63,11 +69,19 @@ for (let i = 0; i < 3; i++) {
   if (s.total !== assets) throw new Error(`after an edit: ${JSON.stringify(s)}`);
   editedMs.push(ms);
 }
+// A new session (a new counter) starting from the stored counts, nothing changed meanwhile.
+const sessionMs: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const [ms, s] = await time(() => createBackupCounter(catalog, backupCounts)(homeNodes));
+  if (s.total !== assets) throw new Error(`a new session: ${JSON.stringify(s)}`);
+  sessionMs.push(ms);
+}
 const anchor = { name: 'timeline_months_ms', value: median(monthsMs) };
 for (const [metric, value] of [
   ['first_summary_ms', firstMs],
   ['repeat_summary_ms', median(repeatMs)],
   ['summary_after_one_edit_ms', median(editedMs)],
+  ['new_session_summary_ms', median(sessionMs)],
 ] as const)
   report({ bench: 'pwa-backup-summary', metric, value, unit: 'ms', anchor, ratio: value / anchor.value });
 process.stderr.write(`pwa-backup-summary: ${assets} assets, ${catalog.months().length} months\n`);
