@@ -1,6 +1,5 @@
 import {
   copyFileSync,
-  mkdtempSync,
   statSync,
   readFileSync,
   writeFileSync,
@@ -8,12 +7,12 @@ import {
   existsSync,
   readdirSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyFixture, fixturesDir, hasFixtures, runCli } from '@hearth/node-peer/testing';
+import { testDir } from './support/test-cleanup.ts';
 
-const tmp = (p: string) => mkdtempSync(join(tmpdir(), `hearth-${p}-`));
+const tmp = (p: string) => testDir(p);
 const assets = () => join(fixturesDir(), 'immich-test-assets');
 
 describe.skipIf(!hasFixtures)('hearth CLI (separate processes)', () => {

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { get } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { fixturesDir, runCli, spawnCli } from '@hearth/node-peer/testing';
+import { describe, expect, it } from 'vitest';
+import { fixturesDir, runCli } from '@hearth/node-peer/testing';
+import { startHomeNode, testDir } from './support/test-cleanup.ts';
 
-const tmp = (p: string) => mkdtempSync(join(tmpdir(), `hearth-${p}-`));
+const tmp = (p: string) => testDir(p);
 let hasOpenssl = true;
 try {
   execFileSync('openssl', ['version']);
@@ -48,19 +48,7 @@ describe('hearth start (daemon)', () => {
       join(fixturesDir(), 'immich-test-assets/albums/nature'),
     ]);
     expect(imp.code).toBe(0);
-    const p = spawnCli([
-      '--data-dir',
-      d,
-      'start',
-      '--port',
-      '0',
-      '--p2p-port',
-      '0',
-      '--no-mdns',
-      '--pwa-dir',
-      fakeDist(),
-    ]);
-    onTestFinished(() => void p.child.kill('SIGKILL'));
+    const p = startHomeNode(d, undefined, { args: ['--pwa-dir', fakeDist()] });
     const [, url] = (await p.waitFor(/Serving the app at (\S+)/)) as unknown as [string, string];
     await p.waitFor(/^ready$/m);
     const res = async (path: string) => fetch(new URL(path, url));
@@ -130,25 +118,12 @@ describe('hearth start (daemon)', () => {
 
   it('recovers by itself after being killed', async () => {
     const d = tmp('killed');
-    const p = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
-    onTestFinished(() => void p.child.kill('SIGKILL'));
+    const p = startHomeNode(d);
     await p.waitFor(/^ready$/m);
     p.child.kill('SIGKILL');
     await p.exited;
     expect(existsSync(join(d, 'daemon.json'))).toBe(true); // left behind by the crash
-    const q = spawnCli([
-      '--data-dir',
-      d,
-      'start',
-      '--port',
-      '0',
-      '--p2p-port',
-      '0',
-      '--no-mdns',
-      '--pwa-dir',
-      join(d, 'no-such-dist'),
-    ]);
-    onTestFinished(() => void q.child.kill('SIGKILL'));
+    const q = startHomeNode(d, undefined, { args: ['--pwa-dir', join(d, 'no-such-dist')] });
     const [, url] = (await q.waitFor(/Serving the app at (\S+)/)) as unknown as [string, string];
     await q.waitFor(/^ready$/m);
     // Without a built app the node says so instead of a blank page.
@@ -182,21 +157,7 @@ describe('hearth start (daemon)', () => {
       ],
       { stdio: 'ignore' },
     );
-    const p = spawnCli([
-      '--data-dir',
-      d,
-      'start',
-      '--port',
-      '0',
-      '--p2p-port',
-      '0',
-      '--no-mdns',
-      '--tls-cert',
-      cert,
-      '--tls-key',
-      key,
-    ]);
-    onTestFinished(() => void p.child.kill('SIGKILL'));
+    const p = startHomeNode(d, undefined, { args: ['--tls-cert', cert, '--tls-key', key] });
     const [, url] = (await p.waitFor(/Serving the app at (\S+)/)) as unknown as [string, string];
     expect(url).toMatch(/^https:\/\//);
     const body = await new Promise<string>((resolve, reject) => {

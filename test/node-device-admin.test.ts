@@ -1,17 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { generateDeviceKey, pairWithCode, parsePairingLink, requestRevocation } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
-import { readAuditEntries, runCli, spawnCli } from '@hearth/node-peer/testing';
+import { readAuditEntries, runCli } from '@hearth/node-peer/testing';
+import { startHomeNode, testDir } from './support/test-cleanup.ts';
 
 describe('revocation from a device over /hearth/device-admin/1', () => {
   it("the audit entry records which device asked, and the CLI's own revocations say so", async () => {
-    const d = mkdtempSync(join(tmpdir(), 'hearth-devadmin-'));
+    const d = testDir('devadmin');
     expect((await runCli(['--data-dir', d, 'init'])).code).toBe(0);
-    const daemon = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
-    onTestFinished(() => void daemon.child.kill('SIGKILL'));
+    const daemon = startHomeNode(d);
     await daemon.waitFor(/^ready$/m);
     const pairDevice = async (name: string) => {
       const node = await createPeerNode({

@@ -1,11 +1,11 @@
-import { createReadStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixturesDir, hasFixtures, makeDistinctJpegs, runCli, spawnCli } from '@hearth/node-peer/testing';
+import { startHomeNode, stopOnFinish, testDir } from './support/test-cleanup.ts';
 
-const tmp = (p: string) => mkdtempSync(join(tmpdir(), `hearth-${p}-`));
+const tmp = (p: string) => testDir(p);
 
 describe.skipIf(!hasFixtures)('import from several processes, and --watch', () => {
   it('two processes importing the same folder at once make one asset per file', async () => {
@@ -32,10 +32,7 @@ describe.skipIf(!hasFixtures)('import from several processes, and --watch', () =
     const src = tmp('two-src');
     await makeDistinctJpegs(src, 24, 'two');
     const dirs = [tmp('node-a'), tmp('node-b')];
-    const daemons = dirs.map((d) =>
-      spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']),
-    );
-    onTestFinished(() => daemons.forEach((p) => void p.child.kill('SIGKILL')));
+    const daemons = dirs.map((d) => startHomeNode(d));
     await Promise.all(daemons.map((p) => p.waitFor(/^ready$/m, 60_000)));
     const runs = await Promise.all(dirs.map((d) => runCli(['--data-dir', d, 'import', src, '--json'])));
     for (const r of runs) {
@@ -78,7 +75,7 @@ describe.skipIf(!hasFixtures)('import from several processes, and --watch', () =
     const src = tmp('watch-src');
     await runCli(['--data-dir', d, 'init']);
     const p = spawnCli(['--data-dir', d, 'import', '--watch', '--no-derive', src]);
-    onTestFinished(() => void p.child.kill('SIGKILL'));
+    stopOnFinish(p);
     await p.waitFor(/watching /);
     // Copy a real photo in small pieces with pauses, like a slow network copy: the pauses are
     // the scenario (a file that keeps growing), not a wait for the code under test.

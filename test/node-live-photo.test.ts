@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturesDir, hasFixtures, runCli } from '@hearth/node-peer/testing';
+import { testDir } from './support/test-cleanup.ts';
 
 function has(cmd: string): boolean {
   try {
@@ -44,7 +44,7 @@ interface Row {
 
 describe.skipIf(!hasFixtures || !tools)('Live Photos (separate processes, exiftool + ffmpeg)', () => {
   it('pairs still and movie by ContentIdentifier, whatever their names; same names with different ids stay apart', async () => {
-    const base = mkdtempSync(join(tmpdir(), 'hearth-live-'));
+    const base = testDir('live');
     const src = join(base, 'in');
     mkdirSync(src);
     const nature = join(fixturesDir(), 'immich-test-assets/albums/nature');

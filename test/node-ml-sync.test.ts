@@ -4,9 +4,8 @@
  * gets the synced ML document and people document, then the month blobs over the node's
  * HTTP blob endpoint, and finds tags, OCR text, people and CLIP rankings in them.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { Repo } from '@automerge/automerge-repo';
@@ -38,12 +37,13 @@ import { createDefaultRuntime, createFsModelStore } from '@hearth/ml/platform';
 import { modelsWithTinyClip } from './support/tiny-clip-models.ts';
 import { peerIdFromString } from '@libp2p/peer-id';
 import sharp from 'sharp';
-import { runCli, spawnCli } from '@hearth/node-peer/testing';
+import { runCli } from '@hearth/node-peer/testing';
+import { startHomeNode, testDir } from './support/test-cleanup.ts';
 
 const MODELS = process.env['HEARTH_MODELS_DIR'] ?? resolve(import.meta.dirname, '../../shared/models');
 const IMAGES = join(MODELS, 'test-images');
 const hasModels = existsSync(join(MODELS, 'face-detection')) && existsSync(IMAGES);
-const tmp = (p: string) => mkdtempSync(join(tmpdir(), `hearth-mlsync-${p}-`));
+const tmp = (p: string) => testDir(`mlsync-${p}`);
 
 /** The four test photos, 15 face crops of 3 people, and three single-colour photos. */
 async function photos(): Promise<string> {
@@ -80,10 +80,7 @@ describe.skipIf(!hasModels)(`ML results on a paired device (needs ${MODELS})`, (
       }
       expect(ids.size).toBe(22);
 
-      const daemon = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns'], {
-        env,
-      });
-      onTestFinished(() => void daemon.child.kill('SIGKILL'));
+      const daemon = startHomeNode(d, env);
       await daemon.waitFor(/^ready$/m, 120_000);
       const [, httpUrl] = (await daemon.waitFor(/Serving the app at (\S+)/)) as unknown as [string, string];
       // 15 crops of 3 people, 4 faces in the group photo, 2 in ultraface (unknown people may form more).

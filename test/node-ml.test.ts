@@ -1,7 +1,6 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { storedBytes } from './support/stored-blobs.ts';
 import { Repo, type AutomergeUrl } from '@automerge/automerge-repo';
 import { openPeopleCatalog, type PeopleCatalog, type PersonId, type RootDoc } from '@hearth/sync';
@@ -10,12 +9,13 @@ import { createClipEncoder, createModelLoader, loadVectorShard } from '@hearth/m
 import { createDefaultRuntime, createFsModelStore } from '@hearth/ml/platform';
 import { modelsWithTinyClip } from './support/tiny-clip-models.ts';
 import sharp from 'sharp';
-import { runCli, spawnCli } from '@hearth/node-peer/testing';
+import { runCli } from '@hearth/node-peer/testing';
+import { startHomeNode, testDir } from './support/test-cleanup.ts';
 
 const MODELS = process.env['HEARTH_MODELS_DIR'] ?? resolve(import.meta.dirname, '../../shared/models');
 const IMAGES = join(MODELS, 'test-images');
 const hasModels = existsSync(join(MODELS, 'face-detection')) && existsSync(IMAGES);
-const tmp = (p: string) => mkdtempSync(join(tmpdir(), `hearth-ml-${p}-`));
+const tmp = (p: string) => testDir(`ml-${p}`);
 
 interface LsMl {
   id: string;
@@ -240,10 +240,7 @@ describe.skipIf(!hasModels)(`hearth with ML models (needs ${MODELS}; set HEARTH_
 
 /** Runs the daemon until its people step has clustered `faces` faces, then stops it. */
 async function daemonPeople(dataDir: string, env: Record<string, string>, faces: number): Promise<string> {
-  const p = spawnCli(['--data-dir', dataDir, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns'], {
-    env,
-  });
-  onTestFinished(() => void p.child.kill('SIGKILL'));
+  const p = startHomeNode(dataDir, env);
   const [line] = await p.waitFor(new RegExp(`^people: \\d+ people from ${faces} faces.*$`, 'm'), 120_000);
   p.child.kill('SIGTERM');
   expect((await p.exited).code, p.output()).toBe(0);

@@ -24,30 +24,11 @@ import { fixturesDir, hasFixtures, runCli, spawnCli } from '@hearth/node-peer/te
 import { asBlobHash } from '@hearth/sync';
 import { createFsBlobStore } from '@hearth/sync/platform';
 import { spawnPeer } from './support/spawn-peer.ts';
+import { derivedRecords } from './support/node-journal.ts';
 
 const has = (tool: string, arg = '-version') => spawnSync(tool, [arg], { stdio: 'ignore' }).status === 0;
 const tools = has('ffmpeg') && has('ffprobe') && has('exiftool', '-ver');
 const samsung = () => join(fixturesDir(), 'immich-test-assets/formats/motionphoto/samsung-one-ui-6.heic');
-
-interface Derived {
-  asset: string;
-  kind: string;
-  version: number;
-  blobs: Record<string, string>;
-  values?: Record<string, string | number>;
-  failed?: string;
-}
-
-/** The newest derived record per asset and kind in the node's journal. */
-function derived(dataDir: string): Map<string, Derived> {
-  const out = new Map<string, Derived>();
-  for (const line of readFileSync(join(dataDir, 'catalog', 'catalog.jsonl'), 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const e = JSON.parse(line) as { op: string; rec?: Derived };
-    if (e.op === 'derived' && e.rec) out.set(`${e.rec.asset}/${e.rec.kind}`, e.rec);
-  }
-  return out;
-}
 
 const sha256 = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 
@@ -140,7 +121,7 @@ describe.skipIf(!hasFixtures || !tools)('motion photos on the home node (ffmpeg,
       expect(await copyBlob(d, id, join(base, 'original')), name).toBe(true);
       expect(sha256(join(base, 'original')), name).toBe(id);
     }
-    const recs = derived(d);
+    const recs = derivedRecords(d);
     // Samsung's HEVC is transcoded, the Pixel-style H.264 remuxed: both are MP4s ffprobe reads.
     for (const [name, action, codecs] of [
       ['samsung.heic', 'transcode', ['aac', 'h264']],
@@ -183,7 +164,7 @@ describe.skipIf(!hasFixtures || !tools)('motion photos on the home node (ffmpeg,
     rmSync(join(d, 'catalog', 'catalog.snapshot'), { force: true });
     const re = await runCli(['--data-dir', d, 'import', src, '--json'], { env });
     expect(re.code, re.stderr).toBe(0);
-    const again = derived(d);
+    const again = derivedRecords(d);
     for (const name of ['samsung.heic', 'pixel.jpg', 'unflagged.jpg'])
       expect(again.get(`${ids.get(name)}/motion`)?.blobs, name).toEqual(
         recs.get(`${ids.get(name)}/motion`)?.blobs,

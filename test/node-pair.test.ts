@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { peerIdFromString } from '@libp2p/peer-id';
 import {
@@ -12,11 +11,12 @@ import {
   requestBlobToken,
 } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
-import { fixturesDir, runCli, spawnCli } from '@hearth/node-peer/testing';
+import { fixturesDir, runCli } from '@hearth/node-peer/testing';
+import { startHomeNode, testDir } from './support/test-cleanup.ts';
 
 describe('pairing and revocation through the CLI', () => {
   it('a device pairs with a code from `hearth pair`, is listed, is revoked, and both land in the audit log', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'hearth-pair-'));
+    const d = testDir('pair');
     const noDaemon = await runCli(['--data-dir', d, 'pair']);
     expect(noDaemon.code).toBe(3);
     expect(noDaemon.stderr).toMatch(/start it with `hearth start`/);
@@ -24,8 +24,7 @@ describe('pairing and revocation through the CLI', () => {
     const photo = join(fixturesDir(), 'immich-test-assets/formats/jpg/el_torcal_rocks.jpg');
     expect((await runCli(['--data-dir', d, 'init'])).code).toBe(0);
     expect((await runCli(['--data-dir', d, 'import', '--no-derive', photo])).code).toBe(0);
-    const daemon = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
-    onTestFinished(() => void daemon.child.kill('SIGKILL'));
+    const daemon = startHomeNode(d);
     await daemon.waitFor(/Pairing code: [0-9A-Z]{4}-[0-9A-Z]{4}/);
     await daemon.waitFor(/Pairing link: hearth:\/\/pair\?/);
     await daemon.waitFor(/^ready$/m);
@@ -78,7 +77,7 @@ describe('pairing and revocation through the CLI', () => {
         ['Test phone', 'device', false],
       ]);
       // A paired second node replicates the audit log over libp2p and verifies it.
-      const replica = mkdtempSync(join(tmpdir(), 'hearth-replica-'));
+      const replica = testDir('replica');
       writeFileSync(join(replica, 'node.key'), exportDeviceKey(phoneKey), { mode: 0o600 });
       await phone.stop();
       const libraryKey = (JSON.parse(readFileSync(join(d, 'library.json'), 'utf8')) as { publicKey: string })
@@ -111,16 +110,7 @@ describe('pairing and revocation through the CLI', () => {
         .toEqual([expect.objectContaining({ peer: phone.peerId.toString(), length: 3, behind: 0 })]);
       // An unpaired node gets nothing.
       const stranger = await runCli(
-        [
-          '--data-dir',
-          mkdtempSync(join(tmpdir(), 'hearth-stranger-')),
-          'audit',
-          'pull',
-          '--from',
-          tcp,
-          '--library-key',
-          libraryKey,
-        ],
+        ['--data-dir', testDir('stranger'), 'audit', 'pull', '--from', tcp, '--library-key', libraryKey],
         { timeoutMs: 60_000 },
       );
       expect(stranger.code).not.toBe(0);

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
@@ -10,18 +8,18 @@ import {
   type NodeStatus,
 } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
-import { hasFixtures, makeDistinctJpegs, runCli, spawnCli } from '@hearth/node-peer/testing';
+import { hasFixtures, makeDistinctJpegs, runCli } from '@hearth/node-peer/testing';
+import { startHomeNode, testDir } from './support/test-cleanup.ts';
 
 describe.skipIf(!hasFixtures)('the home node status over /hearth/status/1', () => {
   it('a paired device watches an import and the thumbnails being made, to the end', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'hearth-status-'));
-    const photos = join(mkdtempSync(join(tmpdir(), 'hearth-status-in-')), 'in');
+    const d = testDir('status');
+    const photos = join(testDir('status-in'), 'in');
     // Enough photos that the loop is seen at work between status frames (small ones derive fast).
     const N = 80;
     await makeDistinctJpegs(photos, N, 'status');
     expect((await runCli(['--data-dir', d, 'init'])).code).toBe(0);
-    const daemon = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
-    onTestFinished(() => void daemon.child.kill('SIGKILL'));
+    const daemon = startHomeNode(d);
     await daemon.waitFor(/^ready$/m);
     const device = await createPeerNode({
       privateKey: await generateDeviceKey(),

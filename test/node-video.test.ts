@@ -1,23 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isStored, storedFile, storedHashes } from './support/stored-blobs.ts';
 import { runCli, spawnCli } from '@hearth/node-peer/testing';
+import { testDir } from './support/test-cleanup.ts';
+import { derivedRecords } from './support/node-journal.ts';
 
 const has = (tool: string) => spawnSync(tool, ['-version'], { stdio: 'ignore' }).status === 0;
 const hasFfmpeg = has('ffmpeg') && has('ffprobe');
-const tmp = (p: string) => mkdtempSync(join(tmpdir(), `hearth-video-${p}-`));
-
-interface Derived {
-  asset: string;
-  kind: string;
-  version: number;
-  blobs: Record<string, string>;
-  values?: Record<string, string | number>;
-  failed?: string;
-}
+const tmp = (p: string) => testDir(`video-${p}`);
 
 /** 2 s, 320×240 test pattern with a tone, in the given codec. */
 function makeClip(path: string, codec: 'libx264' | 'libx265'): void {
@@ -44,17 +36,6 @@ function makeClip(path: string, codec: 'libx264' | 'libx265'): void {
     ...(codec === 'libx265' ? ['-tag:v', 'hvc1', '-x265-params', 'log-level=error'] : []),
     path,
   ]);
-}
-
-/** The derived records in the node's append-only journal, by asset id and kind. */
-function derived(dataDir: string): Map<string, Derived> {
-  const out = new Map<string, Derived>();
-  for (const line of readFileSync(join(dataDir, 'catalog', 'catalog.jsonl'), 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const e = JSON.parse(line) as { op: string; rec?: Derived };
-    if (e.op === 'derived' && e.rec) out.set(`${e.rec.asset}/${e.rec.kind}`, e.rec);
-  }
-  return out;
 }
 
 /** Pids of live `ffmpeg` processes whose parent is `ppid` (Linux /proc). */
@@ -123,7 +104,7 @@ describe.skipIf(!hasFfmpeg)('hearth video step (needs ffmpeg and ffprobe on PATH
         .map((l) => JSON.parse(l) as { id: string; fileName: string })
         .map((a) => [a.fileName, a.id]),
     );
-    const recs = derived(d);
+    const recs = derivedRecords(d);
     for (const [name, action] of [
       ['hevc.mp4', 'transcode'],
       ['h264.mp4', 'remux'],
@@ -145,7 +126,7 @@ describe.skipIf(!hasFfmpeg)('hearth video step (needs ffmpeg and ffprobe on PATH
     // A second run finds everything done, including the failure: nothing is redone.
     const again = await runCli(['--data-dir', d, 'import', src, '--json'], { env });
     expect(again.code, again.stderr).toBe(0);
-    expect(derived(d).size).toBe(recs.size);
+    expect(derivedRecords(d).size).toBe(recs.size);
   }, 120_000);
   it.skipIf(!existsSync('/proc/self/stat'))(
     'a node killed while ffmpeg runs has no video record or partial blob; the next run redoes it',
@@ -164,11 +145,11 @@ describe.skipIf(!hasFfmpeg)('hearth video step (needs ffmpeg and ffprobe on PATH
       for (const k of kids) spawnSync('kill', ['-9', String(k)]);
       expect((await p.exited).signal).toBe('SIGKILL');
       const before = await storedHashes(d);
-      expect([...derived(d).values()].filter((r) => r.kind === 'video')).toEqual([]);
+      expect([...derivedRecords(d).values()].filter((r) => r.kind === 'video')).toEqual([]);
 
       const again = await runCli(['--data-dir', d, 'import', src, '--json'], { env });
       expect(again.code, again.stderr).toBe(0);
-      const recs = [...derived(d).values()].filter((r) => r.kind === 'video');
+      const recs = [...derivedRecords(d).values()].filter((r) => r.kind === 'video');
       expect(recs.length).toBe(1);
       expect(recs[0]?.failed).toBeUndefined();
       const h = recs[0]?.blobs['playback'] ?? '';
