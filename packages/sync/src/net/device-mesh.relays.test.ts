@@ -12,23 +12,12 @@ import { createPeerNode } from './create-peer-node.node.ts';
 import { isDirectWebRtc, startDeviceMesh } from './device-mesh.ts';
 import { createLibraryAccess } from './library-access.ts';
 import type { PeerNode } from './peer-node.ts';
+import { whenEvent } from './when-event.ts';
 import { withTimeout } from './with-timeout.ts';
 
 const direct = (node: PeerNode, peer: PeerNode) => node.getConnections(peer.peerId).filter(isDirectWebRtc);
 const circuits = (node: PeerNode) =>
   node.getMultiaddrs().filter((m) => m.toString().includes('/p2p-circuit'));
-
-/** Resolves once `test()` holds, checked now and at each `event` of `node`. */
-const when = (node: PeerNode, event: 'connection:open' | 'self:peer:update', test: () => boolean) =>
-  new Promise<void>((resolve) => {
-    const check = () => {
-      if (!test()) return;
-      node.removeEventListener(event, check);
-      resolve();
-    };
-    node.addEventListener(event, check);
-    check();
-  });
 
 describe('device mesh through any of several home relays', { timeout: 60_000 }, () => {
   const cleanup: (() => unknown)[] = [];
@@ -67,7 +56,7 @@ describe('device mesh through any of several home relays', { timeout: 60_000 }, 
     for (const d of devices) {
       for (const r of meshRelays) await d.dial(multiaddr(r.addrs[0]!));
       await withTimeout(
-        when(d, 'self:peer:update', () => {
+        whenEvent(d, 'self:peer:update', () => {
           const held = circuits(d).map((m) => m.toString());
           return meshRelays.every((r) => held.some((m) => m.includes(`/p2p/${r.peerId}/p2p-circuit`)));
         }),
@@ -107,8 +96,8 @@ describe('device mesh through any of several home relays', { timeout: 60_000 }, 
     }
     await withTimeout(
       Promise.all([
-        when(a, 'connection:open', () => direct(a, b).length > 0),
-        when(b, 'connection:open', () => direct(b, a).length > 0),
+        whenEvent(a, 'connection:open', () => direct(a, b).length > 0),
+        whenEvent(b, 'connection:open', () => direct(b, a).length > 0),
       ]),
       20_000,
       'a direct WebRTC connection signalled through the second relay',
