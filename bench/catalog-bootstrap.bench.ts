@@ -5,7 +5,7 @@
  *   first_month_s  until the newest month is readable from its catalog
  *   full_s         until every asset is readable
  *   bytes_ratio    bytes received (snapshot frames + automerge sync payloads) / saved size
- * with /hearth/catalog-snapshot/1 then sync (what Hearth does: the home runs a lazy catalog;
+ * with /hearth/catalog-snapshot/2 (/1 from older homes) then sync (what Hearth does: the home runs a lazy catalog;
  * the fresh peer has nodefs storage, loads the newest month's shards and stores the others
  * unopened with their summaries, then opens a lazy catalog), and, with `anchor` as the
  * third argument, the same-run anchor: plain automerge-repo sync from empty into an in-memory

@@ -22,6 +22,9 @@ export async function buildNodeLibrary(
   await blobs.start();
   const thumb = (await blobs.put(new TextEncoder().encode('bench thumbnail'))).hash;
   const preview = (await blobs.put(new TextEncoder().encode('bench preview'))).hash;
+  // Stopped before the node under test opens the same store: it seals the pack these went
+  // into and closes its files (left open, they were closed by the garbage collector, with a warning).
+  await blobs.stop();
   // The current pipeline's version, so a bench's node finds nothing to redo.
   const version = opts.imagesVersion ?? DERIVATIVES_PIPELINE_VERSION;
   const lines: string[] = [];
