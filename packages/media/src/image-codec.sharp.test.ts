@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runImageCodecContract } from './image-codec.contract.ts';
 import { createSharpCodec } from './image-codec.sharp.ts';
 import { MAX_INPUT_PIXELS, THUMBNAIL } from './make-derivatives.ts';
+import { concatBytes } from './testing/bytes.ts';
 
 runImageCodecContract('sharp', () => createSharpCodec());
 
@@ -20,14 +21,7 @@ async function rotatedJpeg(): Promise<Uint8Array> {
 function padded(jpeg: Uint8Array, n: number): Uint8Array {
   const seg = new Uint8Array(4 + 65_533);
   seg.set([0xff, 0xef, 0xff, 0xff]);
-  const parts = [jpeg.subarray(0, 2), ...Array.from({ length: n }, () => seg), jpeg.subarray(2)];
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(jpeg.subarray(0, 2), ...Array.from({ length: n }, () => seg), jpeg.subarray(2));
 }
 
 describe('sharp codec: JPEG sizes from the header', () => {

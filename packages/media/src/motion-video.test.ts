@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { googleVideoLength, splitMotionPhoto } from './motion-photo.ts';
 import { MOTION_PIPELINE_VERSION, motionVideo } from './motion-video.ts';
 import { fixturesDir, hasCommand } from './testing/fixtures.node.ts';
+import { concatBytes } from './testing/bytes.ts';
 import { makeTestClip } from './testing/video-clips.node.ts';
 import { fromBase64, PLAIN_JPEG_B64 } from './testing/samples.ts';
 import { createNativeVideoTool } from './video-tool.ffmpeg.ts';
@@ -15,15 +16,7 @@ const hasFfmpeg = hasCommand('ffmpeg') && hasCommand('ffprobe');
 const dir = mkdtempSync(join(tmpdir(), 'hearth-motion-video-'));
 const jpeg = fromBase64(PLAIN_JPEG_B64);
 const enc = (s: string) => new TextEncoder().encode(s);
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+const concat = concatBytes;
 
 /** A JPEG whose APP1 segment carries `xmp` (as Google cameras write it), then `tail`. */
 function withXmp(xmp: string, tail: Uint8Array): Uint8Array {

@@ -1,3 +1,4 @@
+import { concatBytes } from './bytes.ts';
 import { buildTiff, gpsIfd, insertSegment, TAG, withExif } from './exif-builder.ts';
 import { breakPngCrc, makeLyingPng, makePng } from './png-builder.ts';
 import { fromBase64, PLAIN_JPEG_B64, SAMPLE_JPEG_B64 } from './samples.ts';
@@ -18,15 +19,7 @@ export interface CorpusSources {
 }
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+const cat = concatBytes;
 const box = (type: string, body: Uint8Array, size = body.length + 8) => {
   const h = new Uint8Array(8);
   new DataView(h.buffer).setUint32(0, size >>> 0);

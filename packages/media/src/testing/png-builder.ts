@@ -2,6 +2,8 @@
  * Builds PNG files in any JS runtime (CompressionStream for zlib), so tests can make large or
  * hostile images without tools: big real images, and headers that lie about their size.
  */
+import { concatBytes } from './bytes.ts';
+
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -35,16 +37,6 @@ async function deflate(data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 function ihdr(width: number, height: number): Uint8Array {
   const d = new Uint8Array(13);
   const dv = new DataView(d.buffer);
@@ -73,23 +65,23 @@ export async function makePng(
       raw[o++] = b;
     }
   }
-  return concat([
+  return concatBytes(
     SIGNATURE,
     ihdr(width, height),
     chunk('IDAT', await deflate(raw)),
     chunk('IEND', new Uint8Array(0)),
-  ]);
+  );
 }
 
 /** A PNG header claiming `width`×`height` followed by a tiny, valid-looking IDAT (a decompression bomb's shape). */
 export async function makeLyingPng(width: number, height: number): Promise<Uint8Array> {
   const row = new Uint8Array(1 + Math.min(width, 4096) * 3);
-  return concat([
+  return concatBytes(
     SIGNATURE,
     ihdr(width, height),
     chunk('IDAT', await deflate(row)),
     chunk('IEND', new Uint8Array(0)),
-  ]);
+  );
 }
 
 /** Replace `IHDR`'s CRC with garbage. */
