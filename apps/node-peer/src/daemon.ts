@@ -10,6 +10,7 @@ import { libraryStatus } from './library-status.ts';
 import { projectAssets } from './catalog-projection.ts';
 import { startPeerServices, type PeerServices } from './peer-services.ts';
 import { publishIceServers } from './ice-servers.ts';
+import { loadOrCreateDeviceKey } from './device-key-file.ts';
 import { createDeviceAdmin, type DeviceAdmin } from './device-admin.ts';
 import { adminRoute, loadOrCreateAdminToken } from './admin-api.ts';
 import { join } from 'node:path';
@@ -134,7 +135,18 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       admin = da;
       parts.push({ name: 'pairing', stop: () => da.stop() });
       // STUN/TURN servers for devices' WebRTC, signed into the root document (ice-servers.ts).
-      await publishIceServers({ root: ps.root, key: l.key?.identity, servers: config.iceServers, log });
+      // A joined node (no library key) signs its own list with its node key.
+      await publishIceServers({
+        root: ps.root,
+        key: l.key?.identity,
+        node: {
+          key: await loadOrCreateDeviceKey(join(l.layout.root, 'node.key')),
+          deviceId: ps.deviceId,
+          libraryPublicKey: l.info.publicKey,
+        },
+        servers: config.iceServers,
+        log,
+      });
       const token = await loadOrCreateAdminToken(join(l.layout.root, 'admin.token'));
       // Uploads from paired devices are imported like `hearth import` (exiftool starts on the first).
       const uploads = createUploadImporter(l, log);

@@ -1,6 +1,13 @@
 import { Repo } from '@automerge/automerge-repo';
 import { describe, expect, it } from 'vitest';
-import { generateLibraryKey, readIceServers } from '@hearth/sync';
+import {
+  deviceIdOf,
+  generateDeviceKey,
+  generateLibraryKey,
+  issueCertificate,
+  readAllIceServers,
+  readIceServers,
+} from '@hearth/sync';
 import { createTestRoot } from '@hearth/sync/testing';
 import { publishIceServers } from './ice-servers.ts';
 
@@ -36,14 +43,56 @@ describe('ICE servers published in the root document', () => {
       expect(await publishIceServers({ root, key, servers: [], log })).toBe(true);
       expect(await read()).toEqual([]);
       expect('iceServers' in root.doc()).toBe(true);
-      // A joined node (no library key) leaves the list alone.
-      expect(await publishIceServers({ root, key: null, servers: stun, log })).toBe(false);
+      // A joined node (no library key) leaves the library's list alone.
+      expect(await publishIceServers({ root, key: null, servers: [], log })).toBe(false);
       expect(lines).toEqual([
         "ICE servers for devices' WebRTC: stun:stun.example:3478",
         "ICE servers for devices' WebRTC: turn:t.example:3478",
         "ICE servers for devices' WebRTC: turn:t.example:3478",
         'ICE servers for devices: none (host candidates only)',
       ]);
+    } finally {
+      await repo.shutdown();
+    }
+  });
+});
+
+describe("a joined home node's own ICE servers", () => {
+  it('are signed by its node key, read beside the library list, and warned about while uncertified', async () => {
+    const repo = new Repo({ network: [] });
+    try {
+      const root = createTestRoot(repo);
+      const libKey = await generateLibraryKey();
+      const nodeKey = await generateDeviceKey();
+      const deviceId = deviceIdOf(nodeKey);
+      const node = { key: nodeKey, deviceId, libraryPublicKey: libKey.publicKey };
+      const read = async () => (await readAllIceServers(root.doc(), libKey.publicKey)).servers;
+      const stun = [{ urls: ['stun:second.example:3478'] }];
+      const lines: string[] = [];
+      const log = (l: string) => lines.push(l);
+
+      // Not yet certified in this document: written, but devices ignore it, and the node says so.
+      expect(await publishIceServers({ root, key: null, node, servers: stun, log })).toBe(true);
+      expect(await read()).toEqual([]);
+      expect(lines.pop()).toMatch(/^warning: this node's ICE servers are not used by devices yet/);
+      const cert = await issueCertificate(libKey, { deviceId, name: 'B', role: 'home-node' });
+      root.change((d) => void (d.devices[deviceId] = JSON.parse(JSON.stringify(cert)) as never));
+      expect(await read()).toEqual(stun);
+      lines.length = 0;
+      expect(await publishIceServers({ root, key: null, node, servers: stun, log })).toBe(false);
+      expect(lines).toEqual([]);
+      // The library-signed list (from the first node) comes first; the same server counts once.
+      const turn = [{ urls: ['turn:t.example:3478'], username: 'u', credential: 'p' }];
+      expect(await publishIceServers({ root, key: libKey, servers: [...turn, ...stun], log })).toBe(true);
+      expect(await read()).toEqual([...turn, ...stun]);
+      // Removing the setting on the joined node reaches devices.
+      expect(await publishIceServers({ root, key: null, node, servers: [], log })).toBe(true);
+      expect((await readAllIceServers(root.doc(), libKey.publicKey)).nodes[0]!.servers).toEqual([]);
+      expect(await publishIceServers({ root, key: null, node, servers: [], log })).toBe(false);
+      // Neither key: nothing written, a warning.
+      lines.length = 0;
+      expect(await publishIceServers({ root, key: null, servers: stun, log })).toBe(false);
+      expect(lines).toEqual([expect.stringMatching(/^warning: ICE servers setting not published/)]);
     } finally {
       await repo.shutdown();
     }

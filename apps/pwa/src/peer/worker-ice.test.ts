@@ -1,6 +1,15 @@
 // @vitest-environment node
 import { Repo } from '@automerge/automerge-repo';
-import { generateLibraryKey, rtcConfigurationOf, signIceServers } from '@hearth/sync';
+import {
+  deviceIdOf,
+  generateDeviceKey,
+  generateLibraryKey,
+  issueCertificate,
+  issueRevocation,
+  rtcConfigurationOf,
+  signHomeNodeIce,
+  signIceServers,
+} from '@hearth/sync';
 import { createTestRoot } from '@hearth/sync/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -39,6 +48,46 @@ describe('ICE servers from the root document', () => {
       root.change((d) => void ((d as unknown as Record<string, unknown>)['iceServers'] = signed));
       for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
       expect(follower.current()).toEqual([]);
+    } finally {
+      follower.stop();
+      await repo.shutdown();
+    }
+  });
+
+  it("adds a joined home node's own list after the library's, keeps its later one, and drops it once revoked", async () => {
+    const repo = new Repo({ network: [] });
+    const follower = createIceServersFollower();
+    try {
+      const root = createTestRoot(repo);
+      const key = await generateLibraryKey();
+      const nodeKey = await generateDeviceKey();
+      const id = deviceIdOf(nodeKey);
+      const set = (path: 'devices' | 'revocations' | 'homeNodeIce', v: unknown) =>
+        root.change((d) => {
+          const doc = d as unknown as Record<string, Record<string, unknown>>;
+          doc[path] ??= {};
+          doc[path][id] = JSON.parse(JSON.stringify(v)) as unknown;
+        });
+      const config = rtcConfigurationOf({ iceServers: () => follower.current() });
+      set('devices', await issueCertificate(key, { deviceId: id, name: 'B', role: 'home-node' }));
+      const stun = { urls: ['stun:a.example:3478'] };
+      const turn = { urls: ['turn:b.example:3478'], username: 'u', credential: 'p' };
+      const libList = await signIceServers(key, [stun]);
+      root.change((d) => void ((d as unknown as Record<string, unknown>)['iceServers'] = libList));
+      await follower.follow(root, key.publicKey);
+      const older = await signHomeNodeIce(nodeKey, { deviceId: id, servers: [stun], at: 1000 });
+      set('homeNodeIce', await signHomeNodeIce(nodeKey, { deviceId: id, servers: [turn, stun], at: 2000 }));
+      // The library's list first, then the node's; the same server once.
+      await until(() => follower.current().length === 2);
+      expect(config()).toEqual({ iceServers: [stun, turn] });
+      // A paired device writing back the node's older list: the later one stays in use.
+      set('homeNodeIce', older);
+      set('homeNodeIce', older); // a second change event, so a read has surely run on it
+      for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+      expect(config()).toEqual({ iceServers: [stun, turn] });
+      set('revocations', await issueRevocation(key, id));
+      await until(() => follower.current().length === 1);
+      expect(config()).toEqual({ iceServers: [stun] });
     } finally {
       follower.stop();
       await repo.shutdown();

@@ -22,6 +22,15 @@ export {
 } from './webrtc-ice.ts';
 export { rtcConfigurationOf } from './webrtc-config.ts';
 export {
+  MERGED_ICE_LIMIT,
+  mergeIceServers,
+  readAllIceServers,
+  signHomeNodeIce,
+  verifyHomeNodeIce,
+  type HomeNodeIce,
+  type IceServersRead,
+} from './home-node-ice.ts';
+export {
   isDirectWebRtc,
   startDeviceMesh,
   type DeviceMesh,
