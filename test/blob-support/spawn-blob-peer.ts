@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -92,7 +92,16 @@ export async function spawnBlobPeer(
       };
     });
   };
-  const ready = await wait((m) => m.event === 'ready', timeoutMs, 'ready');
+  let ready: Record<string, unknown>;
+  try {
+    ready = await wait((m) => m.event === 'ready', timeoutMs, 'ready');
+  } catch (e) {
+    // A peer that never got ready (a loaded machine) is ended, and a store made for it removed.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+    if (!config.store) await rm(store, { recursive: true, force: true });
+    throw e;
+  }
   let nextId = 0;
   return {
     peerId: ready.peerId as string,
