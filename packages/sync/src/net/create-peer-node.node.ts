@@ -25,7 +25,7 @@ export async function createPeerNode(init: PeerNodeInit = {}): Promise<PeerNode>
     // Node may dial loopback and private addresses (the home node is on the LAN).
     connectionGater: {
       denyDialMultiaddr: () => false,
-      ...revocationGater(init.access),
+      ...revocationGater(init.access, init.revocationCourier),
       ...relayGater(init.access),
     },
     services: {
@@ -34,6 +34,6 @@ export async function createPeerNode(init: PeerNodeInit = {}): Promise<PeerNode>
       ...(init.relayServer === false ? {} : { relay: circuitRelayServer() }),
     },
   });
-  if (init.access) cutOffRevoked(node, init.access, init.beforeCutOff);
+  if (init.access) cutOffRevoked(node, init.access, init.beforeCutOff, init.revocationCourier);
   return node;
 }

@@ -1,6 +1,7 @@
 import type { ConnectionGater, Libp2p, PeerId, PrivateKey } from '@libp2p/interface';
 import { enforceRevocations } from './revocation-enforcer.ts';
 import type { PeerAccess } from './peer-access.ts';
+import type { RevocationCourier } from './revocation-courier.ts';
 
 /** STUN/TURN servers as `RTCConfiguration.iceServers` takes them. */
 export type IceServerList = readonly { urls: string | string[]; username?: string; credential?: string }[];
@@ -38,6 +39,12 @@ export interface PeerNodeInit {
    * the home node learns it was removed from any other device it is connected to.
    */
   beforeCutOff?: (peer: string) => Promise<unknown>;
+  /**
+   * Node, with `access`: a revoked device that dials in is let through (rate limited) only to
+   * be sent its signed revocation, then closed (see revocation-courier.ts); without it the
+   * gater refuses it silently and a device revoked while offline never learns why.
+   */
+  revocationCourier?: RevocationCourier;
 }
 
 /** The libp2p node of a device, with the services Hearth relies on. */
@@ -45,10 +52,12 @@ export type PeerNode = Libp2p;
 
 /**
  * The connection gater part that enforces revocations: a revoked peer's connections are
- * refused after the Noise handshake proves who it is, in both directions.
+ * refused after the Noise handshake proves who it is, in both directions — except an inbound
+ * one the `courier` admits to tell the peer it was revoked.
  */
 export function revocationGater(
   access: PeerAccess | undefined,
+  courier?: RevocationCourier,
 ): Pick<
   ConnectionGater,
   'denyInboundEncryptedConnection' | 'denyOutboundEncryptedConnection' | 'denyDialPeer'
@@ -56,7 +65,7 @@ export function revocationGater(
   const revoked = (p: PeerId): boolean => access?.isRevoked?.(p.toString()) ?? false;
   return {
     denyDialPeer: revoked,
-    denyInboundEncryptedConnection: revoked,
+    denyInboundEncryptedConnection: (p) => revoked(p) && !(courier?.admit(p.toString()) ?? false),
     denyOutboundEncryptedConnection: revoked,
   };
 }
@@ -81,12 +90,17 @@ export function relayGater(
   };
 }
 
-/** Hangs up revoked devices for as long as the node runs (`beforeCutOff` first: see PeerNodeInit). */
+/**
+ * Hangs up revoked devices for as long as the node runs (`beforeCutOff` first: see
+ * PeerNodeInit), and has the `courier` tell those it admits.
+ */
 export function cutOffRevoked(
   node: Libp2p,
   access: PeerAccess,
   beforeCutOff?: (peer: string) => Promise<unknown>,
+  courier?: RevocationCourier,
 ): void {
   const stop = enforceRevocations(node, access, undefined, beforeCutOff);
   node.addEventListener('stop', stop, { once: true });
+  courier?.start(node, access);
 }
