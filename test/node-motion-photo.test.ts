@@ -8,23 +8,15 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { fixturesDir, hasFixtures, runCli, spawnCli } from '@hearth/node-peer/testing';
+import { fixturesDir, hasFixtures, runCli } from '@hearth/node-peer/testing';
 import { asBlobHash } from '@hearth/sync';
 import { createFsBlobStore } from '@hearth/sync/platform';
 import { spawnPeer } from './support/spawn-peer.ts';
 import { derivedRecords } from './support/node-journal.ts';
+import { startHomeNode, testDir } from './support/test-cleanup.ts';
 
 const has = (tool: string, arg = '-version') => spawnSync(tool, [arg], { stdio: 'ignore' }).status === 0;
 const tools = has('ffmpeg') && has('ffprobe') && has('exiftool', '-ver');
@@ -84,8 +76,7 @@ function unflaggedGoogleMotion(path: string, still: string, video: Uint8Array): 
 
 describe.skipIf(!hasFixtures || !tools)('motion photos on the home node (ffmpeg, ffprobe, exiftool)', () => {
   it('stores each embedded video as a playable derived blob; a junk one is a recorded failure; a paired device gets the video', async () => {
-    const base = mkdtempSync(join(tmpdir(), 'hearth-motion-'));
-    onTestFinished(() => rmSync(base, { recursive: true, force: true }));
+    const base = testDir('motion');
     const src = join(base, 'in');
     mkdirSync(src);
     copyFileSync(samsung(), join(src, 'samsung.heic'));
@@ -172,13 +163,7 @@ describe.skipIf(!hasFixtures || !tools)('motion photos on the home node (ffmpeg,
     expect(again.get(`${ids.get('broken.jpg')}/motion`)?.failed).toMatch(/broken\.jpg/);
 
     // A paired device: the synced catalog carries the video ref, and the blob comes from the node.
-    const daemon = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns'], {
-      env,
-    });
-    onTestFinished(async () => {
-      daemon.child.kill('SIGTERM');
-      await daemon.exited;
-    });
+    const daemon = startHomeNode(d, env, { stop: 'SIGTERM' });
     await daemon.waitFor(/^ready$/m);
     const phone = await spawnPeer('phone');
     onTestFinished(() => phone.stop());

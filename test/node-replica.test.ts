@@ -5,15 +5,15 @@
  * `hearth status` shows them held. A fetched original is imported into the node's library
  * (`hearth ls`, node-made thumbnails); one that is not a photo is reported, not retried.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { fixturesDir, hasFixtures, runCli, spawnCli } from '@hearth/node-peer/testing';
+import { fixturesDir, hasFixtures, runCli } from '@hearth/node-peer/testing';
 import { readAll, type BlobHash } from '@hearth/sync';
 import { createFsBlobStore } from '@hearth/sync/platform';
 import { spawnPeer } from './support/spawn-peer.ts';
+import { startHomeNode, testDir } from './support/test-cleanup.ts';
 
 /** A blob of the node's store, read through the store (small blobs are in pack files). */
 async function storedBytes(dataDir: string, hash: string): Promise<Uint8Array> {
@@ -39,14 +39,9 @@ interface Replication {
 
 describe('home node replication', () => {
   it("pulls a paired device's original and thumbnail, verified, and status shows them held", async () => {
-    const d = mkdtempSync(join(tmpdir(), 'hearth-replica-node-'));
-    onTestFinished(() => rmSync(d, { recursive: true, force: true }));
+    const d = testDir('replica-node');
     expect((await runCli(['--data-dir', d, 'init'])).code).toBe(0);
-    const daemon = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
-    onTestFinished(async () => {
-      daemon.child.kill('SIGTERM');
-      await daemon.exited;
-    });
+    const daemon = startHomeNode(d, undefined, { stop: 'SIGTERM' });
     await daemon.waitFor(/^ready$/m);
     const status = async () =>
       JSON.parse((await runCli(['--data-dir', d, 'status', '--json'])).stdout) as {
@@ -129,11 +124,7 @@ describe('home node replication', () => {
     // once more (the catch-up after a crash between fetch and import), and only once.
     daemon.child.kill('SIGTERM');
     await daemon.exited;
-    const again = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
-    onTestFinished(async () => {
-      again.child.kill('SIGTERM');
-      await again.exited;
-    });
+    const again = startHomeNode(d, undefined, { stop: 'SIGTERM' });
     // The device reconnects (the node's ports changed): the replicator's full pass runs.
     const addr = (await again.waitFor(/devices connect to (\S+)/))[1] as string;
     await again.waitFor(/^ready$/m);
@@ -145,14 +136,9 @@ describe('home node replication', () => {
   it.skipIf(!hasFixtures)(
     "imports a pulled original into the node's library: hearth ls lists it and the node makes its thumbnail",
     async () => {
-      const d = mkdtempSync(join(tmpdir(), 'hearth-replica-import-'));
-      onTestFinished(() => rmSync(d, { recursive: true, force: true }));
+      const d = testDir('replica-import');
       expect((await runCli(['--data-dir', d, 'init'])).code).toBe(0);
-      const daemon = spawnCli(['--data-dir', d, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns']);
-      onTestFinished(async () => {
-        daemon.child.kill('SIGTERM');
-        await daemon.exited;
-      });
+      const daemon = startHomeNode(d, undefined, { stop: 'SIGTERM' });
       await daemon.waitFor(/^ready$/m);
       const phone = await spawnPeer('phone');
       onTestFinished(() => phone.stop());

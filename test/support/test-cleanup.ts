@@ -18,30 +18,31 @@ export function testDir(prefix: string): string {
 }
 
 /**
- * When the current test finishes: SIGKILL a spawned `hearth` unless it has exited already, and
- * wait until it has (a dir must not be removed while a process writes to it).
+ * When the current test finishes: signal a spawned `hearth` (default SIGKILL; SIGTERM for an
+ * orderly stop) unless it has exited already, and wait until it has (a dir must not be removed
+ * while a process writes to it).
  */
-export function stopOnFinish(p: CliProcess): void {
+export function stopOnFinish(p: CliProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
   onTestFinished(async () => {
-    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill(signal);
     await p.exited;
   });
 }
 
 /**
- * `hearth start` on `dataDir` (random ports, no mDNS, then `opts.args`), SIGKILLed when the
- * current test finishes unless it has exited by then (`stopOnFinish`). Wait for the lines you
+ * `hearth start` on `dataDir` (random ports, no mDNS, then `opts.args`), stopped when the
+ * current test finishes unless it has exited by then (`stopOnFinish` with `opts.stop`). Wait for the lines you
  * need (`waitFor`).
  */
 export function startHomeNode(
   dataDir: string,
   env?: Record<string, string | undefined>,
-  opts: { args?: string[] } = {},
+  opts: { args?: string[]; stop?: NodeJS.Signals } = {},
 ): CliProcess {
   const p = spawnCli(
     ['--data-dir', dataDir, 'start', '--port', '0', '--p2p-port', '0', '--no-mdns', ...(opts.args ?? [])],
     { ...(env ? { env } : {}) },
   );
-  stopOnFinish(p);
+  stopOnFinish(p, opts.stop);
   return p;
 }
