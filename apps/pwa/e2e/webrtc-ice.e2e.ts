@@ -4,6 +4,8 @@
  * - the node runs with `HEARTH_ICE_SERVERS` naming a STUN server on loopback (nothing answers
  *   there); it publishes the list signed by the library key, and every `RTCPeerConnection` the
  *   two paired browsers make carries it — and they still connect directly on loopback;
+ * - a second home node joins with its own STUN server: it signs that list with its node key
+ *   (it has no library key), and the browsers' next peer connections carry both lists;
  * - the node revokes B; A, directly connected to B, tells B it was removed (over their WebRTC
  *   connection, from its root document) before it cuts B off, and B says so.
  */
@@ -13,9 +15,11 @@ import type { Browser } from 'playwright-core';
 import { cleanUp, closeBrowser } from './bounded-close.ts';
 import { e2eSkipReason, launchChromium } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
+import { startJoinedNode } from './joined-node.ts';
 import { pairBrowser, type BrowserDevice } from './webrtc-devices.ts';
 
 const STUN = 'stun:127.0.0.1:9';
+const STUN_B = 'stun:127.0.0.2:9';
 
 void describe(
   'ICE servers and revocation between browsers',
@@ -83,6 +87,49 @@ void describe(
             [[STUN]],
             `every peer connection gets the node's list: ${JSON.stringify(configs)}`,
           );
+      }
+    });
+
+    void it('a joined home node’s own STUN server reaches the browsers’ next peer connections', async () => {
+      const [a, b] = devices as [BrowserDevice, BrowserDevice];
+      const join = JSON.parse(node.hearth('pair', '--home-node', '--json')) as { link: string };
+      process.env['HEARTH_ICE_SERVERS'] = STUN_B;
+      let second;
+      try {
+        second = await startJoinedNode(join.link, 'node B');
+      } finally {
+        delete process.env['HEARTH_ICE_SERVERS'];
+      }
+      try {
+        await second.waitFor(/ICE servers for devices' WebRTC: stun:127\.0\.0\.2:9 \(signed by this node\)/);
+        assert.doesNotMatch(second.output(), /warning: .*ICE servers/);
+        // The library's list first, then the joined node's (synced through the first node).
+        const both = /^ICE servers: stun:127\.0\.0\.1:9, stun:127\.0\.0\.2:9$/;
+        await a.log.waitFor(both, 120_000);
+        await b.log.waitFor(both, 120_000, b.reloaded);
+        // B's reloaded page makes new peer connections (to A): each carries both lists.
+        const mark = b.log.mark();
+        await b.page.reload();
+        await b.log.waitFor(both, 60_000, mark);
+        await b.log.waitFor(
+          new RegExp(`^direct connection to ${a.id} over \\S*/webrtc/p2p/${a.id} `),
+          60_000,
+          mark,
+        );
+        const configs = await b.page.evaluate(
+          () =>
+            (window as unknown as { __rtcConfigs: { iceServers?: { urls: string | string[] }[] }[] })
+              .__rtcConfigs,
+        );
+        assert.ok(configs.length > 0, 'the reloaded page made peer connections');
+        for (const c of configs)
+          assert.deepEqual(
+            c.iceServers?.map((s) => s.urls),
+            [[STUN], [STUN_B]],
+            `every new peer connection gets both lists: ${JSON.stringify(configs)}`,
+          );
+      } finally {
+        await second.stop();
       }
     });
 
