@@ -9,7 +9,7 @@ import { createReconcileLoop, type ReconcileLoop } from './reconcile-loop.ts';
 import { libraryStatus } from './library-status.ts';
 import { projectAssets } from './catalog-projection.ts';
 import { startPeerServices, type PeerServices } from './peer-services.ts';
-import { publishIceServers } from './ice-servers.ts';
+import { guardHomeNodeIce, publishIceServers } from './ice-servers.ts';
 import { loadOrCreateDeviceKey } from './device-key-file.ts';
 import { createDeviceAdmin, type DeviceAdmin } from './device-admin.ts';
 import { adminRoute, loadOrCreateAdminToken } from './admin-api.ts';
@@ -147,6 +147,8 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
         servers: config.iceServers,
         log,
       });
+      const unguardIce = guardHomeNodeIce(ps.root, ps.deviceId);
+      parts.push({ name: 'ICE list guard', stop: async () => unguardIce() });
       const token = await loadOrCreateAdminToken(join(l.layout.root, 'admin.token'));
       // Uploads from paired devices are imported like `hearth import` (exiftool starts on the first).
       const uploads = createUploadImporter(l, log);

@@ -9,7 +9,7 @@ import {
   readIceServers,
 } from '@hearth/sync';
 import { createTestRoot } from '@hearth/sync/testing';
-import { publishIceServers } from './ice-servers.ts';
+import { guardHomeNodeIce, publishIceServers } from './ice-servers.ts';
 
 describe('ICE servers published in the root document', () => {
   it('are signed by the library key, written only when they change, and cleared when the setting is removed', async () => {
@@ -93,6 +93,36 @@ describe("a joined home node's own ICE servers", () => {
       lines.length = 0;
       expect(await publishIceServers({ root, key: null, servers: stun, log })).toBe(false);
       expect(lines).toEqual([expect.stringMatching(/^warning: ICE servers setting not published/)]);
+    } finally {
+      await repo.shutdown();
+    }
+  });
+
+  it('are put back when a peer overwrites or removes them', async () => {
+    const repo = new Repo({ network: [] });
+    try {
+      const root = createTestRoot(repo);
+      const libKey = await generateLibraryKey();
+      const nodeKey = await generateDeviceKey();
+      const deviceId = deviceIdOf(nodeKey);
+      const cert = await issueCertificate(libKey, { deviceId, name: 'B', role: 'home-node' });
+      root.change((d) => void (d.devices[deviceId] = JSON.parse(JSON.stringify(cert)) as never));
+      const node = { key: nodeKey, deviceId, libraryPublicKey: libKey.publicKey };
+      const stun = [{ urls: ['stun:second.example:3478'] }];
+      const read = async () => (await readAllIceServers(root.doc(), libKey.publicKey)).servers;
+      // Nothing published yet: nothing to guard.
+      guardHomeNodeIce(root, deviceId)();
+      await publishIceServers({ root, key: null, node, servers: stun });
+      const unguard = guardHomeNodeIce(root, deviceId);
+      const ice = (d: unknown) =>
+        (d as { homeNodeIce: Record<string, { servers: { urls: string[] }[] }> }).homeNodeIce;
+      root.change((d) => void (ice(d)[deviceId]!.servers[0]!.urls[0] = 'stun:evil.example'));
+      expect(await read()).toEqual(stun);
+      root.change((d) => void delete ice(d)[deviceId]);
+      expect(await read()).toEqual(stun);
+      unguard();
+      root.change((d) => void delete ice(d)[deviceId]);
+      expect(await read()).toEqual([]);
     } finally {
       await repo.shutdown();
     }

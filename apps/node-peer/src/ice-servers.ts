@@ -100,3 +100,27 @@ async function isHomeNode(root: DocHandle<RootDoc>, libraryPublicKey: string, de
     (d) => d.deviceId === deviceId && d.role === 'home-node' && d.revokedAt === undefined,
   );
 }
+
+/**
+ * Puts this node's own signed list (`homeNodeIce[<its id>]`, as it is when called, after
+ * `publishIceServers`) back whenever the synced root document arrives with it changed or
+ * removed: readers ignore a forged list, but the forgery would still have replaced the real
+ * one (as `guardHomeAddresses` does for the node's addresses). Returns the unsubscribe function.
+ */
+export function guardHomeNodeIce(root: DocHandle<RootDoc>, deviceId: string): () => void {
+  const entryOf = (doc: RootDoc) => ((doc as unknown as Doc)['homeNodeIce'] as Doc | undefined)?.[deviceId];
+  const there = entryOf(root.doc());
+  if (there === undefined) return () => undefined;
+  const mine = JSON.stringify(plain(there));
+  const onChange = ({ doc }: { doc: RootDoc }) => {
+    const now = entryOf(doc);
+    if (now !== undefined && JSON.stringify(plain(now)) === mine) return;
+    root.change((d) => {
+      const o = d as unknown as Doc;
+      o['homeNodeIce'] ??= {};
+      (o['homeNodeIce'] as Doc)[deviceId] = JSON.parse(mine) as unknown;
+    });
+  };
+  root.on('change', onChange);
+  return () => void root.off('change', onChange);
+}
