@@ -3,7 +3,9 @@
  * (`hearth start --ice-server`, `HEARTH_ICE_SERVERS`, `iceServers` in config.json) and
  * publishes the list in the root document signed by the library key, so every paired device
  * learns it (and later changes) the way it learns certificates, and a device that edits the
- * document cannot send the others' WebRTC through a TURN server of its choosing.
+ * document cannot send the others' WebRTC through a TURN server of its choosing. A home node
+ * without the library key signs its own list with its node key instead (`home-node-ice.ts`,
+ * whose `readAllIceServers` merges both kinds).
  */
 import { HearthError } from '../errors.ts';
 import { fromBase64url, toBase64url } from '../identity/base64url.ts';
