@@ -8,6 +8,8 @@ import {
   followRootDoc,
   issueCertificate,
   Libp2pNetworkAdapter,
+  createRevocationCourier,
+  readRevocation,
   type Catalog,
   type DeviceId,
   type HomeNodeAddresses,
@@ -69,7 +71,18 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
   // A second home node trusts the node that admitted it, as a device does its home node.
   const trusted = [deviceId, ...(lib.membership ? [lib.membership.homeNode] : [])];
   const access = createLibraryAccess({ libraryPublicKey: lib.info.publicKey, trusted });
-  const node = await createPeerNode({ privateKey, listen: opts.listen, access, mdns: opts.mdns });
+  // A device revoked while offline that dials in is told so (signed notice), then closed.
+  let rootDoc: (() => unknown) | undefined;
+  const revocationCourier = createRevocationCourier({
+    revocationOf: (peer) => (rootDoc ? readRevocation(rootDoc(), peer, lib.info.publicKey) : undefined),
+  });
+  const node = await createPeerNode({
+    privateKey,
+    listen: opts.listen,
+    access,
+    mdns: opts.mdns,
+    revocationCourier,
+  });
   const stops: (() => Promise<void>)[] = [async () => node.stop()];
   try {
     const adapter = new Libp2pNetworkAdapter({
@@ -115,6 +128,7 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
       await writeFileAtomic(rootFile, JSON.stringify({ url }) + '\n');
     }
     await access.update(handle.doc());
+    rootDoc = () => handle.doc();
     // A newly paired device gets its streams opened; a revoked one is cut off.
     const unfollow = followRootDoc(
       handle,

@@ -79,6 +79,11 @@ export {
   tellRevokedPeer,
   type RevocationNoticeOptions,
 } from './revocation-notice.ts';
+export {
+  createRevocationCourier,
+  type RevocationCourier,
+  type RevocationCourierOptions,
+} from './revocation-courier.ts';
 export { listLibraryDevices, type LibraryDevice } from './library-devices.ts';
 export {
   HOME_ADDRS_LIMITS,
