@@ -2,11 +2,13 @@
  * The page the Chromium parity test (browser-parity.test.ts) loads: the face pipeline, object
  * tagger, OCR and CLIP encoder on onnxruntime-web, models fetched from `/models/`, pixels
  * from `/rgb/<name>` (decoded once in Node, so only the runtimes differ). Results are plain
- * JSON for comparison; `analyzeAll` is the one function both sides run.
+ * JSON for comparison; `analyzeAll` is the one function both sides run. Every tensor fed to a
+ * session is fingerprinted (`FeedPrint`), so a preprocessing difference shows at its source
+ * even where a model's output would hide it (the tiny CLIP only reports mean colour).
  */
 import { createClipEncoder } from './clip-encoder.ts';
 import { createFacePipeline } from './face-pipeline.ts';
-import type { InferenceRuntime } from './inference-session.ts';
+import type { InferenceRuntime, Tensor } from './inference-session.ts';
 import { createOnnxWebRuntime } from './inference-session.onnx-web.ts';
 import { createModelLoader } from './model-loader.ts';
 import { createFetchModelStore, type ModelStore } from './model-store.ts';
@@ -24,9 +26,16 @@ export interface ParityResult {
   }[];
   tags: { label: string; confidence: number }[];
   /** OCR lines (only for the images asked) */
-  text?: string[];
+  ocr?: { text: string; confidence: number; box: { x: number; y: number; width: number; height: number } }[];
   /** CLIP image embedding (only for the images asked) */
   clip?: number[];
+}
+
+/** Everything one side reports: per-image results, the CLIP text embedding, the feeds in order. */
+export interface ParityRun {
+  images: ParityResult[];
+  clipText: number[];
+  feeds: FeedPrint[];
 }
 
 /** Which images also get OCR and CLIP, and the text to embed with CLIP. */
@@ -37,14 +46,61 @@ export interface ParityPlan {
   clipText: string;
 }
 
+/** One tensor fed to a session: which model file and input, its shape, and its bytes' FNV-1a. */
+export interface FeedPrint {
+  model: string;
+  input: string;
+  dims: number[];
+  fnv: number;
+}
+
+/** 32-bit FNV-1a over the tensor's bytes: equal only when the feed is bit-identical. */
+function fnv1a(t: Tensor): number {
+  const b = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ (b[i] as number), 0x01000193);
+  return h >>> 0;
+}
+
+/** Wraps store and runtime so every session run records a `FeedPrint` of its feeds, in order. */
+function recording(store: ModelStore, runtime: InferenceRuntime, feeds: FeedPrint[]) {
+  const files = new WeakMap<Uint8Array, string>();
+  const recStore: ModelStore = {
+    read: async (file) => {
+      const bytes = await store.read(file);
+      if (bytes) files.set(bytes, file);
+      return bytes;
+    },
+  };
+  const recRuntime: InferenceRuntime = {
+    name: runtime.name,
+    async createSession(model, options) {
+      const session = await runtime.createSession(model, options);
+      const file = files.get(model) ?? '?';
+      return {
+        inputNames: session.inputNames,
+        outputNames: session.outputNames,
+        run(f) {
+          for (const [input, t] of Object.entries(f))
+            feeds.push({ model: file, input, dims: [...t.dims], fnv: fnv1a(t) });
+          return session.run(f);
+        },
+        release: () => session.release(),
+      };
+    },
+  };
+  return { store: recStore, runtime: recRuntime };
+}
+
 /** Faces and tags for every image, OCR and CLIP for the images the plan names. */
 export async function analyzeAll(
   store: ModelStore,
   runtime: InferenceRuntime,
   plan: ParityPlan,
   pixelsOf: (name: string) => Promise<RgbImage>,
-): Promise<{ images: ParityResult[]; clipText: number[] }> {
-  const loader = createModelLoader({ store, runtime });
+): Promise<ParityRun> {
+  const feeds: FeedPrint[] = [];
+  const loader = createModelLoader(recording(store, runtime, feeds));
   const faces = createFacePipeline(loader);
   const tagger = createObjectTagger(loader);
   const reader = createTextReader(loader);
@@ -64,11 +120,17 @@ export async function analyzeAll(
         })),
         tags: t.tags.map((g) => ({ label: g.label, confidence: g.confidence })),
       };
-      if (plan.ocr.includes(name)) r.text = (await reader.read(img)).lines.map((l) => l.text);
+      if (plan.ocr.includes(name))
+        r.ocr = (await reader.read(img)).lines.map((l) => ({
+          text: l.text,
+          confidence: l.confidence,
+          box: { x: l.box.x, y: l.box.y, width: l.box.width, height: l.box.height },
+        }));
       if (plan.clip.includes(name)) r.clip = Array.from((await clip.embedImage(img)).vector);
       images.push(r);
     }
-    return { images, clipText: Array.from((await clip.embedText(plan.clipText)).vector) };
+    const clipText = Array.from((await clip.embedText(plan.clipText)).vector);
+    return { images, clipText, feeds };
   } finally {
     await loader.stop();
   }
@@ -83,7 +145,7 @@ async function pixels(name: string): Promise<RgbImage> {
 }
 
 /** Runs the plan on onnxruntime-web (wasm) in this page. */
-export function runParity(plan: ParityPlan): Promise<{ images: ParityResult[]; clipText: number[] }> {
+export function runParity(plan: ParityPlan): Promise<ParityRun> {
   return analyzeAll(
     createFetchModelStore('/models'),
     createOnnxWebRuntime({ wasmPaths: '/ort/' }),
