@@ -90,6 +90,7 @@ export function createDeviceAdmin(opts: {
   const server = createPairingServer({
     node: peers.node,
     codes,
+    isRevoked: (d) => peers.access.isRevoked(d),
     async admit({ deviceId, name, role }) {
       // The role is the one the redeemed code was issued for (checked by the pairing server).
       const certificate = await issueCertificate(needKey('pair devices').identity, {

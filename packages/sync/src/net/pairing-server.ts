@@ -21,6 +21,11 @@ export interface PairingServerOptions {
    * root document (the app's job: it holds the key). Called once per redeemed code.
    */
   admit(device: { deviceId: string; name: string; role: DeviceRole }): Promise<PairingGrant>;
+  /**
+   * A revoked key is refused without a word (a new key pairs): the connection gater lets it in
+   * only to tell it it was revoked (revocation-courier.ts), and it must not use up a code.
+   */
+  isRevoked?: (deviceId: string) => boolean;
   /** Each pairing attempt and its outcome, for the audit log. */
   onAttempt?: (event: { deviceId: string; name?: string; ok: boolean; code?: string }) => void;
 }
@@ -39,6 +44,10 @@ export function createPairingServer(options: PairingServerOptions): PairingServe
 
   async function handle(stream: Stream, connection: Connection): Promise<void> {
     const deviceId = connection.remotePeer.toString();
+    if (options.isRevoked?.(deviceId)) {
+      stream.abort(new Error('revoked'));
+      return;
+    }
     try {
       const nonce = crypto.getRandomValues(new Uint8Array(32));
       sendPairFrame(stream, { t: 'challenge', nonce });

@@ -21,6 +21,9 @@ import { deviceIdOf, generateDeviceKey } from '../identity/device-key.ts';
 import { generateLibraryKey, type LibraryKey } from '../identity/library-key.ts';
 import { AUTOMERGE_PROTOCOL } from './automerge-frames.ts';
 import { createPeerNode } from './create-peer-node.node.ts';
+import { createPairingCodes } from './pairing-codes.ts';
+import { PAIR_PROTOCOL } from './pairing-protocol.ts';
+import { createPairingServer } from './pairing-server.ts';
 import { createLibraryAccess } from './library-access.ts';
 import { Libp2pNetworkAdapter } from './libp2p-network-adapter.ts';
 import type { PeerNode } from './peer-node.ts';
@@ -150,6 +153,16 @@ describe('a device revoked while offline, coming back', { timeout: 60_000 }, () 
     cleanup.push(() => blobs.stop());
     const issuer = createBlobTokenIssuer({ key: crypto.getRandomValues(new Uint8Array(32)) });
     cleanup.push(await serveBlobTokens(h.node, h.access, issuer));
+    const codes = createPairingCodes();
+    codes.issue();
+    const pairing = createPairingServer({
+      node: h.node,
+      codes,
+      isRevoked: (d) => h.access.isRevoked(d),
+      admit: () => Promise.reject(new Error('not in this test')),
+    });
+    await pairing.start();
+    cleanup.push(() => pairing.stop());
 
     // Bytes the home node answers on a new stream: 0 when refused (reset, or nothing within 2 s).
     const answer = async (conn: Connection, protocol: string): Promise<number> => {
@@ -174,7 +187,13 @@ describe('a device revoked while offline, coming back', { timeout: 60_000 }, () 
       }
       return n;
     };
-    const protocols = [AUTOMERGE_PROTOCOL, CATALOG_SNAPSHOT_PROTOCOL, BLOB_PROTOCOL, BLOB_TOKEN_PROTOCOL];
+    const protocols = [
+      AUTOMERGE_PROTOCOL,
+      CATALOG_SNAPSHOT_PROTOCOL,
+      BLOB_PROTOCOL,
+      BLOB_TOKEN_PROTOCOL,
+      PAIR_PROTOCOL, // a revoked key must not use up a code (a new key pairs)
+    ];
     const phone = await device(key, phoneKey, h.node.peerId.toString());
     const conn = await phone.node.dial(h.node.getMultiaddrs());
     for (const p of protocols) expect(await answer(conn, p), p).toBe(0);
@@ -186,6 +205,7 @@ describe('a device revoked while offline, coming back', { timeout: 60_000 }, () 
     const laptop = await device(key, laptopKey, h.node.peerId.toString());
     const lconn = await laptop.node.dial(h.node.getMultiaddrs());
     expect(await answer(lconn, BLOB_TOKEN_PROTOCOL)).toBeGreaterThan(0);
+    expect(await answer(lconn, PAIR_PROTOCOL)).toBeGreaterThan(0); // its challenge
   });
 
   it('closes within the bound when the device never reads the notice', async () => {
