@@ -105,6 +105,8 @@ describe('hearth start (daemon)', () => {
       'replication',
       'blob tokens',
       'uploads',
+      // Puts this node's signed ICE list back when a peer overwrites it.
+      'ICE list guard',
       'pairing',
       // Every home node dials the others it hears of (a second node may join later).
       'home link',
