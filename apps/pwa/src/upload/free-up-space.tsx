@@ -1,4 +1,4 @@
-import { createResource, createSignal, For, Show, type JSX } from 'solid-js';
+import { createResource, createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import type { LibraryClient } from '../library/library-client.ts';
 import { backupSummaryLines } from './backup-label.ts';
 import { loadMinCopies, saveMinCopies } from './free-space-setting.ts';
@@ -25,7 +25,8 @@ export function formatBytes(n: number): string {
  * photos are on no home node, or on only one.
  */
 export function FreeUpSpace(props: {
-  library: Pick<LibraryClient, 'spaceToFree' | 'freeUpSpace' | 'backupSummary'>;
+  library: Pick<LibraryClient, 'spaceToFree' | 'freeUpSpace' | 'backupSummary'> &
+    Partial<Pick<LibraryClient, 'onChange'>>;
 }): JSX.Element {
   const lib = props.library;
   const [minCopies, setMinCopies] = createSignal(loadMinCopies());
@@ -34,6 +35,26 @@ export function FreeUpSpace(props: {
     async (n) => (await lib.spaceToFree?.({ minCopies: n })) ?? null,
   );
   const [summary, { refetch: recount }] = createResource(async () => (await lib.backupSummary?.()) ?? null);
+  // The counts follow the library while the page is open: a catalog change (a home node now
+  // holds an original) recounts at once, and a timer catches what raises no catalog change (a
+  // home node joining or being revoked). A recount reads only changed months, so it is cheap.
+  onMount(() => {
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const soon = () => {
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        void refetch();
+        void recount();
+      }, 500);
+    };
+    const off = lib.onChange?.(soon);
+    const timer = setInterval(() => void recount(), 5_000);
+    onCleanup(() => {
+      off?.();
+      clearInterval(timer);
+      if (pending) clearTimeout(pending);
+    });
+  });
   const [confirming, setConfirming] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
   const [message, setMessage] = createSignal('');
