@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { issueCertificate, issueRevocation } from '../identity/certificates.ts';
-import { deviceIdOf, generateDeviceKey } from '../identity/device-key.ts';
-import { generateLibraryKey } from '../identity/library-key.ts';
+import { issueRevocation } from '../identity/certificates.ts';
+import { deviceIdOf } from '../identity/device-key.ts';
+import { homeNodesLibrary } from './home-nodes-fixture.ts';
 import {
   dialAddrsOf,
   mergeHomeNodeAddresses,
@@ -9,18 +9,7 @@ import {
   signHomeNodeAddresses,
 } from './home-node-addresses.ts';
 
-async function library() {
-  const key = await generateLibraryKey();
-  const [a, b, phone] = await Promise.all([1, 2, 3].map(() => generateDeviceKey()));
-  const root: Record<string, Record<string, unknown>> = { devices: {}, revocations: {}, homeNodes: {} };
-  for (const [k, name, role] of [
-    [a!, 'A', 'home-node'],
-    [b!, 'B', 'home-node'],
-    [phone!, 'phone', 'device'],
-  ] as const)
-    root['devices']![deviceIdOf(k)] = await issueCertificate(key, { deviceId: deviceIdOf(k), name, role });
-  return { key, a: a!, b: b!, phone: phone!, root };
-}
+const library = () => homeNodesLibrary('homeNodes');
 
 describe('home node addresses in the root document', () => {
   it('keeps signed entries of home nodes and ignores garbage, oversized and forged ones with a reason', async () => {

@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { issueCertificate, issueRevocation } from '../identity/certificates.ts';
-import { deviceIdOf, generateDeviceKey } from '../identity/device-key.ts';
-import { generateLibraryKey } from '../identity/library-key.ts';
+import { issueRevocation } from '../identity/certificates.ts';
+import { deviceIdOf } from '../identity/device-key.ts';
+import { homeNodesLibrary } from './home-nodes-fixture.ts';
 import { MERGED_ICE_LIMIT, mergeIceServers, readAllIceServers, signHomeNodeIce } from './home-node-ice.ts';
 import { signIceServers } from './webrtc-ice.ts';
 
-async function library() {
-  const key = await generateLibraryKey();
-  const [a, b, phone] = await Promise.all([1, 2, 3].map(() => generateDeviceKey()));
-  const root: Record<string, Record<string, unknown>> = { devices: {}, revocations: {}, homeNodeIce: {} };
-  for (const [k, name, role] of [
-    [a!, 'A', 'home-node'],
-    [b!, 'B', 'home-node'],
-    [phone!, 'phone', 'device'],
-  ] as const)
-    root['devices']![deviceIdOf(k)] = await issueCertificate(key, { deviceId: deviceIdOf(k), name, role });
-  return { key, a: a!, b: b!, phone: phone!, root };
-}
+const library = () => homeNodesLibrary('homeNodeIce');
 
 const stunA = { urls: ['stun:a.example:3478'] };
 const stunB = { urls: ['stun:b.example:3478'] };
