@@ -10,7 +10,6 @@ import { libraryStatus } from './library-status.ts';
 import { projectAssets } from './catalog-projection.ts';
 import { startPeerServices, type PeerServices } from './peer-services.ts';
 import { guardHomeNodeIce, publishIceServers } from './ice-servers.ts';
-import { loadOrCreateDeviceKey } from './device-key-file.ts';
 import { createDeviceAdmin, type DeviceAdmin } from './device-admin.ts';
 import { adminRoute, loadOrCreateAdminToken } from './admin-api.ts';
 import { join } from 'node:path';
@@ -140,7 +139,7 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
         root: ps.root,
         key: l.key?.identity,
         node: {
-          key: await loadOrCreateDeviceKey(join(l.layout.root, 'node.key')),
+          key: ps.nodeKey,
           deviceId: ps.deviceId,
           libraryPublicKey: l.info.publicKey,
         },

@@ -18,6 +18,7 @@ import {
 } from '@hearth/sync';
 import { createCatalogStorage, createPeerNode } from '@hearth/sync/platform';
 import type { PeerNode } from '@hearth/sync';
+import type { PrivateKey } from '@libp2p/interface';
 import { loadOrCreateDeviceKey } from './device-key-file.ts';
 import type { Library } from './library.ts';
 import { DataDirError } from './errors.ts';
@@ -27,6 +28,8 @@ import { writeFileAtomic } from './write-file-atomic.ts';
 /** The node's presence on the network: libp2p, the synced catalog, the access check. */
 export interface PeerServices {
   deviceId: DeviceId;
+  /** The node's key (`node.key`): its libp2p identity, and what signs what it publishes. */
+  nodeKey: PrivateKey;
   node: PeerNode;
   repo: Repo;
   root: DocHandle<RootDoc>;
@@ -156,6 +159,7 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
     });
     return {
       deviceId,
+      nodeKey: privateKey,
       node,
       repo,
       root: handle,
