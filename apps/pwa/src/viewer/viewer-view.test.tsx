@@ -1,7 +1,7 @@
 import { createMemoryHistory, MemoryRouter, Route } from '@solidjs/router';
 import { cleanup, fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AssetDetails, LibraryClient, MediaKind } from '../library/library-client.ts';
+import type { AssetDetails, LibraryChange, LibraryClient, MediaKind } from '../library/library-client.ts';
 import { LibraryProvider } from '../shell/library-context.tsx';
 import { ViewerView } from './viewer-view.tsx';
 
@@ -106,6 +106,19 @@ describe('<ViewerView>', () => {
     expect(badge.getAttribute('aria-pressed')).toBe('true');
     fireEvent.click(badge);
     await waitFor(() => expect(screen.queryByTestId('live-video')).toBeNull());
+  });
+
+  it('an asset opened before its month synced appears (with its LIVE badge) once the month arrives', async () => {
+    const assets: AssetDetails[] = [];
+    const { lib } = fakeLibrary(assets);
+    const listeners: ((c: LibraryChange) => void)[] = [];
+    lib.onChange = (l) => (listeners.push(l), () => {});
+    mount(lib, 'still');
+    await screen.findByText('Loading…');
+    assets.push({ ...base, livePhotoVideo: 'motion' });
+    // The month's index, not the asset, is what the page hears of.
+    for (const l of listeners) l({ assets: [], albums: [], months: ['2001-09'] });
+    await screen.findByRole('button', { name: 'Play Live Photo' });
   });
 
   it('with a mouse, a click on the badge keeps what the hover started playing, until clicked again', async () => {

@@ -73,7 +73,11 @@ export function ViewerView(): JSX.Element {
       },
     ),
   );
-  const off = lib.onChange((c) => c.assets.includes(params.id) && setVersion((v) => v + 1));
+  // An asset opened before its month reached this device (a link, a reload right after pairing)
+  // reads as missing; its month arriving says nothing of its id, so any month change reads it again.
+  const off = lib.onChange(
+    (c) => (c.assets.includes(params.id) || (!asset() && c.months.length > 0)) && setVersion((v) => v + 1),
+  );
   onCleanup(off);
 
   let stage!: HTMLDivElement;
