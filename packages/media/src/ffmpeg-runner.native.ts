@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { abortedError, MediaError, mediaAborted } from './errors.ts';
 import { INPUT, OUTPUT, type FfmpegJob, type FfmpegResult, type FfmpegRunner } from './ffmpeg-runner.ts';
+import { reapOrphanedChildren, recordChild, withParentDeathSignal } from './ffmpeg-runner-children.native.ts';
 import { inputName } from './media-input.ts';
 import { removeStaleTempDirs, withInputPath, withTempDir } from './temp-file.node.ts';
 
@@ -10,6 +11,13 @@ import { removeStaleTempDirs, withInputPath, withTempDir } from './temp-file.nod
 export interface NativeFfmpegOptions {
   ffmpegPath?: string;
   ffprobePath?: string;
+  /**
+   * Where running children are recorded (e.g. under the node's data dir), so a process that
+   * starts after this one was killed can reap them (`reapOrphanedChildren`; `start()` does).
+   */
+  childrenDir?: string;
+  /** Have the kernel kill ffmpeg when this process dies (`setpriv --pdeathsig`); default true. */
+  parentDeathSignal?: boolean;
 }
 
 /** ffmpeg/ffprobe as child processes (the fast path: 7–13× ffmpeg.wasm here). */
@@ -18,6 +26,7 @@ export function createNativeFfmpegRunner(opts: NativeFfmpegOptions = {}): Ffmpeg
     name: 'ffmpeg-native',
     async start() {
       await removeStaleTempDirs();
+      if (opts.childrenDir) await reapOrphanedChildren(opts.childrenDir);
     },
     run(job: FfmpegJob): Promise<FfmpegResult> {
       return withInputPath(job.input, (inPath) =>
@@ -37,7 +46,7 @@ export function createNativeFfmpegRunner(opts: NativeFfmpegOptions = {}): Ffmpeg
                   ...args,
                 ]
               : args;
-          const r = await exec(bin, full, job, inputName(job.input));
+          const r = await exec(bin, full, job, inputName(job.input), opts);
           if (r.exitCode === 0 && job.tool === 'ffmpeg') {
             try {
               r.output = new Uint8Array(await readFile(outPath));
@@ -52,11 +61,19 @@ export function createNativeFfmpegRunner(opts: NativeFfmpegOptions = {}): Ffmpeg
   };
 }
 
-function exec(bin: string, args: string[], job: FfmpegJob, name: string): Promise<FfmpegResult> {
+function exec(
+  bin: string,
+  args: string[],
+  job: FfmpegJob,
+  name: string,
+  opts: NativeFfmpegOptions,
+): Promise<FfmpegResult> {
   return new Promise((resolve, reject) => {
     const early = abortedError(job.signal, name);
     if (early) return reject(early);
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const cmd = opts.parentDeathSignal === false ? { bin, args } : withParentDeathSignal(bin, args);
+    const child = spawn(cmd.bin, cmd.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const unrecord = child.pid && opts.childrenDir ? recordChild(opts.childrenDir, child.pid, bin) : () => {};
     let stdout = '';
     let log = '';
     let timedOut = false;
@@ -68,6 +85,7 @@ function exec(bin: string, args: string[], job: FfmpegJob, name: string): Promis
     const onAbort = () => ((aborted = true), child.kill('SIGKILL'));
     job.signal?.addEventListener('abort', onAbort, { once: true });
     const done = () => {
+      unrecord();
       clearTimeout(timer);
       job.signal?.removeEventListener('abort', onAbort);
     };
@@ -81,20 +99,20 @@ function exec(bin: string, args: string[], job: FfmpegJob, name: string): Promis
     child.stderr.on('data', (d: string) => {
       log = (log + d).slice(-4000);
     });
+    const missing = (why: string, cause?: unknown) => {
+      const msg = `cannot run ${bin} (${why}); install ffmpeg or use the wasm backend`;
+      return new MediaError('MEDIA_TOOL_MISSING', name, msg, { cause });
+    };
     child.on('error', (e) => {
       done();
-      reject(
-        new MediaError(
-          'MEDIA_TOOL_MISSING',
-          name,
-          `cannot run ${bin} (${e.message}); install ffmpeg or use the wasm backend`,
-          { cause: e },
-        ),
-      );
+      reject(missing(e.message, e));
     });
     child.on('close', (code) => {
       done();
-      if (aborted) reject(mediaAborted(name, job.signal));
+      // setpriv itself ran, but could not exec the program (127: not found, 126: not runnable).
+      if (cmd.bin === 'setpriv' && (code === 127 || code === 126) && /setpriv: failed to execute/.test(log))
+        reject(missing(log.trim()));
+      else if (aborted) reject(mediaAborted(name, job.signal));
       else if (timedOut)
         reject(
           new MediaError(
