@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NodeConfig } from './config.ts';
 import { acquireDaemonLock, updateDaemonInfo } from './daemon-lock.ts';
@@ -194,7 +195,20 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
           await projecting;
         },
       });
-      const pipeline = await createPipeline({ ml: config.ml, modelsDir: config.modelsDir });
+      const pipeline = await createPipeline({
+        ml: config.ml,
+        modelsDir: config.modelsDir,
+        ffmpegChildren: l.layout.ffmpegChildren,
+      });
+      // An ffmpeg a killed daemon or import left running (where the kernel could not kill it
+      // with its owner) is stopped now, not when its job would have ended. After ready, and only
+      // when there are records: the media platform module is slow to load.
+      afterReady.push(async () => {
+        if (!(await readdir(l.layout.ffmpegChildren).catch(() => [])).length) return;
+        const { reapOrphanedChildren } = await import('@hearth/media/platform');
+        const n = await reapOrphanedChildren(l.layout.ffmpegChildren);
+        if (n) log(`stopped ${n} ffmpeg process(es) a previous run left running`);
+      });
       mlFeatures = pipeline.ml;
       parts.push({ name: 'media tools', stop: () => pipeline.stop() });
       const lp = createReconcileLoop({

@@ -25,6 +25,8 @@ export interface DataDirLayout {
    * joined. Such a data dir has no `library.key`.
    */
   membershipJson: string;
+  /** One small file per running ffmpeg, so a start after a crash can reap what it left running. */
+  ffmpegChildren: string;
 }
 
 export function dataDirLayout(root: string): DataDirLayout {
@@ -38,5 +40,6 @@ export function dataDirLayout(root: string): DataDirLayout {
     audit: join(root, 'audit'),
     daemonJson: join(root, 'daemon.json'),
     membershipJson: join(root, 'membership.json'),
+    ffmpegChildren: join(root, 'ffmpeg-children'),
   };
 }

@@ -20,6 +20,8 @@ export interface PipelineOptions {
   /** Run the ML steps (config `ml`, env HEARTH_ML). */
   ml: boolean;
   modelsDir: string;
+  /** Where native ffmpeg records its running children (`DataDirLayout.ffmpegChildren`). */
+  ffmpegChildren?: string;
 }
 
 /** Media errors that are a verdict on the file (not worth retrying at this version). */
@@ -96,7 +98,7 @@ export async function createPipeline(
   const ml = opts.ml
     ? await (await import('./ml-steps.ts')).createMlSteps({ modelsDir: opts.modelsDir })
     : undefined;
-  const video = await createVideoStep();
+  const video = await createVideoStep(opts.ffmpegChildren ? { childrenDir: opts.ffmpegChildren } : {});
   const motion = await createMotionStep(() => video.videoTool());
   return {
     steps: [images, video.step, motion, ...(ml?.steps ?? [])],

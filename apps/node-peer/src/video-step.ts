@@ -36,6 +36,8 @@ export interface VideoStep {
 export interface VideoStepOptions {
   /** Force a backend; by default native ffmpeg when on PATH, ffmpeg.wasm otherwise. */
   backend?: 'native' | 'wasm';
+  /** Where native ffmpeg records its running children (`DataDirLayout.ffmpegChildren`). */
+  childrenDir?: string;
 }
 
 interface Tools {
@@ -59,7 +61,9 @@ export async function createVideoStep(opts: VideoStepOptions = {}): Promise<Vide
     (tools ??= (async () => {
       const platform = await import('@hearth/media/platform');
       const native = opts.backend ? opts.backend === 'native' : platform.hasNativeFfmpeg();
-      const video = native ? platform.createNativeVideoTool() : platform.createWasmVideoTool();
+      const video = native
+        ? platform.createNativeVideoTool(opts.childrenDir ? { childrenDir: opts.childrenDir } : {})
+        : platform.createWasmVideoTool();
       const codec = platform.createSharpCodec();
       await Promise.all([video.start(), codec.start()]);
       return { video, codec, render: media.makeDerivatives };

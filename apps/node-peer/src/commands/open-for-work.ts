@@ -24,7 +24,11 @@ export async function openForWork(
   }
   await lib.blobs.start();
   if (!opts.derive) return { lib };
-  const pipeline = await createPipeline({ ml: cfg.ml, modelsDir: cfg.modelsDir });
+  const pipeline = await createPipeline({
+    ml: cfg.ml,
+    modelsDir: cfg.modelsDir,
+    ffmpegChildren: lib.layout.ffmpegChildren,
+  });
   const loop = createReconcileLoop({
     catalog: lib.catalog,
     blobs: lib.blobs,
