@@ -2,8 +2,8 @@
 // The worker-side search over a real catalog (automerge-repo in memory), as the peer worker runs it.
 import 'fake-indexeddb/auto';
 import { Repo } from '@automerge/automerge-repo';
-import { createCatalog, type DeviceId } from '@hearth/sync';
-import { createTestRoot, fakeDeviceId } from '@hearth/sync/testing';
+import { createCatalog, type DeviceId, type RootDoc } from '@hearth/sync';
+import { createTestRoot, fakeDeviceId, linkRepos } from '@hearth/sync/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCatalogLibrary } from '../catalog/catalog-library.ts';
 import { openIdbMediaCache } from '../catalog/media-cache.idb.ts';
@@ -140,6 +140,54 @@ describe('library search (worker side, over the synced catalog)', () => {
     await vi.waitFor(async () => expect(await ids(s, 'anemones 2019')).toEqual([hex(5)]));
     expect(await ids(s, 'may 2019')).toEqual([hex(5)]);
   });
+});
+
+describe('library search on a device that syncs from another', () => {
+  it(
+    'indexes a month whose shard reaches this device whole (named by month, not by asset)',
+    { timeout: 30_000 },
+    async () => {
+      const home = new Repo({ network: [] });
+      const phone = new Repo({ network: [] });
+      const cleanup = async () => {
+        await phone.shutdown();
+        await home.shutdown();
+      };
+      try {
+        const root = createTestRoot(home);
+        const homeLib = createCatalogLibrary({
+          catalog: createCatalog({ repo: home, root, deviceId: fakeDeviceId(1) }),
+          media: await openIdbMediaCache(`search-home-${n++}`),
+          deviceId: fakeDeviceId(1),
+        });
+        await homeLib.start();
+        linkRepos(home, phone);
+        const phoneLib = createCatalogLibrary({
+          catalog: createCatalog({
+            repo: phone,
+            root: await phone.find<RootDoc>(root.url),
+            deviceId: fakeDeviceId(2),
+          }),
+          media: await openIdbMediaCache(`search-phone-${n++}`),
+          deviceId: fakeDeviceId(2),
+        });
+        await phoneLib.start();
+        const s = createLibrarySearch(phoneLib);
+        await s.ready;
+        expect(s.size()).toBe(0);
+        await homeLib.addAssets([asset(1, Date.UTC(2022, 2, 31), { fileName: 'prairie_falcon.jpg' })]);
+        await vi.waitFor(async () => expect(await phoneLib.getAsset(FALCON)).toBeDefined(), {
+          timeout: 10_000,
+        });
+        await vi.waitFor(async () => expect(await ids(s, 'falcon')).toEqual([FALCON]), { timeout: 5_000 });
+        s.stop();
+        await phoneLib.stop();
+        await homeLib.stop();
+      } finally {
+        await cleanup();
+      }
+    },
+  );
 });
 
 describe('library search across worker restarts (the per-month cache)', () => {

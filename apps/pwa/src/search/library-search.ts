@@ -70,6 +70,8 @@ export function createLibrarySearch(
   /** album id → its assets, and asset id → the albums it is in */
   const albumAssets = new Map<string, readonly string[]>();
   const assetAlbums = new Map<string, Set<string>>();
+  /** month → the assets last read from it, so a month read again also drops what left it */
+  const monthIds = new Map<string, string[]>();
 
   function docOf(a: AssetDetails): SearchDocument {
     const camera = [a.camera?.make, a.camera?.model].filter(Boolean).join(' ');
@@ -127,6 +129,10 @@ export function createLibrarySearch(
         version === undefined ? undefined : await cache?.get(m.month, version).catch(() => undefined);
       if (hit) {
         for (const a of hit) put(a);
+        monthIds.set(
+          m.month,
+          hit.map((a) => a.id),
+        );
         continue;
       }
       const read: AssetDetails[] = [];
@@ -137,6 +143,10 @@ export function createLibrarySearch(
           read.push(a);
         }
       }
+      monthIds.set(
+        m.month,
+        read.map((a) => a.id),
+      );
       // Awaited (one small write per month): what `ready` promises is then also on disk.
       if (version !== undefined)
         await cache
@@ -151,6 +161,18 @@ export function createLibrarySearch(
       const album = await lib.getAlbum(id);
       for (const a of setAlbum(id, album?.title, album?.assets ?? [])) assets.add(a);
     }
+    // Months named with no assets (a shard that reached this device whole, or moved on while it
+    // was closed) say nothing of which assets changed: those months are read again.
+    if (change.assets.length === 0)
+      for (const m of change.months) {
+        for (const id of monthIds.get(m) ?? []) assets.add(id);
+        const items = await lib.monthItems(m);
+        monthIds.set(
+          m,
+          items.map((i) => i.id),
+        );
+        for (const i of items) assets.add(i.id);
+      }
     for (const id of assets) {
       const a = await lib.getAsset(id);
       if (a) put(a);
