@@ -33,6 +33,27 @@ export function refusePublishedModel(task: ModelTask, key: string): string | und
   return `the home node's ${task} model ${key} is not one this app knows${spec ? ` (it knows ${modelKey(spec)})` : ''}; update the app`;
 }
 
+/**
+ * Published files a device fetches only with its user's consent once they are large: the CLIP
+ * image tower (a real one is ~350 MB; it serves only semantic search of the device's own new
+ * photos, while the detectors, tagger and OCR together are ~20 MB).
+ */
+export const OPT_IN_MODEL_TASKS: readonly ModelTask[] = ['clip-image'];
+
+/** Up to this size an opt-in file is fetched unless the user turned it off (a tiny model costs nothing). */
+export const OPT_IN_AUTO_MAX_BYTES = 50_000_000;
+
+/**
+ * Whether a device fetches and uses the published `task` file of `bytes`. `optIn` is its user's
+ * choice (the PWA's "Smart search on this device"), undefined while they never chose: then a
+ * file of an opt-in task is wanted only up to {@link OPT_IN_AUTO_MAX_BYTES}. Other tasks are
+ * always wanted.
+ */
+export function wantsPublishedModel(task: ModelTask, bytes: number, optIn?: boolean): boolean {
+  if (!OPT_IN_MODEL_TASKS.includes(task)) return true;
+  return optIn ?? bytes <= OPT_IN_AUTO_MAX_BYTES;
+}
+
 /** See the file comment. Tasks without a file stay missing in `loader.status()`. */
 export function createPublishedModelLoader(opts: {
   runtime: InferenceRuntime;
