@@ -23,6 +23,7 @@ import {
   type BlobHash,
   type BlobKind,
   type Catalog,
+  type MonthKey,
   type NewAsset,
   type Pin,
   type RootDoc,
@@ -132,6 +133,12 @@ export function startNodeReplication(opts: {
   let fullNext = true;
   let fullNow = true;
   const dirty = new Set<AssetId>();
+  /**
+   * Months a change named without its assets: a shard that reached this node whole (after the
+   * root listed it, so a full pass begun on that root change may have missed it) or moved on while
+   * closed. The next pass reads them whole.
+   */
+  const dirtyMonths = new Set<MonthKey>();
   /** Blobs held as of the last full pass, plus those fetched since. */
   const totals = { held: 0 };
   /** Pinned blobs whose fetch failed and that were not fetched since (a full pass starts over). */
@@ -144,6 +151,7 @@ export function startNodeReplication(opts: {
     catalog = c;
     unsubscribe = c.onChange((change) => {
       for (const id of change.assets) dirty.add(id);
+      if (change.assets.length === 0) for (const m of change.months) dirtyMonths.add(m);
       clearTimeout(debounce);
       debounce = setTimeout(() => replicator.poke(), 500);
       debounce.unref();
@@ -177,12 +185,15 @@ export function startNodeReplication(opts: {
     });
   /** Every asset, month by month: a lazy catalog holds only a budget of shards at a time. */
   async function assets(c: Catalog): Promise<Asset[]> {
+    seen.clear();
+    return inMonths(c, c.months());
+  }
+  async function inMonths(c: Catalog, months: readonly MonthKey[]): Promise<Asset[]> {
     const out: Asset[] = [];
-    for (const m of c.months()) {
+    for (const m of months) {
       await c.openMonths([m]);
       out.push(...c.monthAssets(m));
     }
-    seen.clear();
     out.forEach(note);
     return out;
   }
@@ -237,9 +248,23 @@ export function startNodeReplication(opts: {
         }
         const c = await open();
         const ids = [...dirty];
+        const months = [...dirtyMonths];
         dirty.clear();
+        dirtyMonths.clear();
         if (fullNow) missing.clear();
-        const some = fullNow ? await assets(c) : await assetsById(c, ids);
+        let some: Asset[];
+        if (fullNow) some = await assets(c);
+        else {
+          const whole = await inMonths(c, months);
+          const read = new Set(whole.map((a) => a.id));
+          some = [
+            ...whole,
+            ...(await assetsById(
+              c,
+              ids.filter((id) => !read.has(id)),
+            )),
+          ];
+        }
         if (fullNow) catchUp(some);
         for (const a of some) yield* await policy.pins(assetBlobs(a));
       },
