@@ -5,14 +5,20 @@
  * demand, the least recently used evicted), so reading a month may load its shards again.
  * Figures: the first call (reads every month), a repeat with nothing changed since the last
  * call, a call after one asset of the newest month was edited, and the first call of a new
- * session from the stored counts (medians of 3). Anchor, in the same
- * process: the timeline's month list (`months()` of the same CatalogLibrary, median of 3),
- * which opens every month the same way the count did before it kept per-month counts.
+ * session from the stored counts (medians of 3). The first count on a device as the page runs
+ * it: its first answer (one 500 ms step, partial) and all its steps; and the first count right
+ * after the timeline indexer read every month (a newly paired device: the counter takes the
+ * indexer's reads). Anchor, in the same process: the timeline's month list (`months()` of the
+ * same CatalogLibrary, median of 3), which opens every month the same way the first count does.
  * Node's nodefs storage stands in for the browser's IndexedDB.
  * Usage: npm run bench -- pwa-backup-summary [assets]
  */
-import type { AssetId } from '@hearth/sync';
-import { createBackupCounter, type BackupCountStore } from '../apps/pwa/src/catalog/backup-counter.ts';
+import { createMemoryTimelineIndexStore, createTimelineIndexer, type AssetId } from '@hearth/sync';
+import {
+  createBackupCounter,
+  noteMonthReads,
+  type BackupCountStore,
+} from '../apps/pwa/src/catalog/backup-counter.ts';
 import { createCatalogLibrary } from '../apps/pwa/src/catalog/catalog-library.ts';
 import type { MediaCache } from '../apps/pwa/src/catalog/media-cache.ts';
 import { BENCH_DEVICE, catalogFixture, openFixture } from './catalog-fixture.ts';
@@ -76,14 +82,46 @@ for (let i = 0; i < 3; i++) {
   if (s.total !== assets) throw new Error(`a new session: ${JSON.stringify(s)}`);
   sessionMs.push(ms);
 }
+// The first count on a device as the Back up page runs it: steps of at most 500 ms of reading,
+// each answer shown (partial: `counting`) until one covers every month.
+const stepped = createBackupCounter(catalog);
+const [firstAnswerMs, firstAnswer] = await time(() => stepped(homeNodes, { budgetMs: 500 }));
+let steppedMs = firstAnswerMs;
+let steps = 1;
+for (let s = firstAnswer; s.counting; steps++) {
+  const [ms, next] = await time(() => stepped(homeNodes, { budgetMs: 500 }));
+  steppedMs += ms;
+  s = next;
+  if (!s.counting && (s.total !== assets || s.onOneHomeNode !== assets))
+    throw new Error(`stepped count: ${JSON.stringify(s)}`);
+}
+// A newly paired device: its timeline indexer reads every month (timed apart), and the counter
+// takes those reads, so its first call reads nothing again.
+const fed = createBackupCounter(catalog);
+const indexer = createTimelineIndexer({
+  catalog: noteMonthReads(catalog, fed.note),
+  store: createMemoryTimelineIndexStore(),
+});
+const [indexMs] = await time(() => indexer.start());
+await indexer.stop();
+const [afterIndexMs, afterIndex] = await time(() => fed(homeNodes));
+if (afterIndex.total !== assets) throw new Error(`after the index: ${JSON.stringify(afterIndex)}`);
+
 const anchor = { name: 'timeline_months_ms', value: median(monthsMs) };
 for (const [metric, value] of [
   ['first_summary_ms', firstMs],
+  ['first_answer_ms', firstAnswerMs],
+  ['first_summary_stepped_ms', steppedMs],
+  ['timeline_index_build_ms', indexMs],
+  ['first_summary_after_index_ms', afterIndexMs],
   ['repeat_summary_ms', median(repeatMs)],
   ['summary_after_one_edit_ms', median(editedMs)],
   ['new_session_summary_ms', median(sessionMs)],
 ] as const)
   report({ bench: 'pwa-backup-summary', metric, value, unit: 'ms', anchor, ratio: value / anchor.value });
-process.stderr.write(`pwa-backup-summary: ${assets} assets, ${catalog.months().length} months\n`);
+process.stderr.write(
+  `pwa-backup-summary: ${assets} assets, ${catalog.months().length} months; first answer covered ` +
+    `${firstAnswer.counting?.months ?? 'all'} months, ${steps} steps in all\n`,
+);
 await catalog.stop();
 await repo.shutdown();

@@ -113,4 +113,82 @@ describe('backup counter', () => {
       expect(opened.sort()).toEqual(['2024-06', '2024-07']);
     }
   });
+
+  it('counts within a time budget in steps, newest month first, each answer exact for the months it covers', async () => {
+    const repo = new Repo({ network: [] });
+    repos.push(repo);
+    const root = createTestRoot(repo);
+    const [catalog, onA] = [phone, nodeA].map((d) => createCatalog({ repo, root, deviceId: d }));
+    catalogs.push(catalog!, onA!);
+    for (const c of [catalog!, onA!]) await c.start();
+    // May: on the phone only. June and July: on node A.
+    await catalog!.addAssets([rec(id('a'), 4), rec(id('b'), 5), rec(id('c'), 6)]);
+    await onA!.addAssets([rec(id('b'), 5), rec(id('c'), 6)]);
+    const opened: MonthKey[] = [];
+    const spy: Catalog = { ...catalog!, openMonths: (ms) => (opened.push(...ms), catalog!.openMonths(ms)) };
+    const count = createBackupCounter(spy);
+    const home = new Map([[nodeA, 'home']]);
+
+    // A budget already spent still reads one month per call.
+    const step = { budgetMs: 0 };
+    expect(await count(home, step)).toEqual({
+      total: 1,
+      onNoHomeNode: 0,
+      onOneHomeNode: 1,
+      homeNodes: 1,
+      counting: { months: 1, of: 3 },
+    });
+    expect(opened).toEqual(['2024-07']);
+    expect(await count(home, step)).toMatchObject({ total: 2, counting: { months: 2, of: 3 } });
+    expect(opened).toEqual(['2024-07', '2024-06']);
+    // A month changed meanwhile is read again first (newest first), before the unread one.
+    onA!.trash([id('c')]);
+    expect(await count(home, step)).toEqual({
+      total: 1,
+      onNoHomeNode: 0,
+      onOneHomeNode: 1,
+      homeNodes: 1,
+      counting: { months: 2, of: 3 },
+    });
+    expect(opened).toEqual(['2024-07', '2024-06', '2024-07']);
+    const done = await count(home, step);
+    expect(done).toEqual({ total: 2, onNoHomeNode: 1, onOneHomeNode: 1, homeNodes: 1 });
+    expect(opened).toEqual(['2024-07', '2024-06', '2024-07', '2024-05']);
+    // Calls at once run one after the other: nothing is read twice.
+    opened.length = 0;
+    await Promise.all([count(home), count(home, step)]);
+    expect(opened).toEqual([]);
+  });
+
+  it('takes months read elsewhere (the timeline indexer) instead of reading them, and keeps them in its store', async () => {
+    const repo = new Repo({ network: [] });
+    repos.push(repo);
+    const root = createTestRoot(repo);
+    const catalog = createCatalog({ repo, root, deviceId: phone });
+    catalogs.push(catalog);
+    await catalog.start();
+    await catalog.addAssets([rec(id('a'), 5), rec(id('b'), 6)]);
+    let stored: Uint8Array | undefined;
+    const store: BackupCountStore = { load: async () => stored, save: async (b) => void (stored = b) };
+    const opened: MonthKey[] = [];
+    const spy: Catalog = { ...catalog, openMonths: (ms) => (opened.push(...ms), catalog.openMonths(ms)) };
+    const count = createBackupCounter(spy, store);
+    for (const m of catalog.months()) count.note(m, catalog.monthVersion(m), catalog.monthAssets(m));
+    await count.idle();
+    expect(stored).toBeDefined();
+
+    const phoneOnly = new Map([[phone, 'phone']]);
+    expect(await count(phoneOnly)).toEqual({ total: 2, onNoHomeNode: 0, onOneHomeNode: 2, homeNodes: 1 });
+    expect(opened).toEqual([]);
+    // A new session starts from what was noted.
+    expect(await createBackupCounter(spy, store)(phoneOnly)).toMatchObject({ total: 2 });
+    expect(opened).toEqual([]);
+    // A note of an older version than the month has now is read again.
+    const june = '2024-06' as MonthKey;
+    const old = catalog.monthVersion(june);
+    catalog.trash([id('a')]);
+    count.note(june, old, catalog.monthAssets(june));
+    expect(await count(phoneOnly)).toMatchObject({ total: 1 });
+    expect(opened).toEqual([june]);
+  });
 });

@@ -6,7 +6,7 @@
  * demand, verified first (`catalog-media.ts`); freeing space is `catalog-free-space.ts`.
  * Only types are imported from @hearth/sync, so this file adds no Automerge to a bundle by itself.
  */
-import type { AlbumId, AssetId, Catalog, DeviceId } from '@hearth/sync';
+import type { AlbumId, Asset, AssetId, Catalog, DeviceId, MonthKey } from '@hearth/sync';
 import type { LibraryChange, LibraryClient, MediaKind, NewLocalAsset } from '../library/library-client.ts';
 import { AlbumNotFoundError } from '../library/library-errors.ts';
 import type { MonthSummary } from '../library/timeline-item.ts';
@@ -51,6 +51,8 @@ export interface CatalogLibraryOptions {
   holds?: (hash: string) => Promise<boolean>;
   /** The library's home nodes (not revoked), id → name: "backed up on 2 home nodes". */
   homeNodes?: () => Promise<HomeNodeNames>;
+  /** Tells when that set changes (home-node-set.ts): `onChange` passes it on as `homeNodes`. */
+  onHomeNodesChange?: (listener: () => void) => () => void;
   /** Keeps the Back up page's per-month counts between sessions (`repoBackupCountStore`). */
   backupCounts?: BackupCountStore;
 }
@@ -69,6 +71,11 @@ export interface CatalogLibrary extends LibraryClient {
   streamUrl(id: string): Promise<string | undefined>;
   /** the catalog's version stamp of a month (its shards' heads; no shard is opened for it) */
   monthVersion(month: string): string;
+  /**
+   * A month's assets as read elsewhere at `version` (the timeline indexer): counted for the
+   * Back up page (`backupSummary`) so it need not read that month again.
+   */
+  noteMonth(month: MonthKey, version: string, assets: readonly Asset[]): void;
 }
 
 export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrary {
@@ -94,6 +101,7 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
   return {
     start: () => catalog.start(),
     async stop() {
+      await backupCounter.idle();
       await served.stop();
       await catalog.stop();
       media.close();
@@ -221,7 +229,8 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
       await album(id, (a) => catalog.setAlbumCover(a, asset as AssetId | undefined));
     },
 
-    ...(opts.homeNodes && { backupSummary: async () => backupCounter(await homeNodes()) }),
+    ...(opts.homeNodes && { backupSummary: async (o) => backupCounter(await homeNodes(), o) }),
+    noteMonth: backupCounter.note,
     mediaBlob: served.mediaBlob,
     streamUrl: served.streamUrl,
     mediaUrl: served.mediaUrl,
@@ -245,9 +254,16 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
       })),
 
     onChange(listener: (change: LibraryChange) => void) {
-      return catalog.onChange((c) =>
+      const off = catalog.onChange((c) =>
         listener({ assets: [...c.assets], albums: [...c.albums], months: [...c.months] }),
       );
+      const offHomes = opts.onHomeNodesChange?.(() =>
+        listener({ assets: [], albums: [], months: [], homeNodes: true }),
+      );
+      return () => {
+        off();
+        offHomes?.();
+      };
     },
   };
 }

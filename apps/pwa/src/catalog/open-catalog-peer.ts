@@ -30,8 +30,8 @@ import { createCatalogStorage } from '@hearth/sync/platform';
 import type { PairingInfo } from '../peer/peer-protocol.ts';
 import { PwaError } from '../errors.ts';
 import { createCatalogLibrary, type CatalogLibrary } from './catalog-library.ts';
-import { repoBackupCountStore } from './backup-counter.ts';
-import { homeNodeNames, type HomeNodeNames } from './backup-copies.ts';
+import { noteMonthReads, repoBackupCountStore } from './backup-counter.ts';
+import { followHomeNodes } from './home-node-set.ts';
 import { createHomeMedia } from './home-media.ts';
 import { openIdbMediaCache } from './media-cache.idb.ts';
 import { startCatalogTimeline, type CatalogTimeline } from './catalog-timeline.ts';
@@ -112,14 +112,8 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
       return requestBlobToken(node, home);
     },
   });
-  // Certificates are checked once per root document version, not once per asset read.
-  let known: { doc: unknown; names: Promise<HomeNodeNames> } | undefined;
-  const homeNodes = () => {
-    const doc = root.doc();
-    if (known?.doc !== doc)
-      known = { doc, names: listLibraryDevices(doc, pairing.libraryPublicKey ?? '').then(homeNodeNames) };
-    return known.names;
-  };
+  // The home nodes by name, and an event when a node joins or is revoked.
+  const homeNodes = followHomeNodes(root, pairing.libraryPublicKey);
   // The Back up page's counts, kept beside the catalog so a new session recounts only changes.
   const backupCounts = repoBackupCountStore(repo);
   const client = createCatalogLibrary({
@@ -130,12 +124,15 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
     streamUrl: remote.streamUrl,
     upload: remote.upload,
     holds: remote.holds,
-    homeNodes,
+    homeNodes: homeNodes.names,
+    onHomeNodesChange: homeNodes.onChange,
     ...(backupCounts && { backupCounts }),
   });
   await client.start();
+  // The timeline indexer reads every month a newly paired device syncs: the Back up page's
+  // counts take those reads too, so its first count need not read the whole library again.
   const timeline = startCatalogTimeline({
-    catalog,
+    catalog: noteMonthReads(catalog, client.noteMonth),
     libraryId: pairing.libraryId,
     onMonth: (m) => opts.onTimelineMonth?.(m),
   });
@@ -149,6 +146,7 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
     remoteBlob: async (hash) => new Uint8Array(await (await remote.blob(hash)).arrayBuffer()),
     async stop() {
       unfollow();
+      homeNodes.stop();
       await timeline.stop();
       await client.stop();
       await repo.shutdown();

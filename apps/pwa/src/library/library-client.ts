@@ -58,6 +58,20 @@ export interface BackupSummary {
   onOneHomeNode: number;
   /** the library's home nodes (not revoked) */
   homeNodes: number;
+  /**
+   * Present while the count is not complete (a first count reads every month, `budgetMs`):
+   * the figures cover only `months` of the library's `of` months, each exactly.
+   */
+  counting?: { months: number; of: number };
+}
+
+/** How long one `backupSummary` call may count (see `BackupSummary.counting`). */
+export interface BackupSummaryOptions {
+  /**
+   * Stop reading months once this many ms have passed (at least one month is read per call);
+   * the next call goes on from there. Absent: every month that needs it is read first.
+   */
+  budgetMs?: number;
 }
 
 /** What an import supplies: ingest fields and the bytes this device has. */
@@ -103,6 +117,11 @@ export interface LibraryChange {
   assets: string[];
   albums: string[];
   months: string[];
+  /**
+   * true: the library's set of home nodes changed (one joined or was revoked), which changes
+   * backup counts and "backed up on" names though no asset changed
+   */
+  homeNodes?: boolean;
 }
 
 /**
@@ -162,8 +181,11 @@ export interface LibraryClient {
    * then that it holds it (`kept`: not confirmed, left here). Opening one fetches it again.
    */
   freeUpSpace?(opts?: FreeUpSpaceOptions): Promise<{ freed: number; bytes: number; kept: number }>;
-  /** How many assets are on no home node / on only one (paired only; reads every month). */
-  backupSummary?(): Promise<BackupSummary>;
+  /**
+   * How many assets are on no home node / on only one (paired only). Reads only months changed
+   * since the last count; the first count on a device reads every month (`budgetMs` splits it).
+   */
+  backupSummary?(opts?: BackupSummaryOptions): Promise<BackupSummary>;
 
   /**
    * A URL the page can put in `src` (object URL or a tokened HTTP URL); undefined when not here

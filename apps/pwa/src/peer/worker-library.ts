@@ -91,7 +91,7 @@ export function createWorkerLibrary(
     backUp: (id, progress) => transport.callLibrary('backUp', [id], progress) as Promise<void>,
     spaceToFree: (o) => call('spaceToFree', o),
     freeUpSpace: (o) => call('freeUpSpace', o),
-    backupSummary: () => call('backupSummary'),
+    backupSummary: (o) => call('backupSummary', o),
     async mediaUrl(id: string, kind: MediaKind, hash?: string) {
       const key = `${id}/${kind}/${hash ?? ''}`;
       const known = urls.get(key);

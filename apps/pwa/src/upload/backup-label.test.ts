@@ -25,4 +25,19 @@ describe('backup words', () => {
     ]);
     expect(backupSummaryLines({ total: 0, onNoHomeNode: 0, onOneHomeNode: 0, homeNodes: 1 })).toEqual([]);
   });
+
+  it('says a count still going is partial: how far it got, and its figures as lower bounds', () => {
+    const counting = { months: 34, of: 120 };
+    expect(
+      backupSummaryLines({ total: 9, onNoHomeNode: 1, onOneHomeNode: 3, homeNodes: 2, counting }),
+    ).toEqual([
+      'Counting… 34 of 120 months',
+      'At least 1 photo or video not on any home node yet',
+      'At least 3 photos and videos only on one home node',
+    ]);
+    // Nothing missing so far is no promise that nothing is.
+    expect(
+      backupSummaryLines({ total: 9, onNoHomeNode: 0, onOneHomeNode: 0, homeNodes: 2, counting }),
+    ).toEqual(['Counting… 34 of 120 months']);
+  });
 });

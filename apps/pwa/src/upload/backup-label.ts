@@ -18,12 +18,17 @@ const photos = (n: number) => `${n} ${n === 1 ? 'photo or video' : 'photos and v
 /**
  * What the Back up page says about the whole library: what is on no home node, and — once the
  * library has two home nodes — what is on only one of them. Empty when there is nothing to say.
+ * While a count is still going (`counting`), it says how far it got, and its figures are
+ * lower bounds ("at least"): months not read yet may add to them.
  */
 export function backupSummaryLines(s: BackupSummary): string[] {
   const lines: string[] = [];
-  if (s.onNoHomeNode) lines.push(`${photos(s.onNoHomeNode)} not on any home node yet`);
-  if (s.homeNodes > 1 && s.onOneHomeNode) lines.push(`${photos(s.onOneHomeNode)} only on one home node`);
-  if (!lines.length && s.total)
+  const atLeast = s.counting ? 'At least ' : '';
+  if (s.counting) lines.push(`Counting… ${s.counting.months} of ${s.counting.of} months`);
+  if (s.onNoHomeNode) lines.push(`${atLeast}${photos(s.onNoHomeNode)} not on any home node yet`);
+  if (s.homeNodes > 1 && s.onOneHomeNode)
+    lines.push(`${atLeast}${photos(s.onOneHomeNode)} only on one home node`);
+  if (lines.length === 0 && s.total)
     lines.push(
       s.homeNodes > 1
         ? 'Every photo and video is on at least 2 home nodes'

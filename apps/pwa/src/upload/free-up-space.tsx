@@ -1,7 +1,10 @@
 import { createResource, createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
-import type { LibraryClient } from '../library/library-client.ts';
+import type { BackupSummary, LibraryClient } from '../library/library-client.ts';
 import { backupSummaryLines } from './backup-label.ts';
 import { loadMinCopies, saveMinCopies } from './free-space-setting.ts';
+
+/** How long one step of a count may read months in the worker (see `BackupSummary.counting`). */
+const COUNT_STEP_MS = 500;
 
 /** Bytes as people read them (decimal units, like the phone's storage settings). */
 export function formatBytes(n: number): string {
@@ -34,10 +37,34 @@ export function FreeUpSpace(props: {
     minCopies,
     async (n) => (await lib.spaceToFree?.({ minCopies: n })) ?? null,
   );
-  const [summary, { refetch: recount }] = createResource(async () => (await lib.backupSummary?.()) ?? null);
+  const [summary, setSummary] = createSignal<BackupSummary | null>(null);
+  let counting = false;
+  let again = false;
+  let disposed = false;
+  // One count at a time; asked again meanwhile, it runs once more after. A first count on a
+  // device reads every month, so it goes in steps, each shown ("Counting… 34 of 180 months"):
+  // the worker stays free for other calls between them, and the page is never blank.
+  async function recount(): Promise<void> {
+    if (!lib.backupSummary) return;
+    if (counting) return void (again = true);
+    counting = true;
+    try {
+      do {
+        again = false;
+        const s = await lib.backupSummary({ budgetMs: COUNT_STEP_MS });
+        if (disposed) return;
+        setSummary(s);
+        if (s.counting) again = true;
+      } while (again);
+    } catch (e) {
+      console.warn(`backup summary: ${String(e)}`);
+    } finally {
+      counting = false;
+    }
+  }
   // The counts follow the library while the page is open: a catalog change (a home node now
-  // holds an original) recounts at once, and a timer catches what raises no catalog change (a
-  // home node joining or being revoked). A recount reads only changed months, so it is cheap.
+  // holds an original) and a change of the library's home nodes (one joined or was revoked:
+  // `homeNodes`) both recount, coalesced. A recount reads only changed months, so it is cheap.
   onMount(() => {
     let pending: ReturnType<typeof setTimeout> | undefined;
     const soon = () => {
@@ -48,10 +75,10 @@ export function FreeUpSpace(props: {
       }, 500);
     };
     const off = lib.onChange?.(soon);
-    const timer = setInterval(() => void recount(), 5_000);
+    void recount();
     onCleanup(() => {
+      disposed = true;
       off?.();
-      clearInterval(timer);
       if (pending) clearTimeout(pending);
     });
   });
