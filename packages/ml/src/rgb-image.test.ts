@@ -49,4 +49,25 @@ describe('rgb image', () => {
           Math.abs((data[y * 16 + x] as number) - (r.data[(y * 16 + x) * 3] as number)),
         ).toBeLessThanOrEqual(0.5001);
   });
+
+  it('fills a reused buffer completely, as a fresh one (resize, padding, and no resize)', () => {
+    const img = rgbImage(
+      9,
+      5,
+      Uint8Array.from({ length: 9 * 5 * 3 }, (_, i) => (i * 31) % 256),
+    );
+    const norm = { order: 'rgb', scale: 1 / 255, mean: [0.5, 0.4, 0.3], std: [0.2, 0.3, 0.4] } as const;
+    for (const [w, h] of [
+      [6, 6],
+      [9, 5],
+      [12, 7],
+    ] as const) {
+      const fresh = letterboxNchw(img, w, h, norm, 114).data;
+      const stale = new Float32Array(3 * w * h).fill(Number.NaN);
+      const reused = letterboxNchw(img, w, h, norm, 114, stale);
+      expect(reused.data).toBe(stale);
+      expect(Array.from(reused.data)).toEqual(Array.from(fresh));
+    }
+    expect(() => letterboxNchw(img, 6, 6, norm, 0, new Float32Array(10))).toThrow(InvalidInputError);
+  });
 });

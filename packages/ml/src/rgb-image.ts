@@ -78,11 +78,26 @@ export interface Normalization {
   readonly std?: readonly [number, number, number];
 }
 
+/** value = src·a[c] + b[c] per output channel c, as the tensor's planes are written. */
+function affine(norm: Normalization): { a: number[]; b: number[] } {
+  const mean = norm.mean ?? [0, 0, 0];
+  const std = norm.std ?? [1, 1, 1];
+  const scl = norm.scale ?? 1;
+  return {
+    a: [0, 1, 2].map((c) => scl / (std[c] as number)),
+    b: [0, 1, 2].map((c) => -(mean[c] as number) / (std[c] as number)),
+  };
+}
+
 /**
  * Letterbox into a `width`×`height` NCHW float tensor, top-left aligned, aspect kept,
  * padding with `pad`. Returns the tensor data and the scale applied to source coords.
- * Resizing (bilinear, half-pixel centres) and normalising happen in one pass with
- * per-column tables: this runs for every photo, so it is kept tight.
+ * Resizing (bilinear, half-pixel centres) and normalising happen in one pass over the
+ * output pixels, all three channels at once, with per-column tables: this runs for every
+ * photo, so it is kept tight. `into` (3·width·height floats) is filled and returned instead
+ * of a new array, every element written, so a caller can reuse one buffer between photos.
+ * The arithmetic is fixed (same operations in the same order in every browser and Node):
+ * model inputs are bit-identical across runtimes.
  */
 export function letterboxNchw(
   img: RgbImage,
@@ -90,54 +105,91 @@ export function letterboxNchw(
   height: number,
   norm: Normalization,
   pad = 0,
+  into?: Float32Array,
 ): { data: Float32Array; scale: number } {
   const scale = Math.min(width / img.width, height / img.height);
   const w = Math.min(width, Math.max(1, Math.round(img.width * scale)));
   const h = Math.min(height, Math.max(1, Math.round(img.height * scale)));
-  const data = new Float32Array(3 * width * height);
   const plane = width * height;
-  const mean = norm.mean ?? [0, 0, 0];
-  const std = norm.std ?? [1, 1, 1];
-  const scl = norm.scale ?? 1;
-  // value = src·a[c] + b[c], with the channel order folded into the source offset.
-  const a = [0, 1, 2].map((c) => scl / (std[c] as number));
-  const b = [0, 1, 2].map((c) => -(mean[c] as number) / (std[c] as number));
-  const srcC = [0, 1, 2].map((c) => (norm.order === 'rgb' ? c : 2 - c));
-  const sx = img.width / w;
-  const sy = img.height / h;
+  if (into && into.length !== 3 * plane)
+    throw new InvalidInputError(`tensor buffer holds ${into.length} floats, expected ${3 * plane}`);
+  const data = into ?? new Float32Array(3 * plane);
+  const { a, b } = affine(norm);
+  // Source channel k (R, G, B) goes to output plane p[k]; its constants are that plane's.
+  const p = norm.order === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+  const [p0, p1, p2] = p.map((c) => c * plane) as [number, number, number];
+  const [a0, a1, a2] = p.map((c) => a[c] as number) as [number, number, number];
+  const [b0, b1, b2] = p.map((c) => b[c] as number) as [number, number, number];
   const sw = img.width;
-  const x0s = new Int32Array(w);
-  const x1s = new Int32Array(w);
-  const wxs = new Float32Array(w);
+  const sh = img.height;
+  const src = img.data;
+  if (w < width || h < height) {
+    for (let c = 0; c < 3; c++) {
+      const v = pad * (a[c] as number) + (b[c] as number);
+      const base = c * plane;
+      if (w < width) for (let y = 0; y < h; y++) data.fill(v, base + y * width + w, base + (y + 1) * width);
+      data.fill(v, base + h * width, base + plane);
+    }
+  }
+  if (w === sw && h === sh) {
+    // No resize (scale 1): bilinear weights are all 0, so each value is the pixel, normalised.
+    for (let y = 0; y < h; y++) {
+      let s = y * sw * 3;
+      const o = y * width;
+      for (let x = 0; x < w; x++, s += 3) {
+        data[p0 + o + x] = (src[s] as number) * a0 + b0;
+        data[p1 + o + x] = (src[s + 1] as number) * a1 + b1;
+        data[p2 + o + x] = (src[s + 2] as number) * a2 + b2;
+      }
+    }
+    return { data, scale };
+  }
+  const sx = sw / w;
+  const sy = sh / h;
+  // Per column: the two source byte offsets, and the weight rounded to float32 as it always
+  // was (held as a double so the loop does not convert it; the value is the same).
+  const cols = new Int32Array(2 * w);
+  const wxs = new Float64Array(w);
   for (let x = 0; x < w; x++) {
     const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), sw - 1);
     const x0 = Math.floor(fx);
-    x0s[x] = x0 * 3;
-    x1s[x] = Math.min(x0 + 1, sw - 1) * 3;
-    wxs[x] = fx - x0;
+    cols[2 * x] = x0 * 3;
+    cols[2 * x + 1] = Math.min(x0 + 1, sw - 1) * 3;
+    wxs[x] = Math.fround(fx - x0);
   }
-  const src = img.data;
-  for (let c = 0; c < 3; c++) {
-    const ac = a[c] as number;
-    const bc = b[c] as number;
-    const off = srcC[c] as number;
-    const base = c * plane;
-    data.fill(pad * ac + bc, base, base + plane);
-    for (let y = 0; y < h; y++) {
-      const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), img.height - 1);
-      const y0 = Math.floor(fy);
-      const wy = fy - y0;
-      const r0 = y0 * sw * 3 + off;
-      const r1 = Math.min(y0 + 1, img.height - 1) * sw * 3 + off;
-      const o = base + y * width;
-      for (let x = 0; x < w; x++) {
-        const xa = x0s[x] as number;
-        const xb = x1s[x] as number;
-        const wx = wxs[x] as number;
-        const top = (src[r0 + xa] as number) + ((src[r0 + xb] as number) - (src[r0 + xa] as number)) * wx;
-        const bot = (src[r1 + xa] as number) + ((src[r1 + xb] as number) - (src[r1 + xa] as number)) * wx;
-        data[o + x] = (top + (bot - top) * wy) * ac + bc;
-      }
+  for (let y = 0; y < h; y++) {
+    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), sh - 1);
+    const y0 = Math.floor(fy);
+    const wy = fy - y0;
+    const r0 = y0 * sw * 3;
+    const r1 = Math.min(y0 + 1, sh - 1) * sw * 3;
+    let o0 = p0 + y * width;
+    let o1 = p1 + y * width;
+    let o2 = p2 + y * width;
+    for (let x = 0; x < w; x++) {
+      const wx = wxs[x] as number;
+      const ca = cols[2 * x] as number;
+      const cb = cols[2 * x + 1] as number;
+      const i = r0 + ca;
+      const j = r0 + cb;
+      const k = r1 + ca;
+      const l = r1 + cb;
+      // Per channel: top row, bottom row, then between them (the order fixes the rounding).
+      let s = src[i] as number;
+      let t = src[k] as number;
+      let top = s + ((src[j] as number) - s) * wx;
+      let bot = t + ((src[l] as number) - t) * wx;
+      data[o0++] = (top + (bot - top) * wy) * a0 + b0;
+      s = src[i + 1] as number;
+      t = src[k + 1] as number;
+      top = s + ((src[j + 1] as number) - s) * wx;
+      bot = t + ((src[l + 1] as number) - t) * wx;
+      data[o1++] = (top + (bot - top) * wy) * a1 + b1;
+      s = src[i + 2] as number;
+      t = src[k + 2] as number;
+      top = s + ((src[j + 2] as number) - s) * wx;
+      bot = t + ((src[l + 2] as number) - t) * wx;
+      data[o2++] = (top + (bot - top) * wy) * a2 + b2;
     }
   }
   return { data, scale };
