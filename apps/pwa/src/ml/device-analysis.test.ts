@@ -195,5 +195,73 @@ describe.skipIf(!existsSync(PHOTO))(
       expect(analysis.analysed).toBe(1);
       expect(home.ml.read().deviceResults.has(TEXT)).toBe(false);
     });
+
+    it('fetches a large CLIP image model only once the user turns smart search on, and drops it when turned off', async () => {
+      const home = await t.home();
+      const bytes = tinyClipImageModel();
+      const loader = createModelLoader({
+        store: createMemoryModelStore(new Map([['clip/visual.onnx', bytes]])),
+        runtime: createOnnxWebRuntime(),
+      });
+      const { spec } = await loader.file('clip-image');
+      const clipKey = resultKey('clip', loader)!;
+      await loader.stop();
+      // Published with the size a real ViT-B/32 image tower has (the bytes are the tiny model's).
+      const hash = home.put(bytes);
+      home.ml.setModel('clip-image', { key: modelKey(spec), hash, bytes: 350_000_000 });
+
+      const dev = await t.device(home);
+      let online = true;
+      let optIn: boolean | undefined;
+      const told: number[] = [];
+      const fetched: string[] = [];
+      const cache = createMemoryMlBlobCache();
+      const analysis = createDeviceAnalysis({
+        repo: dev.repo,
+        root: dev.root,
+        deviceId: 'phone',
+        photos: {
+          held: async () => [TEXT],
+          pending: async () => true,
+          original: async (id) => (id === TEXT ? new Blob([readFileSync(TEXT_PHOTO)]) : undefined),
+        },
+        cache,
+        fetchBlob: (h) => (online ? (fetched.push(h), home.fetch(h)) : Promise.reject(new Error('offline'))),
+        nodeReachable: () => online,
+        runtime: () => createOnnxWebRuntime(),
+        decode,
+        retryMs: 60_000,
+        log: () => {},
+        smartSearch: { on: async () => optIn, published: (b) => told.push(b) },
+      });
+      t.stops.push(() => analysis.stop());
+      await analysis.ready;
+      // Never chosen, 350 MB: not fetched; the size is told (Settings shows it).
+      expect(told).toContain(350_000_000);
+      expect(fetched).toEqual([]);
+      online = false;
+      await analysis.wake();
+      expect(analysis.analysed).toBe(0);
+
+      // Turned on: fetched while the node is reachable, run offline.
+      optIn = true;
+      online = true;
+      await analysis.wake();
+      expect(fetched).toEqual([hash]);
+      online = false;
+      await analysis.wake();
+      expect(analysis.analysed).toBe(1);
+      await vi.waitFor(() =>
+        expect(home.ml.read().deviceResults.get(TEXT)?.get('clip')?.get('phone')?.model).toBe(clipKey),
+      );
+
+      // Turned off: the kept file is dropped and nothing is fetched again.
+      optIn = false;
+      await analysis.wake();
+      expect(await cache.get(hash)).toBeUndefined();
+      online = true;
+      await analysis.wake();
+      expect(fetched).toEqual([hash]);
+    });
   },
 );

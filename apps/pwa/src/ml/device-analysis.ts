@@ -12,6 +12,9 @@
  * Once the node says it holds results of its own for the photo (the ML document's `recorded`
  * map), this device removes them from its entry: it is their only writer, and they would
  * otherwise stay in the synced document forever (~4 KB per face).
+ * The CLIP image tower is fetched only as `wantsPublishedModel` says: up to 50 MB unless the user
+ * turned "Smart search on this device" off, above only once they turned it on; turned off, its
+ * kept file is dropped and CLIP is no longer run here (faces, tags and OCR go on regardless).
  */
 import type { DocHandle, Repo } from '@automerge/automerge-repo';
 import {
@@ -36,6 +39,7 @@ import {
   type ModelTask,
   type RgbImage,
   type TextReader,
+  wantsPublishedModel,
 } from '@hearth/ml';
 import { openMlCatalog, type MlCatalog, type MlDeviceKind, type RootDoc } from '@hearth/sync';
 import { followMlDocument } from '../search/follow-ml-document.ts';
@@ -71,6 +75,12 @@ export interface DeviceAnalysisOptions {
   decode(original: Blob): Promise<RgbImage>;
   retryMs?: number;
   log?(line: string): void;
+  /**
+   * "Smart search on this device" (`smart-search-setting.idb.ts`): the user's choice (undefined:
+   * never chose), and where the published CLIP image model's size is told. Without it the
+   * default applies (by size).
+   */
+  smartSearch?: { on(): Promise<boolean | undefined>; published(bytes: number): void };
 }
 
 export interface DeviceAnalysis {
@@ -113,11 +123,33 @@ export function createDeviceAnalysis(opts: DeviceAnalysisOptions): DeviceAnalysi
     return bytes;
   }
 
+  /** the unwanted files last dropped from the cache (so the cache is swept once per change) */
+  let dropped = '';
+  /** drops kept files the user no longer wants here (a real CLIP image tower is ~350 MB) */
+  async function dropUnwanted(unwanted: string[], usable: ModelTask[]): Promise<void> {
+    const key = unwanted.join(' ');
+    if (key === dropped) return;
+    // Once wanted again (turned back on), a later "off" sweeps again.
+    dropped = key;
+    if (!unwanted.length) return;
+    const refs = ml!.read().models;
+    // Keeps every wanted published file; older versions of them go too (never used again).
+    await opts.cache.retain(new Set(usable.map((t) => refs.get(t)!.hash))).catch(() => {});
+  }
+
   /** the published model files, from the cache (fetched first when `fetch`) */
   async function loadModels(fetch: boolean): Promise<boolean> {
     const refs = ml!.read().models;
     const tasks = Object.values(TASKS).flat();
-    const usable = tasks.filter((t) => refs.has(t) && !refusePublishedModel(t, refs.get(t)!.key));
+    const clipRef = refs.get('clip-image');
+    if (clipRef) opts.smartSearch?.published(clipRef.bytes);
+    const optIn = await opts.smartSearch?.on();
+    const published = tasks.filter((t) => refs.has(t) && !refusePublishedModel(t, refs.get(t)!.key));
+    const usable = published.filter((t) => wantsPublishedModel(t, refs.get(t)!.bytes, optIn));
+    await dropUnwanted(
+      published.filter((t) => !usable.includes(t)).map((t) => refs.get(t)!.hash),
+      usable,
+    );
     // Every file published now is loaded already: nothing to read (they are MBs, looked at every poll).
     if (models && models.hashes === usable.map((t) => refs.get(t)!.hash).join(' ') && (warm || !fetch))
       return Object.keys(models.keys).length > 0;

@@ -9,6 +9,7 @@ import type { CatalogPeer } from '../catalog/open-catalog-peer.ts';
 import { openIdbMediaCache } from '../catalog/media-cache.idb.ts';
 import { openIdbMlBlobCache } from '../search/ml-blob-cache.idb.ts';
 import { createDeviceAnalysis, type DeviceAnalysis } from './device-analysis.ts';
+import { openSmartSearchStore } from './smart-search-setting.idb.ts';
 
 /** A decoded image as packed RGB (what the models' preprocessing takes). */
 export async function decodeInBrowser(original: Blob): Promise<RgbImage> {
@@ -39,10 +40,11 @@ export async function startWorkerDeviceAnalysis(opts: {
   nodeReachable(): boolean;
 }): Promise<DeviceAnalysis> {
   const { peer } = opts;
-  const [{ createOnnxWasmRuntime }, media, cache] = await Promise.all([
+  const [{ createOnnxWasmRuntime }, media, cache, setting] = await Promise.all([
     import('@hearth/ml/onnx-wasm'),
     openIdbMediaCache(`hearth-media-${opts.libraryId}`),
     openIdbMlBlobCache(`hearth-device-ml-${opts.libraryId}`),
+    openSmartSearchStore(),
   ]);
   const analysis = createDeviceAnalysis({
     repo: peer.repo,
@@ -61,9 +63,26 @@ export async function startWorkerDeviceAnalysis(opts: {
     nodeReachable: opts.nodeReachable,
     runtime: () => createOnnxWasmRuntime(),
     decode: decodeInBrowser,
+    smartSearch: {
+      on: async () => (await setting.read()).on,
+      published: (bytes) => void setting.setModelBytes(bytes).catch(() => {}),
+    },
   });
+  // Turned on or off in Settings: fetch (or drop) the CLIP image model now, not at the next poll.
+  const off = setting.onChange(() => void analysis.wake());
   peer.library.onChange((change) => {
     if (change.assets.length > 0) void analysis.wake();
   });
-  return analysis;
+  return {
+    ready: analysis.ready,
+    wake: () => analysis.wake(),
+    get analysed() {
+      return analysis.analysed;
+    },
+    stop() {
+      off();
+      analysis.stop();
+      setting.close();
+    },
+  };
 }

@@ -1,8 +1,9 @@
 import { createResource, createSignal, Show, type JSX } from 'solid-js';
 import { syntheticLibrary } from '../library/synthetic-library.ts';
+import { SmartSearchToggle } from '../ml/smart-search-toggle.tsx';
 import { useLibrary } from './library-context.tsx';
 
-/** Settings: storage use, persistence, and a sample library to try the app with. */
+/** Settings: storage use, persistence, smart search on this device, and a sample library to try the app with. */
 export function SettingsView(): JSX.Element {
   const lib = useLibrary();
   const [storage, { refetch }] = createResource(async () =>
@@ -45,6 +46,8 @@ export function SettingsView(): JSX.Element {
             : 'The browser declined; install Hearth to make it more likely.'}
         </p>
       </Show>
+      <h2>Smart search</h2>
+      <SmartSearchToggle />
       <h2>Sample library</h2>
       <p class="muted">
         Fills this device’s library with generated placeholders, to try the timeline without photos.
