@@ -205,9 +205,13 @@ export function createDaemon(config: NodeConfig, log: (line: string) => void): D
       // when there are records: the media platform module is slow to load.
       afterReady.push(async () => {
         if (!(await readdir(l.layout.ffmpegChildren).catch(() => [])).length) return;
-        const { reapOrphanedChildren } = await import('@hearth/media/platform');
-        const n = await reapOrphanedChildren(l.layout.ffmpegChildren);
-        if (n) log(`stopped ${n} ffmpeg process(es) a previous run left running`);
+        try {
+          const { reapOrphanedChildren } = await import('@hearth/media/platform');
+          const n = await reapOrphanedChildren(l.layout.ffmpegChildren);
+          if (n) log(`stopped ${n} ffmpeg process(es) a previous run left running`);
+        } catch (e) {
+          log(`ffmpeg clean-up: ${(e as Error).message}`); // never a reason not to start
+        }
       });
       mlFeatures = pipeline.ml;
       parts.push({ name: 'media tools', stop: () => pipeline.stop() });
