@@ -12,6 +12,7 @@ import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/pr
 import { join } from 'node:path';
 import type { BlobHash } from '../ids.ts';
 import type { BlobPutResult, ChunkVerifier, PartialBlob, ResumeOptions } from './blob-store.ts';
+import { openBlobFileWriter, type BlobFileWriter, type DirectIo } from './blob-file-writer.fs.ts';
 import { BlobHashMismatchError, BlobStoreFullError } from './errors.ts';
 import { toHex } from './hashing.ts';
 import { nodeHashing } from './hashing.node.ts';
@@ -23,6 +24,8 @@ export interface PartialHost {
   /** Moves a verified, fsynced file into place; false when the blob was already there. */
   publish(file: string, hash: BlobHash): Promise<boolean>;
   isLiveWriter(pid: number): boolean;
+  /** Direct-I/O staging for appended bytes (blob-file-writer.fs.ts); none: the page cache. */
+  direct?: DirectIo;
 }
 
 export async function resumePartial(
@@ -43,35 +46,36 @@ export async function resumePartial(
     await rename(join(host.partialDir, name), mine).catch(() => undefined);
     break;
   }
-  let fh: FileHandle;
-  try {
-    fh = await open(mine, 'r+');
-  } catch {
-    fh = await open(mine, 'w+', 0o600);
-  }
+  const fh: FileHandle | undefined = await open(mine, 'r+').catch(() => undefined);
   const h = byCaller ? undefined : await nodeHashing.sha256();
   let size = 0;
-  try {
-    const have = (await fh.stat()).size;
-    const buf = new Uint8Array(Math.min(chunkSize, have));
-    for (let i = 0; size < have; i++) {
-      const n = Math.min(chunkSize, have - size);
-      const { bytesRead } = await fh.read(buf, 0, n, size);
-      const bytes = buf.subarray(0, bytesRead);
-      if (bytesRead !== n || !(await verify(i, bytes))) break;
-      h?.update(bytes);
-      size += n;
+  if (fh) {
+    try {
+      const have = (await fh.stat()).size;
+      const buf = new Uint8Array(Math.min(chunkSize, have));
+      for (let i = 0; size < have; i++) {
+        const n = Math.min(chunkSize, have - size);
+        const { bytesRead } = await fh.read(buf, 0, n, size);
+        const bytes = buf.subarray(0, bytesRead);
+        if (bytesRead !== n || !(await verify(i, bytes))) break;
+        h?.update(bytes);
+        size += n;
+      }
+      if (size < have) await fh.truncate(size);
+    } finally {
+      await fh.close();
     }
-    if (size < have) await fh.truncate(size);
-  } catch (e) {
-    await fh.close().catch(() => undefined);
-    throw e;
   }
+  const out: BlobFileWriter = await openBlobFileWriter(mine, {
+    keep: size,
+    flags: fh ? 'r+' : 'w+',
+    ...(host.direct ? { direct: host.direct } : {}),
+  });
 
   let closed = false;
   const fail = async (e: unknown): Promise<never> => {
     closed = true;
-    await fh.close().catch(() => undefined);
+    await out.abort().catch(() => undefined);
     if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
       // A full disk leaves no partial blob behind either.
       await unlink(mine).catch(() => undefined);
@@ -86,15 +90,14 @@ export async function resumePartial(
     },
     async append(chunk) {
       if (closed) throw new Error('partial blob closed');
-      // The position is taken before any await, so appends may overlap (positioned writes).
+      // Appends may overlap: the writer keeps them in call order.
       const pieces = chunk instanceof Uint8Array ? [chunk] : chunk;
-      const at = size;
       for (const p of pieces) {
         size += p.length;
         h?.update(p);
       }
       try {
-        await writeAllAt(fh, pieces, at);
+        await out.append(pieces);
       } catch (e) {
         return fail(e);
       }
@@ -104,8 +107,7 @@ export async function resumePartial(
       if (byCaller && digest?.length !== 32) throw new TypeError("commit needs the caller's digest");
       closed = true;
       try {
-        await fh.sync();
-        await fh.close();
+        await out.finish();
       } catch (e) {
         return fail(e);
       }
@@ -126,22 +128,9 @@ export async function resumePartial(
     async close() {
       if (closed) return;
       closed = true;
-      await fh.close().catch(() => undefined);
+      await out.abort().catch(() => undefined);
     },
   };
-}
-
-/** Writes the pieces at `at` with positioned writev (no joined copy), finishing short writes. */
-async function writeAllAt(fh: FileHandle, pieces: readonly Uint8Array[], at: number): Promise<void> {
-  let rest = pieces.filter((p) => p.length > 0);
-  while (rest.length > 0) {
-    let { bytesWritten } = await fh.writev(rest, at);
-    at += bytesWritten;
-    let k = 0;
-    while (k < rest.length && bytesWritten >= rest[k]!.length) bytesWritten -= rest[k++]!.length;
-    rest = rest.slice(k);
-    if (bytesWritten > 0) rest[0] = rest[0]!.subarray(bytesWritten);
-  }
 }
 
 /** Drops partials of dead writers not touched for `maxAgeMs` (fetches nobody resumed). */

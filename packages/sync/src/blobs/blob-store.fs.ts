@@ -37,6 +37,7 @@ import { createReadHandles } from './blob-read-handles.fs.ts';
 import { dropStalePartials, resumePartial, type PartialHost } from './blob-partial.fs.ts';
 import { fsyncDir, replaySmallBlobLogs, type LoggedBlob } from './blob-store-log.fs.ts';
 import { createPackSet, type PackEntry } from './blob-pack-set.fs.ts';
+import { createDirectIo, openBlobFileWriter, type BlobFileWriter } from './blob-file-writer.fs.ts';
 import { BlobHashMismatchError, BlobNotFoundError, BlobRangeError, BlobStoreFullError } from './errors.ts';
 import { toHex } from './hashing.ts';
 import { nodeHashing } from './hashing.node.ts';
@@ -51,6 +52,11 @@ export interface FsBlobStoreOptions {
   packMaxBlob?: number;
   /** A pack file is sealed and a new one begun past this size (default 256 MiB). */
   packMaxBytes?: number;
+  /**
+   * Write large blobs with direct I/O where the filesystem allows (default true; see
+   * blob-file-writer.fs.ts): their bytes skip the page cache. False: page-cache writes.
+   */
+  directIo?: boolean;
 }
 
 /** The filesystem store, plus where a blob lives (tests flip bits in it). */
@@ -191,7 +197,9 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     if (bytes) await publish(await writeTemp(bytes, true), hash);
     return undefined; // written durably, or nothing there
   }
-  const partials: PartialHost = { root, partialDir, publish, isLiveWriter };
+  // Only the default temp files: a test's `openTemp` (e.g. /dev/full) must see every write.
+  const direct = createDirectIo(tmpDir, options.directIo !== false && !options.openTemp);
+  const partials: PartialHost = { root, partialDir, publish, isLiveWriter, direct };
 
   /** Packed blobs first, then those with a file of their own (each once). */
   async function* walk(): AsyncIterable<BlobHash> {
@@ -302,25 +310,27 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       const tmp = join(tmpDir, `${process.pid}-${randomUUID()}`);
       const h = await nodeHashing.sha256();
       let size = 0;
-      let fh: FileHandle | undefined;
+      let out: BlobFileWriter | undefined;
       try {
-        fh = await openTemp(tmp);
+        out = await openBlobFileWriter(
+          tmp,
+          options.openTemp ? { handle: await openTemp(tmp) } : { flags: 'wx', direct },
+        );
         for await (const c of asChunks(input)) {
           opts.signal?.throwIfAborted();
           h.update(c);
           size += c.length;
-          let off = 0;
-          while (off < c.length) off += (await fh.write(c, off, c.length - off)).bytesWritten;
+          await out.append([c]);
         }
-        await fh.sync();
-        await fh.close();
-        fh = undefined;
+        const done = out;
+        out = undefined;
+        await done.finish(); // one fdatasync; closed either way
         const hash = toHex(h.digest()) as BlobHash;
         if (opts.expected && opts.expected !== hash)
           throw new BlobHashMismatchError(opts.expected, hash, `blob store ${root}`);
         return { hash, size, created: await publish(tmp, hash) };
       } catch (e) {
-        await fh?.close().catch(() => undefined);
+        await out?.abort().catch(() => undefined);
         await unlink(tmp).catch(() => undefined);
         if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new BlobStoreFullError(root, { cause: e });
         throw e;
