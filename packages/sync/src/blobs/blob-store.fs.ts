@@ -117,18 +117,26 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
       await unlink(file).catch(() => undefined);
       return false;
     }
-    const dir = join(blobsDir, hash.slice(0, 2), hash.slice(2, 4));
-    if (!made.has(dir)) await mkdir(dir, { recursive: true });
+    const fan = join(blobsDir, hash.slice(0, 2));
+    const dir = join(fan, hash.slice(2, 4));
+    /** The topmost directory this publish had to make, if any. */
+    let fresh: string | undefined;
+    if (!made.has(dir)) fresh = await mkdir(dir, { recursive: true });
     try {
       await rename(file, pathOf(hash));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !made.has(dir)) throw e;
       made.delete(dir); // removed behind our back: make it again, once
-      await mkdir(dir, { recursive: true });
+      fresh = await mkdir(dir, { recursive: true });
       await rename(file, pathOf(hash));
     }
     made.add(dir);
-    if (durable) await fsyncDir(dir);
+    if (!durable) return true;
+    // A directory made just now lasts only once its parent is synced too: without that, a
+    // crash (ext4 without a journal orders nothing) could lose the new directory and the blob in it.
+    const chain = [root, blobsDir, fan, dir];
+    const k = fresh === undefined ? chain.length : Math.max(1, chain.indexOf(fresh));
+    await Promise.all(chain.slice(k - 1).map(fsyncDir));
     return true;
   }
 
