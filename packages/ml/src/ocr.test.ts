@@ -6,6 +6,7 @@ import { createOnnxNodeRuntime } from './inference-session.onnx-node.ts';
 import { createModelLoader } from './model-loader.ts';
 import { createFsModelStore, defaultModelsDir } from './model-store.fs.ts';
 import { ctcGreedy, createTextReader, rotate180, rotate90ccw, textBoxes } from './ocr.ts';
+import type { Box } from './nms.ts';
 import type { RgbImage } from './rgb-image.ts';
 
 const dir = defaultModelsDir();
@@ -86,6 +87,24 @@ describe('OCR post-processing', () => {
     expect(boxes).toHaveLength(1);
     expect(boxes[0]?.x).toBeLessThan(2);
     expect((boxes[0]?.x as number) + (boxes[0]?.width as number)).toBeGreaterThan(20);
+  });
+
+  it('boxes a region larger than its fill stack starts with, and a snaking one, whole', () => {
+    const w = 300,
+      h = 120;
+    const prob = new Float32Array(w * h);
+    for (let y = 10; y < 60; y++) for (let x = 10; x < 290; x++) prob[y * w + x] = 0.9; // 14,000 px
+    // A comb: rows joined only at their left end, so the fill must turn back on itself.
+    for (let y = 70; y < 110; y++)
+      for (let x = 5; x < 250; x++) if (y % 4 !== 3 || x < 8) prob[y * w + x] = 0.8;
+    const boxes = textBoxes(prob, w, h, 0.3, 0.6);
+    expect(boxes).toHaveLength(2);
+    const [big, comb] = boxes as [Box, Box];
+    expect(big.y).toBeLessThan(10);
+    expect(big.y + big.height).toBeGreaterThan(60);
+    expect(comb.y).toBeLessThan(70);
+    expect(comb.y + comb.height).toBeGreaterThanOrEqual(110);
+    expect(comb.x + comb.width).toBeGreaterThan(250);
   });
 
   it('CTC-decodes by collapsing repeats and dropping blanks', () => {
