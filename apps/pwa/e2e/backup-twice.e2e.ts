@@ -1,9 +1,9 @@
 /**
  * "Backed up twice" against real home nodes (separate processes): a photo backed up from the
  * browser shows which home nodes hold it; once a second node has joined the library (`hearth
- * init --join`) the Back up page says the photo is on only one of them, and "free up space
- * only after 2 copies" frees nothing until the second node has pulled it; then the info panel
- * names both nodes and the original can be freed.
+ * init --join`) the open Back up page says, without a reload, that the photo is on only one of
+ * them, and "free up space only after 2 copies" frees nothing until the second node has pulled
+ * it; then the info panel names both nodes and the original can be freed.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -111,7 +111,12 @@ void describe('backed up on two home nodes', { skip, timeout: 420_000 }, () => {
 
   void it('a second home node joins: "only on one home node" until it pulls the original, then both are named', async () => {
     joinSecondNode(node, secondDir, 'backup');
-    // Joined but not started: the photo is on one of the library's two home nodes.
+    // Joined but not started: the photo is on one of the library's two home nodes. The open
+    // page hears of the join (the root document's home nodes changed; no asset did) and
+    // recounts by itself; a reloaded page counts the same.
+    await summary()
+      .filter({ hasText: '1 photo or video only on one home node' })
+      .waitFor({ timeout: 60_000 });
     await page.reload();
     await summary()
       .filter({ hasText: '1 photo or video only on one home node' })
