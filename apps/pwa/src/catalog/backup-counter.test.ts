@@ -1,8 +1,16 @@
 import { Repo } from '@automerge/automerge-repo';
-import { createCatalog, type AssetId, type Catalog, type DeviceId, type MonthKey } from '@hearth/sync';
+import {
+  createCatalog,
+  createMemoryTimelineIndexStore,
+  createTimelineIndexer,
+  type AssetId,
+  type Catalog,
+  type DeviceId,
+  type MonthKey,
+} from '@hearth/sync';
 import { createTestRoot, fakeDeviceId } from '@hearth/sync/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackupCounter, type BackupCountStore } from './backup-counter.ts';
+import { createBackupCounter, noteMonthReads, type BackupCountStore } from './backup-counter.ts';
 
 const phone: DeviceId = fakeDeviceId(1);
 const [nodeA, nodeB] = [fakeDeviceId(2), fakeDeviceId(3)];
@@ -190,5 +198,34 @@ describe('backup counter', () => {
     count.note(june, old, catalog.monthAssets(june));
     expect(await count(phoneOnly)).toMatchObject({ total: 1 });
     expect(opened).toEqual([june]);
+  });
+
+  it('a timeline indexer run on noteMonthReads feeds the counter: its first count reads no month', async () => {
+    const repo = new Repo({ network: [] });
+    repos.push(repo);
+    const root = createTestRoot(repo);
+    const catalog = createCatalog({ repo, root, deviceId: phone });
+    catalogs.push(catalog);
+    await catalog.start();
+    await catalog.addAssets([rec(id('a'), 5), rec(id('b'), 6), rec(id('c'), 6)]);
+    const opened: MonthKey[] = [];
+    const spy: Catalog = { ...catalog, openMonths: (ms) => (opened.push(...ms), catalog.openMonths(ms)) };
+    const count = createBackupCounter(spy);
+    const indexer = createTimelineIndexer({
+      catalog: noteMonthReads(catalog, count.note),
+      store: createMemoryTimelineIndexStore(),
+    });
+    await indexer.start();
+    // Edits after the pass go through the indexer too.
+    catalog.trash([id('c')]);
+    await indexer.idle();
+    await indexer.stop();
+    expect(await count(new Map([[phone, 'phone']]))).toEqual({
+      total: 2,
+      onNoHomeNode: 0,
+      onOneHomeNode: 2,
+      homeNodes: 1,
+    });
+    expect(opened).toEqual([]);
   });
 });
