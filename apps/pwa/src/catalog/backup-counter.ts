@@ -4,7 +4,10 @@
  * only when its version stamp (`Catalog.monthVersion`, its shards' heads, read without opening
  * them) changes. Holder sets, not home-node counts, are kept, so a home node paired or revoked
  * later needs no recount. With a store, the counts outlive the session: the next one reads only
- * the months changed meanwhile. Measured: bench/pwa-backup-summary.bench.ts (100k assets).
+ * the months changed meanwhile. A first count reads every month (mostly loading shards): it
+ * takes the timeline indexer's reads instead where it can (`noteMonthReads`), and otherwise may
+ * go in time-bounded steps, each answer saying how far it got (`BackupSummary.counting`).
+ * Measured: bench/pwa-backup-summary.bench.ts (100k assets).
  */
 import type { Repo } from '@automerge/automerge-repo';
 import type { Asset, Catalog, MonthKey } from '@hearth/sync';
