@@ -121,6 +121,20 @@ describe('<ViewerView>', () => {
     await screen.findByRole('button', { name: 'Play Live Photo' });
   });
 
+  it('a home node joining reads the asset again (its "backed up on" list)', async () => {
+    const { lib } = fakeLibrary([base]);
+    const listeners: ((c: LibraryChange) => void)[] = [];
+    let reads = 0;
+    const getAsset = lib.getAsset.bind(lib);
+    lib.getAsset = (id) => (reads++, getAsset(id));
+    lib.onChange = (l) => (listeners.push(l), () => {});
+    mount(lib, 'still');
+    await screen.findByRole('img');
+    const before = reads;
+    for (const l of listeners) l({ assets: [], albums: [], months: [], homeNodes: true });
+    await waitFor(() => expect(reads).toBe(before + 1));
+  });
+
   it('with a mouse, a click on the badge keeps what the hover started playing, until clicked again', async () => {
     const { lib } = fakeLibrary([{ ...base, motion: true }]);
     mount(lib, 'still');

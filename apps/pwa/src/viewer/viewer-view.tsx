@@ -75,8 +75,11 @@ export function ViewerView(): JSX.Element {
   );
   // An asset opened before its month reached this device (a link, a reload right after pairing)
   // reads as missing; its month arriving says nothing of its id, so any month change reads it again.
+  // A home node joining or revoked changes its "Backed up on" list.
   const off = lib.onChange(
-    (c) => (c.assets.includes(params.id) || (!asset() && c.months.length > 0)) && setVersion((v) => v + 1),
+    (c) =>
+      (c.assets.includes(params.id) || c.homeNodes === true || (!asset() && c.months.length > 0)) &&
+      setVersion((v) => v + 1),
   );
   onCleanup(off);
 
