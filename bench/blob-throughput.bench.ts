@@ -5,12 +5,14 @@
  * the same run and the same processes: a bare libp2p stream moving the same number of bytes.
  *
  *   npm run bench -- blob-throughput [--scale 1] [--runs 3] [--chunk 1048576] [--window 8] [--transports tcp,ws]
- *     [--cpu-prof <dir>] [--only video,photos,thumbs] [--node-flags=--single-threaded-gc]
+ *     [--cpu-prof <dir>] [--only video,photos,thumbs] [--node-flags=--single-threaded-gc] [--no-gc-pacing]
  *
  * `--node-flags=<flags>` (with `=`: parseArgs refuses a separate value starting with `--`)
  * starts both peer processes with these Node/V8 flags (space-separated), so a runtime setting
  * is compared on both paths at once: on this 2-core machine V8's parallel and concurrent GC
  * helper threads are a large share of both peers' CPU (docs/benchmarks.md#blob-throughput).
+ * Both peers pace V8's old-generation marking as `hearth start` does (`paceGcMarking`); with
+ * `--no-gc-pacing` they run V8's default triggers instead (both paths, for comparison).
  * `--only` keeps the named classes of the mix (class-by-class figures; the goal is the blend).
  * `--cpu-prof <dir>` writes V8 CPU profiles of both peer processes during the last run's
  * bare pull and blob fetch (`<dir>/{bare,blob}-<transport>-{sender,receiver}.cpuprofile`).
@@ -41,9 +43,12 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     only: { type: 'string', default: 'video,photos,thumbs' },
     'node-flags': { type: 'string', default: '' },
+    'gc-pacing': { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 const execArgv = values['node-flags'].split(' ').filter(Boolean);
+const gcPacing = values['gc-pacing'];
 const scale = Number(values.scale);
 const runs = Number(values.runs);
 const chunkSize = Number(values.chunk);
@@ -62,8 +67,8 @@ if (values['cpu-prof']) await mkdir(values['cpu-prof'], { recursive: true });
 for (const transport of values.transports.split(',') as ('tcp' | 'ws')[]) {
   const { sender, receiver, hashes, total, close } = await startMixPeers(
     spec,
-    { transport, chunkSize, execArgv },
-    { transport, chunkSize, window, memory: values.memory, execArgv },
+    { transport, chunkSize, execArgv, gcPacing },
+    { transport, chunkSize, window, memory: values.memory, execArgv, gcPacing },
   );
   const profDir = values['cpu-prof'];
   /** Runs `f`, profiling both peers when asked to and this is the last run. */

@@ -33,7 +33,7 @@ import {
   type DeviceId,
   type PeerAccess,
 } from '@hearth/sync';
-import { createFsBlobStore, createPeerNode, nodeHashing } from '@hearth/sync/platform';
+import { createFsBlobStore, createPeerNode, nodeHashing, paceGcMarking } from '@hearth/sync/platform';
 import { deterministicBytes } from './deterministic-bytes.ts';
 import { rawPull, serveRaw } from './raw-stream.ts';
 
@@ -45,8 +45,12 @@ interface Config {
   corruptChunk?: number;
   /** Receive into a memory store (benchmarks: the protocol without the disk). */
   memory?: boolean;
+  /** false: V8's default marking triggers instead of the home node's (benchmarks: `--no-gc-pacing`). */
+  gcPacing?: boolean;
 }
 const config = JSON.parse(process.argv[2] ?? '{}') as Config;
+// As `hearth start` does: the bench's bare anchor and blob path both run under it.
+if (config.gcPacing !== false) paceGcMarking();
 const chunkSize = config.chunkSize ?? 1024 * 1024;
 const emit = (msg: object) => process.stdout.write(JSON.stringify(msg) + '\n');
 
@@ -209,6 +213,8 @@ const commands: Record<string, (m: Record<string, unknown>) => Promise<unknown>>
     profiler ??= new Session();
     profiler.connect();
     await profiler.post('Profiler.enable');
+    // 250 µs, not the default ~1 ms: a run's blob path is a second or two of CPU per process.
+    await profiler.post('Profiler.setSamplingInterval', { interval: 250 });
     await profiler.post('Profiler.start');
   },
   /** Stops the profile and writes it (a `.cpuprofile`, for Chrome DevTools or speedscope). */

@@ -29,6 +29,8 @@ export interface BlobPeerConfig {
   memory?: boolean;
   /** An existing store directory (a restarted peer); default: a fresh temp directory. */
   store?: string;
+  /** false: V8's default marking triggers, not the home node's `paceGcMarking` (benchmarks). */
+  gcPacing?: boolean;
   /** Node/V8 flags for the peer process (benchmarks: e.g. `--single-threaded-gc`). */
   execArgv?: string[];
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { paceGcMarking } from '@hearth/sync/platform';
 import { createDaemon } from '../daemon.ts';
 import { printOffer } from './pair.ts';
 import { configOf } from './common.ts';
@@ -37,6 +38,8 @@ export function registerStart(program: Command): void {
         },
         cmd: Command,
       ) => {
+        // V8 would otherwise mark a small heap back to back while blobs move (gc-pacing.node.ts).
+        paceGcMarking();
         const { mdns, ...rest } = opts;
         // commander sets mdns=true by default; only an explicit --no-mdns is a flag.
         const cfg = configOf(cmd, mdns === false ? { ...rest, mdns: 'off' } : rest);
