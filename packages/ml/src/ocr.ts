@@ -13,7 +13,7 @@ import { modelKey } from './model-registry.ts';
 import type { Box } from './nms.ts';
 import { letterboxNchw, resizeBilinear, type Normalization, type RgbImage } from './rgb-image.ts';
 import { crop, rotate180, rotate90ccw } from './rgb-rotate.ts';
-import { createTensorBuffers } from './tensor-buffers.ts';
+import { createTensorBuffers, type TensorBuffers } from './tensor-buffers.ts';
 import { textBoxes } from './text-boxes.ts';
 
 export { rotate180, rotate90ccw } from './rgb-rotate.ts';
@@ -55,20 +55,25 @@ const DET_NORM: Normalization = {
 const REC_NORM: Normalization = { order: 'rgb', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
 
 /** Probability that a line is upside down, from the cls model ([1,3,48,192], (0°, 180°)). */
-async function upsideDown(cls: LoadedModel, line: RgbImage): Promise<number> {
+async function upsideDown(cls: LoadedModel, line: RgbImage, buffers: TensorBuffers): Promise<number> {
   // Height 48, width up to 192, the rest padded with mid-grey (0 after normalisation, as PaddleOCR pads).
   // Long lines are squeezed to 192 wide, not shrunk in height (PaddleOCR's resize_norm_img).
   const w = Math.min(192, Math.ceil((48 * line.width) / line.height));
   const fitted = letterboxNchw(resizeBilinear(line, w, 48), w, 48, cls.spec.normalization ?? REC_NORM);
-  const data = new Float32Array(3 * 48 * 192);
-  for (let c = 0; c < 3; c++)
-    for (let y = 0; y < 48; y++)
-      data.set(fitted.data.subarray((c * 48 + y) * w, (c * 48 + y + 1) * w), (c * 48 + y) * 192);
-  const out = outputFloat32(
-    await cls.session.run({ [cls.session.inputNames[0] ?? 'x']: float32Tensor(data, [1, 3, 48, 192]) }),
-    cls.session.outputNames[0] ?? 'softmax_0.tmp_0',
-  );
-  return out.data[1] as number;
+  const data = buffers.take(3 * 48 * 192);
+  try {
+    data.fill(0);
+    for (let c = 0; c < 3; c++)
+      for (let y = 0; y < 48; y++)
+        data.set(fitted.data.subarray((c * 48 + y) * w, (c * 48 + y + 1) * w), (c * 48 + y) * 192);
+    const out = outputFloat32(
+      await cls.session.run({ [cls.session.inputNames[0] ?? 'x']: float32Tensor(data, [1, 3, 48, 192]) }),
+      cls.session.outputNames[0] ?? 'softmax_0.tmp_0',
+    );
+    return out.data[1] as number;
+  } finally {
+    buffers.give(data);
+  }
 }
 
 /** CTC greedy decode: argmax per step, collapse repeats, drop blanks (index 0). */
@@ -105,7 +110,7 @@ export function ctcGreedy(
 export function createTextReader(loader: ModelLoader, options: OcrOptions = {}): TextReader {
   const maxSide = options.maxSide ?? 960;
   let keys: Promise<string[]> | undefined;
-  // The detector's input for one photo size (most of a library shares a few sizes).
+  // Input tensors, reused from photo to photo and line to line (views when sizes differ).
   const buffers = createTensorBuffers();
   /** The classifier, or undefined when its file is missing (lines are then read as found). */
   const direction = () =>
@@ -149,15 +154,21 @@ export function createTextReader(loader: ModelLoader, options: OcrOptions = {}):
       for (const box of boxes) {
         let c = crop(img, box);
         if (c.height >= 1.5 * c.width) c = rotate90ccw(c);
-        if (cls && (await upsideDown(cls, c)) >= (options.clsThreshold ?? 0.9)) c = rotate180(c);
+        if (cls && (await upsideDown(cls, c, buffers)) >= (options.clsThreshold ?? 0.9)) c = rotate180(c);
         const rw = Math.max(8, Math.min(1600, Math.round((c.width * 48) / c.height)));
-        const input = letterboxNchw(c, rw, 48, REC_NORM, 0);
-        const out = outputFloat32(
-          await rec.session.run({
-            [rec.session.inputNames[0] ?? 'x']: float32Tensor(input.data, [1, 3, 48, rw]),
-          }),
-          rec.session.outputNames[0] ?? 'softmax_11.tmp_0',
-        );
+        const input = buffers.take(3 * 48 * rw);
+        let out: { data: Float32Array; dims: readonly number[] };
+        try {
+          const lb = letterboxNchw(c, rw, 48, REC_NORM, 0, input);
+          out = outputFloat32(
+            await rec.session.run({
+              [rec.session.inputNames[0] ?? 'x']: float32Tensor(lb.data, [1, 3, 48, rw]),
+            }),
+            rec.session.outputNames[0] ?? 'softmax_11.tmp_0',
+          );
+        } finally {
+          buffers.give(input);
+        }
         const [, steps = 0, classes = 0] = out.dims;
         const r = ctcGreedy(out.data, steps, classes, charset);
         if (r.text.trim() && r.confidence >= (options.minConfidence ?? 0.5))

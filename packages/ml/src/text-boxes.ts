@@ -14,8 +14,8 @@ export function textBoxes(prob: Float32Array, w: number, h: number, thr: number,
   const seen = new Uint8Array(n);
   let stack = new Int32Array(1024);
   const boxes: Box[] = [];
-  for (let start = 0; start < n; start++) {
-    if (seen[start] || (prob[start] as number) < thr) continue;
+  for (let start = next(prob, thr, 0, n); start < n; start = next(prob, thr, start + 1, n)) {
+    if (seen[start]) continue;
     let x0 = w,
       y0 = h,
       x1 = 0,
@@ -74,4 +74,10 @@ export function textBoxes(prob: Float32Array, w: number, h: number, thr: number,
     });
   }
   return boxes;
+}
+
+/** The first index from `i` on whose probability reaches `thr` (or the length): most are below. */
+function next(prob: Float32Array, thr: number, i: number, n: number): number {
+  while (i < n && (prob[i] as number) < thr) i++;
+  return i;
 }
