@@ -1,36 +1,27 @@
-import type { Libp2p, Stream } from '@libp2p/interface';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Stream } from '@libp2p/interface';
+import { describe, expect, it } from 'vitest';
 import { createPeerNode } from './create-peer-node.node.ts';
+import { dialLoopback } from './loopback-stream.ts';
 import { drained } from './stream-drain.ts';
 
-const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false };
 const PROTOCOL = '/hearth/test/stream-drain/1';
 const FRAME = 256 * 1024;
 const FRAMES = 64; // 16 MiB: far past yamux's window, so the writer must wait many times
-
-const nodes: Libp2p[] = [];
-afterEach(async () => {
-  for (const n of nodes.splice(0)) await n.stop();
-});
 
 /**
  * A server writing FRAMES frames, each after `wait`, to a client reading as fast as it can;
  * returns the most bytes the server's stream ever held unsent, and what the client got.
  */
 async function largestBacklog(wait: (s: Stream) => Promise<void>): Promise<{ backlog: number; got: number }> {
-  const server = await createPeerNode(LOOPBACK);
-  const client = await createPeerNode(LOOPBACK);
-  nodes.push(server, client);
   let backlog = 0;
-  await server.handle(PROTOCOL, async (stream) => {
+  const stream = await dialLoopback(createPeerNode, PROTOCOL, async (s) => {
     for (let k = 0; k < FRAMES; k++) {
-      await wait(stream);
-      stream.send(new Uint8Array(FRAME).fill(k));
-      backlog = Math.max(backlog, stream.writeBufferLength);
+      await wait(s);
+      s.send(new Uint8Array(FRAME).fill(k));
+      backlog = Math.max(backlog, s.writeBufferLength);
     }
-    await stream.close();
+    await s.close();
   });
-  const stream = await client.dialProtocol(server.getMultiaddrs()[0]!, PROTOCOL);
   let got = 0;
   for await (const c of stream) got += c.byteLength;
   return { backlog, got };
@@ -44,11 +35,7 @@ describe('drained', () => {
   });
 
   it('resolves at once when no drain is needed', async () => {
-    const server = await createPeerNode(LOOPBACK);
-    const client = await createPeerNode(LOOPBACK);
-    nodes.push(server, client);
-    await server.handle(PROTOCOL, async (stream) => void stream.close());
-    const stream = await client.dialProtocol(server.getMultiaddrs()[0]!, PROTOCOL);
+    const stream = await dialLoopback(createPeerNode, PROTOCOL, async (s) => void s.close());
     expect(stream.writableNeedsDrain).toBe(false);
     await drained(stream);
     stream.abort(new Error('done'));
