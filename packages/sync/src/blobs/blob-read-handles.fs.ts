@@ -60,15 +60,20 @@ export function createReadHandles(
     }
   }
 
-  function acquire(hash: BlobHash): Entry {
+  /** Opens a blob's file and reads its size (ENOENT is BlobNotFoundError). */
+  const openBlobFile = (hash: BlobHash) =>
+    open(pathOf(hash), 'r').then(
+      async (fh) => ({ fh, size: (await fh.stat()).size }),
+      (err: NodeJS.ErrnoException) => {
+        throw err.code === 'ENOENT' ? new BlobNotFoundError(hash) : err;
+      },
+    );
+
+  /** The blob's entry (opening the file, or taking one just opened, when it has none); counts a user. */
+  function acquire(hash: BlobHash, opened?: { fh: FileHandle; size: number }): Entry {
     let e = entries.get(hash);
     if (!e || e.evicted) {
-      const ready = open(pathOf(hash), 'r').then(
-        async (fh) => ({ fh, size: (await fh.stat()).size }),
-        (err: NodeJS.ErrnoException) => {
-          throw err.code === 'ENOENT' ? new BlobNotFoundError(hash) : err;
-        },
-      );
+      const ready = opened ? Promise.resolve(opened) : openBlobFile(hash);
       e = { ready, users: 0, lastUse: 0, evicted: false };
       entries.set(hash, e);
       // A failed open is not cached: the next read tries again.
@@ -83,6 +88,15 @@ export function createReadHandles(
     return e;
   }
 
+  /** Ends a use of an entry: an evicted one is closed by its last user, the cache kept within `max`. */
+  function release(hash: BlobHash, e: Entry): void {
+    e.users--;
+    e.lastUse = performance.now();
+    // An evicted handle replaced in the map by a newer one is closed by its last reader.
+    if (e.evicted && e.users === 0 && entries.get(hash) !== e) closeEntry(e);
+    else if (e.evicted || entries.size > max) sweep(e.lastUse);
+  }
+
   async function read(hash: BlobHash, start: number, length: number, into?: Uint8Array) {
     const e = acquire(hash);
     try {
@@ -92,32 +106,39 @@ export function createReadHandles(
       const n = Math.min(Math.max(0, length), size - start);
       return { size, bytes: await readFully(fh, hash, start, n, into) };
     } finally {
-      e.users--;
-      e.lastUse = performance.now();
-      // An evicted handle replaced in the map by a newer one is closed by its last reader.
-      if (e.evicted && e.users === 0 && entries.get(hash) !== e) closeEntry(e);
-      else if (e.evicted || entries.size > max) sweep(e.lastUse);
+      release(hash, e);
     }
   }
 
   return {
     read,
     async readWhole(hash, max) {
-      const e = entries.get(hash);
-      // A handle already open (a blob being served in chunks) saves the open.
-      if (e && !e.evicted) return read(hash, 0, max).then((r) => (r.size > max ? { size: r.size } : r));
-      let fh: FileHandle;
-      try {
-        fh = await open(pathOf(hash), 'r');
-      } catch (err) {
-        throw (err as NodeJS.ErrnoException).code === 'ENOENT' ? new BlobNotFoundError(hash) : err;
+      const cached = entries.get(hash);
+      if (cached && !cached.evicted) {
+        // A handle already open (a blob being served in chunks) saves the open, and a blob
+        // above `max` is not read at all.
+        const e = acquire(hash);
+        try {
+          const { fh, size } = await e.ready;
+          return size > max ? { size } : { size, bytes: await readFully(fh, hash, 0, size) };
+        } finally {
+          release(hash, e);
+        }
+      }
+      const opened = await openBlobFile(hash);
+      if (opened.size > max) {
+        // Too big to send whole, so its chunks are asked for next (after a `smalls` or `meta`
+        // answer that gave its size): the file is kept open for them and for those answers,
+        // instead of an open, stat and close for each (3 per photo on the sender).
+        const raced = entries.get(hash);
+        if (raced && !raced.evicted) await opened.fh.close();
+        else release(hash, acquire(hash, opened));
+        return { size: opened.size };
       }
       try {
-        const { size } = await fh.stat();
-        if (size > max) return { size };
-        return { size, bytes: await readFully(fh, hash, 0, size) };
+        return { size: opened.size, bytes: await readFully(opened.fh, hash, 0, opened.size) };
       } finally {
-        await fh.close();
+        await opened.fh.close();
       }
     },
     evict(hash) {
