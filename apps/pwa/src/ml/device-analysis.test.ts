@@ -19,14 +19,16 @@ import {
   readStoredTags,
   readVectorShardHeader,
   resultKey,
+  type DerivedKind,
   type ModelTask,
   type RgbImage,
 } from '@hearth/ml';
+import type { BlobHash } from '@hearth/sync';
 import { createOnnxWebRuntime, tinyClipImageModel } from '@hearth/ml/testing';
 import { describe, expect, it, vi } from 'vitest';
-import { createMemoryMlBlobCache } from '../search/ml-blob-cache.idb.ts';
+import { createMemoryMlBlobCache, type MlBlobCache } from '../search/ml-blob-cache.idb.ts';
 import { hex, useMlTestHome, type MlTestHome } from '../search/ml-test-home.ts';
-import { createDeviceAnalysis } from './device-analysis.ts';
+import { createDeviceAnalysis, type DeviceAnalysisOptions } from './device-analysis.ts';
 
 const MODELS = process.env['HEARTH_MODELS_DIR'] ?? join(import.meta.dirname, '../../../../../shared/models');
 const PHOTO = join(MODELS, 'test-images', 'group-bbt1.jpg');
@@ -43,21 +45,77 @@ async function decode(b: Blob): Promise<RgbImage> {
   return { width: info.width, height: info.height, data: new Uint8Array(data) };
 }
 
-/** The node publishes its face and tag models (as ml-model-publish.ts does); returns its keys. */
-async function publish(home: MlTestHome) {
-  // The node's models dir (this project's vitest resolves `@hearth/ml/platform` to the browser build).
+/** Files from the models dir (`<dir>/<name>` → bytes) of `dirs`, those whose name `keep`s. */
+function modelFiles(dirs: string[], keep: (name: string) => boolean): Map<string, Uint8Array> {
   const files = new Map<string, Uint8Array>();
-  for (const dir of ['face-detection', 'face-recognition', 'object-detection'])
+  for (const dir of dirs)
     for (const f of readdirSync(join(MODELS, dir)))
-      if (f.endsWith('.onnx')) files.set(`${dir}/${f}`, new Uint8Array(readFileSync(join(MODELS, dir, f))));
+      if (keep(f)) files.set(`${dir}/${f}`, new Uint8Array(readFileSync(join(MODELS, dir, f))));
+  return files;
+}
+
+/**
+ * The node publishes `tasks` from `files` as ml-model-publish.ts does (`bytes`: the published
+ * size, default the file's); returns the result keys of `kinds` and each task's blob hash.
+ */
+async function publish(
+  home: MlTestHome,
+  files: Map<string, Uint8Array>,
+  tasks: ModelTask[],
+  kinds: DerivedKind[],
+  bytes?: number,
+) {
+  // This project's vitest resolves `@hearth/ml/platform` to the browser build: the web runtime.
   const loader = createModelLoader({ store: createMemoryModelStore(files), runtime: createOnnxWebRuntime() });
-  for (const task of ['face-detection', 'face-embedding', 'object-detection'] as ModelTask[]) {
-    const { spec, bytes } = await loader.file(task);
-    home.ml.setModel(task, { key: modelKey(spec), hash: home.put(bytes), bytes: bytes.byteLength });
+  const hashes = new Map<ModelTask, BlobHash>();
+  for (const task of tasks) {
+    const file = await loader.file(task);
+    const hash = home.put(file.bytes);
+    hashes.set(task, hash);
+    home.ml.setModel(task, { key: modelKey(file.spec), hash, bytes: bytes ?? file.bytes.byteLength });
   }
-  const keys = { faces: resultKey('faces', loader)!, tags: resultKey('tags', loader)! };
+  const keys = new Map(kinds.map((k) => [k, resultKey(k, loader)!]));
   await loader.stop();
-  return keys;
+  return { keys, hashes };
+}
+
+/**
+ * The device's analysis of one held photo (`id`, the file at `path`), started and stopped
+ * with the test; it reaches the node while `online()`, and `fetched` collects what it fetched.
+ */
+async function startAnalysis(
+  home: MlTestHome,
+  photo: { id: string; path: string; pending: () => boolean | undefined },
+  o: {
+    online: () => boolean;
+    fetched?: string[];
+    cache?: MlBlobCache;
+    smartSearch?: DeviceAnalysisOptions['smartSearch'];
+  },
+) {
+  const dev = await t.device(home);
+  const analysis = createDeviceAnalysis({
+    repo: dev.repo,
+    root: dev.root,
+    deviceId: 'phone',
+    photos: {
+      held: async () => [photo.id],
+      pending: async () => photo.pending(),
+      original: async (id) => (id === photo.id ? new Blob([readFileSync(photo.path)]) : undefined),
+    },
+    cache: o.cache ?? createMemoryMlBlobCache(),
+    fetchBlob: (h) =>
+      o.online() ? (o.fetched?.push(h), home.fetch(h)) : Promise.reject(new Error('offline')),
+    nodeReachable: o.online,
+    runtime: () => createOnnxWebRuntime(),
+    decode,
+    retryMs: 60_000,
+    log: () => {},
+    ...(o.smartSearch ? { smartSearch: o.smartSearch } : {}),
+  });
+  t.stops.push(() => analysis.stop());
+  await analysis.ready;
+  return analysis;
 }
 
 describe.skipIf(!existsSync(PHOTO))(
@@ -66,30 +124,20 @@ describe.skipIf(!existsSync(PHOTO))(
   () => {
     it('fetches the models while the node is reachable, analyses offline, records faces and tags by the node’s model keys', async () => {
       const home = await t.home();
-      const keys = await publish(home);
-      const dev = await t.device(home);
+      const { keys } = await publish(
+        home,
+        modelFiles(['face-detection', 'face-recognition', 'object-detection'], (f) => f.endsWith('.onnx')),
+        ['face-detection', 'face-embedding', 'object-detection'],
+        ['faces', 'tags'],
+      );
       let online = true;
       const fetched: string[] = [];
       let pending: boolean | undefined = undefined; // not in the catalog yet
-      const analysis = createDeviceAnalysis({
-        repo: dev.repo,
-        root: dev.root,
-        deviceId: 'phone',
-        photos: {
-          held: async () => [GROUP],
-          pending: async () => pending,
-          original: async (id) => (id === GROUP ? new Blob([readFileSync(PHOTO)]) : undefined),
-        },
-        cache: createMemoryMlBlobCache(),
-        fetchBlob: (h) => (online ? (fetched.push(h), home.fetch(h)) : Promise.reject(new Error('offline'))),
-        nodeReachable: () => online,
-        runtime: () => createOnnxWebRuntime(),
-        decode,
-        retryMs: 60_000,
-        log: () => {},
-      });
-      t.stops.push(() => analysis.stop());
-      await analysis.ready;
+      const analysis = await startAnalysis(
+        home,
+        { id: GROUP, path: PHOTO, pending: () => pending },
+        { online: () => online, fetched },
+      );
       // Online: the node analyses what it holds; the device only keeps the models for later.
       expect(fetched).toHaveLength(3);
       expect(analysis.analysed).toBe(0);
@@ -105,8 +153,8 @@ describe.skipIf(!existsSync(PHOTO))(
       const r = mine.read().deviceResults.get(GROUP)!;
       const faces = r.get('faces')!.get('phone')!;
       const tags = r.get('tags')!.get('phone')!;
-      expect(faces.model).toBe(keys.faces);
-      expect(tags.model).toBe(keys.tags);
+      expect(faces.model).toBe(keys.get('faces'));
+      expect(tags.model).toBe(keys.get('tags'));
       expect(readStoredFaces(faces.json)?.faces.length).toBeGreaterThanOrEqual(3);
       expect(readStoredTags(tags.json)?.map((x) => x.label)).toContain('person');
 
@@ -122,50 +170,21 @@ describe.skipIf(!existsSync(PHOTO))(
 
     it('reads the words of a text photo (OCR) and embeds it (CLIP) offline, by the node’s model keys', async () => {
       const home = await t.home();
-      // The node's OCR files and a CLIP image tower, published as ml-model-publish.ts does.
-      const files = new Map<string, Uint8Array>();
-      for (const f of readdirSync(join(MODELS, 'ocr')))
-        if (!f.endsWith('.md')) files.set(`ocr/${f}`, new Uint8Array(readFileSync(join(MODELS, 'ocr', f))));
+      // The node's OCR files and a CLIP image tower.
+      const files = modelFiles(['ocr'], (f) => !f.endsWith('.md'));
       files.set('clip/visual.onnx', tinyClipImageModel());
-      const loader = createModelLoader({
-        store: createMemoryModelStore(files),
-        runtime: createOnnxWebRuntime(),
-      });
-      const tasks: ModelTask[] = [
-        'ocr-detection',
-        'ocr-recognition',
-        'ocr-direction',
-        'ocr-keys',
-        'clip-image',
-      ];
-      for (const task of tasks) {
-        const { spec, bytes } = await loader.file(task);
-        home.ml.setModel(task, { key: modelKey(spec), hash: home.put(bytes), bytes: bytes.byteLength });
-      }
-      const keys = { ocr: resultKey('ocr', loader)!, clip: resultKey('clip', loader)! };
-      await loader.stop();
-
-      const dev = await t.device(home);
+      const { keys } = await publish(
+        home,
+        files,
+        ['ocr-detection', 'ocr-recognition', 'ocr-direction', 'ocr-keys', 'clip-image'],
+        ['ocr', 'clip'],
+      );
       let online = true;
-      const analysis = createDeviceAnalysis({
-        repo: dev.repo,
-        root: dev.root,
-        deviceId: 'phone',
-        photos: {
-          held: async () => [TEXT],
-          pending: async () => true,
-          original: async (id) => (id === TEXT ? new Blob([readFileSync(TEXT_PHOTO)]) : undefined),
-        },
-        cache: createMemoryMlBlobCache(),
-        fetchBlob: (h) => (online ? home.fetch(h) : Promise.reject(new Error('offline'))),
-        nodeReachable: () => online,
-        runtime: () => createOnnxWebRuntime(),
-        decode,
-        retryMs: 60_000,
-        log: () => {},
-      });
-      t.stops.push(() => analysis.stop());
-      await analysis.ready;
+      const analysis = await startAnalysis(
+        home,
+        { id: TEXT, path: TEXT_PHOTO, pending: () => true },
+        { online: () => online },
+      );
       online = false;
       await analysis.wake();
       expect(analysis.analysed).toBe(1);
@@ -175,11 +194,11 @@ describe.skipIf(!existsSync(PHOTO))(
       const r = home.ml.read().deviceResults.get(TEXT)!;
       const ocr = r.get('ocr')!.get('phone')!;
       const clip = r.get('clip')!.get('phone')!;
-      expect(ocr.model).toBe(keys.ocr);
+      expect(ocr.model).toBe(keys.get('ocr'));
       expect(readStoredOcr(ocr.json)?.text.replace(/\s/g, '')).toContain('Invoice#12345');
-      expect(clip.model).toBe(keys.clip);
+      expect(clip.model).toBe(keys.get('clip'));
       const shard = readStoredClip(clip.json, TEXT)!;
-      expect(readVectorShardHeader(shard)).toMatchObject({ dims: 512, ids: [TEXT], model: keys.clip });
+      expect(readVectorShardHeader(shard)).toMatchObject({ dims: 512, ids: [TEXT], model: keys.get('clip') });
       // Small in the ML document: the shard is ~0.6 KB, ~0.9 KB as base64 JSON.
       expect(clip.json.length).toBeLessThan(1000);
 
@@ -198,44 +217,30 @@ describe.skipIf(!existsSync(PHOTO))(
 
     it('fetches a large CLIP image model only once the user turns smart search on, and drops it when turned off', async () => {
       const home = await t.home();
-      const bytes = tinyClipImageModel();
-      const loader = createModelLoader({
-        store: createMemoryModelStore(new Map([['clip/visual.onnx', bytes]])),
-        runtime: createOnnxWebRuntime(),
-      });
-      const { spec } = await loader.file('clip-image');
-      const clipKey = resultKey('clip', loader)!;
-      await loader.stop();
       // Published with the size a real ViT-B/32 image tower has (the bytes are the tiny model's).
-      const hash = home.put(bytes);
-      home.ml.setModel('clip-image', { key: modelKey(spec), hash, bytes: 350_000_000 });
-
-      const dev = await t.device(home);
+      const published = await publish(
+        home,
+        new Map([['clip/visual.onnx', tinyClipImageModel()]]),
+        ['clip-image'],
+        ['clip'],
+        350_000_000,
+      );
+      const hash = published.hashes.get('clip-image')!;
       let online = true;
       let optIn: boolean | undefined;
       const told: number[] = [];
       const fetched: string[] = [];
       const cache = createMemoryMlBlobCache();
-      const analysis = createDeviceAnalysis({
-        repo: dev.repo,
-        root: dev.root,
-        deviceId: 'phone',
-        photos: {
-          held: async () => [TEXT],
-          pending: async () => true,
-          original: async (id) => (id === TEXT ? new Blob([readFileSync(TEXT_PHOTO)]) : undefined),
+      const analysis = await startAnalysis(
+        home,
+        { id: TEXT, path: TEXT_PHOTO, pending: () => true },
+        {
+          online: () => online,
+          fetched,
+          cache,
+          smartSearch: { on: async () => optIn, published: (b) => told.push(b) },
         },
-        cache,
-        fetchBlob: (h) => (online ? (fetched.push(h), home.fetch(h)) : Promise.reject(new Error('offline'))),
-        nodeReachable: () => online,
-        runtime: () => createOnnxWebRuntime(),
-        decode,
-        retryMs: 60_000,
-        log: () => {},
-        smartSearch: { on: async () => optIn, published: (b) => told.push(b) },
-      });
-      t.stops.push(() => analysis.stop());
-      await analysis.ready;
+      );
       // Never chosen, 350 MB: not fetched; the size is told (Settings shows it).
       expect(told).toContain(350_000_000);
       expect(fetched).toEqual([]);
@@ -252,7 +257,9 @@ describe.skipIf(!existsSync(PHOTO))(
       await analysis.wake();
       expect(analysis.analysed).toBe(1);
       await vi.waitFor(() =>
-        expect(home.ml.read().deviceResults.get(TEXT)?.get('clip')?.get('phone')?.model).toBe(clipKey),
+        expect(home.ml.read().deviceResults.get(TEXT)?.get('clip')?.get('phone')?.model).toBe(
+          published.keys.get('clip'),
+        ),
       );
 
       // Turned off: the kept file is dropped and nothing is fetched again.
