@@ -32,25 +32,46 @@ afterEach(async () => {
   for (const r of repos.splice(0)) await r.shutdown();
 });
 
+/**
+ * Started catalogs on one repo, one per device (the first is the counting device's), and `spy`:
+ * the first as the counter reads it, recording the months it opens in `opened`.
+ */
+async function startCatalogs(...devices: DeviceId[]) {
+  const repo = new Repo({ network: [] });
+  repos.push(repo);
+  const root = createTestRoot(repo);
+  const [catalog, ...others] = devices.map((d) => createCatalog({ repo, root, deviceId: d })) as [
+    Catalog,
+    ...Catalog[],
+  ];
+  catalogs.push(catalog, ...others);
+  for (const c of [catalog, ...others]) await c.start();
+  const opened: MonthKey[] = [];
+  const spy: Catalog = { ...catalog, openMonths: (ms) => (opened.push(...ms), catalog.openMonths(ms)) };
+  return { catalog, others, opened, spy };
+}
+
+/** A count store in memory; `bytes` is what it holds. */
+function memoryStore() {
+  const kept: { bytes?: Uint8Array | undefined; store: BackupCountStore } = {
+    store: { load: async () => kept.bytes, save: async (b) => void (kept.bytes = b) },
+  };
+  return kept;
+}
+
 describe('backup counter', () => {
   it('counts by holders, and later reads only the months that changed', async () => {
-    const repo = new Repo({ network: [] });
-    repos.push(repo);
-    const root = createTestRoot(repo);
-    const [catalog, onA, onB] = [phone, nodeA, nodeB].map((d) => createCatalog({ repo, root, deviceId: d }));
-    catalogs.push(catalog!, onA!, onB!);
-    for (const c of catalogs) await c.start();
+    const {
+      catalog,
+      others: [onA, onB],
+      opened,
+      spy,
+    } = await startCatalogs(phone, nodeA, nodeB);
     // June: one on the phone only, one on node A, one on both nodes. July: one on node A.
-    await catalog!.addAssets([rec(id('a'), 5), rec(id('b'), 5), rec(id('c'), 5), rec(id('d'), 6)]);
+    await catalog.addAssets([rec(id('a'), 5), rec(id('b'), 5), rec(id('c'), 5), rec(id('d'), 6)]);
     await onA!.addAssets([rec(id('b'), 5), rec(id('c'), 5), rec(id('d'), 6)]);
     await onB!.addAssets([rec(id('c'), 5)]);
 
-    // Which months the counter opens.
-    const opened: MonthKey[] = [];
-    const spy: Catalog = {
-      ...catalog!,
-      openMonths: (ms) => (opened.push(...ms), catalog!.openMonths(ms)),
-    };
     const count = createBackupCounter(spy);
     const both = new Map([
       [nodeA, 'home'],
@@ -74,31 +95,21 @@ describe('backup counter', () => {
     opened.length = 0;
     expect(await count(both)).toEqual({ total: 4, onNoHomeNode: 1, onOneHomeNode: 1, homeNodes: 2 });
     expect(opened).toEqual(['2024-07']);
-    catalog!.trash([id('a')]);
+    catalog.trash([id('a')]);
     opened.length = 0;
     expect(await count(both)).toEqual({ total: 3, onNoHomeNode: 0, onOneHomeNode: 1, homeNodes: 2 });
     expect(opened).toEqual(['2024-06']);
 
     // A month deleted entirely leaves the count.
-    catalog!.deletePermanently([id('d')]);
+    catalog.deletePermanently([id('d')]);
     expect(await count(both)).toEqual({ total: 2, onNoHomeNode: 0, onOneHomeNode: 1, homeNodes: 2 });
   });
 
   it('keeps its counts in a store: the next session reads only months changed meanwhile; bad stored bytes are recounted', async () => {
-    const repo = new Repo({ network: [] });
-    repos.push(repo);
-    const root = createTestRoot(repo);
-    const catalog = createCatalog({ repo, root, deviceId: phone });
-    catalogs.push(catalog);
-    await catalog.start();
+    const { catalog, opened, spy } = await startCatalogs(phone);
     await catalog.addAssets([rec(id('a'), 5), rec(id('b'), 6)]);
-    let stored: Uint8Array | undefined;
-    const store: BackupCountStore = {
-      load: async () => stored,
-      save: async (b) => void (stored = b),
-    };
-    const opened: MonthKey[] = [];
-    const spy: Catalog = { ...catalog, openMonths: (ms) => (opened.push(...ms), catalog.openMonths(ms)) };
+    const kept = memoryStore();
+    const store = kept.store;
     const phoneOnly = new Map([[phone, 'phone']]);
     const first = await createBackupCounter(spy, store)(phoneOnly);
     expect(first).toEqual({ total: 2, onNoHomeNode: 0, onOneHomeNode: 2, homeNodes: 1 });
@@ -115,7 +126,7 @@ describe('backup counter', () => {
 
     // Unreadable or ill-formed bytes: everything is counted again, rightly.
     for (const bad of ['not json', '[["2024-06","x",[["k",-1]]]]', '{"v":1}']) {
-      stored = new TextEncoder().encode(bad);
+      kept.bytes = new TextEncoder().encode(bad);
       opened.length = 0;
       expect(await createBackupCounter(spy, store)(phoneOnly)).toMatchObject({ total: 1, onOneHomeNode: 1 });
       expect(opened.sort()).toEqual(['2024-06', '2024-07']);
@@ -123,17 +134,15 @@ describe('backup counter', () => {
   });
 
   it('counts within a time budget in steps, newest month first, each answer exact for the months it covers', async () => {
-    const repo = new Repo({ network: [] });
-    repos.push(repo);
-    const root = createTestRoot(repo);
-    const [catalog, onA] = [phone, nodeA].map((d) => createCatalog({ repo, root, deviceId: d }));
-    catalogs.push(catalog!, onA!);
-    for (const c of [catalog!, onA!]) await c.start();
+    const {
+      catalog,
+      others: [onA],
+      opened,
+      spy,
+    } = await startCatalogs(phone, nodeA);
     // May: on the phone only. June and July: on node A.
-    await catalog!.addAssets([rec(id('a'), 4), rec(id('b'), 5), rec(id('c'), 6)]);
+    await catalog.addAssets([rec(id('a'), 4), rec(id('b'), 5), rec(id('c'), 6)]);
     await onA!.addAssets([rec(id('b'), 5), rec(id('c'), 6)]);
-    const opened: MonthKey[] = [];
-    const spy: Catalog = { ...catalog!, openMonths: (ms) => (opened.push(...ms), catalog!.openMonths(ms)) };
     const count = createBackupCounter(spy);
     const home = new Map([[nodeA, 'home']]);
 
@@ -169,21 +178,14 @@ describe('backup counter', () => {
   });
 
   it('takes months read elsewhere (the timeline indexer) instead of reading them, and keeps them in its store', async () => {
-    const repo = new Repo({ network: [] });
-    repos.push(repo);
-    const root = createTestRoot(repo);
-    const catalog = createCatalog({ repo, root, deviceId: phone });
-    catalogs.push(catalog);
-    await catalog.start();
+    const { catalog, opened, spy } = await startCatalogs(phone);
     await catalog.addAssets([rec(id('a'), 5), rec(id('b'), 6)]);
-    let stored: Uint8Array | undefined;
-    const store: BackupCountStore = { load: async () => stored, save: async (b) => void (stored = b) };
-    const opened: MonthKey[] = [];
-    const spy: Catalog = { ...catalog, openMonths: (ms) => (opened.push(...ms), catalog.openMonths(ms)) };
+    const kept = memoryStore();
+    const store = kept.store;
     const count = createBackupCounter(spy, store);
     for (const m of catalog.months()) count.note(m, catalog.monthVersion(m), catalog.monthAssets(m));
     await count.idle();
-    expect(stored).toBeDefined();
+    expect(kept.bytes).toBeDefined();
 
     const phoneOnly = new Map([[phone, 'phone']]);
     expect(await count(phoneOnly)).toEqual({ total: 2, onNoHomeNode: 0, onOneHomeNode: 2, homeNodes: 1 });
@@ -201,15 +203,8 @@ describe('backup counter', () => {
   });
 
   it('a timeline indexer run on noteMonthReads feeds the counter: its first count reads no month', async () => {
-    const repo = new Repo({ network: [] });
-    repos.push(repo);
-    const root = createTestRoot(repo);
-    const catalog = createCatalog({ repo, root, deviceId: phone });
-    catalogs.push(catalog);
-    await catalog.start();
+    const { catalog, opened, spy } = await startCatalogs(phone);
     await catalog.addAssets([rec(id('a'), 5), rec(id('b'), 6), rec(id('c'), 6)]);
-    const opened: MonthKey[] = [];
-    const spy: Catalog = { ...catalog, openMonths: (ms) => (opened.push(...ms), catalog.openMonths(ms)) };
     const count = createBackupCounter(spy);
     const indexer = createTimelineIndexer({
       catalog: noteMonthReads(catalog, count.note),
