@@ -1,4 +1,4 @@
-import { createResource, type JSX } from 'solid-js';
+import { createResource, createSignal, onCleanup, type JSX } from 'solid-js';
 import type { LibraryClient } from '../library/library-client.ts';
 import { thumbhashUrl } from '../timeline/thumbhash-url.ts';
 
@@ -8,10 +8,26 @@ export function AlbumThumb(props: {
   id: string | undefined;
   label: string;
 }): JSX.Element {
+  const [version, setVersion] = createSignal(0);
+  let found = false;
   const [data] = createResource(
-    () => props.id,
-    async (id) => ({ url: await props.lib.mediaUrl(id, 'thumbnail'), asset: await props.lib.getAsset(id) }),
+    () => (props.id === undefined ? undefined : ([props.id, version()] as const)),
+    async ([id]) => {
+      found = false;
+      const url = await props.lib.mediaUrl(id, 'thumbnail');
+      const asset = await props.lib.getAsset(id);
+      found = asset !== undefined;
+      return { url, asset };
+    },
   );
+  // An album can reach this device before its photos' months do, and a month arriving names no
+  // asset: while the photo is missing, any month change reads it again (as does a change naming it).
+  const off = props.lib.onChange((c) => {
+    const id = props.id;
+    if (id !== undefined && (c.assets.includes(id) || (!found && c.months.length > 0)))
+      setVersion((v) => v + 1);
+  });
+  onCleanup(off);
   return (
     <span
       class="album-thumb"

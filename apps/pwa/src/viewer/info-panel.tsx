@@ -1,4 +1,4 @@
-import { createResource, For, Show, type JSX } from 'solid-js';
+import { createResource, For, onCleanup, Show, type JSX } from 'solid-js';
 import type { AssetDetails } from '../library/library-client.ts';
 import { useLibrary } from '../shell/library-context.tsx';
 import { backupLabel } from '../upload/backup-label.ts';
@@ -16,10 +16,13 @@ function formatBytes(n: number): string {
 /** Details of one asset with the editable fields (description, rating). */
 export function InfoPanel(props: { asset: AssetDetails }): JSX.Element {
   const lib = useLibrary();
-  const [albums] = createResource(
+  const [albums, { refetch }] = createResource(
     () => props.asset.id,
     async (id) => (await lib.listAlbums()).filter((a) => a.assets.includes(id)),
   );
+  // An album edited here or elsewhere, or one reaching this device after the photo did.
+  const off = lib.onChange((c) => c.albums.length > 0 && void refetch());
+  onCleanup(off);
   return (
     <aside class="info-panel" aria-label="Info">
       <h2>Info</h2>

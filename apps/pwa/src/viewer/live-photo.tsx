@@ -37,7 +37,8 @@ export function createLivePhoto(
 ): LivePhoto {
   const [url, setUrl] = createSignal<string>();
   const [playing, setPlaying] = createSignal(false);
-  let asking: string | undefined;
+  /** the video being asked for: a play while it is on its way waits for the same answer */
+  let asking: { key: string; done: Promise<void> } | undefined;
   return {
     playing,
     url,
@@ -45,12 +46,23 @@ export function createLivePhoto(
       const src = source();
       if (!src || !on) return void setPlaying(false);
       const key = `${src.id}/${src.kind}`;
-      if (!url() && asking !== key) {
-        asking = key;
-        const u = await lib.mediaUrl(src.id, src.kind).catch(() => undefined);
+      if (!url()) {
+        if (asking?.key !== key) {
+          const ask: { key: string; done: Promise<void> } = { key, done: Promise.resolve() };
+          asking = ask;
+          ask.done = lib
+            .mediaUrl(src.id, src.kind)
+            .catch(() => undefined)
+            .then((u) => {
+              if (asking !== ask) return; // another photo opened meanwhile
+              // Not available now (the node unreachable, the paired video not synced yet): the next play asks again.
+              if (u === undefined) asking = undefined;
+              else setUrl(u);
+            });
+        }
+        await asking.done;
         const now = source();
         if (`${now?.id}/${now?.kind}` !== key) return;
-        setUrl(u);
       }
       setPlaying(url() !== undefined);
     },
@@ -82,7 +94,8 @@ export function LiveBadge(props: { live: LivePhoto }): JSX.Element {
       onPointerLeave={(e) => e.pointerType === 'mouse' && !latched && void props.live.play(false)}
       onClick={() => {
         latched = !latched;
-        void props.live.play(latched);
+        // A play that found no video latches nothing: the next click tries again.
+        void props.live.play(latched).then(() => (latched &&= props.live.playing()));
       }}
     >
       ◉ LIVE

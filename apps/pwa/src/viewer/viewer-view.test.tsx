@@ -121,6 +121,60 @@ describe('<ViewerView>', () => {
     await screen.findByRole('button', { name: 'Play Live Photo' });
   });
 
+  it('an asset opened before its month synced shows its preview (not only the thumbhash) once the month arrives', async () => {
+    const assets: AssetDetails[] = [];
+    const { lib } = fakeLibrary(assets);
+    const mediaUrl = lib.mediaUrl.bind(lib);
+    // As the catalog answers: no record, no preview to fetch.
+    lib.mediaUrl = async (id, kind) => (assets.some((a) => a.id === id) ? mediaUrl(id, kind) : undefined);
+    const listeners: ((c: LibraryChange) => void)[] = [];
+    lib.onChange = (l) => (listeners.push(l), () => {});
+    mount(lib, 'still');
+    await screen.findByText('Loading…');
+    assets.push({ ...base, thumbhash: 'AAAA' });
+    for (const l of listeners) l({ assets: [], albums: [], months: ['2001-09'] });
+    const img = await screen.findByRole('img');
+    await waitFor(() => expect(img.getAttribute('src')).toBe('blob:still/preview'));
+  });
+
+  it('a Live Photo whose video could not be had at the first click plays at the next', async () => {
+    const { lib } = fakeLibrary([{ ...base, livePhotoVideo: 'motion' }]);
+    const mediaUrl = lib.mediaUrl.bind(lib);
+    let fail = true;
+    let failed = 0;
+    lib.mediaUrl = async (id, kind) => {
+      if (kind === 'playback' && fail) throw new Error(`the home node is not reachable (${++failed})`);
+      return mediaUrl(id, kind);
+    };
+    mount(lib, 'still');
+    const badge = await screen.findByRole('button', { name: 'Play Live Photo' });
+    fireEvent.click(badge);
+    await waitFor(() => expect(failed).toBe(1));
+    await new Promise((r) => setTimeout(r)); // the failed play settles (its promise chain)
+    expect(screen.queryByTestId('live-video')).toBeNull();
+    expect(badge.getAttribute('aria-pressed')).toBe('false');
+    fail = false;
+    fireEvent.click(badge);
+    const v = await screen.findByTestId('live-video');
+    expect(v.getAttribute('src')).toMatch(/^http:\/\/node\.test\/blobs\/motion\?token=/);
+  });
+
+  it('the info panel names an album that reached this device after the photo', async () => {
+    const { lib } = fakeLibrary([base]);
+    const albums: { id: string; title: string; assets: string[] }[] = [];
+    lib.listAlbums = async () => albums as Awaited<ReturnType<LibraryClient['listAlbums']>>;
+    const listeners: ((c: LibraryChange) => void)[] = [];
+    lib.onChange = (l) => (listeners.push(l), () => {});
+    mount(lib, 'still');
+    await screen.findByRole('img');
+    fireEvent.keyDown(document.body, { key: 'i' });
+    await screen.findByRole('complementary', { name: 'Info' });
+    expect(screen.queryByText('Albums')).toBeNull();
+    albums.push({ id: 'a1', title: 'Holidays', assets: ['still'] });
+    for (const l of listeners) l({ assets: [], albums: ['a1'], months: [] });
+    await screen.findByText('Holidays');
+  });
+
   it('a home node joining reads the asset again (its "backed up on" list)', async () => {
     const { lib } = fakeLibrary([base]);
     const listeners: ((c: LibraryChange) => void)[] = [];

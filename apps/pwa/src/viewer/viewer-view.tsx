@@ -30,9 +30,11 @@ export function ViewerView(): JSX.Element {
     () => [params.id, version()] as const,
     ([id]) => lib.getAsset(id),
   );
+  // Read again with the asset (`version`): one opened before its month synced has no preview
+  // yet, and the node's preview can land after the record (a cached URL answers at once).
   const [src] = createResource(
-    () => params.id,
-    async (id) => (await lib.mediaUrl(id, 'preview')) ?? (await lib.mediaUrl(id, 'thumbnail')) ?? '',
+    () => [params.id, version()] as const,
+    async ([id]) => (await lib.mediaUrl(id, 'preview')) ?? (await lib.mediaUrl(id, 'thumbnail')) ?? '',
   );
   // A video plays its own stream; the preview (a still) is only its poster.
   const [video] = createResource(
