@@ -7,12 +7,11 @@
  * - anchor: a plain float32 JavaScript scan + top-k selection in the same run.
  * Medians of 7 queries after 2 warm-ups. `npm run bench -- ml-search [count]`
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { basename, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVectorIndex, l2normalize, topK } from '@hearth/ml';
+import { CHROMIUM, hasChromium, openChromiumPage } from '@hearth/ml/chromium-page';
 import { createOnnxNodeRuntime } from '@hearth/ml/platform';
 import { createOnnxWebRuntime } from '@hearth/ml/testing';
 import { median, report } from './report.ts';
@@ -93,8 +92,7 @@ report({
 });
 
 // --- Chromium: the same index on onnxruntime-web (wasm) in Debian's Chromium, driven by playwright-core.
-const CHROMIUM = process.env['HEARTH_CHROMIUM'] ?? '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
+if (!hasChromium) {
   process.stderr.write(`chromium_ms skipped: no Chromium at ${CHROMIUM} (set HEARTH_CHROMIUM)\n`);
 } else {
   const chromium = await chromiumSearch(N);
@@ -109,11 +107,12 @@ if (!existsSync(CHROMIUM)) {
   report({ bench: 'ml-search', metric: 'chromium_runtime_ms', value: chromium.runtime, unit: 'ms' });
 }
 
-/** Bundle a tiny page (vector index + onnxruntime-web) with Vite, serve it on loopback, time it in Chromium. */
+/** A tiny page (vector index + onnxruntime-web), bundled and served by openChromiumPage, timed in Chromium. */
 async function chromiumSearch(count: number): Promise<{ js: number; runtime: number }> {
   const repo = fileURLToPath(new URL('..', import.meta.url));
+  const name = 'hearth-ml-search';
   // Inside node_modules so bare imports resolve from the repo; never committed.
-  const work = join(repo, 'node_modules/.cache/hearth-ml-search');
+  const work = join(repo, 'node_modules/.cache', name);
   mkdirSync(work, { recursive: true });
   writeFileSync(
     join(work, 'entry.ts'),
@@ -132,53 +131,9 @@ export async function run(n: number, d: number, k: number, scoring: 'js' | 'runt
 (globalThis as unknown as { hearthRun: typeof run }).hearthRun = run;
 `,
   );
-  const { build } = await import('vite');
-  await build({
-    configFile: false,
-    root: work,
-    logLevel: 'warn',
-    build: {
-      outDir: join(work, 'dist'),
-      emptyOutDir: true,
-      minify: false,
-      target: 'esnext',
-      lib: { entry: join(work, 'entry.ts'), formats: ['es'], fileName: 'entry' },
-    },
-  });
-  const ortDir = join(repo, 'node_modules/onnxruntime-web/dist');
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const file =
-      path === '/'
-        ? null
-        : path.startsWith('/ort/')
-          ? join(ortDir, basename(path))
-          : join(work, 'dist', basename(path));
-    // Cross-origin isolation lets onnxruntime-web use wasm threads, as the PWA can.
-    const headers = {
-      'cross-origin-opener-policy': 'same-origin',
-      'cross-origin-embedder-policy': 'require-corp',
-    };
-    if (!file) {
-      res
-        .writeHead(200, { ...headers, 'content-type': 'text/html' })
-        .end('<!doctype html><script type="module" src="/entry.js"></script>');
-    } else if (existsSync(file)) {
-      const type = file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
-      res.writeHead(200, { ...headers, 'content-type': type }).end(readFileSync(file));
-    } else res.writeHead(404, headers).end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
+  const { page, close } = await openChromiumPage({ entry: join(work, 'entry.ts'), name });
   try {
-    const page = await browser.newPage();
     page.setDefaultTimeout(600_000);
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     await page.waitForFunction(() => 'hearthRun' in globalThis);
     type Run = (n: number, d: number, k: number, s: 'js' | 'runtime') => Promise<number[]>;
     const js = await page.evaluate(
@@ -191,7 +146,6 @@ export async function run(n: number, d: number, k: number, scoring: 'js' | 'runt
     );
     return { js: median(js), runtime: median(runtime) };
   } finally {
-    await browser.close();
-    server.close();
+    await close();
   }
 }
