@@ -6,7 +6,7 @@ import { createPipeline } from '../pipeline.ts';
 import { formatTags, mlSummary } from '../ml-summary.ts';
 import { countPeople } from '../people-count.ts';
 import { backupLines, backupStatus } from '../backups.ts';
-import { replicationLines, type ReplicationStatus } from '../node-replication.ts';
+import { replicationLines, type ReplicationStatus } from '../replication-status.ts';
 import { importLine, readImportProgress } from '../import-progress.ts';
 import { configOf, formatBytes, printJson } from './common.ts';
 
