@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDirectIo, openBlobFileWriter } from './blob-file-writer.fs.ts';
+import { createDirectIo, openBlobFileWriter, type DirectIo } from './blob-file-writer.fs.ts';
 
 /** Deterministic bytes, different for each `seed`. */
 function bytes(n: number, seed: number): Uint8Array {
@@ -91,6 +91,25 @@ describe('blob file writer', () => {
     );
     for (const [k, data] of blobs.entries())
       expect(new Uint8Array(await readFile(join(dir, `c${k}`)))).toEqual(data);
+  });
+
+  it('goes on through the page cache when the filesystem refuses a direct write (EINVAL)', async () => {
+    // Buffers one byte off alignment: every direct write is refused, as by a filesystem that
+    // opens with O_DIRECT but does not take it.
+    let disabled = false;
+    const io: DirectIo = {
+      stage: 8192,
+      take: () => Promise.resolve(disabled ? undefined : new Uint8Array(8192 + 4096).subarray(1, 8193)),
+      give: () => undefined,
+      disable: () => void (disabled = true),
+    };
+    const data = bytes(30_001, 5);
+    const path = join(dir, 'refused');
+    const w = await openBlobFileWriter(path, { flags: 'wx', direct: io });
+    for (const p of piecesOf(data)) await w.append([p]);
+    await w.finish();
+    expect(disabled).toBe(true);
+    expect(new Uint8Array(await readFile(path))).toEqual(data);
   });
 
   it('refuses appends after finish', async () => {

@@ -40,6 +40,8 @@ export interface DirectIo {
   /** An aligned buffer of `stage` bytes, or undefined when direct I/O does not work here. */
   take(): Promise<Uint8Array | undefined>;
   give(buf: Uint8Array): void;
+  /** A direct write was refused after all: writers from now on use the page cache. */
+  disable(): void;
   readonly stage: number;
 }
 
@@ -103,6 +105,10 @@ export function createDirectIo(dir: string, enabled = true, stage = STAGE): Dire
     give(buf) {
       if (idle.length < KEEP) idle.push(buf);
     },
+    disable() {
+      works = false;
+      idle.length = 0;
+    },
   };
 }
 
@@ -118,7 +124,7 @@ export async function openBlobFileWriter(
   const first = options.handle ? undefined : await options.direct?.take();
   if (first) {
     const fh = await open(path, directFlags(options.flags ?? 'wx'), 0o600).catch(() => undefined);
-    if (fh) return directWriter(fh, options.direct!, first, keep);
+    if (fh) return directWriter(path, fh, options.direct!, first, keep);
     options.direct!.give(first);
   }
   const fh = options.handle ?? (await open(path, options.flags ?? 'wx', 0o600));
@@ -155,7 +161,13 @@ function bufferedWriter(fh: FileHandle, keep: number): BlobFileWriter {
   };
 }
 
-function directWriter(fh: FileHandle, direct: DirectIo, first: Uint8Array, keep: number): BlobFileWriter {
+function directWriter(
+  path: string,
+  fh: FileHandle,
+  direct: DirectIo,
+  first: Uint8Array,
+  keep: number,
+): BlobFileWriter {
   let cur = first;
   let spare: Uint8Array | undefined;
   let size = keep;
@@ -168,9 +180,27 @@ function directWriter(fh: FileHandle, direct: DirectIo, first: Uint8Array, keep:
   let failed: unknown;
   let ended = false;
 
+  /** The same file through the page cache, once a direct write was refused (EINVAL). */
+  let plain: Promise<FileHandle> | undefined;
+
+  /** Writes `length` bytes of `buf` at `at`, directly unless the filesystem refused that. */
+  async function writeAt(buf: Uint8Array, length: number, at: number): Promise<void> {
+    if (!plain) {
+      try {
+        return await writeFully(fh, buf, length, at);
+      } catch (e) {
+        // Alignment is checked before anything is written: the same bytes go the other way.
+        if ((e as NodeJS.ErrnoException).code !== 'EINVAL') throw e;
+        direct.disable();
+        plain ??= open(path, 'r+');
+      }
+    }
+    await writeFully(await plain, buf, length, at);
+  }
+
   // A resumed partial that ends inside a block: that block is written again whole, from its start.
   if (keep > base)
-    chain = fh.read(cur, 0, BLOCK, base).then(
+    chain = readAt(path, cur, keep - base, base).then(
       () => void (fill = keep - base),
       (e: unknown) => void (failed = e),
     );
@@ -181,7 +211,7 @@ function directWriter(fh: FileHandle, direct: DirectIo, first: Uint8Array, keep:
     if (!spare) throw new Error('direct I/O staging buffer unavailable');
     const full = cur;
     const at = base;
-    inflight = writeFully(fh, full, full.length, at);
+    inflight = writeAt(full, full.length, at);
     inflight.catch(() => undefined); // seen by the next flush or by finish/abort
     base += full.length;
     cur = spare;
@@ -236,10 +266,15 @@ function directWriter(fh: FileHandle, direct: DirectIo, first: Uint8Array, keep:
       // What was appended stays on disk for a resume (not synced: a resume re-checks it).
       if (failed === undefined) await writeTail().catch(() => undefined);
       await inflight?.catch(() => undefined);
-      await fh.close().catch(() => undefined);
+      await closeAll();
       release();
     },
   };
+
+  async function closeAll(): Promise<void> {
+    await fh.close().catch(() => undefined);
+    await plain?.then((p) => p.close()).catch(() => undefined);
+  }
 
   /** Writes the stage being filled, its last block padded with zeros and then cut off. */
   async function writeTail(): Promise<void> {
@@ -247,7 +282,7 @@ function directWriter(fh: FileHandle, direct: DirectIo, first: Uint8Array, keep:
     if (fill === 0) return;
     const padded = Math.ceil(fill / BLOCK) * BLOCK;
     cur.fill(0, fill, padded);
-    await writeFully(fh, cur, padded, base);
+    await writeAt(cur, padded, base);
     if (padded !== fill) await fh.truncate(base + fill);
   }
 
@@ -260,9 +295,24 @@ function directWriter(fh: FileHandle, direct: DirectIo, first: Uint8Array, keep:
     } finally {
       // The kernel may still be reading a buffer: it goes back to the pool only after.
       await inflight?.catch(() => undefined);
-      await fh.close().catch(() => undefined);
+      await closeAll();
       release();
     }
+  }
+}
+
+/** Reads `length` bytes at `at` through the page cache (no alignment needed). */
+async function readAt(path: string, into: Uint8Array, length: number, at: number): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    let off = 0;
+    while (off < length) {
+      const { bytesRead } = await fh.read(into, off, length - off, at + off);
+      if (bytesRead === 0) throw new Error(`${path} is shorter than the ${at + length} bytes kept`);
+      off += bytesRead;
+    }
+  } finally {
+    await fh.close();
   }
 }
 
