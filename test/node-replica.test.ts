@@ -1,7 +1,7 @@
 /**
  * The home node's replicator, across processes: a paired device adds an asset whose
  * original (and thumbnail) only it holds; the node (`hearth start`) pulls both over
- * `/hearth/blob/1`, verified, records itself as a holder of the original, and
+ * `/hearth/blob/2`, verified, records itself as a holder of the original, and
  * `hearth status` shows them held. A fetched original is imported into the node's library
  * (`hearth ls`, node-made thumbnails); one that is not a photo is reported, not retried.
  */

@@ -1,6 +1,6 @@
 /**
  * Blob commands for peer processes: hold blobs in a memory store and serve them over
- * `/hearth/blob/1` to paired peers (a device whose originals a home node pulls).
+ * `/hearth/blob/2` to paired peers (a device whose originals a home node pulls).
  */
 import { readFile } from 'node:fs/promises';
 import {

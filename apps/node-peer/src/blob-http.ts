@@ -38,7 +38,7 @@ export async function startBlobHttp(opts: {
   }
   const issuer = createBlobTokenIssuer({ key, isPaired: (d) => opts.peers.access.isPaired(d) });
   const unserve = await serveBlobTokens(opts.peers.node, opts.peers.access, issuer);
-  // The same store over libp2p (`/hearth/blob/1`): paired devices fetch originals from the node
+  // The same store over libp2p (`/hearth/blob/2`): paired devices fetch originals from the node
   // and ask it "do you have it" — the "backed up" confirmation of their pin policy.
   const blobServer = createBlobServer({
     node: opts.peers.node,

@@ -1,7 +1,7 @@
 /**
  * The home node's replicator: it pins every original and derivative the synced catalog
  * lists (`homeNodePolicy`) and fetches what it does not hold from paired peers over
- * `/hearth/blob/1` — originals a device added, or everything when this is a second home
+ * `/hearth/blob/2` — originals a device added, or everything when this is a second home
  * node. A fetched original is recorded in the catalog with this node among its holders, so
  * devices (and the other node's `hearth status`) see it backed up here, and imported into the
  * node's own library like an upload (`importer`), so `hearth ls`, the reconcile loop
