@@ -43,8 +43,9 @@ export interface MlDoc {
   /** month → CLIP embedding shard */
   clip: Record<string, MlMonthRecord>;
   /**
-   * Model files the home node publishes for devices, by task (`clip-text`, `clip-vocab`): the
-   * text encoder and vocabulary that match the CLIP shards, as content-addressed blobs. Absent
+   * Model files the home node publishes for devices, by task, as content-addressed blobs: the
+   * CLIP text encoder and vocabulary that match the CLIP shards (`clip-text`, `clip-vocab`), and
+   * the models a device runs on its own imports (faces, YOLOX tags, OCR, `clip-image`). Absent
    * in documents written before models were published (and in the genesis change).
    */
   models?: Record<string, MlModelRecord>;
