@@ -51,6 +51,22 @@ describe('<AlbumThumb>', () => {
     await waitFor(() => expect(background()).toContain('blob:p1/thumbnail'));
   });
 
+  it('a thumbnail that could not be had (no home node reached yet) shows once one is (a `media` change)', async () => {
+    const { lib, emit, reads } = fakeLibrary([photo]);
+    const mediaUrl = lib.mediaUrl.bind(lib);
+    let reached = false;
+    lib.mediaUrl = async (id, kind) => {
+      if (!reached) throw new Error('the home node is not connected');
+      return mediaUrl(id, kind);
+    };
+    render(() => <AlbumThumb lib={lib} id="p1" label="" />);
+    await waitFor(() => expect(reads.n).toBe(1));
+    expect(background()).toBe('');
+    reached = true;
+    emit({ media: true });
+    await waitFor(() => expect(background()).toContain('blob:p1/thumbnail'));
+  });
+
   it('stops listening once removed', async () => {
     const { lib, listeners } = fakeLibrary([photo]);
     const { unmount } = render(() => <AlbumThumb lib={lib} id="p1" label="" />);

@@ -10,13 +10,16 @@ export function AlbumThumb(props: {
 }): JSX.Element {
   const [version, setVersion] = createSignal(0);
   let found = false;
+  let shown = false;
   const [data] = createResource(
     () => (props.id === undefined ? undefined : ([props.id, version()] as const)),
     async ([id]) => {
-      found = false;
-      const url = await props.lib.mediaUrl(id, 'thumbnail');
+      found = shown = false;
+      // Not to be had now (no home node reached yet): asked again when one is (`media`).
+      const url = await props.lib.mediaUrl(id, 'thumbnail').catch(() => undefined);
       const asset = await props.lib.getAsset(id);
       found = asset !== undefined;
+      shown = url !== undefined;
       return { url, asset };
     },
   );
@@ -24,7 +27,8 @@ export function AlbumThumb(props: {
   // asset: while the photo is missing, any month change reads it again (as does a change naming it).
   const off = props.lib.onChange((c) => {
     const id = props.id;
-    if (id !== undefined && (c.assets.includes(id) || (!found && c.months.length > 0)))
+    if (id === undefined) return;
+    if (c.assets.includes(id) || (!found && c.months.length > 0) || (c.media && !shown))
       setVersion((v) => v + 1);
   });
   onCleanup(off);

@@ -6,6 +6,7 @@ import { createCatalog, type AssetId, type DeviceId } from '@hearth/sync';
 import { describe, expect, it } from 'vitest';
 import { createCatalogStorage } from '@hearth/sync/platform';
 import { createTestRoot, fakeDeviceId } from '@hearth/sync/testing';
+import type { LibraryChange } from '../library/library-client.ts';
 import { runLibraryClientContract } from '../library/library-client.contract.ts';
 import { createCatalogLibrary } from './catalog-library.ts';
 import { openIdbMediaCache } from './media-cache.idb.ts';
@@ -61,6 +62,29 @@ describe('Live Photo in the timeline', () => {
     expect(items.map((i) => i.id)).toEqual([still]);
     expect((await lib.getAsset(still))?.livePhotoVideo).toBe(motion);
     expect(catalog.getAsset(motion)).toBeDefined();
+    await repo.shutdown();
+  });
+});
+
+describe('media reachable again', () => {
+  it('a home node connecting reaches listeners as a `media` change, until they unsubscribe', async () => {
+    const repo = new Repo({ network: [] });
+    const deviceId: DeviceId = fakeDeviceId(1);
+    const catalog = createCatalog({ repo, root: createTestRoot(repo), deviceId });
+    const media = await openIdbMediaCache(`catalog-reach-${n++}`);
+    const connected = new Set<() => void>();
+    const lib = createCatalogLibrary({
+      catalog,
+      media,
+      deviceId,
+      onMediaReachable: (l) => (connected.add(l), () => void connected.delete(l)),
+    });
+    const changes: LibraryChange[] = [];
+    const off = lib.onChange((c) => changes.push(c));
+    for (const l of connected) l();
+    expect(changes).toEqual([{ assets: [], albums: [], months: [], media: true }]);
+    off();
+    expect(connected.size).toBe(0);
     await repo.shutdown();
   });
 });

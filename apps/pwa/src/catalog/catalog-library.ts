@@ -53,6 +53,8 @@ export interface CatalogLibraryOptions {
   homeNodes?: () => Promise<HomeNodeNames>;
   /** Tells when that set changes (home-node-set.ts): `onChange` passes it on as `homeNodes`. */
   onHomeNodesChange?: (listener: () => void) => () => void;
+  /** Tells when a home node connects (media may be had now): `onChange` passes it on as `media`. */
+  onMediaReachable?: (listener: () => void) => () => void;
   /** Keeps the Back up page's per-month counts between sessions (`repoBackupCountStore`). */
   backupCounts?: BackupCountStore;
 }
@@ -260,9 +262,13 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
       const offHomes = opts.onHomeNodesChange?.(() =>
         listener({ assets: [], albums: [], months: [], homeNodes: true }),
       );
+      const offMedia = opts.onMediaReachable?.(() =>
+        listener({ assets: [], albums: [], months: [], media: true }),
+      );
       return () => {
         off();
         offHomes?.();
+        offMedia?.();
       };
     },
   };

@@ -126,6 +126,13 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
     holds: remote.holds,
     homeNodes: homeNodes.names,
     onHomeNodesChange: homeNodes.onChange,
+    onMediaReachable: (listener) => {
+      // Media asked for before (a reload paints from IndexedDB before the node is dialled) failed.
+      const onConnect = (ev: CustomEvent<{ toString(): string }>) =>
+        homes().some((h) => h.id === ev.detail.toString()) && listener();
+      node.addEventListener('peer:connect', onConnect);
+      return () => node.removeEventListener('peer:connect', onConnect);
+    },
     ...(backupCounts && { backupCounts }),
   });
   await client.start();

@@ -122,6 +122,12 @@ export interface LibraryChange {
    * backup counts and "backed up on" names though no asset changed
    */
   homeNodes?: boolean;
+  /**
+   * true: media this device could not have may be had now (a home node connected): a view still
+   * showing a placeholder asks again. A thumbnail asked for before the node was reached failed,
+   * and nothing else would name that asset again.
+   */
+  media?: boolean;
 }
 
 /**

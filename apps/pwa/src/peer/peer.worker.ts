@@ -131,7 +131,7 @@ function catalog(): Promise<CatalogPeer> {
     revokedPeers.use(n, peer.root, info.libraryPublicKey);
     if (!homes.stopped()) mesh = startWorkerMesh(n, access, () => homes.homes(info));
     peer.library.onChange((change) => {
-      if (change.assets.length > 0 || change.albums.length > 0 || change.homeNodes)
+      if (change.assets.length > 0 || change.albums.length > 0 || change.homeNodes || change.media)
         post({ t: 'lib-change', change: { ...change, months: [] } });
     });
     post({ t: 'catalog-open', at: performance.timeOrigin + performance.now() });

@@ -23,20 +23,26 @@ export function TimelineTile(props: {
   onLongPress: (id: string) => void;
 }): JSX.Element {
   const [thumb, setThumb] = createSignal<string | undefined>();
+  /** bumped when media may be had now (a home node connected) while no thumbnail shows */
+  const [retry, setRetry] = createSignal(0);
+  const off = props.lib.onChange((c) => c.media && !thumb() && setRetry((n) => n + 1));
+  onCleanup(off);
   createEffect(
     on(
       // The thumbnail's hash is in the key: a thumbnail the node made after the row was first
       // read is asked for again when the row comes back with it.
-      () => [props.tile.item.id, props.tile.item.thumb] as const,
+      () => [props.tile.item.id, props.tile.item.thumb, retry()] as const,
       ([id, hash]) => {
         setThumb(undefined);
         // Ask only once the tile has stayed a moment: a fling passes thousands of tiles, and
         // each request is a storage read (the thumbhash covers the tile meanwhile).
         const timer = setTimeout(() => {
           // The hash too: bytes of an older thumbnail held here are not shown for the new one.
-          void props.lib.mediaUrl(id, 'thumbnail', hash).then((u) => {
-            if (props.tile.item.id === id) setThumb(u);
-          });
+          // Failing (no home node reached yet) leaves the thumbhash until `media` says to ask again.
+          void props.lib.mediaUrl(id, 'thumbnail', hash).then(
+            (u) => props.tile.item.id === id && setThumb(u),
+            () => undefined,
+          );
         }, THUMB_DELAY_MS);
         onCleanup(() => clearTimeout(timer));
       },

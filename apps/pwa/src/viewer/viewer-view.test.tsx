@@ -137,6 +137,24 @@ describe('<ViewerView>', () => {
     await waitFor(() => expect(img.getAttribute('src')).toBe('blob:still/preview'));
   });
 
+  it('a preview that could not be had (no home node reached yet) shows once one is (a `media` change)', async () => {
+    const { lib } = fakeLibrary([{ ...base, thumbhash: 'AAAA' }]);
+    const mediaUrl = lib.mediaUrl.bind(lib);
+    let reached = false;
+    lib.mediaUrl = async (id, kind) => {
+      if (!reached) throw new Error('the home node is not connected');
+      return mediaUrl(id, kind);
+    };
+    const listeners: ((c: LibraryChange) => void)[] = [];
+    lib.onChange = (l) => (listeners.push(l), () => {});
+    mount(lib, 'still');
+    const img = await screen.findByRole('img');
+    expect(img.getAttribute('src')).toMatch(/^data:/); // the thumbhash
+    reached = true;
+    for (const l of listeners) l({ assets: [], albums: [], months: [], media: true });
+    await waitFor(() => expect(img.getAttribute('src')).toBe('blob:still/preview'));
+  });
+
   it('a Live Photo whose video could not be had at the first click plays at the next', async () => {
     const { lib } = fakeLibrary([{ ...base, livePhotoVideo: 'motion' }]);
     const mediaUrl = lib.mediaUrl.bind(lib);

@@ -6,6 +6,7 @@
  */
 import { useNavigate, useParams } from '@solidjs/router';
 import { createEffect, createResource, createSignal, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import type { MediaKind } from '../library/library-client.ts';
 import { useLibrary } from '../shell/library-context.tsx';
 import { neighbours } from '../shell/navigation-order.ts';
 import { thumbhashUrl } from '../timeline/thumbhash-url.ts';
@@ -32,9 +33,13 @@ export function ViewerView(): JSX.Element {
   );
   // Read again with the asset (`version`): one opened before its month synced has no preview
   // yet, and the node's preview can land after the record (a cached URL answers at once).
+  // Not to be had now (no home node reached yet): the thumbhash shows until it is asked again.
   const [src] = createResource(
     () => [params.id, version()] as const,
-    async ([id]) => (await lib.mediaUrl(id, 'preview')) ?? (await lib.mediaUrl(id, 'thumbnail')) ?? '',
+    async ([id]) => {
+      const url = (kind: MediaKind) => lib.mediaUrl(id, kind).catch(() => undefined);
+      return (await url('preview')) ?? (await url('thumbnail')) ?? '';
+    },
   );
   // A video plays its own stream; the preview (a still) is only its poster.
   const [video] = createResource(
@@ -78,9 +83,13 @@ export function ViewerView(): JSX.Element {
   // An asset opened before its month reached this device (a link, a reload right after pairing)
   // reads as missing; its month arriving says nothing of its id, so any month change reads it again.
   // A home node joining or revoked changes its "Backed up on" list.
+  // A preview that could not be had (no home node reached yet) is asked for again once one is.
   const off = lib.onChange(
     (c) =>
-      (c.assets.includes(params.id) || c.homeNodes === true || (!asset() && c.months.length > 0)) &&
+      (c.assets.includes(params.id) ||
+        c.homeNodes === true ||
+        (!asset() && c.months.length > 0) ||
+        (c.media === true && !src())) &&
       setVersion((v) => v + 1),
   );
   onCleanup(off);
