@@ -57,7 +57,8 @@ const KEEP = 16;
  */
 export function createDirectIo(dir: string, enabled = true, stage = STAGE): DirectIo {
   const idle: Uint8Array[] = [];
-  let works = enabled;
+  // No O_DIRECT constant (macOS, Windows): the page cache it is.
+  let works = enabled && constants.O_DIRECT !== undefined;
   /** One probe at a time: a burst of writers starting must not each open a probe file. */
   let probing: Promise<unknown> = Promise.resolve();
 
