@@ -81,6 +81,16 @@ async function homeWithLibrary(access: (client: () => string) => PeerAccess, sto
   return { node, client, repo, root, catalog, album };
 }
 
+/** Ordinary automerge-repo sync between the home's repo and `repo` (on the home's client node). */
+function syncWithHome(home: Awaited<ReturnType<typeof homeWithLibrary>>, repo: Repo): void {
+  home.repo.networkSubsystem.addNetworkAdapter(
+    new Libp2pNetworkAdapter({ node: home.node, access: allow(() => home.client.peerId.toString()) }),
+  );
+  repo.networkSubsystem.addNetworkAdapter(
+    new Libp2pNetworkAdapter({ node: home.client, access: allow(() => home.node.peerId.toString()) }),
+  );
+}
+
 /**
  * A dialer whose snapshot frames pass through `damage` (by month); records shard doc ids.
  * `keep` cuts the snapshot after that many frames (the end frame is one), as a server or
@@ -227,12 +237,7 @@ describe('catalog snapshot bootstrap', { timeout: 60_000 }, () => {
     expect(catalog.monthAssets(months[5]!)).toEqual(home.catalog.monthAssets(months[5]!));
 
     // Ordinary sync brings the refused shards.
-    home.repo.networkSubsystem.addNetworkAdapter(
-      new Libp2pNetworkAdapter({ node: home.node, access: allow(() => home.client.peerId.toString()) }),
-    );
-    repo.networkSubsystem.addNetworkAdapter(
-      new Libp2pNetworkAdapter({ node: home.client, access: allow(() => home.node.peerId.toString()) }),
-    );
+    syncWithHome(home, repo);
     await waitUntil(() => catalog.assetCount() === 60, [catalog.onChange], 30_000, 'refused shards synced');
     expect(catalog.months()).toEqual(months);
     for (const m of Object.keys(damage)) {
@@ -283,12 +288,7 @@ describe('catalog snapshot bootstrap', { timeout: 60_000 }, () => {
     await catalog.openMonths([months[5]!]);
     expect(catalog.monthAssets(months[5]!)).toEqual(home.catalog.monthAssets(months[5]!));
 
-    home.repo.networkSubsystem.addNetworkAdapter(
-      new Libp2pNetworkAdapter({ node: home.node, access: allow(() => home.client.peerId.toString()) }),
-    );
-    repo.networkSubsystem.addNetworkAdapter(
-      new Libp2pNetworkAdapter({ node: home.client, access: allow(() => home.node.peerId.toString()) }),
-    );
+    syncWithHome(home, repo);
     await waitUntil(() => catalog.assetCount() === 60, [catalog.onChange], 30_000, 'dropped shard synced');
     await home.catalog.openMonths([bad]);
     await catalog.openMonths([bad]);
