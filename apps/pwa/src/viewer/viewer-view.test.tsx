@@ -155,6 +155,23 @@ describe('<ViewerView>', () => {
     await waitFor(() => expect(img.getAttribute('src')).toBe('blob:still/preview'));
   });
 
+  it('a video that could not be streamed (no home node reached yet) plays once one is reached', async () => {
+    const { lib } = fakeLibrary([{ ...base, id: 'clip', type: 'video', mime: 'video/mp4' }]);
+    const mediaUrl = lib.mediaUrl.bind(lib);
+    let reached = false;
+    lib.mediaUrl = async (id, kind) => {
+      if (!reached && kind === 'playback') throw new Error('the home node is not connected');
+      return mediaUrl(id, kind);
+    };
+    const listeners: ((c: LibraryChange) => void)[] = [];
+    lib.onChange = (l) => (listeners.push(l), () => {});
+    mount(lib, 'clip');
+    await screen.findByRole('img'); // the poster, while there is no stream
+    reached = true;
+    for (const l of listeners) l({ assets: [], albums: [], months: [], media: true });
+    await waitFor(() => expect(document.querySelector('video')?.getAttribute('src')).toMatch(/token=t\d+$/));
+  });
+
   it('a Live Photo whose video could not be had at the first click plays at the next', async () => {
     const { lib } = fakeLibrary([{ ...base, livePhotoVideo: 'motion' }]);
     const mediaUrl = lib.mediaUrl.bind(lib);

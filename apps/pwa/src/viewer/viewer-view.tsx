@@ -41,10 +41,12 @@ export function ViewerView(): JSX.Element {
       return (await url('preview')) ?? (await url('thumbnail')) ?? '';
     },
   );
-  // A video plays its own stream; the preview (a still) is only its poster.
+  // A video plays its own stream; the preview (a still) is only its poster. Read again with the
+  // asset; one not to be had now (no home node reached yet) is asked for again once one is.
   const [video] = createResource(
-    () => [params.id, asset()?.type] as const,
-    async ([id, type]) => (type === 'video' ? ((await lib.mediaUrl(id, 'playback')) ?? '') : ''),
+    () => [params.id, asset()?.type, version()] as const,
+    async ([id, type]) =>
+      type === 'video' ? ((await lib.mediaUrl(id, 'playback').catch(() => undefined)) ?? '') : '',
   );
   const refresh = createVideoRefresh(lib, () => params.id);
   const live = createLivePhoto(lib, () => liveSourceOf(asset()));
@@ -89,7 +91,7 @@ export function ViewerView(): JSX.Element {
       (c.assets.includes(params.id) ||
         c.homeNodes === true ||
         (!asset() && c.months.length > 0) ||
-        (c.media === true && !src())) &&
+        (c.media === true && (!src() || (asset()?.type === 'video' && !video())))) &&
       setVersion((v) => v + 1),
   );
   onCleanup(off);
