@@ -23,7 +23,7 @@ import { openIdbMediaCache } from '../catalog/media-cache.idb.ts';
 import { createLibrarySearch } from '../search/library-search.ts';
 import { createMemoryMlBlobCache, openIdbMlBlobCache } from '../search/ml-blob-cache.idb.ts';
 import { hex, sha, useMlTestHome, type MlTestHome } from '../search/ml-test-home.ts';
-import { createClipSearch } from './clip-search.ts';
+import { createClipSearch, type ClipSearchOptions } from './clip-search.ts';
 
 const MODELS = process.env['HEARTH_MODELS_DIR'] ?? join(import.meta.dirname, '../../../../../shared/models');
 const VOCAB = join(MODELS, 'clip/bpe_simple_vocab_16e6.txt');
@@ -51,6 +51,22 @@ async function colourShard(
   await one.stop();
   await loader.stop();
   return { shard, model: e.model };
+}
+
+/** The device's CLIP search on `dev`'s documents: a memory cache, onnxruntime-web, fetching from `home`; `o` overrides. */
+function clipSearchOf(
+  home: Pick<MlTestHome, 'fetch'>,
+  dev: Pick<ClipSearchOptions, 'repo' | 'root'>,
+  o: Partial<ClipSearchOptions> = {},
+) {
+  return createClipSearch({
+    repo: dev.repo,
+    root: dev.root,
+    cache: createMemoryMlBlobCache(),
+    runtime: () => createOnnxWebRuntime(),
+    fetchBlob: (h) => home.fetch(h),
+    ...o,
+  });
 }
 
 /** The home node: one CLIP shard for July (three solid-colour photos) in the ML document. */
@@ -124,13 +140,7 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
     const dev = await deviceLibrary(home);
     const cache = await openIdbMlBlobCache('clip-blobs');
     const fetched: string[] = [];
-    const clip = createClipSearch({
-      repo: dev.repo,
-      root: dev.root,
-      cache,
-      runtime: () => createOnnxWebRuntime(),
-      fetchBlob: (h) => (fetched.push(h), home.fetch(h)),
-    });
+    const clip = clipSearchOf(home, dev, { cache, fetchBlob: (h) => (fetched.push(h), home.fetch(h)) });
     const s = createLibrarySearch(dev.lib, undefined, undefined, clip);
     stops.push(() => s.stop());
     await s.ready;
@@ -162,13 +172,7 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
       dev.lib,
       undefined,
       undefined,
-      createClipSearch({
-        repo: dev.repo,
-        root: dev.root,
-        cache,
-        runtime: () => createOnnxWebRuntime(),
-        fetchBlob: () => Promise.reject(new Error('offline')),
-      }),
+      clipSearchOf(home, dev, { cache, fetchBlob: () => Promise.reject(new Error('offline')) }),
     );
     stops.push(() => offline.stop());
     await offline.ready;
@@ -182,13 +186,7 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
   it('without a published text model, words still answer and the status says why; publishing turns it on', async () => {
     const home = await homeNode();
     const dev = await deviceLibrary(home);
-    const clip = createClipSearch({
-      repo: dev.repo,
-      root: dev.root,
-      cache: createMemoryMlBlobCache(),
-      runtime: () => createOnnxWebRuntime(),
-      fetchBlob: (h) => home.fetch(h),
-    });
+    const clip = clipSearchOf(home, dev);
     const s = createLibrarySearch(dev.lib, undefined, undefined, clip);
     stops.push(() => s.stop());
     await s.ready;
@@ -214,13 +212,7 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
     });
     home.ml.setModel('clip-vocab', { key: 'clip-bpe@16e6', hash: sha(text), bytes: text.byteLength });
     const dev = await deviceLibrary(home);
-    const clip = createClipSearch({
-      repo: dev.repo,
-      root: dev.root,
-      cache: createMemoryMlBlobCache(),
-      runtime: () => createOnnxWebRuntime(),
-      fetchBlob: (h) => home.fetch(h),
-    });
+    const clip = clipSearchOf(home, dev);
     stops.push(() => clip.stop());
     await vi.waitFor(() =>
       expect(clip.status()).toMatchObject({
@@ -236,13 +228,7 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
     const dev = await deviceLibrary(home);
     const web = createOnnxWebRuntime();
     const start = (createSession: typeof web.createSession) =>
-      createClipSearch({
-        repo: dev.repo,
-        root: dev.root,
-        cache: createMemoryMlBlobCache(),
-        runtime: () => ({ ...web, createSession }),
-        fetchBlob: (h) => home.fetch(h),
-      });
+      clipSearchOf(home, dev, { runtime: () => ({ ...web, createSession }) });
     // No wasm at all: found out when the model is loaded (its self-test), at the first search.
     const dead = start(() => Promise.reject(new Error('no wasm here')));
     stops.push(() => dead.stop());
@@ -294,13 +280,7 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
         fileName: 'phone.jpg',
       },
     ]);
-    const clip = createClipSearch({
-      repo: dev.repo,
-      root: dev.root,
-      cache: createMemoryMlBlobCache(),
-      runtime: () => createOnnxWebRuntime(),
-      fetchBlob: (h) => home.fetch(h),
-    });
+    const clip = clipSearchOf(home, dev);
     const s = createLibrarySearch(dev.lib, undefined, undefined, clip);
     stops.push(() => s.stop());
     await s.ready;
