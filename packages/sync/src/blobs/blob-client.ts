@@ -86,6 +86,7 @@ const INLINE = 256 * 1024;
 export function createBlobClient(options: BlobClientOptions): BlobClient {
   const { node, store, access, hashing } = options;
   const window = options.window ?? 8;
+  const refillAt = Math.floor(window / 2);
   const perPeer = options.streamsPerPeer ?? 4;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   type PoolEntry = { promise: Promise<BlobSession>; session?: BlobSession; failed?: boolean };
@@ -307,18 +308,21 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
             dropped.add(src.toString());
             continue;
           }
-          // Requests stay `window` ahead, so checking a chunk overlaps with receiving the next.
+          // Requests stay up to `window` ahead, so checking a chunk overlaps with receiving the
+          // next. The window is refilled once half of it has come in, so the session writes those
+          // requests at once (one write for `window / 2` requests instead of one each).
           const pipe: { i: number; p: Promise<readonly Uint8Array[] | undefined> }[] = [];
           let issued = done;
           while (done < n) {
-            while (issued < n && pipe.length < window) {
-              const i = issued++;
-              const p = timed(s.request({ t: 'get', h: hash, i }), 'chunk', src).then(
-                (res) => (res.t === 'data' && res.i === i ? chunkPieces(res.d) : undefined),
-                () => undefined,
-              );
-              pipe.push({ i, p });
-            }
+            if (pipe.length <= refillAt)
+              while (issued < n && pipe.length < window) {
+                const i = issued++;
+                const p = timed(s.request({ t: 'get', h: hash, i }), 'chunk', src).then(
+                  (res) => (res.t === 'data' && res.i === i ? chunkPieces(res.d) : undefined),
+                  () => undefined,
+                );
+                pipe.push({ i, p });
+              }
             const head = pipe.shift()!;
             const d = await head.p;
             // Checked just before it is stored, so the bytes are still in cache when written.

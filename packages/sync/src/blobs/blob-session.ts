@@ -1,6 +1,7 @@
 /**
  * One outbound `/hearth/blob/2` stream to a peer, with pipelined requests: answers come
- * back in request order, so each is matched to the oldest pending request.
+ * back in request order, so each is matched to the oldest pending request. Requests made in
+ * the same turn (a fetch refilling its window, many fetches starting) go out in one write.
  */
 import type { Stream } from '@libp2p/interface';
 import {
@@ -11,7 +12,8 @@ import {
   type BlobResponse,
 } from './blob-protocol.ts';
 import { BlobPeerError, BlobProtocolError } from './errors.ts';
-import { readFrameLists, sendFrame } from './frame-stream.ts';
+import { drained } from '../net/stream-drain.ts';
+import { joinFrames, readFrameLists } from './frame-stream.ts';
 
 /** Requests in flight on one stream. */
 export interface BlobSession {
@@ -36,6 +38,9 @@ export function createBlobSession(peer: string, stream: Stream): BlobSession {
   let nextId = 0;
   let closed = false;
   let failure: Error | undefined;
+  // Requests not yet written, in order, and the writes so far (one after another).
+  let outbox: Uint8Array[] = [];
+  let writing = Promise.resolve();
 
   // Stream errors (reset, closed, write after close) differ only by timing: report them
   // as one kind, so callers (and unpaired askers) see the same thing whatever the race.
@@ -61,6 +66,18 @@ export function createBlobSession(peer: string, stream: Stream): BlobSession {
     }
   })();
 
+  const flush = () => {
+    const frames = outbox;
+    outbox = [];
+    writing = writing
+      .then(async () => {
+        if (closed) return; // failed or closed: the requests were (or will be) rejected
+        await drained(stream);
+        stream.send(joinFrames(frames));
+      })
+      .catch((e: unknown) => fail(e instanceof Error ? e : new Error(String(e))));
+  };
+
   return {
     peer,
     get pending() {
@@ -72,13 +89,11 @@ export function createBlobSession(peer: string, stream: Stream): BlobSession {
     async request(req) {
       if (closed) throw failure ?? new BlobPeerError(peer);
       const id = nextId++;
-      const full = { ...req, id } as BlobRequest;
+      const frame = encodeFrame({ ...req, id } as BlobRequest);
       const p = new Promise<BlobResponse>((resolve, reject) => queue.push({ id, resolve, reject }));
-      try {
-        await sendFrame(stream, encodeFrame(full));
-      } catch (e) {
-        fail(e instanceof Error ? e : new Error(String(e)));
-      }
+      // Requests are small (CBOR, ≤ MAX_REQUEST_FRAME): never a list.
+      outbox.push(frame instanceof Uint8Array ? frame : frame.subarray());
+      if (outbox.length === 1) queueMicrotask(flush);
       return p;
     },
     close() {

@@ -13,6 +13,34 @@ export async function sendFrame(stream: Stream, payload: Uint8Array | Uint8Array
   stream.send(lp.encode.single(payload));
 }
 
+/**
+ * Small frames (requests) joined into one buffer, each with its varint length prefix, as
+ * `readFrames` reads them: one `send` for the lot. Each `send` of pieces becomes one yamux frame,
+ * one Noise message and a socket write per piece (length, ciphertext of each piece, tag), so a
+ * request sent alone cost ~5 write syscalls (measured: the receiver's extra writes over the
+ * bare stream were all requests, ~90 µs each on this loaded machine).
+ */
+export function joinFrames(payloads: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of payloads) size += varintLength(p.length) + p.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of payloads) {
+    for (let n = p.length; ; n = Math.floor(n / 128)) {
+      if (n < 128) {
+        out[at++] = n;
+        break;
+      }
+      out[at++] = (n % 128) | 0x80;
+    }
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const varintLength = (n: number): number => (n < 128 ? 1 : 1 + varintLength(Math.floor(n / 128)));
+
 /** The frames arriving on a stream; throws (InvalidDataLengthError) on a frame above `maxFrame`. */
 export async function* readFrames(stream: Stream, maxFrame: number): AsyncIterable<Uint8Array> {
   for await (const f of lp.decode(stream, { maxDataLength: maxFrame })) yield f.subarray();
