@@ -31,6 +31,7 @@ import {
   type VectorIndex,
 } from '@hearth/ml';
 import { findMlCatalog, type MlCatalog, type MlState, type RootDoc } from '@hearth/sync';
+import { cachedBlob } from '../search/cached-blob.ts';
 import type { MlBlobCache } from '../search/ml-blob-cache.idb.ts';
 import { followMlDocument } from '../search/follow-ml-document.ts';
 import type { SemanticStatus } from '../search/search-types.ts';
@@ -85,12 +86,8 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
   let download: { done: number; total: number } | undefined;
   const offs: (() => void)[] = [];
 
-  async function blob(hash: string): Promise<Uint8Array> {
-    const held = await opts.cache.get(hash);
-    if (held) return held;
-    const bytes = await opts.fetchBlob(hash);
-    await opts.cache.put(hash, bytes);
-    return bytes;
+  function blob(hash: string): Promise<Uint8Array> {
+    return cachedBlob(opts.cache, opts.fetchBlob, hash);
   }
 
   async function loadModel(): Promise<string | undefined> {

@@ -43,6 +43,7 @@ import {
 } from '@hearth/ml';
 import { openMlCatalog, type MlCatalog, type MlDeviceKind, type RootDoc } from '@hearth/sync';
 import { followMlDocument } from '../search/follow-ml-document.ts';
+import { cachedBlob } from '../search/cached-blob.ts';
 import type { MlBlobCache } from '../search/ml-blob-cache.idb.ts';
 
 const TASKS: Record<MlDeviceKind, readonly ModelTask[]> = {
@@ -115,12 +116,9 @@ export function createDeviceAnalysis(opts: DeviceAnalysisOptions): DeviceAnalysi
   /** assets that failed here (cannot decode) or that a home node holds: not looked at again this session */
   const failed = new Set<string>();
 
-  async function blob(hash: string, fetch: boolean): Promise<Uint8Array | undefined> {
-    const held = await opts.cache.get(hash);
-    if (held || !fetch) return held;
-    const bytes = await opts.fetchBlob(hash);
-    await opts.cache.put(hash, bytes);
-    return bytes;
+  /** a published file, kept here; fetched only when `fetch` (the node is reachable) */
+  function blob(hash: string, fetch: boolean): Promise<Uint8Array | undefined> {
+    return fetch ? cachedBlob(opts.cache, opts.fetchBlob, hash) : opts.cache.get(hash);
   }
 
   /** the unwanted files last dropped from the cache (so the cache is swept once per change) */

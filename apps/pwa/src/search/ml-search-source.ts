@@ -18,6 +18,7 @@ import {
   type RootDoc,
 } from '@hearth/sync';
 import { followMlDocument } from './follow-ml-document.ts';
+import { cachedBlob } from './cached-blob.ts';
 import type { MlBlobCache } from './ml-blob-cache.idb.ts';
 
 /** Search words of one photo from machine results. */
@@ -62,12 +63,8 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
     if (list.length) for (const l of listeners) l(list);
   };
 
-  async function blob(hash: string): Promise<Uint8Array> {
-    const held = await opts.cache.get(hash);
-    if (held) return held;
-    const bytes = await opts.fetchBlob(hash);
-    await opts.cache.put(hash, bytes);
-    return bytes;
+  function blob(hash: string): Promise<Uint8Array> {
+    return cachedBlob(opts.cache, opts.fetchBlob, hash);
   }
 
   async function loadMonths(): Promise<void> {
