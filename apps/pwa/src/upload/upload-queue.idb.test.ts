@@ -3,6 +3,7 @@
 import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
+import type { LibraryChange } from '../library/library-client.ts';
 import { createLocalLibrary } from '../library/local-library.idb.ts';
 import { hashBlob } from './hash-blob.ts';
 import type { FileProcessor } from './upload-queue.ts';
@@ -148,6 +149,47 @@ describe('upload queue backing up to the home node (paired library)', () => {
     expect(sent).toEqual([id, createHash('sha256').update('bbb').digest('hex')]);
     expect(q.entries().map((e) => e.state)).toEqual(['done', 'duplicate', 'done']);
     await q.stop();
+    await local.stop();
+  });
+
+  it('a send tried before the home node was reached goes again once it is (a `media` change), without an online event', async () => {
+    const local = createLocalLibrary({ dbName: 'uq-lib-reach' });
+    await local.start();
+    const sent: string[] = [];
+    let reached = false;
+    const listeners = new Set<(c: LibraryChange) => void>();
+    const library = {
+      addAssets: local.addAssets.bind(local),
+      async getAsset(id: string) {
+        const a = await local.getAsset(id);
+        return a && { ...a, backedUp: sent.includes(id) };
+      },
+      async backUp(id: string) {
+        if (!reached) throw new Error('the home node is not connected; media arrives when it is');
+        sent.push(id);
+      },
+      onChange: (l: (c: LibraryChange) => void) => (listeners.add(l), () => void listeners.delete(l)),
+    };
+    const q = createUploadQueue({
+      dbName: 'uq-reach',
+      library,
+      processor: hashingProcessor(),
+      online: new EventTarget(),
+    });
+    await q.start();
+    await q.add([file('green.jpg', 'green')]);
+    await q.idle();
+    expect(q.entries().map((e) => [e.state, e.sendFailed])).toEqual([['failed', true]]);
+    // Another change (an edit synced) sends nothing.
+    for (const l of listeners) l({ assets: ['x'], albums: [], months: [] });
+    expect(q.entries().map((e) => e.state)).toEqual(['failed']);
+    reached = true;
+    for (const l of listeners) l({ assets: [], albums: [], months: [], media: true });
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    await q.idle();
+    expect(q.entries().map((e) => [e.state, e.sendFailed])).toEqual([['done', undefined]]);
+    await q.stop();
+    expect(listeners.size).toBe(0);
     await local.stop();
   });
 

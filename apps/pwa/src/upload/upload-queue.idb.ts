@@ -17,7 +17,9 @@ interface QueueSchema extends DBSchema {
 /** What the queue needs. */
 export interface UploadQueueOptions {
   dbName: string;
-  library: Pick<LibraryClient, 'getAsset' | 'addAssets' | 'backUp'>;
+  /** `onChange`'s `media` (a home node connected) sends again what could not be sent */
+  library: Pick<LibraryClient, 'getAsset' | 'addAssets' | 'backUp'> &
+    Partial<Pick<LibraryClient, 'onChange'>>;
   /** made lazily on first use (a worker in the browser) */
   processor?: () => FileProcessor;
   /** what says the browser is back online (default: the global scope) */
@@ -32,6 +34,7 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
   let stopped = false;
   const listeners = new Set<(e: readonly UploadEntry[]) => void>();
   const idleWaiters: (() => void)[] = [];
+  let offLibrary: (() => void) | undefined;
 
   const notify = () => {
     const snapshot = [...list];
@@ -167,12 +170,18 @@ export function createUploadQueue(opts: UploadQueueOptions): UploadQueue {
       notify();
       kick();
       online?.addEventListener('online', onOnline);
+      // A send tried before the home node was reached (the page dials it after its first paint,
+      // and a file picked at once is sent before that) goes again once it is: the browser was
+      // online all along, so no `online` event would come.
+      offLibrary = opts.library.onChange?.((c) => c.media && onOnline());
       // A send cut off by a reload or by going offline goes again now (it resumes where the
       // node's copy stops), not only on the next `online` event, which may never come.
       if ((globalThis.navigator as Navigator | undefined)?.onLine !== false) onOnline();
     },
     async stop() {
       online?.removeEventListener('online', onOnline);
+      offLibrary?.();
+      offLibrary = undefined;
       stopped = true;
       await running;
       processor?.close();
