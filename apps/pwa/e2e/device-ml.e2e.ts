@@ -152,7 +152,12 @@ void describe(
       await page
         .locator('li[data-state="done"]')
         .filter({ hasText: 'green.jpg' })
-        .waitFor({ timeout: 120_000 });
+        .waitFor({ timeout: 120_000 })
+        .catch(async (e: unknown) => {
+          const row = page.locator('li[data-state]').filter({ hasText: 'green.jpg' });
+          const seen = `${await row.getAttribute('data-state')}: ${await row.textContent()}`;
+          throw new Error(`green.jpg was not backed up: ${seen}\n${workerLog.join('\n')}`, { cause: e });
+        });
       // An importing device keeps the node's face, tag, OCR and CLIP image models (8 files) for later, offline.
       await waitForMlCache(page, 'hearth-device-ml-', 8, 180_000);
       // ... and starts onnxruntime-web once, so its wasm is in the runtime cache for offline use.
