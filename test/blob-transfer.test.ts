@@ -94,9 +94,12 @@ describe.each(['tcp', 'ws'] as const)('blob transfer between processes over %s',
     );
     expect(r.hash).toBe(hash);
     expect(r.size).toBe(size);
-    // Everything written before the kill is kept: only the rest crosses the network again.
+    // What was appended before the kill is kept: only the rest crosses the network again —
+    // but for one chunk. The direct-I/O writer resolves an append once its bytes are staged and
+    // writes the full 1 MiB stage in the background (one write in flight), so the last chunk
+    // appended before a SIGKILL may not have reached the file; it is verified and fetched again.
     expect(paused.bytes).toBeGreaterThanOrEqual(size / 2);
-    expect(r.bytesReceived).toBeLessThanOrEqual(size - paused.bytes);
+    expect(r.bytesReceived).toBeLessThanOrEqual(size - paused.bytes + MiB);
     expect(await restarted.call('sha256', { hash }, 60_000)).toBe(hash);
   }, 180_000);
 
