@@ -4,8 +4,13 @@ import type { AuditEntry, AuditLog, AuditVerifyResult } from './audit-log.ts';
 import { AuditLogError } from './errors.ts';
 import type { LibraryKey } from './library-key.ts';
 
+/**
+ * Another holder: RocksDB's lock, or hypercore's device file read while another opener is still
+ * writing it (its content is written before its attribute, so a first open racing the creator
+ * reads "moved unsafely"). Both pass once the other holder is done; a real fault stays to the deadline.
+ */
 function isLockError(err: unknown): boolean {
-  return /could not be locked|LOCK/i.test(String((err as Error)?.message));
+  return /could not be locked|LOCK|Invalid device file/i.test(String((err as Error)?.message));
 }
 
 /**
