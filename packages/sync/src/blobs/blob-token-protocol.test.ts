@@ -25,3 +25,13 @@ it('mints a blob token over libp2p for a paired device only', async () => {
   expect(await issuer.verify(token)).toMatchObject({ sub: phone.peerId.toString(), scope: 'blob:read' });
   await expect(requestBlobToken(stranger, home.peerId)).rejects.toThrow();
 });
+
+it('gives up on a node that takes the stream and never answers', async () => {
+  const [home, phone] = [await createTestNode(), await createTestNode()];
+  nodes.push(home, phone);
+  await home.handle('/hearth/blob-token/1', () => {}); // holds the stream, says nothing
+  await phone.dial(home.getMultiaddrs()[0]!);
+  await expect(requestBlobToken(phone, home.peerId, { timeoutMs: 300 })).rejects.toMatchObject({
+    code: 'BLOB_TOKEN_TIMEOUT',
+  });
+});

@@ -81,6 +81,19 @@ export class BlobTokenError extends HearthError {
   }
 }
 
+/** A home node took a token request and gave no answer in time (busy, or a broken connection). */
+export class BlobTokenTimeoutError extends HearthError {
+  readonly peer: string;
+  constructor(peer: string, ms: number, options?: { cause?: unknown }) {
+    super(
+      'BLOB_TOKEN_TIMEOUT',
+      `home node ${peer} gave no blob token within ${ms} ms; asked again later`,
+      options,
+    );
+    this.peer = peer;
+  }
+}
+
 /** A peer closed or reset a blob stream (crashed, went away, or refused us). */
 export class BlobPeerError extends HearthError {
   readonly peer: string;
