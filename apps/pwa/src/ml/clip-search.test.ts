@@ -183,57 +183,6 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
     );
   });
 
-  it("a month's newer shard not fetched before going offline: the one before still answers, also after a reload", async () => {
-    const home = await homeNode();
-    home.publish();
-    const dev = await deviceLibrary(home);
-    const cache = await openIdbMlBlobCache(`clip-blobs-${Math.random()}`);
-    let offline = false;
-    const asked: string[] = [];
-    const fetchBlob = (h: string) => {
-      asked.push(h);
-      return offline ? Promise.reject(new Error('offline')) : home.fetch(h);
-    };
-    const online = createLibrarySearch(
-      dev.lib,
-      undefined,
-      undefined,
-      clipSearchOf(home, dev, { cache, fetchBlob }),
-    );
-    stops.push(() => online.stop());
-    await online.ready;
-    const red = async (s: typeof online) =>
-      (await s.search('a photo of something red')).items.map((i) => i.id);
-    await vi.waitFor(async () => expect(await red(online)).toEqual([RED]), { timeout: 20_000 });
-
-    // The node re-makes July's shard; the device hears of it but cannot fetch it any more.
-    offline = true;
-    const { shard } = await colourShard(RED, [220, 30, 30]);
-    const newer = home.put(shard);
-    home.ml.setMonth('clip', '2024-07', {
-      hash: newer,
-      models: 'clip-vit-b32-visual@openai',
-      source: 's2',
-      assets: 1,
-    });
-    await vi.waitFor(() => expect(asked).toContain(newer), { timeout: 20_000 });
-    expect(await red(online)).toEqual([RED]);
-
-    // A reload with the node gone: July's earlier shard was kept and answers.
-    online.stop();
-    stops.pop();
-    dev.link.disconnect();
-    const reloaded = createLibrarySearch(
-      dev.lib,
-      undefined,
-      undefined,
-      clipSearchOf(home, dev, { cache, fetchBlob }),
-    );
-    stops.push(() => reloaded.stop());
-    await reloaded.ready;
-    await vi.waitFor(async () => expect(await red(reloaded)).toEqual([RED]), { timeout: 20_000 });
-  });
-
   it('without a published text model, words still answer and the status says why; publishing turns it on', async () => {
     const home = await homeNode();
     const dev = await deviceLibrary(home);

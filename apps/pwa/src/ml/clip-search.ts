@@ -41,11 +41,6 @@ export const SEMANTIC_LIMIT = 200;
 /** After the runtime failed, semantic search is tried again this much later (the wasm may load then). */
 export const FAIL_RETRY_MS = 60_000;
 const TASKS: readonly ModelTask[] = ['clip-text', 'clip-vocab'];
-/**
- * The cache entry (not a blob hash) naming the shard each month was last searched with: when a
- * month's newer shard cannot be fetched (offline), the one before still answers, also after a reload.
- */
-export const LAST_SHARDS_KEY = 'clip-search:last-shards';
 
 export interface ClipSearch {
   /** resolves once the first read of the ML document (models and shards) is done */
@@ -156,55 +151,16 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
     return undefined;
   }
 
-  /** month → the shard hash it was last searched with, as kept in the cache (read once) */
-  let lastShards: Map<string, string> | undefined;
-  async function readLastShards(): Promise<Map<string, string>> {
-    if (lastShards) return lastShards;
-    const bytes = await opts.cache.get(LAST_SHARDS_KEY).catch(() => undefined);
-    let entries: [string, string][] = [];
-    try {
-      if (bytes)
-        entries = Object.entries(JSON.parse(new TextDecoder().decode(bytes)) as Record<string, string>);
-    } catch {
-      // unreadable: the months are fetched again
-    }
-    return (lastShards = new Map(entries.filter(([, h]) => typeof h === 'string')));
-  }
-  async function saveLastShards(): Promise<void> {
-    const now = new Map([...months].map(([m, { hash }]) => [m, hash]));
-    const kept = await readLastShards();
-    if (now.size === kept.size && [...now].every(([m, h]) => kept.get(m) === h)) return;
-    lastShards = now;
-    const json = JSON.stringify(Object.fromEntries(now));
-    await opts.cache.put(LAST_SHARDS_KEY, new TextEncoder().encode(json)).catch(() => undefined);
-  }
-
-  /** A month's shard: the listed one, else (offline, nothing loaded yet) the one kept from before. */
-  async function shardBytes(month: string, hash: string): Promise<{ hash: string; bytes: Uint8Array }> {
-    try {
-      return { hash, bytes: await blob(hash) };
-    } catch (e) {
-      const before = months.has(month) ? undefined : (await readLastShards()).get(month);
-      const bytes =
-        before && before !== hash ? await opts.cache.get(before).catch(() => undefined) : undefined;
-      if (!before || !bytes) throw e;
-      follower.retryLater(); // the listed one is fetched once the node is back
-      return { hash: before, bytes };
-    }
-  }
-
   async function loadShards(): Promise<string | undefined> {
     const state = ml!.read();
     const refs = state.clip;
     for (const [month, ref] of refs) {
       if (months.get(month)?.hash === ref.hash) continue;
-      let shard, header, hash;
+      let shard, header;
       try {
-        const got = await shardBytes(month, ref.hash);
-        hash = got.hash;
-        if (months.get(month)?.hash === hash) continue;
-        header = readVectorShardHeader(got.bytes);
-        shard = loadVectorShard(rt(), got.bytes, { scoring: 'js' });
+        const bytes = await blob(ref.hash);
+        header = readVectorShardHeader(bytes);
+        shard = loadVectorShard(rt(), bytes, { scoring: 'js' });
       } catch (e) {
         follower.retryLater(); // offline, or a bad blob: retried on the next change or timer
         console.info(`CLIP shard of ${month} not available now:`, e);
@@ -228,7 +184,7 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
         ids.push(id);
       }
       await shard.index.stop();
-      months.set(month, { hash, ids });
+      months.set(month, { hash: ref.hash, ids });
     }
     for (const [month, m] of [...months])
       if (!refs.has(month)) {
@@ -236,7 +192,6 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
         months.delete(month);
       }
     loadDeviceVectors(state.deviceResults);
-    await saveLastShards();
     if (!index || index.size === 0)
       return refs.size === 0 && deviceVectors.size === 0
         ? 'the home node has no CLIP image embeddings (no CLIP model on the node)'
@@ -291,9 +246,6 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
       const s = ml.read();
       // Until someone searched, the published model's files are kept if they are here already.
       const keep = new Set([...s.clip.values(), ...s.models.values()].map((r) => r.hash as string));
-      // The shards searched now stay until their months' newer ones are here (offline reloads).
-      for (const m of months.values()) keep.add(m.hash);
-      keep.add(LAST_SHARDS_KEY);
       if (!reason) await opts.cache.retain(keep).catch(() => {});
     },
   });
