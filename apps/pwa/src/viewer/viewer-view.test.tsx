@@ -115,10 +115,13 @@ describe('<ViewerView>', () => {
     lib.onChange = (l) => (listeners.push(l), () => {});
     mount(lib, 'still');
     await screen.findByText('Loading…');
+    // Nothing to save yet: the button says so rather than swallowing a click.
+    expect(screen.getByRole('button', { name: 'Download original' }).hasAttribute('disabled')).toBe(true);
     assets.push({ ...base, livePhotoVideo: 'motion' });
     // The month's index, not the asset, is what the page hears of.
     for (const l of listeners) l({ assets: [], albums: [], months: ['2001-09'] });
     await screen.findByRole('button', { name: 'Play Live Photo' });
+    expect(screen.getByRole('button', { name: 'Download original' }).hasAttribute('disabled')).toBe(false);
   });
 
   it('an asset opened before its month synced shows its preview (not only the thumbhash) once the month arrives', async () => {

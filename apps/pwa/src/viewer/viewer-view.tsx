@@ -161,6 +161,8 @@ export function ViewerView(): JSX.Element {
         <button
           type="button"
           class="ghost"
+          // Until the asset is read there is nothing to save: a click then did nothing at all.
+          disabled={!asset()}
           onClick={() => {
             const a = asset();
             if (a) void saveOriginal(lib, a, setNote);
