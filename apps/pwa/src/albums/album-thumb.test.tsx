@@ -2,23 +2,9 @@ import { cleanup, render, waitFor } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AssetDetails, LibraryChange, LibraryClient } from '../library/library-client.ts';
 import { AlbumThumb } from './album-thumb.tsx';
+import { sampleDetails } from '../library/sample-details.ts';
 
-const photo: AssetDetails = {
-  id: 'p1',
-  type: 'image',
-  mime: 'image/jpeg',
-  size: 100,
-  capturedAt: 1e12,
-  width: 400,
-  height: 300,
-  ratio: 4 / 3,
-  favorite: false,
-  archived: false,
-  rating: 0,
-  description: '',
-  tags: [],
-  backedUp: true,
-};
+const photo = sampleDetails({ id: 'p1' });
 
 /** A library answering from a table (no record: no thumbnail either, as the catalog answers). */
 function fakeLibrary(assets: AssetDetails[]) {

@@ -4,23 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AssetDetails, LibraryChange, LibraryClient, MediaKind } from '../library/library-client.ts';
 import { LibraryProvider } from '../shell/library-context.tsx';
 import { ViewerView } from './viewer-view.tsx';
+import { sampleDetails } from '../library/sample-details.ts';
 
-const base: AssetDetails = {
-  id: 'still',
-  type: 'image',
-  mime: 'image/jpeg',
-  size: 100,
-  capturedAt: 1e12,
-  width: 400,
-  height: 300,
-  ratio: 4 / 3,
-  favorite: false,
-  archived: false,
-  rating: 0,
-  description: '',
-  tags: [],
-  backedUp: true,
-};
+const base = sampleDetails({ id: 'still' });
 
 /** A library that answers the viewer from a table and records which media it was asked for. */
 function fakeLibrary(assets: AssetDetails[]) {
