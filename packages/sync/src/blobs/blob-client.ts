@@ -1,32 +1,23 @@
 /**
  * Fetches blobs over `/hearth/blob/2` into the local store. It asks paired peers who has
- * a blob (fastest answer first), takes the chunk manifest from one, then pipelines chunk
- * requests (`window` in flight) and checks every chunk before it is stored: one running
- * SHA-256 over the chunks in order, whose digest at each chunk boundary must match the
- * manifest's prefix digest (the last one is the blob's address, so the whole-blob check
- * is the same pass). When a peer dies or sends bytes that do not verify, it is dropped for
- * that blob and the next peer carries on from the first chunk not yet verified: at most
- * `window` chunks are fetched twice.
+ * a blob (fastest answer first) and chooses the peer: small blobs come whole in a batched
+ * `smalls` answer; for a bigger one it takes the chunk manifest from one peer and fetches
+ * the chunks (chunk-fetch.ts: pipelined, every chunk checked against the manifest before
+ * it is stored). A peer that fails or sends bytes that do not verify is dropped for that
+ * blob and the next one carries on. Sessions and request time limits: blob-session-pool.ts.
  */
 import type { Libp2p, PeerId } from '@libp2p/interface';
 import type { BlobHash } from '../ids.ts';
 import type { PeerAccess } from '../net/peer-access.ts';
-import type { BlobStore, BlobPutResult, PartialBlob } from './blob-store.ts';
-import { openPartial } from './partial-blob.ts';
-import {
-  BLOB_PROTOCOL,
-  OLD_BLOB_PROTOCOLS,
-  MAX_SMALLS,
-  chunkPieces,
-  type BlobResponse,
-  type SmallItem,
-} from './blob-protocol.ts';
+import type { BlobStore, BlobPutResult } from './blob-store.ts';
+import { MAX_SMALLS, type BlobResponse, type SmallItem } from './blob-protocol.ts';
 import { createPeerBatcher } from './peer-batcher.ts';
 import { createHasBatcher } from './has-batcher.ts';
-import { createBlobSession, type BlobSession } from './blob-session.ts';
 import { chunkCount } from './blob-manifest.ts';
-import { BlobHashMismatchError, BlobPeerError, BlobTransferError, BlobVersionError } from './errors.ts';
-import { bytesEqual, type Hashing, type IncrementalHash } from './hashing.ts';
+import { createSessionPool, timed } from './blob-session-pool.ts';
+import { fetchChunks, type FetchTally } from './chunk-fetch.ts';
+import { BlobHashMismatchError, BlobTransferError, BlobVersionError } from './errors.ts';
+import { bytesEqual, type Hashing } from './hashing.ts';
 
 /** What the client needs from a libp2p node. */
 export type BlobClientNode = Pick<Libp2p, 'dialProtocol' | 'getConnections'>;
@@ -86,54 +77,9 @@ const INLINE = 256 * 1024;
 export function createBlobClient(options: BlobClientOptions): BlobClient {
   const { node, store, access, hashing } = options;
   const window = options.window ?? 8;
-  const refillAt = Math.floor(window / 2);
-  const perPeer = options.streamsPerPeer ?? 4;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
-  type PoolEntry = { promise: Promise<BlobSession>; session?: BlobSession; failed?: boolean };
-  const sessions = new Map<string, PoolEntry[]>();
+  const pool = createSessionPool(node, options.streamsPerPeer ?? 4);
   const inflight = new Map<BlobHash, Promise<FetchResult>>();
-
-  // The pool is updated synchronously (no await before a stream is added), so many fetches
-  // starting at once share `perPeer` streams instead of each dialling its own.
-  function session(peer: PeerId): Promise<BlobSession> {
-    const key = peer.toString();
-    const list = (sessions.get(key) ?? []).filter((e) => !e.failed && !e.session?.closed);
-    sessions.set(key, list);
-    if (list.length < perPeer) {
-      const entry: PoolEntry = {
-        promise: node.dialProtocol(peer, [BLOB_PROTOCOL, ...OLD_BLOB_PROTOCOLS]).then((stream) => {
-          // Offering the old versions too tells "too old" apart from "does not serve blobs".
-          if (stream.protocol !== BLOB_PROTOCOL) {
-            stream.abort(new Error('old blob protocol'));
-            throw new BlobVersionError(key, stream.protocol ?? 'an unknown protocol', BLOB_PROTOCOL);
-          }
-          return (entry.session = createBlobSession(key, stream));
-        }),
-      };
-      entry.promise.catch(() => (entry.failed = true));
-      list.push(entry);
-      return entry.promise;
-    }
-    const ready = list.filter((e) => e.session);
-    if (ready.length === 0) return list[0]!.promise;
-    return Promise.resolve(ready.map((e) => e.session!).reduce((x, y) => (y.pending < x.pending ? y : x)));
-  }
-
-  function timed<T>(p: Promise<T>, what: string, peer: PeerId): Promise<T> {
-    let t: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      t = setTimeout(
-        () =>
-          reject(
-            new BlobPeerError(peer.toString(), {
-              cause: new Error(`${what} not answered in ${timeoutMs} ms`),
-            }),
-          ),
-        timeoutMs,
-      );
-    });
-    return Promise.race([p, timeout]).finally(() => clearTimeout(t));
-  }
 
   function pairedPeers(): PeerId[] {
     const seen = new Map<string, PeerId>();
@@ -144,16 +90,17 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
   }
 
   const askHas = createHasBatcher(async (peer, hashes) => {
-    const s = await session(peer);
-    const res = await timed(s.request({ t: 'has', h: hashes }), 'has', peer);
+    const s = await pool.session(peer);
+    const res = await timed(s.request({ t: 'has', h: hashes }), timeoutMs, 'has', peer);
     return res.t === 'has' && res.have.length === hashes.length ? res.have : undefined;
   });
 
   const askSmall = createPeerBatcher<SmallItem>(
     async (peer, hashes) => {
-      const s = await session(peer);
+      const s = await pool.session(peer);
       const res = await timed(
         s.request({ t: 'smalls', h: hashes, inline: INLINE, bin: true }),
+        timeoutMs,
         'smalls',
         peer,
       );
@@ -186,13 +133,29 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
 
   async function fetchOnce(hash: BlobHash, opts: FetchOptions): Promise<FetchResult> {
     const candidates = opts.peers ?? (await whoHas(hash)).map((h) => h.peer);
-    const dropped = new Set<string>();
-    const from = new Set<string>();
-    let resentBytes = 0;
-    let bytesReceived = 0;
+    const tally: FetchTally = { from: new Set(), dropped: new Set(), resentBytes: 0, bytesReceived: 0 };
+    const { dropped, from } = tally;
     const next = () => candidates.find((p) => !dropped.has(p.toString()));
     const hashBytes = hexBytes(hash);
-    let tooOld: BlobVersionError | undefined;
+    const result = (r: BlobPutResult): FetchResult => ({
+      ...r,
+      from: [...from],
+      dropped: [...dropped],
+      resentBytes: tally.resentBytes,
+      bytesReceived: tally.bytesReceived,
+    });
+    /** Stores a blob that came whole from `key`; false when it was not the blob (the peer is dropped). */
+    const tookWhole = async (key: string, data: Uint8Array): Promise<FetchResult | undefined> => {
+      tally.bytesReceived += data.length;
+      const r = await putWhole(hash, data);
+      if (!r) {
+        dropped.add(key);
+        return undefined;
+      }
+      from.add(key);
+      opts.onProgress?.({ hash, bytes: r.size, total: r.size });
+      return result(r);
+    };
 
     for (let peer = next(); peer; peer = next()) {
       const key = peer.toString();
@@ -203,27 +166,22 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
         continue;
       }
       if (small?.d) {
-        bytesReceived += small.d.length;
-        const r = await putWhole(hash, small.d);
-        if (!r) {
-          dropped.add(key);
-          continue;
-        }
-        from.add(key);
-        opts.onProgress?.({ hash, bytes: r.size, total: r.size });
-        return { ...r, from: [...from], dropped: [...dropped], resentBytes, bytesReceived };
+        const r = await tookWhole(key, small.d);
+        if (r) return r;
+        continue;
       }
       let meta: Extract<BlobResponse, { t: 'meta' }>;
       try {
         const res = await timed(
-          (await session(peer)).request({ t: 'meta', h: hash, inline: INLINE }),
+          (await pool.session(peer)).request({ t: 'meta', h: hash, inline: INLINE }),
+          timeoutMs,
           'manifest',
           peer,
         );
         if (res.t !== 'meta') throw new BlobTransferError(hash, `${key} answered ${res.t}`);
         meta = res;
       } catch (e) {
-        if (e instanceof BlobVersionError) tooOld = e;
+        if (e instanceof BlobVersionError) tally.tooOld = e;
         dropped.add(key);
         continue;
       }
@@ -234,141 +192,35 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
         continue;
       }
       if (meta.data) {
-        bytesReceived += meta.data.length;
-        const r = meta.data.length === meta.size ? await putWhole(hash, meta.data) : undefined;
-        if (!r) {
-          dropped.add(key);
-          continue;
-        }
-        from.add(key);
-        opts.onProgress?.({ hash, bytes: meta.size, total: meta.size });
-        return { ...r, from: [...from], dropped: [...dropped], resentBytes, bytesReceived };
+        const r = meta.data.length === meta.size ? await tookWhole(key, meta.data) : undefined;
+        if (r) return r;
+        dropped.add(key);
+        continue;
       }
-      // The manifest in use and whose it is: a peer that takes over brings its own (below).
-      let ch = meta.ch;
-      let chFrom = key;
-      const expectedLength = (i: number) => Math.min(meta.cs, meta.size - i * meta.cs);
-      // One running hash over the verified chunks, in order (those kept on disk, then those
-      // received). A chunk is tried on a fork, kept only if the prefix digest matches, so a
-      // bad chunk leaves the state at the last good boundary for the next peer. Chunks are
-      // hashed as the pieces they arrived in (never joined), on this thread: CPU, not latency,
-      // bounds throughput on a loaded machine, and a thread-pool digest copies.
-      let running: IncrementalHash = await hashing.sha256();
-      let verified = 0;
-      const checkChunk = async (i: number, pieces: readonly Uint8Array[]) => {
-        if (i !== verified || i >= n) return false;
-        let length = 0;
-        for (const p of pieces) length += p.length;
-        if (length !== expectedLength(i)) return false;
-        const h = await running.fork();
-        for (const p of pieces) h.update(p);
-        if (!bytesEqual(h.peek(), ch.subarray(32 * i, 32 * i + 32))) return false;
-        running = h;
-        verified++;
-        return true;
-      };
-      let partial: PartialBlob;
-      try {
-        partial = await openPartial(store, hash, meta.cs, (i, bytes) => checkChunk(i, [bytes]), {
-          verifiedByCaller: true,
-        });
-      } catch (e) {
-        throw new BlobTransferError(hash, 'cannot open a partial write', { cause: e });
-      }
-      let committed = false;
-      try {
-        let done = verified;
-        let bytes = partial.size;
-        const writes: Promise<void>[] = [];
-        for (let src = peer as PeerId | undefined; done < n; src = next()) {
-          if (!src)
-            throw new BlobTransferError(hash, `no peer left (tried ${[...dropped].join(', ') || 'none'})`);
-          let s: BlobSession;
-          try {
-            s = await session(src);
-            // A chunk that failed may have been honest against a lying manifest: the peer that
-            // takes over serves against its own, which must agree on what is verified so far.
-            if (src.toString() !== chFrom) {
-              const res = await timed(s.request({ t: 'meta', h: hash, inline: 0 }), 'manifest', src);
-              const at = 32 * (verified - 1);
-              if (
-                res.t !== 'meta' ||
-                res.size !== meta.size ||
-                res.cs !== meta.cs ||
-                res.ch.length !== n * 32 ||
-                !bytesEqual(res.ch.subarray(32 * (n - 1)), hashBytes) ||
-                (verified > 0 && !bytesEqual(res.ch.subarray(at, at + 32), ch.subarray(at, at + 32)))
-              )
-                throw new BlobTransferError(hash, `${src.toString()}'s manifest does not fit`);
-              ch = res.ch;
-              chFrom = src.toString();
-            }
-          } catch (e) {
-            if (e instanceof BlobVersionError) tooOld = e;
-            dropped.add(src.toString());
-            continue;
-          }
-          // Requests stay up to `window` ahead, so checking a chunk overlaps with receiving the
-          // next. The window is refilled once half of it has come in, so the session writes those
-          // requests at once (one write for `window / 2` requests instead of one each).
-          const pipe: { i: number; p: Promise<readonly Uint8Array[] | undefined> }[] = [];
-          let issued = done;
-          while (done < n) {
-            if (pipe.length <= refillAt)
-              while (issued < n && pipe.length < window) {
-                const i = issued++;
-                const p = timed(s.request({ t: 'get', h: hash, i }), 'chunk', src).then(
-                  (res) => (res.t === 'data' && res.i === i ? chunkPieces(res.d) : undefined),
-                  () => undefined,
-                );
-                pipe.push({ i, p });
-              }
-            const head = pipe.shift()!;
-            const d = await head.p;
-            // Checked just before it is stored, so the bytes are still in cache when written.
-            if (!d || !(await checkChunk(head.i, d))) {
-              dropped.add(src.toString());
-              // The failed chunk and those still under way are asked again elsewhere.
-              for (const c of [head, ...pipe]) resentBytes += expectedLength(c.i);
-              break;
-            }
-            const length = expectedLength(head.i);
-            bytesReceived += length;
-            from.add(src.toString());
-            const w = partial.append(d);
-            w.catch(() => undefined);
-            writes.push(w);
-            if (writes.length > 2) await writes.shift();
-            done++;
-            bytes += length;
-            opts.onProgress?.({ hash, bytes, total: meta.size });
-          }
-        }
-        await Promise.all(writes);
-        committed = true;
-        // Every chunk matched its prefix digest and the last one is the address: the running
-        // digest is the blob's, computed in the same pass (the partial need not hash again).
-        const r = await partial.commit(running.digest());
-        return { ...r, from: [...from], dropped: [...dropped], resentBytes, bytesReceived };
-      } catch (e) {
-        // Every chunk matched a manifest that did not add up: that manifest's peer lied.
-        if (e instanceof BlobHashMismatchError) {
-          dropped.add(chFrom);
-          continue;
-        }
-        throw e;
-      } finally {
-        // What was verified stays on disk for the next attempt.
-        if (!committed) await partial.close();
-      }
+      const r = await fetchChunks(
+        { store, hashing, pool, timeoutMs, window },
+        {
+          hash,
+          hashBytes,
+          size: meta.size,
+          cs: meta.cs,
+          ch: meta.ch,
+          first: peer,
+          next,
+          tally,
+          onProgress: (bytes) => opts.onProgress?.({ hash, bytes, total: meta.size }),
+        },
+      );
+      // undefined: the manifest's peer lied (dropped); start over with the next.
+      if (r) return result(r);
     }
     throw new BlobTransferError(
       hash,
       candidates.length
         ? `every peer failed or sent bad bytes (${[...dropped].join(', ')})` +
-            (tooOld ? `; ${tooOld.message}` : '')
+            (tally.tooOld ? `; ${tally.tooOld.message}` : '')
         : 'no paired peer has it',
-      { cause: tooOld },
+      { cause: tally.tooOld },
     );
   }
 
@@ -383,13 +235,7 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
       return p;
     },
     stop() {
-      for (const list of sessions.values())
-        for (const e of list)
-          void e.promise.then(
-            (s) => s.close(),
-            () => undefined,
-          );
-      sessions.clear();
+      pool.close();
     },
   };
 }
