@@ -7,9 +7,9 @@
  * cost more than fetching them (bench/pwa-blob); values over 64 KiB it moves to a file
  * anyway. Writes are group-committed (`idb-group-writer.ts`).
  */
-import { openDB, type IDBPDatabase } from 'idb';
 import type { MediaKind } from '../library/library-client.ts';
 import { LibraryStorageError } from '../library/library-errors.ts';
+import { openStores } from '../library/open-stores.idb.ts';
 import { blobOf, bytesOf } from './blob-bytes.ts';
 import { createGroupWriter, type StoreWrite } from './idb-group-writer.ts';
 import type { MediaCache } from './media-cache.ts';
@@ -37,16 +37,7 @@ function asBlob(v: unknown): Blob | undefined {
 const sizeOf = (v: unknown) => (v instanceof Blob ? v.size : isInline(v) ? v.bytes.byteLength : undefined);
 
 export async function openIdbMediaCache(dbName: string): Promise<MediaCache> {
-  let db: IDBPDatabase;
-  try {
-    db = await openDB(dbName, 1, {
-      upgrade(d) {
-        d.createObjectStore('media');
-      },
-    });
-  } catch (e) {
-    throw new LibraryStorageError(`open the media cache ${dbName}`, e);
-  }
+  const db = await openStores(dbName, 1, ['media'], `the media cache ${dbName}`);
   const writer = createGroupWriter(db, 'media');
   const keysOf = (asset: string, kinds: readonly MediaKind[]) =>
     kinds.flatMap((k) => [`${asset}/${k}`, `${asset}/${k}#`]);

@@ -7,8 +7,8 @@
  * the page can say what turning it on downloads. A change is announced on a BroadcastChannel,
  * so the worker looks again at once.
  */
-import { openDB, type IDBPDatabase } from 'idb';
 import { LibraryStorageError } from '../library/library-errors.ts';
+import { openStores } from '../library/open-stores.idb.ts';
 
 /** What is kept. */
 export interface SmartSearchSetting {
@@ -31,16 +31,7 @@ export interface SmartSearchStore {
 const KEY = 'smartSearch';
 
 export async function openSmartSearchStore(dbName = 'hearth-device-settings'): Promise<SmartSearchStore> {
-  let db: IDBPDatabase;
-  try {
-    db = await openDB(dbName, 1, {
-      upgrade(d) {
-        d.createObjectStore('kv');
-      },
-    });
-  } catch (e) {
-    throw new LibraryStorageError(`open the device settings ${dbName}`, e);
-  }
+  const db = await openStores(dbName, 1, ['kv'], `the device settings ${dbName}`);
   const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(dbName) : undefined;
   const listeners = new Set<() => void>();
   const notify = () => {
