@@ -14,6 +14,7 @@ import {
   mergeVectorShards,
   storedClip,
 } from '@hearth/ml';
+import { openDB } from 'idb';
 import { createOnnxWebRuntime, tinyClipImageModel, tinyClipTextModel } from '@hearth/ml/testing';
 import { createCatalog, openMlCatalog } from '@hearth/sync';
 import { fakeDeviceId } from '@hearth/sync/testing';
@@ -181,6 +182,64 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
       async () => expect((await offline.search('red')).items.map((i) => i.id)).toEqual([RED]),
       { timeout: 20_000 },
     );
+  });
+
+  it("a month's newer shard not fetched before going offline: the one before still answers, also after a reload", async () => {
+    const home = await homeNode();
+    home.publish();
+    const dev = await deviceLibrary(home);
+    const dbName = `clip-blobs-${Math.random()}`;
+    const cache = await openIdbMlBlobCache(dbName);
+    let offline = false;
+    const asked: string[] = [];
+    const fetchBlob = (h: string) => {
+      asked.push(h);
+      return offline ? Promise.reject(new Error('offline')) : home.fetch(h);
+    };
+    stops.push(() => cache.close());
+    /** the worker's search over the device's library, with its CLIP search on `cache` */
+    const start = async () => {
+      const s = createLibrarySearch(
+        dev.lib,
+        undefined,
+        undefined,
+        clipSearchOf(home, dev, { cache, fetchBlob }),
+      );
+      stops.unshift(() => s.stop()); // before the cache closes
+      await s.ready;
+      return s;
+    };
+    const online = await start();
+    const red = async (s: typeof online) =>
+      (await s.search('a photo of something red')).items.map((i) => i.id);
+    await vi.waitFor(async () => expect(await red(online)).toEqual([RED]), { timeout: 20_000 });
+
+    // The node re-makes July's shard; the device hears of it but cannot fetch it any more.
+    const older = asked[0]; // the shard comes first, the text model at the first search
+    offline = true;
+    const { shard } = await colourShard(RED, [220, 30, 30]);
+    const newer = home.put(shard);
+    home.ml.setMonth('clip', '2024-07', {
+      hash: newer,
+      models: 'clip-vit-b32-visual@openai',
+      source: 's2',
+      assets: 1,
+    });
+    await vi.waitFor(() => expect(asked).toContain(newer), { timeout: 20_000 });
+    expect(await red(online)).toEqual([RED]);
+
+    // A reload with the node gone: July's earlier shard was kept and answers.
+    online.stop();
+    dev.link.disconnect();
+    const reloaded = await start();
+    await vi.waitFor(async () => expect(await red(reloaded)).toEqual([RED]), { timeout: 20_000 });
+    // The month record is not among the blobs (the clip-search e2e counts them): only hashes there.
+    const db = await openDB(dbName);
+    const keys = (await db.getAllKeys('blobs')).map(String);
+    db.close();
+    expect(keys).toContain(older);
+    for (const k of keys) expect(k).toMatch(/^[0-9a-f]{64}$/);
+    expect(await cache.monthHashes()).toEqual(new Map([['2024-07', older]]));
   });
 
   it('without a published text model, words still answer and the status says why; publishing turns it on', async () => {

@@ -9,6 +9,8 @@
  * The shards are fetched as soon as the ML document lists them; the text model (a real one is
  * 64–250 MB) only once someone searches (`semantic()` is first asked), and `status()` says
  * how far its download is meanwhile. Once kept, it loads from the cache, offline too.
+ * A month whose newer shard could not be fetched yet (offline) answers with the one it was
+ * searched with before, also after a reload: the cache records each month's last shard.
  * Whatever is missing (no ML document, no shards, no published model, an unknown model, a
  * runtime that will not load) leaves `semantic()` undefined and `status()` says why: word
  * search goes on without it.
@@ -151,16 +153,46 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
     return undefined;
   }
 
+  /** month → the shard hash it was last searched with, as recorded in the cache (read once) */
+  let lastShards: Map<string, string> | undefined;
+  async function readLastShards(): Promise<Map<string, string>> {
+    return (lastShards ??= await opts.cache.monthHashes().catch(() => new Map<string, string>()));
+  }
+  /** Records the shards searched now, when they changed (one small write). */
+  async function saveLastShards(): Promise<void> {
+    const now = new Map([...months].map(([m, { hash }]) => [m, hash]));
+    const kept = await readLastShards();
+    if (now.size === kept.size && [...now].every(([m, h]) => kept.get(m) === h)) return;
+    lastShards = now;
+    await opts.cache.setMonthHashes(now).catch((e: unknown) => console.info('CLIP search:', e));
+  }
+
+  /** A month's shard: the listed one, else (offline, nothing loaded yet) the one searched before. */
+  async function shardBytes(month: string, hash: string): Promise<{ hash: string; bytes: Uint8Array }> {
+    try {
+      return { hash, bytes: await blob(hash) };
+    } catch (e) {
+      const before = months.has(month) ? undefined : (await readLastShards()).get(month);
+      const bytes =
+        before && before !== hash ? await opts.cache.get(before).catch(() => undefined) : undefined;
+      if (!before || !bytes) throw e;
+      follower.retryLater(); // the listed one is fetched once the node is back
+      return { hash: before, bytes };
+    }
+  }
+
   async function loadShards(): Promise<string | undefined> {
     const state = ml!.read();
     const refs = state.clip;
     for (const [month, ref] of refs) {
       if (months.get(month)?.hash === ref.hash) continue;
-      let shard, header;
+      let shard, header, hash;
       try {
-        const bytes = await blob(ref.hash);
-        header = readVectorShardHeader(bytes);
-        shard = loadVectorShard(rt(), bytes, { scoring: 'js' });
+        const got = await shardBytes(month, ref.hash);
+        hash = got.hash;
+        if (months.get(month)?.hash === hash) continue;
+        header = readVectorShardHeader(got.bytes);
+        shard = loadVectorShard(rt(), got.bytes, { scoring: 'js' });
       } catch (e) {
         follower.retryLater(); // offline, or a bad blob: retried on the next change or timer
         console.info(`CLIP shard of ${month} not available now:`, e);
@@ -184,7 +216,7 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
         ids.push(id);
       }
       await shard.index.stop();
-      months.set(month, { hash: ref.hash, ids });
+      months.set(month, { hash, ids });
     }
     for (const [month, m] of [...months])
       if (!refs.has(month)) {
@@ -192,6 +224,7 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
         months.delete(month);
       }
     loadDeviceVectors(state.deviceResults);
+    await saveLastShards();
     if (!index || index.size === 0)
       return refs.size === 0 && deviceVectors.size === 0
         ? 'the home node has no CLIP image embeddings (no CLIP model on the node)'
@@ -246,6 +279,8 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
       const s = ml.read();
       // Until someone searched, the published model's files are kept if they are here already.
       const keep = new Set([...s.clip.values(), ...s.models.values()].map((r) => r.hash as string));
+      // The shards searched now stay until their months' newer ones are here (offline reloads).
+      for (const m of months.values()) keep.add(m.hash);
       if (!reason) await opts.cache.retain(keep).catch(() => {});
     },
   });
