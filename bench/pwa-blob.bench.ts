@@ -22,8 +22,7 @@ import { build } from 'vite';
 import { generateDeviceKey, pairWithCode, parsePairingLink, requestBlobToken } from '@hearth/sync';
 import { createFsBlobStore, createPeerNode } from '@hearth/sync/platform';
 import { buildNodeLibrary, CLI } from '@hearth/node-peer/testing';
-import { appRoot, hasChromium, launchChromium } from '../apps/pwa/e2e/browser.ts';
-import type { BlobJob } from '../apps/pwa/e2e/pwa-blob-page.ts';
+import { appRoot, hasChromium, launchChromium, type BlobJob } from '@hearth/pwa/e2e';
 import { median, report } from './report.ts';
 
 const originalsMb = Number(process.argv[2] ?? 200);

@@ -9,7 +9,9 @@ import { syntheticLibrary } from '../src/library/synthetic-library.ts';
 import { monthKeyOf } from '../src/library/timeline-item.ts';
 import { appRoot, hasBuild, hasChromium, launchChromium, servePwa } from './browser.ts';
 
-export { hasChromium };
+export { appRoot, hasChromium, launchChromium };
+// The pwa-blob bench's page (bench/pwa-blob.bench.ts builds apps/pwa/e2e/pwa-blob-page.html).
+export type { BlobJob } from './pwa-blob-page.ts';
 // Paired devices with a real home node (bench/pwa-offline-edit.bench.ts).
 export {
   addToAlbum,

@@ -1,16 +1,16 @@
 /**
  * Starts what the e2e run needs: the built PWA served by Vite's preview server (in this
- * process, loopback only) and Debian's Chromium through playwright-core, with the flags
- * DEVELOPERS.md asks for. Playwright gives every launch a fresh temporary profile.
+ * process, loopback only) and Debian's Chromium, launched as every test and bench launches it
+ * (`@hearth/sync/chromium`).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
+import { hasChromium, launchHeadlessChromium } from '@hearth/sync/chromium';
 import { trackChromium } from './bounded-close.ts';
 
-export const CHROMIUM = process.env['HEARTH_CHROMIUM'] ?? '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM);
+export { hasChromium };
 export const appRoot = fileURLToPath(new URL('..', import.meta.url));
 export const hasBuild = existsSync(`${appRoot}/dist/index.html`);
 
@@ -42,21 +42,5 @@ export async function servePwa(): Promise<{ url: string; close(): Promise<void> 
 
 /** Launches Chromium, remembering its process so `closeBrowser` can kill it if close hangs. */
 export function launchChromium(): Promise<Browser> {
-  return trackChromium(() =>
-    chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: 30_000,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    }),
-  );
+  return trackChromium(launchHeadlessChromium);
 }

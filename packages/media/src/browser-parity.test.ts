@@ -20,13 +20,8 @@ import { createExiftoolReader } from './metadata-reader.exiftool.ts';
 import { createSharpCodec } from './image-codec.sharp.ts';
 import type { MainThreadResult } from './testing/browser/harness.browser.ts';
 import type { ParityResult } from './testing/browser/harness-worker.browser.ts';
-import {
-  buildHarnessPage,
-  CHROMIUM,
-  launchChromium,
-  sendFile,
-  serveOnLoopback,
-} from './testing/chromium-harness.node.ts';
+import { CHROMIUM, launchHeadlessChromium } from '@hearth/sync/chromium';
+import { buildHarnessPage, sendFile, serveOnLoopback } from './testing/chromium-harness.node.ts';
 import { fixturesDir } from './testing/fixtures.node.ts';
 
 const assets = join(fixturesDir(), 'immich-test-assets');
@@ -74,7 +69,7 @@ describe.skipIf(skip)(`media backends in Chromium match Node's ${skip ? `(skippe
     dist = await buildHarnessPage(new URL('./testing/browser/', import.meta.url), 'hearth-media-parity-');
     const s = await serve(dist);
     server = s.server;
-    browser = await launchChromium();
+    browser = await launchHeadlessChromium();
     const page = await browser.newPage();
     await page.goto(s.url);
     await page.waitForFunction(() => typeof window.hearthMediaParity === 'function');

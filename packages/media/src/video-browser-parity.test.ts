@@ -15,13 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitMotionPhoto } from './motion-photo.ts';
 import { dHash, hammingDistance } from './perceptual-hash.ts';
 import type { VideoParityResult } from './testing/browser-video/harness-worker.browser.ts';
-import {
-  buildHarnessPage,
-  CHROMIUM,
-  launchChromium,
-  sendFile,
-  serveOnLoopback,
-} from './testing/chromium-harness.node.ts';
+import { CHROMIUM, launchHeadlessChromium } from '@hearth/sync/chromium';
+import { buildHarnessPage, sendFile, serveOnLoopback } from './testing/chromium-harness.node.ts';
 import { fixturesDir } from './testing/fixtures.node.ts';
 import { makeVideoClips } from './testing/video-clips.node.ts';
 import { createNativeVideoTool, hasNativeFfmpeg } from './video-tool.ffmpeg.ts';
@@ -99,7 +94,7 @@ describe.skipIf(skip)(
       );
       const s = await serve(dist, clips);
       server = s.server;
-      browser = await launchChromium();
+      browser = await launchHeadlessChromium();
       const page = await browser.newPage();
       await page.goto(s.url);
       await page.waitForFunction(() => typeof window.hearthVideoParity === 'function');

@@ -1,17 +1,18 @@
 /**
- * Runs a browser entry of this package in Debian's Chromium (playwright-core, the PWA e2e's
- * flags): bundles it with Vite, serves it on loopback with onnxruntime-web's wasm files at
- * `/ort/`, the models dir at `/models/` and any extra routes, cross-origin isolated so
- * onnxruntime-web may use wasm threads as the PWA can. For the parity test and benches.
+ * Runs a browser entry of this package in Debian's Chromium (launched by
+ * `@hearth/sync/chromium`, as every test and bench launches it): bundles it with Vite, serves it
+ * on loopback with onnxruntime-web's wasm files at `/ort/`, the models dir at `/models/` and any
+ * extra routes, cross-origin isolated so onnxruntime-web may use wasm threads as the PWA can.
+ * For the parity test and benches.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, join, normalize, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { launchHeadlessChromium } from '@hearth/sync/chromium';
 
-export const CHROMIUM = process.env['HEARTH_CHROMIUM'] ?? '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM);
+export { CHROMIUM, hasChromium } from '@hearth/sync/chromium';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 
@@ -34,18 +35,6 @@ export interface ChromiumPage {
   page: Page;
   close(): Promise<void>;
 }
-
-/** The PWA e2e's Chromium flags (apps/pwa/e2e/browser.ts). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
@@ -100,15 +89,9 @@ export async function openChromiumPage(opts: ChromiumPageOptions): Promise<Chrom
     res.writeHead(404, isolation).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { chromium } = await import('playwright-core');
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      timeout: 30_000,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchHeadlessChromium();
     const page = await browser.newPage();
     page.setDefaultTimeout(300_000);
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);

@@ -1,17 +1,13 @@
 /**
- * Shared setup of the Chromium parity tests: build a Vite harness page and launch Debian's
- * Chromium through playwright-core with the same flags, so both parity suites stay in step.
+ * Shared setup of the Chromium parity tests: build a Vite harness page and serve it on loopback
+ * (the tests launch Chromium with `@hearth/sync/chromium`, as every test and bench does).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
-
-/** Chromium binary: `HEARTH_CHROMIUM` or Debian's. */
-export const CHROMIUM = process.env['HEARTH_CHROMIUM'] ?? '/usr/bin/chromium';
 
 /** Build the harness page in `root` (a directory URL) into a fresh temp dir; returns that dir. */
 export async function buildHarnessPage(root: URL, prefix: string): Promise<string> {
@@ -25,22 +21,6 @@ export async function buildHarnessPage(root: URL, prefix: string): Promise<strin
     build: { outDir: dist, emptyOutDir: true, minify: false, reportCompressedSize: false },
   });
   return dist;
-}
-
-/** Launch headless Chromium (no sandbox, no GPU: CI containers have neither). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: 30_000,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
 }
 
 const TYPES: Record<string, string> = {
