@@ -1,11 +1,12 @@
 import 'fake-indexeddb/auto';
 import { createMemoryHistory, MemoryRouter, Route } from '@solidjs/router';
 import { cleanup, fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalLibrary } from '../library/local-library.idb.ts';
-import type { NewLocalAsset } from '../library/library-client.ts';
+import type { LibraryChange, LibraryClient, NewLocalAsset } from '../library/library-client.ts';
 import { LibraryProvider } from '../shell/library-context.tsx';
-import { SearchView } from './search-view.tsx';
+import { createSearchClient } from './search-client.ts';
+import { RERUN_MS, SearchView } from './search-view.tsx';
 
 // happy-dom has no layout: give the scroller a laptop-sized box.
 const sizes = { clientWidth: 1000, clientHeight: 800 };
@@ -83,6 +84,77 @@ describe('<SearchView> over the local library', () => {
     await waitFor(() => expect(ids()).toEqual([hex(3)]));
     fireEvent.click(document.querySelector('.tile')!);
     await waitFor(() => expect(history.get()).toBe(`/photos/${hex(3)}`));
+  });
+
+  it('a photo that reaches the library while its query is shown appears without typing again', async () => {
+    const history = createMemoryHistory();
+    history.set({ value: '/search?q=harbour' });
+    render(() => (
+      <LibraryProvider client={lib}>
+        <MemoryRouter history={history}>
+          <Route
+            path="/search"
+            component={() => <SearchView client={createSearchClient(lib, undefined)} />}
+          />
+        </MemoryRouter>
+      </LibraryProvider>
+    ));
+    const summary = () => screen.getByTestId('search-summary');
+    await waitFor(() => expect(summary().dataset['answered']).toBe('harbour'), { timeout: 10_000 });
+    expect(summary().textContent).toBe('No photos match.');
+    // As a sync brings it in: the library says it changed, and nobody types.
+    await lib.addAssets([photo(4, 'harbour_boats.jpg', Date.UTC(2022, 4, 1))]);
+    await waitFor(() => expect(summary().textContent).toBe('1 photo'), { timeout: 10_000 });
+    expect(document.querySelector<HTMLElement>('.tile')?.dataset['id']).toBe(hex(4));
+  });
+
+  it('asks once for a burst of changes, not for media or home-node changes, nothing while the box is empty', async () => {
+    vi.useFakeTimers();
+    try {
+      const listeners = new Set<(c: LibraryChange) => void>();
+      const stub = {
+        onChange: (l: (c: LibraryChange) => void) => (listeners.add(l), () => void listeners.delete(l)),
+      } as unknown as LibraryClient;
+      const change = (c: Partial<LibraryChange>) => {
+        for (const l of listeners) l({ assets: [], albums: [], months: [], ...c });
+      };
+      const asked: string[] = [];
+      const client = { search: async (q: string) => (asked.push(q), { items: [], total: 0 }) };
+      const history = createMemoryHistory();
+      history.set({ value: '/search' });
+      render(() => (
+        <LibraryProvider client={stub}>
+          <MemoryRouter history={history}>
+            <Route path="/search" component={() => <SearchView client={client} />} />
+          </MemoryRouter>
+        </LibraryProvider>
+      ));
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(asked).toEqual(['']); // the empty box is answered once (the hint)
+      change({ assets: [hex(1)] });
+      await vi.advanceTimersByTimeAsync(RERUN_MS * 3);
+      expect(asked).toEqual(['']);
+
+      history.set({ value: '/search?q=dog' });
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(asked).toEqual(['', 'dog']);
+      change({ assets: [hex(1)] });
+      change({ months: ['2024-07'] });
+      change({ albums: ['a'] });
+      await vi.advanceTimersByTimeAsync(RERUN_MS - 1);
+      expect(asked).toEqual(['', 'dog']); // coalesced: asked once the burst had time to land
+      await vi.advanceTimersByTimeAsync(1);
+      expect(asked).toEqual(['', 'dog', 'dog']);
+      change({ media: true });
+      change({ homeNodes: true });
+      await vi.advanceTimersByTimeAsync(RERUN_MS * 3);
+      expect(asked).toEqual(['', 'dog', 'dog']);
+      // Unmounted: changes ask nothing.
+      cleanup();
+      expect(listeners.size).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('says why semantic search is unavailable, and still shows the word matches', async () => {

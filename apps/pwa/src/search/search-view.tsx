@@ -11,6 +11,11 @@ import type { SearchResult } from './search-types.ts';
 const DEBOUNCE_MS = 150;
 /** While the search model downloads, the same query is asked again this often (results improve once it is in). */
 const LOADING_POLL_MS = 1000;
+/**
+ * After the library changed (a photo synced in, an edit), a shown query is asked again this
+ * much later: one question for a burst of changes (a sync brings many), never put off by the next.
+ */
+export const RERUN_MS = 400;
 
 /** True when a key press belongs to a text field (then `/` is typed, not a shortcut). */
 function typing(target: EventTarget | null): boolean {
@@ -22,7 +27,8 @@ function typing(target: EventTarget | null): boolean {
  * The search page: a search box (`/` focuses it), two filters, and the matching photos as
  * timeline tiles that open the viewer. Answers come from this device's own data (the synced
  * catalog in the peer worker, or the local replica), so search works offline. The query is
- * in the URL, so coming back from the viewer shows the same results.
+ * in the URL, so coming back from the viewer shows the same results. A shown answer is asked
+ * again when the library changes (a photo synced in while it is on screen appears).
  */
 export function SearchView(props: { client?: SearchClient }): JSX.Element {
   const lib = useLibrary();
@@ -69,6 +75,21 @@ export function SearchView(props: { client?: SearchClient }): JSX.Element {
     }),
   );
   onCleanup(() => clearTimeout(timer));
+  // The index follows the library: a shown answer is asked again when what it covers changed.
+  let rerun: ReturnType<typeof setTimeout> | undefined;
+  const offChange = lib.onChange((c) => {
+    if (!c.assets.length && !c.albums.length && !c.months.length) return; // media or home nodes only
+    const asked = query().trim() || filters().favorites;
+    if (!asked || answered() === undefined || rerun !== undefined) return;
+    rerun = setTimeout(() => {
+      rerun = undefined;
+      run();
+    }, RERUN_MS);
+  });
+  onCleanup(() => {
+    offChange();
+    clearTimeout(rerun);
+  });
   setNavigationOrder(() => result()?.items.map((i) => i.id) ?? []);
 
   onMount(() => {
