@@ -99,7 +99,7 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
     async (peer, hashes) => {
       const s = await pool.session(peer);
       const res = await timed(
-        s.request({ t: 'smalls', h: hashes, inline: INLINE, bin: true }),
+        s.request({ t: 'smalls', h: hashes, inline: INLINE, bin: true, man: true }),
         timeoutMs,
         'smalls',
         peer,
@@ -159,32 +159,34 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
 
     for (let peer = next(); peer; peer = next()) {
       const key = peer.toString();
-      // Small blobs come whole in a batched answer; bigger ones fall through to `meta`.
+      // Small blobs come whole in a batched answer, photos with their manifest; others ask `meta`.
       const small = await askSmall(peer, hash);
       if (small && 'e' in small) {
         dropped.add(key);
         continue;
       }
-      if (small?.d) {
+      if (small && 'd' in small && small.d) {
         const r = await tookWhole(key, small.d);
         if (r) return r;
         continue;
       }
-      let meta: Extract<BlobResponse, { t: 'meta' }>;
-      try {
-        const res = await timed(
-          (await pool.session(peer)).request({ t: 'meta', h: hash, inline: INLINE }),
-          timeoutMs,
-          'manifest',
-          peer,
-        );
-        if (res.t !== 'meta') throw new BlobTransferError(hash, `${key} answered ${res.t}`);
-        meta = res;
-      } catch (e) {
-        if (e instanceof BlobVersionError) tally.tooOld = e;
-        dropped.add(key);
-        continue;
-      }
+      let meta: Pick<Extract<BlobResponse, { t: 'meta' }>, 'size' | 'cs' | 'ch' | 'data'>;
+      if (small && 'ch' in small) meta = { size: small.s, cs: small.cs, ch: small.ch };
+      else
+        try {
+          const res = await timed(
+            (await pool.session(peer)).request({ t: 'meta', h: hash, inline: INLINE }),
+            timeoutMs,
+            'manifest',
+            peer,
+          );
+          if (res.t !== 'meta') throw new BlobTransferError(hash, `${key} answered ${res.t}`);
+          meta = res;
+        } catch (e) {
+          if (e instanceof BlobVersionError) tally.tooOld = e;
+          dropped.add(key);
+          continue;
+        }
       const n = chunkCount(meta.size, meta.cs);
       // The last prefix digest is the address: a manifest that is not for this blob stops here.
       if (meta.ch.length !== n * 32 || !bytesEqual(meta.ch.subarray(32 * (n - 1)), hashBytes)) {

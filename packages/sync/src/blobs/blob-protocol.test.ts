@@ -58,9 +58,38 @@ describe('blob protocol codec', () => {
     expect(() => decodeResponse(whole.subarray(0, whole.length - 1))).toThrow(/malformed/);
     expect(() => decodeResponse(Uint8Array.of(...whole, 0))).toThrow(/malformed/);
     expect(() => decodeResponse(whole.subarray(0, 12))).toThrow(/malformed/);
-    // The request flag round-trips; a request without it asks for CBOR (what older peers send).
-    const ask: BlobRequest = { t: 'smalls', id: 9, h: [H], inline: 1, bin: true };
+    // The request flags round-trip; a request without them asks for CBOR (what older peers send).
+    const ask: BlobRequest = { t: 'smalls', id: 9, h: [H], inline: 1, bin: true, man: true };
     expect(decodeRequest(flat(encodeFrame(ask)))).toEqual(ask);
+    // A manifest item (binary only): size, chunk size and prefix digests, read from pieces too.
+    const ch = Uint8Array.from({ length: 96 }, (_, i) => i);
+    const man: BlobResponse = {
+      t: 'smalls',
+      id: 10,
+      bin: true,
+      items: [
+        { s: 3, d: d },
+        { s: 150_000, cs: 65536, ch },
+      ],
+    };
+    const manFrame = flat(encodeFrame(man));
+    expect(decodeResponse(manFrame)).toEqual(man);
+    expect(decodeResponse(new Uint8ArrayList(...[...manFrame].map((b) => Uint8Array.of(b))))).toEqual(man);
+    // A manifest whose digests do not fit its size and chunk size, or a chunk size out of bounds, is broken.
+    const badMan = (s: number, cs: number, chunks: number) =>
+      flat(
+        encodeFrame({ t: 'smalls', id: 11, bin: true, items: [{ s, cs, ch: new Uint8Array(32 * chunks) }] }),
+      );
+    expect(() => decodeResponse(badMan(150_000, 65536, 2))).toThrow(/malformed/);
+    expect(() => decodeResponse(badMan(150_000, 1024, 147))).toThrow(/malformed/);
+    expect(() => decodeResponse(badMan(40 * 65536, 65536, 40))).toThrow(/malformed/);
+    expect(decodeResponse(badMan(150_000, 65536, 3))).toMatchObject({ items: [{ s: 150_000, cs: 65536 }] });
+    // A CBOR answer keeps only the known fields of an item (a manifest there is not read).
+    expect(decodeResponse(encode({ t: 'smalls', id: 12, items: [{ s: 150_000, cs: 65536, ch }] }))).toEqual({
+      t: 'smalls',
+      id: 12,
+      items: [{ s: 150_000 }],
+    });
     // An inline blob whose length disagrees with its size is a broken answer.
     expect(() =>
       decodeResponse(encode({ t: 'smalls', id: 7, items: [{ s: 4, d: new Uint8Array(3) }] })),

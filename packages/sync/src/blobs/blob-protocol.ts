@@ -6,10 +6,13 @@
  * - `meta` {h, inline}          → `meta` {size, cs, ch, data?} (chunk manifest: `ch` is the SHA-256 of
  *   each prefix ending at a chunk boundary, see blob-manifest.ts; whole blob inline when small)
  * - `get`  {h, i}               → `data` {i, d}                (chunk i: bytes [i·cs, min(size,(i+1)·cs)))
- * - `smalls` {h: hashes, inline, bin?} → `smalls` {items}     (many small blobs in one answer: per hash
+ * - `smalls` {h: hashes, inline, bin?, man?} → `smalls` {items} (many small blobs in one answer: per hash
  *   `{s: size, d: bytes}` when inlined, `{s: size}` when not (too big, or the answer is full: ask `meta`),
  *   `{e: 'NOT_FOUND'}`; with `bin: true` the answer is binary, see SMALLS_HEADER — a server that
- *   predates it ignores the flag and answers in CBOR, which clients still read)
+ *   predates it ignores the flag and answers in CBOR, which clients still read; with `man: true` too,
+ *   a blob too big to inline whose manifest has at most MAX_SMALLS_MANIFEST chunks comes as
+ *   `{s: size, cs, ch}`, so the client asks for its chunks at once — a photo costs one round trip
+ *   fewer; a server that predates the flag answers `{s}` and the client asks `meta`)
  * - any                         → `err`  {code}                (NOT_FOUND, BAD_REQUEST)
  *
  * Every frame is size-limited on read; a peer that breaks the format is disconnected.
@@ -39,15 +42,22 @@ export const MAX_HAS = 512;
 export const MAX_SMALLS = 64;
 /** Inline bytes in one `smalls` answer, leaving room for the items' headers within MAX_FRAME. */
 export const SMALLS_BUDGET = MAX_CHUNK - 16 * 1024;
+/**
+ * Largest manifest (in chunks: 16 MiB at 1 MiB chunks, photos) a `smalls` answer carries: it
+ * counts against SMALLS_BUDGET, and a manifest not yet known is hashed before the answer goes
+ * out, which must not hold a batch of thumbnails up for long (a video's still comes by `meta`).
+ */
+export const MAX_SMALLS_MANIFEST = 16;
 
-/** One item of a `smalls` answer. */
-export type SmallItem = { s: number; d?: Uint8Array } | { e: 'NOT_FOUND' };
+/** One item of a `smalls` answer: inlined, size only, size and manifest, or not held. */
+export type SmallItem =
+  { s: number; d?: Uint8Array } | { s: number; cs: number; ch: Uint8Array } | { e: 'NOT_FOUND' };
 
 export type BlobRequest =
   | { t: 'has'; id: number; h: string[] }
   | { t: 'meta'; id: number; h: string; inline: number }
   | { t: 'get'; id: number; h: string; i: number }
-  | { t: 'smalls'; id: number; h: string[]; inline: number; bin?: true };
+  | { t: 'smalls'; id: number; h: string[]; inline: number; bin?: true; man?: true };
 
 export type BlobResponse =
   | { t: 'has'; id: number; have: boolean[] }
@@ -63,12 +73,18 @@ const DATA_HEADER = 13;
 
 /**
  * Binary `smalls` answers: `0x01, id (f64), n (u16)`, then per item `kind (u8), size (u32)`
- * (0: inline, 1: size only, 2: not found), then the inline bytes in item order. Thumbnails
- * are sent as the buffers they were read into: CBOR copied every byte twice to encode and
- * once more to decode (thumbnails cost ~3× the bare stream's CPU per MB).
+ * (0: inline, 1: size only, 2: not found, 3: manifest, whose u32 is the length of its record),
+ * then the inline bytes and manifest records in item order. A manifest record is `size (f64),
+ * cs (u32), ch` (32 bytes per chunk). Thumbnails are sent as the buffers they were read into:
+ * CBOR copied every byte twice to encode and once more to decode (thumbnails cost ~3× the bare
+ * stream's CPU per MB).
  */
 const SMALLS_HEADER = 11;
 const SMALL_ENTRY = 5;
+const MANIFEST_HEAD = 12;
+
+/** Bytes a manifest of `chunks` chunks takes in a binary `smalls` answer. */
+export const smallsManifestBytes = (chunks: number): number => SMALL_ENTRY + MANIFEST_HEAD + 32 * chunks;
 
 function encodeSmalls(id: number, items: SmallItem[]): Uint8ArrayList {
   const header = new Uint8Array(SMALLS_HEADER + SMALL_ENTRY * items.length);
@@ -80,7 +96,16 @@ function encodeSmalls(id: number, items: SmallItem[]): Uint8ArrayList {
   items.forEach((it, k) => {
     const at = SMALLS_HEADER + SMALL_ENTRY * k;
     if ('e' in it) header[at] = 2;
-    else {
+    else if ('ch' in it) {
+      const record = new Uint8Array(MANIFEST_HEAD + it.ch.length);
+      const rv = new DataView(record.buffer);
+      rv.setFloat64(0, it.s);
+      rv.setUint32(8, it.cs);
+      record.set(it.ch, MANIFEST_HEAD);
+      header[at] = 3;
+      view.setUint32(at + 1, record.length);
+      inline.push(record);
+    } else {
       header[at] = it.d ? 0 : 1;
       view.setUint32(at + 1, it.s);
       if (it.d) inline.push(it.d);
@@ -107,7 +132,15 @@ function decodeSmalls(frame: Uint8Array | Uint8ArrayList): BlobResponse {
     const s = tv.getUint32(SMALL_ENTRY * k + 1);
     if (kind === 2) items.push({ e: 'NOT_FOUND' });
     else if (kind === 1) items.push({ s });
-    else if (kind === 0 && at + s <= frame.length) {
+    else if (
+      kind === 3 &&
+      s >= MANIFEST_HEAD + 32 &&
+      (s - MANIFEST_HEAD) % 32 === 0 &&
+      at + s <= frame.length
+    ) {
+      items.push(decodeManifestRecord(frame.subarray(at, at + s)));
+      at += s;
+    } else if (kind === 0 && at + s <= frame.length) {
       // A view (a blob spanning two received pieces is joined): a plain Uint8Array, never a Buffer.
       const d = frame.subarray(at, at + s);
       items.push({ s, d: new Uint8Array(d.buffer, d.byteOffset, d.length) });
@@ -116,6 +149,24 @@ function decodeSmalls(frame: Uint8Array | Uint8ArrayList): BlobResponse {
   }
   if (at !== frame.length) throw new BlobProtocolError('malformed smalls frame');
   return { t: 'smalls', id, items, bin: true };
+}
+
+/** A manifest record (MANIFEST_HEAD, then the digests): checked like a `meta` answer. */
+function decodeManifestRecord(record: Uint8Array): SmallItem {
+  const rv = new DataView(record.buffer, record.byteOffset, MANIFEST_HEAD);
+  const s = rv.getFloat64(0);
+  const cs = rv.getUint32(8);
+  const chunks = (record.length - MANIFEST_HEAD) / 32;
+  if (
+    !isIndex(s) ||
+    cs < MIN_CHUNK ||
+    cs > MAX_CHUNK ||
+    chunks > MAX_SMALLS_MANIFEST ||
+    chunks !== Math.max(1, Math.ceil(s / cs))
+  )
+    throw new BlobProtocolError('malformed smalls manifest');
+  // Copied out of the received pieces (a plain Uint8Array): 32 bytes a chunk, kept for the whole fetch.
+  return { s, cs, ch: new Uint8Array(record.subarray(MANIFEST_HEAD)) };
 }
 
 export function encodeFrame(msg: BlobRequest | BlobResponse): Uint8Array | Uint8ArrayList {
@@ -171,6 +222,7 @@ export function decodeRequest(bytes: Uint8Array): BlobRequest {
       h: m.h as string[],
       inline: m.inline,
       ...(m.bin === true ? { bin: true as const } : {}),
+      ...(m.man === true ? { man: true as const } : {}),
     };
   throw new BlobProtocolError(`malformed request ${JSON.stringify(m.t)}`);
 }
@@ -229,8 +281,19 @@ export function decodeResponse(frame: Uint8Array | Uint8ArrayList): BlobResponse
       if (isIndex(m.i) && m.d instanceof Uint8Array) return { t: 'data', id: m.id, i: m.i, d: m.d };
       break;
     case 'smalls':
+      // Only the known fields (manifests come in binary answers only).
       if (Array.isArray(m.items) && m.items.length <= MAX_SMALLS && m.items.every(isSmallItem))
-        return { t: 'smalls', id: m.id, items: m.items as SmallItem[] };
+        return {
+          t: 'smalls',
+          id: m.id,
+          items: (m.items as Record<string, unknown>[]).map((o): SmallItem =>
+            o.e === 'NOT_FOUND'
+              ? { e: 'NOT_FOUND' }
+              : o.d === undefined
+                ? { s: o.s as number }
+                : { s: o.s as number, d: o.d as Uint8Array },
+          ),
+        };
       break;
     case 'err':
       if (m.code === 'NOT_FOUND' || m.code === 'BAD_REQUEST') return { t: 'err', id: m.id, code: m.code };

@@ -8,14 +8,16 @@ import type { Connection, Libp2p, Stream } from '@libp2p/interface';
 import type { BlobHash } from '../ids.ts';
 import type { PeerAccess } from '../net/peer-access.ts';
 import { readSmall, type BlobStore } from './blob-store.ts';
-import { createManifestCache } from './blob-manifest.ts';
+import { chunkCount, createManifestCache } from './blob-manifest.ts';
 import { createChunkPool, createSentChunks } from './chunk-pool.ts';
 import {
   BLOB_PROTOCOL,
   MAX_CHUNK,
   MAX_REQUEST_FRAME,
+  MAX_SMALLS_MANIFEST,
   MIN_CHUNK,
   SMALLS_BUDGET,
+  smallsManifestBytes,
   decodeRequest,
   encodeFrame,
   type BlobRequest,
@@ -151,10 +153,23 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
             return read(req.h[k]!, r.size);
           });
           for (const [k, p] of second.entries()) if (p) reads[k] = await p;
-          const items = reads.map((r): SmallItem => {
-            if (!r) return { e: 'NOT_FOUND' };
-            return r.bytes ? { s: r.size, d: r.bytes } : { s: r.size };
+          // Blobs too big to inline get their manifest when asked and it fits (photos: no `meta`
+          // round trip); any failure here leaves the size only, and `meta` reports it.
+          const manifest = reads.map((r, k) => {
+            const chunks = r && !r.bytes && r.size > limit ? chunkCount(r.size, chunkSize) : Infinity;
+            if (!req.man || !req.bin || chunks > MAX_SMALLS_MANIFEST || smallsManifestBytes(chunks) > budget)
+              return undefined;
+            budget -= smallsManifestBytes(chunks);
+            return manifests.get(req.h[k]! as BlobHash).catch(() => undefined);
           });
+          const items: SmallItem[] = [];
+          for (const [k, r] of reads.entries()) {
+            const m = await manifest[k];
+            if (!r) items.push({ e: 'NOT_FOUND' });
+            else if (r.bytes) items.push({ s: r.size, d: r.bytes });
+            else if (m && m.size === r.size) items.push({ s: r.size, cs: m.chunkSize, ch: m.prefixDigests });
+            else items.push({ s: r.size });
+          }
           return { t: 'smalls', id: req.id, items, ...(req.bin ? { bin: true as const } : {}) };
         }
       }
