@@ -12,6 +12,7 @@ import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/pr
 import { join } from 'node:path';
 import type { BlobHash } from '../ids.ts';
 import type { BlobPutResult, ChunkVerifier, PartialBlob, ResumeOptions } from './blob-store.ts';
+import type { PartialIndex } from './blob-partial-index.fs.ts';
 import { openBlobFileWriter, type BlobFileWriter, type DirectIo } from './blob-file-writer.fs.ts';
 import { BlobHashMismatchError, BlobStoreFullError } from './errors.ts';
 import { toHex } from './hashing.ts';
@@ -26,6 +27,8 @@ export interface PartialHost {
   isLiveWriter(pid: number): boolean;
   /** Direct-I/O staging for appended bytes (blob-file-writer.fs.ts); none: the page cache. */
   direct?: DirectIo;
+  /** The partials there are, so a new fetch need not look (blob-partial-index.fs.ts). */
+  index: PartialIndex;
 }
 
 export async function resumePartial(
@@ -38,15 +41,21 @@ export async function resumePartial(
   const byCaller = options.verifiedByCaller === true;
   const mine = join(host.partialDir, `${hash}.${process.pid}`);
   // Claim the leftover of a dead writer (a restart); a live one is left alone.
-  for (const name of await readdir(host.partialDir).catch(() => [] as string[])) {
+  let claimed = false;
+  for (const name of await host.index.others(hash)) {
     const pid = Number(name.slice(hash.length + 1));
-    if (!name.startsWith(hash + '.') || !Number.isSafeInteger(pid) || name === `${hash}.${process.pid}`)
-      continue;
-    if (host.isLiveWriter(pid)) continue;
-    await rename(join(host.partialDir, name), mine).catch(() => undefined);
-    break;
+    if (!Number.isSafeInteger(pid) || host.isLiveWriter(pid)) continue;
+    host.index.forget(hash, name);
+    claimed = await rename(join(host.partialDir, name), mine).then(
+      () => true,
+      () => false,
+    );
+    if (claimed) break;
   }
-  const fh: FileHandle | undefined = await open(mine, 'r+').catch(() => undefined);
+  // Only a file known to be there is opened: a new fetch (nearly all) goes straight to writing.
+  const fh: FileHandle | undefined =
+    claimed || host.index.ownKept(hash) ? await open(mine, 'r+').catch(() => undefined) : undefined;
+  host.index.setOwn(hash, true);
   const h = byCaller ? undefined : await nodeHashing.sha256();
   let size = 0;
   if (fh) {
@@ -78,6 +87,7 @@ export async function resumePartial(
     await out.abort().catch(() => undefined);
     if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
       // A full disk leaves no partial blob behind either.
+      host.index.setOwn(hash, false);
       await unlink(mine).catch(() => undefined);
       throw new BlobStoreFullError(host.root, { cause: e });
     }
@@ -113,12 +123,16 @@ export async function resumePartial(
       }
       const got = toHex(h ? h.digest() : digest!) as BlobHash;
       if (got !== hash) {
+        host.index.setOwn(hash, false);
         await unlink(mine).catch(() => undefined);
         throw new BlobHashMismatchError(hash, got, `blob store ${host.root}`);
       }
       try {
-        return { hash, size, created: await host.publish(mine, hash) };
+        const created = await host.publish(mine, hash);
+        host.index.setOwn(hash, false);
+        return { hash, size, created };
       } catch (e) {
+        host.index.setOwn(hash, false);
         await unlink(mine).catch(() => undefined);
         if ((e as NodeJS.ErrnoException).code === 'ENOSPC')
           throw new BlobStoreFullError(host.root, { cause: e });

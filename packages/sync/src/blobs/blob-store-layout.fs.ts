@@ -6,8 +6,9 @@
  * version's small-blob log, replayed once).
  */
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BlobHash } from '../ids.ts';
+import { fsyncDir } from './blob-store-log.fs.ts';
 
 /** The store's directories and where a blob's own file is. */
 export interface StoreLayout {
@@ -36,10 +37,20 @@ export function storeLayout(root: string): StoreLayout {
   };
 }
 
-/** Makes the store's directories (those missing). */
+/**
+ * Makes the store's directories (those missing), durably: a directory made is synced in its
+ * parent, as publish does for fan-out directories. Without that, a crash (ext4 without a
+ * journal orders nothing) after a first put could lose `sha256/` itself with the blob in it.
+ * Nothing is synced when they all exist (every start but the first).
+ */
 export async function makeStoreDirs(layout: StoreLayout): Promise<void> {
-  for (const d of [layout.blobsDir, layout.quarantineDir, layout.tmpDir, layout.partialDir])
-    await mkdir(d, { recursive: true });
+  const parents = new Set<string>();
+  for (const d of [layout.blobsDir, layout.quarantineDir, layout.tmpDir, layout.partialDir]) {
+    const fresh = await mkdir(d, { recursive: true });
+    // Each directory from the first one made down to `d`'s parent gained an entry.
+    for (let p = d; fresh !== undefined && p !== dirname(fresh); p = dirname(p)) parents.add(dirname(p));
+  }
+  await Promise.all([...parents].map(fsyncDir));
 }
 
 /**

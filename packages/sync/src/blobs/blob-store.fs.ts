@@ -21,6 +21,7 @@ import { asBlobHash } from '../ids.ts';
 import type { BlobPutOptions, BlobPutResult, BlobStore, BlobStoreStats } from './blob-store.ts';
 import { createReadHandles } from './blob-read-handles.fs.ts';
 import { createStoreReads } from './blob-store-reads.fs.ts';
+import { createPartialIndex } from './blob-partial-index.fs.ts';
 import { dropStalePartials, resumePartial, type PartialHost } from './blob-partial.fs.ts';
 import { replaySmallBlobLogs, type LoggedBlob } from './blob-store-log.fs.ts';
 import { createPackSet, type PackEntry } from './blob-pack-set.fs.ts';
@@ -119,7 +120,14 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
   }
   // Only the default temp files: a test's `openTemp` (e.g. /dev/full) must see every write.
   const direct = createDirectIo(tmpDir, options.directIo !== false && !options.openTemp);
-  const partials: PartialHost = { root, partialDir, publish, isLiveWriter, direct };
+  const partials: PartialHost = {
+    root,
+    partialDir,
+    publish,
+    isLiveWriter,
+    direct,
+    index: createPartialIndex(partialDir),
+  };
   const putHost = {
     root,
     tmpDir,
