@@ -36,6 +36,7 @@ import { findMlCatalog, type MlCatalog, type MlState, type RootDoc } from '@hear
 import { cachedBlob } from '../search/cached-blob.ts';
 import type { MlBlobCache } from '../search/ml-blob-cache.idb.ts';
 import { followMlDocument } from '../search/follow-ml-document.ts';
+import { createMonthBlobs } from '../search/month-blobs.ts';
 import type { SemanticStatus } from '../search/search-types.ts';
 
 /** Most semantic-only results one query adds (the best by similarity). */
@@ -91,6 +92,8 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
   function blob(hash: string): Promise<Uint8Array> {
     return cachedBlob(opts.cache, opts.fetchBlob, hash);
   }
+  /** the month shards, and which one each month was last searched with (offline reloads) */
+  const shards = createMonthBlobs(opts.cache, opts.fetchBlob);
 
   async function loadModel(): Promise<string | undefined> {
     const refs = ml!.read().models;
@@ -153,34 +156,6 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
     return undefined;
   }
 
-  /** month → the shard hash it was last searched with, as recorded in the cache (read once) */
-  let lastShards: Map<string, string> | undefined;
-  async function readLastShards(): Promise<Map<string, string>> {
-    return (lastShards ??= await opts.cache.monthHashes().catch(() => new Map<string, string>()));
-  }
-  /** Records the shards searched now, when they changed (one small write). */
-  async function saveLastShards(): Promise<void> {
-    const now = new Map([...months].map(([m, { hash }]) => [m, hash]));
-    const kept = await readLastShards();
-    if (now.size === kept.size && [...now].every(([m, h]) => kept.get(m) === h)) return;
-    lastShards = now;
-    await opts.cache.setMonthHashes(now).catch((e: unknown) => console.info('CLIP search:', e));
-  }
-
-  /** A month's shard: the listed one, else (offline, nothing loaded yet) the one searched before. */
-  async function shardBytes(month: string, hash: string): Promise<{ hash: string; bytes: Uint8Array }> {
-    try {
-      return { hash, bytes: await blob(hash) };
-    } catch (e) {
-      const before = months.has(month) ? undefined : (await readLastShards()).get(month);
-      const bytes =
-        before && before !== hash ? await opts.cache.get(before).catch(() => undefined) : undefined;
-      if (!before || !bytes) throw e;
-      follower.retryLater(); // the listed one is fetched once the node is back
-      return { hash: before, bytes };
-    }
-  }
-
   async function loadShards(): Promise<string | undefined> {
     const state = ml!.read();
     const refs = state.clip;
@@ -188,7 +163,8 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
       if (months.get(month)?.hash === ref.hash) continue;
       let shard, header, hash;
       try {
-        const got = await shardBytes(month, ref.hash);
+        const got = await shards.read(month, ref.hash, months.has(month));
+        if (got.older) follower.retryLater(); // the listed one is fetched once the node is back
         hash = got.hash;
         if (months.get(month)?.hash === hash) continue;
         header = readVectorShardHeader(got.bytes);
@@ -224,7 +200,7 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
         months.delete(month);
       }
     loadDeviceVectors(state.deviceResults);
-    await saveLastShards();
+    await shards.record(new Map([...months].map(([m, { hash }]) => [m, hash])));
     if (!index || index.size === 0)
       return refs.size === 0 && deviceVectors.size === 0
         ? 'the home node has no CLIP image embeddings (no CLIP model on the node)'

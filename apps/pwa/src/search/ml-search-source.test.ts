@@ -147,6 +147,49 @@ describe('ML words in the PWA search (offline, from synced data)', { timeout: 30
     expect(changed.flat()).toContain(DOG);
   });
 
+  it("a month's newer blob not fetched before going offline: the one before still answers, also after a reload", async () => {
+    const home = await homeNode();
+    const { repo, root, link } = await t.device(home);
+    const cache = createMemoryMlBlobCache();
+    let offline = false;
+    const asked: string[] = [];
+    const fetchBlob = (h: string) => {
+      asked.push(h);
+      return offline ? Promise.reject(new Error('offline')) : home.fetch(h);
+    };
+    const start = async () => {
+      const ml = createMlSearchSource({ repo, root, cache, fetchBlob, retryMs: 200 });
+      stops.push(() => ml.stop());
+      await ml.ready;
+      return ml;
+    };
+    const online = await start();
+    await vi.waitFor(() => expect(online.words(DOG)?.tags).toEqual(['dog', 'bicycle']));
+
+    // The node re-makes July; the device hears of it but cannot fetch it any more.
+    offline = true;
+    const next = await encodeMlMonthText({
+      month: '2024-07',
+      models: { tags: 'yolox@2' },
+      assets: { [DOG]: { tags: [{ label: 'wolf', confidence: 0.8 }] } },
+    });
+    const newer = home.put(next);
+    home.ml.setMonth('text', '2024-07', { hash: newer, models: 'y', source: 't', assets: 1 });
+    await vi.waitFor(() => expect(asked).toContain(newer));
+    expect(online.words(DOG)?.tags).toEqual(['dog', 'bicycle']);
+
+    // A reload with the node gone: July's earlier blob was kept and answers.
+    online.stop();
+    link.disconnect();
+    const reloaded = await start();
+    expect(reloaded.words(DOG)?.tags).toEqual(['dog', 'bicycle']);
+    expect(reloaded.words(SIGN)?.ocr).toBe('OPEN DAILY 12345');
+    // Back online, the listed blob replaces it.
+    offline = false;
+    await vi.waitFor(() => expect(reloaded.words(DOG)?.tags).toEqual(['wolf']), { timeout: 20_000 });
+    expect(await cache.monthHashes()).toEqual(new Map([['2024-07', newer]]));
+  });
+
   it("a device's own tags (the ML document's devices map) are words until the node's month has the photo", async () => {
     const home = await homeNode();
     const { repo, root } = await t.device(home);

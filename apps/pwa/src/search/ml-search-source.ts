@@ -5,7 +5,8 @@
  * `assetId/faceIndex`), and the tags and OCR text devices found themselves for their own imports
  * (the ML document's `devices` map) until the node's month has the photo. Month blobs are fetched from the home node once and kept in an
  * `MlBlobCache`, so search covers them offline; a month that cannot be fetched now (offline,
- * never fetched) is retried on the next change and every `retryMs`.
+ * never fetched) is retried on the next change and every `retryMs`, and meanwhile answers with
+ * the blob it was read from before, if any (also after a reload: `month-blobs.ts`).
  */
 import type { DocHandle, Repo } from '@automerge/automerge-repo';
 import { decodeMlMonthText, readStoredOcr, readStoredTags, type MlAssetText } from '@hearth/ml';
@@ -18,8 +19,8 @@ import {
   type RootDoc,
 } from '@hearth/sync';
 import { followMlDocument } from './follow-ml-document.ts';
-import { cachedBlob } from './cached-blob.ts';
 import type { MlBlobCache } from './ml-blob-cache.idb.ts';
+import { createMonthBlobs } from './month-blobs.ts';
 
 /** Search words of one photo from machine results. */
 export interface MlWords {
@@ -63,9 +64,8 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
     if (list.length) for (const l of listeners) l(list);
   };
 
-  function blob(hash: string): Promise<Uint8Array> {
-    return cachedBlob(opts.cache, opts.fetchBlob, hash);
-  }
+  /** the month blobs, and which one each month was last read from (offline reloads) */
+  const blobs = createMonthBlobs(opts.cache, opts.fetchBlob);
 
   async function loadMonths(): Promise<void> {
     if (!ml) return;
@@ -75,9 +75,16 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
     let pending = false;
     for (const [month, ref] of refs) {
       if (months.get(month)?.hash === ref.hash) continue;
-      let assets: Map<string, MlAssetText>;
+      let assets: Map<string, MlAssetText>, hash: string;
       try {
-        assets = new Map(Object.entries((await decodeMlMonthText(await blob(ref.hash))).assets));
+        const got = await blobs.read(month, ref.hash, months.has(month));
+        if (got.older) {
+          pending = true; // the listed one is fetched once the node is back
+          follower.retryLater();
+        }
+        hash = got.hash;
+        if (months.get(month)?.hash === hash) continue;
+        assets = new Map(Object.entries((await decodeMlMonthText(got.bytes)).assets));
       } catch (e) {
         pending = true; // offline, or a bad blob: the next change or retry tries again
         follower.retryLater();
@@ -92,7 +99,7 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
         text.set(id, t);
         touched.push(id);
       }
-      months.set(month, { hash: ref.hash, assets });
+      months.set(month, { hash, assets });
     }
     for (const month of [...months.keys()])
       if (!refs.has(month)) {
@@ -102,6 +109,8 @@ export function createMlSearchSource(opts: MlSearchSourceOptions): MlSearchSourc
         }
         months.delete(month);
       }
+    const now = new Map([...months].map(([m, { hash }]) => [m, hash]));
+    await blobs.record(now);
     if (!pending) await opts.cache.retain(new Set([...refs.values()].map((r) => r.hash))).catch(() => {});
     emit(touched);
   }
