@@ -22,6 +22,7 @@ import {
   fakeAssetId,
   fakeDeviceId,
   linkRepos,
+  LOOPBACK_TCP,
   waitUntil,
   whenPeered,
 } from '@hearth/sync/testing';
@@ -35,8 +36,8 @@ async function pair(kind: 'libp2p' | 'messagechannel') {
   const b = new Repo();
   const stops: Array<() => Promise<unknown>> = [];
   if (kind === 'libp2p') {
-    const na = await createPeerNode({ listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false });
-    const nb = await createPeerNode({ listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false });
+    const na = await createPeerNode(LOOPBACK_TCP);
+    const nb = await createPeerNode(LOOPBACK_TCP);
     a.networkSubsystem.addNetworkAdapter(new Libp2pNetworkAdapter({ node: na, access: everyone }));
     b.networkSubsystem.addNetworkAdapter(new Libp2pNetworkAdapter({ node: nb, access: everyone }));
     await connectPeers(na, nb);

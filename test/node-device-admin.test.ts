@@ -1,6 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { generateDeviceKey, pairWithCode, parsePairingLink, requestRevocation } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
+import { LOOPBACK_TCP } from '@hearth/sync/testing';
 import { readAuditEntries, runCli } from '@hearth/node-peer/testing';
 import { startHomeNode, testDir } from './support/test-cleanup.ts';
 
@@ -11,11 +12,7 @@ describe('revocation from a device over /hearth/device-admin/1', () => {
     const daemon = startHomeNode(d);
     await daemon.waitFor(/^ready$/m);
     const pairDevice = async (name: string) => {
-      const node = await createPeerNode({
-        privateKey: await generateDeviceKey(),
-        listen: ['/ip4/127.0.0.1/tcp/0'],
-        relayServer: false,
-      });
+      const node = await createPeerNode({ ...LOOPBACK_TCP, privateKey: await generateDeviceKey() });
       onTestFinished(() => node.stop());
       const pair = await runCli(['--data-dir', d, 'pair', '--json']);
       expect(pair.code, pair.stderr).toBe(0);

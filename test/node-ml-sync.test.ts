@@ -24,7 +24,7 @@ import {
   type RootDoc,
 } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
-import { waitUntil } from '@hearth/sync/testing';
+import { LOOPBACK_TCP, waitUntil } from '@hearth/sync/testing';
 import {
   createClipEncoder,
   createModelLoader,
@@ -91,7 +91,7 @@ describe.skipIf(!hasModels)(`ML results on a paired device (needs ${MODELS})`, (
 
       // The phone: a libp2p node and an automerge repo of its own, paired with a code.
       const access = createSwitchableAccess();
-      const phone = await createPeerNode({ listen: ['/ip4/127.0.0.1/tcp/0'], access, relayServer: false });
+      const phone = await createPeerNode({ ...LOOPBACK_TCP, access });
       const adapter = new Libp2pNetworkAdapter({ node: phone, access, readyTimeoutMs: 500 });
       const repo = new Repo({ network: [adapter], peerId: phone.peerId.toString() as never });
       onTestFinished(async () => {

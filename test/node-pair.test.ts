@@ -11,6 +11,7 @@ import {
   requestBlobToken,
 } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
+import { LOOPBACK_TCP } from '@hearth/sync/testing';
 import { fixturesDir, runCli } from '@hearth/node-peer/testing';
 import { startHomeNode, testDir } from './support/test-cleanup.ts';
 
@@ -29,11 +30,7 @@ describe('pairing and revocation through the CLI', () => {
     await daemon.waitFor(/Pairing link: hearth:\/\/pair\?/);
     await daemon.waitFor(/^ready$/m);
     const phoneKey = await generateDeviceKey();
-    const phone = await createPeerNode({
-      privateKey: phoneKey,
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      relayServer: false,
-    });
+    const phone = await createPeerNode({ ...LOOPBACK_TCP, privateKey: phoneKey });
     try {
       const pair = await runCli(['--data-dir', d, 'pair', '--json']);
       expect(pair.code, pair.stderr).toBe(0);

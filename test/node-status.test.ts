@@ -8,6 +8,7 @@ import {
   type NodeStatus,
 } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
+import { LOOPBACK_TCP } from '@hearth/sync/testing';
 import { hasFixtures, makeDistinctJpegs, runCli } from '@hearth/node-peer/testing';
 import { startHomeNode, testDir } from './support/test-cleanup.ts';
 
@@ -21,11 +22,7 @@ describe.skipIf(!hasFixtures)('the home node status over /hearth/status/1', () =
     expect((await runCli(['--data-dir', d, 'init'])).code).toBe(0);
     const daemon = startHomeNode(d);
     await daemon.waitFor(/^ready$/m);
-    const device = await createPeerNode({
-      privateKey: await generateDeviceKey(),
-      listen: ['/ip4/127.0.0.1/tcp/0'],
-      relayServer: false,
-    });
+    const device = await createPeerNode({ ...LOOPBACK_TCP, privateKey: await generateDeviceKey() });
     onTestFinished(() => device.stop());
     const pair = await runCli(['--data-dir', d, 'pair', '--json']);
     const link = parsePairingLink((JSON.parse(pair.stdout) as { link: string }).link);

@@ -12,6 +12,7 @@ import {
   type PeerNode,
 } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
+import { LOOPBACK_TCP } from '@hearth/sync/testing';
 import { joinLibrary } from './join-library.ts';
 import { initLibrary } from './library.ts';
 
@@ -33,7 +34,7 @@ describe('joinLibrary refusals', () => {
 
   async function home(now: () => number) {
     const key = await generateLibraryKey();
-    const node: PeerNode = await createPeerNode({ listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false });
+    const node: PeerNode = await createPeerNode(LOOPBACK_TCP);
     stops.push(() => node.stop());
     const codes = createPairingCodes({ now });
     const server = createPairingServer({

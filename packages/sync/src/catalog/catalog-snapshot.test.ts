@@ -9,6 +9,7 @@ import type { Libp2p } from '@libp2p/interface';
 import type { PeerAccess } from '../net/peer-access.ts';
 import { connectPeers } from '../net/connect-peers.ts';
 import { createPeerNode } from '../net/create-peer-node.node.ts';
+import { LOOPBACK_TCP } from '../net/loopback-stream.ts';
 import { Libp2pNetworkAdapter } from '../net/libp2p-network-adapter.ts';
 import { streamSource } from '../net/stream-source.ts';
 import { drained } from '../net/stream-drain.ts';
@@ -24,7 +25,6 @@ import { createCatalogStorage } from './platform.node.ts';
 import type { RootDoc } from './root-doc.ts';
 import { createTestRoot, fakeAssetId, fakeDeviceId, sampleAsset, waitUntil } from './test-library.ts';
 
-const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false };
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
@@ -48,8 +48,8 @@ const allow = (who: () => string): PeerAccess => ({
 });
 
 async function homeWithLibrary(access: (client: () => string) => PeerAccess, stored = false) {
-  const node = await createPeerNode(LOOPBACK);
-  const client = await createPeerNode(LOOPBACK);
+  const node = await createPeerNode(LOOPBACK_TCP);
+  const client = await createPeerNode(LOOPBACK_TCP);
   cleanup.push(
     async () => node.stop(),
     async () => client.stop(),
@@ -319,8 +319,8 @@ describe('catalog snapshot bootstrap', { timeout: 60_000 }, () => {
   });
 
   it('a stream reset midway is a typed error too', async () => {
-    const server = await createPeerNode(LOOPBACK);
-    const client = await createPeerNode(LOOPBACK);
+    const server = await createPeerNode(LOOPBACK_TCP);
+    const client = await createPeerNode(LOOPBACK_TCP);
     cleanup.push(
       async () => server.stop(),
       async () => client.stop(),

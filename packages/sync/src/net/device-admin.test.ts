@@ -4,6 +4,7 @@ import type { DeviceCertificate, DeviceRevocation } from '../identity/device-cer
 import { generateLibraryKey } from '../identity/library-key.ts';
 import { asDeviceId, type DeviceId } from '../ids.ts';
 import { createPeerNode } from './create-peer-node.node.ts';
+import { LOOPBACK_TCP } from './loopback-stream.ts';
 import { requestRevocation } from './device-admin-client.ts';
 import {
   CannotRevokeHomeNodeError,
@@ -15,8 +16,6 @@ import { createDeviceAdminServer } from './device-admin-server.ts';
 import { createLibraryAccess } from './library-access.ts';
 import { listLibraryDevices } from './library-devices.ts';
 import type { PeerNode } from './peer-node.ts';
-
-const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false };
 
 describe('device admin over /hearth/device-admin/1', () => {
   const nodes: PeerNode[] = [];
@@ -34,15 +33,15 @@ describe('device admin over /hearth/device-admin/1', () => {
       devices: Record<string, DeviceCertificate>;
       revocations: Record<string, DeviceRevocation>;
     } = { devices: {}, revocations: {} };
-    const [a, b, c] = await Promise.all([1, 2, 3].map(() => createPeerNode(LOOPBACK)));
-    const otherNode = await createPeerNode(LOOPBACK); // a second home-node certificate
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => createPeerNode(LOOPBACK_TCP)));
+    const otherNode = await createPeerNode(LOOPBACK_TCP); // a second home-node certificate
     nodes.push(a!, b!, c!, otherNode);
     const certify = async (n: PeerNode, name: string, role: 'home-node' | 'device') => {
       const id = n.peerId.toString();
       root.devices[id] = await issueCertificate(key, { deviceId: asDeviceId(id), name, role });
     };
     const access = createLibraryAccess({ libraryPublicKey: key.publicKey });
-    const home = await createPeerNode({ ...LOOPBACK, ...(gate ? { access } : {}) });
+    const home = await createPeerNode({ ...LOOPBACK_TCP, ...(gate ? { access } : {}) });
     nodes.push(home);
     await certify(home, 'home', 'home-node');
     await certify(otherNode, 'second node', 'home-node');

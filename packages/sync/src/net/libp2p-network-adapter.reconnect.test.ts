@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCatalogStorage } from '../catalog/platform.node.ts';
 import { generateLibraryKey } from '../identity/library-key.ts';
 import { createPeerNode } from './create-peer-node.node.ts';
+import { LOOPBACK_TCP } from './loopback-stream.ts';
 import { startHalfOpenProxy } from './half-open-proxy.node.ts';
 import { createLibraryAccess } from './library-access.ts';
 import { Libp2pNetworkAdapter } from './libp2p-network-adapter.ts';
@@ -53,7 +54,7 @@ describe('Libp2pNetworkAdapter after a connection died half-open', () => {
   });
 
   async function setup() {
-    const home = await createPeerNode({ listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false });
+    const home = await createPeerNode(LOOPBACK_TCP);
     const device = await createPeerNode({ listen: [], relayServer: false });
     cleanup.push(
       () => home.stop(),

@@ -6,15 +6,14 @@ import { generateLibraryKey } from '../identity/library-key.ts';
 import { AUTOMERGE_PROTOCOL } from './automerge-frames.ts';
 import { connectPeers } from './connect-peers.ts';
 import { createPeerNode } from './create-peer-node.node.ts';
+import { LOOPBACK_TCP } from './loopback-stream.ts';
 import { createLibraryAccess } from './library-access.ts';
 import { Libp2pNetworkAdapter } from './libp2p-network-adapter.ts';
 import type { PeerNode } from './peer-node.ts';
 import { withTimeout } from './with-timeout.ts';
 
-const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false };
-
 async function connectedNodes(n: number): Promise<PeerNode[]> {
-  const nodes = await Promise.all(Array.from({ length: n }, () => createPeerNode(LOOPBACK)));
+  const nodes = await Promise.all(Array.from({ length: n }, () => createPeerNode(LOOPBACK_TCP)));
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) await connectPeers(nodes[i]!, nodes[j]!);
   return nodes;
 }

@@ -3,6 +3,7 @@ import { issueCertificate, verifyCertificate } from '../identity/certificates.ts
 import { generateLibraryKey } from '../identity/library-key.ts';
 import { asDeviceId } from '../ids.ts';
 import { createPeerNode } from './create-peer-node.node.ts';
+import { LOOPBACK_TCP } from './loopback-stream.ts';
 import { pairWithCode } from './pairing-client.ts';
 import { createPairingCodes } from './pairing-codes.ts';
 import {
@@ -14,8 +15,6 @@ import {
 import { createPairingServer } from './pairing-server.ts';
 import type { PeerNode } from './peer-node.ts';
 
-const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false };
-
 describe('pairing over /hearth/pair/1', () => {
   const nodes: PeerNode[] = [];
   const nodeServers: { stop(): Promise<void> }[] = [];
@@ -26,8 +25,8 @@ describe('pairing over /hearth/pair/1', () => {
 
   async function setup(extra: { httpUrls?: unknown } = {}) {
     const key = await generateLibraryKey();
-    const home = await createPeerNode(LOOPBACK);
-    const device = await createPeerNode(LOOPBACK);
+    const home = await createPeerNode(LOOPBACK_TCP);
+    const device = await createPeerNode(LOOPBACK_TCP);
     nodes.push(home, device);
     const codes = createPairingCodes();
     const admitted: string[] = [];
@@ -110,8 +109,8 @@ describe('pairing over /hearth/pair/1', () => {
 
   it('refuses a home node whose certificate is not for us', async () => {
     const key = await generateLibraryKey();
-    const home = await createPeerNode(LOOPBACK);
-    const device = await createPeerNode(LOOPBACK);
+    const home = await createPeerNode(LOOPBACK_TCP);
+    const device = await createPeerNode(LOOPBACK_TCP);
     nodes.push(home, device);
     const codes = createPairingCodes();
     const other = asDeviceId(home.peerId.toString());

@@ -21,6 +21,7 @@ import { deviceIdOf, generateDeviceKey } from '../identity/device-key.ts';
 import { generateLibraryKey, type LibraryKey } from '../identity/library-key.ts';
 import { AUTOMERGE_PROTOCOL } from './automerge-frames.ts';
 import { createPeerNode } from './create-peer-node.node.ts';
+import { LOOPBACK_TCP } from './loopback-stream.ts';
 import { createPairingCodes } from './pairing-codes.ts';
 import { PAIR_PROTOCOL } from './pairing-protocol.ts';
 import { createPairingServer } from './pairing-server.ts';
@@ -31,8 +32,6 @@ import { createRevocationCourier, type RevocationCourierOptions } from './revoca
 import { handleRevocationNotices, readRevocation, REVOCATION_NOTICE_PROTOCOL } from './revocation-notice.ts';
 import { whenEvent } from './when-event.ts';
 import { withTimeout } from './with-timeout.ts';
-
-const LOOPBACK = ['/ip4/127.0.0.1/tcp/0'];
 
 describe('a device revoked while offline, coming back', { timeout: 60_000 }, () => {
   const cleanup: (() => unknown)[] = [];
@@ -56,12 +55,7 @@ describe('a device revoked while offline, coming back', { timeout: 60_000 }, () 
       revocationOf: (peer) => readRevocation(root, peer, key.publicKey),
       ...opts.courier,
     });
-    const node = await createPeerNode({
-      listen: LOOPBACK,
-      access,
-      relayServer: false,
-      revocationCourier: courier,
-    });
+    const node = await createPeerNode({ ...LOOPBACK_TCP, access, revocationCourier: courier });
     cleanup.push(() => node.stop());
     return { node, access, rev, courier };
   }

@@ -4,6 +4,7 @@ import type { DeviceRevocation } from '../identity/device-certificate.ts';
 import { generateLibraryKey } from '../identity/library-key.ts';
 import { asDeviceId } from '../ids.ts';
 import { createPeerNode } from './create-peer-node.node.ts';
+import { LOOPBACK_TCP } from './loopback-stream.ts';
 import type { PeerNode } from './peer-node.ts';
 import {
   handleRevocationNotices,
@@ -11,8 +12,6 @@ import {
   sendRevocationNotice,
   tellRevokedPeer,
 } from './revocation-notice.ts';
-
-const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false };
 
 describe('revocation notice over /hearth/revoked/1', () => {
   const nodes: PeerNode[] = [];
@@ -22,7 +21,7 @@ describe('revocation notice over /hearth/revoked/1', () => {
 
   async function setup() {
     const key = await generateLibraryKey();
-    const [home, device, stranger] = await Promise.all([1, 2, 3].map(() => createPeerNode(LOOPBACK)));
+    const [home, device, stranger] = await Promise.all([1, 2, 3].map(() => createPeerNode(LOOPBACK_TCP)));
     nodes.push(home!, device!, stranger!);
     const heard: DeviceRevocation[] = [];
     await handleRevocationNotices({
@@ -74,7 +73,7 @@ describe('revocation notice over /hearth/revoked/1', () => {
     expect(await tellRevokedPeer(home, id, { revocations: { [id]: forged } }, key.publicKey)).toBe(false);
     expect(await tellRevokedPeer(home, id, {}, key.publicKey)).toBe(false);
     // Not connected: nothing is dialled.
-    const away = await createPeerNode(LOOPBACK);
+    const away = await createPeerNode(LOOPBACK_TCP);
     nodes.push(away);
     expect(await tellRevokedPeer(away, id, { revocations: { [id]: rev } }, key.publicKey)).toBe(false);
     expect(away.getConnections()).toHaveLength(0);

@@ -3,9 +3,9 @@ import type { Stream } from '@libp2p/interface';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectPeers } from './connect-peers.ts';
 import { createPeerNode } from './create-peer-node.node.ts';
+import { LOOPBACK_TCP } from './loopback-stream.ts';
 import { streamSource } from './stream-source.ts';
 
-const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false };
 const PROTOCOL = '/hearth/test/stream-source/1';
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -15,8 +15,8 @@ afterEach(async () => {
 
 /** Two connected nodes; the server answers each stream with `frames` and closes at once. */
 async function serverWriting(frames: Uint8Array[]) {
-  const server = await createPeerNode(LOOPBACK);
-  const client = await createPeerNode(LOOPBACK);
+  const server = await createPeerNode(LOOPBACK_TCP);
+  const client = await createPeerNode(LOOPBACK_TCP);
   cleanup.push(
     async () => server.stop(),
     async () => client.stop(),

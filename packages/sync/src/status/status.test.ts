@@ -2,13 +2,12 @@ import * as lp from 'it-length-prefixed';
 import { encode } from 'cborg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPeerNode } from '../net/create-peer-node.node.ts';
+import { LOOPBACK_TCP } from '../net/loopback-stream.ts';
 import type { PeerNode } from '../net/peer-node.ts';
 import { MAX_STATUS_FRAME, parseNodeStatus, type NodeStatus } from './node-status.ts';
 import { STATUS_PROTOCOL } from './status-protocol.ts';
 import { createStatusServer } from './status-server.ts';
 import { watchNodeStatus } from './status-client.ts';
-
-const LOOPBACK = { listen: ['/ip4/127.0.0.1/tcp/0'], relayServer: false };
 
 function status(done: number, current?: string): NodeStatus {
   return {
@@ -39,7 +38,7 @@ describe('/hearth/status/1', () => {
   });
 
   async function setup(paired: (id: string) => boolean) {
-    const [home, device] = await Promise.all([createPeerNode(LOOPBACK), createPeerNode(LOOPBACK)]);
+    const [home, device] = await Promise.all([createPeerNode(LOOPBACK_TCP), createPeerNode(LOOPBACK_TCP)]);
     nodes.push(home, device);
     let now = status(0, 'a.jpg');
     const server = createStatusServer({
@@ -101,7 +100,7 @@ describe('/hearth/status/1', () => {
   });
 
   it('an oversized or malformed frame is a protocol violation, not a status', async () => {
-    const [home, device] = await Promise.all([createPeerNode(LOOPBACK), createPeerNode(LOOPBACK)]);
+    const [home, device] = await Promise.all([createPeerNode(LOOPBACK_TCP), createPeerNode(LOOPBACK_TCP)]);
     nodes.push(home, device);
     let frame: Uint8Array = new Uint8Array(MAX_STATUS_FRAME + 10);
     await home.handle(STATUS_PROTOCOL, (stream) => {
