@@ -26,6 +26,7 @@ import {
 } from './blob-protocol.ts';
 import { BlobNotFoundError, BlobRangeError } from './errors.ts';
 import { readFrames, sendFrame } from './frame-stream.ts';
+import { createWakeSignal } from './wake-signal.ts';
 import type { Hashing } from './hashing.ts';
 
 /** What the server needs from a libp2p node. */
@@ -192,20 +193,29 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
       // at most `pipeline` answers are held, so a peer cannot make us buffer more.
       const answers: Promise<Answer>[] = [];
       const sent = createSentChunks(stream, pool);
-      let wake: (() => void) | undefined;
+      // Each loop has its own wake-up: an answer to send, a slot free (or the writer failed).
+      const toWriter = createWakeSignal();
+      const toReader = createWakeSignal();
       let reading = true;
+      let writeFailed = false;
       const writer = (async () => {
-        while (reading || answers.length > 0) {
-          sent.reclaim();
-          const next = answers.shift();
-          if (!next) {
-            await new Promise<void>((r) => (wake = r));
-            continue;
+        try {
+          while (reading || answers.length > 0) {
+            sent.reclaim();
+            const next = answers.shift();
+            if (!next) {
+              await toWriter.wait();
+              continue;
+            }
+            const { res, lent } = await next;
+            await sendFrame(stream, encodeFrame(res));
+            if (lent) sent.sent(lent);
+            toReader.notify();
           }
-          const { res, lent } = await next;
-          await sendFrame(stream, encodeFrame(res));
-          if (lent) sent.sent(lent);
-          wake?.();
+        } catch (e) {
+          writeFailed = true;
+          toReader.notify();
+          throw e;
         }
       })();
       writer.catch(() => undefined);
@@ -214,13 +224,13 @@ export function createBlobServer(options: BlobServerOptions): BlobServer {
           const p = answer(decodeRequest(frame));
           p.catch(() => undefined);
           answers.push(p);
-          wake?.();
-          while (answers.length >= pipeline)
-            await Promise.race([new Promise<void>((r) => (wake = r)), writer]);
+          toWriter.notify();
+          while (answers.length >= pipeline && !writeFailed) await toReader.wait();
+          if (writeFailed) await writer; // throws the writer's error
         }
       } finally {
         reading = false;
-        wake?.();
+        toWriter.notify();
       }
       await writer;
       await stream.close();
