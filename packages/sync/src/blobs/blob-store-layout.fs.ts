@@ -3,7 +3,7 @@
  * those directories: `sha256/ab/cd/<hash>` (one file per large blob), `pack/` (small blobs,
  * blob-pack-set.fs.ts), `tmp/` (writes in progress, `<pid>-<uuid>`), `partial/` (resumable
  * fetches, blob-partial.fs.ts), `quarantine/` (blobs scrub found corrupt), `log/` (an earlier
- * version's small-blob log, replayed once).
+ * version's small-blob log, replayed once), `manifest/ab/<hash>` (chunk manifests, derived).
  */
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -19,6 +19,8 @@ export interface StoreLayout {
   partialDir: string;
   packDir: string;
   logDir: string;
+  /** Chunk manifests kept per blob (blob-manifest-files.fs.ts). */
+  manifestDir: string;
   /** `sha256/ab/cd/<hash>`. */
   pathOf(hash: BlobHash): string;
 }
@@ -33,6 +35,7 @@ export function storeLayout(root: string): StoreLayout {
     partialDir: join(root, 'partial'),
     packDir: join(root, 'pack'),
     logDir: join(root, 'log'),
+    manifestDir: join(root, 'manifest'),
     pathOf: (hash) => join(blobsDir, hash.slice(0, 2), hash.slice(2, 4), hash),
   };
 }

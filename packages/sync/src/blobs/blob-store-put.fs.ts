@@ -3,6 +3,7 @@
  * filesystem takes it, blob-file-writer.fs.ts) while being hashed, one `fdatasync`, the hash
  * checked against what the caller expected, then published (renamed into place, directory
  * fsynced). Nothing is visible until it is whole and verified; on failure the temp file goes.
+ * The hash pass also notes the blob's chunk manifest, kept beside it (blob-manifest-files.fs.ts).
  */
 import { unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ import { BlobHashMismatchError, BlobStoreFullError } from './errors.ts';
 import { toHex } from './hashing.ts';
 import { nodeHashing } from './hashing.node.ts';
 import type { Publisher } from './blob-store-publish.fs.ts';
+import type { ManifestFiles } from './blob-manifest-files.fs.ts';
+import { createPrefixDigester } from './blob-manifest.ts';
 
 /** What a streamed put needs from its store. */
 export interface PutHost {
@@ -25,6 +28,9 @@ export interface PutHost {
   direct: DirectIo;
   /** A test seam opening the temp file instead of the writer (e.g. `/dev/full`). */
   openTemp?: (path: string) => Promise<FileHandle>;
+  /** Where the manifest noted while hashing is kept, for blobs of more than one `manifestChunk`. */
+  manifests: ManifestFiles;
+  manifestChunk: number;
 }
 
 export async function putStream(
@@ -33,7 +39,8 @@ export async function putStream(
   opts: BlobPutOptions,
 ): Promise<BlobPutResult> {
   const tmp = join(host.tmpDir, `${process.pid}-${randomUUID()}`);
-  const h = await nodeHashing.sha256();
+  // The chunk manifest comes from the same hash pass (blob-manifest.ts), kept for serving.
+  const h = createPrefixDigester(await nodeHashing.sha256(), host.manifestChunk);
   let size = 0;
   let out: BlobFileWriter | undefined;
   try {
@@ -50,10 +57,14 @@ export async function putStream(
     const done = out;
     out = undefined;
     await done.finish(); // one fdatasync; closed either way
-    const hash = toHex(h.digest()) as BlobHash;
+    const m = h.finish();
+    const hash = toHex(m.prefixDigests.subarray(m.prefixDigests.length - 32)) as BlobHash;
     if (opts.expected && opts.expected !== hash)
       throw new BlobHashMismatchError(opts.expected, hash, `blob store ${host.root}`);
-    return { hash, size, created: await host.publisher.publish(tmp, hash) };
+    const created = await host.publisher.publish(tmp, hash);
+    // Derived data, checked when read back: a failure here only means hashing it when served.
+    if (created && size > host.manifestChunk) await host.manifests.write(hash, m).catch(() => undefined);
+    return { hash, size, created };
   } catch (e) {
     await out?.abort().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);

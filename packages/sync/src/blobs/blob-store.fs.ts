@@ -36,6 +36,7 @@ import {
 } from './blob-store-layout.fs.ts';
 import { createPublisher } from './blob-store-publish.fs.ts';
 import { putStream } from './blob-store-put.fs.ts';
+import { createManifestFiles } from './blob-manifest-files.fs.ts';
 import { walkLoose } from './blob-store-walk.fs.ts';
 
 /** Options of the filesystem store. */
@@ -53,6 +54,11 @@ export interface FsBlobStoreOptions {
    * blob-file-writer.fs.ts): their bytes skip the page cache. False: page-cache writes.
    */
   directIo?: boolean;
+  /**
+   * Chunk size of the manifests noted at put time (default 1 MiB, the blob server's default):
+   * a server with another chunk size computes its manifests when first asked.
+   */
+  manifestChunk?: number;
 }
 
 /** The filesystem store, plus where a blob lives (tests flip bits in it). */
@@ -128,7 +134,10 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     direct,
     index: createPartialIndex(partialDir),
   };
+  const manifests = createManifestFiles(layout.manifestDir);
   const putHost = {
+    manifests,
+    manifestChunk: options.manifestChunk ?? 1024 * 1024,
     root,
     tmpDir,
     publisher: { looseSize, publish, writeTemp },
@@ -165,6 +174,8 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     open: reads.open,
     read: reads.read,
     readWhole: reads.readWhole,
+    manifest: (hash, chunkSize) => manifests.read(asBlobHash(hash), chunkSize),
+    keepManifest: (hash, m) => manifests.write(asBlobHash(hash), m),
     resume: (hash, chunkSize, verify, options) =>
       resumePartial(partials, asBlobHash(hash), chunkSize, verify, options),
     async put(input, opts: BlobPutOptions = {}): Promise<BlobPutResult> {
@@ -173,6 +184,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     },
     async delete(hash) {
       handles.evict(hash);
+      await manifests.remove(asBlobHash(hash));
       await packs.refresh();
       const packed = await packs.remove(asBlobHash(hash));
       try {
@@ -185,6 +197,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     },
     async quarantine(hash) {
       handles.evict(hash);
+      await manifests.remove(asBlobHash(hash));
       const aside = join(quarantineDir, `${hash}.${Date.now()}`);
       const entry = packs.lookup(asBlobHash(hash));
       const bytes = entry && (await readPacked(entry));

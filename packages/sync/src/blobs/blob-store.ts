@@ -4,6 +4,7 @@
  * publishes it atomically, so a crash leaves either no blob or the right one.
  */
 import type { BlobHash } from '../ids.ts';
+import type { BlobManifest } from './blob-manifest.ts';
 import { BlobNotFoundError, BlobRangeError } from './errors.ts';
 
 /** A byte range, `end` exclusive (HTTP's inclusive ranges are converted at the edge). */
@@ -117,6 +118,13 @@ export interface BlobStore {
   ): Promise<PartialBlob>;
   /** Streams bytes in, verifies and publishes them atomically. */
   put(body: AsyncIterable<Uint8Array> | Uint8Array, options?: BlobPutOptions): Promise<BlobPutResult>;
+  /**
+   * The blob's chunk manifest for `chunkSize` if the store kept one (blob-manifest.ts), checked
+   * to be whole and this blob's; undefined: the caller computes it from the bytes. Optional.
+   */
+  manifest?(hash: BlobHash, chunkSize: number): Promise<BlobManifest | undefined>;
+  /** Keeps a manifest computed from the blob's bytes, so serving it again needs no re-hash. Optional. */
+  keepManifest?(hash: BlobHash, manifest: BlobManifest): Promise<void>;
   /** True when something was deleted. */
   delete(hash: BlobHash): Promise<boolean>;
   /** Moves a blob whose bytes no longer match out of the addressable set, keeping the bytes aside for inspection. */
