@@ -3,12 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PersonId } from '@hearth/sync';
 import { decodeImage } from './decode-image.sharp.ts';
-import {
-  createFaceClusterer,
-  reclusterFaces,
-  type FaceEmbedding,
-  type UserFaceDecisions,
-} from './face-clustering.ts';
+import { createFaceClusterer, type FaceEmbedding, type UserFaceDecisions } from './face-clustering.ts';
+import { reclusterFaces } from './face-recluster.ts';
 import { createFacePipeline } from './face-pipeline.ts';
 import { l2normalize } from './face-embedder.ts';
 import { createOnnxNodeRuntime } from './inference-session.onnx-node.ts';

@@ -3,26 +3,20 @@
  * least `minFaces` mutually close faces). New faces join the nearest person centroid when
  * close enough; otherwise they wait in a pool until enough close pool faces make a new
  * person. A user's decisions (hand assignments, merges) always win: they override every
- * machine assignment, and survive a full re-cluster with stable ids.
+ * machine assignment, and survive a full re-cluster with stable ids (`face-recluster.ts`).
  */
 import { asPersonId, randomId, type PersonId } from '@hearth/sync/ids';
 import { InvalidInputError } from './errors.ts';
+import { mergeResolver, type UserFaceDecisions } from './face-decisions.ts';
+import { createPersonCentroids, dot } from './person-centroids.ts';
 import type { SimilarityScorer } from './similarity-scorer.ts';
+
+export type { UserFaceDecisions } from './face-decisions.ts';
 
 /** A face to cluster: a stable key (`assetId/faceIndex`, as the people doc uses) and its unit embedding. */
 export interface FaceEmbedding {
   readonly key: string;
   readonly embedding: Float32Array;
-}
-
-/**
- * What the user decided, shaped like the catalog's people document so it can be passed
- * as is: `assignments` are hand assignments (face key → person id), `people[id].mergedInto`
- * records merges.
- */
-export interface UserFaceDecisions {
-  readonly people: Readonly<Record<string, { readonly mergedInto?: string }>>;
-  readonly assignments: Readonly<Record<string, string>>;
 }
 
 export interface FaceClusterOptions {
@@ -71,40 +65,15 @@ export interface FaceClusterer {
 
 const EMPTY: UserFaceDecisions = { people: {}, assignments: {} };
 
-function dot(a: Float32Array, b: Float32Array, bOff = 0): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[bOff + i] as number);
-  return s;
-}
-
-/** Follow merge chains (bounded, so a cycle written by two devices cannot loop). */
-function resolver(decisions: UserFaceDecisions): (id: string) => string {
-  return (id) => {
-    let cur = id;
-    for (let i = 0; i < 32; i++) {
-      const next = decisions.people[cur]?.mergedInto;
-      if (!next || next === cur) break;
-      cur = next;
-    }
-    return cur;
-  };
-}
-
 export function createFaceClusterer(
   options: FaceClusterOptions = {},
   newId: () => PersonId = () => asPersonId(randomId()),
 ): FaceClusterer {
   const o = { ...DEFAULT_CLUSTER_OPTIONS, ...options };
   let decisions = EMPTY;
-  let resolve = resolver(decisions);
+  let resolve = mergeResolver(decisions);
   let dims = 0;
-  // Clusters as rows of a flat centroid matrix, so the nearest scan is one tight loop. A
-  // merged person keeps one row per original cluster (a person is often several modes:
-  // ages, glasses); reads resolve merges.
-  const personIds: string[] = [];
-  const personRow = new Map<string, number>();
-  let sums = new Float32Array(0);
-  let centroids = new Float32Array(0);
+  const people = createPersonCentroids();
   const machine = new Map<string, string>();
   const known = new Set<string>();
   // Faces waiting for neighbours, in arrival order (a Map for O(1) removal).
@@ -112,59 +81,6 @@ export function createFaceClusterer(
   let poolStart: FaceEmbedding[] = [];
   let addedThisBatch: FaceEmbedding[] = [];
 
-  function rowFor(id: string): number {
-    let r = personRow.get(id);
-    if (r === undefined) {
-      r = personIds.length;
-      personIds.push(id);
-      personRow.set(id, r);
-      if ((r + 1) * dims > sums.length) {
-        const grow = (a: Float32Array) => {
-          const b = new Float32Array(Math.max(dims * 64, a.length * 2));
-          b.set(a);
-          return b;
-        };
-        sums = grow(sums);
-        centroids = grow(centroids);
-      }
-    }
-    return r;
-  }
-  function addToPerson(id: string, e: Float32Array) {
-    const r = rowFor(id);
-    const off = r * dims;
-    let n = 0;
-    for (let i = 0; i < dims; i++) {
-      const v = (sums[off + i] as number) + (e[i] as number);
-      sums[off + i] = v;
-      n += v * v;
-    }
-    n = Math.sqrt(n) || 1;
-    for (let i = 0; i < dims; i++) centroids[off + i] = (sums[off + i] as number) / n;
-  }
-  /** `pre` holds similarities to the first `pre.length` rows, computed in one batch. */
-  function nearestPerson(e: Float32Array, pre?: Float32Array): { id: string; sim: number } | undefined {
-    let best = -2;
-    let bestRow = -1;
-    const from = pre ? pre.length : 0;
-    if (pre) {
-      for (let r = 0; r < from; r++) {
-        const v = pre[r] as number;
-        if (v > best) {
-          best = v;
-          bestRow = r;
-        }
-      }
-    }
-    for (let r = from; r < personIds.length; r++) {
-      const s = dot(e, centroids, r * dims);
-      if (s > best) {
-        best = s;
-        bestRow = r;
-      }
-    }
-    return bestRow < 0 ? undefined : { id: personIds[bestRow] as string, sim: best };
-  }
   function place(f: FaceEmbedding, pre?: Float32Array): boolean {
     const hand = decisions.assignments[f.key];
     if (hand !== undefined) {
@@ -174,10 +90,10 @@ export function createFaceClusterer(
       machine.set(f.key, hand);
       return true;
     }
-    const near = nearestPerson(f.embedding, pre);
+    const near = people.nearest(f.embedding, pre);
     if (near && near.sim >= o.joinSimilarity) {
       machine.set(f.key, near.id);
-      addToPerson(near.id, f.embedding);
+      people.add(near.id, f.embedding);
       return true;
     }
     return false;
@@ -203,7 +119,7 @@ export function createFaceClusterer(
     const id = newId();
     for (const m of [f, ...neighbours]) {
       machine.set(m.key, id);
-      addToPerson(id, m.embedding);
+      people.add(id, m.embedding);
       pool.delete(m.key);
     }
   }
@@ -237,7 +153,7 @@ export function createFaceClusterer(
         if (hand !== undefined) machine.set(f.key, hand);
         else {
           machine.set(f.key, prev);
-          addToPerson(prev, f.embedding);
+          people.add(prev, f.embedding);
         }
       }
       await clusterer.add(rest);
@@ -251,11 +167,11 @@ export function createFaceClusterer(
       }
       // Similarities to the people that exist at the start of the batch, in one call; people
       // founded during the batch are compared in JavaScript (they are few).
-      const rows = personIds.length;
+      const rows = people.count;
       const batched = o.scorer !== undefined && fresh.length >= 8;
       const q = batched ? stack(fresh) : undefined;
       const pre =
-        q && o.scorer && rows > 0 ? await o.scorer(q, fresh.length, centroids, rows, dims) : undefined;
+        q && o.scorer && rows > 0 ? await o.scorer(q, fresh.length, people.matrix, rows, dims) : undefined;
       poolStart = [...pool.values()];
       addedThisBatch = [];
       const prePool =
@@ -271,10 +187,10 @@ export function createFaceClusterer(
       // Deferred pass (as Immich does): centroids moved, so waiting faces may now join.
       if (pool.size > 0 && fresh.length > 0) {
         const waiting = [...pool.values()];
-        const n = personIds.length;
+        const n = people.count;
         const sims =
           o.scorer && waiting.length >= 8
-            ? await o.scorer(stack(waiting), waiting.length, centroids, n, dims)
+            ? await o.scorer(stack(waiting), waiting.length, people.matrix, n, dims)
             : undefined;
         waiting.forEach((p, i) => {
           if (place(p, sims?.subarray(i * n, (i + 1) * n))) pool.delete(p.key);
@@ -285,7 +201,7 @@ export function createFaceClusterer(
     },
     setDecisions(d) {
       decisions = d;
-      resolve = resolver(d);
+      resolve = mergeResolver(d);
     },
     assignments() {
       const out = new Map<string, PersonId>();
@@ -298,7 +214,7 @@ export function createFaceClusterer(
       const votes = new Map<string, Map<string, number>>();
       for (const [k, id] of machine) {
         const prev = previous.get(k);
-        if (prev === undefined || !personRow.has(id)) continue;
+        if (prev === undefined || !people.has(id)) continue;
         const m = votes.get(id) ?? new Map<string, number>();
         m.set(prev, (m.get(prev) ?? 0) + 1);
         votes.set(id, m);
@@ -308,16 +224,11 @@ export function createFaceClusterer(
       const rename = new Map<string, string>();
       const taken = new Set<string>();
       for (const { id, prev, n } of ranked) {
-        if (n <= 0 || rename.has(id) || taken.has(prev) || (personRow.has(prev) && prev !== id)) continue;
+        if (n <= 0 || rename.has(id) || taken.has(prev) || (people.has(prev) && prev !== id)) continue;
         rename.set(id, prev);
         taken.add(prev);
       }
-      for (const [from, to] of rename) {
-        const row = personRow.get(from) as number;
-        personRow.delete(from);
-        personRow.set(to, row);
-        personIds[row] = to;
-      }
+      for (const [from, to] of rename) people.rename(from, to);
       for (const [k, id] of machine) {
         const to = rename.get(id);
         if (to !== undefined) machine.set(k, to);
@@ -331,49 +242,4 @@ export function createFaceClusterer(
     },
   };
   return clusterer;
-}
-
-/**
- * Full re-cluster (e.g. after a model change or threshold retune) that keeps person ids
- * stable: each new machine cluster takes the previous id it overlaps most, and every user
- * decision is applied as in the incremental path.
- */
-export async function reclusterFaces(
-  faces: readonly FaceEmbedding[],
-  decisions: UserFaceDecisions,
-  previous: ReadonlyMap<string, string>,
-  options: FaceClusterOptions = {},
-): Promise<Map<string, PersonId>> {
-  const fresh = new Map<string, PersonId>();
-  const c = createFaceClusterer(options, () => {
-    const id = `tmp-${fresh.size}` as PersonId;
-    fresh.set(id, id);
-    return id;
-  });
-  c.setDecisions(decisions);
-  await c.add(faces);
-  const result = c.assignments();
-  // Each machine-made cluster takes the (merge-resolved) previous id most of its faces had;
-  // several clusters may take one id, which is what a user's merge asks for.
-  const resolve = resolver(decisions);
-  const overlap = new Map<string, Map<string, number>>();
-  for (const [k, id] of result) {
-    const prev = previous.get(k);
-    if (!fresh.has(id) || prev === undefined) continue;
-    const m = overlap.get(id) ?? new Map<string, number>();
-    const r = resolve(prev);
-    m.set(r, (m.get(r) ?? 0) + 1);
-    overlap.set(id, m);
-  }
-  const rename = new Map<string, PersonId>();
-  for (const [tmp, m] of overlap) {
-    const best = [...m].sort((x, y) => y[1] - x[1])[0];
-    if (best) rename.set(tmp, best[0] as PersonId);
-  }
-  for (const tmp of fresh.keys()) if (!rename.has(tmp)) rename.set(tmp, asPersonId(randomId()));
-  for (const [k, id] of result) {
-    const r = rename.get(id);
-    if (r) result.set(k, r);
-  }
-  return result;
 }

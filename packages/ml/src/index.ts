@@ -10,6 +10,7 @@ export * from './face-align.ts';
 export * from './face-embedder.ts';
 export * from './face-pipeline.ts';
 export * from './face-clustering.ts';
+export * from './face-recluster.ts';
 export * from './clip-tokenizer.ts';
 export * from './clip-encoder.ts';
 export * from './coco-labels.ts';
