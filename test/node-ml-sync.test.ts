@@ -8,23 +8,9 @@ import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { Repo } from '@automerge/automerge-repo';
-import {
-  createLibraryAccess,
-  createSwitchableAccess,
-  findDoc,
-  findMlCatalog,
-  followRootDoc,
-  Libp2pNetworkAdapter,
-  openPeopleCatalog,
-  pairWithCode,
-  parsePairingLink,
-  requestBlobToken,
-  type MlCatalog,
-  type RootDoc,
-} from '@hearth/sync';
+import { findMlCatalog, openPeopleCatalog, requestBlobToken, type MlCatalog } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
-import { LOOPBACK_TCP, waitUntil } from '@hearth/sync/testing';
+import { pairTestPeer, waitUntil } from '@hearth/sync/testing';
 import {
   createClipEncoder,
   createModelLoader,
@@ -90,27 +76,17 @@ describe.skipIf(!hasModels)(`ML results on a paired device (needs ${MODELS})`, (
       )) as unknown as [string, string];
 
       // The phone: a libp2p node and an automerge repo of its own, paired with a code.
-      const access = createSwitchableAccess();
-      const phone = await createPeerNode({ ...LOOPBACK_TCP, access });
-      const adapter = new Libp2pNetworkAdapter({ node: phone, access, readyTimeoutMs: 500 });
-      const repo = new Repo({ network: [adapter], peerId: phone.peerId.toString() as never });
-      onTestFinished(async () => {
-        await repo.shutdown().catch(() => {});
-        await phone.stop();
-      });
       const offer = JSON.parse((await runCli(['--data-dir', d, 'pair', '--json'])).stdout) as {
         link: string;
       };
-      const link = parsePairingLink(offer.link);
-      const grant = await pairWithCode(phone, link, { name: 'Test phone' });
-      const library = createLibraryAccess({
-        libraryPublicKey: grant.libraryPublicKey,
-        trusted: [grant.homeNode, phone.peerId.toString()],
-      });
-      access.use(library);
-      adapter.refresh();
-      const root = await findDoc<RootDoc>(repo, grant.rootDocUrl as never, 20_000);
-      followRootDoc(root, library, () => adapter.refresh());
+      const {
+        node: phone,
+        repo,
+        grant,
+        root,
+        stop,
+      } = await pairTestPeer(createPeerNode, offer.link, 'Test phone');
+      onTestFinished(stop);
       const rootChanged = (wake: () => void) => {
         root.on('change', wake);
         return () => root.off('change', wake);

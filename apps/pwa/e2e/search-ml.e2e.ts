@@ -11,22 +11,9 @@ import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Repo } from '@automerge/automerge-repo';
-import {
-  createLibraryAccess,
-  createSwitchableAccess,
-  findDoc,
-  findMlCatalog,
-  followRootDoc,
-  Libp2pNetworkAdapter,
-  openPeopleCatalog,
-  pairWithCode,
-  parsePairingLink,
-  syncPendingWith,
-  type PersonId,
-  type RootDoc,
-} from '@hearth/sync';
+import { findMlCatalog, openPeopleCatalog, syncPendingWith, type PersonId } from '@hearth/sync';
 import { createPeerNode } from '@hearth/sync/platform';
+import { pairTestPeer } from '@hearth/sync/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { closeBrowser } from './bounded-close.ts';
 import { e2eSkipReason, screenshotPath } from './browser.ts';
@@ -41,21 +28,9 @@ const PHOTOS = 17;
 
 /** Another device of the library (libp2p + automerge-repo here) that names a person. */
 async function namePerson(node: HomeNode, file: string, name: string): Promise<number> {
-  const access = createSwitchableAccess();
-  const peer = await createPeerNode({ listen: ['/ip4/127.0.0.1/tcp/0'], access, relayServer: false });
-  const adapter = new Libp2pNetworkAdapter({ node: peer, access, readyTimeoutMs: 500 });
-  const repo = new Repo({ network: [adapter], peerId: peer.peerId.toString() as never });
+  const linkText = (JSON.parse(node.hearth('pair', '--json')) as { link: string }).link;
+  const { repo, grant, root, stop } = await pairTestPeer(createPeerNode, linkText, 'Tablet');
   try {
-    const link = parsePairingLink((JSON.parse(node.hearth('pair', '--json')) as { link: string }).link);
-    const grant = await pairWithCode(peer, link, { name: 'Tablet' });
-    const library = createLibraryAccess({
-      libraryPublicKey: grant.libraryPublicKey,
-      trusted: [grant.homeNode, peer.peerId.toString()],
-    });
-    access.use(library);
-    adapter.refresh();
-    const root = await findDoc<RootDoc>(repo, grant.rootDocUrl as never, 30_000);
-    followRootDoc(root, library, () => adapter.refresh());
     const ids = new Map(
       node
         .hearth('ls', '--json')
@@ -86,8 +61,7 @@ async function namePerson(node: HomeNode, file: string, name: string): Promise<n
     assert.equal(syncPendingWith(repo, grant.homeNode as never)?.toSend, 0, 'the rename reached the node');
     return people.list().find((p) => p.id === person)?.faces ?? 0;
   } finally {
-    await repo.shutdown().catch(() => {});
-    await peer.stop();
+    await stop();
   }
 }
 
