@@ -345,6 +345,9 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
     await s.ready;
     const ids = async (q: string) => (await s.search(q)).items.map((i) => i.id).sort();
     await vi.waitFor(async () => expect(await ids('blue')).toEqual([BLUE]), { timeout: 20_000 });
+    // The search index tells its listeners when vectors come and go (the page asks again).
+    let told = 0;
+    s.onChange(() => told++);
 
     // The device analysed its own blue photo (device-analysis.ts): its vector joins the search.
     const mine = await openMlCatalog({ repo: dev.repo, root: dev.root });
@@ -354,11 +357,14 @@ describe.skipIf(!existsSync(VOCAB))('CLIP text search in the PWA worker', { time
     mine.setDeviceResult('phone', hex(5), 'clip', { model, json: JSON.stringify(storedClip(shard)) });
     await vi.waitFor(async () => expect(await ids('blue')).toEqual([BLUE, NEW].sort()), { timeout: 20_000 });
     expect(clip.status()).toEqual({ state: 'on', photos: 4 });
+    expect(told).toBeGreaterThan(0);
+    told = 0;
     expect(await ids('something red')).toEqual([RED]);
 
     // The result goes (the node's month has it, or the device pruned it): so does its vector.
     mine.setDeviceResult('phone', NEW, 'clip', undefined);
     await vi.waitFor(async () => expect(await ids('blue')).toEqual([BLUE]), { timeout: 20_000 });
     expect(clip.status()).toEqual({ state: 'on', photos: 3 });
+    expect(told).toBeGreaterThan(0);
   });
 });

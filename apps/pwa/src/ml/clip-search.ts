@@ -56,6 +56,8 @@ export interface ClipSearch {
   status(): SemanticStatus;
   /** a query failed in the runtime: semantic search is off (with `reason`), tried again later */
   fail(reason: string): void;
+  /** `listener` runs after the vectors searched changed (a month shard or a device's own vector in or out) */
+  onChange(listener: () => void): () => void;
   stop(): void;
 }
 
@@ -88,6 +90,9 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
   /** the text model's download, bytes of its files kept so far of all (while `model` is not loaded) */
   let download: { done: number; total: number } | undefined;
   const offs: (() => void)[] = [];
+  /** counts changes to the vectors searched; `listeners` hear of a step that made any */
+  let vectorsChanged = 0;
+  const listeners = new Set<() => void>();
 
   function blob(hash: string): Promise<Uint8Array> {
     return cachedBlob(opts.cache, opts.fetchBlob, hash);
@@ -180,6 +185,7 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
         index = undefined;
         months.clear();
         deviceVectors.clear(); // read again below, against the new index
+        vectorsChanged++;
       }
       index ??= createVectorIndex(rt(), shard.index.dims, { scoring: 'js' });
       for (const id of months.get(month)?.ids ?? []) index.remove(id);
@@ -193,11 +199,13 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
       }
       await shard.index.stop();
       months.set(month, { hash, ids });
+      vectorsChanged++;
     }
     for (const [month, m] of [...months])
       if (!refs.has(month)) {
         for (const id of m.ids) index?.remove(id);
         months.delete(month);
+        vectorsChanged++;
       }
     loadDeviceVectors(state.deviceResults);
     await shards.record(new Map([...months].map(([m, { hash }]) => [m, hash])));
@@ -219,6 +227,7 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
     for (const [asset, json] of deviceVectors)
       if (next.get(asset) !== json) {
         deviceVectors.delete(asset);
+        vectorsChanged++;
         if (!inMonths.has(asset)) index?.remove(asset); // a month's vector replaced it otherwise
       }
     for (const [asset, json] of next) {
@@ -231,6 +240,7 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
       if (!v || index.dims !== shard.index.dims) continue;
       index.add(asset, v);
       deviceVectors.set(asset, json);
+      vectorsChanged++;
     }
   }
 
@@ -249,7 +259,9 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
         console.info('ML document not available yet:', e);
       }
       if (!ml) return;
+      const before = vectorsChanged;
       const noShards = await loadShards();
+      if (vectorsChanged !== before) for (const l of listeners) l();
       const noModel = await loadModel();
       reason = noShards ?? noModel ?? '';
       const s = ml.read();
@@ -300,7 +312,12 @@ export function createClipSearch(opts: ClipSearchOptions): ClipSearch {
       model = undefined;
       void old.loader.stop();
     },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     stop() {
+      listeners.clear();
       follower.stop();
       for (const off of offs.splice(0)) off();
       void model?.loader.stop();

@@ -35,6 +35,8 @@ export interface PeerClient extends LibraryTransport {
   nodeStatus(): NodeStatus | undefined;
   /** searches the synced catalog in the worker (paired devices only) */
   search(query: string, filters: SearchFilters): Promise<SearchResult>;
+  /** `listener` runs when the worker's search index changed (a shown answer may be asked again) */
+  onSearchChange(listener: () => void): () => void;
   stop(): void;
 }
 
@@ -50,6 +52,7 @@ export function createPeerClient(): PeerClient {
   const [syncPending, setSyncPending] = createSignal<SyncCounts | undefined>();
   const [nodeStatus, setNodeStatus] = createSignal<NodeStatus | undefined>();
   const libraryListeners = new Set<(change: LibraryChange) => void>();
+  const searchListeners = new Set<() => void>();
   let next = 0;
 
   let ready: Promise<Worker> | undefined;
@@ -78,6 +81,7 @@ export function createPeerClient(): PeerClient {
         else if (m.t === 'sync') setSyncPending(m.pending ?? undefined);
         else if (m.t === 'node-status') setNodeStatus(m.status ?? undefined);
         else if (m.t === 'lib-change') for (const l of libraryListeners) l(m.change);
+        else if (m.t === 'search-change') for (const l of searchListeners) l();
         // A mark on the page's timeline: the e2e proves the first tiles were painted before it.
         else if (m.t === 'catalog-open')
           performance.mark('hearth:catalog-open', { startTime: m.at - performance.timeOrigin });
@@ -138,6 +142,10 @@ export function createPeerClient(): PeerClient {
     onLibraryChange(listener) {
       libraryListeners.add(listener);
       return () => void libraryListeners.delete(listener);
+    },
+    onSearchChange(listener) {
+      searchListeners.add(listener);
+      return () => void searchListeners.delete(listener);
     },
     peers,
     removed,

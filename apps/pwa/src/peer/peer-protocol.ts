@@ -77,6 +77,8 @@ export type PeerReply =
   | { id: number; t: 'lib-progress'; done: number; total: number }
   | { id: number; t: 'search-ok'; result: SearchResult }
   | { t: 'lib-change'; change: LibraryChange }
+  /** the worker's search index changed (library, machine words, CLIP): the page may ask again */
+  | { t: 'search-change' }
   | { id: number; t: 'error'; code: string; message: string }
   | { t: 'peers'; count: number }
   /** documents pending with the home node each way (null: not known, it has not connected) */

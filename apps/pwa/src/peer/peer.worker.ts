@@ -47,7 +47,7 @@ const node = createWorkerNode({
   onPeers: (count) => post({ t: 'peers', count }),
 });
 const homes = createHomeDialer(scope, node);
-const ml = createWorkerMl(catalog);
+const ml = createWorkerMl(catalog, () => post({ t: 'search-change' }));
 let catalogPeer: Promise<CatalogPeer> | undefined;
 /** the dial to the home node made when the catalog opened (`connect` reports its failure) */
 let firstDial: Promise<void> | undefined;

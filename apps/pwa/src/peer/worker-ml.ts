@@ -23,7 +23,11 @@ export interface WorkerMl {
   search(query: string, filters: SearchFilters): Promise<SearchResult>;
 }
 
-export function createWorkerMl(catalog: () => Promise<CatalogPeer>): WorkerMl {
+export function createWorkerMl(
+  catalog: () => Promise<CatalogPeer>,
+  /** the search index changed (library, machine words, CLIP): a shown answer may be asked again */
+  onSearchChange: () => void = () => {},
+): WorkerMl {
   let mlSource: Promise<MlSearchSource> | undefined;
   let clipSource: Promise<ClipSearch> | undefined;
   let librarySearch: Promise<LibrarySearch> | undefined;
@@ -85,7 +89,9 @@ export function createWorkerMl(catalog: () => Promise<CatalogPeer>): WorkerMl {
         peer.library.monthVersion(m),
       );
       const clip = await clipSearch(peer, info).catch(() => undefined);
-      return createLibrarySearch(peer.library, await mlWords(peer, info), cache, clip);
+      const index = createLibrarySearch(peer.library, await mlWords(peer, info), cache, clip);
+      index.onChange(onSearchChange);
+      return index;
     })();
     void librarySearch.catch(() => (librarySearch = undefined));
     return librarySearch;

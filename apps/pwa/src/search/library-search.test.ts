@@ -7,8 +7,9 @@ import { createTestRoot, fakeDeviceId, linkRepos } from '@hearth/sync/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCatalogLibrary } from '../catalog/catalog-library.ts';
 import { openIdbMediaCache } from '../catalog/media-cache.idb.ts';
-import type { LibraryClient, NewLocalAsset } from '../library/library-client.ts';
+import type { LibraryChange, LibraryClient, NewLocalAsset } from '../library/library-client.ts';
 import { createLibrarySearch, type LibrarySearch } from './library-search.ts';
+import type { MlSearchSource } from './ml-search-source.ts';
 import { openIdbSearchCache } from './search-cache.idb.ts';
 
 const hex = (n: number) => n.toString(16).padStart(64, '0');
@@ -139,6 +140,47 @@ describe('library search (worker side, over the synced catalog)', () => {
     await lib.addAssets([asset(5, Date.UTC(2019, 4, 2), { fileName: 'wood_anemones.jpg' })]);
     await vi.waitFor(async () => expect(await ids(s, 'anemones 2019')).toEqual([hex(5)]));
     expect(await ids(s, 'may 2019')).toEqual([hex(5)]);
+  });
+});
+
+describe('library search change events (the page asks a shown query again)', () => {
+  it('tells its listeners once a library change or new machine words are in the index; not for media or home-node changes', async () => {
+    const { lib } = await setup();
+    const raise = new Set<(c: LibraryChange) => void>();
+    const wrapped: LibraryClient = {
+      ...lib,
+      onChange(l) {
+        raise.add(l);
+        const off = lib.onChange(l);
+        return () => (raise.delete(l), off());
+      },
+    };
+    let words: ((ids: string[]) => void) | undefined;
+    const bird = new Set<string>();
+    const ml: MlSearchSource = {
+      ready: Promise.resolve(),
+      words: (id) => (bird.has(id) ? { tags: ['bird'], people: [] } : undefined),
+      onChange: (l) => ((words = l), () => (words = undefined)),
+      stop: () => {},
+    };
+    const s = createLibrarySearch(wrapped, ml);
+    try {
+      await s.ready;
+      /** what a query saw when each change was told */
+      const heard: number[] = [];
+      s.onChange(() => heard.push(s.size()));
+      for (const l of raise) l({ assets: [], albums: [], months: [], media: true });
+      for (const l of raise) l({ assets: [], albums: [], months: [], homeNodes: true });
+      await lib.addAssets([asset(5, Date.UTC(2019, 4, 2), { fileName: 'wood_anemones.jpg' })]);
+      // Changes are told in order: media or home-node changes would have come first.
+      await vi.waitFor(() => expect(heard).toEqual([5]));
+      bird.add(FALCON);
+      words?.([FALCON]);
+      await vi.waitFor(() => expect(heard).toEqual([5, 5]));
+      expect(await ids(s, 'bird')).toEqual([FALCON]);
+    } finally {
+      s.stop();
+    }
   });
 });
 

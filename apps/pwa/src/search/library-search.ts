@@ -24,6 +24,8 @@ export interface SemanticSource {
   status(): SemanticStatus;
   /** the text encoder failed at query time: semantic search turns itself off, saying why */
   fail(reason: string): void;
+  /** `listener` runs when the vectors searched changed (shards or a device's own added or dropped) */
+  onChange?(listener: () => void): () => void;
   stop(): void;
 }
 
@@ -37,6 +39,11 @@ export interface LibrarySearch {
   /** how many assets are indexed */
   size(): number;
   search(query: string, filters?: SearchFilters): Promise<SearchResult>;
+  /**
+   * `listener` runs once a change that may change answers is in the index (a library change,
+   * new machine words, CLIP vectors), so a shown answer can be asked again
+   */
+  onChange(listener: () => void): () => void;
   stop(): void;
 }
 
@@ -180,13 +187,20 @@ export function createLibrarySearch(
     }
   }
 
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const l of listeners) l();
+  };
   // Changes are applied in order, after the first build (which may already include them:
   // applying a change twice is harmless, it re-reads the same records).
   const ready = Promise.all([build(), ml?.ready]).then(() => undefined);
   let queue: Promise<void> = ready;
   const off = lib.onChange((change) => {
+    // Media reachable, home nodes: nothing the index holds.
+    if (!change.assets.length && !change.albums.length && !change.months.length) return;
     queue = queue
       .then(() => apply(change))
+      .then(changed)
       .catch((e: unknown) => console.warn('search index: a change could not be applied:', e));
   });
   // New machine words re-index those photos (from the details already read).
@@ -196,8 +210,11 @@ export function createLibrarySearch(
         const a = details.get(id);
         if (a) put(a);
       }
+      changed();
     });
   });
+  // New CLIP vectors are searched from the next query on: only the listeners are told.
+  const offClip = clip?.onChange?.(changed);
 
   return {
     ready,
@@ -238,9 +255,15 @@ export function createLibrarySearch(
         semantic: status.state === 'on' && semantic && best !== undefined ? { ...status, best } : status,
       };
     },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     stop() {
+      listeners.clear();
       off();
       offMl?.();
+      offClip?.();
       ml?.stop();
       clip?.stop();
     },

@@ -11,6 +11,11 @@ import type { SearchFilters, SearchResult } from './search-types.ts';
 /** See the file comment. */
 export interface SearchClient {
   search(query: string, filters: SearchFilters): Promise<SearchResult>;
+  /**
+   * `listener` runs when the index changed beyond what the library's own changes say (the
+   * worker's machine words and CLIP vectors); returns the unsubscribe
+   */
+  onIndexChange?(listener: () => void): () => void;
 }
 
 // One index per library for the page's lifetime: it follows changes, so it is never rebuilt.
@@ -31,5 +36,7 @@ export function createSearchClient(lib: LibraryClient, peer: PeerClient | undefi
       }
       return (await local).search(query, filters);
     },
+    // The local index has no machine results: the library's changes are all there is.
+    onIndexChange: (listener) => peer?.onSearchChange(listener) ?? (() => {}),
   };
 }

@@ -108,7 +108,7 @@ describe('<SearchView> over the local library', () => {
     expect(document.querySelector<HTMLElement>('.tile')?.dataset['id']).toBe(hex(4));
   });
 
-  it('asks once for a burst of changes, not for media or home-node changes, nothing while the box is empty', async () => {
+  it('asks once for a burst of changes (library or index), not for media or home-node changes, nothing while the box is empty', async () => {
     vi.useFakeTimers();
     try {
       const listeners = new Set<(c: LibraryChange) => void>();
@@ -119,7 +119,11 @@ describe('<SearchView> over the local library', () => {
         for (const l of listeners) l({ assets: [], albums: [], months: [], ...c });
       };
       const asked: string[] = [];
-      const client = { search: async (q: string) => (asked.push(q), { items: [], total: 0 }) };
+      const indexListeners = new Set<() => void>();
+      const client = {
+        search: async (q: string) => (asked.push(q), { items: [], total: 0 }),
+        onIndexChange: (l: () => void) => (indexListeners.add(l), () => void indexListeners.delete(l)),
+      };
       const history = createMemoryHistory();
       history.set({ value: '/search' });
       render(() => (
@@ -149,9 +153,14 @@ describe('<SearchView> over the local library', () => {
       change({ homeNodes: true });
       await vi.advanceTimersByTimeAsync(RERUN_MS * 3);
       expect(asked).toEqual(['', 'dog', 'dog']);
+      // The worker's index changed by itself (machine words, CLIP vectors): asked again too.
+      for (const l of indexListeners) l();
+      await vi.advanceTimersByTimeAsync(RERUN_MS);
+      expect(asked).toEqual(['', 'dog', 'dog', 'dog']);
       // Unmounted: changes ask nothing.
       cleanup();
       expect(listeners.size).toBe(0);
+      expect(indexListeners.size).toBe(0);
     } finally {
       vi.useRealTimers();
     }

@@ -12,7 +12,7 @@ const DEBOUNCE_MS = 150;
 /** While the search model downloads, the same query is asked again this often (results improve once it is in). */
 const LOADING_POLL_MS = 1000;
 /**
- * After the library changed (a photo synced in, an edit), a shown query is asked again this
+ * After the library or the index changed (a photo synced in, an edit, machine words), a shown query is asked again this
  * much later: one question for a burst of changes (a sync brings many), never put off by the next.
  */
 export const RERUN_MS = 400;
@@ -28,7 +28,8 @@ function typing(target: EventTarget | null): boolean {
  * timeline tiles that open the viewer. Answers come from this device's own data (the synced
  * catalog in the peer worker, or the local replica), so search works offline. The query is
  * in the URL, so coming back from the viewer shows the same results. A shown answer is asked
- * again when the library changes (a photo synced in while it is on screen appears).
+ * again when the library or the search index changes (a photo synced in while it is on screen
+ * appears; so does one whose machine tags arrive).
  */
 export function SearchView(props: { client?: SearchClient }): JSX.Element {
   const lib = useLibrary();
@@ -77,17 +78,22 @@ export function SearchView(props: { client?: SearchClient }): JSX.Element {
   onCleanup(() => clearTimeout(timer));
   // The index follows the library: a shown answer is asked again when what it covers changed.
   let rerun: ReturnType<typeof setTimeout> | undefined;
-  const offChange = lib.onChange((c) => {
-    if (!c.assets.length && !c.albums.length && !c.months.length) return; // media or home nodes only
+  const askAgain = () => {
     const asked = query().trim() || filters().favorites;
     if (!asked || answered() === undefined || rerun !== undefined) return;
     rerun = setTimeout(() => {
       rerun = undefined;
       run();
     }, RERUN_MS);
+  };
+  const offChange = lib.onChange((c) => {
+    if (c.assets.length || c.albums.length || c.months.length) askAgain(); // not media or home nodes only
   });
+  // Machine words and CLIP vectors change the worker's index without a library change.
+  const offIndex = client.onIndexChange?.(askAgain);
   onCleanup(() => {
     offChange();
+    offIndex?.();
     clearTimeout(rerun);
   });
   setNavigationOrder(() => result()?.items.map((i) => i.id) ?? []);
