@@ -72,6 +72,8 @@ void describe('PWA CLIP text search, offline', { skip, timeout: 600_000 }, () =>
   let src: string;
   const saved = process.env['HEARTH_MODELS_DIR'];
   const ortRequests: string[] = [];
+  /** the peer worker's console (both sessions: before and after the reload), said on a failure */
+  const workerLog: string[] = [];
 
   before(async () => {
     models = tinyClipModels();
@@ -87,10 +89,14 @@ void describe('PWA CLIP text search, offline', { skip, timeout: 600_000 }, () =>
       viewport: { width: 1280, height: 900 },
       tiles: 3,
       // Every onnxruntime file must come from the app's own origin (no CDN).
-      onContext: (context) =>
+      onContext: (context) => {
         context.on('request', (r) => {
           if (/ort-wasm|onnxruntime/.test(r.url())) ortRequests.push(r.url());
-        }),
+        });
+        context.on('page', (p) =>
+          p.on('worker', (w) => w.on('console', (m) => workerLog.push(`${m.type()}: ${m.text()}`))),
+        );
+      },
     }));
   });
   after(async () => {
@@ -155,8 +161,19 @@ void describe('PWA CLIP text search, offline', { skip, timeout: 600_000 }, () =>
     await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
     await page.reload();
     await searchBox(page).waitFor();
-    await searchUntil(page, QUERY, 1, { timeoutMs: 30_000, semantic: true });
-    await searchUntil(page, 'green', 1, { timeoutMs: 30_000, semantic: true });
+    try {
+      await searchUntil(page, QUERY, 1, { timeoutMs: 30_000, semantic: true });
+      await searchUntil(page, 'green', 1, { timeoutMs: 30_000, semantic: true });
+    } catch (e) {
+      // Say what semantic search said and what the worker logged (one failure in six left nothing).
+      const semantic = await searchSummary(page).getAttribute('data-semantic');
+      const why = await page.getByTestId('semantic-status').allTextContents();
+      const blobs = await mlCacheBlobs(page, 'hearth-clip-');
+      throw new Error(
+        `semantic ${semantic}; ${why.join(' ')}; ${blobs} CLIP blobs kept\n${workerLog.slice(-60).join('\n')}`,
+        { cause: e },
+      );
+    }
     await page.screenshot({ path: screenshotPath('clip-search-offline') });
   });
 });
