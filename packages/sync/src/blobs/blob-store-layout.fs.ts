@@ -6,7 +6,7 @@
  * version's small-blob log, replayed once), `manifest/ab/<hash>` (chunk manifests, derived).
  */
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { BlobHash } from '../ids.ts';
 import { fsyncDir } from './blob-store-log.fs.ts';
 
@@ -53,7 +53,9 @@ export async function makeStoreDirs(layout: StoreLayout): Promise<void> {
     // Each directory from the first one made down to `d`'s parent gained an entry.
     for (let p = d; fresh !== undefined && p !== dirname(fresh); p = dirname(p)) parents.add(dirname(p));
   }
-  await Promise.all([...parents].map(fsyncDir));
+  // A directory above the store may not be ours to open (read permission): best effort there.
+  const inside = (d: string) => d === layout.root || d.startsWith(layout.root + sep);
+  await Promise.all([...parents].map((d) => (inside(d) ? fsyncDir(d) : fsyncDir(d).catch(() => undefined))));
 }
 
 /**
