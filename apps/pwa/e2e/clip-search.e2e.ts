@@ -169,8 +169,24 @@ void describe('PWA CLIP text search, offline', { skip, timeout: 600_000 }, () =>
       const semantic = await searchSummary(page).getAttribute('data-semantic');
       const why = await page.getByTestId('semantic-status').allTextContents();
       const blobs = await mlCacheBlobs(page, 'hearth-clip-');
+      // Whether the wasm is kept and served here now, to the page and to each worker.
+      const wasm = ortRequests.find((u) => u.endsWith('.wasm')) ?? '';
+      const probe = async (u: string) => ({
+        controlled: 'serviceWorker' in navigator ? Boolean(navigator.serviceWorker.controller) : 'n/a',
+        cached: Boolean(await caches.match(u)),
+        fetched: await fetch(u).then(
+          (r) => r.status,
+          (x: unknown) => String(x),
+        ),
+      });
+      const seen = [
+        `page ${JSON.stringify(await page.evaluate(probe, wasm))}`,
+        ...(await Promise.all(
+          page.workers().map(async (w) => `${w.url()} ${JSON.stringify(await w.evaluate(probe, wasm))}`),
+        )),
+      ];
       throw new Error(
-        `semantic ${semantic}; ${why.join(' ')}; ${blobs} CLIP blobs kept\n${workerLog.slice(-60).join('\n')}`,
+        `semantic ${semantic}; ${why.join(' ')}; ${blobs} CLIP blobs kept; ${wasm}:\n${seen.join('\n')}\n${workerLog.slice(-60).join('\n')}`,
         { cause: e },
       );
     }

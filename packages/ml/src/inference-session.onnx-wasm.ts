@@ -14,11 +14,17 @@ export interface OnnxWasmOptions {
   readonly wasmPaths?: string;
   /** wasm threads (default 1) */
   readonly threads?: number;
+  /**
+   * The wasm file's bytes, when the caller keeps them itself (the PWA: in the Cache API, so an
+   * offline start does not depend on the service worker answering the fetch): nothing is fetched.
+   */
+  readonly wasmBinary?: ArrayBuffer;
 }
 
 export function createOnnxWasmRuntime(options: OnnxWasmOptions = {}): InferenceRuntime {
   if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
   ort.env.wasm.numThreads = options.threads ?? 1;
+  if (options.wasmBinary !== undefined) ort.env.wasm.wasmBinary = options.wasmBinary;
   return ortRuntime('onnxruntime-web/wasm', ort as unknown as OrtModule, (o) => {
     if (o.threads !== undefined) ort.env.wasm.numThreads = o.threads;
     return { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };

@@ -9,6 +9,7 @@ import type { CatalogPeer } from '../catalog/open-catalog-peer.ts';
 import { openIdbMediaCache } from '../catalog/media-cache.idb.ts';
 import { openIdbMlBlobCache } from '../search/ml-blob-cache.idb.ts';
 import { createDeviceAnalysis, type DeviceAnalysis } from './device-analysis.ts';
+import { keptWasmRuntime } from './onnx-wasm-kept.ts';
 import { openSmartSearchStore } from './smart-search-setting.idb.ts';
 
 /** A decoded image as packed RGB (what the models' preprocessing takes). */
@@ -61,7 +62,8 @@ export async function startWorkerDeviceAnalysis(opts: {
     cache,
     fetchBlob: (hash) => peer.remoteBlob(hash),
     nodeReachable: opts.nodeReachable,
-    runtime: () => createOnnxWasmRuntime(),
+    // The wasm is kept by the app (offline imports are analysed without the service worker's help).
+    runtime: () => keptWasmRuntime((wasm) => createOnnxWasmRuntime({ wasmBinary: wasm })),
     decode: decodeInBrowser,
     smartSearch: {
       on: async () => (await setting.read()).on,

@@ -53,18 +53,21 @@ export function createWorkerMl(
   /** CLIP text search: the home node's shards and text model, kept (IndexedDB) for offline search. */
   function clipSearch(peer: CatalogPeer, info: PairingInfo): Promise<ClipSearch> {
     clipSource ??= (async () => {
-      const [{ createClipSearch }, { openIdbMlBlobCache }, { createOnnxWasmRuntime }] = await Promise.all([
-        import('../ml/clip-search.ts'),
-        import('../search/ml-blob-cache.idb.ts'),
-        // Not `@hearth/ml/platform`: that one also brings the WebGPU build (a second, 28 MB wasm).
-        import('@hearth/ml/onnx-wasm'),
-      ]);
+      const [{ createClipSearch }, { openIdbMlBlobCache }, { createOnnxWasmRuntime }, { keptWasmRuntime }] =
+        await Promise.all([
+          import('../ml/clip-search.ts'),
+          import('../search/ml-blob-cache.idb.ts'),
+          // Not `@hearth/ml/platform`: that one also brings the WebGPU build (a second, 28 MB wasm).
+          import('@hearth/ml/onnx-wasm'),
+          import('../ml/onnx-wasm-kept.ts'),
+        ]);
       return createClipSearch({
         repo: peer.repo,
         root: peer.root,
         cache: await openIdbMlBlobCache(`hearth-clip-${info.libraryId}`),
         fetchBlob: (hash) => peer.remoteBlob(hash),
-        runtime: () => createOnnxWasmRuntime(),
+        // The wasm is kept by the app (a reload offline must not depend on the service worker).
+        runtime: () => keptWasmRuntime((wasm) => createOnnxWasmRuntime({ wasmBinary: wasm })),
       });
     })();
     void clipSource.catch(() => (clipSource = undefined));
