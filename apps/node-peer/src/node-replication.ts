@@ -26,12 +26,12 @@ import {
   type MonthKey,
   type NewAsset,
   type Pin,
-  type RootDoc,
   type ReplicationProgress,
 } from '@hearth/sync';
 import { nodeHashing } from '@hearth/sync/platform';
 import type { Library } from './library.ts';
 import type { PeerServices } from './peer-services.ts';
+import { createReplicaCensus } from './replica-census.ts';
 import type { createReplicaImporter } from './replica-import.ts';
 import type { ReplicationStatus } from './replication-status.ts';
 
@@ -132,33 +132,11 @@ export function startNodeReplication(opts: {
     return c;
   }
 
-  /**
-   * Per asset, as of the last pass that saw it (for status: the catalog is lazy, so its
-   * assets cannot be listed synchronously): the original's size, whether another device or
-   * node holds it (ELSEWHERE) and another home node does (ON_NODE), and which home nodes
-   * (this one included) hold it. Node lists are interned: nearly every asset has the same.
-   */
-  const seen = new Map<AssetId, { size: number; flags: number; nodes: readonly string[] }>();
-  const ELSEWHERE = 1;
-  const ON_NODE = 2;
-  const roleOf = (d: string) => peers.root.doc()?.devices[d as keyof RootDoc['devices']]?.role;
-  const isNode = (d: string) => d !== self && roleOf(d) === 'home-node';
-  const interned = new Map<string, readonly string[]>();
-  const intern = (list: string[]): readonly string[] => {
-    const k = list.join(' ');
-    let v = interned.get(k);
-    if (!v) interned.set(k, (v = Object.freeze(list)));
-    return v;
-  };
-  const note = (a: Asset) =>
-    seen.set(a.id, {
-      size: a.size,
-      flags: (a.holders.some((h) => h !== self) ? ELSEWHERE : 0) | (a.holders.some(isNode) ? ON_NODE : 0),
-      nodes: intern(a.holders.filter((h) => h === self || roleOf(h) === 'home-node').sort()),
-    });
+  // What the passes saw, for status.
+  const census = createReplicaCensus(self, peers.root);
   /** Every asset, month by month: a lazy catalog holds only a budget of shards at a time. */
   async function assets(c: Catalog): Promise<Asset[]> {
-    seen.clear();
+    census.clear();
     return inMonths(c, c.months());
   }
   async function inMonths(c: Catalog, months: readonly MonthKey[]): Promise<Asset[]> {
@@ -167,7 +145,7 @@ export function startNodeReplication(opts: {
       await c.openMonths([m]);
       out.push(...c.monthAssets(m));
     }
-    out.forEach(note);
+    out.forEach(census.note);
     return out;
   }
   async function assetsById(c: Catalog, ids: readonly AssetId[]): Promise<Asset[]> {
@@ -176,8 +154,8 @@ export function startNodeReplication(opts: {
       await c.openAssets([id]);
       const a = c.getAsset(id);
       if (a) out.push(a);
-      if (a) note(a);
-      else seen.delete(id);
+      if (a) census.note(a);
+      else census.forget(id);
     }
     return out;
   }
@@ -294,40 +272,9 @@ export function startNodeReplication(opts: {
       if (!catalog) return null;
       const p = replicator.progress();
       Object.assign(p, p.running ? withPass(p) : { held: totals.held, pinned: totals.held + missing.size });
-      let elsewhere = 0;
-      let onNodes = 0;
-      let originalBytes = 0;
-      const byNode = new Map<string, { originals: number; bytes: number }>();
-      const doc = peers.root.doc();
-      // Every unrevoked home node of the library, holding something or not yet.
-      for (const [id, cert] of Object.entries(doc?.devices ?? {}))
-        if (cert.role === 'home-node' && !doc?.revocations[id]) byNode.set(id, { originals: 0, bytes: 0 });
-      byNode.set(self, byNode.get(self) ?? { originals: 0, bytes: 0 });
-      for (const a of seen.values()) {
-        if (a.flags & ELSEWHERE) elsewhere++;
-        if (a.flags & ON_NODE) onNodes++;
-        originalBytes += a.size;
-        for (const n of a.nodes) {
-          const c = byNode.get(n);
-          if (c) {
-            c.originals++;
-            c.bytes += a.size;
-          }
-        }
-      }
-      const homeNodes = [...byNode].map(([deviceId, c]) => ({
-        deviceId,
-        name: doc?.devices[deviceId as keyof RootDoc['devices']]?.name ?? '',
-        self: deviceId === self,
-        ...c,
-      }));
       return {
         ...p,
-        originals: seen.size,
-        originalBytes,
-        originalsHeldElsewhere: elsewhere,
-        originalsOnOtherNodes: onNodes,
-        homeNodes,
+        ...census.summary(),
         ...(opts.importer ? { imports: opts.importer.counts() } : {}),
       };
     },
