@@ -21,6 +21,7 @@ import {
   type SyncedHome,
 } from './synced-devices.ts';
 import { e2eSkipReason, screenshotPath } from './browser.ts';
+import { whenPeersConnected } from './pair-in-ui.ts';
 
 const skip = e2eSkipReason;
 
@@ -65,10 +66,7 @@ void describe('PWA as a catalog peer of a real home node', { skip, timeout: 300_
 
     // Back online: the worker redials the home node by itself.
     await a.context.setOffline(false);
-    await a.page
-      .getByRole('status')
-      .filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ })
-      .waitFor();
+    await whenPeersConnected(a.page);
   });
 
   // Bounded well below the page timeout: the edits cross within a second of the connection

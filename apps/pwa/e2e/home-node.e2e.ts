@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { closeBrowser } from './bounded-close.ts';
 import { e2eSkipReason, launchChromium } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
-import { pairInUi } from './pair-in-ui.ts';
+import { pairInUi, whenPeersConnected } from './pair-in-ui.ts';
 
 const skip = e2eSkipReason;
 
@@ -42,10 +42,7 @@ void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, ()
     await list.getByText(`${name} (this device)`).waitFor();
     const deviceId = (await list.locator('li').first().locator('code').textContent()) ?? '';
     assert.match(deviceId, /^12D3KooW/);
-    await page
-      .getByRole('status')
-      .filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ })
-      .waitFor();
+    await whenPeersConnected(page);
     return { page, deviceId };
   }
 
@@ -73,10 +70,7 @@ void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, ()
         .textContent(),
       a.deviceId,
     );
-    await a.page
-      .getByRole('status')
-      .filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ })
-      .waitFor();
+    await whenPeersConnected(a.page);
     await a.page.screenshot({ path: new URL('./screenshots/devices-laptop.png', import.meta.url).pathname });
   });
 
@@ -99,10 +93,7 @@ void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, ()
     await a.page.getByRole('status').filter({ hasText: 'Revoked Phone B' }).waitFor();
     // The revocation reaches A's replica of the root document by sync.
     await list.locator(`li[data-device-id="${b.deviceId}"][data-revoked="true"]`).waitFor();
-    await a.page
-      .getByRole('status')
-      .filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ })
-      .waitFor();
+    await whenPeersConnected(a.page);
     const rows = JSON.parse(node.hearth('devices', '--json')) as { deviceId: string; revoked: boolean }[];
     assert.equal(rows.find((r) => r.deviceId === b.deviceId)?.revoked, true);
     assert.equal(rows.find((r) => r.deviceId === a.deviceId)?.revoked, false);
@@ -125,10 +116,7 @@ void describe('PWA paired with a real home node', { skip, timeout: 240_000 }, ()
     const newId = (await listB.locator('li').first().locator('code').textContent()) ?? '';
     assert.match(newId, /^12D3KooW/);
     assert.notEqual(newId, b.deviceId);
-    await b.page
-      .getByRole('status')
-      .filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ })
-      .waitFor();
+    await whenPeersConnected(b.page);
     assert.equal(await b.page.getByRole('alert').filter({ hasText: 'removed from the library' }).count(), 0);
     const after = JSON.parse(node.hearth('devices', '--json')) as { deviceId: string; revoked: boolean }[];
     assert.equal(after.find((r) => r.deviceId === newId)?.revoked, false);

@@ -15,3 +15,14 @@ export async function pairInUi(page: Page, appUrl: string, link: string, name: s
     .waitFor();
   return (await page.getByRole('status').filter({ hasText: /Pair/ }).textContent()) ?? '';
 }
+
+/**
+ * Resolves once the app's status line counts at least one connected peer (a paired page
+ * has dialled its home node or another device).
+ */
+export async function whenPeersConnected(page: Page, timeout?: number): Promise<void> {
+  await page
+    .getByRole('status')
+    .filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ })
+    .waitFor(timeout === undefined ? undefined : { timeout });
+}

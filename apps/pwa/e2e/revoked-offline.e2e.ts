@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { closeBrowser } from './bounded-close.ts';
 import { e2eSkipReason, launchChromium } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
-import { pairInUi } from './pair-in-ui.ts';
+import { pairInUi, whenPeersConnected } from './pair-in-ui.ts';
 
 void describe('a browser revoked while offline', { skip: e2eSkipReason, timeout: 180_000 }, () => {
   let node: HomeNode;
@@ -33,10 +33,7 @@ void describe('a browser revoked while offline', { skip: e2eSkipReason, timeout:
     await list.getByText('Phone (this device)').waitFor();
     const deviceId = (await list.locator('li').first().locator('code').textContent()) ?? '';
     assert.match(deviceId, /^12D3KooW/);
-    await page
-      .getByRole('status')
-      .filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ })
-      .waitFor();
+    await whenPeersConnected(page);
     // The page (and its worker) goes away; the device is revoked while nothing of it runs.
     await page.close();
     node.hearth('devices', 'revoke', deviceId);

@@ -17,7 +17,7 @@ import { cleanUp, closeBrowser, within } from './bounded-close.ts';
 import { e2eSkipReason, fixturesDir, launchChromium, screenshotPath, servePwa } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import { startJoinedNode, type JoinedNode } from './joined-node.ts';
-import { pairInUi } from './pair-in-ui.ts';
+import { pairInUi, whenPeersConnected } from './pair-in-ui.ts';
 
 const photo = (p: string) => `${fixturesDir}/immich-test-assets/${p}`;
 
@@ -145,10 +145,7 @@ void describe('a second home node seen from the app', { skip: e2eSkipReason, tim
 
     // A reload with A still down: the pairing kept B's addresses, so the app finds B again.
     await page.reload();
-    await page
-      .getByRole('status')
-      .filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ })
-      .waitFor({ timeout: 90_000 });
+    await whenPeersConnected(page, 90_000);
     await waitTiles(page, 3);
     assert.equal(await decodedTiles(page), 3);
   });

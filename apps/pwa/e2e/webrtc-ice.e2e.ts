@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { cleanUp, closeBrowser } from './bounded-close.ts';
 import { e2eSkipReason, launchChromium } from './browser.ts';
+import { whenPeersConnected } from './pair-in-ui.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import { startJoinedNode } from './joined-node.ts';
 import { pairBrowser, type BrowserDevice } from './webrtc-devices.ts';
@@ -163,10 +164,7 @@ void describe(
       a.page.on('websocket', (w) => sockets.a.push(w.url()));
       b.page.on('websocket', (w) => sockets.b.push(w.url()));
       await a.page.reload();
-      await a.page
-        .getByRole('status')
-        .filter({ hasText: /(^|\D)[1-9]\d* peers?\b/ })
-        .waitFor();
+      await whenPeersConnected(a.page);
       assert.ok(sockets.a.length > 0, 'a reloaded paired device dials its home node over a WebSocket');
       const mark = b.log.mark();
       await b.page.reload();
