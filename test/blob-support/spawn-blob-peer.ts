@@ -36,6 +36,8 @@ export interface BlobPeerConfig {
 }
 
 const script = fileURLToPath(new URL('./blob-peer.ts', import.meta.url));
+/** How long a clean stop may take before the peer is killed. */
+const STOP_MS = 15_000;
 
 export async function spawnBlobPeer(
   config: BlobPeerConfig = {},
@@ -123,7 +125,17 @@ export async function spawnBlobPeer(
     async stop(signal) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       if (signal) child.kill(signal);
-      else child.stdin!.end();
+      else {
+        child.stdin!.end();
+        // A clean stop that does not end in time is killed: Node 24 can deadlock in its exit
+        // (`process.exit` joins a V8 worker stuck in a concurrent baseline compile that waits
+        // for a GC the exiting main thread never runs; seen once in blob-throughput's sender).
+        let t: ReturnType<typeof setTimeout> | undefined;
+        const late = new Promise<boolean>((resolve) => (t = setTimeout(() => resolve(true), STOP_MS)));
+        const hung = await Promise.race([exited.then(() => false), late]);
+        clearTimeout(t);
+        if (hung && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }
       await exited;
     },
   };
