@@ -6,6 +6,7 @@
  *
  *   npm run bench -- blob-throughput [--scale 1] [--runs 3] [--chunk 1048576] [--window 8] [--transports tcp,ws]
  *     [--cpu-prof <dir>] [--only video,photos,thumbs] [--node-flags=--single-threaded-gc] [--no-gc-pacing]
+ *     [--via replicator|fetch] [--medium-lane 16] [--concurrency 16]
  *
  * `--node-flags=<flags>` (with `=`: parseArgs refuses a separate value starting with `--`)
  * starts both peer processes with these Node/V8 flags (space-separated), so a runtime setting
@@ -13,6 +14,11 @@
  * helper threads are a large share of both peers' CPU (docs/benchmarks.md#blob-throughput).
  * Both peers pace V8's old-generation marking as `hearth start` does (`paceGcMarking`); with
  * `--no-gc-pacing` they run V8's default triggers instead (both paths, for comparison).
+ * `--via replicator` (the default) fetches the mix as a home node does: one replicator pass over
+ * pins of the mix (`createReplicator`'s lanes: large blobs 4 at a time, medium ones (photos)
+ * `--medium-lane` (its default, 16), small ones 32, with its progress events); `--via fetch`
+ * calls the blob client directly, `--concurrency` at a time
+ * (what this bench measured before the eighth session).
  * `--only` keeps the named classes of the mix (class-by-class figures; the goal is the blend).
  * `--cpu-prof <dir>` writes V8 CPU profiles of both peer processes during the last run's
  * bare pull and blob fetch (`<dir>/{bare,blob}-<transport>-{sender,receiver}.cpuprofile`).
@@ -29,7 +35,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { median, report } from './report.ts';
 import type { BlobPeerProcess } from '../test/blob-support/spawn-blob-peer.ts';
-import { blobMix, startMixPeers } from './blob-mix.ts';
+import { blobMix, startMixPeers, type MixClass } from './blob-mix.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +45,8 @@ const { values } = parseArgs({
     window: { type: 'string', default: '8' },
     transports: { type: 'string', default: 'tcp,ws' },
     concurrency: { type: 'string', default: '16' },
+    via: { type: 'string', default: 'replicator' },
+    'medium-lane': { type: 'string', default: '16' },
     memory: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     only: { type: 'string', default: 'video,photos,thumbs' },
@@ -61,6 +69,21 @@ async function cpuOf(peers: BlobPeerProcess[]): Promise<{ all: number; main: num
   return got.map((c) => ({ all: (c.user + c.system) / 1000, main: c.mainMs }));
 }
 const roles = ['sender', 'receiver'] as const;
+if (values.via !== 'fetch' && values.via !== 'replicator')
+  throw new Error(`--via ${values.via}: replicator or fetch`);
+
+/** Pins of the mix's blobs (in `generateMix`'s order: class by class), as a home node's catalog gives them. */
+function mixPins(mix: MixClass[], hashes: string[]): { hash: string; size: number; kind: string }[] {
+  const sized = mix.flatMap((c) =>
+    Array.from({ length: c.count }, () => ({
+      size: c.size,
+      kind: c.cls === 'thumbs' ? 'thumbnail' : 'original',
+    })),
+  );
+  if (sized.length !== hashes.length)
+    throw new Error(`mix of ${sized.length} blobs, ${hashes.length} hashes`);
+  return hashes.map((hash, i) => ({ hash, ...sized[i]! }));
+}
 
 if (values['cpu-prof']) await mkdir(values['cpu-prof'], { recursive: true });
 
@@ -109,11 +132,21 @@ for (const transport of values.transports.split(',') as ('tcp' | 'ws')[]) {
       await receiver.call('clear', {}, 600_000);
       const c2 = await cpuOf([sender, receiver]);
       const got = await profiled('blob', last, () =>
-        receiver.call<{ ms: number; bytes: number }>(
-          'fetchMany',
-          { hashes, peers: [sender.peerId], concurrency: Number(values.concurrency) },
-          600_000,
-        ),
+        values.via === 'fetch'
+          ? receiver.call<{ ms: number; bytes: number }>(
+              'fetchMany',
+              { hashes, peers: [sender.peerId], concurrency: Number(values.concurrency) },
+              600_000,
+            )
+          : receiver.call<{ ms: number; bytes: number }>(
+              'replicateMany',
+              {
+                pins: mixPins(spec, hashes),
+                peers: [sender.peerId],
+                mediumConcurrency: Number(values['medium-lane']),
+              },
+              600_000,
+            ),
       );
       if (got.bytes !== total) throw new Error(`fetched ${got.bytes} of ${total} bytes`);
       blob.push(got.bytes / 1e6 / (got.ms / 1000));

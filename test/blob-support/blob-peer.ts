@@ -28,6 +28,8 @@ import {
   scrubBlobs,
   toHex,
   type AssetBlobs,
+  type AssetId,
+  type BlobKind,
   type BlobHash,
   type BlobStore,
   type DeviceId,
@@ -201,6 +203,27 @@ const commands: Record<string, (m: Record<string, unknown>) => Promise<unknown>>
       }),
     );
     return { ms: performance.now() - t0, bytes };
+  },
+  /**
+   * The product's path for the same fetches: one replicator pass (its lanes: large blobs 4 at a
+   * time, small ones 32, progress events) over pins of the given blobs, from the given peers.
+   */
+  replicateMany: async (m) => {
+    const from = peers(m.peers as string[]);
+    const pins = (m.pins as { hash: BlobHash; size: number; kind: BlobKind }[]).map((p) => ({
+      ...p,
+      assetId: p.hash as string as AssetId,
+    }));
+    const rep = createReplicator({
+      store: received,
+      source: { pins: () => pins },
+      fetcher: { fetch: (h, o) => client.fetch(h, { ...o, peers: from }) },
+      ...(typeof m.mediumConcurrency === 'number' ? { mediumConcurrency: m.mediumConcurrency } : {}),
+    });
+    const t0 = performance.now();
+    const done = await rep.runOnce();
+    if (done.failed > 0) throw new Error(`${done.failed} blobs failed to replicate`);
+    return { ms: performance.now() - t0, bytes: done.bytesDone };
   },
   /** CPU time of this process (µs, all threads) and its main thread's busy time (ms), for CPU per byte. */
   cpu: () =>

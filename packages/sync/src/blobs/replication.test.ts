@@ -167,31 +167,37 @@ describe('replication policy', () => {
     expect(fetched.sort()).toEqual(['original', 'thumbnail']);
   });
 
-  it('the replicator fetches many small blobs at once and few large ones', async () => {
+  it('the replicator fetches many small blobs at once, photos several at once and few large ones', async () => {
     const store = createMemoryBlobStore({ hashing: nodeHashing });
     const pins = [
       ...Array.from({ length: 20 }, (_, i) => ({ kind: 'thumbnail' as const, size: i % 2 ? 30_000 : 0 })),
-      ...Array.from({ length: 3 }, () => ({ kind: 'original' as const, size: 5_000_000 })),
+      ...Array.from({ length: 10 }, () => ({ kind: 'original' as const, size: 5_000_000 })),
+      ...Array.from({ length: 3 }, (_, i) => ({ kind: 'original' as const, size: i ? 500_000_000 : 0 })),
     ].map((p, i) => ({ ...p, hash: i.toString(16).padStart(64, '0') as BlobHash, assetId: 'a' as AssetId }));
-    const inflight = { small: 0, large: 0, maxSmall: 0, maxLarge: 0 };
+    const laneOf = (size: number) =>
+      size <= 256 * 1024 ? 'small' : size <= 16 * 1024 * 1024 ? 'medium' : 'large';
+    const inflight = { small: 0, medium: 0, large: 0 };
+    const most = { small: 0, medium: 0, large: 0 };
     const rep = createReplicator({
       store,
       source: { pins: () => pins },
       concurrency: 1,
+      mediumConcurrency: 3,
       smallConcurrency: 8,
       fetcher: {
         async fetch(hash) {
-          const lane = pins.find((p) => p.hash === hash)!.kind === 'original' ? 'large' : 'small';
+          const pin = pins.find((p) => p.hash === hash)!;
+          // Unknown size: a thumbnail is small, anything else large.
+          const lane = pin.size === 0 ? (pin.kind === 'thumbnail' ? 'small' : 'large') : laneOf(pin.size);
           inflight[lane]++;
-          inflight.maxSmall = Math.max(inflight.maxSmall, inflight.small);
-          inflight.maxLarge = Math.max(inflight.maxLarge, inflight.large);
+          most[lane] = Math.max(most[lane], inflight[lane]);
           await new Promise((r) => setImmediate(r));
           inflight[lane]--;
         },
       },
     });
-    expect(await rep.runOnce()).toMatchObject({ filesDone: 23, failed: 0 });
-    expect([inflight.maxSmall, inflight.maxLarge]).toEqual([8, 1]);
+    expect(await rep.runOnce()).toMatchObject({ filesDone: 33, failed: 0 });
+    expect(most).toEqual({ small: 8, medium: 3, large: 1 });
   });
 
   it('the replicator counts failures and retries on poke', async () => {

@@ -49,8 +49,16 @@ export interface ReplicatorOptions {
   onFetched?: (pin: Pin) => Promise<void> | void;
   /** Called when fetching a pinned blob failed (it is tried again in the next pass that pins it). */
   onFailed?: (pin: Pin, error: unknown) => void;
-  /** Fetches in flight (default 4). */
+  /** Fetches in flight of large blobs (over 16 MiB, or of unknown size: videos, RAW files), default 4. */
   concurrency?: number;
+  /**
+   * Fetches in flight of medium blobs (over 256 KiB up to 16 MiB: photos, previews), default 16.
+   * Each is a few chunks, so a few at a time spend much of their time between blobs (the
+   * commit's fsync and rename, the next blob's first round trip) with the link idle
+   * (bench/blob-throughput.bench.ts `--medium-lane`, docs/benchmarks.md). In-flight memory stays
+   * bounded by the blobs' size (≤ 16 × 16 MiB) and the client's window.
+   */
+  mediumConcurrency?: number;
   /**
    * Fetches in flight for small blobs (≤ 256 KiB, or thumbnails of unknown size), default 32:
    * they cost little memory, and one at a time they are bound by round trips and fsyncs,
@@ -72,10 +80,12 @@ export interface Replicator extends EventTarget {
 }
 
 const SMALL = 256 * 1024;
+const MEDIUM = 16 * 1024 * 1024;
 
 export function createReplicator(options: ReplicatorOptions): Replicator {
   const concurrency = options.concurrency ?? 4;
   const smallConcurrency = options.smallConcurrency ?? 32;
+  const mediumConcurrency = options.mediumConcurrency ?? 16;
   const retryAfterMs = options.retryAfterMs ?? 30_000;
   const events = new EventTarget();
   let state: ReplicationProgress = {
@@ -114,8 +124,10 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     }
     const queue = [...want.values()];
     const isSmall = (p: Pin) => (p.size > 0 ? p.size <= SMALL : p.kind === 'thumbnail');
+    const isMedium = (p: Pin) => p.size > SMALL && p.size <= MEDIUM;
     const smalls = queue.filter(isSmall);
-    const larges = queue.filter((p) => !isSmall(p));
+    const mediums = queue.filter((p) => !isSmall(p) && isMedium(p));
+    const larges = queue.filter((p) => !isSmall(p) && !isMedium(p));
     state = {
       pinned: seen.size,
       held: seen.size - queue.length,
@@ -173,6 +185,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     };
     await Promise.all([
       ...Array.from({ length: Math.min(concurrency, larges.length) }, () => worker(larges)),
+      ...Array.from({ length: Math.min(mediumConcurrency, mediums.length) }, () => worker(mediums)),
       ...Array.from({ length: Math.min(smallConcurrency, smalls.length) }, () => worker(smalls)),
     ]);
     state.running = false;
