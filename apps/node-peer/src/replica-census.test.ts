@@ -36,6 +36,20 @@ describe('the replica census', () => {
     ]);
   });
 
+  it('does not count a copy on a revoked device, also one revoked after the pass saw it', () => {
+    let doc = root;
+    const census = createReplicaCensus('A', { doc: () => doc });
+    census.note(asset(1, 10, ['A', 'C']));
+    census.note(asset(2, 20, ['A', 'P']));
+    expect(census.summary()).toMatchObject({ originalsHeldElsewhere: 1, originalsOnOtherNodes: 0 });
+    census.note(asset(3, 30, ['A', 'B']));
+    expect(census.summary()).toMatchObject({ originalsHeldElsewhere: 2, originalsOnOtherNodes: 1 });
+    doc = { ...root, revocations: { C: {}, B: {}, P: {} } } as unknown as RootDoc;
+    const s = census.summary();
+    expect(s).toMatchObject({ originals: 3, originalsHeldElsewhere: 0, originalsOnOtherNodes: 0 });
+    expect(s.homeNodes.map((n) => n.deviceId)).toEqual(['A']);
+  });
+
   it('keeps the latest note of an asset, forgets removed ones and starts over on clear', () => {
     const census = createReplicaCensus('A', { doc: () => root });
     census.note(asset(1, 10, ['P']));

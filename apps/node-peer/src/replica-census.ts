@@ -29,10 +29,8 @@ const ON_NODE = 2;
 
 /** `self` is this node's device id; `root` the library's root document (device roles and names). */
 export function createReplicaCensus(self: string, root: { doc(): RootDoc | undefined }): ReplicaCensus {
-  const seen = new Map<AssetId, { size: number; flags: number; nodes: readonly string[] }>();
-  const roleOf = (d: string) => root.doc()?.devices[d as keyof RootDoc['devices']]?.role;
-  const isNode = (d: string) => d !== self && roleOf(d) === 'home-node';
-  // Node lists are interned: nearly every asset has the same one.
+  const seen = new Map<AssetId, { size: number; holders: readonly string[] }>();
+  // Holder lists are interned: nearly every asset has one of a few.
   const interned = new Map<string, readonly string[]>();
   const intern = (list: string[]): readonly string[] => {
     const k = list.join(' ');
@@ -42,11 +40,7 @@ export function createReplicaCensus(self: string, root: { doc(): RootDoc | undef
   };
   return {
     note(a) {
-      seen.set(a.id, {
-        size: a.size,
-        flags: (a.holders.some((h) => h !== self) ? ELSEWHERE : 0) | (a.holders.some(isNode) ? ON_NODE : 0),
-        nodes: intern(a.holders.filter((h) => h === self || roleOf(h) === 'home-node').sort()),
-      });
+      seen.set(a.id, { size: a.size, holders: intern([...a.holders].sort()) });
     },
     forget: (id) => void seen.delete(id),
     clear: () => seen.clear(),
@@ -56,15 +50,30 @@ export function createReplicaCensus(self: string, root: { doc(): RootDoc | undef
       let originalBytes = 0;
       const byNode = new Map<string, { originals: number; bytes: number }>();
       const doc = root.doc();
+      // Roles and revocations as of now, not as of the pass: a copy on a device revoked since is
+      // no copy this library can count on (nor fetch).
+      const revoked = (d: string) => doc?.revocations[d] !== undefined;
+      const isHomeNode = (d: string) => doc?.devices[d as keyof RootDoc['devices']]?.role === 'home-node';
       // Every unrevoked home node of the library, holding something or not yet.
       for (const [id, cert] of Object.entries(doc?.devices ?? {}))
-        if (cert.role === 'home-node' && !doc?.revocations[id]) byNode.set(id, { originals: 0, bytes: 0 });
+        if (cert.role === 'home-node' && !revoked(id)) byNode.set(id, { originals: 0, bytes: 0 });
       byNode.set(self, byNode.get(self) ?? { originals: 0, bytes: 0 });
+      const flagsOf = new Map<readonly string[], number>();
+      const flags = (holders: readonly string[]) => {
+        let f = flagsOf.get(holders);
+        if (f === undefined) {
+          const others = holders.filter((h) => h !== self && !revoked(h));
+          f = (others.length > 0 ? ELSEWHERE : 0) | (others.some(isHomeNode) ? ON_NODE : 0);
+          flagsOf.set(holders, f);
+        }
+        return f;
+      };
       for (const a of seen.values()) {
-        if (a.flags & ELSEWHERE) elsewhere++;
-        if (a.flags & ON_NODE) onNodes++;
+        const f = flags(a.holders);
+        if (f & ELSEWHERE) elsewhere++;
+        if (f & ON_NODE) onNodes++;
         originalBytes += a.size;
-        for (const n of a.nodes) {
+        for (const n of a.holders) {
           const c = byNode.get(n);
           if (c) {
             c.originals++;
