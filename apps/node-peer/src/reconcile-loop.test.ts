@@ -183,6 +183,48 @@ describe('reconcile loop', () => {
     await catalog.stop();
   });
 
+  it('stays idle while a poll looks at the catalog and finds nothing new, and is busy while it finds something', async () => {
+    const { blobs, catalog } = await library(2);
+    const calls: string[] = [];
+    let release: (() => void) | undefined;
+    const loop = loopOf({ catalog, blobs, steps: [upperStep(calls)], concurrency: 1 });
+    await loop.start();
+    await loop.idle();
+    expect(calls.sort()).toEqual(['p0', 'p1']);
+    // The catalog's next look is held open: a poll with nothing new must not read as work.
+    const refresh = catalog.refresh.bind(catalog);
+    let looking!: () => void;
+    const looked = new Promise<void>((r) => (looking = r));
+    catalog.refresh = async () => {
+      looking();
+      await new Promise<void>((r) => (release = r));
+      return refresh();
+    };
+    // A failed expectation must not leave the look held open (the loop's stop waits for it).
+    cleanup.push(async () => release?.());
+    loop.poke();
+    await looked;
+    expect(loop.status().idle).toBe(true);
+    release?.();
+    await loop.idle();
+    // An added asset is work from the moment it arrives until its step has run.
+    catalog.refresh = refresh;
+    const { hash } = await blobs.put(new TextEncoder().encode('photo new'));
+    await catalog.add({
+      id: asAssetId(hash),
+      original: hash,
+      type: 'photo',
+      mime: 'image/jpeg',
+      size: 9,
+      fileName: 'p-new',
+      importedAt: 0,
+    });
+    expect(loop.status().idle).toBe(false);
+    await loop.idle();
+    expect(calls).toContain('p-new');
+    expect(loop.status().idle).toBe(true);
+  });
+
   it('gives the event loop turns during a long pass (a start, HTTP and timers are not held up)', async () => {
     // Records written as a journal, all for one original: only the pass's own work counts here.
     const dir = mkdtempSync(join(tmpdir(), 'hearth-rl-'));

@@ -197,7 +197,9 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
   }
 
   function isIdle(): boolean {
-    if (scanning) return false;
+    // A poll's look at the catalog that finds nothing new is not work: counting it made the
+    // status flip to busy once a second on an idle node.
+    if (working > 0 || arrived.length > 0) return false;
     for (const s of steps)
       if ((queues.get(s.kind)?.length ?? 0) + (running.get(s.kind)?.size ?? 0) > 0) return false;
     return true;
@@ -206,19 +208,28 @@ export function createReconcileLoop(opts: ReconcileOptions): ReconcileLoop {
   /** Assets announced by the catalog, waiting to be considered in order. */
   let arrived: AssetRecord[] = [];
   let unsubscribe: (() => void) | undefined;
+  /** Scans with something to consider: a full pass, or a batch of arrivals. */
+  let working = 0;
 
   function scan(all: boolean): void {
     if (stopping) return;
     const prev = scanning ?? Promise.resolve();
+    let counted = all;
+    if (all) working++;
     const p: Promise<void> = prev
       .then(async () => {
         await catalog.refresh();
         const batch = all ? [...catalog.assets()] : arrived;
         arrived = [];
+        if (!counted && batch.length > 0) {
+          counted = true;
+          working++;
+        }
         await consider(batch);
       })
       .catch((err: unknown) => opts.onError?.('scan', '' as AssetId, err))
       .finally(() => {
+        if (counted) working--;
         if (scanning === p) scanning = undefined;
         if (arrived.length && !stopping) scan(false);
         else pump();
