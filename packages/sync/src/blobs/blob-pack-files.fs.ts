@@ -9,6 +9,7 @@ import { fsyncDir } from './blob-store-log.fs.ts';
 import { isWriting } from './blob-pack-writer.fs.ts';
 import { encodeIndex, HEADER, scanPack, walkIndex, type PackRecord } from './blob-pack.fs.ts';
 import type { Pack, PackEntry, PackState } from './blob-pack-state.fs.ts';
+import { createPackReadBatcher } from './blob-pack-read-batch.fs.ts';
 
 /** The pid in a pack's name (`<pid>-<uuid>.pack`): whose writer made it. */
 export const pidOf = (name: string): number => Number(/^(\d+)-/.exec(name)?.[1]);
@@ -32,6 +33,7 @@ export interface PackFiles {
 
 export function createPackFiles(state: PackState, isLiveWriter: (pid: number) => boolean): PackFiles {
   const { dir, packs } = state;
+  const readRange = createPackReadBatcher();
 
   function reader(pack: Pack): Promise<FileHandle> {
     pack.reader ??= open(pack.path, 'r');
@@ -113,15 +115,8 @@ export function createPackFiles(state: PackState, isLiveWriter: (pid: number) =>
       });
       if (!fh) return undefined;
       const n = Math.min(Math.max(0, length), entry.size - start);
-      // Not zero-filled first: every byte is read over (or the read fails).
-      const bytes = Buffer.allocUnsafe(n);
-      let at = 0;
-      while (at < n) {
-        const { bytesRead } = await fh.read(bytes, at, n - at, entry.offset + HEADER + start + at);
-        if (bytesRead === 0) return undefined;
-        at += bytesRead;
-      }
-      return new Uint8Array(bytes.buffer, bytes.byteOffset, n);
+      // Neighbouring blobs asked in the same turn (a `smalls` answer) share one read.
+      return readRange(fh, entry.offset + HEADER + start, n);
     },
     closeReader,
   };
