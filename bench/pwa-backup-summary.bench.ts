@@ -16,11 +16,11 @@
 import { createMemoryTimelineIndexStore, createTimelineIndexer, type AssetId } from '@hearth/sync';
 import {
   createBackupCounter,
+  createCatalogLibrary,
   noteMonthReads,
   type BackupCountStore,
-} from '../apps/pwa/src/catalog/backup-counter.ts';
-import { createCatalogLibrary } from '../apps/pwa/src/catalog/catalog-library.ts';
-import type { MediaCache } from '../apps/pwa/src/catalog/media-cache.ts';
+  type MediaCache,
+} from '@hearth/pwa';
 import { BENCH_DEVICE, catalogFixture, openFixture } from './catalog-fixture.ts';
 import { median, report } from './report.ts';
 
