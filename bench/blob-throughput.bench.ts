@@ -6,7 +6,7 @@
  *
  *   npm run bench -- blob-throughput [--scale 1] [--runs 3] [--chunk 1048576] [--window 8] [--transports tcp,ws]
  *     [--cpu-prof <dir>] [--only video,photos,thumbs] [--node-flags=--single-threaded-gc] [--no-gc-pacing]
- *     [--via replicator|fetch] [--medium-lane 16] [--concurrency 16]
+ *     [--via replicator|fetch] [--medium-lane 16] [--small-lane <n>] [--concurrency 16]
  *
  * `--node-flags=<flags>` (with `=`: parseArgs refuses a separate value starting with `--`)
  * starts both peer processes with these Node/V8 flags (space-separated), so a runtime setting
@@ -16,7 +16,8 @@
  * `--no-gc-pacing` they run V8's default triggers instead (both paths, for comparison).
  * `--via replicator` (the default) fetches the mix as a home node does: one replicator pass over
  * pins of the mix (`createReplicator`'s lanes: large blobs 4 at a time, medium ones (photos)
- * `--medium-lane` (its default, 16), small ones 32, with its progress events); `--via fetch`
+ * `--medium-lane` (its default, 16), small ones `--small-lane` (default: the replicator's), with its
+ * progress events); `--via fetch`
  * calls the blob client directly, `--concurrency` at a time
  * (what this bench measured before the eighth session).
  * `--only` keeps the named classes of the mix (class-by-class figures; the goal is the blend).
@@ -47,6 +48,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     via: { type: 'string', default: 'replicator' },
     'medium-lane': { type: 'string', default: '16' },
+    'small-lane': { type: 'string' },
     memory: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     only: { type: 'string', default: 'video,photos,thumbs' },
@@ -144,6 +146,7 @@ for (const transport of values.transports.split(',') as ('tcp' | 'ws')[]) {
                 pins: mixPins(spec, hashes),
                 peers: [sender.peerId],
                 mediumConcurrency: Number(values['medium-lane']),
+                ...(values['small-lane'] ? { smallConcurrency: Number(values['small-lane']) } : {}),
               },
               600_000,
             ),

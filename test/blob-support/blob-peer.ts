@@ -206,7 +206,7 @@ const commands: Record<string, (m: Record<string, unknown>) => Promise<unknown>>
   },
   /**
    * The product's path for the same fetches: one replicator pass (its lanes: large blobs 4 at a
-   * time, small ones 32, progress events) over pins of the given blobs, from the given peers.
+   * time, small ones 64, progress events) over pins of the given blobs, from the given peers.
    */
   replicateMany: async (m) => {
     const from = peers(m.peers as string[]);
@@ -219,6 +219,7 @@ const commands: Record<string, (m: Record<string, unknown>) => Promise<unknown>>
       source: { pins: () => pins },
       fetcher: { fetch: (h, o) => client.fetch(h, { ...o, peers: from }) },
       ...(typeof m.mediumConcurrency === 'number' ? { mediumConcurrency: m.mediumConcurrency } : {}),
+      ...(typeof m.smallConcurrency === 'number' ? { smallConcurrency: m.smallConcurrency } : {}),
     });
     const t0 = performance.now();
     const done = await rep.runOnce();

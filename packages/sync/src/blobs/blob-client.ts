@@ -73,6 +73,12 @@ export interface BlobClient {
 }
 
 const INLINE = 256 * 1024;
+/**
+ * Hashes per `smalls` request (the protocol allows MAX_SMALLS): 32 thumbnails of ~30 KB fill an
+ * answer's byte budget (SMALLS_BUDGET, ~1 MiB); asked more, the server reads only what fits and
+ * the rest each cost a `meta` round trip. More fetches at once go out as two requests in flight.
+ */
+const SMALLS_PER_REQUEST = Math.min(32, MAX_SMALLS);
 
 export function createBlobClient(options: BlobClientOptions): BlobClient {
   const { node, store, access, hashing } = options;
@@ -106,7 +112,7 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
       );
       return res.t === 'smalls' && res.items.length === hashes.length ? res.items : undefined;
     },
-    MAX_SMALLS,
+    SMALLS_PER_REQUEST,
     2,
   );
 

@@ -60,9 +60,12 @@ export interface ReplicatorOptions {
    */
   mediumConcurrency?: number;
   /**
-   * Fetches in flight for small blobs (≤ 256 KiB, or thumbnails of unknown size), default 32:
+   * Fetches in flight for small blobs (≤ 256 KiB, or thumbnails of unknown size), default 64:
    * they cost little memory, and one at a time they are bound by round trips and fsyncs,
-   * not bandwidth (the client batches the small blobs asked at once into one request).
+   * not bandwidth. The client batches the small blobs asked at once, 32 a request (~1 MiB of
+   * thumbnails): 64 keep two requests in flight, so one answer crosses the link while the
+   * other's puts are hashed and synced (at 32, all of them waited on the same datasync with
+   * the link idle; docs/benchmarks.md#blob-throughput).
    */
   smallConcurrency?: number;
   /** Next pass after a failure (default 30 s). */
@@ -84,7 +87,7 @@ const MEDIUM = 16 * 1024 * 1024;
 
 export function createReplicator(options: ReplicatorOptions): Replicator {
   const concurrency = options.concurrency ?? 4;
-  const smallConcurrency = options.smallConcurrency ?? 32;
+  const smallConcurrency = options.smallConcurrency ?? 64;
   const mediumConcurrency = options.mediumConcurrency ?? 16;
   const retryAfterMs = options.retryAfterMs ?? 30_000;
   const events = new EventTarget();
