@@ -11,6 +11,7 @@ import {
   type BlobStore,
 } from '@hearth/sync';
 import { nodeHashing } from '@hearth/sync/platform';
+import { patternBytes } from '@hearth/sync/testing';
 import type { CommandHandler, PeerContext } from './peer-context.ts';
 
 function storeOf(ctx: PeerContext): BlobStore {
@@ -57,13 +58,7 @@ export const blobCommands: Record<string, CommandHandler> = {
       const r = await storeOf(ctx).put(new Uint8Array(await readFile(args['path'])));
       return { hash: r.hash, size: r.size };
     }
-    const size = Number(args['size']);
-    let x = Number(args['seed'] ?? 1) >>> 0;
-    const bytes = new Uint8Array(size);
-    for (let i = 0; i < size; i++) {
-      x = (x * 1103515245 + 12345) >>> 0;
-      bytes[i] = x >>> 24;
-    }
+    const bytes = patternBytes(Number(args['size']), Number(args['seed'] ?? 1));
     const r = await storeOf(ctx).put(bytes);
     return { hash: r.hash, size: r.size };
   },

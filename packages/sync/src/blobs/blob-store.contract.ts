@@ -8,19 +8,10 @@ import type { BlobStore } from './blob-store.ts';
 import { readAll, readSmall } from './blob-store.ts';
 import { sha256Hex } from './hashing.ts';
 import { wasmHashing } from './hashing.wasm.ts';
+import { patternBytes } from './pattern-bytes.ts';
 
 /** Creates a fresh, started store; `teardown` stops and removes it. */
 export type BlobStoreSetup = () => Promise<{ store: BlobStore; teardown?: () => Promise<void> }>;
-
-function pattern(n: number, seed = 1): Uint8Array {
-  const b = new Uint8Array(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
 
 async function* pieces(data: Uint8Array, sizes: number[]): AsyncIterable<Uint8Array> {
   let at = 0;
@@ -46,7 +37,7 @@ export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void 
     });
 
     it('stores bytes under their SHA-256 and reads them back', async () => {
-      const data = pattern(1000);
+      const data = patternBytes(1000);
       const r = await store.put(data);
       expect(r).toEqual({ hash: await sha256Hex(wasmHashing, data), size: 1000, created: true });
       expect(await store.has(r.hash)).toBe(true);
@@ -55,7 +46,7 @@ export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void 
     });
 
     it('streams a multi-chunk blob in odd pieces and serves ranges across chunk boundaries', async () => {
-      const data = pattern(1_300_000, 7);
+      const data = patternBytes(1_300_000, 7);
       const { hash } = await store.put(pieces(data, [1, 65_537, 300_001, 12]));
       expect(await readAll(store, hash)).toEqual(data);
       for (const [start, end] of [
@@ -73,7 +64,7 @@ export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void 
     });
 
     it('reads a range into memory in one call, shorter at the end, with the size', async () => {
-      const data = pattern(300_000, 5);
+      const data = patternBytes(300_000, 5);
       const { hash } = await store.put(data);
       expect(await store.read(hash, 1000, 5000)).toEqual({ size: 300_000, bytes: data.subarray(1000, 6000) });
       expect(await store.read(hash, 299_000, 5000)).toEqual({ size: 300_000, bytes: data.subarray(299_000) });
@@ -85,8 +76,8 @@ export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void 
     });
 
     it('reads a whole small blob in one call, only the size of a bigger one (readWhole or its fallback)', async () => {
-      const small = pattern(30_000, 6);
-      const big = pattern(70_000, 7);
+      const small = patternBytes(30_000, 6);
+      const big = patternBytes(70_000, 7);
       const hs = (await store.put(small)).hash;
       const hb = (await store.put(big)).hash;
       const e = (await store.put(new Uint8Array(0))).hash;
@@ -103,7 +94,7 @@ export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void 
     });
 
     it('rejects ranges outside the blob with BLOB_RANGE_INVALID', async () => {
-      const { hash } = await store.put(pattern(10));
+      const { hash } = await store.put(patternBytes(10));
       await expect(store.open(hash, { start: 5, end: 11 })).rejects.toMatchObject({
         code: 'BLOB_RANGE_INVALID',
       });
@@ -120,8 +111,8 @@ export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void 
     });
 
     it('refuses bytes that do not match the expected hash and stores nothing', async () => {
-      const data = pattern(5000);
-      const wrong = (await sha256Hex(wasmHashing, pattern(5000, 2))) as BlobHash;
+      const data = patternBytes(5000);
+      const wrong = (await sha256Hex(wasmHashing, patternBytes(5000, 2))) as BlobHash;
       await expect(store.put(data, { expected: wrong })).rejects.toMatchObject({
         code: 'BLOB_HASH_MISMATCH',
       });
@@ -131,7 +122,7 @@ export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void 
 
     it('leaves nothing behind when the input fails mid-way, also after a restart', async () => {
       async function* broken() {
-        yield pattern(300_000);
+        yield patternBytes(300_000);
         throw new Error('connection lost');
       }
       await expect(store.put(broken())).rejects.toThrow('connection lost');
@@ -142,7 +133,7 @@ export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void 
     });
 
     it('is idempotent: putting the same bytes twice keeps one blob', async () => {
-      const data = pattern(70_000);
+      const data = patternBytes(70_000);
       expect((await store.put(data)).created).toBe(true);
       expect((await store.put(data)).created).toBe(false);
       expect(await store.stats()).toEqual({ count: 1, bytes: 70_000 });
@@ -150,7 +141,7 @@ export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void 
 
     it('deletes, lists, quarantines and counts', async () => {
       const hashes = await Promise.all(
-        [1, 2, 3].map(async (s) => (await store.put(pattern(100 * s, s))).hash),
+        [1, 2, 3].map(async (s) => (await store.put(patternBytes(100 * s, s))).hash),
       );
       expect(new Set(await toArray(store.list()))).toEqual(new Set(hashes));
       expect(await store.stats()).toEqual({ count: 3, bytes: 600 });
@@ -165,10 +156,10 @@ export function runBlobStoreContract(name: string, setup: BlobStoreSetup): void 
     });
 
     it('keeps blobs across stop and start', async () => {
-      const { hash } = await store.put(pattern(4000, 9));
+      const { hash } = await store.put(patternBytes(4000, 9));
       await store.stop();
       await store.start();
-      expect(await readAll(store, hash)).toEqual(pattern(4000, 9));
+      expect(await readAll(store, hash)).toEqual(patternBytes(4000, 9));
     });
   });
 }

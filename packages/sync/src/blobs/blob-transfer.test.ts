@@ -20,18 +20,9 @@ import {
 import { computeManifest } from './blob-manifest.ts';
 import { readFrames, sendFrame } from './frame-stream.ts';
 import { createBlobSession } from './blob-session.ts';
+import { patternBytes } from './pattern-bytes.ts';
 
 const CHUNK = 64 * 1024;
-
-function pattern(n: number, seed: number): Uint8Array {
-  const b = new Uint8Array(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
 
 interface Peer {
   node: Libp2p;
@@ -94,8 +85,8 @@ describe.each(['tcp', 'ws'] as const)('/hearth/blob/2 over %s', (transport) => {
   it('fetches a small blob in one request and a large one chunk by chunk, verified', async () => {
     const [a, b] = [await peer({ transport }), await peer({ transport })];
     await connect(a, b);
-    const small = pattern(30_000, 1);
-    const large = pattern(20 * CHUNK + 123, 2);
+    const small = patternBytes(30_000, 1);
+    const large = patternBytes(20 * CHUNK + 123, 2);
     const hs = (await b.store.put(small)).hash;
     const hl = (await b.store.put(large)).hash;
     const c = client(a);
@@ -118,11 +109,13 @@ describe('who has it', () => {
   it('batches many has questions per peer (more than one request worth) and answers each', async () => {
     const [a, b] = [await peer(), await peer()];
     await connect(a, b);
-    const known = await Promise.all([1, 2, 3].map(async (s) => (await b.store.put(pattern(100, s))).hash));
+    const known = await Promise.all(
+      [1, 2, 3].map(async (s) => (await b.store.put(patternBytes(100, s))).hash),
+    );
     const unknown = await Promise.all(
       Array.from(
         { length: 600 },
-        async (_, i) => (await sha256Hex(nodeHashing, pattern(10, 1000 + i))) as BlobHash,
+        async (_, i) => (await sha256Hex(nodeHashing, patternBytes(10, 1000 + i))) as BlobHash,
       ),
     );
     const c = client(a);
@@ -139,7 +132,7 @@ describe('many blobs at once', () => {
     const [a, b] = [await peer(), await peer()];
     await connect(a, b);
     const hashes = await Promise.all(
-      Array.from({ length: 60 }, async (_, i) => (await b.store.put(pattern(2000 + i, i))).hash),
+      Array.from({ length: 60 }, async (_, i) => (await b.store.put(patternBytes(2000 + i, i))).hash),
     );
     const c = client(a);
     const results = await Promise.all(hashes.map((h) => c.fetch(h, { peers: [b.node.peerId] })));
@@ -166,11 +159,11 @@ describe('smalls answers', () => {
   ])('inline whole blobs within the frame budget, sizes for the rest (%s)', async (_, wrap) => {
     const [a, b] = [await peer(), await peer({ wrap })];
     await connect(a, b);
-    const blobs = Array.from({ length: 40 }, (_, i) => pattern(60_000 + i, 50 + i));
+    const blobs = Array.from({ length: 40 }, (_, i) => patternBytes(60_000 + i, 50 + i));
     const hashes: string[] = [];
     for (const d of blobs) hashes.push((await b.store.put(d)).hash);
-    const big = (await b.store.put(pattern(300_000, 9))).hash;
-    const unknown = await sha256Hex(nodeHashing, pattern(10, 10));
+    const big = (await b.store.put(patternBytes(300_000, 9))).hash;
+    const unknown = await sha256Hex(nodeHashing, patternBytes(10, 10));
     const s = createBlobSession('b', await a.node.dialProtocol(b.node.peerId, BLOB_PROTOCOL));
     const res = await s.request({ t: 'smalls', h: [...hashes, big, unknown], inline: 256 * 1024 });
     // Asked for a binary answer (what the client sends), the same items come back without CBOR.
@@ -194,7 +187,7 @@ describe('smalls answers', () => {
 
 describe('/hearth/blob/2 failures', () => {
   it('drops a peer that serves a corrupted chunk and completes from another, storing nothing corrupt', async () => {
-    const data = pattern(10 * CHUNK, 3);
+    const data = patternBytes(10 * CHUNK, 3);
     const bad = await peer({ wrap: corruptChunk(4) });
     const good = await peer();
     const me = await peer();
@@ -210,7 +203,7 @@ describe('/hearth/blob/2 failures', () => {
   });
 
   it('resumes from another peer when the sender dies mid-transfer, re-fetching at most the window', async () => {
-    const data = pattern(40 * CHUNK, 4);
+    const data = patternBytes(40 * CHUNK, 4);
     const [first, second, me] = [await peer(), await peer(), await peer()];
     await connect(me, first);
     await connect(me, second);
@@ -233,7 +226,7 @@ describe('/hearth/blob/2 failures', () => {
   });
 
   it('drops a peer whose manifest lies about a middle prefix; the next peer serves against its own', async () => {
-    const data = pattern(6 * CHUNK, 9);
+    const data = patternBytes(6 * CHUNK, 9);
     const [liar, good, me] = [await peer(), await peer(), await peer()];
     await connect(me, liar);
     await connect(me, good);
@@ -268,7 +261,7 @@ describe('/hearth/blob/2 failures', () => {
   });
 
   it('drops a peer whose manifest does not end in the address before asking it for any chunk', async () => {
-    const data = pattern(4 * CHUNK, 11);
+    const data = patternBytes(4 * CHUNK, 11);
     const liar = await peer({
       // The manifest is computed from a whole-blob read: serve it one wrong byte.
       wrap: (s) => ({
@@ -304,8 +297,8 @@ describe('/hearth/blob/2 failures', () => {
     // An old peer: serves /hearth/blob/1 only.
     await old.server.stop();
     await old.node.handle(OLD_BLOB_PROTOCOLS[0]!, (stream) => void stream.close());
-    const { hash } = await good.store.put(pattern(3 * CHUNK, 10));
-    await old.store.put(pattern(3 * CHUNK, 10));
+    const { hash } = await good.store.put(patternBytes(3 * CHUNK, 10));
+    await old.store.put(patternBytes(3 * CHUNK, 10));
     const c = client(me);
     const only = c.fetch(hash, { peers: [old.node.peerId] });
     await expect(only).rejects.toMatchObject({
@@ -326,8 +319,8 @@ describe('/hearth/blob/2 failures', () => {
     const [holder, stranger] = [await peer(), await peer()];
     await stranger.node.dial(holder.node.getMultiaddrs()[0]!);
     stranger.access.allow(holder.node.peerId.toString());
-    const { hash } = await holder.store.put(pattern(1000, 5));
-    const unknown = (await sha256Hex(nodeHashing, pattern(1000, 6))) as BlobHash;
+    const { hash } = await holder.store.put(patternBytes(1000, 5));
+    const unknown = (await sha256Hex(nodeHashing, patternBytes(1000, 6))) as BlobHash;
     const ask = async (h: string) => {
       const stream = await stranger.node.dialProtocol(holder.node.peerId, BLOB_PROTOCOL);
       const s = createBlobSession('holder', stream);
@@ -351,9 +344,9 @@ describe('/hearth/blob/2 failures', () => {
     const [holder, me] = [await peer(), await peer()];
     await connect(me, holder);
     const c = client(me);
-    const unknown = (await sha256Hex(nodeHashing, pattern(10, 7))) as BlobHash;
+    const unknown = (await sha256Hex(nodeHashing, patternBytes(10, 7))) as BlobHash;
     expect(await c.whoHas(unknown)).toEqual([]);
-    const { hash } = await holder.store.put(pattern(10, 8));
+    const { hash } = await holder.store.put(patternBytes(10, 8));
     holder.access.revoke(me.node.peerId.toString());
     await expect(c.fetch(hash, { peers: [holder.node.peerId] })).rejects.toMatchObject({
       code: 'BLOB_TRANSFER_FAILED',

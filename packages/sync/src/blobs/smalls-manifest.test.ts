@@ -17,18 +17,9 @@ import {
 import { readFrames, sendFrame } from './frame-stream.ts';
 import { nodeHashing } from './hashing.node.ts';
 import { createAllowListAccess, createTestNode, type AllowListAccess } from './test-peers.node.ts';
+import { patternBytes } from './pattern-bytes.ts';
 
 const CHUNK = 64 * 1024;
-
-function pattern(n: number, seed: number): Uint8Array {
-  const b = new Uint8Array(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
 
 const nodes: Libp2p[] = [];
 const servers: BlobServer[] = [];
@@ -50,9 +41,9 @@ async function pairWith(serve: (node: Libp2p, access: AllowListAccess) => Promis
 describe('a photo too big for a smalls answer', () => {
   it('comes with its manifest when asked (binary answers), a video and an old-style ask with the size only', async () => {
     const store = createMemoryBlobStore({ hashing: nodeHashing });
-    const thumb = (await store.put(pattern(30_000, 1))).hash;
-    const photo = (await store.put(pattern(5 * CHUNK + 17, 2))).hash;
-    const video = (await store.put(pattern((MAX_SMALLS_MANIFEST + 1) * CHUNK, 3))).hash;
+    const thumb = (await store.put(patternBytes(30_000, 1))).hash;
+    const photo = (await store.put(patternBytes(5 * CHUNK + 17, 2))).hash;
+    const video = (await store.put(patternBytes((MAX_SMALLS_MANIFEST + 1) * CHUNK, 3))).hash;
     const { server, me } = await pairWith(async (node, access) => {
       const s = createBlobServer({
         node,
@@ -72,7 +63,7 @@ describe('a photo too big for a smalls answer', () => {
     s.close();
     const m = await computeManifest(store, nodeHashing, photo, CHUNK);
     const items = (r: BlobResponse) => (r.t === 'smalls' ? r.items : []);
-    expect(items(withManifest)[0]).toEqual({ s: 30_000, d: pattern(30_000, 1) });
+    expect(items(withManifest)[0]).toEqual({ s: 30_000, d: patternBytes(30_000, 1) });
     expect(items(withManifest).slice(1)).toEqual([
       { s: 5 * CHUNK + 17, cs: CHUNK, ch: m.prefixDigests },
       { s: (MAX_SMALLS_MANIFEST + 1) * CHUNK },
@@ -86,7 +77,7 @@ describe('a photo too big for a smalls answer', () => {
   });
 
   it('is fetched with no manifest request: smalls, then its chunks', async () => {
-    const data = pattern(3 * CHUNK + 5, 4);
+    const data = patternBytes(3 * CHUNK + 5, 4);
     const held = createMemoryBlobStore({ hashing: nodeHashing });
     const { hash } = await held.put(data);
     const m = await computeManifest(held, nodeHashing, hash, CHUNK);
