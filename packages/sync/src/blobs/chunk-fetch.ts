@@ -8,7 +8,7 @@
 import type { PeerId } from '@libp2p/interface';
 import type { BlobHash } from '../ids.ts';
 import type { BlobPutResult, BlobStore, PartialBlob } from './blob-store.ts';
-import { chunkPieces } from './blob-protocol.ts';
+import { MAX_SMALLS_MANIFEST, chunkPieces } from './blob-protocol.ts';
 import { chunkCount } from './blob-manifest.ts';
 import { openPartial } from './partial-blob.ts';
 import { createChunkCheck } from './chunk-check.ts';
@@ -152,7 +152,16 @@ export async function fetchChunks(ctx: ChunkFetchContext, f: ChunkFetch): Promis
     committed = true;
     // Every chunk matched its prefix digest and the last one is the address: the running
     // digest is the blob's, computed in the same pass (the partial need not hash again).
-    return await partial.commit(check.digest());
+    const stored = await partial.commit(check.digest());
+    // A large blob's manifest — every entry verified now — is kept, so the first time this
+    // device serves it (a second home node, a phone asking for a video) it need not hash it
+    // whole (~0.3 s of CPU per 500 MB). A photo's is left to its first serve (a few ms), so
+    // fetching photos writes no extra file. Best effort: the blob is stored either way.
+    if (n > MAX_SMALLS_MANIFEST && ctx.store.keepManifest)
+      await ctx.store
+        .keepManifest(hash, { size, chunkSize: cs, prefixDigests: check.digests })
+        .catch(() => undefined);
+    return stored;
   } catch (e) {
     // Every chunk matched a manifest that did not add up: that manifest's peer lied.
     if (e instanceof BlobHashMismatchError) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Libp2p } from '@libp2p/interface';
 import { createMemoryBlobStore } from './blob-store.memory.ts';
-import { readAll } from './blob-store.ts';
+import { readAll, type BlobStore } from './blob-store.ts';
 import { createBlobServer, type BlobServer } from './blob-server.ts';
 import { createBlobClient } from './blob-client.ts';
 import { createBlobSession } from './blob-session.ts';
@@ -110,5 +110,31 @@ describe('a photo too big for a smalls answer', () => {
     expect(r).toMatchObject({ hash, size: data.length, dropped: [], resentBytes: 0 });
     expect(await readAll(store, hash)).toEqual(data);
     expect(asked).toEqual(['smalls', 'get', 'get', 'get', 'get']);
+  });
+});
+
+describe('a fetched blob', () => {
+  it("keeps a large blob's verified manifest for its own serving, not a photo's", async () => {
+    const held = createMemoryBlobStore({ hashing: nodeHashing });
+    const photo = (await held.put(patternBytes(3 * CHUNK + 5, 5))).hash;
+    const video = (await held.put(patternBytes((MAX_SMALLS_MANIFEST + 2) * CHUNK + 9, 6))).hash;
+    const { server, me, access } = await pairWith(async (node, acc) => {
+      const s = createBlobServer({ node, store: held, access: acc, hashing: nodeHashing, chunkSize: CHUNK });
+      servers.push(s);
+      await s.start();
+    });
+    const kept: { hash: string; size: number; chunkSize: number; prefixDigests: Uint8Array }[] = [];
+    const mine = createMemoryBlobStore({ hashing: nodeHashing });
+    const store: BlobStore = {
+      ...mine,
+      keepManifest: async (hash, m) => void kept.push({ hash, ...m }),
+    };
+    const c = createBlobClient({ node: me, store, access, hashing: nodeHashing });
+    await c.fetch(photo, { peers: [server.peerId] });
+    await c.fetch(video, { peers: [server.peerId] });
+    c.stop();
+    const m = await computeManifest(held, nodeHashing, video, CHUNK);
+    expect(kept).toEqual([{ hash: video, size: m.size, chunkSize: CHUNK, prefixDigests: m.prefixDigests }]);
+    expect(await readAll(mine, video)).toEqual(patternBytes((MAX_SMALLS_MANIFEST + 2) * CHUNK + 9, 6));
   });
 });
