@@ -44,13 +44,20 @@ describe('<SearchView> over the local library', () => {
     await lib.stop();
   });
 
-  function mount() {
+  /** The search page at `at`, over `library` (the local one by default), asking `client` if given. */
+  function mount(
+    at = '/search',
+    opts: { library?: LibraryClient; client?: Parameters<typeof SearchView>[0]['client'] } = {},
+  ) {
     const history = createMemoryHistory();
-    history.set({ value: '/search' });
+    history.set({ value: at });
     render(() => (
-      <LibraryProvider client={lib}>
+      <LibraryProvider client={opts.library ?? lib}>
         <MemoryRouter history={history}>
-          <Route path="/search" component={() => <SearchView />} />
+          <Route
+            path="/search"
+            component={() => <SearchView {...(opts.client ? { client: opts.client } : {})} />}
+          />
           <Route path="/photos/:id" component={() => <p>viewer</p>} />
         </MemoryRouter>
       </LibraryProvider>
@@ -87,18 +94,7 @@ describe('<SearchView> over the local library', () => {
   });
 
   it('a photo that reaches the library while its query is shown appears without typing again', async () => {
-    const history = createMemoryHistory();
-    history.set({ value: '/search?q=harbour' });
-    render(() => (
-      <LibraryProvider client={lib}>
-        <MemoryRouter history={history}>
-          <Route
-            path="/search"
-            component={() => <SearchView client={createSearchClient(lib, undefined)} />}
-          />
-        </MemoryRouter>
-      </LibraryProvider>
-    ));
+    mount('/search?q=harbour', { client: createSearchClient(lib, undefined) });
     const summary = () => screen.getByTestId('search-summary');
     await waitFor(() => expect(summary().dataset['answered']).toBe('harbour'), { timeout: 10_000 });
     expect(summary().textContent).toBe('No photos match.');
@@ -124,15 +120,7 @@ describe('<SearchView> over the local library', () => {
         search: async (q: string) => (asked.push(q), { items: [], total: 0 }),
         onIndexChange: (l: () => void) => (indexListeners.add(l), () => void indexListeners.delete(l)),
       };
-      const history = createMemoryHistory();
-      history.set({ value: '/search' });
-      render(() => (
-        <LibraryProvider client={stub}>
-          <MemoryRouter history={history}>
-            <Route path="/search" component={() => <SearchView client={client} />} />
-          </MemoryRouter>
-        </LibraryProvider>
-      ));
+      const history = mount('/search', { library: stub, client });
       await vi.advanceTimersByTimeAsync(1000);
       expect(asked).toEqual(['']); // the empty box is answered once (the hint)
       change({ assets: [hex(1)] });
@@ -167,8 +155,6 @@ describe('<SearchView> over the local library', () => {
   });
 
   it('says why semantic search is unavailable, and still shows the word matches', async () => {
-    const history = createMemoryHistory();
-    history.set({ value: '/search?q=dog' });
     const client = {
       search: async () => ({
         items: [{ id: hex(1), capturedAt: Date.UTC(2019, 6, 2), ratio: 1.5, flags: 0 }],
@@ -176,13 +162,7 @@ describe('<SearchView> over the local library', () => {
         semantic: { state: 'off' as const, reason: 'the home node publishes no CLIP text model' },
       }),
     };
-    render(() => (
-      <LibraryProvider client={lib}>
-        <MemoryRouter history={history}>
-          <Route path="/search" component={() => <SearchView client={client} />} />
-        </MemoryRouter>
-      </LibraryProvider>
-    ));
+    mount('/search?q=dog', { client });
     await waitFor(() => expect(screen.getByTestId('search-summary').dataset['semantic']).toBe('off'));
     expect(screen.getByTestId('search-summary').textContent).toBe('1 photo');
     expect(screen.getByTestId('semantic-status').textContent).toMatch(
@@ -191,8 +171,6 @@ describe('<SearchView> over the local library', () => {
   });
 
   it('while the search model downloads, shows how far and asks again until it is in', async () => {
-    const history = createMemoryHistory();
-    history.set({ value: '/search?q=red' });
     const answers = [
       { state: 'loading' as const, progress: 0 },
       { state: 'loading' as const, progress: 0.42 },
@@ -206,13 +184,7 @@ describe('<SearchView> over the local library', () => {
         semantic: answers[Math.min(asked++, answers.length - 1)]!,
       }),
     };
-    render(() => (
-      <LibraryProvider client={lib}>
-        <MemoryRouter history={history}>
-          <Route path="/search" component={() => <SearchView client={client} />} />
-        </MemoryRouter>
-      </LibraryProvider>
-    ));
+    mount('/search?q=red', { client });
     await waitFor(
       () =>
         expect(screen.getByTestId('semantic-status').textContent).toBe(
