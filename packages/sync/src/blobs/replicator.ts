@@ -85,6 +85,12 @@ export interface Replicator extends EventTarget {
 const SMALL = 256 * 1024;
 const MEDIUM = 16 * 1024 * 1024;
 
+/** A pin's lane by its size; one of unknown size (0) is small if a thumbnail, else large. */
+function laneOf(p: Pin): 'small' | 'medium' | 'large' {
+  if (p.size === 0) return p.kind === 'thumbnail' ? 'small' : 'large';
+  return p.size <= SMALL ? 'small' : p.size <= MEDIUM ? 'medium' : 'large';
+}
+
 export function createReplicator(options: ReplicatorOptions): Replicator {
   const concurrency = options.concurrency ?? 4;
   const smallConcurrency = options.smallConcurrency ?? 64;
@@ -126,11 +132,8 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       if (!(await options.store.has(p.hash))) want.set(p.hash, p);
     }
     const queue = [...want.values()];
-    const isSmall = (p: Pin) => (p.size > 0 ? p.size <= SMALL : p.kind === 'thumbnail');
-    const isMedium = (p: Pin) => p.size > SMALL && p.size <= MEDIUM;
-    const smalls = queue.filter(isSmall);
-    const mediums = queue.filter((p) => !isSmall(p) && isMedium(p));
-    const larges = queue.filter((p) => !isSmall(p) && !isMedium(p));
+    const lanes = { small: [] as Pin[], medium: [] as Pin[], large: [] as Pin[] };
+    for (const p of queue) lanes[laneOf(p)].push(p);
     state = {
       pinned: seen.size,
       held: seen.size - queue.length,
@@ -186,10 +189,12 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
         emit(started);
       }
     };
+    const workers = (n: number, lane: Pin[]) =>
+      Array.from({ length: Math.min(n, lane.length) }, () => worker(lane));
     await Promise.all([
-      ...Array.from({ length: Math.min(concurrency, larges.length) }, () => worker(larges)),
-      ...Array.from({ length: Math.min(mediumConcurrency, mediums.length) }, () => worker(mediums)),
-      ...Array.from({ length: Math.min(smallConcurrency, smalls.length) }, () => worker(smalls)),
+      ...workers(concurrency, lanes.large),
+      ...workers(mediumConcurrency, lanes.medium),
+      ...workers(smallConcurrency, lanes.small),
     ]);
     state.running = false;
     emit(started);
