@@ -31,3 +31,18 @@ describe.each([
     expect(h.digest()).toEqual(sha(data.subarray(0, 2000)));
   });
 });
+
+describe.each([
+  ['node:crypto', nodeHashing],
+  ['hash-wasm', wasmHashing],
+] as const)('forking with %s', (_name, hashing) => {
+  it('copies the state at the call, not when the copy resolves', async () => {
+    const h = await hashing.sha256();
+    h.update(data.subarray(0, 1000));
+    const pending = h.fork();
+    h.update(data.subarray(1000, 2000)); // before the copy has resolved
+    const f = await pending;
+    expect(f.digest()).toEqual(sha(data.subarray(0, 1000)));
+    expect(h.digest()).toEqual(sha(data.subarray(0, 2000)));
+  });
+});

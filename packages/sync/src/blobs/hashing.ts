@@ -10,7 +10,10 @@ export interface IncrementalHash {
   digest(): Uint8Array;
   /** The digest of the bytes so far, without ending the hash (a manifest's prefix digests). */
   peek(): Uint8Array;
-  /** An independent copy of the running hash (to try a chunk and keep the state only if it verifies). */
+  /**
+   * An independent copy of the running hash (to try a chunk and keep the state only if it
+   * verifies), of its state at the call: updates made before the copy resolves are not in it.
+   */
   fork(): Promise<IncrementalHash>;
 }
 

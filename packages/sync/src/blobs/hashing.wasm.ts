@@ -11,10 +11,13 @@ function wrap(h: IHasher, create: () => Promise<IHasher>): IncrementalHash {
       h.load(state);
       return d;
     },
-    async fork() {
-      const copy = await create();
-      copy.load(h.save());
-      return wrap(copy, create);
+    fork() {
+      // The state is taken now: updates made while the copy is being created are not in it.
+      const state = h.save();
+      return create().then((copy) => {
+        copy.load(state);
+        return wrap(copy, create);
+      });
     },
   };
 }
