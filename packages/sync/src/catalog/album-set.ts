@@ -35,8 +35,8 @@ export function createAlbumSet(opts: {
   deviceId: DeviceId;
   now: () => number;
   lazy: boolean;
-  /** an album changed or opened */
-  emit: (id: AlbumId) => void;
+  /** albums changed or opened, or (lazy) newly listed */
+  emit: (ids: AlbumId[]) => void;
   report: (where: string, reason: string) => void;
   /** an album could not be opened yet: retry once its handle becomes ready */
   retryWhenReady: (url: string) => void;
@@ -46,9 +46,14 @@ export function createAlbumSet(opts: {
   /** every album the root lists (id → url) */
   const listed = new Map<AlbumId, string>();
   const opening = new Map<AlbumId, Promise<void>>();
+  /**
+   * Albums asked for whose document was on no connected peer: opened as soon as it arrives,
+   * lazy or not, since a reader already missed them (retryWhenReady lists them again).
+   */
+  const missed = new Set<AlbumId>();
 
   function register(id: AlbumId, handle: DocHandle<AlbumDoc>): void {
-    const onChange = () => opts.emit(id);
+    const onChange = () => opts.emit([id]);
     handle.on('change', onChange);
     albums.set(id, { handle, off: () => handle.off('change', onChange) });
   }
@@ -60,10 +65,12 @@ export function createAlbumSet(opts: {
       if (!checked.ok) return report(`album ${id} (${url})`, checked.reason);
       if (checked.value.id !== id)
         return report(`album ${id} (${url})`, `document says it is album ${checked.value.id}`);
+      missed.delete(id);
       if (!albums.has(id)) register(id, handle);
-      opts.emit(id);
+      opts.emit([id]);
     } catch (e) {
       opening.delete(id);
+      missed.add(id);
       opts.retryWhenReady(url);
       report(`album ${id} (${url})`, `could not be opened yet: ${String(e)}`);
     }
@@ -162,13 +169,22 @@ export function createAlbumSet(opts: {
   return {
     methods,
     /**
-     * Records an album the root lists; an eager catalog opens it (unless `skipOpen`: its handle is
-     * being waited for). Returns the open to wait on, if one started.
+     * Records the albums the root lists; an eager catalog opens each, a lazy one those a reader
+     * missed (neither while `isWaiting` its handle). Returns the opens to wait on. A lazy catalog
+     * reports newly listed albums as changed: its readers re-read the list on album changes, and
+     * one that read it just before the root listed a new album would not show it otherwise.
      */
-    list(id: AlbumId, url: string, skipOpen: boolean): Promise<void> | undefined {
-      listed.set(id, url);
-      if (opts.lazy || albums.has(id) || skipOpen) return undefined;
-      return open(id, url);
+    list(entries: Iterable<[AlbumId, string]>, isWaiting: (url: string) => boolean): Promise<void>[] {
+      const work: Promise<void>[] = [];
+      const fresh: AlbumId[] = [];
+      for (const [id, url] of entries) {
+        if (!listed.has(id)) fresh.push(id);
+        listed.set(id, url);
+        if (albums.has(id) || isWaiting(url)) continue;
+        if (!opts.lazy || missed.has(id)) work.push(open(id, url));
+      }
+      if (opts.lazy && fresh.length > 0) opts.emit(fresh);
+      return work;
     },
     removeAssets,
     async stop(): Promise<void> {

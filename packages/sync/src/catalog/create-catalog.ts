@@ -54,7 +54,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     now,
     lazy: set.lazy,
     report,
-    emit: (id) => changes.emit({ assets: [], albums: [id], months: [] }),
+    emit: (ids) => changes.emit({ assets: [], albums: ids, months: [] }),
     retryWhenReady: (url) => retryWhenReady(url),
   });
   const isReadable = (s: ShardState) => s.handle !== undefined || s.view !== undefined;
@@ -91,10 +91,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     // A document already waiting for its handle to become ready is retried by that wait.
     for (const [key, url] of index.value.shards)
       if (!shards.get(key)?.known && !isWaiting(url)) once(`s:${key}`, () => openShard(key, url));
-    for (const [id, url] of index.value.albums) {
-      const p = albums.list(id as AlbumId, url, isWaiting(url));
-      if (p) work.push(p);
-    }
+    work.push(...albums.list(index.value.albums as Map<AlbumId, string>, isWaiting));
     await Promise.all(work);
   }
   const onRootChange = () => void syncRoot();
