@@ -16,7 +16,14 @@ import type { Catalog } from './catalog.ts';
 import { createCatalog } from './create-catalog.ts';
 import { createCatalogStorage } from './platform.node.ts';
 import type { RootDoc } from './root-doc.ts';
-import { createTestRoot, fakeAssetId, fakeDeviceId, linkRepos, memoryRepo, waitUntil } from './test-library.ts';
+import {
+  createTestRoot,
+  fakeAssetId,
+  fakeDeviceId,
+  linkRepos,
+  memoryRepo,
+  waitUntil,
+} from './test-library.ts';
 
 const cleanup: Array<() => Promise<unknown> | void> = [];
 const dirs: string[] = [];
@@ -83,7 +90,10 @@ describe('albums in a lazy catalog', { timeout: 30_000 }, () => {
     const bRoot = await b.find<RootDoc>(homeRoot.url);
     const cb = await openCatalog(b, bRoot, 2);
     const changes = albumChanges(cb);
-    const rootChanges = (wake: () => void) => (bRoot.on('change', wake), () => void bRoot.off('change', wake));
+    const rootChanges = (wake: () => void) => {
+      bRoot.on('change', wake);
+      return () => void bRoot.off('change', wake);
+    };
 
     // The root lists an album whose document only device A, not yet connected, holds.
     const a = memoryRepo('a');
