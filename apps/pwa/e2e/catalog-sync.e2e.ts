@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   addToAlbum,
   albumTitleIs,
+  explainDevices,
   goOffline,
   newPairingLink,
   openAlbum,
@@ -22,6 +23,7 @@ import {
 } from './synced-devices.ts';
 import { e2eSkipReason, screenshotPath } from './browser.ts';
 import { whenPeersConnected } from './pair-in-ui.ts';
+import { explainFailure } from './sync-report.ts';
 
 const skip = e2eSkipReason;
 
@@ -45,10 +47,13 @@ void describe('PWA as a catalog peer of a real home node', { skip, timeout: 300_
     b = await pairDevice(home, newPairingLink(home), 'Phone B');
     await a.page.screenshot({ path: shot('synced-timeline-laptop') });
 
-    // An album both devices know.
+    // An album both devices know. A failure says which side lost it (sync-report.ts).
+    const explain = explainDevices(home, { A: a, B: b });
     await addToAlbum(a.page, 0, 0, 'Trip');
-    await openAlbum(b.page, /Trip/);
-    await b.page.getByTestId('album-count').filter({ hasText: '1 item' }).waitFor();
+    await explainFailure(async () => {
+      await openAlbum(b.page, /Trip/);
+      await b.page.getByTestId('album-count').filter({ hasText: '1 item' }).waitFor();
+    }, explain);
 
     // A offline adds photos; B renames meanwhile. Really cut off: the worker's libp2p
     // connection to the home node is gone too.
@@ -73,11 +78,16 @@ void describe('PWA as a catalog peer of a real home node', { skip, timeout: 300_
   // being back (bench pwa-offline-edit measures it); 15 s leaves room for a loaded machine.
   void it('both converge on the rename and all four photos after A is back', async () => {
     const soon = { timeout: 15_000 };
-    await albumTitleIs(a.page, 'Summer trip', soon);
-    await a.page.getByTestId('album-count').filter({ hasText: '4 items' }).waitFor(soon);
-    await b.page.getByTestId('album-count').filter({ hasText: '4 items' }).waitFor(soon);
-    for (const d of [a, b])
-      await d.page.getByTestId('sync-pending').filter({ hasText: 'all synced' }).waitFor(soon);
+    await explainFailure(
+      async () => {
+        await albumTitleIs(a.page, 'Summer trip', soon);
+        await a.page.getByTestId('album-count').filter({ hasText: '4 items' }).waitFor(soon);
+        await b.page.getByTestId('album-count').filter({ hasText: '4 items' }).waitFor(soon);
+        for (const d of [a, b])
+          await d.page.getByTestId('sync-pending').filter({ hasText: 'all synced' }).waitFor(soon);
+      },
+      explainDevices(home, { A: a, B: b }),
+    );
     await b.page.screenshot({ path: shot('synced-album-phone-b') });
   });
 

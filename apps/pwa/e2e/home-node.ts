@@ -15,6 +15,8 @@ export interface HomeNode {
   url: string;
   pairingLink: string;
   dataDir: string;
+  /** everything the node printed so far (stdout and stderr): for a failure's explanation */
+  output(): string;
   /** runs a `hearth` subcommand against this node's data dir */
   hearth(...args: string[]): string;
   stop(): Promise<void>;
@@ -38,6 +40,7 @@ export async function startHomeNode(timeoutMs = 90_000): Promise<HomeNode> {
     url,
     pairingLink,
     dataDir,
+    output,
     hearth: (...args) => {
       const r = spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8', timeout: 30_000 });
       if (r.status !== 0) throw new Error(`hearth ${args.join(' ')} failed: ${r.stderr}`);

@@ -9,6 +9,7 @@ import { closeBrowser, cleanUp } from './bounded-close.ts';
 import { fixturesDir, launchChromium } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import { pairInUi } from './pair-in-ui.ts';
+import { followConsole, syncReport, type ConsoleLog } from './sync-report.ts';
 
 export { hasBuild, hasChromium } from './browser.ts';
 export type { HomeNode } from './home-node.ts';
@@ -52,6 +53,8 @@ export async function startSyncedHome(): Promise<SyncedHome> {
 export interface Device {
   context: BrowserContext;
   page: Page;
+  /** the page's and its workers' console since pairing (for `explainDevices`) */
+  log: ConsoleLog;
 }
 
 /** Pairs a new browser context with `link` and waits for the node's photos in its timeline. */
@@ -65,6 +68,7 @@ export async function pairDevice(
   // Tall enough that the virtualized timeline renders every month of the fixtures at once.
   const context = await home.browser.newContext({ viewport: { width: 1280, height: 2400 }, locale: 'en-US' });
   const page = await context.newPage();
+  const log = followConsole(page);
   onPage?.(page);
   page.setDefaultTimeout(60_000);
   assert.match(await pairInUi(page, home.node.url, link, name), /Paired/);
@@ -76,8 +80,15 @@ export async function pairDevice(
     .locator('.tile')
     .nth(NATURE_PHOTOS - 1)
     .waitFor();
-  return { context, page };
+  return { context, page, log };
 }
+
+/**
+ * What each device and the home node knew (status lines, albums listed, console tails): for
+ * `explainFailure` around a step that waits for synced data.
+ */
+export const explainDevices = (home: SyncedHome, devices: Record<string, Device>) => () =>
+  syncReport(devices, home.node.output);
 
 /** A second pairing link from the node (each link pairs one device). */
 export function newPairingLink(home: SyncedHome): string {

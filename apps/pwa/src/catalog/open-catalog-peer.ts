@@ -95,6 +95,8 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
   // Lazy: shards open when read and idle ones are evicted, so the worker holds the months in
   // use, not the whole library (the page paints from the timeline index, not from shards).
   const catalog = createCatalog({ repo, root, deviceId, lazyShards: {} });
+  // Skipped records and documents not here yet (retried when they arrive) would be silent otherwise.
+  catalog.onInvalid((e) => console.warn(e.message));
   // The home node media comes from: the first known one that is connected (the paired-with
   // node unless it is down and a second home node is up).
   const homes = opts.homes ?? (() => [{ id: pairing.homeNode, httpUrl: undefined }]);
