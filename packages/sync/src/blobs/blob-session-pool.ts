@@ -21,7 +21,17 @@ export interface SessionPool {
 
 type PoolEntry = { promise: Promise<BlobSession>; session?: BlobSession; failed?: boolean };
 
-export function createSessionPool(node: SessionPoolNode, perPeer: number): SessionPool {
+/**
+ * Sessions of up to `perPeer` streams per peer. A dial (connection, protocol negotiation) that
+ * takes over `dialTimeoutMs` fails the session with a BlobPeerError: a peer that accepts a
+ * connection and then says nothing must not hold a fetch forever (the fetch moves on to the
+ * next peer that has the blob).
+ */
+export function createSessionPool(
+  node: SessionPoolNode,
+  perPeer: number,
+  dialTimeoutMs = 30_000,
+): SessionPool {
   const sessions = new Map<string, PoolEntry[]>();
 
   return {
@@ -32,15 +42,23 @@ export function createSessionPool(node: SessionPoolNode, perPeer: number): Sessi
       const list = (sessions.get(key) ?? []).filter((e) => !e.failed && !e.session?.closed);
       sessions.set(key, list);
       if (list.length < perPeer) {
+        const signal = AbortSignal.timeout(dialTimeoutMs);
         const entry: PoolEntry = {
-          promise: node.dialProtocol(peer, [BLOB_PROTOCOL, ...OLD_BLOB_PROTOCOLS]).then((stream) => {
-            // Offering the old versions too tells "too old" apart from "does not serve blobs".
-            if (stream.protocol !== BLOB_PROTOCOL) {
-              stream.abort(new Error('old blob protocol'));
-              throw new BlobVersionError(key, stream.protocol ?? 'an unknown protocol', BLOB_PROTOCOL);
-            }
-            return (entry.session = createBlobSession(key, stream));
-          }),
+          promise: node
+            .dialProtocol(peer, [BLOB_PROTOCOL, ...OLD_BLOB_PROTOCOLS], { signal })
+            .catch((e: unknown) => {
+              throw signal.aborted
+                ? new BlobPeerError(key, { cause: new Error(`dial not answered in ${dialTimeoutMs} ms`) })
+                : e;
+            })
+            .then((stream) => {
+              // Offering the old versions too tells "too old" apart from "does not serve blobs".
+              if (stream.protocol !== BLOB_PROTOCOL) {
+                stream.abort(new Error('old blob protocol'));
+                throw new BlobVersionError(key, stream.protocol ?? 'an unknown protocol', BLOB_PROTOCOL);
+              }
+              return (entry.session = createBlobSession(key, stream));
+            }),
         };
         entry.promise.catch(() => (entry.failed = true));
         list.push(entry);
