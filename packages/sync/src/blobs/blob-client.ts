@@ -142,7 +142,6 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
     const tally: FetchTally = { from: new Set(), dropped: new Set(), resentBytes: 0, bytesReceived: 0 };
     const { dropped, from } = tally;
     const next = () => candidates.find((p) => !dropped.has(p.toString()));
-    const hashBytes = hexBytes(hash);
     const result = (r: BlobPutResult): FetchResult => ({
       ...r,
       from: [...from],
@@ -194,6 +193,8 @@ export function createBlobClient(options: BlobClientOptions): BlobClient {
           continue;
         }
       const n = chunkCount(meta.size, meta.cs);
+      // Only blobs that did not come whole need the address as bytes (a thumbnail never does).
+      const hashBytes = hexBytes(hash);
       // The last prefix digest is the address: a manifest that is not for this blob stops here.
       if (meta.ch.length !== n * 32 || !bytesEqual(meta.ch.subarray(32 * (n - 1)), hashBytes)) {
         dropped.add(key);

@@ -111,8 +111,10 @@ export function createPackWriter(host: PackWriterHost): PackWriter {
         const parts: Uint8Array[] = [];
         const records: PackRecord[] = [];
         let at = w.end;
-        for (const x of batch) {
-          parts.push(recordHeader(x.kind, x.hash, x.body.length), x.body);
+        const heads = new Uint8Array(HEADER * batch.length);
+        for (const [i, x] of batch.entries()) {
+          const head = heads.subarray(i * HEADER, (i + 1) * HEADER);
+          parts.push(recordHeader(x.kind, x.hash, x.body.length, head), x.body);
           records.push(
             x.kind === KIND_BLOB
               ? { kind: KIND_BLOB, hash: x.hash, offset: at, size: x.body.length }

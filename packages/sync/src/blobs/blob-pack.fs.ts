@@ -27,15 +27,23 @@ export type PackRecord =
   | { kind: typeof KIND_BLOB; hash: BlobHash; offset: number; size: number }
   | { kind: typeof KIND_TOMBSTONE; hash: BlobHash; offset: number; target: { pack: string; offset: number } };
 
-/** The header of a record. */
-export function recordHeader(kind: number, hash: string, length: number): Uint8Array {
-  const h = new Uint8Array(HEADER);
-  const view = new DataView(h.buffer);
+/**
+ * The header of a record, written into `into` (HEADER zeroed bytes) when given: the writer
+ * puts a batch's headers in one buffer, as a lone 44-byte array lives in V8's heap and is
+ * copied out to a buffer of its own when handed to a write.
+ */
+export function recordHeader(
+  kind: number,
+  hash: string,
+  length: number,
+  into: Uint8Array = new Uint8Array(HEADER),
+): Uint8Array {
+  const view = new DataView(into.buffer, into.byteOffset, HEADER);
   view.setUint32(0, MAGIC);
-  h[4] = kind;
+  into[4] = kind;
   view.setUint32(8, length);
-  h.set(Buffer.from(hash, 'hex'), 12);
-  return h;
+  Buffer.from(into.buffer, into.byteOffset + 12, 32).write(hash, 'hex');
+  return into;
 }
 
 /** A tombstone's body. */
