@@ -15,6 +15,7 @@
  */
 import { mkdir, open, readFile, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BlobHash } from '../ids.ts';
 import { asBlobHash } from '../ids.ts';
@@ -38,6 +39,7 @@ import { createPublisher } from './blob-store-publish.fs.ts';
 import { putStream } from './blob-store-put.fs.ts';
 import { createManifestFiles } from './blob-manifest-files.fs.ts';
 import { walkLoose } from './blob-store-walk.fs.ts';
+import { createSmallLooseGuard } from './blob-store-small-loose.fs.ts';
 
 /** Options of the filesystem store. */
 export interface FsBlobStoreOptions {
@@ -79,7 +81,14 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
   const layout = storeLayout(root);
   const { blobsDir, tmpDir, quarantineDir, partialDir, pathOf } = layout;
   const openTemp = options.openTemp ?? ((p: string) => open(p, 'wx', 0o600));
-  const { looseSize, publish, writeTemp } = createPublisher(layout, openTemp);
+  const publisher = createPublisher(layout, openTemp);
+  const { looseSize, writeTemp } = publisher;
+  const smallLoose = createSmallLooseGuard(root);
+  /** Every file of its own goes through here: a small one first drops the "none loose" marker. */
+  const publish: typeof publisher.publish = async (file, hash, durable) => {
+    await smallLoose.beforeLoose(statSync(file, { throwIfNoEntry: false })?.size ?? 0);
+    return publisher.publish(file, hash, durable);
+  };
 
   const handles = createReadHandles(pathOf);
 
@@ -98,7 +107,10 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     if (opts.expected && opts.expected !== hash)
       throw new BlobHashMismatchError(opts.expected, hash, `blob store ${root}`);
     const size = bytes.length;
-    if (packs.lookup(hash) || (await looseSize(hash)) !== undefined) return { hash, size, created: false };
+    const held =
+      packs.lookup(hash) !== undefined ||
+      (!smallLoose.noneLoose(size) && (await looseSize(hash)) !== undefined);
+    if (held) return { hash, size, created: false };
     try {
       return { hash, size, created: await packs.put(hash, bytes) };
     } catch (e) {
@@ -158,6 +170,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): FsBlobStore {
     pathOf,
     async start() {
       await makeStoreDirs(layout);
+      await smallLoose.start(blobsDir);
       await dropTempLeftovers(tmpDir);
       // Partials are kept for resuming; those nobody came back for in a week are dropped.
       await dropStalePartials(partials, PARTIAL_MAX_AGE_MS);
