@@ -9,7 +9,7 @@ import { closeBrowser, cleanUp } from './bounded-close.ts';
 import { fixturesDir, launchChromium } from './browser.ts';
 import { startHomeNode, type HomeNode } from './home-node.ts';
 import { pairInUi } from './pair-in-ui.ts';
-import { followConsole, syncReport, type ConsoleLog } from './sync-report.ts';
+import { explainFailure, followConsole, syncReport, type ConsoleLog } from './sync-report.ts';
 
 export { hasBuild, hasChromium } from './browser.ts';
 export type { HomeNode } from './home-node.ts';
@@ -140,9 +140,17 @@ export async function addToAlbum(
   await page.getByRole('toolbar', { name: 'Selection actions' }).waitFor({ state: 'detached' });
 }
 
-/** Takes the device off the network and waits until its libp2p connection is gone too. */
+/**
+ * Takes the device off the network and waits until its libp2p connections are gone too; a
+ * timeout says what the device's status and console showed (its worker logs the hang-ups).
+ */
 export async function goOffline(device: Device): Promise<void> {
   await device.context.setOffline(true);
-  await device.page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
-  await device.page.getByRole('status').filter({ hasText: 'no peer connected' }).waitFor();
+  await explainFailure(
+    async () => {
+      await device.page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+      await device.page.getByRole('status').filter({ hasText: 'no peer connected' }).waitFor();
+    },
+    () => syncReport({ device }, undefined, { albums: false }),
+  );
 }

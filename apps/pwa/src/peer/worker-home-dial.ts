@@ -108,7 +108,9 @@ export function createHomeDialer(scope: WorkerGlobalScope, node: WorkerNode): Ho
     // finishes opening after the hang-up below (its signalling was under way) would live on.
     let offline = false;
     n.addEventListener('peer:connect', (ev) => {
-      if (offline) n.hangUp(ev.detail).catch((e: unknown) => console.info('hang-up failed:', e));
+      if (!offline) return;
+      console.info(`offline: hanging up ${ev.detail.toString()}, connected meanwhile`);
+      n.hangUp(ev.detail).catch((e: unknown) => console.info('hang-up failed:', e));
     });
     const network = (online: boolean) => {
       offline = !online;
@@ -123,8 +125,14 @@ export function createHomeDialer(scope: WorkerGlobalScope, node: WorkerNode): Ho
       // the redial replaces it (Libp2pNetworkAdapter restarts the link on the new hello).
       // Direct WebRTC links to other devices go too (offline means offline); the device mesh
       // dials them again once the home node is back.
-      for (const peer of n.getPeers())
-        n.hangUp(peer).catch((e: unknown) => console.info('hang-up failed:', e));
+      // Logged each way: a hang-up that never ends shows as a peer that stays counted.
+      const peers = n.getPeers();
+      console.info(`offline: hanging up ${peers.length} peer(s): ${peers.join(', ')}`);
+      for (const peer of peers)
+        n.hangUp(peer).then(
+          () => console.info(`offline: hung up ${peer.toString()}`),
+          (e: unknown) => console.info('hang-up failed:', e),
+        );
     };
     scope.addEventListener('online', () => network(true));
     scope.addEventListener('offline', () => network(false));
