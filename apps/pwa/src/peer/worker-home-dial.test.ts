@@ -24,15 +24,16 @@ const info: PairingInfo = {
 };
 
 function setup() {
-  const listeners = new Map<string, ((ev: { detail: { toString(): string } }) => void)[]>();
-  const on = (type: string, f: (ev: { detail: { toString(): string } }) => void) =>
+  const listeners = new Map<string, ((ev: { detail: unknown }) => void)[]>();
+  const on = (type: string, f: (ev: { detail: unknown }) => void) =>
     listeners.set(type, [...(listeners.get(type) ?? []), f]);
-  const emit = (type: string, peer: string) => listeners.get(type)?.forEach((f) => f({ detail: peer }));
+  const emit = (type: string, detail: unknown) => listeners.get(type)?.forEach((f) => f({ detail }));
   const dial = vi.fn(() => Promise.reject(new Error('connection refused at the handshake')));
+  const hangUp = vi.fn((_peer: unknown) => Promise.resolve());
   const node = {
     getPeers: () => [],
     dial,
-    hangUp: () => Promise.resolve(),
+    hangUp,
     addEventListener: on,
   } as unknown as PeerNode;
   const workerNode: WorkerNode = {
@@ -46,7 +47,7 @@ function setup() {
     addEventListener: on,
   } as unknown as WorkerGlobalScope;
   const dialer = createHomeDialer(scope, workerNode);
-  return { dialer, node, dial, emit };
+  return { dialer, node, dial, hangUp, emit };
 }
 
 /** Runs the timers and the promise callbacks they start, for `ms` of fake time. */
@@ -65,6 +66,23 @@ describe('home dialer', () => {
     await pass(60_000);
     // 1 s, 2 s, 4 s, ... up to 30 s between tries: several tries in a minute.
     expect(dial.mock.calls.length).toBeGreaterThanOrEqual(5);
+  });
+
+  // Chromium's offline mode leaves WebRTC up: a second connection to a device, opening as the
+  // page went offline, emits no peer:connect (the device was still connected) and lived on.
+  it('offline, hangs up a device whose connection opens meanwhile, even a second one to it', async () => {
+    const { dialer, node, hangUp, emit } = setup();
+    const kept = dialer.keep(node, info);
+    const peer = { toString: () => '12D3KooWOtherDevice' };
+    emit('connection:open', { remotePeer: peer });
+    expect(hangUp).not.toHaveBeenCalled();
+    kept.network(false);
+    emit('connection:open', { remotePeer: peer });
+    expect(hangUp).toHaveBeenCalledWith(peer);
+    kept.network(true);
+    hangUp.mockClear();
+    emit('connection:open', { remotePeer: peer });
+    expect(hangUp).not.toHaveBeenCalled();
   });
 
   it('dials nothing more once stopped: not on its timer, a drop, or back online; dial says why', async () => {

@@ -106,11 +106,14 @@ export function createHomeDialer(scope: WorkerGlobalScope, node: WorkerNode): Ho
     });
     // Chromium's offline mode does not stop WebRTC: a direct connection to another device that
     // finishes opening after the hang-up below (its signalling was under way) would live on.
+    // Every connection, not a peer's first only: a second one to a device being hung up opens
+    // without `peer:connect`, and outlived the hang-up (seen in catalog-sync.e2e under load).
     let offline = false;
-    n.addEventListener('peer:connect', (ev) => {
+    n.addEventListener('connection:open', (ev) => {
       if (!offline) return;
-      console.info(`offline: hanging up ${ev.detail.toString()}, connected meanwhile`);
-      n.hangUp(ev.detail).catch((e: unknown) => console.info('hang-up failed:', e));
+      const peer = ev.detail.remotePeer;
+      console.info(`offline: hanging up ${peer.toString()}, a connection opened meanwhile`);
+      n.hangUp(peer).catch((e: unknown) => console.info('hang-up failed:', e));
     });
     const network = (online: boolean) => {
       offline = !online;
