@@ -35,7 +35,7 @@ const bounded = <T>(p: Promise<T>, fallback: T, ms = 5000): Promise<T> =>
 /** The album titles the Albums page lists now, then after opening it again (a fresh read). */
 async function albumTitles(page: Page): Promise<{ shown: string[]; reread: string[] }> {
   const titles = () => bounded(page.locator('.album-card .album-title').allTextContents(), ['(unreadable)']);
-  const shown = page.url().includes('#/albums') ? await titles() : ['(not on the Albums page)'];
+  const shown = /#\/albums$/.test(page.url()) ? await titles() : ['(not on the Albums page)'];
   await bounded(page.getByRole('link', { name: 'Photos' }).click({ timeout: 5000 }), undefined);
   await bounded(page.getByRole('link', { name: 'Albums' }).click({ timeout: 5000 }), undefined);
   // The list is read once the page opens: give the worker a moment to answer.
