@@ -30,12 +30,7 @@ describe.each([
     expect(f.digest()).toEqual(sha(new Uint8Array([...data.subarray(0, 1000), 1, 2, 3])));
     expect(h.digest()).toEqual(sha(data.subarray(0, 2000)));
   });
-});
 
-describe.each([
-  ['node:crypto', nodeHashing],
-  ['hash-wasm', wasmHashing],
-] as const)('forking with %s', (_name, hashing) => {
   it('copies the state at the call, not when the copy resolves', async () => {
     const h = await hashing.sha256();
     h.update(data.subarray(0, 1000));
