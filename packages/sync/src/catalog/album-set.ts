@@ -9,8 +9,14 @@ import type { DocHandle, Repo } from '@automerge/automerge-repo';
 import { asAlbumId, randomId, type AlbumId, type AssetId, type DeviceId } from '../ids.ts';
 import { readAlbum, type Album, type AlbumDoc } from './album-doc.ts';
 import * as albumEdits from './album-edits.ts';
+import { applyPending, createPendingAlbumEdits, waitingEdits } from './album-pending-edits.ts';
 import type { Catalog } from './catalog.ts';
-import { AlbumNotFoundError } from './catalog-errors.ts';
+import {
+  AlbumEditsNotAppliedError,
+  AlbumNotFoundError,
+  type InvalidCatalogDataError,
+} from './catalog-errors.ts';
+import { text } from './schema-check.ts';
 import type { RootDoc } from './root-doc.ts';
 
 /** The catalog's album methods. */
@@ -29,6 +35,8 @@ export type AlbumMethods = Pick<
   | 'listAlbums'
 >;
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 export function createAlbumSet(opts: {
   repo: Repo;
   root: DocHandle<RootDoc>;
@@ -38,6 +46,8 @@ export function createAlbumSet(opts: {
   /** albums changed or opened, or (lazy) newly listed */
   emit: (ids: AlbumId[]) => void;
   report: (where: string, reason: string) => void;
+  /** a problem that has its own error class (edits that will not be applied) */
+  problem: (e: InvalidCatalogDataError) => void;
   /** an album could not be opened yet: retry once its handle becomes ready */
   retryWhenReady: (url: string) => void;
 }) {
@@ -51,6 +61,8 @@ export function createAlbumSet(opts: {
    * lazy or not, since a reader already missed them (retryWhenReady lists them again).
    */
   const missed = new Set<AlbumId>();
+  /** Edits of listed albums not open yet, applied in order when the album opens. */
+  const pending = createPendingAlbumEdits();
 
   function register(id: AlbumId, handle: DocHandle<AlbumDoc>): void {
     const onChange = () => opts.emit([id]);
@@ -58,21 +70,38 @@ export function createAlbumSet(opts: {
     albums.set(id, { handle, off: () => handle.off('change', onChange) });
   }
 
+  /** The kept edits of an album that will not open: reported, not kept for ever. */
+  function drop(id: AlbumId, why: string): void {
+    const whats = pending.take(id).map((e) => e.what);
+    if (whats.length > 0) opts.problem(new AlbumEditsNotAppliedError(id, whats, why));
+  }
+
   async function openOne(id: AlbumId, url: string): Promise<void> {
     try {
       const handle = await repo.find<AlbumDoc>(url as Parameters<Repo['find']>[0]);
       const checked = readAlbum(handle.doc());
-      if (!checked.ok) return report(`album ${id} (${url})`, checked.reason);
-      if (checked.value.id !== id)
-        return report(`album ${id} (${url})`, `document says it is album ${checked.value.id}`);
+      const bad = !checked.ok
+        ? checked.reason
+        : checked.value.id !== id
+          ? `document says it is album ${checked.value.id}`
+          : undefined;
+      if (bad !== undefined) {
+        report(`album ${id} (${url})`, bad);
+        return drop(id, `its document is unreadable (${bad})`);
+      }
       missed.delete(id);
       if (!albums.has(id)) register(id, handle);
+      // Before anyone hears of the open, so edits made from now on come after the kept ones.
+      for (const what of applyPending(handle, pending.take(id)))
+        opts.problem(new AlbumEditsNotAppliedError(id, [what], 'the edit failed'));
       opts.emit([id]);
     } catch (e) {
       opening.delete(id);
       missed.add(id);
       opts.retryWhenReady(url);
-      report(`album ${id} (${url})`, `could not be opened yet: ${String(e)}`);
+      const kept = pending.describe(id);
+      const also = kept.length > 0 ? `; ${waitingEdits(kept)}` : '';
+      report(`album ${id} (${url})`, `could not be opened yet${also}: ${String(e)}`);
     }
   }
 
@@ -90,15 +119,24 @@ export function createAlbumSet(opts: {
     }
   }
 
-  /** Changes an album: at once when open, else once it is opened (lazy catalogs). */
-  function edit(id: AlbumId, fn: (d: AlbumDoc) => void): void {
+  /** Opens listed albums for their kept edits; a failed open keeps them for the retry. */
+  function openFor(ids: readonly AlbumId[]): void {
+    openListed(ids).catch((e: unknown) =>
+      report(`albums ${ids.join(', ')}`, `could not be opened: ${String(e)}`),
+    );
+  }
+
+  /**
+   * Changes an album: at once when open, else (lazy catalogs) it is kept and applied once the
+   * album opens, in the order made — also when its document is on no connected peer yet and
+   * arrives later (the `missed` retry); `stop` reports what never could be applied.
+   */
+  function edit(id: AlbumId, what: string, fn: (d: AlbumDoc) => void): void {
     const a = albums.get(id);
     if (a) return void a.handle.change(fn);
     if (!opts.lazy || !listed.has(id)) throw new AlbumNotFoundError(id);
-    openListed([id]).then(
-      () => albums.get(id)?.handle.change(fn),
-      (e: unknown) => report(`album ${id}`, `edit not applied: ${String(e)}`),
-    );
+    pending.add(id, { what, apply: fn });
+    openFor([id]);
   }
 
   function readOf(id: AlbumId, handle: DocHandle<AlbumDoc>): Album | undefined {
@@ -118,10 +156,20 @@ export function createAlbumSet(opts: {
       }
     };
     fromOpen();
-    if (opts.lazy && listed.size > albums.size)
-      openListed([...listed.keys()]).then(fromOpen, (e: unknown) =>
-        report('albums', `permanent deletion not applied to every album: ${String(e)}`),
-      );
+    if (!opts.lazy) return;
+    // Closed albums get the removal when they open, even one whose document is not here yet.
+    const closed = [...listed.keys()].filter((id) => !albums.has(id));
+    const what = `remove ${count(ids.length, 'permanently deleted asset')}`;
+    for (const albumId of closed)
+      pending.add(albumId, {
+        what,
+        apply(d) {
+          const present = new Set(d.assets.map((v) => text(v)));
+          const hit = ids.filter((id) => present.has(id));
+          if (hit.length > 0) albumEdits.removeFromAlbum(d, hit);
+        },
+      });
+    if (closed.length > 0) openFor(closed);
   }
 
   const methods: AlbumMethods = {
@@ -135,17 +183,24 @@ export function createAlbumSet(opts: {
     },
     renameAlbum(id, title) {
       const t = albumEdits.checkTitle(title);
-      edit(id, (d) => void (d.title = t));
+      edit(id, `rename to ${JSON.stringify(t)}`, (d) => void (d.title = t));
     },
-    describeAlbum: (id, description) => edit(id, (d) => void (d.description = description)),
+    describeAlbum: (id, description) =>
+      edit(id, 'change the description', (d) => void (d.description = description)),
     addToAlbum(id, ids) {
       const at = now();
-      edit(id, (d) => void albumEdits.addToAlbum(d, ids, deviceId, at));
+      edit(id, `add ${count(ids.length, 'asset')}`, (d) => void albumEdits.addToAlbum(d, ids, deviceId, at));
     },
-    removeFromAlbum: (id, ids) => edit(id, (d) => albumEdits.removeFromAlbum(d, ids)),
-    reorderAlbum: (id, asset, toIndex) => edit(id, (d) => void albumEdits.moveInAlbum(d, asset, toIndex)),
+    removeFromAlbum: (id, ids) =>
+      edit(id, `remove ${count(ids.length, 'asset')}`, (d) => albumEdits.removeFromAlbum(d, ids)),
+    reorderAlbum: (id, asset, toIndex) =>
+      edit(
+        id,
+        `move asset ${asset} to position ${toIndex}`,
+        (d) => void albumEdits.moveInAlbum(d, asset, toIndex),
+      ),
     setAlbumCover(id, asset) {
-      edit(id, (d) => {
+      edit(id, asset === undefined ? 'clear the cover' : `set the cover to asset ${asset}`, (d) => {
         if (asset === undefined) delete d.cover;
         else d.cover = new ImmutableString(asset);
       });
@@ -187,9 +242,19 @@ export function createAlbumSet(opts: {
       return work;
     },
     removeAssets,
+    /** Reports (CATALOG_ALBUM_EDITS_NOT_APPLIED) the kept edits of albums that never opened. */
     async stop(): Promise<void> {
       await Promise.allSettled(opening.values());
       for (const a of albums.values()) a.off();
+      // Every kept edit asked for an open, so what is left waits for a document not here yet.
+      for (const [id, edits] of pending.takeAll())
+        opts.problem(
+          new AlbumEditsNotAppliedError(
+            id,
+            edits.map((e) => e.what),
+            "the catalog stopped before the album's document arrived",
+          ),
+        );
     },
   };
 }

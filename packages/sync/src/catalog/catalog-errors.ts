@@ -9,6 +9,26 @@ export class InvalidCatalogDataError extends HearthError {
   }
 }
 
+/**
+ * Edits of a listed album that were kept because its document was on no connected peer yet, and
+ * that will never be applied: the catalog stopped before the document arrived, or the document
+ * arrived unreadable. Reported on `catalog.onInvalid` (like a skipped document), with the album
+ * and a description of each edit lost, in the order they were made, so an app can tell the user.
+ */
+export class AlbumEditsNotAppliedError extends InvalidCatalogDataError {
+  override readonly code = 'CATALOG_ALBUM_EDITS_NOT_APPLIED';
+  readonly albumId: string;
+  /** what each edit would have done, oldest first (e.g. `add 3 assets`, `rename to "Alps"`) */
+  readonly edits: readonly string[];
+  constructor(albumId: string, edits: readonly string[], why: string) {
+    super(`album ${albumId}`, why);
+    this.albumId = albumId;
+    this.edits = edits;
+    const n = edits.length === 1 ? '1 edit' : `${edits.length} edits`;
+    this.message = `album ${albumId}: ${n} not applied, ${why}: ${edits.join('; ')}`;
+  }
+}
+
 /** An operation named an asset the catalog does not hold. */
 export class AssetNotFoundError extends HearthError {
   constructor(id: string) {

@@ -80,6 +80,9 @@ export interface Catalog {
 
   /** Subscribes to changes; returns the unsubscribe function. */
   onChange(listener: (change: CatalogChange) => void): () => void;
-  /** Malformed documents/records that were skipped (from a peer or a file). */
+  /**
+   * Malformed documents/records that were skipped (from a peer or a file), documents not here
+   * yet, and album edits that will not be applied (`AlbumEditsNotAppliedError`).
+   */
   onInvalid(listener: (error: InvalidCatalogDataError) => void): () => void;
 }

@@ -54,6 +54,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     now,
     lazy: set.lazy,
     report,
+    problem: (e) => invalid.emit(e),
     emit: (ids) => changes.emit({ assets: [], albums: ids, months: [] }),
     retryWhenReady: (url) => retryWhenReady(url),
   });
