@@ -11,6 +11,7 @@ import {
   findDoc,
   libraryIdOf,
   pairWithCode,
+  shutdownRepo,
   parsePairingLink,
   withTimeout,
   type PairingResult,
@@ -140,7 +141,7 @@ export async function joinLibrary(
     // Only the root: the home node may have offered other documents, not all arrived.
     await repo.flush([handle.documentId]);
   } finally {
-    await repo.shutdown().catch(() => undefined);
+    await shutdownRepo(repo).catch(() => undefined);
     await storage.close(); // throttled saves may fire after shutdown: drop them
     await node.stop();
   }

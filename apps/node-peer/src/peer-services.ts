@@ -15,6 +15,7 @@ import {
   type HomeNodeAddresses,
   type LibraryAccess,
   type RootDoc,
+  shutdownRepo,
 } from '@hearth/sync';
 import { createCatalogStorage, createPeerNode } from '@hearth/sync/platform';
 import type { PeerNode } from '@hearth/sync';
@@ -96,7 +97,7 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
     const storage = createCatalogStorage(join(root, 'automerge'));
     const repo = new Repo({ storage, network: [adapter], peerId: deviceId as unknown as PeerId });
     stops.unshift(async () => {
-      await repo.shutdown();
+      await shutdownRepo(repo);
       await storage.close(); // throttled saves may fire after shutdown: drop them
     });
     const rootFile = join(root, 'root.json');
@@ -178,8 +179,12 @@ export async function startPeerServices(opts: PeerServicesOptions): Promise<Peer
         const now = rec ?? handle.doc().homeNodes?.[deviceId];
         announced = now && (JSON.parse(JSON.stringify(now)) as HomeNodeAddresses);
       },
+      // Every step runs even when one fails (a node left running would hold its port and the
+      // next start would fail); the first failure is then reported.
       async stop() {
-        for (const s of stops) await s();
+        const failures: unknown[] = [];
+        for (const s of stops) await s().catch((e: unknown) => failures.push(e));
+        if (failures.length > 0) throw failures[0];
       },
     };
   } catch (err) {

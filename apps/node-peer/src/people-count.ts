@@ -64,7 +64,7 @@ async function fromDocument(root: string, facesKey: string): Promise<number | un
   } catch {
     return undefined; // unreadable storage: the estimate below still answers
   } finally {
-    await repo.shutdown();
+    await sync.shutdownRepo(repo);
     await storage.close(); // throttled saves may fire after shutdown: drop them
   }
 }

@@ -25,6 +25,7 @@ import {
   type RootDoc,
   type SyncPending,
   type SwitchableAccess,
+  shutdownRepo,
 } from '@hearth/sync';
 import { createCatalogStorage } from '@hearth/sync/platform';
 import type { PairingInfo } from '../peer/peer-protocol.ts';
@@ -158,7 +159,7 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
       homeNodes.stop();
       await timeline.stop();
       await client.stop();
-      await repo.shutdown();
+      await shutdownRepo(repo);
     },
   };
 }

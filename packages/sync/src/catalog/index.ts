@@ -1,6 +1,7 @@
 export type { RootDoc } from './root-doc.ts';
 export type { Catalog, CatalogChange } from './catalog.ts';
 export { createCatalog, type CatalogOptions } from './create-catalog.ts';
+export { shutdownRepo } from './shutdown-repo.ts';
 export type { LazyShardOptions } from './shard-set.ts';
 export {
   encodeShardSummary,
