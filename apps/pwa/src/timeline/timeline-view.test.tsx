@@ -6,6 +6,7 @@ import { createLocalLibrary } from '../library/local-library.idb.ts';
 import { syntheticLibrary } from '../library/synthetic-library.ts';
 import { FLAG_FAVORITE, monthKeyOf } from '../library/timeline-item.ts';
 import { LibraryProvider } from '../shell/library-context.tsx';
+import type { LibraryClient } from '../library/library-client.ts';
 import { TimelineView } from './timeline-view.tsx';
 
 // happy-dom has no layout: give the scroller a laptop-sized box.
@@ -30,10 +31,10 @@ describe('<TimelineView>', () => {
     await lib.stop();
   });
 
-  function mount() {
+  function mount(client: LibraryClient = lib) {
     const history = createMemoryHistory();
     render(() => (
-      <LibraryProvider client={lib}>
+      <LibraryProvider client={client}>
         <MemoryRouter history={history}>
           <Route
             path="/"
@@ -84,5 +85,27 @@ describe('<TimelineView>', () => {
     fireEvent.click(first);
     await screen.findByText('viewer');
     expect(history.get()).toBe(`/photos/${first.dataset['id']}`);
+  });
+
+  it('a bulk action that fails says so and keeps the selection to try again', async () => {
+    // The same library, except that marking favorites fails (a full disk, a closed database).
+    const failing = new Proxy(lib, {
+      get: (target, key, receiver) =>
+        key === 'setFavorite'
+          ? () => Promise.reject(new Error('the device storage is full'))
+          : (Reflect.get(target, key, receiver) as unknown),
+    });
+    mount(failing);
+    await waitFor(() => expect(document.querySelectorAll('.tile').length).toBeGreaterThan(2));
+    const [a, b] = [...document.querySelectorAll<HTMLButtonElement>('.tile')];
+    const before = (await lib.getAsset(a!.dataset['id']!))?.favorite;
+    fireEvent.click(a!, { shiftKey: true });
+    fireEvent.click(b!, { shiftKey: true });
+    await screen.findByText('2 selected');
+    fireEvent.click(screen.getByRole('button', { name: 'Favorite' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('Could not mark them as favorites: the device storage is full');
+    expect(screen.getByText('2 selected')).toBeTruthy();
+    expect((await lib.getAsset(a!.dataset['id']!))?.favorite).toBe(before);
   });
 });

@@ -112,6 +112,14 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
   }
   const selectedIds = () => [...selection().selected];
   const done = () => setSelection(emptySelection);
+  const [failure, setFailure] = createSignal<string | undefined>();
+  /** Runs a bulk action; when it fails the selection stays (to try again) and the page says what failed. */
+  const bulk = (what: string, action: (ids: string[]) => Promise<unknown>) => {
+    setFailure(undefined);
+    action(selectedIds()).then(done, (e: unknown) =>
+      setFailure(`Could not ${what}: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  };
 
   return (
     <section class="timeline-page" aria-label={props.title}>
@@ -119,11 +127,11 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
         <BulkBar
           count={selection().selected.size}
           filter={props.filter}
-          onFavorite={() => void lib.setFavorite(selectedIds(), true).then(done)}
-          onArchive={(v) => void lib.setArchived(selectedIds(), v).then(done)}
-          onTrash={() => void lib.trash(selectedIds()).then(done)}
-          onRestore={() => void lib.restore(selectedIds()).then(done)}
-          onDelete={() => void lib.deletePermanently(selectedIds()).then(done)}
+          onFavorite={() => bulk('mark them as favorites', (ids) => lib.setFavorite(ids, true))}
+          onArchive={(v) => bulk(v ? 'archive them' : 'unarchive them', (ids) => lib.setArchived(ids, v))}
+          onTrash={() => bulk('move them to the trash', (ids) => lib.trash(ids))}
+          onRestore={() => bulk('restore them', (ids) => lib.restore(ids))}
+          onDelete={() => bulk('delete them', (ids) => lib.deletePermanently(ids))}
           onAddToAlbum={() => setPicking(true)}
           onDownload={() => void download(selectedIds())}
           onClear={done}
@@ -135,9 +143,16 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
           onClose={() => setPicking(false)}
           onPick={(albumId) => {
             setPicking(false);
-            void lib.addToAlbum(albumId, selectedIds()).then(done);
+            bulk('add them to the album', (ids) => lib.addToAlbum(albumId, ids));
           }}
         />
+      </Show>
+      <Show when={failure()}>
+        {(message) => (
+          <p class="bulk-failure" role="alert" data-testid="bulk-failure">
+            {message()}
+          </p>
+        )}
       </Show>
       <div class="timeline-body">
         <div
