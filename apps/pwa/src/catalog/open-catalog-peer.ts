@@ -14,6 +14,7 @@ import {
   createCatalog,
   createLibraryAccess,
   findDoc,
+  followPeerHeads,
   followRootDoc,
   listLibraryDevices,
   Libp2pNetworkAdapter,
@@ -89,6 +90,9 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
     storage: createCatalogStorage(`hearth-catalog-${pairing.libraryId}`),
     peerId: node.peerId.toString() as RepoPeerId,
   });
+  // From the first sync round: what the home node is known to hold, for the sync status (a
+  // document reopened while in sync gets no new report of the node's heads).
+  const peerHeads = followPeerHeads(repo);
   adapter.refresh();
   const root = await findDoc<RootDoc>(repo, pairing.rootDocUrl as AutomergeUrl);
   const unfollow = followRootDoc(root, library, () => adapter.refresh());
@@ -149,13 +153,14 @@ export async function openCatalogPeer(opts: CatalogPeerOptions): Promise<Catalog
   return {
     library: client,
     timeline,
-    syncPending: () => syncPendingWith(repo, (active()?.id ?? pairing.homeNode) as RepoPeerId),
+    syncPending: () => syncPendingWith(repo, (active()?.id ?? pairing.homeNode) as RepoPeerId, peerHeads),
     devices: () => listLibraryDevices(root.doc(), pairing.libraryPublicKey ?? ''),
     repo,
     root,
     remoteBlob: async (hash) => new Uint8Array(await (await remote.blob(hash)).arrayBuffer()),
     async stop() {
       unfollow();
+      peerHeads.stop();
       homeNodes.stop();
       await timeline.stop();
       await client.stop();

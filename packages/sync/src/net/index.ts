@@ -61,7 +61,7 @@ export { PAIR_PROTOCOL, type PairingGrant } from './pairing-protocol.ts';
 export { createPairingServer, type PairingServer, type PairingServerOptions } from './pairing-server.ts';
 export { pairWithCode, type PairingResult } from './pairing-client.ts';
 export { findDoc } from './find-doc.ts';
-export { syncPendingWith, type SyncPending } from './sync-pending.ts';
+export { followPeerHeads, syncPendingWith, type PeerHeadsLog, type SyncPending } from './sync-pending.ts';
 export { createSwitchableAccess, type SwitchableAccess } from './switchable-access.ts';
 export * from './device-admin-errors.ts';
 export { DEVICE_ADMIN_PROTOCOL } from './device-admin-protocol.ts';
