@@ -1,5 +1,7 @@
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { createEffect, createResource, For, onCleanup, Show, type JSX } from 'solid-js';
+import { ActionFailureAlert, useActionFailure } from '../shell/action-failure.tsx';
+import { createFieldDraft } from '../shell/field-draft.ts';
 import { useLibrary } from '../shell/library-context.tsx';
 import { setNavigationOrder } from '../shell/navigation-order.ts';
 import { AlbumThumb } from './album-thumb.tsx';
@@ -16,6 +18,10 @@ export function AlbumView(): JSX.Element {
   const off = lib.onChange((c) => c.albums.includes(params.id) && void refetch());
   onCleanup(off);
   createEffect(() => setNavigationOrder(album()?.assets ?? []));
+  const failure = useActionFailure();
+  const act = (what: string, action: () => Promise<unknown>) => void failure.run(what, action);
+  const title = createFieldDraft(() => album()?.title ?? '');
+  const description = createFieldDraft(() => album()?.description ?? '');
 
   return (
     <section class="page" aria-label="Album">
@@ -30,13 +36,20 @@ export function AlbumView(): JSX.Element {
             <p>
               <A href="/albums">← Albums</A>
             </p>
+            <ActionFailureAlert failure={failure} />
             <label class="field">
               <span class="sr-only">Album title</span>
               <input
                 class="title-input"
-                value={a().title}
+                value={title.value()}
                 aria-label="Album title"
-                onChange={(e) => void lib.renameAlbum(a().id, e.currentTarget.value.trim() || a().title)}
+                onChange={(e) => {
+                  const typed = e.currentTarget.value;
+                  const { id, title: was } = a();
+                  title.save(failure, 'rename the album', typed, () =>
+                    lib.renameAlbum(id, typed.trim() || was),
+                  );
+                }}
               />
             </label>
             <label class="field">
@@ -45,8 +58,14 @@ export function AlbumView(): JSX.Element {
                 rows={2}
                 placeholder="Add a description"
                 aria-label="Album description"
-                value={a().description}
-                onChange={(e) => void lib.describeAlbum(a().id, e.currentTarget.value)}
+                value={description.value()}
+                onChange={(e) => {
+                  const typed = e.currentTarget.value;
+                  const id = a().id;
+                  description.save(failure, 'save the description', typed, () =>
+                    lib.describeAlbum(id, typed),
+                  );
+                }}
               />
             </label>
             <p class="muted" data-testid="album-count">
@@ -70,7 +89,7 @@ export function AlbumView(): JSX.Element {
                         class="ghost"
                         aria-label="Move earlier"
                         disabled={i() === 0}
-                        onClick={() => void lib.reorderAlbum(a().id, id, i() - 1)}
+                        onClick={() => act('move the item', () => lib.reorderAlbum(a().id, id, i() - 1))}
                       >
                         ↑
                       </button>
@@ -79,7 +98,7 @@ export function AlbumView(): JSX.Element {
                         class="ghost"
                         aria-label="Move later"
                         disabled={i() === a().assets.length - 1}
-                        onClick={() => void lib.reorderAlbum(a().id, id, i() + 1)}
+                        onClick={() => act('move the item', () => lib.reorderAlbum(a().id, id, i() + 1))}
                       >
                         ↓
                       </button>
@@ -88,7 +107,7 @@ export function AlbumView(): JSX.Element {
                         class="ghost"
                         aria-label="Use as cover"
                         aria-pressed={a().cover === id}
-                        onClick={() => void lib.setAlbumCover(a().id, id)}
+                        onClick={() => act('set the album cover', () => lib.setAlbumCover(a().id, id))}
                       >
                         ★
                       </button>
@@ -96,7 +115,9 @@ export function AlbumView(): JSX.Element {
                         type="button"
                         class="ghost"
                         aria-label="Remove from album"
-                        onClick={() => void lib.removeFromAlbum(a().id, [id])}
+                        onClick={() =>
+                          act('remove the item from the album', () => lib.removeFromAlbum(a().id, [id]))
+                        }
                       >
                         ✕
                       </button>

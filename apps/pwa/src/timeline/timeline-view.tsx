@@ -6,6 +6,7 @@
 import { useNavigate } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, Index, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { AlbumPicker } from '../albums/album-picker.tsx';
+import { ActionFailureAlert, useActionFailure } from '../shell/action-failure.tsx';
 import { setNavigationOrder } from '../shell/navigation-order.ts';
 import { useLibrary } from '../shell/library-context.tsx';
 import { BulkBar } from './bulk-bar.tsx';
@@ -112,13 +113,11 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
   }
   const selectedIds = () => [...selection().selected];
   const done = () => setSelection(emptySelection);
-  const [failure, setFailure] = createSignal<string | undefined>();
+  const failure = useActionFailure();
   /** Runs a bulk action; when it fails the selection stays (to try again) and the page says what failed. */
   const bulk = (what: string, action: (ids: string[]) => Promise<unknown>) => {
-    setFailure(undefined);
-    action(selectedIds()).then(done, (e: unknown) =>
-      setFailure(`Could not ${what}: ${e instanceof Error ? e.message : String(e)}`),
-    );
+    const ids = selectedIds();
+    void failure.run(what, () => action(ids)).then((ok) => ok && done());
   };
 
   return (
@@ -133,7 +132,7 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
           onRestore={() => bulk('restore them', (ids) => lib.restore(ids))}
           onDelete={() => bulk('delete them', (ids) => lib.deletePermanently(ids))}
           onAddToAlbum={() => setPicking(true)}
-          onDownload={() => void download(selectedIds())}
+          onDownload={() => bulk('download them', download)}
           onClear={done}
         />
       </Show>
@@ -147,13 +146,7 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
           }}
         />
       </Show>
-      <Show when={failure()}>
-        {(message) => (
-          <p class="bulk-failure" role="alert" data-testid="bulk-failure">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <ActionFailureAlert failure={failure} />
       <div class="timeline-body">
         <div
           class="timeline-scroller"
@@ -221,6 +214,5 @@ export function TimelineView(props: { filter: TimelineFilter; title: string; emp
       a.download = (await lib.getAsset(id))?.fileName ?? id;
       a.click();
     }
-    done();
   }
 }
