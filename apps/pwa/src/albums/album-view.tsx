@@ -1,5 +1,5 @@
 import { A, useNavigate, useParams } from '@solidjs/router';
-import { createEffect, createResource, For, onCleanup, Show, type JSX } from 'solid-js';
+import { createEffect, createResource, For, on, onCleanup, Show, type JSX } from 'solid-js';
 import { ActionFailureAlert, useActionFailure } from '../shell/action-failure.tsx';
 import { createFieldDraft } from '../shell/field-draft.ts';
 import { useLibrary } from '../shell/library-context.tsx';
@@ -19,9 +19,16 @@ export function AlbumView(): JSX.Element {
   onCleanup(off);
   createEffect(() => setNavigationOrder(album()?.assets ?? []));
   const failure = useActionFailure();
+  createEffect(on(() => params.id, failure.dismiss, { defer: true }));
   const act = (what: string, action: () => Promise<unknown>) => void failure.run(what, action);
-  const title = createFieldDraft(() => album()?.title ?? '');
-  const description = createFieldDraft(() => album()?.description ?? '');
+  const title = createFieldDraft(
+    () => album()?.title ?? '',
+    () => params.id,
+  );
+  const description = createFieldDraft(
+    () => album()?.description ?? '',
+    () => params.id,
+  );
 
   return (
     <section class="page" aria-label="Album">

@@ -13,21 +13,28 @@ export interface FieldDraft {
   save(failure: ActionFailure, what: string, typed: string, action: () => Promise<unknown>): void;
 }
 
-/** A draft over `saved`, the value as last read from the library. */
-export function createFieldDraft(saved: Accessor<string>): FieldDraft {
+/**
+ * A draft over `saved`, the value as last read from the library, of `subject` (the album or
+ * photo shown: a page that moves on to another one must not show this one's draft).
+ */
+export function createFieldDraft(saved: Accessor<string>, subject: Accessor<string>): FieldDraft {
   // `kept`: its save failed, so a new saved value must not replace it.
-  const [draft, setDraft] = createSignal<{ text: string; kept: boolean }>();
+  const [draft, setDraft] = createSignal<{ of: string; text: string; kept: boolean }>();
   // Only a changed value counts: a re-read for another edit (a reorder) returns the same title.
   const current = createMemo(saved);
   // The typed text shows until the saved value changes (normally: this save read back), so
   // the old value never flashes between the save and the read.
   createEffect(on(current, () => !draft()?.kept && setDraft(undefined), { defer: true }));
   return {
-    value: () => draft()?.text ?? current(),
+    value: () => {
+      const d = draft();
+      return d && d.of === subject() ? d.text : current();
+    },
     save(failure, what, typed, action) {
-      setDraft({ text: typed, kept: false });
+      const of = subject();
+      setDraft({ of, text: typed, kept: false });
       void failure.run(what, action).then((ok) => {
-        if (!ok) setDraft((d) => (d === undefined || d.text === typed ? { text: typed, kept: true } : d));
+        if (!ok) setDraft((d) => (d === undefined || d.text === typed ? { of, text: typed, kept: true } : d));
       });
     },
   };

@@ -1,5 +1,7 @@
-import { createResource, For, onCleanup, Show, type JSX } from 'solid-js';
+import { createEffect, createResource, For, on, onCleanup, Show, type JSX } from 'solid-js';
 import type { AssetDetails } from '../library/library-client.ts';
+import { ActionFailureAlert, useActionFailure } from '../shell/action-failure.tsx';
+import { createFieldDraft } from '../shell/field-draft.ts';
 import { useLibrary } from '../shell/library-context.tsx';
 import { backupLabel } from '../upload/backup-label.ts';
 
@@ -23,16 +25,28 @@ export function InfoPanel(props: { asset: AssetDetails }): JSX.Element {
   // An album edited here or elsewhere, or one reaching this device after the photo did.
   const off = lib.onChange((c) => c.albums.length > 0 && void refetch());
   onCleanup(off);
+  const failure = useActionFailure();
+  // The panel stays open from photo to photo: a failure told about one is not the next one's.
+  createEffect(on(() => props.asset.id, failure.dismiss, { defer: true }));
+  const description = createFieldDraft(
+    () => props.asset.description,
+    () => props.asset.id,
+  );
   return (
     <aside class="info-panel" aria-label="Info">
       <h2>Info</h2>
+      <ActionFailureAlert failure={failure} />
       <label class="field">
         <span>Description</span>
         <textarea
           rows={2}
           placeholder="Add a description"
-          value={props.asset.description}
-          onChange={(e) => void lib.setDescription(props.asset.id, e.currentTarget.value)}
+          value={description.value()}
+          onChange={(e) => {
+            const typed = e.currentTarget.value;
+            const id = props.asset.id;
+            description.save(failure, 'save the description', typed, () => lib.setDescription(id, typed));
+          }}
         />
       </label>
       <div class="field" role="radiogroup" aria-label="Rating">
@@ -44,7 +58,13 @@ export function InfoPanel(props: { asset: AssetDetails }): JSX.Element {
               role="radio"
               aria-checked={props.asset.rating === n}
               aria-label={`${n} star${n > 1 ? 's' : ''}`}
-              onClick={() => void lib.setRating(props.asset.id, props.asset.rating === n ? 0 : n)}
+              onClick={() => {
+                const rating = props.asset.rating === n ? 0 : n;
+                void failure.run(
+                  rating ? `give the photo ${n} star${n > 1 ? 's' : ''}` : 'clear the rating',
+                  () => lib.setRating(props.asset.id, rating),
+                );
+              }}
             >
               {n <= props.asset.rating ? '★' : '☆'}
             </button>

@@ -262,4 +262,15 @@ describe('<ViewerView>', () => {
     fireEvent.error(video);
     expect(asked.filter((a) => a === 'clip/playback')).toHaveLength(2);
   });
+
+  it('a favorite that fails to save says so over the photo', async () => {
+    const { lib } = fakeLibrary([base]);
+    const failing = { ...lib, setFavorite: () => Promise.reject(new Error('the device storage is full')) };
+    mount(failing as LibraryClient, 'still');
+    await screen.findByRole('img');
+    fireEvent.click(screen.getByRole('button', { name: 'Favorite' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Could not mark the photo as a favorite: the device storage is full',
+    );
+  });
 });

@@ -7,6 +7,7 @@
 import { useNavigate, useParams } from '@solidjs/router';
 import { createEffect, createResource, createSignal, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import type { MediaKind } from '../library/library-client.ts';
+import { ActionFailureAlert, useActionFailure } from '../shell/action-failure.tsx';
 import { useLibrary } from '../shell/library-context.tsx';
 import { neighbours } from '../shell/navigation-order.ts';
 import { thumbhashUrl } from '../timeline/thumbhash-url.ts';
@@ -139,9 +140,13 @@ export function ViewerView(): JSX.Element {
   window.addEventListener('keydown', onKey);
   onCleanup(() => window.removeEventListener('keydown', onKey));
 
+  const failure = useActionFailure();
+  createEffect(on(() => params.id, failure.dismiss, { defer: true }));
   async function toggleFavorite(): Promise<void> {
     const a = asset();
-    if (a) await lib.setFavorite([a.id], !a.favorite);
+    if (!a) return;
+    const what = a.favorite ? 'remove the photo from favorites' : 'mark the photo as a favorite';
+    await failure.run(what, () => lib.setFavorite([a.id], !a.favorite));
   }
 
   const transform = (): JSX.CSSProperties => ({
@@ -246,6 +251,7 @@ export function ViewerView(): JSX.Element {
             ›
           </button>
         </Show>
+        <ActionFailureAlert failure={failure} />
         <Show when={note()}>
           <p
             class="viewer-note"
