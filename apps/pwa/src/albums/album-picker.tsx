@@ -1,5 +1,6 @@
 import { createResource, createSignal, For, type JSX } from 'solid-js';
 import type { LibraryClient } from '../library/library-client.ts';
+import { ActionFailureAlert, useActionFailure } from '../shell/action-failure.tsx';
 
 /** A modal list of albums plus "new album": the target of "Add to album". */
 export function AlbumPicker(props: {
@@ -9,6 +10,7 @@ export function AlbumPicker(props: {
 }): JSX.Element {
   const [albums] = createResource(() => props.lib.listAlbums());
   const [title, setTitle] = createSignal('');
+  const failure = useActionFailure();
   return (
     <div class="dialog-backdrop" onClick={(e) => e.target === e.currentTarget && props.onClose()}>
       <div
@@ -24,7 +26,9 @@ export function AlbumPicker(props: {
           onSubmit={(e) => {
             e.preventDefault();
             const t = title().trim();
-            if (t) void props.lib.createAlbum(t).then(props.onPick);
+            // The title stays in the field when creating the album fails, to try again.
+            if (t)
+              void failure.run(`create the album “${t}”`, () => props.lib.createAlbum(t).then(props.onPick));
           }}
         >
           <label class="grow">
@@ -38,6 +42,7 @@ export function AlbumPicker(props: {
           </label>
           <button type="submit">Create</button>
         </form>
+        <ActionFailureAlert failure={failure} />
         <ul class="picker-list">
           <For each={albums() ?? []}>
             {(a) => (

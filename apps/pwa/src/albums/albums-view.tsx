@@ -1,5 +1,6 @@
 import { A } from '@solidjs/router';
 import { createResource, createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
+import { ActionFailureAlert, useActionFailure } from '../shell/action-failure.tsx';
 import { useLibrary } from '../shell/library-context.tsx';
 import { AlbumThumb } from './album-thumb.tsx';
 
@@ -10,6 +11,7 @@ export function AlbumsView(): JSX.Element {
   const off = lib.onChange((c) => c.albums.length && void refetch());
   onCleanup(off);
   const [title, setTitle] = createSignal('');
+  const failure = useActionFailure();
   return (
     <section class="page" aria-labelledby="albums-title">
       <h1 id="albums-title" class="page-title">
@@ -19,10 +21,16 @@ export function AlbumsView(): JSX.Element {
         class="row"
         onSubmit={(e) => {
           e.preventDefault();
-          const t = title().trim();
+          const typed = title();
+          const t = typed.trim();
           if (!t) return;
+          // Cleared at once (a second press must not create it twice); back if it failed.
           setTitle('');
-          void lib.createAlbum(t);
+          void failure
+            .run(`create the album “${t}”`, () => lib.createAlbum(t))
+            .then((ok) => {
+              if (!ok && title() === '') setTitle(typed);
+            });
         }}
       >
         <label class="grow">
@@ -35,6 +43,7 @@ export function AlbumsView(): JSX.Element {
         </label>
         <button type="submit">Create album</button>
       </form>
+      <ActionFailureAlert failure={failure} />
       <Show
         when={(albums() ?? []).length > 0}
         fallback={
