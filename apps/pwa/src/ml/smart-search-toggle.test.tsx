@@ -56,4 +56,16 @@ describe('smart search on this device', () => {
     await store.setModelBytes(88_000_000);
     await screen.findByRole('checkbox', { name: /downloads 88 MB/ });
   });
+
+  it('a choice that cannot be saved says so and the switch goes back', async () => {
+    const store = memoryStore({ modelBytes: 351_000_000 });
+    store.setOn = () => Promise.reject(new Error('the device storage is full'));
+    render(() => <SmartSearchToggle store={async () => store} />);
+    const box = await screen.findByRole<HTMLInputElement>('checkbox');
+    fireEvent.click(box);
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Could not turn smart search on: the device storage is full',
+    );
+    expect(box.checked).toBe(false);
+  });
 });

@@ -1,5 +1,6 @@
 import { OPT_IN_AUTO_MAX_BYTES } from '@hearth/ml';
 import { createResource, onCleanup, Show, type JSX } from 'solid-js';
+import { ActionFailureAlert, useActionFailure } from '../shell/action-failure.tsx';
 import { openSmartSearchStore, type SmartSearchStore } from './smart-search-setting.idb.ts';
 
 /** What the switch shows: on or off, and what turning it on downloads. */
@@ -19,6 +20,7 @@ export function smartSearchState(s: { on?: boolean; modelBytes?: number }): { on
 export function SmartSearchToggle(props: { store?: () => Promise<SmartSearchStore> }): JSX.Element {
   const opened = (props.store ?? (() => openSmartSearchStore()))();
   const [setting, { refetch }] = createResource(async () => (await opened).read());
+  const failure = useActionFailure();
   let off: (() => void) | undefined;
   let disposed = false;
   void opened.then((s) => {
@@ -40,12 +42,19 @@ export function SmartSearchToggle(props: { store?: () => Promise<SmartSearchStor
                 type="checkbox"
                 checked={state().on}
                 onChange={(e) => {
-                  const on = e.currentTarget.checked;
-                  void opened.then((st) => st.setOn(on));
+                  const box = e.currentTarget;
+                  const on = box.checked;
+                  void failure
+                    .run(`turn smart search ${on ? 'on' : 'off'}`, async () => (await opened).setOn(on))
+                    .then((ok) => {
+                      // Not saved: the switch shows what still holds.
+                      if (!ok) box.checked = state().on;
+                    });
                 }}
               />{' '}
               {state().label}
             </label>
+            <ActionFailureAlert failure={failure} />
             <p class="muted">
               Finds photos you took on this device by what they show (“a red car”) before your home node has
               them. Faces, tags and words in photos are found either way.

@@ -1,6 +1,7 @@
 import { createResource, createSignal, Show, type JSX } from 'solid-js';
 import { syntheticLibrary } from '../library/synthetic-library.ts';
 import { SmartSearchToggle } from '../ml/smart-search-toggle.tsx';
+import { ActionFailureAlert, useActionFailure } from './action-failure.tsx';
 import { useLibrary } from './library-context.tsx';
 
 /** Settings: storage use, persistence, smart search on this device, and a sample library to try the app with. */
@@ -12,14 +13,26 @@ export function SettingsView(): JSX.Element {
   const [persisted, setPersisted] = createSignal<boolean | undefined>();
   const [busy, setBusy] = createSignal('');
   const [count, setCount] = createSignal(2000);
+  const failure = useActionFailure();
 
   async function addSample(): Promise<void> {
     setBusy(`Adding ${count()} sample items…`);
     const all = syntheticLibrary({ count: count(), seed: 42 });
     // Batches keep each IndexedDB transaction short, so the page stays responsive.
-    for (let i = 0; i < all.length; i += 2000) await lib.addAssets(all.slice(i, i + 2000));
-    setBusy(`Added ${count()} sample items.`);
-    void refetch();
+    let added = 0;
+    try {
+      for (let i = 0; i < all.length; i += 2000) {
+        await lib.addAssets(all.slice(i, i + 2000));
+        added = Math.min(all.length, i + 2000);
+      }
+      setBusy(`Added ${count()} sample items.`);
+    } catch (e) {
+      // The batches before the failing one are in the library.
+      setBusy(added ? `Added ${added} of ${all.length} sample items.` : '');
+      throw e;
+    } finally {
+      void refetch();
+    }
   }
 
   return (
@@ -36,7 +49,14 @@ export function SettingsView(): JSX.Element {
           </p>
         )}
       </Show>
-      <button type="button" onClick={() => void navigator.storage?.persist?.().then(setPersisted)}>
+      <button
+        type="button"
+        onClick={() =>
+          void failure.run('ask the browser to keep the library', async () =>
+            setPersisted(await navigator.storage?.persist?.()),
+          )
+        }
+      >
         Keep my library when the browser is short of space
       </button>
       <Show when={persisted() !== undefined}>
@@ -63,13 +83,14 @@ export function SettingsView(): JSX.Element {
             onInput={(e) => setCount(Math.max(1, Number(e.currentTarget.value) || 1))}
           />
         </label>
-        <button type="button" onClick={() => void addSample()}>
+        <button type="button" onClick={() => void failure.run('add the sample library', addSample)}>
           Add sample library
         </button>
       </div>
       <Show when={busy()}>
         <p role="status">{busy()}</p>
       </Show>
+      <ActionFailureAlert failure={failure} />
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
+import { ActionFailureAlert, useActionFailure } from '../shell/action-failure.tsx';
 import { useLibrary } from '../shell/library-context.tsx';
 import { FreeUpSpace } from './free-up-space.tsx';
 import { useUploads } from './upload-context.tsx';
@@ -24,6 +25,8 @@ export function ImportView(): JSX.Element {
   const { queue, entries } = useUploads();
   const library = useLibrary();
   const [over, setOver] = createSignal(false);
+  // Adding to the queue writes to IndexedDB: a full disk refuses it, and then nothing is backed up.
+  const failure = useActionFailure();
   const overall = createMemo(() => {
     const list = entries();
     if (!list.length) return 1;
@@ -35,7 +38,8 @@ export function ImportView(): JSX.Element {
   const add = (files: FileList | null | undefined) => {
     // Empty files too: they fail in the queue with a reason, rather than vanish unseen.
     const list = [...(files ?? [])];
-    if (list.length) void queue.add(list);
+    const what = list.length === 1 ? `add ${list[0]!.name}` : `add ${list.length} files`;
+    if (list.length) void failure.run(`${what} to the backup queue`, () => queue.add(list));
   };
   return (
     <section class="page" aria-labelledby="import-title">
@@ -81,6 +85,7 @@ export function ImportView(): JSX.Element {
           </label>
         </div>
       </div>
+      <ActionFailureAlert failure={failure} />
       <Show when={entries().length > 0}>
         <div class="row">
           <progress max="1" value={overall()} aria-label="Overall progress" />
@@ -88,7 +93,11 @@ export function ImportView(): JSX.Element {
             {entries().filter((e) => !isPending(e)).length} of {entries().length}
           </span>
           <span class="grow" />
-          <button type="button" class="ghost" onClick={() => void queue.clearFinished()}>
+          <button
+            type="button"
+            class="ghost"
+            onClick={() => void failure.run('clear the finished files', () => queue.clearFinished())}
+          >
             Clear finished
           </button>
         </div>
@@ -105,7 +114,11 @@ export function ImportView(): JSX.Element {
                   <span class="error" title={e.error}>
                     {e.error}
                   </span>
-                  <button type="button" class="ghost" onClick={() => void queue.retry(e.id)}>
+                  <button
+                    type="button"
+                    class="ghost"
+                    onClick={() => void failure.run(`retry ${e.name}`, () => queue.retry(e.id))}
+                  >
                     Retry
                   </button>
                 </Show>
