@@ -4,11 +4,24 @@ import { ActionFailureAlert, useActionFailure } from '../shell/action-failure.ts
 import { useLibrary } from '../shell/library-context.tsx';
 import { AlbumThumb } from './album-thumb.tsx';
 
+/** Albums the library lists whose document no connected device had: not deleted, just not here. */
+function notHereText(n: number): string {
+  return n === 1
+    ? '1 album is not on this device yet — it appears when a device that has it is online.'
+    : `${n} albums are not on this device yet — they appear when a device that has them is online.`;
+}
+
 /** The albums page: every album with its cover, and a form to create one (works offline). */
 export function AlbumsView(): JSX.Element {
   const lib = useLibrary();
   const [albums, { refetch }] = createResource(() => lib.listAlbums());
-  const off = lib.onChange((c) => c.albums.length && void refetch());
+  // A failed count only hides the notice: the albums themselves still show.
+  const [notHere, counted] = createResource(() => lib.albumsNotHere().catch(() => 0));
+  const off = lib.onChange((c) => {
+    if (c.albums.length === 0) return;
+    void refetch();
+    void counted.refetch();
+  });
   onCleanup(off);
   const [title, setTitle] = createSignal('');
   const failure = useActionFailure();
@@ -44,12 +57,19 @@ export function AlbumsView(): JSX.Element {
         <button type="submit">Create album</button>
       </form>
       <ActionFailureAlert failure={failure} />
+      <Show when={(notHere() ?? 0) > 0}>
+        <p class="muted" role="status">
+          {notHereText(notHere() ?? 0)}
+        </p>
+      </Show>
       <Show
         when={(albums() ?? []).length > 0}
         fallback={
-          <p class="empty">
-            No albums yet. Create one, or select photos in the timeline and choose “Add to album”.
-          </p>
+          <Show when={!notHere()}>
+            <p class="empty">
+              No albums yet. Create one, or select photos in the timeline and choose “Add to album”.
+            </p>
+          </Show>
         }
       >
         <ul class="album-grid">

@@ -206,6 +206,11 @@ export function createCatalogLibrary(opts: CatalogLibraryOptions): CatalogLibrar
       await catalog.openAlbums();
       return catalog.listAlbums().map(albumView);
     },
+    async albumsNotHere() {
+      // Listed but not open after asking: the open failed (no connected peer had the document).
+      await catalog.openAlbums();
+      return catalog.albumIds().filter((id) => !catalog.getAlbum(id)).length;
+    },
     async getAlbum(id) {
       await catalog.openAlbums([id as AlbumId]);
       const a = catalog.getAlbum(id as AlbumId);

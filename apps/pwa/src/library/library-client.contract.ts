@@ -44,6 +44,7 @@ export function runLibraryClientContract(name: string, setup: () => Promise<Libr
       withClient(async (c) => {
         expect(await c.months()).toEqual([]);
         expect(await c.listAlbums()).toEqual([]);
+        expect(await c.albumsNotHere()).toBe(0);
         expect(await c.getAsset(hex(1))).toBeUndefined();
       }));
 
@@ -122,6 +123,7 @@ export function runLibraryClientContract(name: string, setup: () => Promise<Libr
         expect(album?.assets).toEqual([hex(3), hex(1)]);
         expect(album?.cover).toBeUndefined();
         expect((await c.listAlbums()).map((a) => a.id)).toEqual([id]);
+        expect(await c.albumsNotHere()).toBe(0);
       }));
 
     it('deletes permanently (rows, counts, album entries) and purges the trash after 30 days', () =>

@@ -162,6 +162,12 @@ export interface LibraryClient {
   setRating(id: string, rating: number): Promise<void>;
 
   listAlbums(): Promise<AlbumView[]>;
+  /**
+   * How many albums the library lists whose document is not on this device yet (it was on no
+   * connected device): `listAlbums` cannot show them, so the albums page says they exist. Each
+   * arrives as an album change. 0 where every album is local.
+   */
+  albumsNotHere(): Promise<number>;
   getAlbum(id: string): Promise<AlbumView | undefined>;
   createAlbum(title: string): Promise<string>;
   renameAlbum(id: string, title: string): Promise<void>;
