@@ -1,5 +1,5 @@
 import { A, useNavigate, useParams } from '@solidjs/router';
-import { createEffect, createResource, For, on, onCleanup, Show, type JSX } from 'solid-js';
+import { createEffect, createResource, For, onCleanup, Show, type JSX } from 'solid-js';
 import { ActionFailureAlert, useActionFailure } from '../shell/action-failure.tsx';
 import { createFieldDraft } from '../shell/field-draft.ts';
 import { useLibrary } from '../shell/library-context.tsx';
@@ -18,8 +18,7 @@ export function AlbumView(): JSX.Element {
   const off = lib.onChange((c) => c.albums.includes(params.id) && void refetch());
   onCleanup(off);
   createEffect(() => setNavigationOrder(album()?.assets ?? []));
-  const failure = useActionFailure();
-  createEffect(on(() => params.id, failure.dismiss, { defer: true }));
+  const failure = useActionFailure(() => params.id);
   const act = (what: string, action: () => Promise<unknown>) => void failure.run(what, action);
   const title = createFieldDraft(
     () => album()?.title ?? '',

@@ -1,4 +1,4 @@
-import { createSignal, Show, type Accessor, type JSX } from 'solid-js';
+import { createEffect, createSignal, on, Show, type Accessor, type JSX } from 'solid-js';
 import { failureMessage } from './failure-message.ts';
 
 /**
@@ -19,9 +19,14 @@ export interface ActionFailure {
   dismiss(): void;
 }
 
-/** One page's (or panel's) failure state; show it with `<ActionFailureAlert>`. */
-export function useActionFailure(): ActionFailure {
+/**
+ * One page's (or panel's) failure state; show it with `<ActionFailureAlert>`. Given `subject`
+ * (the album or photo shown), a failure is dismissed when it changes: a page that stays mounted
+ * from one to the next must not tell the next one's of the last one's failure.
+ */
+export function useActionFailure(subject?: Accessor<unknown>): ActionFailure {
   const [message, setMessage] = createSignal<string | undefined>();
+  if (subject) createEffect(on(subject, () => setMessage(undefined), { defer: true }));
   return {
     message,
     async run(what, action) {

@@ -1,4 +1,4 @@
-import { createEffect, createResource, For, on, onCleanup, Show, type JSX } from 'solid-js';
+import { createResource, For, onCleanup, Show, type JSX } from 'solid-js';
 import type { AssetDetails } from '../library/library-client.ts';
 import { ActionFailureAlert, useActionFailure } from '../shell/action-failure.tsx';
 import { createFieldDraft } from '../shell/field-draft.ts';
@@ -25,9 +25,7 @@ export function InfoPanel(props: { asset: AssetDetails }): JSX.Element {
   // An album edited here or elsewhere, or one reaching this device after the photo did.
   const off = lib.onChange((c) => c.albums.length > 0 && void refetch());
   onCleanup(off);
-  const failure = useActionFailure();
-  // The panel stays open from photo to photo: a failure told about one is not the next one's.
-  createEffect(on(() => props.asset.id, failure.dismiss, { defer: true }));
+  const failure = useActionFailure(() => props.asset.id);
   const description = createFieldDraft(
     () => props.asset.description,
     () => props.asset.id,

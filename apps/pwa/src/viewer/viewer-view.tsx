@@ -140,8 +140,7 @@ export function ViewerView(): JSX.Element {
   window.addEventListener('keydown', onKey);
   onCleanup(() => window.removeEventListener('keydown', onKey));
 
-  const failure = useActionFailure();
-  createEffect(on(() => params.id, failure.dismiss, { defer: true }));
+  const failure = useActionFailure(() => params.id);
   async function toggleFavorite(): Promise<void> {
     const a = asset();
     if (!a) return;
